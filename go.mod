@@ -1,0 +1,3 @@
+module github.com/openlot/openlot
+
+go 1.26.0

@@ -1,0 +1,59 @@
+// Package lot holds openlot's domain: the nouns of the media supply chain
+// (titles, packages, source requests, history), their statuses, the rules that
+// move them, the one error type, and the interfaces of the ports that adapters
+// implement. It imports only the standard library.
+package lot
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. The first group is closed and maps to HTTP statuses in one place
+// (httpapi); any other code names a broken business rule (HTTP 422).
+const (
+	CodeInvalid      = "invalid"      // malformed or out-of-range input
+	CodeUnauthorized = "unauthorized" // missing, expired or tampered credentials
+	CodeForbidden    = "forbidden"    // the caller may see the thing but not do this
+	CodeNotFound     = "not_found"    // missing, or belongs to another tenant
+	CodeConflict     = "conflict"     // a concurrent change won; reload and retry
+	CodeTooLarge     = "too_large"    // body or batch too large
+	CodeRateLimited  = "rate_limited" // slow down
+	CodeUnavailable  = "unavailable"  // a dependency is down; retry later
+	CodeInternal     = "internal"     // a platform fault; details are in the log
+
+	// Rule codes (422).
+	CodeNotDeliverable   = "not_deliverable"
+	CodeNotAllowed       = "not_allowed"       // the request's status does not allow this action
+	CodeNotSubassignable = "not_subassignable" // subassign rules
+	CodeIdempotencyReuse = "idempotency_key_reused"
+)
+
+// Error is the one error type of the domain. Message is written for the person
+// who made the call and must never carry internal details.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Errorf builds an *Error with a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err if it is (or wraps) an *Error, and
+// CodeInternal otherwise.
+func ErrorCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return CodeInternal
+}
+
+// IsCode reports whether err is an *Error with the given code.
+func IsCode(err error, code string) bool {
+	return err != nil && ErrorCode(err) == code
+}

@@ -1,0 +1,136 @@
+package lot
+
+import (
+	"context"
+	"time"
+)
+
+// Clock tells the time; tests inject a fixed one.
+type Clock interface{ Now() time.Time }
+
+// IDs makes new, sortable IDs in the shape ValidID accepts.
+type IDs interface{ NewID() string }
+
+// Scope says which requests a caller may see. The zero Scope sees nothing.
+type Scope struct {
+	All                bool   // studio and QC operators
+	FulfillmentPartner string // requests assigned or subassigned to this facility
+	ContentPartner     string // requests of this partner's titles
+}
+
+// ScopeOf returns the scope of principal p.
+func ScopeOf(p Principal) Scope {
+	switch p.Role {
+	case RoleStudio, RoleQC:
+		return Scope{All: true}
+	case RoleFP:
+		return Scope{FulfillmentPartner: p.Partner}
+	case RoleCP:
+		return Scope{ContentPartner: p.Partner}
+	}
+	return Scope{}
+}
+
+// Contains reports whether r is in scope s.
+func (s Scope) Contains(r *Request) bool {
+	switch {
+	case s.All:
+		return true
+	case s.FulfillmentPartner != "":
+		return r.FulfillmentPartner == s.FulfillmentPartner || r.SubAssignee == s.FulfillmentPartner
+	case s.ContentPartner != "":
+		return r.ContentPartner == s.ContentPartner
+	}
+	return false
+}
+
+// MaxPage is the largest page a store returns at once.
+const MaxPage = 500
+
+// Client is an OAuth2 machine client (client credentials grant).
+type Client struct {
+	ID          string
+	SecretHash  []byte // bcrypt
+	Name        string
+	Role        Role
+	Partner     string
+	Permissions []Permission
+	CreatedAt   time.Time
+}
+
+// Saved is what an Idempotency-Key remembers: the hash of the request it came
+// with and, once done, the answer given.
+type Saved struct {
+	Key         string
+	RequestHash string
+	Done        bool
+	Status      int
+	ContentType string
+	Body        []byte
+	CreatedAt   time.Time
+}
+
+// Catalog holds partners, titles and packages.
+type Catalog interface {
+	// PutPartner creates or replaces a partner.
+	PutPartner(ctx context.Context, p *Partner) error
+	// GetPartner fails with not_found when there is no such partner.
+	GetPartner(ctx context.Context, id string) (*Partner, error)
+	ListPartners(ctx context.Context) ([]*Partner, error)
+	PutTitle(ctx context.Context, t *Title) error
+	// GetTitle fails with not_found when there is no such title.
+	GetTitle(ctx context.Context, movieID int64) (*Title, error)
+	PutPackage(ctx context.Context, p *Package) error
+	// GetPackage fails with not_found when there is no such package.
+	GetPackage(ctx context.Context, id int64) (*Package, error)
+}
+
+// Requests holds source requests and their history.
+type Requests interface {
+	// CreateRequests stores new requests with their pending history entries,
+	// each at version 1. It fails with conflict (and stores none of them in
+	// SQLite; in DynamoDB the ones before the clash) when an ID exists.
+	CreateRequests(ctx context.Context, rs ...*Request) error
+	// GetRequest fails with not_found when there is no such request.
+	GetRequest(ctx context.Context, id string) (*Request, error)
+	// ListRequests returns up to limit (≤ MaxPage) requests in scope, in ID
+	// order, starting after the ID after; next is the last ID returned when
+	// more may follow, and "" at the end.
+	ListRequests(ctx context.Context, scope Scope, after string, limit int) (rs []*Request, next string, err error)
+	// UpdateRequest loads request id, calls fn on it and, if fn succeeded and
+	// recorded history, writes the request and its new history entries in one
+	// conditional write at the next version. It returns fn's error unchanged,
+	// not_found for a missing request, and conflict when another change was
+	// committed since the load. The returned request is the stored state.
+	UpdateRequest(ctx context.Context, id string, fn func(*Request) error) (*Request, error)
+	// History returns the entries of request id, oldest first (by version, then seq).
+	History(ctx context.Context, id string) ([]HistoryEntry, error)
+}
+
+// Clients holds OAuth2 machine clients.
+type Clients interface {
+	PutClient(ctx context.Context, c *Client) error
+	// GetClient fails with not_found when there is no such client.
+	GetClient(ctx context.Context, id string) (*Client, error)
+}
+
+// Idempotency remembers answers to retried POSTs.
+type Idempotency interface {
+	// ClaimKey records key with requestHash as in progress and returns nil, or,
+	// when key is already known and younger than ttl, returns what was saved
+	// (in progress or done). An older record is replaced.
+	ClaimKey(ctx context.Context, key, requestHash string, now time.Time, ttl time.Duration) (*Saved, error)
+	// FinishKey stores the answer for a claimed key.
+	FinishKey(ctx context.Context, key string, status int, contentType string, body []byte) error
+	// ReleaseKey forgets a claimed key, so that a retry runs again.
+	ReleaseKey(ctx context.Context, key string) error
+}
+
+// Store is everything openlot keeps.
+type Store interface {
+	Catalog
+	Requests
+	Clients
+	Idempotency
+	Close() error
+}

@@ -1,0 +1,441 @@
+package lot
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// VisibleTo reports whether p may see r: an FP sees the requests assigned or
+// subassigned to its facility, a CP the requests of its titles, studio and QC
+// operators all of them.
+func (r *Request) VisibleTo(p Principal) bool {
+	switch p.Role {
+	case RoleStudio, RoleQC:
+		return true
+	case RoleFP:
+		return p.Partner != "" && (r.FulfillmentPartner == p.Partner || r.SubAssignee == p.Partner)
+	case RoleCP:
+		return p.Partner != "" && r.ContentPartner == p.Partner
+	}
+	return false
+}
+
+// workedBy reports whether p acts on r as the fulfillment partner of record
+// or as a studio operator. It returns a forbidden error otherwise.
+func (r *Request) workedBy(p Principal, what string) error {
+	switch {
+	case p.Role == RoleStudio:
+		return nil
+	case p.Role == RoleFP && r.FulfillmentPartner == p.Partner:
+		return nil
+	case p.Role == RoleFP && r.SubAssignee == p.Partner:
+		return Errorf(CodeForbidden, "this request is subassigned to your facility; only %s, the fulfillment partner of record, can %s", r.FulfillmentPartner, what)
+	}
+	return Errorf(CodeForbidden, "a %s cannot %s", strings.ToLower(p.Role.Name()), what)
+}
+
+func studioOnly(p Principal, what string) error {
+	if p.Role != RoleStudio {
+		return Errorf(CodeForbidden, "only studio operators can %s", what)
+	}
+	return nil
+}
+
+func (r *Request) needOpen(what string) error {
+	if !r.Status.IsOpen() {
+		return Errorf(CodeNotAllowed, "%s needs the request to be Open or Redelivery Requested; it is %s", what, r.Status.Name())
+	}
+	return nil
+}
+
+// Deliverable reports whether a file may be delivered to r now. It returns a
+// *Error with code not_deliverable when the request is not Open or Redelivery
+// Requested, or (except for IMF) when its material status is not Received or
+// Accepted.
+func (r *Request) Deliverable() error {
+	if !r.Status.IsOpen() {
+		return Errorf(CodeNotDeliverable, "deliveries need the request to be Open or Redelivery Requested; it is %s", r.Status.Name())
+	}
+	if r.SourceType != SourceIMF && !r.MaterialStatus.Usable() {
+		return Errorf(CodeNotDeliverable, "set the material status to Received or Accepted before delivering; it is %s", r.MaterialStatus.Name())
+	}
+	return nil
+}
+
+// SetMaterialStatus changes the material status with a required reason and an
+// optional comment. Only the fulfillment partner of record and studio
+// operators may, and only while the request is open. Setting the status it
+// already has changes nothing and records nothing.
+func (r *Request) SetMaterialStatus(a Act, to MaterialStatus, reason, comment string) error {
+	if err := r.workedBy(a.By, "change the material status"); err != nil {
+		return err
+	}
+	if _, err := ParseMaterialStatus(string(to)); err != nil {
+		return err
+	}
+	reason, err := CheckReason(reason, true)
+	if err != nil {
+		return err
+	}
+	if comment, err = CheckComment(comment, false); err != nil {
+		return err
+	}
+	if err := r.needOpen("changing the material status"); err != nil {
+		return err
+	}
+	if r.MaterialStatus == to {
+		return nil
+	}
+	from := r.MaterialStatus
+	r.MaterialStatus = to
+	r.record(a, ActionMaterialStatus, "materialStatus", string(from), string(to), reason, comment)
+	return nil
+}
+
+func (r *Request) mayCancel(p Principal, what string) error {
+	if p.Role == RoleStudio {
+		return nil
+	}
+	if err := r.workedBy(p, what); err != nil {
+		return err
+	}
+	if !r.SourceType.PartnerCancellable() {
+		return Errorf(CodeForbidden, "fulfillment partners can %s only Forced Sub and Dub Card Image requests; this is %s", what, r.SourceType.Name())
+	}
+	if !p.Has(PermCancel) {
+		return Errorf(CodeForbidden, "your account lacks the cancel permission")
+	}
+	return nil
+}
+
+// Cancel cancels an Open request with a required reason. Studio operators may
+// cancel any request; fulfillment partners with the cancel permission only
+// Forced Sub and Dub Card Image requests assigned to them.
+func (r *Request) Cancel(a Act, reason, comment string) error {
+	return r.flip(a, "cancel", StatusOpen, StatusCancelled, ActionCancelled, reason, comment)
+}
+
+// Uncancel reopens a Cancelled request, under the same permissions as Cancel.
+func (r *Request) Uncancel(a Act, reason, comment string) error {
+	return r.flip(a, "uncancel", StatusCancelled, StatusOpen, ActionUncancelled, reason, comment)
+}
+
+func (r *Request) flip(a Act, what string, from, to RequestStatus, action Action, reason, comment string) error {
+	if err := r.mayCancel(a.By, what); err != nil {
+		return err
+	}
+	reason, err := CheckReason(reason, true)
+	if err != nil {
+		return err
+	}
+	if comment, err = CheckComment(comment, false); err != nil {
+		return err
+	}
+	if r.Status != from {
+		return Errorf(CodeNotAllowed, "only %s requests can be %sled; this one is %s", from.Name(), what, r.Status.Name())
+	}
+	r.Status = to
+	r.record(a, action, "status", string(from), string(to), reason, comment)
+	return nil
+}
+
+// Subassign hands the work on r to another approved fulfillment partner. The
+// facility of record (facility) must list the target as an approved
+// subassignee and the user needs the subassign permission; studio operators
+// may subassign to any fulfillment partner. The request must be open.
+func (r *Request) Subassign(a Act, facility *Partner, to *Partner, comment string) error {
+	if err := r.workedBy(a.By, "subassign"); err != nil {
+		return err
+	}
+	comment, err := CheckComment(comment, false)
+	if err != nil {
+		return err
+	}
+	if to == nil || to.Kind != PartnerFulfillment {
+		return Errorf(CodeNotSubassignable, "requests can be subassigned only to a fulfillment partner")
+	}
+	if to.ID == r.FulfillmentPartner {
+		return Errorf(CodeNotSubassignable, "%s is already the fulfillment partner of record", to.ID)
+	}
+	if a.By.Role == RoleFP {
+		if facility == nil || len(facility.Subassignees) == 0 {
+			return Errorf(CodeForbidden, "your facility is not allowed to subassign requests")
+		}
+		if !a.By.Has(PermSubassign) {
+			return Errorf(CodeForbidden, "your account lacks the subassign permission")
+		}
+		if !facility.MaySubassignTo(to.ID) {
+			return Errorf(CodeNotSubassignable, "%s is not an approved partner for your facility", to.ID)
+		}
+	}
+	if err := r.needOpen("subassigning"); err != nil {
+		return err
+	}
+	if r.SubAssignee == to.ID {
+		return nil
+	}
+	from := r.SubAssignee
+	r.SubAssignee = to.ID
+	r.record(a, ActionSubassigned, "subAssignee", from, to.ID, "", comment)
+	return nil
+}
+
+// SetEstimatedDelivery sets the estimated delivery date from a day, a time of
+// day (HH:MM), an IANA time zone and a reason from EDDReasons (Other needs a
+// comment). The fulfillment partner of record and studio operators may, while
+// the request is open. It fails with invalid for a bad day, time or zone.
+func (r *Request) SetEstimatedDelivery(a Act, day Date, clock string, zone string, reason EDDReason, comment string) error {
+	if err := r.workedBy(a.By, "edit the estimated delivery date"); err != nil {
+		return err
+	}
+	at, err := EDDAt(day, clock, zone)
+	if err != nil {
+		return err
+	}
+	if _, err := ParseEDDReason(string(reason)); err != nil {
+		return err
+	}
+	if comment, err = CheckComment(comment, false); err != nil {
+		return err
+	}
+	if reason == EDDOther && comment == "" {
+		return Errorf(CodeInvalid, "the reason Other needs a comment that explains it")
+	}
+	if err := r.needOpen("editing the estimated delivery date"); err != nil {
+		return err
+	}
+	if at.Before(a.At.Add(-time.Minute)) {
+		return Errorf(CodeInvalid, "the estimated delivery date %s is in the past", at.Format(time.RFC3339))
+	}
+	before := ""
+	if !r.EstimatedDelivery.IsZero() {
+		before = r.EstimatedDelivery.Local().Format(time.RFC3339) + " " + r.EstimatedDelivery.Zone
+	}
+	r.EstimatedDelivery = EDD{At: at.UTC(), Zone: zone}
+	r.record(a, ActionEDDChanged, "estimatedDeliveryDate", before, at.Format(time.RFC3339)+" "+zone, string(reason), comment)
+	return nil
+}
+
+// EDDAt combines a day, a time of day (HH:MM, 24 h) and an IANA zone into an
+// instant. It fails with invalid naming the bad part.
+func EDDAt(day Date, clock, zone string) (time.Time, error) {
+	if day.IsZero() {
+		return time.Time{}, Errorf(CodeInvalid, "a date is required")
+	}
+	hm, err := time.Parse("15:04", strings.TrimSpace(clock))
+	if err != nil {
+		return time.Time{}, Errorf(CodeInvalid, "time %q is not a time of day such as 17:30", truncate(clock, 20))
+	}
+	if strings.TrimSpace(zone) == "" || strings.EqualFold(zone, "local") {
+		return time.Time{}, Errorf(CodeInvalid, "a time zone such as America/Los_Angeles is required")
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		return time.Time{}, Errorf(CodeInvalid, "time zone %q is not an IANA time zone such as Europe/Madrid", truncate(zone, 40))
+	}
+	return time.Date(day.Year, day.Month, day.Day, hm.Hour(), hm.Minute(), 0, 0, loc), nil
+}
+
+// SetServiceType changes the service type (Create, Conform, Unknown). It
+// applies only to Subtitle, SDH/CC, Forced Sub, Secondary Audio and Audio
+// Description requests that are open.
+func (r *Request) SetServiceType(a Act, to ServiceType, comment string) error {
+	if err := r.workedBy(a.By, "edit the service type"); err != nil {
+		return err
+	}
+	if _, err := ParseServiceType(string(to)); err != nil {
+		return err
+	}
+	comment, err := CheckComment(comment, false)
+	if err != nil {
+		return err
+	}
+	if !r.SourceType.ServiceTypeEditable() {
+		return Errorf(CodeNotAllowed, "the service type can be edited only on Subtitle, SDH/CC, Forced Sub, Secondary Audio and Audio Description requests; this is %s", r.SourceType.Name())
+	}
+	if err := r.needOpen("editing the service type"); err != nil {
+		return err
+	}
+	if r.ServiceType == to {
+		return nil
+	}
+	from := r.ServiceType
+	r.ServiceType = to
+	r.record(a, ActionServiceType, "serviceType", string(from), string(to), "", comment)
+	return nil
+}
+
+// AddComment adds a comment. Everyone who sees the request may comment.
+func (r *Request) AddComment(a Act, text string) error {
+	text, err := CheckComment(text, true)
+	if err != nil {
+		return err
+	}
+	if !r.VisibleTo(a.By) {
+		return Errorf(CodeNotFound, "no such request")
+	}
+	r.record(a, ActionCommented, "", "", "", "", text)
+	return nil
+}
+
+// RequestRedelivery rejects the delivered asset and opens the request for a new
+// delivery (studio operators only; from Delivered or Processed).
+func (r *Request) RequestRedelivery(a Act, reason, comment string) error {
+	if err := studioOnly(a.By, "request a redelivery"); err != nil {
+		return err
+	}
+	reason, err := CheckReason(reason, true)
+	if err != nil {
+		return err
+	}
+	if comment, err = CheckComment(comment, false); err != nil {
+		return err
+	}
+	if r.Status != StatusDelivered && r.Status != StatusProcessed {
+		return Errorf(CodeNotAllowed, "a redelivery can be requested only for Delivered or Processed requests; this one is %s", r.Status.Name())
+	}
+	from := r.Status
+	r.Status = StatusRedeliveryRequested
+	r.record(a, ActionRedeliveryRequested, "status", string(from), string(r.Status), reason, comment)
+	return nil
+}
+
+// Upgrade marks a Delivered or Processed request Upgraded, pointing at the new
+// request newID that asks for a better version (studio operators only).
+func (r *Request) Upgrade(a Act, newID, reason string) error {
+	if err := studioOnly(a.By, "upgrade a request"); err != nil {
+		return err
+	}
+	reason, err := CheckReason(reason, true)
+	if err != nil {
+		return err
+	}
+	if r.Status != StatusDelivered && r.Status != StatusProcessed {
+		return Errorf(CodeNotAllowed, "only Delivered or Processed requests can be upgraded; this one is %s", r.Status.Name())
+	}
+	from := r.Status
+	r.Status = StatusUpgraded
+	r.UpgradedTo = newID
+	r.record(a, ActionUpgraded, "status", string(from), string(r.Status), reason, "upgraded by request "+newID)
+	return nil
+}
+
+// NewRequest is what a studio operator asks for when creating a request.
+type NewRequest struct {
+	Title              *Title
+	Package            *Package
+	FulfillmentPartner *Partner
+	SourceType         SourceType
+	Language           string
+	ServiceType        ServiceType
+	DueDate            Date
+	MaterialStatus     MaterialStatus
+	Issues             []string
+	Comment            string
+}
+
+// Create builds a new Open request with ID id from n, recording its creation.
+// Only studio operators may. It fails with invalid when the title, package or
+// partner do not fit together or a field is missing.
+func Create(a Act, id string, n NewRequest) (*Request, error) {
+	if err := studioOnly(a.By, "create requests"); err != nil {
+		return nil, err
+	}
+	if n.Title == nil || n.Package == nil || n.FulfillmentPartner == nil {
+		return nil, Errorf(CodeInvalid, "a title, a package and a fulfillment partner are required")
+	}
+	if n.Package.MovieID != n.Title.MovieID {
+		return nil, Errorf(CodeInvalid, "package %d belongs to title %d, not %d", n.Package.ID, n.Package.MovieID, n.Title.MovieID)
+	}
+	if n.FulfillmentPartner.Kind != PartnerFulfillment {
+		return nil, Errorf(CodeInvalid, "%s is not a fulfillment partner", n.FulfillmentPartner.ID)
+	}
+	if _, err := ParseSourceType(string(n.SourceType)); err != nil {
+		return nil, err
+	}
+	lang := ""
+	if n.Language != "" {
+		var err error
+		if lang, err = CheckLanguage(n.Language); err != nil {
+			return nil, err
+		}
+	} else if n.SourceType.NeedsLanguage() {
+		return nil, Errorf(CodeInvalid, "%s requests need a language", n.SourceType.Name())
+	}
+	if n.ServiceType == "" {
+		n.ServiceType = ServiceUnknown
+	}
+	if _, err := ParseServiceType(string(n.ServiceType)); err != nil {
+		return nil, err
+	}
+	if n.MaterialStatus == "" {
+		n.MaterialStatus = MaterialNotReceived
+	}
+	if _, err := ParseMaterialStatus(string(n.MaterialStatus)); err != nil {
+		return nil, err
+	}
+	if n.DueDate.IsZero() {
+		return nil, Errorf(CodeInvalid, "a due date is required")
+	}
+	comment, err := CheckComment(n.Comment, false)
+	if err != nil {
+		return nil, err
+	}
+	issues, err := CheckIssues(n.Issues)
+	if err != nil {
+		return nil, err
+	}
+	r := &Request{
+		ID: id, MovieID: n.Title.MovieID, TitleName: n.Title.Name, PackageID: n.Package.ID,
+		SourceType: n.SourceType, Language: lang, ServiceType: n.ServiceType, DueDate: n.DueDate,
+		Status: StatusOpen, MaterialStatus: n.MaterialStatus, Issues: issues,
+		FulfillmentPartner: n.FulfillmentPartner.ID, ContentPartner: n.Title.ContentPartner,
+		CreatedAt: a.At,
+	}
+	r.record(a, ActionCreated, "status", "", string(StatusOpen), "", comment)
+	return r, nil
+}
+
+// UpgradeTo builds the Open request that replaces old (which Upgrade marks),
+// with ID id, the same title, package, partner and language, and the new
+// source type and due date where given.
+func UpgradeTo(a Act, old *Request, id string, sourceType SourceType, due Date, reason string) (*Request, error) {
+	if err := studioOnly(a.By, "upgrade a request"); err != nil {
+		return nil, err
+	}
+	n := old.Clone()
+	n.ID, n.Version, n.CreatedAt = id, 0, a.At
+	n.Status, n.UpgradedFrom, n.UpgradedTo = StatusOpen, old.ID, ""
+	n.EstimatedDelivery = EDD{}
+	if sourceType != "" {
+		if _, err := ParseSourceType(string(sourceType)); err != nil {
+			return nil, err
+		}
+		n.SourceType = sourceType
+	}
+	if !due.IsZero() {
+		n.DueDate = due
+	}
+	n.record(a, ActionCreatedByUpgrade, "status", "", string(StatusOpen), reason, "upgrade of request "+old.ID)
+	return n, nil
+}
+
+// CheckIssues trims, deduplicates and bounds a list of issue names (at most 20,
+// each 1–80 characters). It fails with invalid.
+func CheckIssues(in []string) ([]string, error) {
+	if len(in) > 20 {
+		return nil, Errorf(CodeInvalid, "at most 20 issues may be named")
+	}
+	out := make([]string, 0, len(in))
+	for _, s := range in {
+		t := strings.TrimSpace(s)
+		if t == "" || len([]rune(t)) > 80 {
+			return nil, Errorf(CodeInvalid, "issue names must be 1–80 characters")
+		}
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
