@@ -1,0 +1,159 @@
+package sqlite
+
+import (
+	"time"
+
+	"github.com/openlot/openlot/shared/lot"
+)
+
+// Row types map domain values to the JSON kept in the data columns; the domain
+// itself carries no tags.
+
+type partnerRow struct {
+	ID           string   `json:"id"`
+	Name         string   `json:"name"`
+	Kind         string   `json:"kind"`
+	Subassignees []string `json:"subassignees,omitempty"`
+}
+
+func toPartnerRow(p *lot.Partner) partnerRow {
+	return partnerRow{ID: p.ID, Name: p.Name, Kind: string(p.Kind), Subassignees: p.Subassignees}
+}
+
+func (r partnerRow) partner() *lot.Partner {
+	return &lot.Partner{ID: r.ID, Name: r.Name, Kind: lot.PartnerKind(r.Kind), Subassignees: r.Subassignees}
+}
+
+type titleRow struct {
+	MovieID     int64  `json:"movieId"`
+	Name        string `json:"name"`
+	ReleaseYear int    `json:"releaseYear"`
+	MovieType   string `json:"movieType"`
+	IsOriginal  bool   `json:"isOriginal"`
+	CP          string `json:"contentPartner"`
+	DOB         bool   `json:"dob,omitempty"`
+	DAB         bool   `json:"dab,omitempty"`
+}
+
+func toTitleRow(t *lot.Title) titleRow {
+	return titleRow{t.MovieID, t.Name, t.ReleaseYear, string(t.MovieType), t.IsOriginal, t.ContentPartner, t.DayOfBroadcast, t.DayAfterBroadcast}
+}
+
+func (r titleRow) title() *lot.Title {
+	return &lot.Title{MovieID: r.MovieID, Name: r.Name, ReleaseYear: r.ReleaseYear, MovieType: lot.MovieType(r.MovieType),
+		IsOriginal: r.IsOriginal, ContentPartner: r.CP, DayOfBroadcast: r.DOB, DayAfterBroadcast: r.DAB}
+}
+
+type packageRow struct {
+	ID        int64    `json:"id"`
+	MovieID   int64    `json:"movieId"`
+	Countries []string `json:"countries,omitempty"`
+}
+
+type requestRow struct {
+	ID                 string    `json:"id"`
+	MovieID            int64     `json:"movieId"`
+	TitleName          string    `json:"titleName"`
+	PackageID          int64     `json:"packageId"`
+	SourceType         string    `json:"sourceType"`
+	Language           string    `json:"language,omitempty"`
+	ServiceType        string    `json:"serviceType"`
+	DueDate            string    `json:"dueDate"`
+	EDD                time.Time `json:"edd,omitzero"`
+	EDDZone            string    `json:"eddZone,omitempty"`
+	Status             string    `json:"status"`
+	MaterialStatus     string    `json:"materialStatus"`
+	MaterialsAvailable bool      `json:"materialsAvailable,omitempty"`
+	Issues             []string  `json:"issues,omitempty"`
+	FP                 string    `json:"fp"`
+	Sub                string    `json:"sub,omitempty"`
+	CP                 string    `json:"cp"`
+	UpgradedFrom       string    `json:"upgradedFrom,omitempty"`
+	UpgradedTo         string    `json:"upgradedTo,omitempty"`
+	CreatedAt          time.Time `json:"createdAt"`
+	UpdatedAt          time.Time `json:"updatedAt,omitzero"`
+}
+
+func toRequestRow(r *lot.Request) requestRow {
+	return requestRow{
+		ID: r.ID, MovieID: r.MovieID, TitleName: r.TitleName, PackageID: r.PackageID,
+		SourceType: string(r.SourceType), Language: r.Language, ServiceType: string(r.ServiceType),
+		DueDate: r.DueDate.String(), EDD: r.EstimatedDelivery.At, EDDZone: r.EstimatedDelivery.Zone,
+		Status: string(r.Status), MaterialStatus: string(r.MaterialStatus), MaterialsAvailable: r.MaterialsAvailable,
+		Issues: r.Issues, FP: r.FulfillmentPartner, Sub: r.SubAssignee, CP: r.ContentPartner,
+		UpgradedFrom: r.UpgradedFrom, UpgradedTo: r.UpgradedTo, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
+}
+
+func (w requestRow) request() (*lot.Request, error) {
+	due := lot.Date{}
+	if w.DueDate != "" {
+		var err error
+		if due, err = lot.ParseDate(w.DueDate); err != nil {
+			return nil, err
+		}
+	}
+	return &lot.Request{
+		ID: w.ID, MovieID: w.MovieID, TitleName: w.TitleName, PackageID: w.PackageID,
+		SourceType: lot.SourceType(w.SourceType), Language: w.Language, ServiceType: lot.ServiceType(w.ServiceType),
+		DueDate: due, EstimatedDelivery: lot.EDD{At: w.EDD, Zone: w.EDDZone},
+		Status: lot.RequestStatus(w.Status), MaterialStatus: lot.MaterialStatus(w.MaterialStatus),
+		MaterialsAvailable: w.MaterialsAvailable, Issues: w.Issues, FulfillmentPartner: w.FP,
+		SubAssignee: w.Sub, ContentPartner: w.CP, UpgradedFrom: w.UpgradedFrom, UpgradedTo: w.UpgradedTo,
+		CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt,
+	}, nil
+}
+
+type historyRow struct {
+	RequestID string    `json:"requestId"`
+	Version   int64     `json:"version"`
+	Seq       int       `json:"seq"`
+	At        time.Time `json:"at"`
+	Actor     string    `json:"actor"`
+	ActorName string    `json:"actorName,omitempty"`
+	Role      string    `json:"role"`
+	Partner   string    `json:"partner,omitempty"`
+	Action    string    `json:"action"`
+	Field     string    `json:"field,omitempty"`
+	Before    string    `json:"before,omitempty"`
+	After     string    `json:"after,omitempty"`
+	Reason    string    `json:"reason,omitempty"`
+	Comment   string    `json:"comment,omitempty"`
+}
+
+func toHistoryRow(e lot.HistoryEntry) historyRow {
+	return historyRow{e.RequestID, e.Version, e.Seq, e.At, e.Actor, e.ActorName, string(e.Role), e.Partner,
+		string(e.Action), e.Field, e.Before, e.After, e.Reason, e.Comment}
+}
+
+func (h historyRow) entry() lot.HistoryEntry {
+	return lot.HistoryEntry{RequestID: h.RequestID, Version: h.Version, Seq: h.Seq, At: h.At, Actor: h.Actor,
+		ActorName: h.ActorName, Role: lot.Role(h.Role), Partner: h.Partner, Action: lot.Action(h.Action),
+		Field: h.Field, Before: h.Before, After: h.After, Reason: h.Reason, Comment: h.Comment}
+}
+
+type clientRow struct {
+	ID          string    `json:"id"`
+	SecretHash  []byte    `json:"secretHash"`
+	Name        string    `json:"name"`
+	Role        string    `json:"role"`
+	Partner     string    `json:"partner,omitempty"`
+	Permissions []string  `json:"permissions,omitempty"`
+	CreatedAt   time.Time `json:"createdAt"`
+}
+
+func toClientRow(c *lot.Client) clientRow {
+	perms := make([]string, len(c.Permissions))
+	for i, p := range c.Permissions {
+		perms[i] = string(p)
+	}
+	return clientRow{c.ID, c.SecretHash, c.Name, string(c.Role), c.Partner, perms, c.CreatedAt}
+}
+
+func (r clientRow) client() *lot.Client {
+	perms := make([]lot.Permission, len(r.Permissions))
+	for i, p := range r.Permissions {
+		perms[i] = lot.Permission(p)
+	}
+	return &lot.Client{ID: r.ID, SecretHash: r.SecretHash, Name: r.Name, Role: lot.Role(r.Role), Partner: r.Partner, Permissions: perms, CreatedAt: r.CreatedAt}
+}

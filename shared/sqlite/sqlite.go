@@ -1,0 +1,466 @@
+// Package sqlite is the embedded lot.Store: one SQLite file (WAL) through the
+// pure-Go modernc.org/sqlite driver. Writes go through a single connection, so
+// writers queue instead of failing with SQLITE_BUSY; reads use a pool.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"time"
+
+	"github.com/openlot/openlot/shared/lot"
+	sqlitedrv "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Store implements lot.Store on SQLite.
+type Store struct {
+	w *sql.DB // one connection: all writes
+	r *sql.DB // pooled reads
+}
+
+var _ lot.Store = (*Store)(nil)
+
+// FileName is the database file inside the data folder.
+const FileName = "openlot.db"
+
+// Open opens (creating if needed) the database in folder dir and migrates it.
+func Open(ctx context.Context, dir string) (*Store, error) {
+	path := filepath.Join(dir, FileName)
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + path + "?" + q.Encode()
+	w, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	r, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(8)
+	s := &Store{w: w, r: r}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return errors.Join(s.r.Close(), s.w.Close()) }
+
+var migrations = []string{
+	`CREATE TABLE partners (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
+	 CREATE TABLE titles (movie_id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+	 CREATE TABLE packages (id INTEGER PRIMARY KEY, movie_id INTEGER NOT NULL, data TEXT NOT NULL);
+	 CREATE TABLE requests (
+	   id TEXT PRIMARY KEY, version INTEGER NOT NULL,
+	   fp TEXT NOT NULL, sub TEXT NOT NULL, cp TEXT NOT NULL, data TEXT NOT NULL) WITHOUT ROWID;
+	 CREATE INDEX requests_fp ON requests(fp, id);
+	 CREATE INDEX requests_sub ON requests(sub, id);
+	 CREATE INDEX requests_cp ON requests(cp, id);
+	 CREATE TABLE history (
+	   request_id TEXT NOT NULL, version INTEGER NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL,
+	   PRIMARY KEY (request_id, version, seq)) WITHOUT ROWID;
+	 CREATE TABLE clients (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
+	 CREATE TABLE idempotency (
+	   key TEXT PRIMARY KEY, hash TEXT NOT NULL, done INTEGER NOT NULL, status INTEGER NOT NULL,
+	   content_type TEXT NOT NULL, body BLOB, created_at INTEGER NOT NULL) WITHOUT ROWID;`,
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer tx.Rollback()
+	var v int
+	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if v > len(migrations) {
+		return fmt.Errorf("database schema version %d is newer than this openlot (%d)", v, len(migrations))
+	}
+	for i := v; i < len(migrations); i++ {
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, len(migrations))); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return tx.Commit()
+}
+
+// translate turns driver errors into domain errors.
+func translate(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var le *lot.Error
+	if errors.As(err, &le) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return lot.Errorf(lot.CodeNotFound, "no such %s", what)
+	}
+	var se *sqlitedrv.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_CONSTRAINT:
+			return lot.Errorf(lot.CodeConflict, "that %s already exists", what)
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return &lot.Error{Code: lot.CodeUnavailable, Message: "the database is busy; try again"}
+		}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fmt.Errorf("sqlite %s: %w", what, err)
+}
+
+func (s *Store) putJSON(ctx context.Context, query string, v any, args ...any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = s.w.ExecContext(ctx, query, append(args, string(b))...)
+	return translate(err, "record")
+}
+
+func (s *Store) getJSON(ctx context.Context, what, query string, v any, args ...any) error {
+	var data string
+	if err := s.r.QueryRowContext(ctx, query, args...).Scan(&data); err != nil {
+		return translate(err, what)
+	}
+	return json.Unmarshal([]byte(data), v)
+}
+
+// PutPartner creates or replaces a partner.
+func (s *Store) PutPartner(ctx context.Context, p *lot.Partner) error {
+	return s.putJSON(ctx, `INSERT OR REPLACE INTO partners (id, data) VALUES (?, ?)`, toPartnerRow(p), p.ID)
+}
+
+// GetPartner fails with not_found for an unknown ID.
+func (s *Store) GetPartner(ctx context.Context, id string) (*lot.Partner, error) {
+	var row partnerRow
+	if err := s.getJSON(ctx, "partner", `SELECT data FROM partners WHERE id = ?`, &row, id); err != nil {
+		return nil, err
+	}
+	return row.partner(), nil
+}
+
+// ListPartners returns every partner by ID.
+func (s *Store) ListPartners(ctx context.Context) ([]*lot.Partner, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT data FROM partners ORDER BY id`)
+	if err != nil {
+		return nil, translate(err, "partner")
+	}
+	defer rows.Close()
+	var out []*lot.Partner
+	for rows.Next() {
+		var data string
+		var row partnerRow
+		if err := rows.Scan(&data); err != nil {
+			return nil, translate(err, "partner")
+		}
+		if err := json.Unmarshal([]byte(data), &row); err != nil {
+			return nil, err
+		}
+		out = append(out, row.partner())
+	}
+	return out, translate(rows.Err(), "partner")
+}
+
+// PutTitle creates or replaces a title.
+func (s *Store) PutTitle(ctx context.Context, t *lot.Title) error {
+	return s.putJSON(ctx, `INSERT OR REPLACE INTO titles (movie_id, data) VALUES (?, ?)`, toTitleRow(t), t.MovieID)
+}
+
+// GetTitle fails with not_found for an unknown movie ID.
+func (s *Store) GetTitle(ctx context.Context, movieID int64) (*lot.Title, error) {
+	var row titleRow
+	if err := s.getJSON(ctx, "title", `SELECT data FROM titles WHERE movie_id = ?`, &row, movieID); err != nil {
+		return nil, err
+	}
+	return row.title(), nil
+}
+
+// PutPackage creates or replaces a package.
+func (s *Store) PutPackage(ctx context.Context, p *lot.Package) error {
+	return s.putJSON(ctx, `INSERT OR REPLACE INTO packages (id, movie_id, data) VALUES (?, ?, ?)`, packageRow{ID: p.ID, MovieID: p.MovieID, Countries: p.Countries}, p.ID, p.MovieID)
+}
+
+// GetPackage fails with not_found for an unknown package ID.
+func (s *Store) GetPackage(ctx context.Context, id int64) (*lot.Package, error) {
+	var row packageRow
+	if err := s.getJSON(ctx, "package", `SELECT data FROM packages WHERE id = ?`, &row, id); err != nil {
+		return nil, err
+	}
+	return &lot.Package{ID: row.ID, MovieID: row.MovieID, Countries: row.Countries}, nil
+}
+
+// CreateRequests stores new requests at version 1 with their pending history,
+// all in one transaction; a duplicate ID fails the whole batch with conflict.
+func (s *Store) CreateRequests(ctx context.Context, rs ...*lot.Request) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO requests (id, version, fp, sub, cp, data) VALUES (?, 1, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		for _, r := range rs {
+			c := r.Clone()
+			c.Version = 1
+			entries := r.Committed(1)
+			if _, err := ins.ExecContext(ctx, c.ID, c.FulfillmentPartner, c.SubAssignee, c.ContentPartner, mustJSON(toRequestRow(c))); err != nil {
+				return translate(err, "request")
+			}
+			if err := insertHistory(ctx, tx, entries); err != nil {
+				return err
+			}
+			r.Version = 1
+		}
+		return nil
+	})
+}
+
+func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return translate(err, "transaction")
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return translate(tx.Commit(), "transaction")
+}
+
+func insertHistory(ctx context.Context, tx *sql.Tx, entries []lot.HistoryEntry) error {
+	for _, e := range entries {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO history (request_id, version, seq, data) VALUES (?, ?, ?, ?)`,
+			e.RequestID, e.Version, e.Seq, mustJSON(toHistoryRow(e))); err != nil {
+			return translate(err, "history entry")
+		}
+	}
+	return nil
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // rows hold only plain values
+	}
+	return string(b)
+}
+
+// GetRequest fails with not_found for an unknown ID.
+func (s *Store) GetRequest(ctx context.Context, id string) (*lot.Request, error) {
+	return getRequest(ctx, s.r, id)
+}
+
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func getRequest(ctx context.Context, q queryer, id string) (*lot.Request, error) {
+	var data string
+	var version int64
+	if err := q.QueryRowContext(ctx, `SELECT version, data FROM requests WHERE id = ?`, id).Scan(&version, &data); err != nil {
+		return nil, translate(err, "request")
+	}
+	return decodeRequest(data, version)
+}
+
+func decodeRequest(data string, version int64) (*lot.Request, error) {
+	var row requestRow
+	if err := json.Unmarshal([]byte(data), &row); err != nil {
+		return nil, fmt.Errorf("decode request: %w", err)
+	}
+	r, err := row.request()
+	if err != nil {
+		return nil, err
+	}
+	r.Version = version
+	return r, nil
+}
+
+// ListRequests pages through the requests in scope by ID.
+func (s *Store) ListRequests(ctx context.Context, scope lot.Scope, after string, limit int) ([]*lot.Request, string, error) {
+	if limit <= 0 || limit > lot.MaxPage {
+		limit = lot.MaxPage
+	}
+	var where string
+	var args []any
+	switch {
+	case scope.All:
+		where = `id > ?`
+		args = []any{after}
+	case scope.FulfillmentPartner != "":
+		// Two index range scans merged, instead of one OR that defeats the indexes.
+		where = `id IN (SELECT id FROM requests WHERE fp = ?1 AND id > ?2 UNION SELECT id FROM requests WHERE sub = ?1 AND id > ?2)`
+		args = []any{scope.FulfillmentPartner, after}
+	case scope.ContentPartner != "":
+		where = `cp = ?1 AND id > ?2`
+		args = []any{scope.ContentPartner, after}
+	default:
+		return nil, "", nil
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT version, data FROM requests WHERE `+where+` ORDER BY id LIMIT `+fmt.Sprint(limit+1), args...)
+	if err != nil {
+		return nil, "", translate(err, "request")
+	}
+	defer rows.Close()
+	out := make([]*lot.Request, 0, min(limit, 64))
+	for rows.Next() {
+		var data string
+		var version int64
+		if err := rows.Scan(&version, &data); err != nil {
+			return nil, "", translate(err, "request")
+		}
+		r, err := decodeRequest(data, version)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", translate(err, "request")
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = out[limit-1].ID
+	}
+	return out, next, nil
+}
+
+// UpdateRequest loads request id, runs fn, and writes the result with its new
+// history entries in one transaction, only if the version is unchanged.
+func (s *Store) UpdateRequest(ctx context.Context, id string, fn func(*lot.Request) error) (*lot.Request, error) {
+	r, err := s.GetRequest(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := fn(r); err != nil {
+		return nil, err
+	}
+	if len(r.Pending()) == 0 {
+		return r, nil
+	}
+	old := r.Version
+	next := old + 1
+	entries := r.Committed(next)
+	r.Version = next
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE requests SET version = ?, fp = ?, sub = ?, cp = ?, data = ? WHERE id = ? AND version = ?`,
+			next, r.FulfillmentPartner, r.SubAssignee, r.ContentPartner, mustJSON(toRequestRow(r)), id, old)
+		if err != nil {
+			return translate(err, "request")
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return translate(err, "request")
+		} else if n == 0 {
+			return lot.Errorf(lot.CodeConflict, "the request changed while you were editing it; reload and try again")
+		}
+		return insertHistory(ctx, tx, entries)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// History returns the entries of a request, oldest first.
+func (s *Store) History(ctx context.Context, id string) ([]lot.HistoryEntry, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT data FROM history WHERE request_id = ? ORDER BY version, seq`, id)
+	if err != nil {
+		return nil, translate(err, "history")
+	}
+	defer rows.Close()
+	var out []lot.HistoryEntry
+	for rows.Next() {
+		var data string
+		var row historyRow
+		if err := rows.Scan(&data); err != nil {
+			return nil, translate(err, "history")
+		}
+		if err := json.Unmarshal([]byte(data), &row); err != nil {
+			return nil, err
+		}
+		out = append(out, row.entry())
+	}
+	return out, translate(rows.Err(), "history")
+}
+
+// PutClient creates or replaces an OAuth2 client.
+func (s *Store) PutClient(ctx context.Context, c *lot.Client) error {
+	return s.putJSON(ctx, `INSERT OR REPLACE INTO clients (id, data) VALUES (?, ?)`, toClientRow(c), c.ID)
+}
+
+// GetClient fails with not_found for an unknown client.
+func (s *Store) GetClient(ctx context.Context, id string) (*lot.Client, error) {
+	var row clientRow
+	if err := s.getJSON(ctx, "client", `SELECT data FROM clients WHERE id = ?`, &row, id); err != nil {
+		return nil, err
+	}
+	return row.client(), nil
+}
+
+// ClaimKey claims an idempotency key, or returns what it already holds.
+func (s *Store) ClaimKey(ctx context.Context, key, hash string, now time.Time, ttl time.Duration) (*lot.Saved, error) {
+	var saved *lot.Saved
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var sv lot.Saved
+		var done int
+		var created int64
+		err := tx.QueryRowContext(ctx, `SELECT hash, done, status, content_type, body, created_at FROM idempotency WHERE key = ?`, key).
+			Scan(&sv.RequestHash, &done, &sv.Status, &sv.ContentType, &sv.Body, &created)
+		switch {
+		case err == nil && now.Sub(time.UnixMilli(created)) < ttl:
+			sv.Key, sv.Done, sv.CreatedAt = key, done == 1, time.UnixMilli(created).UTC()
+			saved = &sv
+			return nil
+		case err != nil && !errors.Is(err, sql.ErrNoRows):
+			return translate(err, "idempotency key")
+		}
+		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO idempotency (key, hash, done, status, content_type, body, created_at) VALUES (?, ?, 0, 0, '', NULL, ?)`,
+			key, hash, now.UnixMilli())
+		return translate(err, "idempotency key")
+	})
+	return saved, err
+}
+
+// FinishKey stores the answer for a claimed key.
+func (s *Store) FinishKey(ctx context.Context, key string, status int, contentType string, body []byte) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE idempotency SET done = 1, status = ?, content_type = ?, body = ? WHERE key = ?`, status, contentType, body, key)
+	return translate(err, "idempotency key")
+}
+
+// ReleaseKey forgets a key.
+func (s *Store) ReleaseKey(ctx context.Context, key string) error {
+	_, err := s.w.ExecContext(ctx, `DELETE FROM idempotency WHERE key = ?`, key)
+	return translate(err, "idempotency key")
+}
+
+// PurgeKeys deletes idempotency records older than cutoff; it returns how many.
+func (s *Store) PurgeKeys(ctx context.Context, cutoff time.Time) (int64, error) {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM idempotency WHERE created_at < ?`, cutoff.UnixMilli())
+	if err != nil {
+		return 0, translate(err, "idempotency key")
+	}
+	return res.RowsAffected()
+}
+

@@ -1,0 +1,457 @@
+// Package storetest is the contract every lot.Store must pass. Run it from an
+// adapter's tests with a constructor that returns a fresh, empty store:
+//
+//	storetest.Run(t, func(t *testing.T) lot.Store { return mustOpen(t) })
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/openlot/openlot/shared/lot"
+)
+
+// NewStore returns a fresh, empty store; the suite closes it.
+type NewStore func(t *testing.T) lot.Store
+
+var t0 = time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)
+
+var studio = lot.Principal{Subject: "ops", Name: "Studio Ops", Role: lot.RoleStudio}
+
+// ID returns the n-th test request ID; IDs sort in n order.
+func ID(n int) string { return fmt.Sprintf("0190f0f0-0000-7000-8000-%012d", n) }
+
+// Run runs the whole contract against stores made by newStore.
+func Run(t *testing.T, newStore NewStore) {
+	open := func(t *testing.T) lot.Store {
+		s := newStore(t)
+		t.Cleanup(func() { _ = s.Close() })
+		return s
+	}
+	t.Run("Catalog", func(t *testing.T) { testCatalog(t, open(t)) })
+	t.Run("CreateGet", func(t *testing.T) { testCreateGet(t, open(t)) })
+	t.Run("CreateConflict", func(t *testing.T) { testCreateConflict(t, open(t)) })
+	t.Run("ListPagingAndTenancy", func(t *testing.T) { testList(t, open(t)) })
+	t.Run("Update", func(t *testing.T) { testUpdate(t, open(t)) })
+	t.Run("UpdateStaleLoses", func(t *testing.T) { testStale(t, open(t)) })
+	t.Run("Race100", func(t *testing.T) { testRace(t, open(t)) })
+	t.Run("Clients", func(t *testing.T) { testClients(t, open(t)) })
+	t.Run("Idempotency", func(t *testing.T) { testIdempotency(t, open(t)) })
+}
+
+func must(tb testing.TB, err error) {
+	tb.Helper()
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func wantCode(tb testing.TB, err error, code string) {
+	tb.Helper()
+	if lot.ErrorCode(err) != code || err == nil {
+		tb.Fatalf("got error %v, want code %s", err, code)
+	}
+}
+
+// mustRequest builds a valid request n via the domain's Create rule.
+func mustRequest(tb testing.TB, n int, fp, cp string) *lot.Request {
+	tb.Helper()
+	title := &lot.Title{MovieID: 80000000 + int64(n%7), Name: fmt.Sprintf("Title %d", n%7), ContentPartner: cp, MovieType: lot.MovieStandalone}
+	r, err := lot.Create(lot.Act{By: studio, At: t0}, ID(n), lot.NewRequest{
+		Title: title, Package: &lot.Package{ID: 1000 + int64(n%7), MovieID: title.MovieID},
+		FulfillmentPartner: &lot.Partner{ID: fp, Kind: lot.PartnerFulfillment},
+		SourceType:         lot.SourceSubtitle, Language: "es-419", DueDate: lot.DateOf(t0).AddDays(n % 30),
+		Issues: []string{"Content Typos"}, Comment: "please use the new glossary",
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+func testCatalog(t *testing.T, s lot.Store) {
+	ctx := context.Background()
+	p := &lot.Partner{ID: "juniper", Name: "Juniper Post", Kind: lot.PartnerFulfillment, Subassignees: []string{"lumen"}}
+	must(t, s.PutPartner(ctx, p))
+	must(t, s.PutPartner(ctx, &lot.Partner{ID: "northstar", Name: "Northstar", Kind: lot.PartnerContent}))
+	got, err := s.GetPartner(ctx, "juniper")
+	must(t, err)
+	if got.Name != p.Name || got.Kind != p.Kind || !slices.Equal(got.Subassignees, p.Subassignees) {
+		t.Fatalf("partner %+v", got)
+	}
+	p.Name = "Juniper Post Ltd"
+	must(t, s.PutPartner(ctx, p))
+	if got, _ := s.GetPartner(ctx, "juniper"); got.Name != "Juniper Post Ltd" {
+		t.Fatalf("replaced partner %+v", got)
+	}
+	all, err := s.ListPartners(ctx)
+	must(t, err)
+	if len(all) != 2 {
+		t.Fatalf("%d partners", len(all))
+	}
+	_, err = s.GetPartner(ctx, "nobody")
+	wantCode(t, err, lot.CodeNotFound)
+
+	ti := &lot.Title{MovieID: 81234567, Name: "House of Tides", ReleaseYear: 2026, MovieType: lot.MovieEpisode, IsOriginal: true, ContentPartner: "northstar", DayAfterBroadcast: true}
+	must(t, s.PutTitle(ctx, ti))
+	gt, err := s.GetTitle(ctx, ti.MovieID)
+	must(t, err)
+	if *gt != *ti {
+		t.Fatalf("title %+v, want %+v", gt, ti)
+	}
+	_, err = s.GetTitle(ctx, 1)
+	wantCode(t, err, lot.CodeNotFound)
+
+	pk := &lot.Package{ID: 555, MovieID: ti.MovieID, Countries: []string{"ES", "MX", "US"}}
+	must(t, s.PutPackage(ctx, pk))
+	gp, err := s.GetPackage(ctx, 555)
+	must(t, err)
+	if gp.MovieID != pk.MovieID || !slices.Equal(gp.Countries, pk.Countries) {
+		t.Fatalf("package %+v", gp)
+	}
+	_, err = s.GetPackage(ctx, 556)
+	wantCode(t, err, lot.CodeNotFound)
+}
+
+func testCreateGet(t *testing.T, s lot.Store) {
+	ctx := context.Background()
+	r := mustRequest(t, 1, "juniper", "northstar")
+	r.EstimatedDelivery = lot.EDD{At: time.Date(2026, 12, 1, 17, 30, 0, 0, time.UTC), Zone: "America/Los_Angeles"}
+	r.SubAssignee = "lumen"
+	r.MaterialsAvailable = true
+	must(t, s.CreateRequests(ctx, r))
+	got, err := s.GetRequest(ctx, r.ID)
+	must(t, err)
+	if got.Version != 1 {
+		t.Fatalf("version %d, want 1", got.Version)
+	}
+	want := r.Clone()
+	want.Version = 1
+	if !equalRequest(got, want) {
+		t.Fatalf("got  %+v\nwant %+v", got, want)
+	}
+	h, err := s.History(ctx, r.ID)
+	must(t, err)
+	if len(h) != 1 || h[0].Action != lot.ActionCreated || h[0].Version != 1 || h[0].Comment != "please use the new glossary" || h[0].Actor != "ops" || !h[0].At.Equal(t0) {
+		t.Fatalf("history %+v", h)
+	}
+	_, err = s.GetRequest(ctx, ID(999))
+	wantCode(t, err, lot.CodeNotFound)
+	h, err = s.History(ctx, ID(999))
+	if err != nil && !lot.IsCode(err, lot.CodeNotFound) || len(h) != 0 {
+		t.Fatalf("history of a missing request: %v %v", h, err)
+	}
+}
+
+func equalRequest(a, b *lot.Request) bool {
+	return a.ID == b.ID && a.MovieID == b.MovieID && a.TitleName == b.TitleName && a.PackageID == b.PackageID &&
+		a.SourceType == b.SourceType && a.Language == b.Language && a.ServiceType == b.ServiceType &&
+		a.DueDate == b.DueDate && a.EstimatedDelivery.At.Equal(b.EstimatedDelivery.At) &&
+		a.EstimatedDelivery.Zone == b.EstimatedDelivery.Zone && a.Status == b.Status &&
+		a.MaterialStatus == b.MaterialStatus && a.MaterialsAvailable == b.MaterialsAvailable &&
+		slices.Equal(a.Issues, b.Issues) && a.FulfillmentPartner == b.FulfillmentPartner &&
+		a.SubAssignee == b.SubAssignee && a.ContentPartner == b.ContentPartner &&
+		a.UpgradedFrom == b.UpgradedFrom && a.UpgradedTo == b.UpgradedTo &&
+		a.CreatedAt.Equal(b.CreatedAt) && a.UpdatedAt.Equal(b.UpdatedAt) && a.Version == b.Version
+}
+
+func testCreateConflict(t *testing.T, s lot.Store) {
+	ctx := context.Background()
+	must(t, s.CreateRequests(ctx, mustRequest(t, 1, "juniper", "northstar")))
+	dup := mustRequest(t, 1, "lumen", "northstar")
+	wantCode(t, s.CreateRequests(ctx, dup), lot.CodeConflict)
+	got, err := s.GetRequest(ctx, ID(1))
+	must(t, err)
+	if got.FulfillmentPartner != "juniper" {
+		t.Fatalf("a duplicate create overwrote the request: %+v", got)
+	}
+	h, _ := s.History(ctx, ID(1))
+	if len(h) != 1 {
+		t.Fatalf("a duplicate create added history: %d entries", len(h))
+	}
+}
+
+func testList(t *testing.T, s lot.Store) {
+	ctx := context.Background()
+	// 45 requests: juniper, lumen, harbor in turn; CPs northstar and aurora alternate;
+	// every fifth lumen request is subassigned to juniper.
+	fps := []string{"juniper", "lumen", "harbor"}
+	var all []*lot.Request
+	for n := 45; n >= 1; n-- { // created out of order on purpose
+		r := mustRequest(t, n, fps[n%3], []string{"northstar", "aurora"}[n%2])
+		if r.FulfillmentPartner == "lumen" && n%5 == 0 {
+			r.SubAssignee = "juniper"
+		}
+		all = append(all, r)
+	}
+	must(t, s.CreateRequests(ctx, all[:20]...))
+	must(t, s.CreateRequests(ctx, all[20:]...))
+
+	collect := func(scope lot.Scope, page int) []string {
+		var ids []string
+		after := ""
+		for range 100 {
+			rs, next, err := s.ListRequests(ctx, scope, after, page)
+			must(t, err)
+			if len(rs) > page {
+				t.Fatalf("page of %d, asked %d", len(rs), page)
+			}
+			for _, r := range rs {
+				if !scope.Contains(r) {
+					t.Fatalf("scope %+v leaked request %s of %s/%s", scope, r.ID, r.FulfillmentPartner, r.ContentPartner)
+				}
+				ids = append(ids, r.ID)
+			}
+			if next == "" {
+				return ids
+			}
+			after = next
+		}
+		t.Fatal("paging never ended")
+		return nil
+	}
+	for _, c := range []struct {
+		scope lot.Scope
+		page  int
+	}{
+		{lot.Scope{All: true}, 7},
+		{lot.Scope{All: true}, lot.MaxPage},
+		{lot.Scope{FulfillmentPartner: "juniper"}, 4},
+		{lot.Scope{FulfillmentPartner: "lumen"}, 5},
+		{lot.Scope{ContentPartner: "aurora"}, 6},
+		{lot.Scope{FulfillmentPartner: "nobody"}, 10},
+		{lot.Scope{}, 10},
+	} {
+		var want []string
+		for n := 1; n <= 45; n++ {
+			for _, r := range all {
+				if r.ID == ID(n) && c.scope.Contains(r) {
+					want = append(want, r.ID)
+				}
+			}
+		}
+		if got := collect(c.scope, c.page); !slices.Equal(got, want) {
+			t.Errorf("scope %+v page %d: got %d IDs %v, want %d", c.scope, c.page, len(got), got, len(want))
+		}
+	}
+	if got := collect(lot.Scope{FulfillmentPartner: "juniper"}, 100); len(got) != 15+3 {
+		t.Errorf("juniper sees %d requests, want 15 assigned + 3 subassigned", len(got))
+	}
+}
+
+func testUpdate(t *testing.T, s lot.Store) {
+	ctx := context.Background()
+	must(t, s.CreateRequests(ctx, mustRequest(t, 1, "juniper", "northstar")))
+	fp := lot.Principal{Subject: "u1", Name: "Ana", Role: lot.RoleFP, Partner: "juniper"}
+	at := t0.Add(time.Hour)
+	got, err := s.UpdateRequest(ctx, ID(1), func(r *lot.Request) error {
+		return r.SetMaterialStatus(lot.Act{By: fp, At: at}, lot.MaterialReceived, "proxy downloaded", "")
+	})
+	must(t, err)
+	if got.Version != 2 || got.MaterialStatus != lot.MaterialReceived || !got.UpdatedAt.Equal(at) {
+		t.Fatalf("after update %+v", got)
+	}
+	// A failing fn changes nothing.
+	boom := errors.New("boom")
+	_, err = s.UpdateRequest(ctx, ID(1), func(r *lot.Request) error {
+		r.MaterialStatus = lot.MaterialRejected
+		_ = r.AddComment(lot.Act{By: fp, At: at}, "half-written?")
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("fn error not returned: %v", err)
+	}
+	// A rule error keeps its code.
+	_, err = s.UpdateRequest(ctx, ID(1), func(r *lot.Request) error {
+		return r.SetServiceType(lot.Act{By: fp, At: at}, lot.ServiceCreate, "")
+	})
+	must(t, err)
+	_, err = s.UpdateRequest(ctx, ID(1), func(r *lot.Request) error {
+		return r.Cancel(lot.Act{By: fp, At: at}, "not needed", "")
+	})
+	wantCode(t, err, lot.CodeForbidden)
+	// No history recorded: nothing written.
+	same, err := s.UpdateRequest(ctx, ID(1), func(r *lot.Request) error { return nil })
+	must(t, err)
+	if same.Version != 3 {
+		t.Fatalf("version %d after a no-op, want 3", same.Version)
+	}
+	_, err = s.UpdateRequest(ctx, ID(404), func(r *lot.Request) error { return nil })
+	wantCode(t, err, lot.CodeNotFound)
+
+	cur, err := s.GetRequest(ctx, ID(1))
+	must(t, err)
+	if cur.MaterialStatus != lot.MaterialReceived || cur.ServiceType != lot.ServiceCreate || cur.Version != 3 {
+		t.Fatalf("stored %+v", cur)
+	}
+	h, err := s.History(ctx, ID(1))
+	must(t, err)
+	var acts []lot.Action
+	for i, e := range h {
+		acts = append(acts, e.Action)
+		if e.Version != int64(i+1) || e.RequestID != ID(1) {
+			t.Fatalf("entry %d: %+v", i, e)
+		}
+	}
+	if !slices.Equal(acts, []lot.Action{lot.ActionCreated, lot.ActionMaterialStatus, lot.ActionServiceType}) {
+		t.Fatalf("history actions %v", acts)
+	}
+	if e := h[1]; e.Before != "NOT_RECEIVED" || e.After != "RECEIVED" || e.Reason != "proxy downloaded" || e.ActorName != "Ana" || e.Partner != "juniper" || e.Role != lot.RoleFP || !e.At.Equal(at) {
+		t.Fatalf("material entry %+v", e)
+	}
+	// Two entries in one change keep their order.
+	_, err = s.UpdateRequest(ctx, ID(1), func(r *lot.Request) error {
+		a := lot.Act{By: fp, At: at.Add(time.Minute)}
+		if err := r.AddComment(a, "first"); err != nil {
+			return err
+		}
+		return r.AddComment(a, "second")
+	})
+	must(t, err)
+	h, _ = s.History(ctx, ID(1))
+	if n := len(h); n != 5 || h[3].Comment != "first" || h[4].Comment != "second" || h[4].Seq != 1 || h[4].Version != 4 {
+		t.Fatalf("two-entry change: %+v", h[3:])
+	}
+}
+
+func testStale(t *testing.T, s lot.Store) {
+	ctx := context.Background()
+	must(t, s.CreateRequests(ctx, mustRequest(t, 1, "juniper", "northstar")))
+	// A change that commits while another fn runs makes that fn's write lose.
+	_, err := s.UpdateRequest(ctx, ID(1), func(r *lot.Request) error {
+		_, inner := s.UpdateRequest(ctx, ID(1), func(r2 *lot.Request) error {
+			return r2.AddComment(lot.Act{By: studio, At: t0}, "inner wins")
+		})
+		must(t, inner)
+		return r.AddComment(lot.Act{By: studio, At: t0}, "outer loses")
+	})
+	wantCode(t, err, lot.CodeConflict)
+	h, _ := s.History(ctx, ID(1))
+	if len(h) != 2 || h[1].Comment != "inner wins" {
+		t.Fatalf("history %+v", h)
+	}
+}
+
+func testRace(t *testing.T, s lot.Store) {
+	ctx := context.Background()
+	must(t, s.CreateRequests(ctx, mustRequest(t, 1, "juniper", "northstar")))
+	const n = 100
+	var loaded sync.WaitGroup
+	loaded.Add(n)
+	statuses := []lot.MaterialStatus{lot.MaterialAssigned, lot.MaterialReceived, lot.MaterialAccepted, lot.MaterialRejected}
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			first := true
+			_, errs[i] = s.UpdateRequest(ctx, ID(1), func(r *lot.Request) error {
+				if first { // every goroutine loads the same version before anyone writes
+					first = false
+					loaded.Done()
+					loaded.Wait()
+				}
+				return r.SetMaterialStatus(lot.Act{By: studio, At: t0.Add(time.Duration(i) * time.Second)}, statuses[i%4], fmt.Sprintf("racer %d", i), "")
+			})
+		}()
+	}
+	wg.Wait()
+	winners, conflicts := 0, 0
+	winner := -1
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			winners++
+			winner = i
+		case lot.IsCode(err, lot.CodeConflict):
+			conflicts++
+		default:
+			t.Errorf("racer %d: unexpected error %v", i, err)
+		}
+	}
+	if winners != 1 || conflicts != n-1 {
+		t.Fatalf("%d winners, %d conflicts; want 1 and %d", winners, conflicts, n-1)
+	}
+	h, err := s.History(ctx, ID(1))
+	must(t, err)
+	if len(h) != 2 || h[1].Reason != fmt.Sprintf("racer %d", winner) {
+		t.Fatalf("history %+v, want creation + racer %d", h, winner)
+	}
+	got, _ := s.GetRequest(ctx, ID(1))
+	if got.Version != 2 || got.MaterialStatus != statuses[winner%4] {
+		t.Fatalf("stored %+v", got)
+	}
+}
+
+func testClients(t *testing.T, s lot.Store) {
+	ctx := context.Background()
+	c := &lot.Client{ID: "fp-juniper", SecretHash: []byte("$2a$10$hash"), Name: "Juniper robot", Role: lot.RoleFP, Partner: "juniper", Permissions: []lot.Permission{lot.PermCancel}, CreatedAt: t0}
+	must(t, s.PutClient(ctx, c))
+	got, err := s.GetClient(ctx, "fp-juniper")
+	must(t, err)
+	if string(got.SecretHash) != string(c.SecretHash) || got.Role != c.Role || got.Partner != c.Partner || !slices.Equal(got.Permissions, c.Permissions) || !got.CreatedAt.Equal(t0) {
+		t.Fatalf("client %+v", got)
+	}
+	_, err = s.GetClient(ctx, "nobody")
+	wantCode(t, err, lot.CodeNotFound)
+}
+
+func testIdempotency(t *testing.T, s lot.Store) {
+	ctx := context.Background()
+	ttl := 24 * time.Hour
+	saved, err := s.ClaimKey(ctx, "k1", "h1", t0, ttl)
+	must(t, err)
+	if saved != nil {
+		t.Fatalf("fresh key returned %+v", saved)
+	}
+	saved, err = s.ClaimKey(ctx, "k1", "h1", t0.Add(time.Second), ttl)
+	must(t, err)
+	if saved == nil || saved.Done || saved.RequestHash != "h1" {
+		t.Fatalf("in-progress key: %+v", saved)
+	}
+	must(t, s.FinishKey(ctx, "k1", 200, "application/json", []byte(`{"ok":true}`)))
+	saved, err = s.ClaimKey(ctx, "k1", "other", t0.Add(time.Minute), ttl)
+	must(t, err)
+	if saved == nil || !saved.Done || saved.Status != 200 || string(saved.Body) != `{"ok":true}` || saved.RequestHash != "h1" || saved.ContentType != "application/json" {
+		t.Fatalf("done key: %+v", saved)
+	}
+	// Released keys run again.
+	_, err = s.ClaimKey(ctx, "k2", "h2", t0, ttl)
+	must(t, err)
+	must(t, s.ReleaseKey(ctx, "k2"))
+	saved, err = s.ClaimKey(ctx, "k2", "h2", t0, ttl)
+	must(t, err)
+	if saved != nil {
+		t.Fatalf("released key: %+v", saved)
+	}
+	// Expired keys are replaced.
+	saved, err = s.ClaimKey(ctx, "k1", "h9", t0.Add(ttl+time.Hour), ttl)
+	must(t, err)
+	if saved != nil {
+		t.Fatalf("expired key: %+v", saved)
+	}
+	// Concurrent claims: exactly one gets nil.
+	var wg sync.WaitGroup
+	fresh := make([]bool, 20)
+	for i := range fresh {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sv, err := s.ClaimKey(ctx, "k3", "h3", t0, ttl)
+			if err != nil {
+				t.Error(err)
+			}
+			fresh[i] = sv == nil
+		}()
+	}
+	wg.Wait()
+	if n := len(slices.DeleteFunc(fresh, func(b bool) bool { return !b })); n != 1 {
+		t.Fatalf("%d concurrent claims won, want 1", n)
+	}
+}
