@@ -134,3 +134,12 @@ type Store interface {
 	Idempotency
 	Close() error
 }
+
+// ClockFunc adapts a function to Clock.
+type ClockFunc func() time.Time
+
+// Now calls f.
+func (f ClockFunc) Now() time.Time { return f() }
+
+// SystemClock is the real time.
+var SystemClock Clock = ClockFunc(time.Now)

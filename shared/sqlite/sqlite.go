@@ -463,4 +463,3 @@ func (s *Store) PurgeKeys(ctx context.Context, cutoff time.Time) (int64, error) 
 	}
 	return res.RowsAffected()
 }
-

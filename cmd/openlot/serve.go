@@ -1,0 +1,56 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/openlot/openlot/shared/app"
+	"github.com/openlot/openlot/shared/demo"
+)
+
+func serveCmd() *cobra.Command {
+	cfg := app.LocalConfig{}
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run openlot in one process: API, embedded database and OAuth2 issuer",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg.Log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			srv := app.NewLocal(cfg)
+			if err := srv.Open(ctx); err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "openlot is serving %s (data in %s)\n", srv.URL, cfg.DataDir)
+			fmt.Fprintf(out, "  API document: %s/openapi.json\n", srv.URL)
+			if cfg.Demo {
+				fmt.Fprintf(out, "  demo clients (client credentials at %s/oauth2/token):\n", srv.URL)
+				for _, c := range demo.Clients {
+					fmt.Fprintf(out, "    %-13s secret %-20s %s\n", c.ID, c.Secret(), c.Name)
+				}
+				fmt.Fprintf(out, "  try: curl -s -u fp-juniper:fp-juniper-secret -d grant_type=client_credentials %s/oauth2/token\n", srv.URL)
+			}
+			<-ctx.Done()
+			fmt.Fprintln(out, "shutting down: finishing requests in flight")
+			return srv.Close()
+		},
+	}
+	cmd.Flags().StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on")
+	cmd.Flags().StringVar(&cfg.DataDir, "data", defaultDataDir(), "folder for the database and keys (kept across restarts)")
+	cmd.Flags().BoolVar(&cfg.Demo, "demo", false, "seed demo data (once) and create the demo OAuth2 clients")
+	return cmd
+}
+
+func defaultDataDir() string {
+	if d, err := os.UserConfigDir(); err == nil {
+		return d + "/openlot/data"
+	}
+	return "openlot-data"
+}

@@ -1,0 +1,167 @@
+// Package app holds the composition roots: Local wires the embedded adapters
+// into one process (`openlot serve`); the AWS root comes with Step 2.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	_ "time/tzdata" // IANA zones for estimated delivery dates, even on hosts without zoneinfo
+
+	"github.com/openlot/openlot/shared/demo"
+	"github.com/openlot/openlot/shared/httpapi"
+	"github.com/openlot/openlot/shared/ids"
+	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/oauth"
+	"github.com/openlot/openlot/shared/portal"
+	"github.com/openlot/openlot/shared/sqlite"
+)
+
+// LocalConfig configures the all-in-one local server.
+type LocalConfig struct {
+	Addr    string // listen address; "127.0.0.1:0" picks a free port
+	DataDir string // database, keys and (later) blobs live here
+	Demo    bool   // seed demo data once and create the demo OAuth2 clients
+	Log     *slog.Logger
+	Clock   lot.Clock // nil: the system clock
+	IDs     lot.IDs   // nil: UUIDv7
+	// RatePerSecond and Burst bound each API caller (zero: the API's default).
+	RatePerSecond float64
+	Burst         int
+}
+
+// Local is openlot running in one process on embedded parts.
+type Local struct {
+	cfg     LocalConfig
+	Store   *sqlite.Store
+	Service *portal.Service
+	Issuer  *oauth.Issuer
+	Handler http.Handler
+	URL     string // base URL, known after Open
+	Seeded  demo.Stats
+
+	ln   net.Listener
+	srv  *http.Server
+	done chan error
+}
+
+// NewLocal returns a server that Open starts.
+func NewLocal(cfg LocalConfig) *Local {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = lot.SystemClock
+	}
+	if cfg.IDs == nil {
+		cfg.IDs = ids.V7{}
+	}
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:8080"
+	}
+	return &Local{cfg: cfg}
+}
+
+// Open creates the data folder, opens the store, seeds the demo if asked,
+// and starts serving.
+func (l *Local) Open(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			l.Close()
+		}
+	}()
+	if l.cfg.DataDir == "" {
+		return errors.New("a data folder is required")
+	}
+	if err := os.MkdirAll(l.cfg.DataDir, 0o750); err != nil {
+		return fmt.Errorf("data folder: %w", err)
+	}
+	if l.Store, err = sqlite.Open(ctx, l.cfg.DataDir); err != nil {
+		return err
+	}
+	l.Service = portal.New(l.Store, l.cfg.Clock, l.cfg.IDs, l.cfg.Log)
+	if l.cfg.Demo {
+		if err := l.seed(ctx); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+	if l.ln, err = net.Listen("tcp", l.cfg.Addr); err != nil {
+		return fmt.Errorf("listen on %s: %w", l.cfg.Addr, err)
+	}
+	l.URL = "http://" + l.ln.Addr().String()
+	key, err := oauth.LoadOrCreateKey(filepath.Join(l.cfg.DataDir, "keys", "signing-es256.pem"))
+	if err != nil {
+		return fmt.Errorf("signing key: %w", err)
+	}
+	if l.Issuer, err = oauth.New(l.URL, key, l.Store, l.cfg.Clock, l.cfg.IDs, l.cfg.Log); err != nil {
+		return err
+	}
+	l.Handler = httpapi.New(httpapi.Config{
+		Service: l.Service, Auth: oauth.Authenticator{Issuer: l.Issuer}, Keys: l.Store, Clock: l.cfg.Clock,
+		Log: l.cfg.Log, Token: l.Issuer.Token(), JWKS: l.Issuer.JWKS(), TokenURL: l.URL + "/oauth2/token",
+		RatePerSecond: l.cfg.RatePerSecond, Burst: l.cfg.Burst,
+	})
+	l.srv = &http.Server{Handler: l.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(l.cfg.Log.Handler(), slog.LevelWarn)}
+	l.done = make(chan error, 1)
+	go func() { l.done <- l.srv.Serve(l.ln) }()
+	return nil
+}
+
+func (l *Local) seed(ctx context.Context) error {
+	done, err := demo.Seeded(ctx, l.Store)
+	if err != nil {
+		return err
+	}
+	if !done {
+		if l.Seeded, err = demo.Seed(ctx, l.Store, l.cfg.Clock.Now()); err != nil {
+			return err
+		}
+		l.cfg.Log.Info("demo data seeded", "requests", l.Seeded.Requests, "titles", l.Seeded.Titles)
+	}
+	for _, c := range demo.Clients {
+		if existing, err := l.Store.GetClient(ctx, c.ID); err == nil && existing.Name == c.Name {
+			continue
+		}
+		hash, err := oauth.HashSecret(c.Secret())
+		if err != nil {
+			return err
+		}
+		if err := l.Store.PutClient(ctx, &lot.Client{ID: c.ID, SecretHash: hash, Name: c.Name, Role: c.Role,
+			Partner: c.Partner, Permissions: c.Permissions, CreatedAt: l.cfg.Clock.Now().UTC()}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close stops accepting requests, lets in-flight ones finish (up to 20 s),
+// and closes the store.
+func (l *Local) Close() error {
+	var errs []error
+	if l.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if err := l.srv.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+		if err := <-l.done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+		l.srv = nil
+	} else if l.ln != nil {
+		l.ln.Close()
+	}
+	if l.Store != nil {
+		errs = append(errs, l.Store.Close())
+		l.Store = nil
+	}
+	return errors.Join(errs...)
+}

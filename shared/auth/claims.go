@@ -1,0 +1,158 @@
+// Package auth maps verified token claims to a lot.Principal. It is the one
+// place that knows the claim names, used for openlot's own tokens and for
+// Cognito tokens passed on by API Gateway's JWT authorizer.
+//
+// Users carry their role as a Cognito group (fp, cp, studio, qc), their
+// facility in custom:partner and extra rights in custom:permissions. Machine
+// clients (client credentials) carry all three as scopes of the openlot
+// resource server: openlot/role.fp, openlot/partner.juniper, openlot/cancel.
+package auth
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/openlot/openlot/shared/lot"
+)
+
+// Claim names and the scope prefix.
+const (
+	ClaimGroups      = "cognito:groups"
+	ClaimPartner     = "custom:partner"
+	ClaimPermissions = "custom:permissions"
+	ClaimScope       = "scope"
+	ScopePrefix      = "openlot/"
+)
+
+// FromClaims returns the principal the claims describe. It fails with
+// unauthorized when the subject is missing, no single role is named, or an FP
+// or CP names no valid partner. Whether the partner exists is the caller's
+// check.
+func FromClaims(c map[string]any) (lot.Principal, error) {
+	bad := func(format string, args ...any) (lot.Principal, error) {
+		return lot.Principal{}, lot.Errorf(lot.CodeUnauthorized, "the token is not usable: "+format, args...)
+	}
+	p := lot.Principal{Subject: str(c["sub"])}
+	if p.Subject == "" {
+		p.Subject = str(c["client_id"])
+	}
+	if p.Subject == "" {
+		return bad("it names no subject")
+	}
+	p.Name = firstNonEmpty(str(c["name"]), str(c["email"]), str(c["username"]), str(c["cognito:username"]), str(c["client_id"]), p.Subject)
+
+	var roles []lot.Role
+	addRole := func(s string) {
+		if r, err := lot.ParseRole(s); err == nil && !slices.Contains(roles, r) {
+			roles = append(roles, r)
+		}
+	}
+	for _, g := range list(c[ClaimGroups]) {
+		addRole(g)
+	}
+	partner := str(c[ClaimPartner])
+	var perms []lot.Permission
+	addPerm := func(s string) {
+		for _, known := range lot.Permissions {
+			if strings.EqualFold(s, string(known)) && !slices.Contains(perms, known) {
+				perms = append(perms, known)
+			}
+		}
+	}
+	for _, s := range list(c[ClaimPermissions]) {
+		addPerm(s)
+	}
+	for _, sc := range strings.Fields(str(c[ClaimScope])) {
+		rest, ok := strings.CutPrefix(sc, ScopePrefix)
+		if !ok {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(rest, "role."):
+			addRole(strings.TrimPrefix(rest, "role."))
+		case strings.HasPrefix(rest, "partner."):
+			if partner == "" {
+				partner = strings.TrimPrefix(rest, "partner.")
+			}
+		default:
+			addPerm(rest)
+		}
+	}
+	switch len(roles) {
+	case 0:
+		return bad("it names no role (fp, cp, studio or qc)")
+	case 1:
+		p.Role = roles[0]
+	default:
+		return bad("it names more than one role")
+	}
+	if p.Role == lot.RoleFP || p.Role == lot.RoleCP {
+		if !lot.ValidPartnerID(partner) {
+			return bad("a %s token must name its partner", strings.ToLower(p.Role.Name()))
+		}
+		p.Partner = partner
+	}
+	p.Permissions = perms
+	return p, nil
+}
+
+// Claims returns the claims openlot's own issuer puts in a token for principal p
+// (the inverse of FromClaims).
+func Claims(p lot.Principal) map[string]any {
+	c := map[string]any{
+		"sub":       p.Subject,
+		"client_id": p.Subject,
+		"name":      p.Name,
+		ClaimGroups: []string{strings.ToLower(string(p.Role))},
+	}
+	if p.Partner != "" {
+		c[ClaimPartner] = p.Partner
+	}
+	scopes := make([]string, 0, len(p.Permissions))
+	for _, perm := range p.Permissions {
+		scopes = append(scopes, ScopePrefix+string(perm))
+	}
+	if len(scopes) > 0 {
+		c[ClaimScope] = strings.Join(scopes, " ")
+	}
+	return c
+}
+
+func str(v any) string {
+	switch s := v.(type) {
+	case string:
+		return strings.TrimSpace(s)
+	case nil:
+		return ""
+	default:
+		return strings.TrimSpace(fmt.Sprint(s))
+	}
+}
+
+// list reads a claim that is a JSON array, or a string as API Gateway flattens
+// arrays ("[fp studio]"), or a comma/space separated string.
+func list(v any) []string {
+	var out []string
+	switch l := v.(type) {
+	case []any:
+		for _, x := range l {
+			out = append(out, str(x))
+		}
+	case []string:
+		out = append(out, l...)
+	case string:
+		s := strings.Trim(strings.TrimSpace(l), "[]")
+		out = strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
+	}
+	return out
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}

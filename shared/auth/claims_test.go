@@ -1,0 +1,45 @@
+package auth_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/openlot/openlot/shared/auth"
+	"github.com/openlot/openlot/shared/lot"
+)
+
+func TestFromClaims(t *testing.T) {
+	// Ensures local, Cognito user and Cognito machine tokens map to the same principals, and bad ones are refused.
+	cases := []struct {
+		name   string
+		claims map[string]any
+		want   lot.Principal
+		err    bool
+	}{
+		{"cognito user", map[string]any{"sub": "u1", "email": "ana@juniper.example", "cognito:groups": []any{"fp"}, "custom:partner": "juniper", "custom:permissions": "cancel,subassign"},
+			lot.Principal{Subject: "u1", Name: "ana@juniper.example", Role: lot.RoleFP, Partner: "juniper", Permissions: []lot.Permission{lot.PermCancel, lot.PermSubassign}}, false},
+		{"api gateway flattened groups", map[string]any{"sub": "u2", "cognito:groups": "[studio]"},
+			lot.Principal{Subject: "u2", Name: "u2", Role: lot.RoleStudio}, false},
+		{"machine client scopes", map[string]any{"sub": "abc", "client_id": "abc", "scope": "openlot/role.fp openlot/partner.lumen openlot/cancel other/x"},
+			lot.Principal{Subject: "abc", Name: "abc", Role: lot.RoleFP, Partner: "lumen", Permissions: []lot.Permission{lot.PermCancel}}, false},
+		{"round trip", auth.Claims(lot.Principal{Subject: "cp-northstar", Name: "Northstar", Role: lot.RoleCP, Partner: "northstar"}),
+			lot.Principal{Subject: "cp-northstar", Name: "Northstar", Role: lot.RoleCP, Partner: "northstar"}, false},
+		{"no subject", map[string]any{"cognito:groups": []any{"qc"}}, lot.Principal{}, true},
+		{"no role", map[string]any{"sub": "x"}, lot.Principal{}, true},
+		{"two roles", map[string]any{"sub": "x", "cognito:groups": []any{"fp", "studio"}, "custom:partner": "juniper"}, lot.Principal{}, true},
+		{"fp without partner", map[string]any{"sub": "x", "cognito:groups": []any{"fp"}}, lot.Principal{}, true},
+		{"fp with bad partner", map[string]any{"sub": "x", "cognito:groups": []any{"fp"}, "custom:partner": "Robert'); DROP"}, lot.Principal{}, true},
+	}
+	for _, c := range cases {
+		got, err := auth.FromClaims(c.claims)
+		if c.err {
+			if lot.ErrorCode(err) != lot.CodeUnauthorized {
+				t.Errorf("%s: got %+v, %v; want unauthorized", c.name, got, err)
+			}
+			continue
+		}
+		if err != nil || got.Subject != c.want.Subject || got.Name != c.want.Name || got.Role != c.want.Role || got.Partner != c.want.Partner || !slices.Equal(got.Permissions, c.want.Permissions) {
+			t.Errorf("%s: got %+v, %v; want %+v", c.name, got, err, c.want)
+		}
+	}
+}

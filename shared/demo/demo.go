@@ -1,0 +1,224 @@
+// Package demo seeds a store with a deterministic, realistic data set for
+// `openlot serve --demo`: partners, titles, packages and 2,000+ source
+// requests whose dates are relative to the day it runs, so overdue, due-soon
+// and far-off requests all exist.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/openlot/openlot/shared/ids"
+	"github.com/openlot/openlot/shared/lot"
+)
+
+// Client is a demo OAuth2 client; its secret is "<ID>-secret".
+type Client struct {
+	ID          string
+	Name        string
+	Role        lot.Role
+	Partner     string
+	Permissions []lot.Permission
+}
+
+// Secret returns the demo client's secret.
+func (c Client) Secret() string { return c.ID + "-secret" }
+
+// Clients are the demo OAuth2 clients.
+var Clients = []Client{
+	{"fp-juniper", "Juniper Post (robot)", lot.RoleFP, "juniper", []lot.Permission{lot.PermCancel, lot.PermSubassign}},
+	{"fp-lumen", "Lumen Localization (robot)", lot.RoleFP, "lumen", nil},
+	{"cp-northstar", "Northstar Pictures (robot)", lot.RoleCP, "northstar", nil},
+	{"studio-ops", "Studio Operations", lot.RoleStudio, "", nil},
+	{"qc-ops", "QC Operations", lot.RoleQC, "", nil},
+}
+
+// Partners are the demo facilities.
+var Partners = []*lot.Partner{
+	{ID: "juniper", Name: "Juniper Post", Kind: lot.PartnerFulfillment, Subassignees: []string{"lumen", "harbor"}},
+	{ID: "lumen", Name: "Lumen Localization", Kind: lot.PartnerFulfillment},
+	{ID: "harbor", Name: "Harbor Sound & Picture", Kind: lot.PartnerFulfillment},
+	{ID: "northstar", Name: "Northstar Pictures", Kind: lot.PartnerContent},
+	{ID: "aurora", Name: "Aurora Media", Kind: lot.PartnerContent},
+}
+
+// Seeded reports whether the demo data is already in s.
+func Seeded(ctx context.Context, s lot.Store) (bool, error) {
+	_, err := s.GetPartner(ctx, "juniper")
+	if lot.IsCode(err, lot.CodeNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Stats counts what Seed wrote.
+type Stats struct{ Partners, Titles, Packages, Requests int }
+
+// Seed writes the demo data set for the day today into s. The same day gives
+// the same data (IDs included).
+func Seed(ctx context.Context, s lot.Store, today time.Time) (Stats, error) {
+	var st Stats
+	day := lot.DateOf(today.UTC())
+	rnd := rand.New(rand.NewPCG(2026, 11))
+	gen := ids.NewSeeded(42, day.Time().AddDate(0, 0, -90))
+	for _, p := range Partners {
+		if err := s.PutPartner(ctx, p); err != nil {
+			return st, err
+		}
+		st.Partners++
+	}
+	titles := titles()
+	countries := []string{"US", "CA", "MX", "BR", "AR", "ES", "FR", "DE", "IT", "GB", "NL", "JP", "KR", "IN", "AU"}
+	langs := []string{"es", "es-419", "fr", "fr-CA", "de", "it", "pt-BR", "ja", "ko", "nl", "hi", "ar", "zh-Hans", "en"}
+	zones := []string{"America/Los_Angeles", "America/New_York", "Europe/London", "Europe/Madrid", "Asia/Seoul", "Asia/Kolkata"}
+	studio := lot.Principal{Subject: "studio-ops", Name: "Studio Operations", Role: lot.RoleStudio}
+	fpUser := func(p string) lot.Principal {
+		return lot.Principal{Subject: "fp-" + p, Name: Partners[map[string]int{"juniper": 0, "lumen": 1, "harbor": 2}[p]].Name, Role: lot.RoleFP, Partner: p}
+	}
+	fps := []*lot.Partner{Partners[0], Partners[1], Partners[2]}
+	issues := []string{"Forced Narrative", "Content Typos", "Color Issues", "Audio Sync", "Missing Materials"}
+
+	var batch []*lot.Request
+	for ti, t := range titles {
+		if err := s.PutTitle(ctx, t); err != nil {
+			return st, err
+		}
+		st.Titles++
+		pk := &lot.Package{ID: 500000 + int64(ti), MovieID: t.MovieID}
+		for _, c := range countries {
+			if rnd.IntN(3) > 0 {
+				pk.Countries = append(pk.Countries, c)
+			}
+		}
+		if err := s.PutPackage(ctx, pk); err != nil {
+			return st, err
+		}
+		st.Packages++
+		n := 30 + rnd.IntN(12)
+		for k := 0; k < n; k++ {
+			stype := lot.SourceTypes[(k+ti)%len(lot.SourceTypes)]
+			lang := ""
+			if stype.NeedsLanguage() || rnd.IntN(4) == 0 {
+				lang = langs[rnd.IntN(len(langs))]
+			}
+			fp := fps[weighted(rnd, 45, 35, 20)]
+			created := day.Time().AddDate(0, 0, -80+rnd.IntN(60)).Add(time.Duration(rnd.IntN(36000)) * time.Second)
+			at := func(h int) lot.Act { return lot.Act{By: studio, At: created.Add(time.Duration(h) * time.Hour)} }
+			svc := lot.ServiceCreate
+			if stype.ServiceTypeEditable() {
+				svc = lot.ServiceTypes[rnd.IntN(3)]
+			}
+			var iss []string
+			if rnd.IntN(10) == 0 {
+				iss = []string{issues[rnd.IntN(len(issues))]}
+			}
+			r, err := lot.Create(at(0), gen.NewID(), lot.NewRequest{
+				Title: t, Package: pk, FulfillmentPartner: fp, SourceType: stype, Language: lang,
+				ServiceType: svc, DueDate: day.AddDays(-30 + rnd.IntN(120)), Issues: iss,
+			})
+			if err != nil {
+				return st, fmt.Errorf("demo request: %w", err)
+			}
+			who := lot.Act{By: fpUser(fp.ID), At: created.Add(time.Duration(24+rnd.IntN(200)) * time.Hour)}
+			if who.At.After(today) {
+				who.At = today.Add(-time.Hour)
+			}
+			switch weighted(rnd, 50, 8, 6, 25, 3, 8) {
+			case 0: // Open
+				ms := lot.MaterialStatuses[weighted(rnd, 30, 20, 25, 20, 5)]
+				if ms != lot.MaterialNotReceived {
+					_ = r.SetMaterialStatus(who, ms, []string{"materials arrived", "proxy downloaded", "reviewed, usable", "assigned by studio", "wrong frame rate"}[rnd.IntN(5)], "")
+				}
+				r.MaterialsAvailable = ms == lot.MaterialNotReceived && rnd.IntN(6) == 0
+				if rnd.IntN(5) < 2 {
+					zone := zones[rnd.IntN(len(zones))]
+					loc, _ := time.LoadLocation(zone)
+					d := r.DueDate.AddDays(-5 + rnd.IntN(11))
+					r.EstimatedDelivery = lot.EDD{At: time.Date(d.Year, d.Month, d.Day, 17, 0, 0, 0, loc).UTC(), Zone: zone}
+				}
+				if fp.ID == "juniper" && rnd.IntN(25) == 0 {
+					_ = r.Subassign(lot.Act{By: lot.Principal{Subject: "fp-juniper", Role: lot.RoleFP, Partner: "juniper", Permissions: []lot.Permission{lot.PermSubassign}}, At: who.At}, fp, fps[1+rnd.IntN(2)], "overflow capacity")
+				}
+			case 1:
+				_ = r.SetMaterialStatus(who, lot.MaterialAccepted, "reviewed, usable", "")
+				r.Status = lot.StatusRedeliveryRequested
+			case 2:
+				_ = r.SetMaterialStatus(who, lot.MaterialAccepted, "reviewed, usable", "")
+				r.Status = lot.StatusDelivered
+			case 3:
+				_ = r.SetMaterialStatus(who, lot.MaterialAccepted, "reviewed, usable", "")
+				r.Status = lot.StatusProcessed
+			case 4:
+				r.Status = lot.StatusUpgraded
+				r.MaterialStatus = lot.MaterialAccepted
+			case 5:
+				_ = r.Cancel(at(30), "not required for this launch", "")
+			}
+			if rnd.IntN(8) == 0 {
+				_ = r.AddComment(lot.Act{By: fpUser(fp.ID), At: who.At.Add(time.Hour)}, []string{
+					"Materials received, starting work this week.", "Waiting on the final script from the studio.",
+					"Frame rate of the proxy differs from the IMF; please confirm.", "Delivery planned ahead of the due date.",
+				}[rnd.IntN(4)])
+			}
+			batch = append(batch, r)
+		}
+		if len(batch) >= 400 || ti == len(titles)-1 {
+			if err := s.CreateRequests(ctx, batch...); err != nil {
+				return st, err
+			}
+			st.Requests += len(batch)
+			batch = batch[:0]
+		}
+	}
+	return st, nil
+}
+
+func weighted(r *rand.Rand, w ...int) int {
+	total := 0
+	for _, x := range w {
+		total += x
+	}
+	n := r.IntN(total)
+	for i, x := range w {
+		if n < x {
+			return i
+		}
+		n -= x
+	}
+	return len(w) - 1
+}
+
+func titles() []*lot.Title {
+	var out []*lot.Title
+	id := int64(81000000)
+	add := func(name string, year int, mt lot.MovieType, orig bool, cp string, dab bool) {
+		id++
+		out = append(out, &lot.Title{MovieID: id, Name: name, ReleaseYear: year, MovieType: mt, IsOriginal: orig, ContentPartner: cp, DayAfterBroadcast: dab})
+	}
+	for _, s := range []struct {
+		name string
+		eps  int
+		cp   string
+		dab  bool
+	}{{"Orbital", 8, "northstar", false}, {"House of Tides", 10, "aurora", true}, {"The Quiet Coast", 6, "northstar", false}} {
+		for e := 1; e <= s.eps; e++ {
+			add(fmt.Sprintf("%s: Season 1: Episode %d", s.name, e), 2026, lot.MovieEpisode, s.cp == "northstar", s.cp, s.dab)
+		}
+	}
+	films := []string{"House, M.D.: The Reunion", "House of Lanterns", "Paper Moons", "The Last Ferry", "Salt & Iron",
+		"Northern Lights Over Lagos", "Kinfolk", "The Cartographer", "Midnight in Montevideo", "Glass Harbor",
+		"Quiet Thunder", "Señora Álvarez", "The Long Table", "Static", "Wildflower Road", "Blue Hour",
+		"The Understudy", "Copper Sky", "Echo Park Nights", "Saltwater Saints", "Aftershock", "Little Giants",
+		"The Ninth Gate Keeper", "Emberfall", "Parallel Lines", "Tiny Revolutions"}
+	for i, f := range films {
+		add(f, 2020+i%7, lot.MovieStandalone, i%3 == 0, []string{"northstar", "aurora"}[i%2], false)
+	}
+	for i, s := range []string{"Orbital: Behind the Scenes", "Orbital: Official Trailer", "House of Tides: Official Trailer",
+		"Paper Moons: Director's Commentary", "The Last Ferry: Teaser", "Kinfolk: Making Of", "Glass Harbor: Trailer 2",
+		"Emberfall: Featurette", "The Quiet Coast: Recap", "Blue Hour: Cast Interviews"} {
+		add(s, 2026, lot.MovieSupplemental, i%2 == 0, []string{"northstar", "aurora"}[i%2], false)
+	}
+	return out
+}

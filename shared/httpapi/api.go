@@ -1,0 +1,122 @@
+// Package httpapi is openlot's one HTTP API (/v1, JSON, OpenAPI 3.1 at
+// /openapi.json). The same http.Handler serves the local server and, through
+// an adapter, API Gateway in Lambda.
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"golang.org/x/time/rate"
+
+	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/portal"
+)
+
+// Version is the API version in the OpenAPI document.
+const Version = "1.0.0"
+
+// Config holds what the handler needs.
+type Config struct {
+	Service *portal.Service
+	Auth    Authenticator
+	Keys    lot.Idempotency
+	Clock   lot.Clock
+	Log     *slog.Logger
+	// Token and JWKS serve /oauth2/token and /.well-known/jwks.json when set
+	// (the local issuer); on AWS, Cognito serves them.
+	Token, JWKS http.Handler
+	// TokenURL is documented as the OAuth2 token endpoint.
+	TokenURL string
+	// RatePerSecond and Burst bound each caller; zero means 50/s with bursts of 100.
+	RatePerSecond float64
+	Burst         int
+}
+
+type api struct {
+	svc     *portal.Service
+	auth    Authenticator
+	keys    lot.Idempotency
+	clock   lot.Clock
+	log     *slog.Logger
+	limiter *limiter
+}
+
+// New returns the API handler.
+func New(c Config) http.Handler {
+	h, _ := build(c)
+	return h
+}
+
+// OpenAPI returns the API's OpenAPI document (for tests and tools).
+func OpenAPI(c Config) *huma.OpenAPI {
+	_, o := build(c)
+	return o
+}
+
+func build(c Config) (http.Handler, *huma.OpenAPI) {
+	if c.RatePerSecond == 0 {
+		c.RatePerSecond, c.Burst = 50, 100
+	}
+	a := &api{svc: c.Service, auth: c.Auth, keys: c.Keys, clock: c.Clock, log: c.Log,
+		limiter: &limiter{rps: rate.Limit(c.RatePerSecond), burst: c.Burst, per: map[string]*rate.Limiter{}}}
+	mux := http.NewServeMux()
+	cfg := huma.DefaultConfig("openlot API", Version)
+	cfg.CreateHooks = nil // no $schema links in bodies
+	cfg.DocsPath = ""     // the docs renderer loads scripts from a CDN; serve the document only
+	cfg.SchemasPath = ""
+	cfg.Info.Description = "Source requests for the media supply chain: find requests, set material status, act on them, comment, read history. " +
+		"Errors are {\"code\", \"message\"}. Enumerations travel as UPPER_SNAKE_CASE codes; query parameters also accept display names, case-insensitively. " +
+		"Every POST honours an Idempotency-Key header: the same key and body get the same answer without a second change."
+	tokenURL := c.TokenURL
+	if tokenURL == "" {
+		tokenURL = "/oauth2/token"
+	}
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"oauth2": {Type: "oauth2", Description: "OAuth2 client credentials; send the access token as a Bearer token.",
+			Flows: &huma.OAuthFlows{ClientCredentials: &huma.OAuthFlow{TokenURL: tokenURL, Scopes: map[string]string{
+				"openlot/cancel": "cancel and uncancel Forced Sub and Dub Card Image requests", "openlot/subassign": "subassign requests"}}}},
+	}
+	cfg.Security = []map[string][]string{{"oauth2": {}}}
+	hapi := humago.New(mux, cfg)
+	a.routes(hapi)
+	if c.Token != nil {
+		mux.Handle("POST /oauth2/token", c.Token)
+		mux.Handle("GET /.well-known/jwks.json", c.JWKS)
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { a.noRoute(mux, w, r) })
+	var h http.Handler = mux
+	h = a.idempotent(h)
+	h = a.authenticate(h)
+	h = a.observe(h)
+	return h, hapi.OpenAPI()
+}
+
+// noRoute answers 405 (with Allow) when the path exists for other methods, and 404 otherwise.
+func (a *api) noRoute(mux *http.ServeMux, w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch} {
+		r2 := r.Clone(r.Context())
+		r2.Method = m
+		if _, pattern := mux.Handler(r2); pattern != "" && pattern != "/" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		for _, m := range allow {
+			w.Header().Add("Allow", m)
+		}
+		writeProblem(w, &Problem{status: 405, Code: lot.CodeInvalid, Message: r.Method + " is not allowed on " + r.URL.Path})
+		return
+	}
+	writeProblem(w, &Problem{status: 404, Code: lot.CodeNotFound, Message: "no such route: " + r.URL.Path})
+}
+
+// who returns the caller; authenticate put it there for every /v1 route.
+func who(ctx context.Context) lot.Principal {
+	p, _ := PrincipalOf(ctx)
+	return p
+}

@@ -1,0 +1,269 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/openlot/openlot/shared/lot"
+)
+
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyPrincipal
+	keyLogInfo
+)
+
+// logInfo lets inner handlers tell the access log who called.
+type logInfo struct{ subject string }
+
+// RequestID returns the X-Request-Id of the request being served.
+func RequestID(ctx context.Context) string {
+	s, _ := ctx.Value(keyRequestID).(string)
+	return s
+}
+
+// PrincipalOf returns the authenticated caller.
+func PrincipalOf(ctx context.Context) (lot.Principal, bool) {
+	p, ok := ctx.Value(keyPrincipal).(lot.Principal)
+	return p, ok
+}
+
+// WithPrincipal returns ctx carrying p (for adapters that authenticate elsewhere).
+func WithPrincipal(ctx context.Context, p lot.Principal) context.Context {
+	return context.WithValue(ctx, keyPrincipal, p)
+}
+
+func newRequestID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func validRequestID(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// recorder remembers the status and size of a response and, when asked, its body.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	size   int
+	keep   bool
+	body   bytes.Buffer
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	if r.keep {
+		r.body.Write(b)
+	}
+	n, err := r.ResponseWriter.Write(b)
+	r.size += n
+	return n, err
+}
+
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// observe gives every request an ID, logs it as one JSON line, and turns a
+// panic into a 500 internal answer (detail and stack in the log).
+func (a *api) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-Id")
+		if !validRequestID(id) {
+			id = newRequestID()
+		}
+		w.Header().Set("X-Request-Id", id)
+		ctx := context.WithValue(r.Context(), keyRequestID, id)
+		info := &logInfo{}
+		ctx = context.WithValue(ctx, keyLogInfo, info)
+		rec := &recorder{ResponseWriter: w}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				a.log.ErrorContext(ctx, "panic", "request_id", id, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				if rec.status == 0 {
+					ip := internalProblem
+					writeProblem(rec, &ip)
+				}
+			}
+			level := slog.LevelInfo
+			if rec.status >= 500 {
+				level = slog.LevelError
+			}
+			a.log.LogAttrs(ctx, level, "http", slog.String("request_id", id), slog.String("method", r.Method),
+				slog.String("path", r.URL.Path), slog.Int("status", rec.status), slog.Int("bytes", rec.size),
+				slog.Float64("ms", float64(time.Since(start).Microseconds())/1000), slog.String("subject", info.subject))
+		}()
+		next.ServeHTTP(rec, r.WithContext(ctx))
+	})
+}
+
+// Authenticator turns an HTTP request into the principal making it.
+type Authenticator interface {
+	Authenticate(ctx context.Context, r *http.Request) (lot.Principal, error)
+}
+
+// authenticate guards /v1: a valid bearer token for a known partner, within
+// the caller's rate limit.
+func (a *api) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/v1/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		p, ok := PrincipalOf(r.Context())
+		var err error
+		if !ok {
+			if p, err = a.auth.Authenticate(r.Context(), r); err == nil {
+				err = a.svc.Authorize(r.Context(), p)
+			}
+		}
+		if err != nil {
+			if lot.IsCode(err, lot.CodeUnauthorized) {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="openlot", error="invalid_token"`)
+			}
+			writeProblem(w, problemOf(r.Context(), a.log, err))
+			return
+		}
+		if !a.limiter.allow(p.Subject) {
+			w.Header().Set("Retry-After", "1")
+			writeProblem(w, &Problem{status: 429, Code: lot.CodeRateLimited, Message: "too many requests; slow down and retry after a second"})
+			return
+		}
+		if info, ok := r.Context().Value(keyLogInfo).(*logInfo); ok {
+			info.subject = p.Subject
+		}
+		next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
+	})
+}
+
+// limiter is a token bucket per subject.
+type limiter struct {
+	rps   rate.Limit
+	burst int
+	mu    sync.Mutex
+	per   map[string]*rate.Limiter
+}
+
+func (l *limiter) allow(subject string) bool {
+	if l == nil || l.rps <= 0 {
+		return true
+	}
+	l.mu.Lock()
+	lim, ok := l.per[subject]
+	if !ok {
+		if len(l.per) > 10000 { // forget idle callers rather than grow without bound
+			clear(l.per)
+		}
+		lim = rate.NewLimiter(l.rps, l.burst)
+		l.per[subject] = lim
+	}
+	l.mu.Unlock()
+	return lim.Allow()
+}
+
+// MaxBody is the largest request body the API reads.
+const MaxBody = 1 << 20
+
+// idempotent makes POSTs with an Idempotency-Key safe to retry: the same key
+// and body get the first answer again, without a second change.
+func (a *api) idempotent(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := r.Header.Get("Idempotency-Key")
+		if r.Method != http.MethodPost || key == "" || !strings.HasPrefix(r.URL.Path, "/v1/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if len(key) > 255 || strings.ContainsFunc(key, func(c rune) bool { return c < 0x21 || c > 0x7e }) {
+			writeProblem(w, &Problem{status: 400, Code: lot.CodeInvalid, Message: "Idempotency-Key must be 1–255 visible ASCII characters"})
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				writeProblem(w, &Problem{status: 413, Code: lot.CodeTooLarge, Message: "the request body is too large (at most 1 MiB)"})
+				return
+			}
+			writeProblem(w, &Problem{status: 400, Code: lot.CodeInvalid, Message: "the request body could not be read"})
+			return
+		}
+		p, _ := PrincipalOf(r.Context())
+		sum := sha256.Sum256([]byte(r.Method + " " + r.URL.RequestURI() + "\n" + string(body)))
+		hash := hex.EncodeToString(sum[:])
+		scoped := p.Subject + "\x00" + key
+		saved, err := a.keys.ClaimKey(r.Context(), scoped, hash, a.clock.Now(), 24*time.Hour)
+		if err != nil {
+			writeProblem(w, problemOf(r.Context(), a.log, err))
+			return
+		}
+		if saved != nil {
+			switch {
+			case saved.RequestHash != hash:
+				writeProblem(w, &Problem{status: 422, Code: lot.CodeIdempotencyReuse, Message: "this Idempotency-Key was used for a different request; use a new key"})
+			case !saved.Done:
+				w.Header().Set("Retry-After", "1")
+				writeProblem(w, &Problem{status: 409, Code: lot.CodeConflict, Message: "a request with this Idempotency-Key is still being processed; retry shortly"})
+			default:
+				w.Header().Set("Content-Type", saved.ContentType)
+				w.Header().Set("Idempotent-Replayed", "true")
+				w.WriteHeader(saved.Status)
+				_, _ = w.Write(saved.Body)
+			}
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		rec := &recorder{ResponseWriter: w, keep: true}
+		finished := false
+		defer func() {
+			// Background context: the answer must be remembered even if the client left.
+			ctx := context.WithoutCancel(r.Context())
+			if finished && rec.status < 500 {
+				err = a.keys.FinishKey(ctx, scoped, rec.status, rec.Header().Get("Content-Type"), rec.body.Bytes())
+			} else {
+				err = a.keys.ReleaseKey(ctx, scoped)
+			}
+			if err != nil {
+				a.log.ErrorContext(ctx, "idempotency key", "err", err)
+			}
+		}()
+		next.ServeHTTP(rec, r)
+		finished = true
+	})
+}

@@ -1,0 +1,417 @@
+// Package portal holds openlot's use cases: who may do what to which request.
+// Tenancy is enforced here: a request the caller may not see answers
+// not_found, exactly like a missing one.
+package portal
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+
+	"github.com/openlot/openlot/shared/lot"
+)
+
+// MaxBulk is the most requests one bulk action takes.
+const MaxBulk = 500
+
+// Service runs the use cases over a store.
+type Service struct {
+	store lot.Store
+	clock lot.Clock
+	ids   lot.IDs
+	log   *slog.Logger
+}
+
+// New returns a Service.
+func New(store lot.Store, clock lot.Clock, ids lot.IDs, log *slog.Logger) *Service {
+	return &Service{store: store, clock: clock, ids: ids, log: log}
+}
+
+var errNotFound = &lot.Error{Code: lot.CodeNotFound, Message: "no such request"}
+
+func checkID(id string) error {
+	if !lot.ValidID(id) {
+		return lot.Errorf(lot.CodeInvalid, "request ID %q is not an openlot ID (a lower-case UUID)", trunc(id))
+	}
+	return nil
+}
+
+func trunc(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// Authorize checks that principal p may use openlot: an FP or CP must belong
+// to a known partner of its kind. It fails with unauthorized.
+func (s *Service) Authorize(ctx context.Context, p lot.Principal) error {
+	if p.Internal() {
+		return nil
+	}
+	want := map[lot.Role]lot.PartnerKind{lot.RoleFP: lot.PartnerFulfillment, lot.RoleCP: lot.PartnerContent}[p.Role]
+	part, err := s.store.GetPartner(ctx, p.Partner)
+	if lot.IsCode(err, lot.CodeNotFound) || err == nil && part.Kind != want {
+		return lot.Errorf(lot.CodeUnauthorized, "the token names partner %q, which openlot does not know as a %s", p.Partner, strings.ToLower(p.Role.Name()))
+	}
+	return err
+}
+
+// RequestView is a request with its title and package, as the details page shows it.
+type RequestView struct {
+	Request *lot.Request
+	Title   *lot.Title
+	Package *lot.Package
+}
+
+// Request returns request id with its title and package. It fails with
+// not_found when the request is missing or not visible to p.
+func (s *Service) Request(ctx context.Context, p lot.Principal, id string) (*RequestView, error) {
+	r, err := s.visible(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.view(ctx, r)
+}
+
+func (s *Service) view(ctx context.Context, r *lot.Request) (*RequestView, error) {
+	v := &RequestView{Request: r}
+	var err error
+	if v.Title, err = s.store.GetTitle(ctx, r.MovieID); err != nil && !lot.IsCode(err, lot.CodeNotFound) {
+		return nil, err
+	}
+	if v.Package, err = s.store.GetPackage(ctx, r.PackageID); err != nil && !lot.IsCode(err, lot.CodeNotFound) {
+		return nil, err
+	}
+	return v, nil
+}
+
+func (s *Service) visible(ctx context.Context, p lot.Principal, id string) (*lot.Request, error) {
+	if err := checkID(id); err != nil {
+		return nil, err
+	}
+	r, err := s.store.GetRequest(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !r.VisibleTo(p) {
+		return nil, errNotFound
+	}
+	return r, nil
+}
+
+// Filter narrows a plain request list. Empty fields do not filter; values of
+// one field are OR-ed, fields are AND-ed. Statuses default to all but Cancelled.
+type Filter struct {
+	Statuses            []lot.RequestStatus
+	AllStatuses         bool
+	SourceTypes         []lot.SourceType
+	MaterialStatuses    []lot.MaterialStatus
+	Languages           []string
+	FulfillmentPartners []string
+	MovieID             int64
+	PackageID           int64
+}
+
+func (f Filter) match(r *lot.Request) bool {
+	switch {
+	case len(f.Statuses) > 0 && !slices.Contains(f.Statuses, r.Status):
+		return false
+	case len(f.Statuses) == 0 && !f.AllStatuses && r.Status == lot.StatusCancelled:
+		return false
+	case len(f.SourceTypes) > 0 && !slices.Contains(f.SourceTypes, r.SourceType):
+		return false
+	case len(f.MaterialStatuses) > 0 && !slices.Contains(f.MaterialStatuses, r.MaterialStatus):
+		return false
+	case len(f.Languages) > 0 && !slices.ContainsFunc(f.Languages, func(l string) bool { return strings.EqualFold(l, r.Language) }):
+		return false
+	case len(f.FulfillmentPartners) > 0 && !slices.Contains(f.FulfillmentPartners, r.FulfillmentPartner):
+		return false
+	case f.MovieID != 0 && r.MovieID != f.MovieID:
+		return false
+	case f.PackageID != 0 && r.PackageID != f.PackageID:
+		return false
+	}
+	return true
+}
+
+// List returns up to limit requests visible to p that match f, in ID order,
+// after the cursor after; next resumes the list ("" at the end).
+func (s *Service) List(ctx context.Context, p lot.Principal, f Filter, after string, limit int) ([]*lot.Request, string, error) {
+	if after != "" {
+		if err := checkID(after); err != nil {
+			return nil, "", lot.Errorf(lot.CodeInvalid, "the cursor is not valid; start again without it")
+		}
+	}
+	if limit <= 0 || limit > lot.MaxPage {
+		limit = lot.MaxPage
+	}
+	scope := lot.ScopeOf(p)
+	out := make([]*lot.Request, 0, min(limit, 100))
+	for {
+		page, next, err := s.store.ListRequests(ctx, scope, after, lot.MaxPage)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, r := range page {
+			if !r.VisibleTo(p) || !f.match(r) { // visibility re-checked: a store bug must not leak
+				continue
+			}
+			out = append(out, r)
+			if len(out) == limit {
+				if r.ID == page[len(page)-1].ID && next == "" {
+					return out, "", nil
+				}
+				return out, r.ID, nil
+			}
+		}
+		if next == "" {
+			return out, "", nil
+		}
+		after = next
+	}
+}
+
+// update applies fn to request id as principal p in one conditional write.
+// Requests p may not see answer not_found.
+func (s *Service) update(ctx context.Context, p lot.Principal, id string, fn func(r *lot.Request, a lot.Act) error) (*lot.Request, error) {
+	if err := checkID(id); err != nil {
+		return nil, err
+	}
+	a := lot.Act{By: p, At: s.clock.Now().UTC()}
+	return s.store.UpdateRequest(ctx, id, func(r *lot.Request) error {
+		if !r.VisibleTo(p) {
+			return errNotFound
+		}
+		return fn(r, a)
+	})
+}
+
+// SetMaterialStatus changes the material status of one request.
+func (s *Service) SetMaterialStatus(ctx context.Context, p lot.Principal, id string, to lot.MaterialStatus, reason, comment string) (*lot.Request, error) {
+	return s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error { return r.SetMaterialStatus(a, to, reason, comment) })
+}
+
+// Result is the outcome of a bulk action for one request.
+type Result struct {
+	ID      string
+	Request *lot.Request // set on success
+	Err     error        // set on failure
+}
+
+// BulkMaterialStatus changes the material status of up to MaxBulk requests.
+// Each ID gets its own result; a bad ID never stops the others. It fails as a
+// whole only for an empty or oversized list, a bad status or a bad reason.
+func (s *Service) BulkMaterialStatus(ctx context.Context, p lot.Principal, ids []string, to lot.MaterialStatus, reason, comment string) ([]Result, error) {
+	if err := checkBulk(ids); err != nil {
+		return nil, err
+	}
+	if _, err := lot.ParseMaterialStatus(string(to)); err != nil {
+		return nil, err
+	}
+	if _, err := lot.CheckReason(reason, true); err != nil {
+		return nil, err
+	}
+	if _, err := lot.CheckComment(comment, false); err != nil {
+		return nil, err
+	}
+	out := make([]Result, len(ids))
+	seen := make(map[string]int, len(ids))
+	for i, id := range ids {
+		if j, dup := seen[id]; dup {
+			out[i] = out[j]
+			continue
+		}
+		seen[id] = i
+		r, err := s.SetMaterialStatus(ctx, p, id, to, reason, comment)
+		out[i] = Result{ID: id, Request: r, Err: err}
+		if err != nil && lot.ErrorCode(err) == lot.CodeInternal {
+			s.log.ErrorContext(ctx, "bulk material status", "request", id, "err", err)
+		}
+	}
+	return out, nil
+}
+
+func checkBulk(ids []string) error {
+	if len(ids) == 0 {
+		return lot.Errorf(lot.CodeInvalid, "name at least one request ID")
+	}
+	if len(ids) > MaxBulk {
+		return lot.Errorf(lot.CodeTooLarge, "a bulk action takes at most %d requests; got %d", MaxBulk, len(ids))
+	}
+	return nil
+}
+
+// Cancel cancels an Open request.
+func (s *Service) Cancel(ctx context.Context, p lot.Principal, id, reason, comment string) (*lot.Request, error) {
+	return s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error { return r.Cancel(a, reason, comment) })
+}
+
+// Uncancel reopens a Cancelled request.
+func (s *Service) Uncancel(ctx context.Context, p lot.Principal, id, reason, comment string) (*lot.Request, error) {
+	return s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error { return r.Uncancel(a, reason, comment) })
+}
+
+// Subassign hands request id to partner to.
+func (s *Service) Subassign(ctx context.Context, p lot.Principal, id, to, comment string) (*lot.Request, error) {
+	var target *lot.Partner
+	if lot.ValidPartnerID(to) {
+		t, err := s.store.GetPartner(ctx, to)
+		if err != nil && !lot.IsCode(err, lot.CodeNotFound) {
+			return nil, err
+		}
+		target = t
+	} else {
+		return nil, lot.Errorf(lot.CodeInvalid, "partner %q is not a partner ID", trunc(to))
+	}
+	return s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error {
+		var facility *lot.Partner
+		if p.Role == lot.RoleFP {
+			f, err := s.store.GetPartner(ctx, r.FulfillmentPartner)
+			if err != nil && !lot.IsCode(err, lot.CodeNotFound) {
+				return err
+			}
+			facility = f
+		}
+		if target == nil {
+			return lot.Errorf(lot.CodeNotSubassignable, "there is no partner %q", to)
+		}
+		return r.Subassign(a, facility, target, comment)
+	})
+}
+
+// SetEstimatedDelivery edits the estimated delivery date.
+func (s *Service) SetEstimatedDelivery(ctx context.Context, p lot.Principal, id string, day lot.Date, clock, zone string, reason lot.EDDReason, comment string) (*lot.Request, error) {
+	return s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error {
+		return r.SetEstimatedDelivery(a, day, clock, zone, reason, comment)
+	})
+}
+
+// SetServiceType edits the service type.
+func (s *Service) SetServiceType(ctx context.Context, p lot.Principal, id string, to lot.ServiceType, comment string) (*lot.Request, error) {
+	return s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error { return r.SetServiceType(a, to, comment) })
+}
+
+// Comment adds a comment. Comments commute, so a conflict with another change
+// is retried (a few times) instead of reported.
+func (s *Service) Comment(ctx context.Context, p lot.Principal, id, text string) (lot.HistoryEntry, error) {
+	var r *lot.Request
+	var err error
+	for range 5 {
+		r, err = s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error { return r.AddComment(a, text) })
+		if !lot.IsCode(err, lot.CodeConflict) {
+			break
+		}
+	}
+	if err != nil {
+		return lot.HistoryEntry{}, err
+	}
+	h, err := s.store.History(ctx, id)
+	if err != nil {
+		return lot.HistoryEntry{}, err
+	}
+	for i := len(h) - 1; i >= 0; i-- {
+		if h[i].Version == r.Version && h[i].Action == lot.ActionCommented {
+			return h[i], nil
+		}
+	}
+	return lot.HistoryEntry{}, fmt.Errorf("comment on %s at version %d not found in history", id, r.Version)
+}
+
+// History returns every entry of a visible request, oldest first.
+func (s *Service) History(ctx context.Context, p lot.Principal, id string) ([]lot.HistoryEntry, error) {
+	if _, err := s.visible(ctx, p, id); err != nil {
+		return nil, err
+	}
+	return s.store.History(ctx, id)
+}
+
+// Comments returns the comments of a visible request, oldest first.
+func (s *Service) Comments(ctx context.Context, p lot.Principal, id string) ([]lot.HistoryEntry, error) {
+	h, err := s.History(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(h, func(e lot.HistoryEntry) bool { return e.Action != lot.ActionCommented }), nil
+}
+
+// CreateSpec is what a studio operator sends to create a request.
+type CreateSpec struct {
+	MovieID            int64
+	PackageID          int64
+	FulfillmentPartner string
+	SourceType         lot.SourceType
+	Language           string
+	ServiceType        lot.ServiceType
+	DueDate            lot.Date
+	MaterialStatus     lot.MaterialStatus
+	Issues             []string
+	Comment            string
+}
+
+// Create makes a new Open request (studio operators only).
+func (s *Service) Create(ctx context.Context, p lot.Principal, c CreateSpec) (*lot.Request, error) {
+	if p.Role != lot.RoleStudio {
+		return nil, lot.Errorf(lot.CodeForbidden, "only studio operators can create requests")
+	}
+	t, err := s.store.GetTitle(ctx, c.MovieID)
+	if err != nil {
+		return nil, notFoundAsInvalid(err, "title %d", c.MovieID)
+	}
+	pk, err := s.store.GetPackage(ctx, c.PackageID)
+	if err != nil {
+		return nil, notFoundAsInvalid(err, "package %d", c.PackageID)
+	}
+	fp, err := s.store.GetPartner(ctx, c.FulfillmentPartner)
+	if err != nil {
+		return nil, notFoundAsInvalid(err, "fulfillment partner %q", c.FulfillmentPartner)
+	}
+	r, err := lot.Create(lot.Act{By: p, At: s.clock.Now().UTC()}, s.ids.NewID(), lot.NewRequest{
+		Title: t, Package: pk, FulfillmentPartner: fp, SourceType: c.SourceType, Language: c.Language,
+		ServiceType: c.ServiceType, DueDate: c.DueDate, MaterialStatus: c.MaterialStatus, Issues: c.Issues, Comment: c.Comment,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.CreateRequests(ctx, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func notFoundAsInvalid(err error, format string, args ...any) error {
+	if lot.IsCode(err, lot.CodeNotFound) {
+		return lot.Errorf(lot.CodeInvalid, "there is no "+format, args...)
+	}
+	return err
+}
+
+// RequestRedelivery reopens a Delivered or Processed request (studio only).
+func (s *Service) RequestRedelivery(ctx context.Context, p lot.Principal, id, reason, comment string) (*lot.Request, error) {
+	return s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error { return r.RequestRedelivery(a, reason, comment) })
+}
+
+// Upgrade marks request id Upgraded and creates its replacement (studio
+// only). The old request is changed first, in its conditional write, so two
+// upgrades cannot both win; the new request is created right after.
+func (s *Service) Upgrade(ctx context.Context, p lot.Principal, id string, sourceType lot.SourceType, due lot.Date, reason string) (old, created *lot.Request, err error) {
+	newID := s.ids.NewID()
+	old, err = s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error {
+		n, err := lot.UpgradeTo(a, r, newID, sourceType, due, reason)
+		if err != nil {
+			return err
+		}
+		created = n
+		return r.Upgrade(a, newID, reason)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.store.CreateRequests(ctx, created); err != nil {
+		s.log.ErrorContext(ctx, "upgrade: old request marked but new request not created", "old", id, "new", newID, "err", err)
+		return nil, nil, err
+	}
+	return old, created, nil
+}
