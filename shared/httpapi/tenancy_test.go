@@ -1,0 +1,151 @@
+package httpapi_test
+
+import (
+	"strings"
+	"testing"
+)
+
+type route struct {
+	method, path string
+	body         any
+}
+
+func routes() []route {
+	return []route{
+		{"GET", "/v1/requests/{id}", nil},
+		{"POST", "/v1/requests/{id}/material-status", map[string]any{"materialStatus": "RECEIVED", "reason": "proxy downloaded"}},
+		{"POST", "/v1/requests/{id}/cancel", map[string]any{"reason": "not needed"}},
+		{"POST", "/v1/requests/{id}/uncancel", map[string]any{"reason": "needed again"}},
+		{"POST", "/v1/requests/{id}/subassign", map[string]any{"partner": "lumen"}},
+		{"POST", "/v1/requests/{id}/estimated-delivery-date", map[string]any{"date": "2026-12-01", "time": "17:00", "timeZone": "Europe/Madrid", "reason": "CAPACITY"}},
+		{"POST", "/v1/requests/{id}/service-type", map[string]any{"serviceType": "CONFORM"}},
+		{"GET", "/v1/requests/{id}/comments", nil},
+		{"POST", "/v1/requests/{id}/comments", map[string]any{"text": "hello"}},
+		{"GET", "/v1/requests/{id}/history", nil},
+		{"POST", "/v1/requests/{id}/redelivery", map[string]any{"reason": "QC failed"}},
+		{"POST", "/v1/requests/{id}/upgrade", map[string]any{"reason": "HD to UHD"}},
+	}
+}
+
+const missingID = "01a00000-0000-7000-8000-000000000000"
+
+func TestTenancyMatrix(t *testing.T) {
+	// Ensures every route × every role × own / foreign / missing ID: foreign IDs answer exactly like missing ones (404), never change anything, and are never listed or counted.
+	cases := []struct {
+		role    string
+		own     string
+		foreign []string
+	}{
+		{"juniper", "jSub", []string{"lSub", "hAV"}},
+		{"lumen", "lSub", []string{"jSub", "jForced", "hAV"}},
+		{"northstar", "jSub", []string{"lSub", "lToJ", "hAV"}},
+		{"studio", "jSub", nil},
+		{"qc", "jSub", nil},
+	}
+	leaks := 0
+	for _, c := range cases {
+		t.Run(c.role, func(t *testing.T) {
+			w := mustWorld(t)
+			before := map[string]string{}
+			for _, name := range c.foreign {
+				before[name] = string(w.do("studio", "GET", "/v1/requests/"+w.ids[name]+"/history", nil).Body)
+			}
+			for _, rt := range routes() {
+				missing := w.do(c.role, rt.method, strings.Replace(rt.path, "{id}", missingID, 1), rt.body)
+				if missing.Status != 404 || missing.code() != "not_found" {
+					t.Errorf("%s %s missing: %d %s", rt.method, rt.path, missing.Status, missing.Body)
+				}
+				for _, name := range c.foreign {
+					got := w.do(c.role, rt.method, strings.Replace(rt.path, "{id}", w.ids[name], 1), rt.body)
+					if got.Status != 404 || string(got.Body) != string(missing.Body) {
+						leaks++
+						t.Errorf("LEAK %s %s on %s's %s: %d %s", rt.method, rt.path, c.role, name, got.Status, got.Body)
+					}
+				}
+				own := w.do(c.role, rt.method, strings.Replace(rt.path, "{id}", w.ids[c.own], 1), rt.body)
+				if own.Status == 404 {
+					t.Errorf("%s %s on own %s: 404 %s", rt.method, rt.path, c.own, own.Body)
+				}
+			}
+			// Bulk: a foreign ID fails alone, exactly like a missing one.
+			if len(c.foreign) > 0 {
+				ids := []string{w.ids[c.foreign[0]], missingID}
+				res := w.do(c.role, "POST", "/v1/requests/material-status", map[string]any{"ids": ids, "materialStatus": "RECEIVED", "reason": "bulk"}).json(t)
+				rs := res["results"].([]any)
+				a, b := rs[0].(map[string]any), rs[1].(map[string]any)
+				if a["ok"] != false || a["code"] != "not_found" || a["message"] != b["message"] || a["request"] != nil {
+					leaks++
+					t.Errorf("LEAK bulk: %v vs %v", a, b)
+				}
+			}
+			// Listing never shows a foreign request, even when asked by partner or status.
+			for _, q := range []string{"", "?status=ALL", "?fulfillmentPartner=lumen,harbor,juniper", "?movieId=81000002", "?limit=1"} {
+				rows := w.do(c.role, "GET", "/v1/requests"+q, nil).json(t)["rows"].([]any)
+				for _, r := range rows {
+					id := r.(map[string]any)["id"].(string)
+					for _, name := range c.foreign {
+						if id == w.ids[name] {
+							leaks++
+							t.Errorf("LEAK list %q shows %s", q, name)
+						}
+					}
+				}
+			}
+			for _, name := range c.foreign {
+				if after := string(w.do("studio", "GET", "/v1/requests/"+w.ids[name]+"/history", nil).Body); after != before[name] {
+					leaks++
+					t.Errorf("LEAK: %s's %s changed: %s", c.role, name, after)
+				}
+			}
+		})
+	}
+	t.Logf("tenancy matrix: %d routes × %d roles × own/foreign/missing, %d leaks", len(routes())+2, len(cases), leaks)
+}
+
+func TestListShowsExactlyTheCallersRequests(t *testing.T) {
+	// Ensures each role's list holds exactly its scope: assigned + subassigned for FPs, its titles for CPs, all for studio and QC.
+	w := mustWorld(t)
+	want := map[string][]string{
+		"juniper":   {"jSub", "jForced", "jDone", "lToJ"},
+		"lumen":     {"lSub", "lToJ"},
+		"northstar": {"jSub", "jForced", "jDone"},
+		"studio":    {"jSub", "jForced", "jDone", "lSub", "lToJ", "hAV"},
+		"qc":        {"jSub", "jForced", "jDone", "lSub", "lToJ", "hAV"},
+	}
+	for role, names := range want {
+		got := map[string]bool{}
+		cursor := ""
+		for {
+			res := w.do(role, "GET", "/v1/requests?limit=2&status=all"+cursor, nil).json(t)
+			for _, r := range res["rows"].([]any) {
+				got[r.(map[string]any)["id"].(string)] = true
+			}
+			if res["next"] == "" {
+				break
+			}
+			cursor = "&cursor=" + res["next"].(string)
+		}
+		if len(got) != len(names) {
+			t.Errorf("%s sees %d requests, want %d", role, len(got), len(names))
+		}
+		for _, n := range names {
+			if !got[w.ids[n]] {
+				t.Errorf("%s does not see %s", role, n)
+			}
+		}
+	}
+	// Default excludes Cancelled; a filter narrows; FP asking for another partner gets nothing.
+	w.do("studio", "POST", "/v1/requests/"+w.ids["jForced"]+"/cancel", map[string]any{"reason": "not needed"})
+	if rows := w.do("juniper", "GET", "/v1/requests", nil).json(t)["rows"].([]any); len(rows) != 3 {
+		t.Errorf("default list shows %d, want 3 (cancelled hidden)", len(rows))
+	}
+	if rows := w.do("juniper", "GET", "/v1/requests?status=Cancelled", nil).json(t)["rows"].([]any); len(rows) != 1 {
+		t.Errorf("cancelled list shows %d, want 1", len(rows))
+	}
+	if rows := w.do("juniper", "GET", "/v1/requests?fulfillmentPartner=harbor", nil).json(t)["rows"].([]any); len(rows) != 0 {
+		t.Errorf("juniper asking for harbor sees %d", len(rows))
+	}
+	if rows := w.do("juniper", "GET", "/v1/requests?sourceType=secondary%20audio", nil).json(t)["rows"].([]any); len(rows) != 1 {
+		t.Errorf("display-name filter shows %d, want 1", len(rows))
+	}
+}
