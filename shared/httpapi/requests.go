@@ -182,7 +182,7 @@ func (a *api) routes(api huma.API) {
 	actions := []string{"Actions"}
 	studio := []string{"Studio"}
 	errs := []int{400, 401, 404, 429}
-	actErrs := []int{400, 401, 403, 404, 409, 422, 429}
+	actErrs := []int{400, 401, 403, 404, 409, 413, 422, 429}
 
 	huma.Register(api, huma.Operation{OperationID: "listRequests", Method: http.MethodGet, Path: "/v1/requests",
 		Summary: "List source requests", Tags: tags, Errors: errs},

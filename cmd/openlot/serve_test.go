@@ -1,0 +1,161 @@
+package main_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// mustServe starts the built binary and returns its URL; stop sends SIGTERM and waits.
+func mustServe(t *testing.T, bin, data string) (base string, stop func() error) {
+	t.Helper()
+	cmd := exec.Command(bin, "serve", "--demo", "--addr", "127.0.0.1:0", "--data", data)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	re := regexp.MustCompile(`serving (http://\S+)`)
+	deadline := time.AfterFunc(60*time.Second, func() { cmd.Process.Kill() })
+	for sc.Scan() {
+		if m := re.FindStringSubmatch(sc.Text()); m != nil {
+			base = m[1]
+			break
+		}
+	}
+	deadline.Stop()
+	if base == "" {
+		cmd.Process.Kill()
+		t.Fatal("serve printed no URL")
+	}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+	return base, func() error {
+		cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(30 * time.Second):
+			cmd.Process.Kill()
+			return <-done
+		}
+	}
+}
+
+func call(t *testing.T, method, u, token, body string, into any) int {
+	t.Helper()
+	req, _ := http.NewRequest(method, u, strings.NewReader(body))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if into != nil {
+		json.NewDecoder(res.Body).Decode(into)
+	}
+	return res.StatusCode
+}
+
+func token(t *testing.T, base, client string) string {
+	t.Helper()
+	res, err := http.PostForm(base+"/oauth2/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {client}, "client_secret": {client + "-secret"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var m struct {
+		AccessToken string `json:"access_token"`
+	}
+	json.NewDecoder(res.Body).Decode(&m)
+	if m.AccessToken == "" {
+		t.Fatalf("no token for %s: %d", client, res.StatusCode)
+	}
+	return m.AccessToken
+}
+
+func TestServeDemoPersistsAcrossRestartAndStopsCleanly(t *testing.T) {
+	// Ensures `openlot serve --demo` seeds once, serves the API with demo clients, exits 0 on SIGTERM, and keeps data across restarts.
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "openlot")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	data := filepath.Join(dir, "data")
+	base, stop := mustServe(t, bin, data)
+	total := countAll(t, base)
+	if total < 2000 {
+		t.Fatalf("demo has %d requests, want 2,000+", total)
+	}
+	fp := token(t, base, "fp-juniper")
+	var list struct{ Rows []struct{ ID string } }
+	call(t, "GET", base+"/v1/requests?status=open&materialStatus=not_received&limit=1", fp, "", &list)
+	if len(list.Rows) != 1 {
+		t.Fatal("juniper has no open request without materials")
+	}
+	id := list.Rows[0].ID
+	if code := call(t, "POST", base+"/v1/requests/"+id+"/material-status", fp, `{"materialStatus":"RECEIVED","reason":"proxy downloaded"}`, nil); code != 200 {
+		t.Fatalf("material status: %d", code)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("serve did not stop cleanly on SIGTERM: %v", err)
+	}
+
+	base, stop = mustServe(t, bin, data)
+	defer stop()
+	fp = token(t, base, "fp-juniper")
+	var got struct {
+		Request struct{ MaterialStatus string }
+	}
+	if code := call(t, "GET", base+"/v1/requests/"+id, fp, "", &got); code != 200 || got.Request.MaterialStatus != "RECEIVED" {
+		t.Fatalf("after restart: %d %+v", code, got)
+	}
+	var hist struct{ Entries []struct{ Action string } }
+	call(t, "GET", base+"/v1/requests/"+id+"/history", fp, "", &hist)
+	if n := len(hist.Entries); n != 2 || hist.Entries[1].Action != "MATERIAL_STATUS_CHANGED" {
+		t.Fatalf("history after restart: %+v", hist)
+	}
+	if again := countAll(t, base); again != total {
+		t.Fatalf("%d requests after restart, %d before: the demo was seeded twice or lost data", again, total)
+	}
+}
+
+func countAll(t *testing.T, base string) int {
+	t.Helper()
+	studio := token(t, base, "studio-ops")
+	total, cursor := 0, ""
+	for {
+		var page struct {
+			Rows []struct{ ID string }
+			Next string
+		}
+		if code := call(t, "GET", base+"/v1/requests?status=all&limit=500"+cursor, studio, "", &page); code != 200 {
+			t.Fatalf("list: %d", code)
+		}
+		total += len(page.Rows)
+		if page.Next == "" {
+			return total
+		}
+		cursor = "&cursor=" + page.Next
+	}
+}
