@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test openlot has. On a fresh machine it installs what the tests
+# need (into caches outside the repository), starts the stand-ins they use on
+# loopback, and stops them at the end. CI calls exactly this (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+need_go
+started=()
+cleanup() { for pid in "${started[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+log "gofmt"
+unformatted=$(gofmt -l cmd shared)
+if [ -n "$unformatted" ]; then
+  echo "not gofmt-formatted:"; echo "$unformatted"; exit 1
+fi
+
+log "go vet"
+go vet ./...
+
+log "domain imports only the standard library"
+bad=$(go list -deps -f '{{if not .Standard}}{{.ImportPath}}{{end}}' ./shared/lot | grep -v '^github.com/openlot/openlot/shared/lot$' || true)
+if [ -n "$bad" ]; then echo "shared/lot imports: $bad"; exit 1; fi
+
+log "go test (race detector on)"
+go test -race -count=1 ./...
