@@ -25,29 +25,32 @@ type Problem struct {
 func (p *Problem) Error() string  { return p.Code + ": " + p.Message }
 func (p *Problem) GetStatus() int { return p.status }
 
+// statusOf holds the closed list of codes and their HTTP statuses; any other
+// code names a broken rule (422).
+var statusOf = map[string]int{
+	lot.CodeInvalid: http.StatusBadRequest, lot.CodeUnauthorized: http.StatusUnauthorized,
+	lot.CodeForbidden: http.StatusForbidden, lot.CodeNotFound: http.StatusNotFound,
+	lot.CodeConflict: http.StatusConflict, lot.CodeTooLarge: http.StatusRequestEntityTooLarge,
+	lot.CodeRateLimited: http.StatusTooManyRequests, lot.CodeUnavailable: http.StatusServiceUnavailable,
+	lot.CodeInternal: http.StatusInternalServerError,
+}
+
 // StatusOf maps a domain error code to its HTTP status.
 func StatusOf(code string) int {
-	switch code {
-	case lot.CodeInvalid:
-		return http.StatusBadRequest
-	case lot.CodeUnauthorized:
-		return http.StatusUnauthorized
-	case lot.CodeForbidden:
-		return http.StatusForbidden
-	case lot.CodeNotFound:
-		return http.StatusNotFound
-	case lot.CodeConflict:
-		return http.StatusConflict
-	case lot.CodeTooLarge:
-		return http.StatusRequestEntityTooLarge
-	case lot.CodeRateLimited:
-		return http.StatusTooManyRequests
-	case lot.CodeUnavailable:
-		return http.StatusServiceUnavailable
-	case lot.CodeInternal:
-		return http.StatusInternalServerError
+	if s, ok := statusOf[code]; ok {
+		return s
 	}
 	return http.StatusUnprocessableEntity
+}
+
+// codeOf is the inverse of StatusOf for the statuses huma produces itself.
+func codeOf(status int) string {
+	for c, s := range statusOf {
+		if s == status {
+			return c
+		}
+	}
+	return lot.CodeInvalid
 }
 
 var internalProblem = Problem{status: 500, Code: lot.CodeInternal, Message: "Internal error."}
@@ -105,20 +108,13 @@ func init() {
 		case status >= 500:
 			code, msg, details = lot.CodeInternal, "Internal error.", nil
 		default:
-			if c := codeForStatus[status]; c != "" {
-				code = c
-			}
+			code = codeOf(status)
 		}
 		if len(details) > 0 {
 			msg = msg + ": " + strings.Join(details, "; ")
 		}
 		return &Problem{status: status, Code: code, Message: msg, Details: details}
 	}
-}
-
-var codeForStatus = map[int]string{
-	401: lot.CodeUnauthorized, 403: lot.CodeForbidden, 404: lot.CodeNotFound, 409: lot.CodeConflict,
-	406: lot.CodeInvalid, 415: lot.CodeInvalid, 429: lot.CodeRateLimited,
 }
 
 // fail converts a use-case error for a huma handler.

@@ -163,24 +163,34 @@ func (s *Store) GetPartner(ctx context.Context, id string) (*lot.Partner, error)
 
 // ListPartners returns every partner by ID.
 func (s *Store) ListPartners(ctx context.Context) ([]*lot.Partner, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT data FROM partners ORDER BY id`)
+	rows, err := queryJSON[partnerRow](ctx, s.r, "partner", `SELECT data FROM partners ORDER BY id`)
+	out := make([]*lot.Partner, len(rows))
+	for i, r := range rows {
+		out[i] = r.partner()
+	}
+	return out, err
+}
+
+// queryJSON decodes the single JSON column of every row the query returns.
+func queryJSON[R any](ctx context.Context, db *sql.DB, what, query string, args ...any) ([]R, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, translate(err, "partner")
+		return nil, translate(err, what)
 	}
 	defer rows.Close()
-	var out []*lot.Partner
+	var out []R
 	for rows.Next() {
 		var data string
-		var row partnerRow
+		var row R
 		if err := rows.Scan(&data); err != nil {
-			return nil, translate(err, "partner")
+			return nil, translate(err, what)
 		}
 		if err := json.Unmarshal([]byte(data), &row); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("decode %s: %w", what, err)
 		}
-		out = append(out, row.partner())
+		out = append(out, row)
 	}
-	return out, translate(rows.Err(), "partner")
+	return out, translate(rows.Err(), what)
 }
 
 // PutTitle creates or replaces a title.
@@ -385,24 +395,12 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, fn func(*lot.Reque
 
 // History returns the entries of a request, oldest first.
 func (s *Store) History(ctx context.Context, id string) ([]lot.HistoryEntry, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT data FROM history WHERE request_id = ? ORDER BY version, seq`, id)
-	if err != nil {
-		return nil, translate(err, "history")
+	rows, err := queryJSON[historyRow](ctx, s.r, "history", `SELECT data FROM history WHERE request_id = ? ORDER BY version, seq`, id)
+	out := make([]lot.HistoryEntry, len(rows))
+	for i, r := range rows {
+		out[i] = r.entry()
 	}
-	defer rows.Close()
-	var out []lot.HistoryEntry
-	for rows.Next() {
-		var data string
-		var row historyRow
-		if err := rows.Scan(&data); err != nil {
-			return nil, translate(err, "history")
-		}
-		if err := json.Unmarshal([]byte(data), &row); err != nil {
-			return nil, err
-		}
-		out = append(out, row.entry())
-	}
-	return out, translate(rows.Err(), "history")
+	return out, err
 }
 
 // PutClient creates or replaces an OAuth2 client.
