@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"mime"
 	"net/http"
 	"net/url"
@@ -276,7 +277,7 @@ func (i *Issuer) Token() http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("Pragma", "no-cache")
 		_ = json.NewEncoder(w).Encode(TokenResponse{AccessToken: tok, TokenType: "Bearer",
-			ExpiresIn: int(exp.Sub(i.clock.Now()).Round(time.Second).Seconds()), Scope: strings.Join(granted, " ")})
+			ExpiresIn: int(math.Ceil(exp.Sub(i.clock.Now()).Seconds())), Scope: strings.Join(granted, " ")})
 	})
 }
 
