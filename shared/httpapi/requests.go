@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -406,7 +407,7 @@ func listFilter(in *listInput) (portal.Filter, error) {
 	var f portal.Filter
 	var err error
 	for _, s := range splitList(in.Status) {
-		if s == "ALL" || s == "all" || s == "All" {
+		if strings.EqualFold(s, "all") {
 			f.AllStatuses = true
 		}
 	}

@@ -9,17 +9,7 @@ import (
 // VisibleTo reports whether p may see r: an FP sees the requests assigned or
 // subassigned to its facility, a CP the requests of its titles, studio and QC
 // operators all of them.
-func (r *Request) VisibleTo(p Principal) bool {
-	switch p.Role {
-	case RoleStudio, RoleQC:
-		return true
-	case RoleFP:
-		return p.Partner != "" && (r.FulfillmentPartner == p.Partner || r.SubAssignee == p.Partner)
-	case RoleCP:
-		return p.Partner != "" && r.ContentPartner == p.Partner
-	}
-	return false
-}
+func (r *Request) VisibleTo(p Principal) bool { return ScopeOf(p).Contains(r) }
 
 // workedBy reports whether p acts on r as the fulfillment partner of record
 // or as a studio operator. It returns a forbidden error otherwise.
@@ -266,14 +256,12 @@ func (r *Request) SetServiceType(a Act, to ServiceType, comment string) error {
 	return nil
 }
 
-// AddComment adds a comment. Everyone who sees the request may comment.
+// AddComment adds a comment. Everyone who sees the request may comment
+// (who sees it is the caller's check).
 func (r *Request) AddComment(a Act, text string) error {
 	text, err := CheckComment(text, true)
 	if err != nil {
 		return err
-	}
-	if !r.VisibleTo(a.By) {
-		return Errorf(CodeNotFound, "no such request")
 	}
 	r.record(a, ActionCommented, "", "", "", "", text)
 	return nil

@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -260,7 +261,7 @@ func (i *Issuer) Token() http.Handler {
 		granted := grantedScopes(p)
 		if want := strings.Fields(form.Get("scope")); len(want) > 0 {
 			for _, s := range want {
-				if !contains(granted, s) {
+				if !slices.Contains(granted, s) {
 					fail(http.StatusBadRequest, "invalid_scope", fmt.Sprintf("scope %q is not granted to this client", s))
 					return
 				}
@@ -290,15 +291,6 @@ func grantedScopes(p lot.Principal) []string {
 		out = append(out, auth.ScopePrefix+string(perm))
 	}
 	return out
-}
-
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Bearer returns the token of an "Authorization: Bearer ..." header, or "".

@@ -5,7 +5,6 @@ package portal
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -33,16 +32,9 @@ var errNotFound = &lot.Error{Code: lot.CodeNotFound, Message: "no such request"}
 
 func checkID(id string) error {
 	if !lot.ValidID(id) {
-		return lot.Errorf(lot.CodeInvalid, "request ID %q is not an openlot ID (a lower-case UUID)", trunc(id))
+		return lot.Errorf(lot.CodeInvalid, "request ID %.40q is not an openlot ID (a lower-case UUID)", id)
 	}
 	return nil
-}
-
-func trunc(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
 }
 
 // Authorize checks that principal p may use openlot: an FP or CP must belong
@@ -256,30 +248,36 @@ func (s *Service) Uncancel(ctx context.Context, p lot.Principal, id, reason, com
 
 // Subassign hands request id to partner to.
 func (s *Service) Subassign(ctx context.Context, p lot.Principal, id, to, comment string) (*lot.Request, error) {
-	var target *lot.Partner
-	if lot.ValidPartnerID(to) {
-		t, err := s.store.GetPartner(ctx, to)
-		if err != nil && !lot.IsCode(err, lot.CodeNotFound) {
+	if !lot.ValidPartnerID(to) {
+		return nil, lot.Errorf(lot.CodeInvalid, "partner %.40q is not a partner ID", to)
+	}
+	target, err := s.partnerOrNil(ctx, to)
+	if err != nil {
+		return nil, err
+	}
+	// An FP may subassign only as the facility of record (the rule checks), so
+	// its facility is its own partner.
+	var facility *lot.Partner
+	if p.Role == lot.RoleFP {
+		if facility, err = s.partnerOrNil(ctx, p.Partner); err != nil {
 			return nil, err
 		}
-		target = t
-	} else {
-		return nil, lot.Errorf(lot.CodeInvalid, "partner %q is not a partner ID", trunc(to))
 	}
 	return s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error {
-		var facility *lot.Partner
-		if p.Role == lot.RoleFP {
-			f, err := s.store.GetPartner(ctx, r.FulfillmentPartner)
-			if err != nil && !lot.IsCode(err, lot.CodeNotFound) {
-				return err
-			}
-			facility = f
-		}
 		if target == nil {
 			return lot.Errorf(lot.CodeNotSubassignable, "there is no partner %q", to)
 		}
 		return r.Subassign(a, facility, target, comment)
 	})
+}
+
+// partnerOrNil returns partner id, or nil when there is none.
+func (s *Service) partnerOrNil(ctx context.Context, id string) (*lot.Partner, error) {
+	pt, err := s.store.GetPartner(ctx, id)
+	if lot.IsCode(err, lot.CodeNotFound) {
+		return nil, nil
+	}
+	return pt, err
 }
 
 // SetEstimatedDelivery edits the estimated delivery date.
@@ -297,10 +295,18 @@ func (s *Service) SetServiceType(ctx context.Context, p lot.Principal, id string
 // Comment adds a comment. Comments commute, so a conflict with another change
 // is retried (a few times) instead of reported.
 func (s *Service) Comment(ctx context.Context, p lot.Principal, id, text string) (lot.HistoryEntry, error) {
+	var entry lot.HistoryEntry
 	var r *lot.Request
 	var err error
 	for range 5 {
-		r, err = s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error { return r.AddComment(a, text) })
+		r, err = s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error {
+			if err := r.AddComment(a, text); err != nil {
+				return err
+			}
+			pending := r.Pending()
+			entry = pending[len(pending)-1]
+			return nil
+		})
 		if !lot.IsCode(err, lot.CodeConflict) {
 			break
 		}
@@ -308,16 +314,8 @@ func (s *Service) Comment(ctx context.Context, p lot.Principal, id, text string)
 	if err != nil {
 		return lot.HistoryEntry{}, err
 	}
-	h, err := s.store.History(ctx, id)
-	if err != nil {
-		return lot.HistoryEntry{}, err
-	}
-	for i := len(h) - 1; i >= 0; i-- {
-		if h[i].Version == r.Version && h[i].Action == lot.ActionCommented {
-			return h[i], nil
-		}
-	}
-	return lot.HistoryEntry{}, fmt.Errorf("comment on %s at version %d not found in history", id, r.Version)
+	entry.RequestID, entry.Version = id, r.Version
+	return entry, nil
 }
 
 // History returns every entry of a visible request, oldest first.

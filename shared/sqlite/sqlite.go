@@ -452,12 +452,3 @@ func (s *Store) ReleaseKey(ctx context.Context, key string) error {
 	_, err := s.w.ExecContext(ctx, `DELETE FROM idempotency WHERE key = ?`, key)
 	return translate(err, "idempotency key")
 }
-
-// PurgeKeys deletes idempotency records older than cutoff; it returns how many.
-func (s *Store) PurgeKeys(ctx context.Context, cutoff time.Time) (int64, error) {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM idempotency WHERE created_at < ?`, cutoff.UnixMilli())
-	if err != nil {
-		return 0, translate(err, "idempotency key")
-	}
-	return res.RowsAffected()
-}
