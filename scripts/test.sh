@@ -5,9 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
+source scripts/standins.sh
 need_go
 started=()
-cleanup() { for pid in "${started[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done; }
+cleanup_dirs=()
+cleanup() {
+  for pid in "${started[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  for d in "${cleanup_dirs[@]:-}"; do [ -n "$d" ] && rm -rf "$d"; done
+}
 trap cleanup EXIT
 
 log "gofmt"
@@ -22,6 +28,16 @@ go vet ./...
 log "domain imports only the standard library"
 bad=$(go list -deps -f '{{if not .Standard}}{{.ImportPath}}{{end}}' ./shared/lot | grep -v '^github.com/openlot/openlot/shared/lot$' || true)
 if [ -n "$bad" ]; then echo "shared/lot imports: $bad"; exit 1; fi
+
+log "only the AWS adapters, app and functions import the AWS SDK"
+bad=$(go list -f '{{.ImportPath}} {{join .Imports " "}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... |
+  grep -Ev '^github.com/openlot/openlot/(shared/(dynamo|s3blob|app)|functions/[^ ]+) ' | grep -E ' github.com/aws/' | cut -d' ' -f1 || true)
+if [ -n "$bad" ]; then echo "these packages import the AWS SDK: $bad"; exit 1; fi
+
+log "starting the AWS stand-ins"
+start_dynalite
+start_minio
+export OPENLOT_REQUIRE_STANDINS=1
 
 log "go test (race detector on)"
 go test -race -count=1 ./...

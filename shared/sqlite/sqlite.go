@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/record"
 	sqlitedrv "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -149,24 +150,24 @@ func (s *Store) getJSON(ctx context.Context, what, query string, v any, args ...
 
 // PutPartner creates or replaces a partner.
 func (s *Store) PutPartner(ctx context.Context, p *lot.Partner) error {
-	return s.putJSON(ctx, `INSERT OR REPLACE INTO partners (id, data) VALUES (?, ?)`, toPartnerRow(p), p.ID)
+	return s.putJSON(ctx, `INSERT OR REPLACE INTO partners (id, data) VALUES (?, ?)`, record.FromPartner(p), p.ID)
 }
 
 // GetPartner fails with not_found for an unknown ID.
 func (s *Store) GetPartner(ctx context.Context, id string) (*lot.Partner, error) {
-	var row partnerRow
+	var row record.Partner
 	if err := s.getJSON(ctx, "partner", `SELECT data FROM partners WHERE id = ?`, &row, id); err != nil {
 		return nil, err
 	}
-	return row.partner(), nil
+	return row.Domain(), nil
 }
 
 // ListPartners returns every partner by ID.
 func (s *Store) ListPartners(ctx context.Context) ([]*lot.Partner, error) {
-	rows, err := queryJSON[partnerRow](ctx, s.r, "partner", `SELECT data FROM partners ORDER BY id`)
+	rows, err := queryJSON[record.Partner](ctx, s.r, "partner", `SELECT data FROM partners ORDER BY id`)
 	out := make([]*lot.Partner, len(rows))
 	for i, r := range rows {
-		out[i] = r.partner()
+		out[i] = r.Domain()
 	}
 	return out, err
 }
@@ -195,30 +196,30 @@ func queryJSON[R any](ctx context.Context, db *sql.DB, what, query string, args 
 
 // PutTitle creates or replaces a title.
 func (s *Store) PutTitle(ctx context.Context, t *lot.Title) error {
-	return s.putJSON(ctx, `INSERT OR REPLACE INTO titles (movie_id, data) VALUES (?, ?)`, toTitleRow(t), t.MovieID)
+	return s.putJSON(ctx, `INSERT OR REPLACE INTO titles (movie_id, data) VALUES (?, ?)`, record.FromTitle(t), t.MovieID)
 }
 
 // GetTitle fails with not_found for an unknown movie ID.
 func (s *Store) GetTitle(ctx context.Context, movieID int64) (*lot.Title, error) {
-	var row titleRow
+	var row record.Title
 	if err := s.getJSON(ctx, "title", `SELECT data FROM titles WHERE movie_id = ?`, &row, movieID); err != nil {
 		return nil, err
 	}
-	return row.title(), nil
+	return row.Domain(), nil
 }
 
 // PutPackage creates or replaces a package.
 func (s *Store) PutPackage(ctx context.Context, p *lot.Package) error {
-	return s.putJSON(ctx, `INSERT OR REPLACE INTO packages (id, movie_id, data) VALUES (?, ?, ?)`, packageRow{ID: p.ID, MovieID: p.MovieID, Countries: p.Countries}, p.ID, p.MovieID)
+	return s.putJSON(ctx, `INSERT OR REPLACE INTO packages (id, movie_id, data) VALUES (?, ?, ?)`, record.FromPackage(p), p.ID, p.MovieID)
 }
 
 // GetPackage fails with not_found for an unknown package ID.
 func (s *Store) GetPackage(ctx context.Context, id int64) (*lot.Package, error) {
-	var row packageRow
+	var row record.Package
 	if err := s.getJSON(ctx, "package", `SELECT data FROM packages WHERE id = ?`, &row, id); err != nil {
 		return nil, err
 	}
-	return &lot.Package{ID: row.ID, MovieID: row.MovieID, Countries: row.Countries}, nil
+	return row.Domain(), nil
 }
 
 // CreateRequests stores new requests at version 1 with their pending history,
@@ -234,7 +235,7 @@ func (s *Store) CreateRequests(ctx context.Context, rs ...*lot.Request) error {
 			c := r.Clone()
 			c.Version = 1
 			entries := r.Committed(1)
-			if _, err := ins.ExecContext(ctx, c.ID, c.FulfillmentPartner, c.SubAssignee, c.ContentPartner, mustJSON(toRequestRow(c))); err != nil {
+			if _, err := ins.ExecContext(ctx, c.ID, c.FulfillmentPartner, c.SubAssignee, c.ContentPartner, mustJSON(record.FromRequest(c))); err != nil {
 				return translate(err, "request")
 			}
 			if err := insertHistory(ctx, tx, entries); err != nil {
@@ -261,20 +262,14 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 func insertHistory(ctx context.Context, tx *sql.Tx, entries []lot.HistoryEntry) error {
 	for _, e := range entries {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO history (request_id, version, seq, data) VALUES (?, ?, ?, ?)`,
-			e.RequestID, e.Version, e.Seq, mustJSON(toHistoryRow(e))); err != nil {
+			e.RequestID, e.Version, e.Seq, mustJSON(record.FromHistory(e))); err != nil {
 			return translate(err, "history entry")
 		}
 	}
 	return nil
 }
 
-func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // rows hold only plain values
-	}
-	return string(b)
-}
+func mustJSON(v any) string { return string(record.JSON(v)) }
 
 // GetRequest fails with not_found for an unknown ID.
 func (s *Store) GetRequest(ctx context.Context, id string) (*lot.Request, error) {
@@ -295,16 +290,7 @@ func getRequest(ctx context.Context, q queryer, id string) (*lot.Request, error)
 }
 
 func decodeRequest(data string, version int64) (*lot.Request, error) {
-	var row requestRow
-	if err := json.Unmarshal([]byte(data), &row); err != nil {
-		return nil, fmt.Errorf("decode request: %w", err)
-	}
-	r, err := row.request()
-	if err != nil {
-		return nil, err
-	}
-	r.Version = version
-	return r, nil
+	return record.DecodeRequest([]byte(data), version)
 }
 
 // ListRequests pages through the requests in scope by ID.
@@ -376,7 +362,7 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, fn func(*lot.Reque
 	r.Version = next
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE requests SET version = ?, fp = ?, sub = ?, cp = ?, data = ? WHERE id = ? AND version = ?`,
-			next, r.FulfillmentPartner, r.SubAssignee, r.ContentPartner, mustJSON(toRequestRow(r)), id, old)
+			next, r.FulfillmentPartner, r.SubAssignee, r.ContentPartner, mustJSON(record.FromRequest(r)), id, old)
 		if err != nil {
 			return translate(err, "request")
 		}
@@ -395,26 +381,26 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, fn func(*lot.Reque
 
 // History returns the entries of a request, oldest first.
 func (s *Store) History(ctx context.Context, id string) ([]lot.HistoryEntry, error) {
-	rows, err := queryJSON[historyRow](ctx, s.r, "history", `SELECT data FROM history WHERE request_id = ? ORDER BY version, seq`, id)
+	rows, err := queryJSON[record.History](ctx, s.r, "history", `SELECT data FROM history WHERE request_id = ? ORDER BY version, seq`, id)
 	out := make([]lot.HistoryEntry, len(rows))
 	for i, r := range rows {
-		out[i] = r.entry()
+		out[i] = r.Domain()
 	}
 	return out, err
 }
 
 // PutClient creates or replaces an OAuth2 client.
 func (s *Store) PutClient(ctx context.Context, c *lot.Client) error {
-	return s.putJSON(ctx, `INSERT OR REPLACE INTO clients (id, data) VALUES (?, ?)`, toClientRow(c), c.ID)
+	return s.putJSON(ctx, `INSERT OR REPLACE INTO clients (id, data) VALUES (?, ?)`, record.FromClient(c), c.ID)
 }
 
 // GetClient fails with not_found for an unknown client.
 func (s *Store) GetClient(ctx context.Context, id string) (*lot.Client, error) {
-	var row clientRow
+	var row record.Client
 	if err := s.getJSON(ctx, "client", `SELECT data FROM clients WHERE id = ?`, &row, id); err != nil {
 		return nil, err
 	}
-	return row.client(), nil
+	return row.Domain(), nil
 }
 
 // ClaimKey claims an idempotency key, or returns what it already holds.

@@ -1,30 +1,34 @@
-package sqlite
+// Package record maps domain values to the JSON documents the stores keep
+// (SQLite data columns, DynamoDB data attributes). The domain carries no tags;
+// both stores share these shapes, so data moves between them unchanged.
+package record
 
 import (
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/openlot/openlot/shared/lot"
 )
 
-// Row types map domain values to the JSON kept in the data columns; the domain
-// itself carries no tags.
-
-type partnerRow struct {
+type Partner struct {
 	ID           string   `json:"id"`
 	Name         string   `json:"name"`
 	Kind         string   `json:"kind"`
 	Subassignees []string `json:"subassignees,omitempty"`
 }
 
-func toPartnerRow(p *lot.Partner) partnerRow {
-	return partnerRow{ID: p.ID, Name: p.Name, Kind: string(p.Kind), Subassignees: p.Subassignees}
+// FromPartner and the other From… functions turn domain values into records;
+// each record's Domain method turns it back.
+func FromPartner(p *lot.Partner) Partner {
+	return Partner{ID: p.ID, Name: p.Name, Kind: string(p.Kind), Subassignees: p.Subassignees}
 }
 
-func (r partnerRow) partner() *lot.Partner {
+func (r Partner) Domain() *lot.Partner {
 	return &lot.Partner{ID: r.ID, Name: r.Name, Kind: lot.PartnerKind(r.Kind), Subassignees: r.Subassignees}
 }
 
-type titleRow struct {
+type Title struct {
 	MovieID     int64  `json:"movieId"`
 	Name        string `json:"name"`
 	ReleaseYear int    `json:"releaseYear"`
@@ -35,22 +39,30 @@ type titleRow struct {
 	DAB         bool   `json:"dab,omitempty"`
 }
 
-func toTitleRow(t *lot.Title) titleRow {
-	return titleRow{t.MovieID, t.Name, t.ReleaseYear, string(t.MovieType), t.IsOriginal, t.ContentPartner, t.DayOfBroadcast, t.DayAfterBroadcast}
+func FromTitle(t *lot.Title) Title {
+	return Title{t.MovieID, t.Name, t.ReleaseYear, string(t.MovieType), t.IsOriginal, t.ContentPartner, t.DayOfBroadcast, t.DayAfterBroadcast}
 }
 
-func (r titleRow) title() *lot.Title {
+func (r Title) Domain() *lot.Title {
 	return &lot.Title{MovieID: r.MovieID, Name: r.Name, ReleaseYear: r.ReleaseYear, MovieType: lot.MovieType(r.MovieType),
 		IsOriginal: r.IsOriginal, ContentPartner: r.CP, DayOfBroadcast: r.DOB, DayAfterBroadcast: r.DAB}
 }
 
-type packageRow struct {
+type Package struct {
 	ID        int64    `json:"id"`
 	MovieID   int64    `json:"movieId"`
 	Countries []string `json:"countries,omitempty"`
 }
 
-type requestRow struct {
+func FromPackage(p *lot.Package) Package {
+	return Package{ID: p.ID, MovieID: p.MovieID, Countries: p.Countries}
+}
+
+func (r Package) Domain() *lot.Package {
+	return &lot.Package{ID: r.ID, MovieID: r.MovieID, Countries: r.Countries}
+}
+
+type Request struct {
 	ID                 string    `json:"id"`
 	MovieID            int64     `json:"movieId"`
 	TitleName          string    `json:"titleName"`
@@ -74,8 +86,8 @@ type requestRow struct {
 	UpdatedAt          time.Time `json:"updatedAt,omitzero"`
 }
 
-func toRequestRow(r *lot.Request) requestRow {
-	return requestRow{
+func FromRequest(r *lot.Request) Request {
+	return Request{
 		ID: r.ID, MovieID: r.MovieID, TitleName: r.TitleName, PackageID: r.PackageID,
 		SourceType: string(r.SourceType), Language: r.Language, ServiceType: string(r.ServiceType),
 		DueDate: r.DueDate.String(), EDD: r.EstimatedDelivery.At, EDDZone: r.EstimatedDelivery.Zone,
@@ -85,7 +97,7 @@ func toRequestRow(r *lot.Request) requestRow {
 	}
 }
 
-func (w requestRow) request() (*lot.Request, error) {
+func (w Request) Domain() (*lot.Request, error) {
 	due := lot.Date{}
 	if w.DueDate != "" {
 		var err error
@@ -104,7 +116,7 @@ func (w requestRow) request() (*lot.Request, error) {
 	}, nil
 }
 
-type historyRow struct {
+type History struct {
 	RequestID string    `json:"requestId"`
 	Version   int64     `json:"version"`
 	Seq       int       `json:"seq"`
@@ -121,18 +133,18 @@ type historyRow struct {
 	Comment   string    `json:"comment,omitempty"`
 }
 
-func toHistoryRow(e lot.HistoryEntry) historyRow {
-	return historyRow{e.RequestID, e.Version, e.Seq, e.At, e.Actor, e.ActorName, string(e.Role), e.Partner,
+func FromHistory(e lot.HistoryEntry) History {
+	return History{e.RequestID, e.Version, e.Seq, e.At, e.Actor, e.ActorName, string(e.Role), e.Partner,
 		string(e.Action), e.Field, e.Before, e.After, e.Reason, e.Comment}
 }
 
-func (h historyRow) entry() lot.HistoryEntry {
+func (h History) Domain() lot.HistoryEntry {
 	return lot.HistoryEntry{RequestID: h.RequestID, Version: h.Version, Seq: h.Seq, At: h.At, Actor: h.Actor,
 		ActorName: h.ActorName, Role: lot.Role(h.Role), Partner: h.Partner, Action: lot.Action(h.Action),
 		Field: h.Field, Before: h.Before, After: h.After, Reason: h.Reason, Comment: h.Comment}
 }
 
-type clientRow struct {
+type Client struct {
 	ID          string    `json:"id"`
 	SecretHash  []byte    `json:"secretHash"`
 	Name        string    `json:"name"`
@@ -142,18 +154,41 @@ type clientRow struct {
 	CreatedAt   time.Time `json:"createdAt"`
 }
 
-func toClientRow(c *lot.Client) clientRow {
+func FromClient(c *lot.Client) Client {
 	perms := make([]string, len(c.Permissions))
 	for i, p := range c.Permissions {
 		perms[i] = string(p)
 	}
-	return clientRow{c.ID, c.SecretHash, c.Name, string(c.Role), c.Partner, perms, c.CreatedAt}
+	return Client{c.ID, c.SecretHash, c.Name, string(c.Role), c.Partner, perms, c.CreatedAt}
 }
 
-func (r clientRow) client() *lot.Client {
+func (r Client) Domain() *lot.Client {
 	perms := make([]lot.Permission, len(r.Permissions))
 	for i, p := range r.Permissions {
 		perms[i] = lot.Permission(p)
 	}
 	return &lot.Client{ID: r.ID, SecretHash: r.SecretHash, Name: r.Name, Role: lot.Role(r.Role), Partner: r.Partner, Permissions: perms, CreatedAt: r.CreatedAt}
+}
+
+// DecodeRequest decodes a stored request document and sets its version.
+func DecodeRequest(data []byte, version int64) (*lot.Request, error) {
+	var row Request
+	if err := json.Unmarshal(data, &row); err != nil {
+		return nil, fmt.Errorf("decode request: %w", err)
+	}
+	r, err := row.Domain()
+	if err != nil {
+		return nil, err
+	}
+	r.Version = version
+	return r, nil
+}
+
+// JSON encodes a record; records hold only plain values, so it cannot fail.
+func JSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }

@@ -1,0 +1,178 @@
+package dynamo
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/record"
+)
+
+const partnersPK = "PARTNER" // every partner in one item collection: ListPartners is one Query
+
+func titleKey(id int64) item   { return key("TITLE#"+strconv.FormatInt(id, 10), "TITLE") }
+func packageKey(id int64) item { return key("PACKAGE#"+strconv.FormatInt(id, 10), "PACKAGE") }
+func clientKey(id string) item { return key("CLIENT#"+id, "CLIENT") }
+func idemKey(k string) item    { return key("IDEM#"+k, "IDEM") }
+
+// putDoc stores record v as the data attribute of the item at k.
+func (s *Store) putDoc(ctx context.Context, k item, v any, what string) error {
+	k[attrData] = str(string(record.JSON(v)))
+	return s.put(ctx, k, "", nil, what)
+}
+
+// getDoc decodes the data attribute of the item at k into v; not_found when absent.
+func (s *Store) getDoc(ctx context.Context, k item, v any, what string) error {
+	it, err := s.get(ctx, k, what)
+	if err != nil {
+		return err
+	}
+	if it == nil {
+		return lot.Errorf(lot.CodeNotFound, "no such %s", what)
+	}
+	if err := json.Unmarshal([]byte(getS(it, attrData)), v); err != nil {
+		return fmt.Errorf("decode %s: %w", what, err)
+	}
+	return nil
+}
+
+// PutPartner creates or replaces a partner.
+func (s *Store) PutPartner(ctx context.Context, p *lot.Partner) error {
+	return s.putDoc(ctx, key(partnersPK, p.ID), record.FromPartner(p), "partner")
+}
+
+// GetPartner fails with not_found for an unknown ID.
+func (s *Store) GetPartner(ctx context.Context, id string) (*lot.Partner, error) {
+	var row record.Partner
+	if err := s.getDoc(ctx, key(partnersPK, id), &row, "partner"); err != nil {
+		return nil, err
+	}
+	return row.Domain(), nil
+}
+
+// ListPartners returns every partner by ID.
+func (s *Store) ListPartners(ctx context.Context) ([]*lot.Partner, error) {
+	var out []*lot.Partner
+	var bad error
+	err := s.query(ctx, &dynamodb.QueryInput{
+		KeyConditionExpression:    aws.String("pk = :pk"),
+		ExpressionAttributeValues: item{":pk": str(partnersPK)},
+		ConsistentRead:            aws.Bool(true),
+	}, "partner", func(it item) bool {
+		var row record.Partner
+		if bad = json.Unmarshal([]byte(getS(it, attrData)), &row); bad != nil {
+			return true
+		}
+		out = append(out, row.Domain())
+		return false
+	})
+	if err == nil && bad != nil {
+		err = fmt.Errorf("decode partner: %w", bad)
+	}
+	return out, err
+}
+
+// PutTitle creates or replaces a title.
+func (s *Store) PutTitle(ctx context.Context, t *lot.Title) error {
+	return s.putDoc(ctx, titleKey(t.MovieID), record.FromTitle(t), "title")
+}
+
+// GetTitle fails with not_found for an unknown movie ID.
+func (s *Store) GetTitle(ctx context.Context, movieID int64) (*lot.Title, error) {
+	var row record.Title
+	if err := s.getDoc(ctx, titleKey(movieID), &row, "title"); err != nil {
+		return nil, err
+	}
+	return row.Domain(), nil
+}
+
+// PutPackage creates or replaces a package.
+func (s *Store) PutPackage(ctx context.Context, p *lot.Package) error {
+	return s.putDoc(ctx, packageKey(p.ID), record.FromPackage(p), "package")
+}
+
+// GetPackage fails with not_found for an unknown package ID.
+func (s *Store) GetPackage(ctx context.Context, id int64) (*lot.Package, error) {
+	var row record.Package
+	if err := s.getDoc(ctx, packageKey(id), &row, "package"); err != nil {
+		return nil, err
+	}
+	return row.Domain(), nil
+}
+
+// PutClient creates or replaces an OAuth2 client.
+func (s *Store) PutClient(ctx context.Context, c *lot.Client) error {
+	return s.putDoc(ctx, clientKey(c.ID), record.FromClient(c), "client")
+}
+
+// GetClient fails with not_found for an unknown client.
+func (s *Store) GetClient(ctx context.Context, id string) (*lot.Client, error) {
+	var row record.Client
+	if err := s.getDoc(ctx, clientKey(id), &row, "client"); err != nil {
+		return nil, err
+	}
+	return row.Domain(), nil
+}
+
+// ClaimKey claims an idempotency key with one conditional put (absent, or
+// older than ttl), or returns what the key already holds.
+func (s *Store) ClaimKey(ctx context.Context, k, hash string, now time.Time, ttl time.Duration) (*lot.Saved, error) {
+	for range 5 {
+		it := idemKey(k)
+		it["hash"] = str(hash)
+		it["done"] = &types.AttributeValueMemberBOOL{Value: false}
+		it["created"] = num(now.UnixMilli())
+		it[attrExpires] = num(now.Add(ttl).Unix())
+		err := s.put(ctx, it, "attribute_not_exists(pk) OR created < :cutoff",
+			item{":cutoff": num(now.Add(-ttl).UnixMilli())}, "idempotency key")
+		if err == nil {
+			return nil, nil
+		}
+		if !lot.IsCode(err, lot.CodeConflict) {
+			return nil, err
+		}
+		got, err := s.get(ctx, idemKey(k), "idempotency key")
+		if err != nil {
+			return nil, err
+		}
+		if got == nil {
+			continue // released between the put and the read: claim again
+		}
+		done, _ := got["done"].(*types.AttributeValueMemberBOOL)
+		return &lot.Saved{
+			Key: k, RequestHash: getS(got, "hash"), Done: done != nil && done.Value,
+			Status: int(getN(got, "status")), ContentType: getS(got, "contentType"), Body: getB(got, "body"),
+			CreatedAt: time.UnixMilli(getN(got, "created")).UTC(),
+		}, nil
+	}
+	return nil, &lot.Error{Code: lot.CodeUnavailable, Message: "the idempotency key is contended; try again"}
+}
+
+// FinishKey stores the answer for a claimed key.
+func (s *Store) FinishKey(ctx context.Context, k string, status int, contentType string, body []byte) error {
+	values := item{":t": &types.AttributeValueMemberBOOL{Value: true}, ":s": num(int64(status)), ":c": str(contentType)}
+	expr := "SET done = :t, #st = :s, contentType = :c"
+	if len(body) > 0 {
+		values[":b"] = &types.AttributeValueMemberB{Value: body}
+		expr += ", body = :b"
+	}
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: idemKey(k), UpdateExpression: &expr,
+		ConditionExpression:      aws.String("attribute_exists(pk)"),
+		ExpressionAttributeNames: map[string]string{"#st": "status"}, ExpressionAttributeValues: values,
+	})
+	return translate(err, "idempotency key")
+}
+
+// ReleaseKey forgets a key.
+func (s *Store) ReleaseKey(ctx context.Context, k string) error {
+	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: idemKey(k)})
+	return translate(err, "idempotency key")
+}
