@@ -1,0 +1,452 @@
+// Package diskblob is the local lot.Blobs: files in a folder, uploaded and
+// downloaded through the local server under signed, expiring URLs. A URL's
+// signature is an HMAC-SHA256 (key kept in the data folder) over the method,
+// key, expiry, upload ID, part number, content type, checksum and download
+// name, so changing any of them, or the path, makes the URL worthless.
+package diskblob
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/openlot/openlot/shared/lot"
+)
+
+// Store implements lot.Blobs on a folder.
+type Store struct {
+	dir    string // <data>/blobs
+	base   string // URL prefix the local server mounts Handler at, e.g. http://127.0.0.1:8080/blobs
+	secret []byte
+	clock  lot.Clock
+}
+
+var _ lot.Blobs = (*Store)(nil)
+
+// Prefix is the path the local server serves blobs under.
+const Prefix = "/blobs/"
+
+// Open opens (creating) the blob folder dir, with its signing key in keyFile,
+// for URLs under baseURL (the server's URL; Prefix is appended).
+func Open(dir, keyFile, baseURL string, clock lot.Clock) (*Store, error) {
+	if clock == nil {
+		clock = lot.SystemClock
+	}
+	for _, d := range []string{"objects", "uploads", "tmp"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o750); err != nil {
+			return nil, fmt.Errorf("blob folder: %w", err)
+		}
+	}
+	secret, err := loadOrCreateSecret(keyFile)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{dir: dir, base: strings.TrimSuffix(baseURL, "/") + strings.TrimSuffix(Prefix, "/"), secret: secret, clock: clock}, nil
+}
+
+func loadOrCreateSecret(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		s, err := hex.DecodeString(strings.TrimSpace(string(b)))
+		if err != nil || len(s) < 32 {
+			return nil, fmt.Errorf("blob signing key %s is damaged", path)
+		}
+		return s, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("blob signing key: %w", err)
+	}
+	s := make([]byte, 32)
+	if _, err := rand.Read(s); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("blob signing key: %w", err)
+	}
+	if err := writeAtomic(path, []byte(hex.EncodeToString(s)+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("blob signing key: %w", err)
+	}
+	return s, nil
+}
+
+// writeAtomic writes a file whole or not at all.
+func writeAtomic(path string, b []byte, mode os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// grant is what a signed URL allows; every field is signed.
+type grant struct {
+	Method      string
+	Key         string
+	Expires     int64 // Unix seconds
+	Upload      string
+	Part        int
+	ContentType string
+	SHA256      string
+	Filename    string
+}
+
+func (g grant) mac(secret []byte) string {
+	m := hmac.New(sha256.New, secret)
+	fmt.Fprintf(m, "openlot-blob-v1\n%s\n%s\n%d\n%s\n%d\n%s\n%s\n%s", g.Method, g.Key, g.Expires, g.Upload, g.Part, g.ContentType, g.SHA256, g.Filename)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func (s *Store) sign(g grant) lot.SignedURL {
+	q := url.Values{}
+	q.Set("exp", strconv.FormatInt(g.Expires, 10))
+	if g.Upload != "" {
+		q.Set("upload", g.Upload)
+		q.Set("part", strconv.Itoa(g.Part))
+	}
+	if g.ContentType != "" {
+		q.Set("ct", g.ContentType)
+	}
+	if g.SHA256 != "" {
+		q.Set("sha256", g.SHA256)
+	}
+	if g.Filename != "" {
+		q.Set("name", g.Filename)
+	}
+	q.Set("sig", g.mac(s.secret))
+	u := lot.SignedURL{Method: g.Method, URL: s.base + "/" + escapeKey(g.Key) + "?" + q.Encode(), Expires: time.Unix(g.Expires, 0).UTC()}
+	if g.ContentType != "" {
+		u.Header = map[string]string{"Content-Type": g.ContentType}
+	}
+	return u
+}
+
+func escapeKey(key string) string {
+	segs := strings.Split(key, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.Join(segs, "/")
+}
+
+func (s *Store) expiry(d time.Duration) (int64, error) {
+	d, err := lot.CheckExpiry(d)
+	if err != nil {
+		return 0, err
+	}
+	return s.clock.Now().Add(d).Unix(), nil
+}
+
+// PresignPut signs a single-PUT upload of key.
+func (s *Store) PresignPut(_ context.Context, key string, o lot.PutOptions) (lot.SignedURL, error) {
+	if err := lot.CheckBlobKey(key); err != nil {
+		return lot.SignedURL{}, err
+	}
+	exp, err := s.expiry(o.Expires)
+	if err != nil {
+		return lot.SignedURL{}, err
+	}
+	return s.sign(grant{Method: "PUT", Key: key, Expires: exp, ContentType: o.ContentType, SHA256: o.SHA256}), nil
+}
+
+// PresignGet signs a download of key.
+func (s *Store) PresignGet(_ context.Context, key string, o lot.GetOptions) (lot.SignedURL, error) {
+	if err := lot.CheckBlobKey(key); err != nil {
+		return lot.SignedURL{}, err
+	}
+	exp, err := s.expiry(o.Expires)
+	if err != nil {
+		return lot.SignedURL{}, err
+	}
+	return s.sign(grant{Method: "GET", Key: key, Expires: exp, Filename: o.Filename}), nil
+}
+
+// meta is what a blob's sidecar file records.
+type meta struct {
+	ContentType string    `json:"contentType"`
+	Size        int64     `json:"size"`
+	ETag        string    `json:"etag"`
+	Modified    time.Time `json:"modified"`
+}
+
+func (s *Store) objectPath(key string) string { return filepath.Join(s.dir, "objects", filepath.FromSlash(key)) }
+func (s *Store) metaPath(key string) string   { return s.objectPath(key) + ".meta.json" }
+
+// Head describes key.
+func (s *Store) Head(_ context.Context, key string) (lot.BlobInfo, error) {
+	if err := lot.CheckBlobKey(key); err != nil {
+		return lot.BlobInfo{}, err
+	}
+	var m meta
+	if err := readJSON(s.metaPath(key), &m); err != nil {
+		return lot.BlobInfo{}, notFound(err, "blob")
+	}
+	return lot.BlobInfo{Key: key, Size: m.Size, ContentType: m.ContentType, ETag: m.ETag, Modified: m.Modified}, nil
+}
+
+// Read returns a section of key.
+func (s *Store) Read(ctx context.Context, key string, offset, length int64) (io.ReadCloser, error) {
+	info, err := s.Head(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	if offset < 0 || offset > info.Size {
+		return nil, lot.Errorf(lot.CodeInvalid, "offset %d is outside the blob (%d bytes)", offset, info.Size)
+	}
+	f, err := os.Open(s.objectPath(key))
+	if err != nil {
+		return nil, notFound(err, "blob")
+	}
+	if length < 0 || offset+length > info.Size {
+		length = info.Size - offset
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{io.NewSectionReader(f, offset, length), f}, nil
+}
+
+// Delete removes key and its sidecar.
+func (s *Store) Delete(_ context.Context, key string) error {
+	if err := lot.CheckBlobKey(key); err != nil {
+		return err
+	}
+	// The sidecar goes first: without it the blob is invisible.
+	for _, p := range []string{s.metaPath(key), s.objectPath(key)} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("delete blob: %w", err)
+		}
+	}
+	return nil
+}
+
+// commit moves a finished temp file into place as key, then writes its sidecar.
+func (s *Store) commit(tmp, key string, m meta) error {
+	p := s.objectPath(key)
+	if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		return err
+	}
+	b, _ := json.Marshal(m)
+	return writeAtomic(s.metaPath(key), b, 0o640)
+}
+
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}
+
+func notFound(err error, what string) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return lot.Errorf(lot.CodeNotFound, "no such %s", what)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+func b64(sum []byte) string { return base64.StdEncoding.EncodeToString(sum) }
+
+func etagOf(sum []byte) string { return `"` + hex.EncodeToString(sum[:16]) + `"` }
+
+// upload is the state of a multipart upload, on disk.
+type upload struct {
+	Key         string    `json:"key"`
+	ContentType string    `json:"contentType"`
+	Created     time.Time `json:"created"`
+}
+
+func (s *Store) uploadDir(id string) string { return filepath.Join(s.dir, "uploads", id) }
+
+func validUploadID(id string) bool {
+	if len(id) != 32 {
+		return false
+	}
+	_, err := hex.DecodeString(id)
+	return err == nil
+}
+
+func (s *Store) loadUpload(key, id string) (*upload, error) {
+	if !validUploadID(id) {
+		return nil, lot.Errorf(lot.CodeNotFound, "no such upload")
+	}
+	var u upload
+	if err := readJSON(filepath.Join(s.uploadDir(id), "upload.json"), &u); err != nil {
+		return nil, notFound(err, "upload")
+	}
+	if u.Key != key {
+		return nil, lot.Errorf(lot.CodeNotFound, "no such upload")
+	}
+	return &u, nil
+}
+
+// CreateUpload starts a multipart upload.
+func (s *Store) CreateUpload(_ context.Context, key, contentType string) (string, error) {
+	if err := lot.CheckBlobKey(key); err != nil {
+		return "", err
+	}
+	raw := make([]byte, 16)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	id := hex.EncodeToString(raw)
+	if err := os.MkdirAll(s.uploadDir(id), 0o750); err != nil {
+		return "", fmt.Errorf("create upload: %w", err)
+	}
+	b, _ := json.Marshal(upload{Key: key, ContentType: contentType, Created: s.clock.Now().UTC()})
+	if err := writeAtomic(filepath.Join(s.uploadDir(id), "upload.json"), b, 0o640); err != nil {
+		return "", fmt.Errorf("create upload: %w", err)
+	}
+	return id, nil
+}
+
+// PresignPart signs the upload of part n.
+func (s *Store) PresignPart(_ context.Context, key, id string, n int, sha string, expires time.Duration) (lot.SignedURL, error) {
+	if err := lot.CheckBlobKey(key); err != nil {
+		return lot.SignedURL{}, err
+	}
+	if n < 1 || n > lot.MaxParts {
+		return lot.SignedURL{}, lot.Errorf(lot.CodeInvalid, "part number %d is outside 1…%d", n, lot.MaxParts)
+	}
+	if _, err := s.loadUpload(key, id); err != nil {
+		return lot.SignedURL{}, err
+	}
+	exp, err := s.expiry(expires)
+	if err != nil {
+		return lot.SignedURL{}, err
+	}
+	return s.sign(grant{Method: "PUT", Key: key, Expires: exp, Upload: id, Part: n, SHA256: sha}), nil
+}
+
+func partFile(n int) string { return fmt.Sprintf("part-%05d", n) }
+
+// ListParts lists the parts uploaded so far.
+func (s *Store) ListParts(_ context.Context, key, id string) ([]lot.Part, error) {
+	if _, err := s.loadUpload(key, id); err != nil {
+		return nil, err
+	}
+	names, err := filepath.Glob(filepath.Join(s.uploadDir(id), "part-*.json"))
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(names)
+	parts := make([]lot.Part, 0, len(names))
+	for _, name := range names {
+		var p partMeta
+		if err := readJSON(name, &p); err != nil {
+			return nil, fmt.Errorf("list parts: %w", err)
+		}
+		parts = append(parts, lot.Part{Number: p.Number, Size: p.Size, ETag: p.ETag, SHA256: p.SHA256})
+	}
+	return parts, nil
+}
+
+type partMeta struct {
+	Number int    `json:"number"`
+	Size   int64  `json:"size"`
+	ETag   string `json:"etag"`
+	SHA256 string `json:"sha256"`
+}
+
+// CompleteUpload joins the parts into the blob and forgets the upload.
+func (s *Store) CompleteUpload(ctx context.Context, key, id string, parts []lot.Part) (lot.BlobInfo, error) {
+	u, err := s.loadUpload(key, id)
+	if err != nil {
+		return lot.BlobInfo{}, err
+	}
+	if err := lot.CheckParts(parts); err != nil {
+		return lot.BlobInfo{}, err
+	}
+	stored, err := s.ListParts(ctx, key, id)
+	if err != nil {
+		return lot.BlobInfo{}, err
+	}
+	byNumber := map[int]lot.Part{}
+	for _, p := range stored {
+		byNumber[p.Number] = p
+	}
+	for i, p := range parts {
+		have, ok := byNumber[p.Number]
+		if !ok || have.ETag != p.ETag {
+			return lot.BlobInfo{}, lot.Errorf(lot.CodeInvalid, "part %d was not uploaded or its ETag does not match", p.Number)
+		}
+		if i < len(parts)-1 && have.Size < lot.MinPartSize {
+			return lot.BlobInfo{}, lot.Errorf(lot.CodeInvalid, "part %d is %d bytes; every part but the last must be at least %d", p.Number, have.Size, lot.MinPartSize)
+		}
+	}
+	tmp, err := os.CreateTemp(filepath.Join(s.dir, "tmp"), "join-*")
+	if err != nil {
+		return lot.BlobInfo{}, err
+	}
+	defer os.Remove(tmp.Name())
+	tags := sha256.New()
+	var size int64
+	for _, p := range parts {
+		f, err := os.Open(filepath.Join(s.uploadDir(id), partFile(p.Number)))
+		if err != nil {
+			tmp.Close()
+			return lot.BlobInfo{}, fmt.Errorf("complete upload: %w", err)
+		}
+		n, err := io.Copy(tmp, f)
+		f.Close()
+		if err != nil {
+			tmp.Close()
+			return lot.BlobInfo{}, fmt.Errorf("complete upload: %w", err)
+		}
+		size += n
+		io.WriteString(tags, p.ETag)
+	}
+	if err := errors.Join(tmp.Sync(), tmp.Close()); err != nil {
+		return lot.BlobInfo{}, fmt.Errorf("complete upload: %w", err)
+	}
+	m := meta{ContentType: u.ContentType, Size: size, Modified: s.clock.Now().UTC(),
+		ETag: fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(tags.Sum(nil)[:16]), len(parts))}
+	if err := s.commit(tmp.Name(), key, m); err != nil {
+		return lot.BlobInfo{}, fmt.Errorf("complete upload: %w", err)
+	}
+	if err := os.RemoveAll(s.uploadDir(id)); err != nil {
+		return lot.BlobInfo{}, fmt.Errorf("complete upload: %w", err)
+	}
+	return lot.BlobInfo{Key: key, Size: size, ContentType: m.ContentType, ETag: m.ETag, Modified: m.Modified}, nil
+}
+
+// AbortUpload discards an upload.
+func (s *Store) AbortUpload(_ context.Context, key, id string) error {
+	if _, err := s.loadUpload(key, id); err != nil {
+		return err
+	}
+	return os.RemoveAll(s.uploadDir(id))
+}
