@@ -16,6 +16,7 @@ import (
 	_ "time/tzdata" // IANA zones for estimated delivery dates, even on hosts without zoneinfo
 
 	"github.com/openlot/openlot/shared/demo"
+	"github.com/openlot/openlot/shared/diskblob"
 	"github.com/openlot/openlot/shared/httpapi"
 	"github.com/openlot/openlot/shared/ids"
 	"github.com/openlot/openlot/shared/lot"
@@ -41,6 +42,7 @@ type LocalConfig struct {
 type Local struct {
 	cfg     LocalConfig
 	Store   *sqlite.Store
+	Blobs   *diskblob.Store
 	Service *portal.Service
 	Issuer  *oauth.Issuer
 	Handler http.Handler
@@ -103,11 +105,18 @@ func (l *Local) Open(ctx context.Context) (err error) {
 	if l.Issuer, err = oauth.New(l.URL, key, l.Store, l.cfg.Clock, l.cfg.IDs, l.cfg.Log); err != nil {
 		return err
 	}
-	l.Handler = httpapi.New(httpapi.Config{
+	if l.Blobs, err = diskblob.Open(filepath.Join(l.cfg.DataDir, "blobs"), filepath.Join(l.cfg.DataDir, "keys", "blob-hmac.key"), l.URL, l.cfg.Clock); err != nil {
+		return err
+	}
+	api := httpapi.New(httpapi.Config{
 		Service: l.Service, Auth: oauth.Authenticator{Issuer: l.Issuer}, Keys: l.Store, Clock: l.cfg.Clock,
 		Log: l.cfg.Log, Token: l.Issuer.Token(), JWKS: l.Issuer.JWKS(), TokenURL: l.URL + "/oauth2/token",
 		RatePerSecond: l.cfg.RatePerSecond, Burst: l.cfg.Burst,
 	})
+	mux := http.NewServeMux()
+	mux.Handle(diskblob.Prefix, l.Blobs.Handler(l.cfg.Log)) // signed blob URLs, no bearer token
+	mux.Handle("/", api)
+	l.Handler = mux
 	l.srv = &http.Server{Handler: l.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(l.cfg.Log.Handler(), slog.LevelWarn)}
 	l.done = make(chan error, 1)

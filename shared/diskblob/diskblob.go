@@ -220,8 +220,8 @@ func (s *Store) Read(ctx context.Context, key string, offset, length int64) (io.
 	if err != nil {
 		return nil, err
 	}
-	if offset < 0 || offset > info.Size {
-		return nil, lot.Errorf(lot.CodeInvalid, "offset %d is outside the blob (%d bytes)", offset, info.Size)
+	if offset < 0 || length == 0 || offset > info.Size {
+		return nil, lot.Errorf(lot.CodeInvalid, "a read needs a non-zero length from an offset within the blob (%d bytes), not %d", info.Size, offset)
 	}
 	f, err := os.Open(s.objectPath(key))
 	if err != nil {
