@@ -168,7 +168,9 @@ func testPutGet(t *testing.T, bs lot.Blobs) {
 }
 
 // refused reports whether a status means the store turned the request down.
-func refused(code int) bool { return code == http.StatusForbidden || code == http.StatusBadRequest || code == http.StatusNotFound }
+func refused(code int) bool {
+	return code == http.StatusForbidden || code == http.StatusBadRequest || code == http.StatusNotFound
+}
 
 // variants returns u with each query value altered in turn, plus u with its
 // path pointing at another key: every one must be refused.

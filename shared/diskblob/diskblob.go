@@ -199,8 +199,10 @@ type meta struct {
 	Modified    time.Time `json:"modified"`
 }
 
-func (s *Store) objectPath(key string) string { return filepath.Join(s.dir, "objects", filepath.FromSlash(key)) }
-func (s *Store) metaPath(key string) string   { return s.objectPath(key) + ".meta.json" }
+func (s *Store) objectPath(key string) string {
+	return filepath.Join(s.dir, "objects", filepath.FromSlash(key))
+}
+func (s *Store) metaPath(key string) string { return s.objectPath(key) + ".meta.json" }
 
 // Head describes key.
 func (s *Store) Head(_ context.Context, key string) (lot.BlobInfo, error) {
