@@ -1,0 +1,113 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/awslabs/aws-lambda-go-api-proxy/core"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"github.com/openlot/openlot/shared/auth"
+	"github.com/openlot/openlot/shared/dynamo"
+	"github.com/openlot/openlot/shared/httpapi"
+	"github.com/openlot/openlot/shared/ids"
+	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/portal"
+	"github.com/openlot/openlot/shared/s3blob"
+)
+
+// Environment variables the stack (infra/) sets on every function.
+const (
+	EnvTable    = "OPENLOT_TABLE"     // DynamoDB table name
+	EnvBucket   = "OPENLOT_BUCKET"    // S3 bucket name
+	EnvTokenURL = "OPENLOT_TOKEN_URL" // Cognito token endpoint, shown in the API document
+	EnvLogLevel = "OPENLOT_LOG_LEVEL" // debug, info (default), warn, error
+	// Endpoint overrides, for S3- and DynamoDB-compatible stand-ins only.
+	EnvDynamoEndpoint = "OPENLOT_DYNAMODB_ENDPOINT"
+	EnvS3Endpoint     = "OPENLOT_S3_ENDPOINT"
+)
+
+// Cloud is openlot on AWS: the adapters and the API handler a function needs.
+type Cloud struct {
+	Store   *dynamo.Store
+	Blobs   *s3blob.Store
+	Service *portal.Service
+	Handler http.Handler
+	Log     *slog.Logger
+}
+
+// AWS builds the AWS adapters from the environment (read only through env,
+// e.g. os.Getenv) and the API handler on top of them. Credentials and region
+// come from the SDK's default chain, which in Lambda is the function's role.
+func AWS(ctx context.Context, env func(string) string) (*Cloud, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(env(EnvLogLevel))); err != nil || env(EnvLogLevel) == "" {
+		level = slog.LevelInfo
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
+	table, bucket := env(EnvTable), env(EnvBucket)
+	if table == "" || bucket == "" {
+		return nil, fmt.Errorf("%s and %s must name the table and bucket (the stack sets them)", EnvTable, EnvBucket)
+	}
+	opts := []func(*config.LoadOptions) error{}
+	if r := env("AWS_REGION"); r != "" {
+		opts = append(opts, config.WithRegion(r))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("AWS configuration: %w", err)
+	}
+	dcfg, scfg := cfg.Copy(), cfg.Copy()
+	if e := env(EnvDynamoEndpoint); e != "" {
+		dcfg.BaseEndpoint = aws.String(e)
+	}
+	s3opt := s3blob.Options{}
+	if e := env(EnvS3Endpoint); e != "" {
+		scfg.BaseEndpoint = aws.String(e)
+		s3opt.PathStyle = true
+	}
+	c := &Cloud{
+		Store: dynamo.New(dcfg, table, dynamo.Options{Log: log}),
+		Blobs: s3blob.New(scfg, bucket, s3opt),
+		Log:   log,
+	}
+	c.Service = portal.New(c.Store, lot.SystemClock, ids.V7{}, log)
+	c.Handler = httpapi.New(httpapi.Config{
+		Service: c.Service, Auth: GatewayClaims{}, Keys: c.Store, Clock: lot.SystemClock, Log: log,
+		TokenURL: env(EnvTokenURL),
+	})
+	return c, nil
+}
+
+// GatewayClaims authenticates with the claims API Gateway's JWT authorizer
+// verified (Cognito users and machine clients); the token itself is not
+// checked again.
+type GatewayClaims struct{}
+
+// Authenticate maps the authorizer's claims through auth.FromClaims.
+func (GatewayClaims) Authenticate(_ context.Context, r *http.Request) (lot.Principal, error) {
+	rc, ok := core.GetAPIGatewayV2ContextFromContext(r.Context())
+	if !ok || rc.Authorizer == nil || rc.Authorizer.JWT == nil || len(rc.Authorizer.JWT.Claims) == 0 {
+		return lot.Principal{}, lot.Errorf(lot.CodeUnauthorized, "sign in: the request carries no verified token")
+	}
+	claims := make(map[string]any, len(rc.Authorizer.JWT.Claims)+1)
+	for k, v := range rc.Authorizer.JWT.Claims {
+		claims[k] = v
+	}
+	if _, has := claims[auth.ClaimScope]; !has && len(rc.Authorizer.JWT.Scopes) > 0 {
+		claims[auth.ClaimScope] = strings.Join(rc.Authorizer.JWT.Scopes, " ")
+	}
+	return auth.FromClaims(claims)
+}
+
+// APIGateway adapts h to API Gateway HTTP API (payload 2.0) events.
+func APIGateway(h http.Handler) func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	return httpadapter.NewV2(h).ProxyWithContext
+}
