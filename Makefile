@@ -2,7 +2,10 @@
 DATA ?= $(HOME)/.local/share/openlot/demo
 ADDR ?= 127.0.0.1:8080
 
-.PHONY: run test build vet fmt
+FUNCTIONS := $(notdir $(wildcard functions/*))
+CDK_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+
+.PHONY: run test build vet fmt lambdas synth deploy
 
 run:
 	./scripts/run.sh --addr $(ADDR) --data $(DATA)
@@ -17,4 +20,21 @@ vet:
 	go vet ./...
 
 fmt:
-	gofmt -w cmd shared
+	gofmt -w cmd shared functions infra
+
+# Each function as bin/lambda/<name>/bootstrap: static, arm64, for provided.al2023.
+lambdas:
+	@for f in $(FUNCTIONS); do \
+	  GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go build -tags lambda.norpc -trimpath -ldflags='-s -w' \
+	    -o bin/lambda/$$f/bootstrap ./functions/$$f || exit 1; \
+	done
+
+# The CloudFormation template in cdk.out/, offline (no AWS account, no CDK CLI).
+synth: lambdas
+	rm -rf cdk.out
+	cd infra && $(CDK_ENV) CDK_OUTDIR=../cdk.out go run .
+	@echo "cdk.out/Openlot.template.json written"
+
+# Deploys with the pinned CDK CLI (scripts/cdk.sh); context as ARGS, e.g. ARGS="-c partners=juniper,lumen".
+deploy:
+	./scripts/cdk.sh deploy $(ARGS)

@@ -26,3 +26,17 @@ apt_install() {
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
+
+# npm_tools SRC NAME: installs the npm packages pinned in SRC/package-lock.json
+# into $OPENLOT_CACHE/NAME (again only when the lock file changed); prints the folder.
+npm_tools() {
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+  local dir="$OPENLOT_CACHE/$2"
+  mkdir -p "$dir"
+  if ! cmp -s "$1/package-lock.json" "$dir/package-lock.json" || [ ! -d "$dir/node_modules" ]; then
+    log "installing npm packages of $1 into $dir"
+    cp "$1/package.json" "$1/package-lock.json" "$dir/"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+  printf '%s\n' "$dir"
+}

@@ -15,23 +15,11 @@ wait_http() {
   log "$2 did not answer at $1"; return 1
 }
 
-# node_tools: installs the pinned npm stand-ins (tools/standins/package-lock.json).
-node_tools() {
-  command -v node >/dev/null 2>&1 || apt_install nodejs npm
-  local dir="$OPENLOT_CACHE/standins"
-  mkdir -p "$dir"
-  if ! cmp -s tools/standins/package-lock.json "$dir/package-lock.json" || [ ! -d "$dir/node_modules" ]; then
-    log "installing npm stand-ins into $dir"
-    cp tools/standins/package.json tools/standins/package-lock.json "$dir/"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  fi
-}
-
 # start_dynalite: in-memory DynamoDB on loopback; exports OPENLOT_TEST_DYNAMODB.
 start_dynalite() {
-  node_tools
+  local tools; tools=$(npm_tools scripts/standins standins)
   local port; port=$(free_port)
-  "$OPENLOT_CACHE/standins/node_modules/.bin/dynalite" --host 127.0.0.1 --port "$port" \
+  "$tools/node_modules/.bin/dynalite" --host 127.0.0.1 --port "$port" \
     --createTableMs 0 --deleteTableMs 0 --updateTableMs 0 >"$OPENLOT_CACHE/dynalite.log" 2>&1 &
   started+=($!)
   wait_http "http://127.0.0.1:$port/" dynalite $!

@@ -17,7 +17,7 @@ cleanup() {
 trap cleanup EXIT
 
 log "gofmt"
-unformatted=$(gofmt -l cmd shared)
+unformatted=$(gofmt -l cmd shared functions infra)
 if [ -n "$unformatted" ]; then
   echo "not gofmt-formatted:"; echo "$unformatted"; exit 1
 fi
@@ -41,3 +41,16 @@ export OPENLOT_REQUIRE_STANDINS=1
 
 log "go test (race detector on)"
 go test -race -count=1 ./...
+
+log "infra: CDK assertions (own module)"
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+(cd infra && go vet ./... && go test -count=1 ./...)
+
+log "offline synth: make synth, then the pinned CDK CLI through cdk.json"
+make -s synth >/dev/null
+test -s cdk.out/Openlot.template.json
+synth_dir=$(mktemp -d "${TMPDIR:-/tmp}/openlot-cdk.XXXXXX")
+cleanup_dirs+=("$synth_dir")
+AWS_EC2_METADATA_DISABLED=true scripts/cdk.sh synth -q -o "$synth_dir" -c partners=juniper >/dev/null
+grep -q '"partner.juniper"' "$synth_dir/Openlot.template.json"
+log "all tests passed"

@@ -200,3 +200,21 @@ func TestThrottlingIsRetriedThenUnavailable(t *testing.T) {
 		t.Fatalf("a throttled change left history: %v", got)
 	}
 }
+
+func TestSchemaFileMatchesTheAdapter(t *testing.T) {
+	// Ensures schema.json (which the CDK stack deploys) names the keys,
+	// indexes and TTL attribute this adapter reads and writes.
+	s := dynamo.TableSchema()
+	want := map[string][2]string{dynamo.IndexAll: {"t", "id"}, dynamo.IndexFP: {"fp", "id"}, dynamo.IndexSub: {"sub", "id"}, dynamo.IndexCP: {"cp", "id"}}
+	if s.PartitionKey != "pk" || s.SortKey != "sk" || s.TTLAttribute != "expiresAt" || len(s.Indexes) != len(want) {
+		t.Fatalf("schema %+v", s)
+	}
+	for _, ix := range s.Indexes {
+		if want[ix.Name] != [2]string{ix.PartitionKey, ix.SortKey} {
+			t.Errorf("index %+v, want keys %v", ix, want[ix.Name])
+		}
+	}
+	if !slices.Equal(s.Projected, []string{"ver", "data"}) {
+		t.Errorf("projected %v", s.Projected)
+	}
+}

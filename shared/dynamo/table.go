@@ -2,6 +2,8 @@ package dynamo
 
 import (
 	"context"
+	_ "embed"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -10,51 +12,68 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// Indexes lists the global secondary indexes as (name, partition key, sort
-// key). The CDK stack in infra/ declares the same; its assertions pin them.
-var Indexes = [][3]string{
-	{IndexAll, attrType, attrID},
-	{IndexFP, attrFP, attrID},
-	{IndexSub, attrSub, attrID},
-	{IndexCP, attrCP, attrID},
+// Schema is the table's keys and indexes, from schema.json, which the CDK
+// stack in infra/ reads too: one definition for both.
+type Schema struct {
+	PartitionKey string `json:"partitionKey"`
+	SortKey      string `json:"sortKey"`
+	TTLAttribute string `json:"ttlAttribute"`
+	Indexes      []struct {
+		Name         string `json:"name"`
+		PartitionKey string `json:"partitionKey"`
+		SortKey      string `json:"sortKey"`
+	} `json:"indexes"`
+	// Projected are the non-key attributes the indexes carry: enough to
+	// answer a list without reading the table again.
+	Projected []string `json:"projected"`
 }
 
-// Projected are the non-key attributes the indexes carry: enough to answer a
-// list without reading the table again.
-var Projected = []string{attrVersion, attrData}
+//go:embed schema.json
+var schemaJSON []byte
+
+// TableSchema returns the schema; it panics if schema.json does not match
+// the attribute names this package uses (a test checks it).
+func TableSchema() Schema {
+	var s Schema
+	if err := json.Unmarshal(schemaJSON, &s); err != nil {
+		panic(err)
+	}
+	return s
+}
 
 // CreateTable creates the table as the stack does (on-demand) and waits until
 // it is active. Tests and local tooling use it; production tables come from
 // infra/.
 func (s *Store) CreateTable(ctx context.Context) error {
+	schema := TableSchema()
 	attrs := []types.AttributeDefinition{
-		{AttributeName: aws.String(attrPK), AttributeType: types.ScalarAttributeTypeS},
-		{AttributeName: aws.String(attrSK), AttributeType: types.ScalarAttributeTypeS},
+		{AttributeName: aws.String(schema.PartitionKey), AttributeType: types.ScalarAttributeTypeS},
+		{AttributeName: aws.String(schema.SortKey), AttributeType: types.ScalarAttributeTypeS},
 	}
-	seen := map[string]bool{attrPK: true, attrSK: true}
+	seen := map[string]bool{schema.PartitionKey: true, schema.SortKey: true}
 	var gsis []types.GlobalSecondaryIndex
-	for _, ix := range Indexes {
-		for _, a := range ix[1:] {
+	for _, ix := range schema.Indexes {
+		for _, a := range []string{ix.PartitionKey, ix.SortKey} {
 			if !seen[a] {
 				seen[a] = true
 				attrs = append(attrs, types.AttributeDefinition{AttributeName: aws.String(a), AttributeType: types.ScalarAttributeTypeS})
 			}
 		}
 		gsis = append(gsis, types.GlobalSecondaryIndex{
-			IndexName: aws.String(ix[0]),
+			IndexName: aws.String(ix.Name),
 			KeySchema: []types.KeySchemaElement{
-				{AttributeName: aws.String(ix[1]), KeyType: types.KeyTypeHash},
-				{AttributeName: aws.String(ix[2]), KeyType: types.KeyTypeRange},
+				{AttributeName: aws.String(ix.PartitionKey), KeyType: types.KeyTypeHash},
+				{AttributeName: aws.String(ix.SortKey), KeyType: types.KeyTypeRange},
 			},
-			Projection: &types.Projection{ProjectionType: types.ProjectionTypeInclude, NonKeyAttributes: Projected},
+			Projection: &types.Projection{ProjectionType: types.ProjectionTypeInclude, NonKeyAttributes: schema.Projected},
 		})
 	}
 	_, err := s.db.CreateTable(ctx, &dynamodb.CreateTableInput{
 		TableName:            &s.table,
 		AttributeDefinitions: attrs,
 		KeySchema: []types.KeySchemaElement{
-			{AttributeName: aws.String(attrPK), KeyType: types.KeyTypeHash},
-			{AttributeName: aws.String(attrSK), KeyType: types.KeyTypeRange},
+			{AttributeName: aws.String(schema.PartitionKey), KeyType: types.KeyTypeHash},
+			{AttributeName: aws.String(schema.SortKey), KeyType: types.KeyTypeRange},
 		},
 		GlobalSecondaryIndexes: gsis,
 		BillingMode:            types.BillingModePayPerRequest,

@@ -1,0 +1,340 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	apigw "github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2authorizers"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Options are the deploy-time choices, read from CDK context (cdk.json or
+// `-c key=value`).
+type Options struct {
+	AssetDir           string   // folder holding <function>/bootstrap, built by `make lambdas`
+	DeletionProtection bool     // table and user pool refuse deletion (default true)
+	Retain             bool     // keep table, bucket and user pool when the stack is deleted (default true)
+	WebOrigins         []string // origins allowed to PUT/GET presigned URLs from a browser (default *)
+	CallbackURLs       []string // sign-in redirects of the web client
+	Partners           []string // partner IDs that get an openlot/partner.<id> scope for machine clients
+	LogRetentionDays   int      // days the function's logs are kept (default 30)
+	AuthDomainPrefix   string   // Cognito hosted domain prefix (default openlot-<account>)
+	Schema             TableSchema
+}
+
+// Groups are the Cognito groups a user's role comes from (shared/auth).
+var Groups = []string{"fp", "cp", "studio", "qc"}
+
+// SchemaFile holds the table's keys and indexes; shared/dynamo embeds the
+// same file, so the deployed table is the one the adapter expects.
+const SchemaFile = "../shared/dynamo/schema.json"
+
+// TableSchema is the content of SchemaFile.
+type TableSchema struct {
+	PartitionKey string `json:"partitionKey"`
+	SortKey      string `json:"sortKey"`
+	TTLAttribute string `json:"ttlAttribute"`
+	Indexes      []struct {
+		Name         string `json:"name"`
+		PartitionKey string `json:"partitionKey"`
+		SortKey      string `json:"sortKey"`
+	} `json:"indexes"`
+	Projected []string `json:"projected"`
+}
+
+// ReadSchema reads SchemaFile.
+func ReadSchema() (TableSchema, error) {
+	var s TableSchema
+	b, err := os.ReadFile(SchemaFile)
+	if err == nil {
+		err = json.Unmarshal(b, &s)
+	}
+	if err == nil && (s.PartitionKey == "" || s.SortKey == "" || len(s.Indexes) == 0) {
+		err = errors.New("keys or indexes missing")
+	}
+	if err != nil {
+		return s, fmt.Errorf("table schema %s: %w", SchemaFile, err)
+	}
+	return s, nil
+}
+
+var retention = map[int]awslogs.RetentionDays{
+	1: awslogs.RetentionDays_ONE_DAY, 3: awslogs.RetentionDays_THREE_DAYS, 5: awslogs.RetentionDays_FIVE_DAYS,
+	7: awslogs.RetentionDays_ONE_WEEK, 14: awslogs.RetentionDays_TWO_WEEKS, 30: awslogs.RetentionDays_ONE_MONTH,
+	60: awslogs.RetentionDays_TWO_MONTHS, 90: awslogs.RetentionDays_THREE_MONTHS, 180: awslogs.RetentionDays_SIX_MONTHS,
+	365: awslogs.RetentionDays_ONE_YEAR,
+}
+
+// OptionsFrom reads the options from the app's context, with defaults.
+func OptionsFrom(node constructs.Node) (Options, error) {
+	str := func(key, def string) string {
+		if v, ok := node.TryGetContext(jsii.String(key)).(string); ok && v != "" {
+			return v
+		}
+		if v, ok := node.TryGetContext(jsii.String(key)).(bool); ok {
+			return strconv.FormatBool(v)
+		}
+		if v, ok := node.TryGetContext(jsii.String(key)).(float64); ok {
+			return strconv.FormatFloat(v, 'f', -1, 64)
+		}
+		return def
+	}
+	list := func(key, def string) []string {
+		var out []string
+		for _, s := range strings.Split(str(key, def), ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	o := Options{
+		AssetDir:         str("assetDir", filepath.Join("..", "bin", "lambda")),
+		WebOrigins:       list("webOrigins", "*"),
+		CallbackURLs:     list("webCallbackUrls", "http://localhost:8080/auth/callback"),
+		Partners:         list("partners", ""),
+		AuthDomainPrefix: str("authDomainPrefix", ""),
+	}
+	var err error
+	if o.Schema, err = ReadSchema(); err != nil {
+		return o, err
+	}
+	if o.DeletionProtection, err = strconv.ParseBool(str("deletionProtection", "true")); err != nil {
+		return o, fmt.Errorf("context deletionProtection: %w", err)
+	}
+	switch rp := str("removalPolicy", "retain"); rp {
+	case "retain":
+		o.Retain = true
+	case "destroy":
+	default:
+		return o, fmt.Errorf("context removalPolicy must be retain or destroy, not %q", rp)
+	}
+	if o.LogRetentionDays, err = strconv.Atoi(str("logRetentionDays", "30")); err != nil || retention[o.LogRetentionDays] == "" {
+		return o, fmt.Errorf("context logRetentionDays must be one of 1 3 5 7 14 30 60 90 180 365")
+	}
+	for _, p := range o.Partners {
+		if strings.Trim(p, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+			return o, fmt.Errorf("context partners: %q is not a partner ID (lower-case letters, digits, -)", p)
+		}
+	}
+	return o, nil
+}
+
+// NewStack declares openlot on AWS.
+func NewStack(scope constructs.Construct, id string, props *awscdk.StackProps, o Options) awscdk.Stack {
+	stack := awscdk.NewStack(scope, &id, props)
+	removal := awscdk.RemovalPolicy_DESTROY
+	if o.Retain {
+		removal = awscdk.RemovalPolicy_RETAIN
+	}
+
+	// State: one table (shared/dynamo/DESIGN.md).
+	table := awsdynamodb.NewTable(stack, jsii.String("Table"), &awsdynamodb.TableProps{
+		PartitionKey:                     &awsdynamodb.Attribute{Name: jsii.String(o.Schema.PartitionKey), Type: awsdynamodb.AttributeType_STRING},
+		SortKey:                          &awsdynamodb.Attribute{Name: jsii.String(o.Schema.SortKey), Type: awsdynamodb.AttributeType_STRING},
+		BillingMode:                      awsdynamodb.BillingMode_PAY_PER_REQUEST,
+		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: jsii.Bool(true)},
+		TimeToLiveAttribute:              jsii.String(o.Schema.TTLAttribute),
+		DeletionProtection:               jsii.Bool(o.DeletionProtection),
+		RemovalPolicy:                    removal,
+	})
+	for _, ix := range o.Schema.Indexes {
+		table.AddGlobalSecondaryIndex(&awsdynamodb.GlobalSecondaryIndexProps{
+			IndexName:        jsii.String(ix.Name),
+			PartitionKey:     &awsdynamodb.Attribute{Name: jsii.String(ix.PartitionKey), Type: awsdynamodb.AttributeType_STRING},
+			SortKey:          &awsdynamodb.Attribute{Name: jsii.String(ix.SortKey), Type: awsdynamodb.AttributeType_STRING},
+			ProjectionType:   awsdynamodb.ProjectionType_INCLUDE,
+			NonKeyAttributes: jsii.Strings(o.Schema.Projected...),
+		})
+	}
+
+	// Files: private, encrypted, TLS only; browsers PUT and GET through presigned URLs.
+	bucket := awss3.NewBucket(stack, jsii.String("Files"), &awss3.BucketProps{
+		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
+		Encryption:        awss3.BucketEncryption_S3_MANAGED,
+		EnforceSSL:        jsii.Bool(true),
+		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
+		RemovalPolicy:     removal,
+		Cors: &[]*awss3.CorsRule{{
+			AllowedMethods: &[]awss3.HttpMethods{awss3.HttpMethods_GET, awss3.HttpMethods_PUT, awss3.HttpMethods_HEAD},
+			AllowedOrigins: jsii.Strings(o.WebOrigins...),
+			AllowedHeaders: jsii.Strings("*"),
+			ExposedHeaders: jsii.Strings("ETag", "Content-Length", "Content-Range", "x-amz-checksum-sha256"),
+			MaxAge:         jsii.Number(3600),
+		}},
+		LifecycleRules: &[]*awss3.LifecycleRule{{
+			Id:                                  jsii.String("abort-incomplete-multipart-uploads"),
+			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(7)),
+		}},
+	})
+
+	// Sign-in: users (groups, partner attribute) and machine clients (scopes).
+	pool := awscognito.NewUserPool(stack, jsii.String("Users"), &awscognito.UserPoolProps{
+		SelfSignUpEnabled: jsii.Bool(false),
+		SignInAliases:     &awscognito.SignInAliases{Email: jsii.Bool(true)},
+		AutoVerify:        &awscognito.AutoVerifiedAttrs{Email: jsii.Bool(true)},
+		AccountRecovery:   awscognito.AccountRecovery_EMAIL_ONLY,
+		PasswordPolicy:    &awscognito.PasswordPolicy{MinLength: jsii.Number(12)},
+		CustomAttributes: &map[string]awscognito.ICustomAttribute{
+			"partner":     awscognito.NewStringAttribute(&awscognito.StringAttributeProps{Mutable: jsii.Bool(true), MaxLen: jsii.Number(64)}),
+			"permissions": awscognito.NewStringAttribute(&awscognito.StringAttributeProps{Mutable: jsii.Bool(true), MaxLen: jsii.Number(256)}),
+		},
+		DeletionProtection: jsii.Bool(o.DeletionProtection),
+		RemovalPolicy:      removal,
+	})
+	for _, g := range Groups {
+		awscognito.NewCfnUserPoolGroup(stack, jsii.String("Group-"+g), &awscognito.CfnUserPoolGroupProps{
+			UserPoolId: pool.UserPoolId(), GroupName: jsii.String(g),
+			Description: jsii.String("openlot role " + g),
+		})
+	}
+	scopes := []awscognito.ResourceServerScope{}
+	addScope := func(name, desc string) {
+		scopes = append(scopes, awscognito.NewResourceServerScope(&awscognito.ResourceServerScopeProps{
+			ScopeName: jsii.String(name), ScopeDescription: jsii.String(desc)}))
+	}
+	for _, g := range Groups {
+		addScope("role."+g, "acts with the "+g+" role")
+	}
+	addScope("cancel", "may cancel requests")
+	addScope("subassign", "may subassign requests")
+	for _, p := range o.Partners {
+		addScope("partner."+p, "acts for partner "+p)
+	}
+	server := pool.AddResourceServer(jsii.String("Api"), &awscognito.UserPoolResourceServerOptions{
+		Identifier: jsii.String("openlot"), Scopes: &scopes,
+	})
+	webClient := pool.AddClient(jsii.String("Web"), &awscognito.UserPoolClientOptions{
+		GenerateSecret:             jsii.Bool(false),
+		AuthFlows:                  &awscognito.AuthFlow{UserSrp: jsii.Bool(true)},
+		PreventUserExistenceErrors: jsii.Bool(true),
+		OAuth: &awscognito.OAuthSettings{
+			Flows:        &awscognito.OAuthFlows{AuthorizationCodeGrant: jsii.Bool(true)},
+			Scopes:       &[]awscognito.OAuthScope{awscognito.OAuthScope_OPENID(), awscognito.OAuthScope_EMAIL(), awscognito.OAuthScope_PROFILE()},
+			CallbackUrls: jsii.Strings(o.CallbackURLs...),
+		},
+	})
+	opsClient := pool.AddClient(jsii.String("StudioOps"), &awscognito.UserPoolClientOptions{
+		UserPoolClientName: jsii.String("studio-ops"),
+		GenerateSecret:     jsii.Bool(true),
+		OAuth: &awscognito.OAuthSettings{
+			Flows:  &awscognito.OAuthFlows{ClientCredentials: jsii.Bool(true)},
+			Scopes: &[]awscognito.OAuthScope{awscognito.OAuthScope_ResourceServer(server, scopes[2])}, // role.studio
+		},
+	})
+	prefix := o.AuthDomainPrefix
+	if prefix == "" {
+		prefix = *awscdk.Fn_Join(jsii.String("-"), jsii.Strings("openlot", *awscdk.Aws_ACCOUNT_ID()))
+	}
+	domain := pool.AddDomain(jsii.String("Domain"), &awscognito.UserPoolDomainOptions{
+		CognitoDomain: &awscognito.CognitoDomainOptions{DomainPrefix: jsii.String(prefix)},
+	})
+	tokenURL := *domain.BaseUrl(nil) + "/oauth2/token"
+
+	// The API function.
+	logs := awslogs.NewLogGroup(stack, jsii.String("ApiLogs"), &awslogs.LogGroupProps{
+		Retention: retention[o.LogRetentionDays], RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	fn := awslambda.NewFunction(stack, jsii.String("Api"), &awslambda.FunctionProps{
+		Runtime:       awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture:  awslambda.Architecture_ARM_64(),
+		Handler:       jsii.String("bootstrap"),
+		Code:          awslambda.Code_FromAsset(jsii.String(filepath.Join(o.AssetDir, "api")), nil),
+		MemorySize:    jsii.Number(512),
+		Timeout:       awscdk.Duration_Seconds(jsii.Number(29)), // API Gateway waits 30 s at most
+		LoggingFormat: awslambda.LoggingFormat_JSON,
+		LogGroup:      logs,
+		Description:   jsii.String("openlot HTTP API"),
+		Environment: &map[string]*string{
+			"OPENLOT_TABLE":     table.TableName(),
+			"OPENLOT_BUCKET":    bucket.BucketName(),
+			"OPENLOT_TOKEN_URL": jsii.String(tokenURL),
+		},
+	})
+	// Least privilege: only the calls shared/dynamo and shared/s3blob make.
+	fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("TableReadWrite"),
+		Actions:   jsii.Strings("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"),
+		Resources: jsii.Strings(*table.TableArn(), *table.TableArn()+"/index/*"),
+	}))
+	fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid: jsii.String("FilesReadWrite"), // presigned URLs act with these rights too
+		Actions: jsii.Strings("s3:GetObject", "s3:PutObject", "s3:DeleteObject",
+			"s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"),
+		Resources: jsii.Strings(*bucket.ArnForObjects(jsii.String("*"))),
+	}))
+	fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("FilesList"), // without it, HEAD of a missing key answers 403 instead of 404
+		Actions:   jsii.Strings("s3:ListBucket"),
+		Resources: jsii.Strings(*bucket.BucketArn()),
+	}))
+	for name, metric := range map[string]awscloudwatch.Metric{
+		"ApiErrors":    fn.MetricErrors(&awscloudwatch.MetricOptions{Period: awscdk.Duration_Minutes(jsii.Number(5)), Statistic: jsii.String("Sum")}),
+		"ApiThrottles": fn.MetricThrottles(&awscloudwatch.MetricOptions{Period: awscdk.Duration_Minutes(jsii.Number(5)), Statistic: jsii.String("Sum")}),
+	} {
+		awscloudwatch.NewAlarm(stack, jsii.String(name), &awscloudwatch.AlarmProps{
+			AlarmDescription:   jsii.String("openlot API function: " + strings.TrimPrefix(name, "Api") + " in the last 5 minutes"),
+			Metric:             metric,
+			Threshold:          jsii.Number(1),
+			EvaluationPeriods:  jsii.Number(1),
+			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+		})
+	}
+
+	// The HTTP API: every /v1 route needs a Cognito token (users' ID tokens
+	// from the web client, machine clients' access tokens); the API document
+	// is public.
+	authorizer := awsapigatewayv2authorizers.NewHttpUserPoolAuthorizer(jsii.String("Cognito"), pool,
+		&awsapigatewayv2authorizers.HttpUserPoolAuthorizerProps{
+			UserPoolClients: &[]awscognito.IUserPoolClient{webClient, opsClient},
+		})
+	integration := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("ApiIntegration"), fn,
+		&awsapigatewayv2integrations.HttpLambdaIntegrationProps{PayloadFormatVersion: apigw.PayloadFormatVersion_VERSION_2_0()})
+	api := apigw.NewHttpApi(stack, jsii.String("Http"), &apigw.HttpApiProps{
+		Description: jsii.String("openlot API"),
+		CorsPreflight: &apigw.CorsPreflightOptions{
+			AllowOrigins:  jsii.Strings(o.WebOrigins...),
+			AllowHeaders:  jsii.Strings("Authorization", "Content-Type", "Idempotency-Key"),
+			AllowMethods:  &[]apigw.CorsHttpMethod{apigw.CorsHttpMethod_GET, apigw.CorsHttpMethod_POST, apigw.CorsHttpMethod_OPTIONS},
+			ExposeHeaders: jsii.Strings("X-Request-Id", "Retry-After"),
+			MaxAge:        awscdk.Duration_Hours(jsii.Number(1)),
+		},
+	})
+	api.AddRoutes(&apigw.AddRoutesOptions{
+		Path: jsii.String("/v1/{proxy+}"), Methods: &[]apigw.HttpMethod{apigw.HttpMethod_GET, apigw.HttpMethod_POST},
+		Integration: integration, Authorizer: authorizer,
+	})
+	api.AddRoutes(&apigw.AddRoutesOptions{
+		Path: jsii.String("/openapi.json"), Methods: &[]apigw.HttpMethod{apigw.HttpMethod_GET},
+		Integration: integration, Authorizer: apigw.NewHttpNoneAuthorizer(),
+	})
+
+	out := func(name, desc string, v *string) {
+		awscdk.NewCfnOutput(stack, jsii.String(name), &awscdk.CfnOutputProps{Value: v, Description: jsii.String(desc)})
+	}
+	out("ApiUrl", "base URL of the openlot API", api.Url())
+	out("UserPoolId", "Cognito user pool: create users and machine clients here", pool.UserPoolId())
+	out("WebClientId", "app client for the web sign-in", webClient.UserPoolClientId())
+	out("StudioOpsClientId", "machine client (client credentials, role studio); its secret is in the Cognito console", opsClient.UserPoolClientId())
+	out("TokenUrl", "OAuth2 token endpoint for machine clients", jsii.String(tokenURL))
+	out("BucketName", "S3 bucket for materials and deliveries", bucket.BucketName())
+	out("TableName", "DynamoDB table", table.TableName())
+	return stack
+}

@@ -1,0 +1,324 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	jsii.Close()
+	os.Exit(code)
+}
+
+// synth builds the stack with the given context and returns its template.
+// The asset folder holds a placeholder bootstrap: these tests read the
+// template, not the binary (`make synth` packages the real one).
+func synth(t *testing.T, context map[string]any) (assertions.Template, map[string]any) {
+	t.Helper()
+	assets := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(assets, "api"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(assets, "api", "bootstrap"), []byte("placeholder"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx := map[string]any{"assetDir": assets}
+	for k, v := range context {
+		ctx[k] = v
+	}
+	app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(t.TempDir())})
+	opts, err := OptionsFrom(app.Node())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stack := NewStack(app, "Openlot", nil, opts)
+	tpl := assertions.Template_FromStack(stack, nil)
+	raw := map[string]any{}
+	b, _ := json.Marshal(tpl.ToJSON())
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	return tpl, raw
+}
+
+// holds runs a CDK assertion, which panics when it fails.
+func holds(t *testing.T, what string, f func()) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Errorf("%s: %v", what, r)
+		}
+	}()
+	f()
+}
+
+// resources returns the template's resources of type typ.
+func resources(raw map[string]any, typ string) []map[string]any {
+	var out []map[string]any
+	keys := []string{}
+	res := raw["Resources"].(map[string]any)
+	for k := range res {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		r := res[k].(map[string]any)
+		if r["Type"] == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func props(r map[string]any) map[string]any { return r["Properties"].(map[string]any) }
+
+func TestTable(t *testing.T) {
+	// Ensures the table is on-demand with point-in-time recovery, TTL, deletion
+	// protection, and exactly the keys and indexes shared/dynamo uses.
+	tpl, raw := synth(t, nil)
+	holds(t, "one table", func() { tpl.ResourceCountIs(jsii.String("AWS::DynamoDB::Table"), jsii.Number(1)) })
+	tables := resources(raw, "AWS::DynamoDB::Table")
+	tb := tables[0]
+	p := props(tb)
+	if p["BillingMode"] != "PAY_PER_REQUEST" || tb["DeletionPolicy"] != "Retain" || p["DeletionProtectionEnabled"] != true {
+		t.Errorf("table billing/retention: %v %v %v", p["BillingMode"], tb["DeletionPolicy"], p["DeletionProtectionEnabled"])
+	}
+	if pitr := p["PointInTimeRecoverySpecification"].(map[string]any); pitr["PointInTimeRecoveryEnabled"] != true {
+		t.Errorf("point-in-time recovery %v", pitr)
+	}
+	if ttl := p["TimeToLiveSpecification"].(map[string]any); ttl["AttributeName"] != "expiresAt" || ttl["Enabled"] != true {
+		t.Errorf("TTL %v", ttl)
+	}
+	if ks := fmt.Sprint(p["KeySchema"]); ks != "[map[AttributeName:pk KeyType:HASH] map[AttributeName:sk KeyType:RANGE]]" {
+		t.Errorf("key schema %s", ks)
+	}
+	var got []string
+	for _, g := range p["GlobalSecondaryIndexes"].([]any) {
+		g := g.(map[string]any)
+		got = append(got, fmt.Sprint(g["IndexName"], g["KeySchema"], g["Projection"]))
+	}
+	sort.Strings(got)
+	want := []string{
+		"byAll[map[AttributeName:t KeyType:HASH] map[AttributeName:id KeyType:RANGE]] map[NonKeyAttributes:[ver data] ProjectionType:INCLUDE]",
+		"byCP[map[AttributeName:cp KeyType:HASH] map[AttributeName:id KeyType:RANGE]] map[NonKeyAttributes:[ver data] ProjectionType:INCLUDE]",
+		"byFP[map[AttributeName:fp KeyType:HASH] map[AttributeName:id KeyType:RANGE]] map[NonKeyAttributes:[ver data] ProjectionType:INCLUDE]",
+		"bySub[map[AttributeName:sub KeyType:HASH] map[AttributeName:id KeyType:RANGE]] map[NonKeyAttributes:[ver data] ProjectionType:INCLUDE]",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("indexes\n got %v\nwant %v", got, want)
+	}
+}
+
+func TestContextOptions(t *testing.T) {
+	// Ensures deletion protection and removal policy follow the context, so a
+	// test stack can be torn down, and bad values stop the synthesis.
+	_, raw := synth(t, map[string]any{"deletionProtection": "false", "removalPolicy": "destroy", "partners": "juniper,lumen"})
+	tb := resources(raw, "AWS::DynamoDB::Table")[0]
+	if tb["DeletionPolicy"] != "Delete" || props(tb)["DeletionProtectionEnabled"] != false {
+		t.Errorf("destroyable table: %v %v", tb["DeletionPolicy"], props(tb)["DeletionProtectionEnabled"])
+	}
+	if b := resources(raw, "AWS::S3::Bucket")[0]; b["DeletionPolicy"] != "Delete" {
+		t.Errorf("bucket deletion policy %v", b["DeletionPolicy"])
+	}
+	var scopes []string
+	for _, s := range props(resources(raw, "AWS::Cognito::UserPoolResourceServer")[0])["Scopes"].([]any) {
+		scopes = append(scopes, s.(map[string]any)["ScopeName"].(string))
+	}
+	if !slices.Contains(scopes, "partner.juniper") || !slices.Contains(scopes, "partner.lumen") {
+		t.Errorf("partner scopes %v", scopes)
+	}
+	for _, bad := range []map[string]any{
+		{"removalPolicy": "maybe"}, {"logRetentionDays": "31"}, {"deletionProtection": "sometimes"}, {"partners": "Juniper Post"},
+	} {
+		ctx := map[string]any{}
+		for k, v := range bad {
+			ctx[k] = v
+		}
+		app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(t.TempDir())})
+		if _, err := OptionsFrom(app.Node()); err == nil {
+			t.Errorf("context %v was accepted", bad)
+		}
+	}
+}
+
+func TestBucket(t *testing.T) {
+	// Ensures the file bucket is private, encrypted, TLS-only, open to browser
+	// PUT/GET of presigned URLs, and drops unfinished multipart uploads after 7 days.
+	tpl, raw := synth(t, map[string]any{"webOrigins": "https://portal.example.com"})
+	p := props(resources(raw, "AWS::S3::Bucket")[0])
+	if fmt.Sprint(p["PublicAccessBlockConfiguration"]) != "map[BlockPublicAcls:true BlockPublicPolicy:true IgnorePublicAcls:true RestrictPublicBuckets:true]" {
+		t.Errorf("public access %v", p["PublicAccessBlockConfiguration"])
+	}
+	if !strings.Contains(fmt.Sprint(p["BucketEncryption"]), "SSEAlgorithm:AES256") {
+		t.Errorf("encryption %v", p["BucketEncryption"])
+	}
+	cors := fmt.Sprint(p["CorsConfiguration"])
+	for _, want := range []string{"AllowedMethods:[GET PUT HEAD]", "AllowedOrigins:[https://portal.example.com]", "ETag"} {
+		if !strings.Contains(cors, want) {
+			t.Errorf("CORS %s lacks %s", cors, want)
+		}
+	}
+	if lc := fmt.Sprint(p["LifecycleConfiguration"]); !strings.Contains(lc, "AbortIncompleteMultipartUpload:map[DaysAfterInitiation:7]") || !strings.Contains(lc, "Status:Enabled") {
+		t.Errorf("lifecycle %s", lc)
+	}
+	holds(t, "TLS enforced", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::S3::BucketPolicy"), map[string]any{
+			"PolicyDocument": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+				"Effect": "Deny", "Action": "s3:*", "Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+			})})},
+		})
+	})
+}
+
+func TestCognito(t *testing.T) {
+	// Ensures users sign in with groups fp/cp/studio/qc and a custom:partner
+	// attribute, and machine clients get tokens by client credentials with
+	// openlot scopes.
+	tpl, raw := synth(t, nil)
+	pool := props(resources(raw, "AWS::Cognito::UserPool")[0])
+	schema := fmt.Sprint(pool["Schema"])
+	if !strings.Contains(schema, "Name:partner") || !strings.Contains(schema, "Mutable:true") {
+		t.Errorf("custom attributes %s", schema)
+	}
+	if fmt.Sprint(pool["AdminCreateUserConfig"]) != "map[AllowAdminCreateUserOnly:true]" {
+		t.Errorf("self sign-up must be off: %v", pool["AdminCreateUserConfig"])
+	}
+	var groups []string
+	for _, g := range resources(raw, "AWS::Cognito::UserPoolGroup") {
+		groups = append(groups, props(g)["GroupName"].(string))
+	}
+	sort.Strings(groups)
+	if !slices.Equal(groups, []string{"cp", "fp", "qc", "studio"}) {
+		t.Errorf("groups %v", groups)
+	}
+	holds(t, "resource server", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::Cognito::UserPoolResourceServer"), map[string]any{
+			"Identifier": "openlot",
+			"Scopes": assertions.Match_ArrayWith(&[]any{
+				map[string]any{"ScopeName": "role.fp", "ScopeDescription": assertions.Match_AnyValue()},
+				map[string]any{"ScopeName": "role.studio", "ScopeDescription": assertions.Match_AnyValue()},
+				map[string]any{"ScopeName": "cancel", "ScopeDescription": assertions.Match_AnyValue()},
+			}),
+		})
+	})
+	clients := resources(raw, "AWS::Cognito::UserPoolClient")
+	if len(clients) != 2 {
+		t.Fatalf("%d app clients, want web + machine", len(clients))
+	}
+	var flows []string
+	for _, c := range clients {
+		p := props(c)
+		flows = append(flows, fmt.Sprint(p["AllowedOAuthFlows"], " secret=", p["GenerateSecret"]))
+	}
+	sort.Strings(flows)
+	if !slices.Equal(flows, []string{"[client_credentials] secret=true", "[code] secret=false"}) {
+		t.Errorf("client flows %v", flows)
+	}
+	holds(t, "hosted domain", func() { tpl.ResourceCountIs(jsii.String("AWS::Cognito::UserPoolDomain"), jsii.Number(1)) })
+}
+
+func TestFunction(t *testing.T) {
+	// Ensures the API function runs the bootstrap binary on arm64
+	// provided.al2023 with JSON logs kept 30 days, knows its table and bucket,
+	// and may do only what the adapters do.
+	tpl, raw := synth(t, nil)
+	holds(t, "function", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+			"Runtime": "provided.al2023", "Architectures": []any{"arm64"}, "Handler": "bootstrap",
+			"LoggingConfig": assertions.Match_ObjectLike(&map[string]any{"LogFormat": "JSON"}),
+			"Environment": map[string]any{"Variables": map[string]any{
+				"OPENLOT_TABLE":     map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Table"))},
+				"OPENLOT_BUCKET":    map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Files"))},
+				"OPENLOT_TOKEN_URL": assertions.Match_AnyValue(),
+			}},
+		})
+	})
+	holds(t, "log retention", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{"RetentionInDays": 30})
+	})
+	policies := resources(raw, "AWS::IAM::Policy")
+	if len(policies) != 1 {
+		t.Fatalf("%d policies", len(policies))
+	}
+	got := map[string]string{}
+	for _, s := range props(policies[0])["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+		s := s.(map[string]any)
+		got[fmt.Sprint(s["Sid"])] = fmt.Sprint(s["Effect"], " ", s["Action"])
+		res, _ := json.Marshal(s["Resource"])
+		switch s["Sid"] {
+		case "TableReadWrite": // the table and its indexes, nothing else
+			if !strings.Contains(string(res), `"Fn::GetAtt":["Table`) || !strings.Contains(string(res), `/index/*`) || strings.Count(string(res), "Table") != 2 {
+				t.Errorf("table statement resources %s", res)
+			}
+		case "FilesReadWrite": // objects of the one bucket
+			if !strings.Contains(string(res), `"Fn::GetAtt":["Files`) || !strings.Contains(string(res), `/*`) {
+				t.Errorf("files statement resources %s", res)
+			}
+		}
+	}
+	want := map[string]string{
+		"TableReadWrite": "Allow [dynamodb:GetItem dynamodb:PutItem dynamodb:UpdateItem dynamodb:DeleteItem dynamodb:Query]",
+		"FilesReadWrite": "Allow [s3:GetObject s3:PutObject s3:DeleteObject s3:AbortMultipartUpload s3:ListMultipartUploadParts]",
+		"FilesList":      "Allow s3:ListBucket",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("least privilege\n got %v\nwant %v", got, want)
+	}
+	var alarms []string
+	for _, a := range resources(raw, "AWS::CloudWatch::Alarm") {
+		p := props(a)
+		alarms = append(alarms, fmt.Sprint(p["Namespace"], " ", p["MetricName"], " ", p["Statistic"], " >= ", p["Threshold"]))
+	}
+	sort.Strings(alarms)
+	if !slices.Equal(alarms, []string{"AWS/Lambda Errors Sum >= 1", "AWS/Lambda Throttles Sum >= 1"}) {
+		t.Errorf("alarms %v", alarms)
+	}
+}
+
+func TestHTTPAPI(t *testing.T) {
+	// Ensures /v1 routes need a Cognito JWT (web and machine clients as
+	// audiences), the API document is public, and Lambda gets payload 2.0.
+	tpl, raw := synth(t, nil)
+	holds(t, "JWT authorizer", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Authorizer"), map[string]any{
+			"AuthorizerType": "JWT", "IdentitySource": []any{"$request.header.Authorization"},
+			"JwtConfiguration": map[string]any{
+				"Audience": []any{map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^UsersWeb"))},
+					map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^UsersStudioOps"))}},
+				"Issuer": assertions.Match_AnyValue(),
+			},
+		})
+	})
+	routes := map[string]string{}
+	for _, r := range resources(raw, "AWS::ApiGatewayV2::Route") {
+		p := props(r)
+		routes[p["RouteKey"].(string)] = fmt.Sprint(p["AuthorizationType"])
+	}
+	want := map[string]string{"GET /v1/{proxy+}": "JWT", "POST /v1/{proxy+}": "JWT", "GET /openapi.json": "NONE"}
+	if fmt.Sprint(routes) != fmt.Sprint(want) {
+		t.Errorf("routes %v, want %v", routes, want)
+	}
+	holds(t, "payload 2.0", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Integration"), map[string]any{
+			"IntegrationType": "AWS_PROXY", "PayloadFormatVersion": "2.0"})
+	})
+	var outputs []string
+	for k := range raw["Outputs"].(map[string]any) {
+		outputs = append(outputs, k)
+	}
+	sort.Strings(outputs)
+	if !slices.Equal(outputs, []string{"ApiUrl", "BucketName", "StudioOpsClientId", "TableName", "TokenUrl", "UserPoolId", "WebClientId"}) {
+		t.Errorf("outputs %v", outputs)
+	}
+}
