@@ -35,6 +35,6 @@ synth: lambdas
 	cd infra && $(CDK_ENV) CDK_OUTDIR=../cdk.out go run .
 	@echo "cdk.out/Openlot.template.json written"
 
-# Deploys with the pinned CDK CLI (scripts/cdk.sh); context as ARGS, e.g. ARGS="-c partners=juniper,lumen".
+# Deploys with the pinned CDK CLI (scripts/cdk.sh); context as ARGS, e.g. ARGS="-c machineClients=fp-juniper=fp/juniper+cancel".
 deploy:
 	./scripts/cdk.sh deploy $(ARGS)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,15 +28,53 @@ import (
 // Options are the deploy-time choices, read from CDK context (cdk.json or
 // `-c key=value`).
 type Options struct {
-	AssetDir           string   // folder holding <function>/bootstrap, built by `make lambdas`
-	DeletionProtection bool     // table and user pool refuse deletion (default true)
-	Retain             bool     // keep table, bucket and user pool when the stack is deleted (default true)
-	WebOrigins         []string // origins allowed to PUT/GET presigned URLs from a browser (default *)
-	CallbackURLs       []string // sign-in redirects of the web client
-	Partners           []string // partner IDs that get an openlot/partner.<id> scope for machine clients
-	LogRetentionDays   int      // days the function's logs are kept (default 30)
-	AuthDomainPrefix   string   // Cognito hosted domain prefix (default openlot-<account>)
+	AssetDir           string          // folder holding <function>/bootstrap, built by `make lambdas`
+	DeletionProtection bool            // table and user pool refuse deletion (default true)
+	Retain             bool            // keep table, bucket and user pool when the stack is deleted (default true)
+	WebOrigins         []string        // origins allowed to PUT/GET presigned URLs from a browser (default *)
+	CallbackURLs       []string        // sign-in redirects of the web client
+	MachineClients     []MachineClient // client-credentials clients (the JWT authorizer accepts only listed clients)
+	LogRetentionDays   int             // days the function's logs are kept (default 30)
+	AuthDomainPrefix   string          // Cognito hosted domain prefix (default openlot-<account>)
 	Schema             TableSchema
+}
+
+// MachineClient is an app client for a program: its role, partner and
+// permissions become scopes of the openlot resource server.
+type MachineClient struct {
+	Name        string
+	Role        string
+	Partner     string
+	Permissions []string
+}
+
+// parseMachineClient reads name=role[/partner][+permission…], e.g.
+// fp-juniper=fp/juniper+cancel+subassign or studio-ops=studio.
+func parseMachineClient(s string) (MachineClient, error) {
+	name, spec, ok := strings.Cut(s, "=")
+	perms := strings.Split(spec, "+")
+	role, partner, _ := strings.Cut(perms[0], "/")
+	c := MachineClient{Name: name, Role: role, Partner: partner, Permissions: perms[1:]}
+	switch {
+	case !ok || !validID(name):
+		return c, fmt.Errorf("machine client %q: want name=role[/partner][+permission...]", s)
+	case !slices.Contains(Groups, role):
+		return c, fmt.Errorf("machine client %q: role must be one of %v", s, Groups)
+	case (role == "fp" || role == "cp") != (partner != ""):
+		return c, fmt.Errorf("machine client %q: fp and cp clients name a partner, others do not", s)
+	case partner != "" && !validID(partner):
+		return c, fmt.Errorf("machine client %q: %q is not a partner ID", s, partner)
+	}
+	for _, p := range c.Permissions {
+		if p != "cancel" && p != "subassign" {
+			return c, fmt.Errorf("machine client %q: permissions are cancel and subassign, not %q", s, p)
+		}
+	}
+	return c, nil
+}
+
+func validID(s string) bool {
+	return s != "" && len(s) <= 64 && strings.Trim(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == ""
 }
 
 // Groups are the Cognito groups a user's role comes from (shared/auth).
@@ -108,7 +147,6 @@ func OptionsFrom(node constructs.Node) (Options, error) {
 		AssetDir:         str("assetDir", filepath.Join("..", "bin", "lambda")),
 		WebOrigins:       list("webOrigins", "*"),
 		CallbackURLs:     list("webCallbackUrls", "http://localhost:8080/auth/callback"),
-		Partners:         list("partners", ""),
 		AuthDomainPrefix: str("authDomainPrefix", ""),
 	}
 	var err error
@@ -128,10 +166,17 @@ func OptionsFrom(node constructs.Node) (Options, error) {
 	if o.LogRetentionDays, err = strconv.Atoi(str("logRetentionDays", "30")); err != nil || retention[o.LogRetentionDays] == "" {
 		return o, fmt.Errorf("context logRetentionDays must be one of 1 3 5 7 14 30 60 90 180 365")
 	}
-	for _, p := range o.Partners {
-		if strings.Trim(p, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
-			return o, fmt.Errorf("context partners: %q is not a partner ID (lower-case letters, digits, -)", p)
+	seen := map[string]bool{}
+	for _, spec := range list("machineClients", "studio-ops=studio") {
+		c, err := parseMachineClient(spec)
+		if err != nil {
+			return o, fmt.Errorf("context machineClients: %w", err)
 		}
+		if seen[c.Name] {
+			return o, fmt.Errorf("context machineClients: %q twice", c.Name)
+		}
+		seen[c.Name] = true
+		o.MachineClients = append(o.MachineClients, c)
 	}
 	return o, nil
 }
@@ -205,23 +250,33 @@ func NewStack(scope constructs.Construct, id string, props *awscdk.StackProps, o
 		})
 	}
 	scopes := []awscognito.ResourceServerScope{}
+	byName := map[string]awscognito.ResourceServerScope{}
 	addScope := func(name, desc string) {
-		scopes = append(scopes, awscognito.NewResourceServerScope(&awscognito.ResourceServerScopeProps{
-			ScopeName: jsii.String(name), ScopeDescription: jsii.String(desc)}))
+		if byName[name] == nil {
+			byName[name] = awscognito.NewResourceServerScope(&awscognito.ResourceServerScopeProps{
+				ScopeName: jsii.String(name), ScopeDescription: jsii.String(desc)})
+			scopes = append(scopes, byName[name])
+		}
 	}
 	for _, g := range Groups {
 		addScope("role."+g, "acts with the "+g+" role")
 	}
 	addScope("cancel", "may cancel requests")
 	addScope("subassign", "may subassign requests")
-	for _, p := range o.Partners {
-		addScope("partner."+p, "acts for partner "+p)
+	for _, c := range o.MachineClients {
+		if c.Partner != "" {
+			addScope("partner."+c.Partner, "acts for partner "+c.Partner)
+		}
 	}
 	server := pool.AddResourceServer(jsii.String("Api"), &awscognito.UserPoolResourceServerOptions{
 		Identifier: jsii.String("openlot"), Scopes: &scopes,
 	})
 	webClient := pool.AddClient(jsii.String("Web"), &awscognito.UserPoolClientOptions{
-		GenerateSecret:             jsii.Bool(false),
+		GenerateSecret: jsii.Bool(false),
+		// Users may edit their name, never custom:partner or custom:permissions:
+		// those decide what they see, so only administrators set them.
+		WriteAttributes: awscognito.NewClientAttributes().WithStandardAttributes(&awscognito.StandardAttributesMask{
+			Fullname: jsii.Bool(true), GivenName: jsii.Bool(true), FamilyName: jsii.Bool(true)}),
 		AuthFlows:                  &awscognito.AuthFlow{UserSrp: jsii.Bool(true)},
 		PreventUserExistenceErrors: jsii.Bool(true),
 		OAuth: &awscognito.OAuthSettings{
@@ -230,14 +285,24 @@ func NewStack(scope constructs.Construct, id string, props *awscdk.StackProps, o
 			CallbackUrls: jsii.Strings(o.CallbackURLs...),
 		},
 	})
-	opsClient := pool.AddClient(jsii.String("StudioOps"), &awscognito.UserPoolClientOptions{
-		UserPoolClientName: jsii.String("studio-ops"),
-		GenerateSecret:     jsii.Bool(true),
-		OAuth: &awscognito.OAuthSettings{
-			Flows:  &awscognito.OAuthFlows{ClientCredentials: jsii.Bool(true)},
-			Scopes: &[]awscognito.OAuthScope{awscognito.OAuthScope_ResourceServer(server, scopes[2])}, // role.studio
-		},
-	})
+	clients := []awscognito.IUserPoolClient{webClient}
+	var clientIDs []*string
+	for _, c := range o.MachineClients {
+		granted := []awscognito.OAuthScope{awscognito.OAuthScope_ResourceServer(server, byName["role."+c.Role])}
+		if c.Partner != "" {
+			granted = append(granted, awscognito.OAuthScope_ResourceServer(server, byName["partner."+c.Partner]))
+		}
+		for _, p := range c.Permissions {
+			granted = append(granted, awscognito.OAuthScope_ResourceServer(server, byName[p]))
+		}
+		mc := pool.AddClient(jsii.String("Machine-"+c.Name), &awscognito.UserPoolClientOptions{
+			UserPoolClientName: jsii.String(c.Name),
+			GenerateSecret:     jsii.Bool(true),
+			OAuth:              &awscognito.OAuthSettings{Flows: &awscognito.OAuthFlows{ClientCredentials: jsii.Bool(true)}, Scopes: &granted},
+		})
+		clients = append(clients, mc)
+		clientIDs = append(clientIDs, awscdk.Fn_Join(jsii.String("="), jsii.Strings(c.Name, *mc.UserPoolClientId())))
+	}
 	prefix := o.AuthDomainPrefix
 	if prefix == "" {
 		prefix = *awscdk.Fn_Join(jsii.String("-"), jsii.Strings("openlot", *awscdk.Aws_ACCOUNT_ID()))
@@ -303,7 +368,7 @@ func NewStack(scope constructs.Construct, id string, props *awscdk.StackProps, o
 	// is public.
 	authorizer := awsapigatewayv2authorizers.NewHttpUserPoolAuthorizer(jsii.String("Cognito"), pool,
 		&awsapigatewayv2authorizers.HttpUserPoolAuthorizerProps{
-			UserPoolClients: &[]awscognito.IUserPoolClient{webClient, opsClient},
+			UserPoolClients: &clients,
 		})
 	integration := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("ApiIntegration"), fn,
 		&awsapigatewayv2integrations.HttpLambdaIntegrationProps{PayloadFormatVersion: apigw.PayloadFormatVersion_VERSION_2_0()})
@@ -332,7 +397,8 @@ func NewStack(scope constructs.Construct, id string, props *awscdk.StackProps, o
 	out("ApiUrl", "base URL of the openlot API", api.Url())
 	out("UserPoolId", "Cognito user pool: create users and machine clients here", pool.UserPoolId())
 	out("WebClientId", "app client for the web sign-in", webClient.UserPoolClientId())
-	out("StudioOpsClientId", "machine client (client credentials, role studio); its secret is in the Cognito console", opsClient.UserPoolClientId())
+	out("MachineClientIds", "machine clients as name=client ID (client credentials; secrets in the Cognito console)",
+		awscdk.Fn_Join(jsii.String(","), &clientIDs))
 	out("TokenUrl", "OAuth2 token endpoint for machine clients", jsii.String(tokenURL))
 	out("BucketName", "S3 bucket for materials and deliveries", bucket.BucketName())
 	out("TableName", "DynamoDB table", table.TableName())

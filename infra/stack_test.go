@@ -123,7 +123,7 @@ func TestTable(t *testing.T) {
 func TestContextOptions(t *testing.T) {
 	// Ensures deletion protection and removal policy follow the context, so a
 	// test stack can be torn down, and bad values stop the synthesis.
-	_, raw := synth(t, map[string]any{"deletionProtection": "false", "removalPolicy": "destroy", "partners": "juniper,lumen"})
+	_, raw := synth(t, map[string]any{"deletionProtection": "false", "removalPolicy": "destroy", "machineClients": "fp-juniper=fp/juniper+cancel, fp-lumen=fp/lumen,ops=studio"})
 	tb := resources(raw, "AWS::DynamoDB::Table")[0]
 	if tb["DeletionPolicy"] != "Delete" || props(tb)["DeletionProtectionEnabled"] != false {
 		t.Errorf("destroyable table: %v %v", tb["DeletionPolicy"], props(tb)["DeletionProtectionEnabled"])
@@ -138,8 +138,19 @@ func TestContextOptions(t *testing.T) {
 	if !slices.Contains(scopes, "partner.juniper") || !slices.Contains(scopes, "partner.lumen") {
 		t.Errorf("partner scopes %v", scopes)
 	}
+	granted := map[string]string{}
+	for _, c := range resources(raw, "AWS::Cognito::UserPoolClient") {
+		if p := props(c); p["ClientName"] != nil {
+			b, _ := json.Marshal(p["AllowedOAuthScopes"])
+			granted[p["ClientName"].(string)] = fmt.Sprint(strings.Contains(string(b), "partner.juniper"), strings.Contains(string(b), "/cancel"))
+		}
+	}
+	if granted["fp-juniper"] != "true true" || granted["fp-lumen"] != "false false" || len(granted) != 3 {
+		t.Errorf("machine client scopes %v", granted)
+	}
 	for _, bad := range []map[string]any{
-		{"removalPolicy": "maybe"}, {"logRetentionDays": "31"}, {"deletionProtection": "sometimes"}, {"partners": "Juniper Post"},
+		{"removalPolicy": "maybe"}, {"logRetentionDays": "31"}, {"deletionProtection": "sometimes"}, {"machineClients": "x=fp"}, {"machineClients": "x=studio/juniper"},
+		{"machineClients": "x=fp/juniper+delete"}, {"machineClients": "Bad Name=qc"}, {"machineClients": "a=qc,a=qc"},
 	} {
 		ctx := map[string]any{}
 		for k, v := range bad {
@@ -214,7 +225,14 @@ func TestCognito(t *testing.T) {
 	})
 	clients := resources(raw, "AWS::Cognito::UserPoolClient")
 	if len(clients) != 2 {
-		t.Fatalf("%d app clients, want web + machine", len(clients))
+		t.Fatalf("%d app clients, want web + studio-ops", len(clients))
+	}
+	for _, c := range clients {
+		if p := props(c); p["AllowedOAuthFlows"].([]any)[0] == "code" {
+			if w := fmt.Sprint(p["WriteAttributes"]); strings.Contains(w, "custom:") || !strings.Contains(w, "name") {
+				t.Errorf("web users may write %s; custom:partner must be admin-only", w)
+			}
+		}
 	}
 	var flows []string
 	for _, c := range clients {
@@ -295,7 +313,7 @@ func TestHTTPAPI(t *testing.T) {
 			"AuthorizerType": "JWT", "IdentitySource": []any{"$request.header.Authorization"},
 			"JwtConfiguration": map[string]any{
 				"Audience": []any{map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^UsersWeb"))},
-					map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^UsersStudioOps"))}},
+					map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^UsersMachinestudioops"))}},
 				"Issuer": assertions.Match_AnyValue(),
 			},
 		})
@@ -318,7 +336,7 @@ func TestHTTPAPI(t *testing.T) {
 		outputs = append(outputs, k)
 	}
 	sort.Strings(outputs)
-	if !slices.Equal(outputs, []string{"ApiUrl", "BucketName", "StudioOpsClientId", "TableName", "TokenUrl", "UserPoolId", "WebClientId"}) {
+	if !slices.Equal(outputs, []string{"ApiUrl", "BucketName", "MachineClientIds", "TableName", "TokenUrl", "UserPoolId", "WebClientId"}) {
 		t.Errorf("outputs %v", outputs)
 	}
 }

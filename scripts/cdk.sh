@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the pinned CDK CLI (infra/package-lock.json, installed into the cache)
-# from the repository root, where cdk.json is: scripts/cdk.sh deploy -c partners=juniper
+# from the repository root, where cdk.json is: scripts/cdk.sh deploy -c machineClients=fp-juniper=fp/juniper
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh

@@ -51,6 +51,6 @@ make -s synth >/dev/null
 test -s cdk.out/Openlot.template.json
 synth_dir=$(mktemp -d "${TMPDIR:-/tmp}/openlot-cdk.XXXXXX")
 cleanup_dirs+=("$synth_dir")
-AWS_EC2_METADATA_DISABLED=true scripts/cdk.sh synth -q -o "$synth_dir" -c partners=juniper >/dev/null
+AWS_EC2_METADATA_DISABLED=true scripts/cdk.sh synth -q -o "$synth_dir" -c machineClients=fp-juniper=fp/juniper+cancel >/dev/null
 grep -q '"partner.juniper"' "$synth_dir/Openlot.template.json"
 log "all tests passed"

@@ -87,8 +87,7 @@ func translate(err error, what string) error {
 	if err == nil {
 		return nil
 	}
-	var le *lot.Error
-	if errors.As(err, &le) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if lot.Passes(err) {
 		return err
 	}
 	var ccf *types.ConditionalCheckFailedException

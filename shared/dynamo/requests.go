@@ -172,15 +172,13 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, fn func(*lot.Reque
 	if err != nil {
 		return nil, err
 	}
-	if err := fn(r); err != nil {
+	old, entries, err := r.Apply(fn)
+	if err != nil {
 		return nil, err
 	}
-	if len(r.Pending()) == 0 {
+	if len(entries) == 0 {
 		return r, nil
 	}
-	old := r.Version
-	r.Version = old + 1
-	entries := r.Committed(r.Version)
 	err = s.put(ctx, requestItem(r, entries), "ver = :v", item{":v": num(old)}, "request")
 	if lot.IsCode(err, lot.CodeConflict) {
 		return nil, lot.Errorf(lot.CodeConflict, "the request changed while you were editing it; reload and try again")

@@ -5,6 +5,7 @@
 package lot
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -56,4 +57,11 @@ func ErrorCode(err error) string {
 // IsCode reports whether err is an *Error with the given code.
 func IsCode(err error, code string) bool {
 	return err != nil && ErrorCode(err) == code
+}
+
+// Passes reports whether an adapter should return err as it is: a domain
+// error already, or the caller's cancellation or deadline.
+func Passes(err error) bool {
+	var le *Error
+	return errors.As(err, &le) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }

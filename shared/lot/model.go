@@ -122,6 +122,22 @@ type HistoryEntry struct {
 // a store commits them with the change.
 func (r *Request) Pending() []HistoryEntry { return r.pending }
 
+// Apply runs fn on r. When fn succeeds and recorded history, r moves to the
+// next version and Apply returns the version it was loaded at and the
+// entries to store with the change; entries is empty when there is nothing
+// to write. Stores call it inside UpdateRequest.
+func (r *Request) Apply(fn func(*Request) error) (loaded int64, entries []HistoryEntry, err error) {
+	if err := fn(r); err != nil {
+		return 0, nil, err
+	}
+	if len(r.pending) == 0 {
+		return r.Version, nil, nil
+	}
+	loaded = r.Version
+	r.Version++
+	return loaded, r.Committed(r.Version), nil
+}
+
 // Committed stamps the pending entries with version v and returns them,
 // leaving none pending. Stores call it while writing version v.
 func (r *Request) Committed(v int64) []HistoryEntry {

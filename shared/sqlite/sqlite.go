@@ -109,8 +109,7 @@ func translate(err error, what string) error {
 	if err == nil {
 		return nil
 	}
-	var le *lot.Error
-	if errors.As(err, &le) {
+	if lot.Passes(err) {
 		return err
 	}
 	if errors.Is(err, sql.ErrNoRows) {
@@ -124,9 +123,6 @@ func translate(err error, what string) error {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 			return &lot.Error{Code: lot.CodeUnavailable, Message: "the database is busy; try again"}
 		}
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
 	}
 	return fmt.Errorf("sqlite %s: %w", what, err)
 }
@@ -350,16 +346,14 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, fn func(*lot.Reque
 	if err != nil {
 		return nil, err
 	}
-	if err := fn(r); err != nil {
+	old, entries, err := r.Apply(fn)
+	if err != nil {
 		return nil, err
 	}
-	if len(r.Pending()) == 0 {
+	if len(entries) == 0 {
 		return r, nil
 	}
-	old := r.Version
-	next := old + 1
-	entries := r.Committed(next)
-	r.Version = next
+	next := r.Version
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE requests SET version = ?, fp = ?, sub = ?, cp = ?, data = ? WHERE id = ? AND version = ?`,
 			next, r.FulfillmentPartner, r.SubAssignee, r.ContentPartner, mustJSON(record.FromRequest(r)), id, old)
