@@ -108,15 +108,12 @@ func (l *Local) Open(ctx context.Context) (err error) {
 	if l.Blobs, err = diskblob.Open(filepath.Join(l.cfg.DataDir, "blobs"), filepath.Join(l.cfg.DataDir, "keys", "blob-hmac.key"), l.URL, l.cfg.Clock); err != nil {
 		return err
 	}
-	api := httpapi.New(httpapi.Config{
+	l.Handler = httpapi.New(httpapi.Config{
 		Service: l.Service, Auth: oauth.Authenticator{Issuer: l.Issuer}, Keys: l.Store, Clock: l.cfg.Clock,
 		Log: l.cfg.Log, Token: l.Issuer.Token(), JWKS: l.Issuer.JWKS(), TokenURL: l.URL + "/oauth2/token",
 		RatePerSecond: l.cfg.RatePerSecond, Burst: l.cfg.Burst,
+		Mounts: map[string]http.Handler{diskblob.Prefix: l.Blobs.Handler(l.cfg.Log)}, // signed URLs, no bearer token
 	})
-	mux := http.NewServeMux()
-	mux.Handle(diskblob.Prefix, l.Blobs.Handler(l.cfg.Log)) // signed blob URLs, no bearer token
-	mux.Handle("/", api)
-	l.Handler = mux
 	l.srv = &http.Server{Handler: l.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(l.cfg.Log.Handler(), slog.LevelWarn)}
 	l.done = make(chan error, 1)

@@ -47,7 +47,7 @@ func TestLocalServerServesSignedBlobURLs(t *testing.T) {
 	}
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(b), `"code":"forbidden"`) {
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(b), `"code":"forbidden"`) || resp.Header.Get("X-Request-Id") == "" {
 		t.Fatalf("unsigned GET: %d %s", resp.StatusCode, b)
 	}
 }

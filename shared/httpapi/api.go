@@ -31,6 +31,10 @@ type Config struct {
 	Token, JWKS http.Handler
 	// TokenURL is documented as the OAuth2 token endpoint.
 	TokenURL string
+	// Mounts are handlers served beside the API under their own path
+	// prefixes (e.g. the local blob store's signed URLs): they get request
+	// IDs, access logs and panic recovery, but no bearer-token check.
+	Mounts map[string]http.Handler
 	// RatePerSecond and Burst bound each caller; zero means 50/s with bursts of 100.
 	RatePerSecond float64
 	Burst         int
@@ -86,6 +90,9 @@ func build(c Config) (http.Handler, *huma.OpenAPI) {
 	if c.Token != nil {
 		mux.Handle("POST /oauth2/token", c.Token)
 		mux.Handle("GET /.well-known/jwks.json", c.JWKS)
+	}
+	for prefix, h := range c.Mounts {
+		mux.Handle(prefix, h)
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { a.noRoute(mux, w, r) })
 	var h http.Handler = mux
