@@ -75,8 +75,11 @@ func (e EDD) Local() time.Time {
 type Request struct {
 	ID                 string
 	MovieID            int64
-	TitleName          string // copied from the title, for lists
+	TitleName          string    // copied from the title, for lists
+	MovieType          MovieType // copied from the title, for search
+	IsOriginal         bool      // copied from the title, for search
 	PackageID          int64
+	Countries          []string // copied from the package, for search
 	SourceType         SourceType
 	Language           string // BCP 47, empty where the source type has none
 	ServiceType        ServiceType
@@ -155,6 +158,7 @@ func (r *Request) Committed(v int64) []HistoryEntry {
 func (r *Request) Clone() *Request {
 	c := *r
 	c.Issues = slices.Clone(r.Issues)
+	c.Countries = slices.Clone(r.Countries)
 	c.pending = nil
 	return &c
 }

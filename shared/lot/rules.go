@@ -375,7 +375,8 @@ func Create(a Act, id string, n NewRequest) (*Request, error) {
 		return nil, err
 	}
 	r := &Request{
-		ID: id, MovieID: n.Title.MovieID, TitleName: n.Title.Name, PackageID: n.Package.ID,
+		ID: id, MovieID: n.Title.MovieID, TitleName: n.Title.Name, MovieType: n.Title.MovieType, IsOriginal: n.Title.IsOriginal,
+		PackageID: n.Package.ID, Countries: slices.Clone(n.Package.Countries),
 		SourceType: n.SourceType, Language: lang, ServiceType: n.ServiceType, DueDate: n.DueDate,
 		Status: StatusOpen, MaterialStatus: n.MaterialStatus, Issues: issues,
 		FulfillmentPartner: n.FulfillmentPartner.ID, ContentPartner: n.Title.ContentPartner,

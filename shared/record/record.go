@@ -66,7 +66,10 @@ type Request struct {
 	ID                 string    `json:"id"`
 	MovieID            int64     `json:"movieId"`
 	TitleName          string    `json:"titleName"`
+	MovieType          string    `json:"movieType,omitempty"`
+	IsOriginal         bool      `json:"isOriginal,omitempty"`
 	PackageID          int64     `json:"packageId"`
+	Countries          []string  `json:"countries,omitempty"`
 	SourceType         string    `json:"sourceType"`
 	Language           string    `json:"language,omitempty"`
 	ServiceType        string    `json:"serviceType"`
@@ -88,7 +91,8 @@ type Request struct {
 
 func FromRequest(r *lot.Request) Request {
 	return Request{
-		ID: r.ID, MovieID: r.MovieID, TitleName: r.TitleName, PackageID: r.PackageID,
+		ID: r.ID, MovieID: r.MovieID, TitleName: r.TitleName, MovieType: string(r.MovieType), IsOriginal: r.IsOriginal,
+		PackageID: r.PackageID, Countries: r.Countries,
 		SourceType: string(r.SourceType), Language: r.Language, ServiceType: string(r.ServiceType),
 		DueDate: r.DueDate.String(), EDD: r.EstimatedDelivery.At, EDDZone: r.EstimatedDelivery.Zone,
 		Status: string(r.Status), MaterialStatus: string(r.MaterialStatus), MaterialsAvailable: r.MaterialsAvailable,
@@ -106,7 +110,8 @@ func (w Request) Domain() (*lot.Request, error) {
 		}
 	}
 	return &lot.Request{
-		ID: w.ID, MovieID: w.MovieID, TitleName: w.TitleName, PackageID: w.PackageID,
+		ID: w.ID, MovieID: w.MovieID, TitleName: w.TitleName, MovieType: lot.MovieType(w.MovieType), IsOriginal: w.IsOriginal,
+		PackageID: w.PackageID, Countries: w.Countries,
 		SourceType: lot.SourceType(w.SourceType), Language: w.Language, ServiceType: lot.ServiceType(w.ServiceType),
 		DueDate: due, EstimatedDelivery: lot.EDD{At: w.EDD, Zone: w.EDDZone},
 		Status: lot.RequestStatus(w.Status), MaterialStatus: lot.MaterialStatus(w.MaterialStatus),

@@ -61,9 +61,9 @@ func wantCode(tb testing.TB, err error, code string) {
 // mustRequest builds a valid request n via the domain's Create rule.
 func mustRequest(tb testing.TB, n int, fp, cp string) *lot.Request {
 	tb.Helper()
-	title := &lot.Title{MovieID: 80000000 + int64(n%7), Name: fmt.Sprintf("Title %d", n%7), ContentPartner: cp, MovieType: lot.MovieStandalone}
+	title := &lot.Title{MovieID: 80000000 + int64(n%7), Name: fmt.Sprintf("Title %d", n%7), ContentPartner: cp, MovieType: lot.MovieStandalone, IsOriginal: n%2 == 0}
 	r, err := lot.Create(lot.Act{By: studio, At: t0}, ID(n), lot.NewRequest{
-		Title: title, Package: &lot.Package{ID: 1000 + int64(n%7), MovieID: title.MovieID},
+		Title: title, Package: &lot.Package{ID: 1000 + int64(n%7), MovieID: title.MovieID, Countries: []string{"MX", "US"}},
 		FulfillmentPartner: &lot.Partner{ID: fp, Kind: lot.PartnerFulfillment},
 		SourceType:         lot.SourceSubtitle, Language: "es-419", DueDate: lot.DateOf(t0).AddDays(n % 30),
 		Issues: []string{"Content Typos"}, Comment: "please use the new glossary",

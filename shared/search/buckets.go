@@ -1,0 +1,207 @@
+package search
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/openlot/openlot/shared/lot"
+)
+
+// Bucket names an Insights or Asset States bucket.
+type Bucket string
+
+// The buckets, in the order the API lists them.
+const (
+	BucketRequests           Bucket = "requests"
+	BucketCritical           Bucket = "critical"
+	BucketAtRisk             Bucket = "atRisk"
+	BucketOnTrack            Bucket = "onTrack"
+	BucketAwaitingMaterials  Bucket = "awaitingMaterials"
+	BucketMaterialsAvailable Bucket = "materialsAvailable"
+	BucketOverdueUndelivered Bucket = "overdueUndelivered"
+)
+
+// Buckets lists every bucket.
+var Buckets = []Bucket{BucketRequests, BucketCritical, BucketAtRisk, BucketOnTrack,
+	BucketAwaitingMaterials, BucketMaterialsAvailable, BucketOverdueUndelivered}
+
+// Counts holds one count per bucket.
+type Counts struct {
+	Requests, Critical, AtRisk, OnTrack, AwaitingMaterials, MaterialsAvailable, OverdueUndelivered int
+}
+
+// Get returns the count of bucket b.
+func (c Counts) Get(b Bucket) int {
+	switch b {
+	case BucketRequests:
+		return c.Requests
+	case BucketCritical:
+		return c.Critical
+	case BucketAtRisk:
+		return c.AtRisk
+	case BucketOnTrack:
+		return c.OnTrack
+	case BucketAwaitingMaterials:
+		return c.AwaitingMaterials
+	case BucketMaterialsAvailable:
+		return c.MaterialsAvailable
+	case BucketOverdueUndelivered:
+		return c.OverdueUndelivered
+	}
+	return 0
+}
+
+// Rules are the bucket thresholds, in days from today.
+type Rules struct {
+	CriticalDays  int // due within this many days: critical (default 2)
+	AtRiskDays    int // due within this many days: at risk (default 7)
+	MaterialsDays int // materials missing and due within this many days: at risk (default 10)
+}
+
+// DefaultRules are the thresholds the product ships with.
+var DefaultRules = Rules{CriticalDays: 2, AtRiskDays: 7, MaterialsDays: 10}
+
+// Insight is where one request stands: its Insights bucket (critical, atRisk
+// or onTrack; none for requests that are not open), its Asset State, whether
+// it is overdue, and why it is in its Insights bucket.
+type Insight struct {
+	Open      bool
+	Bucket    Bucket // critical, atRisk, onTrack, or "" when not open
+	Materials bool   // materials available (open requests only)
+	Overdue   bool
+	Why       string
+}
+
+// clock is the "now" of one search: the instant, today's UTC date, and the
+// threshold days as dates.
+type clock struct {
+	now                     time.Time
+	today                   lot.Date
+	critical, risk, missing lot.Date
+}
+
+func newClock(now time.Time, r Rules) clock {
+	today := lot.DateOf(now.UTC())
+	return clock{now: now, today: today, critical: today.AddDays(r.CriticalDays),
+		risk: today.AddDays(r.AtRiskDays), missing: today.AddDays(r.MaterialsDays)}
+}
+
+func isOpen(r *lot.Request) bool {
+	return r.Status == lot.StatusOpen || r.Status == lot.StatusRedeliveryRequested
+}
+
+func materialsAvailable(r *lot.Request) bool {
+	return r.MaterialsAvailable || r.MaterialStatus == lot.MaterialReceived || r.MaterialStatus == lot.MaterialAccepted
+}
+
+// place decides a request's buckets (without the why, which costs a string).
+func (c *clock) place(r *lot.Request) Insight {
+	if !isOpen(r) {
+		return Insight{}
+	}
+	in := Insight{Open: true, Materials: materialsAvailable(r), Overdue: r.DueDate.Before(c.today)}
+	eddPassed := !r.EstimatedDelivery.IsZero() && r.EstimatedDelivery.At.Before(c.now)
+	switch {
+	case !c.critical.Before(r.DueDate) || eddPassed:
+		in.Bucket = BucketCritical
+	case !c.risk.Before(r.DueDate) || eddLate(r) || !in.Materials && !c.missing.Before(r.DueDate):
+		in.Bucket = BucketAtRisk
+	default:
+		in.Bucket = BucketOnTrack
+	}
+	return in
+}
+
+// eddLate: the estimated delivery falls on a day after the due date (in the
+// zone the partner gave).
+func eddLate(r *lot.Request) bool {
+	return !r.EstimatedDelivery.IsZero() && r.DueDate.Before(lot.DateOf(r.EstimatedDelivery.Local()))
+}
+
+// Explain returns the insight of r with the reason for its bucket, e.g.
+// "due 2026-11-23, in 1 day".
+func (c *clock) explain(r *lot.Request) Insight {
+	in := c.place(r)
+	if !in.Open {
+		in.Why = "not open: " + r.Status.Name()
+		return in
+	}
+	due := "due " + r.DueDate.String() + ", " + relDays(c.today, r.DueDate)
+	eddPassed := !r.EstimatedDelivery.IsZero() && r.EstimatedDelivery.At.Before(c.now)
+	switch in.Bucket {
+	case BucketCritical:
+		if !c.critical.Before(r.DueDate) {
+			in.Why = due
+		} else if eddPassed {
+			in.Why = "estimated delivery " + r.EstimatedDelivery.Local().Format("2006-01-02 15:04 MST") + " has passed"
+		}
+	case BucketAtRisk:
+		switch {
+		case !c.risk.Before(r.DueDate):
+			in.Why = due
+		case eddLate(r):
+			in.Why = "estimated delivery " + lot.DateOf(r.EstimatedDelivery.Local()).String() + " is after the due date " + r.DueDate.String()
+		default:
+			in.Why = "materials not available, " + due
+		}
+	default:
+		in.Why = due
+	}
+	return in
+}
+
+// relDays says how far day is from today: "in 3 days", "today", "2 days ago".
+func relDays(today, day lot.Date) string {
+	n := int(day.Time().Sub(today.Time()).Hours() / 24)
+	switch {
+	case n == 0:
+		return "today"
+	case n == 1:
+		return "in 1 day"
+	case n > 1:
+		return fmt.Sprintf("in %d days", n)
+	case n == -1:
+		return "1 day ago"
+	}
+	return fmt.Sprintf("%d days ago", -n)
+}
+
+func (c *Counts) add(in Insight) {
+	if !in.Open {
+		return
+	}
+	c.Requests++
+	switch in.Bucket {
+	case BucketCritical:
+		c.Critical++
+	case BucketAtRisk:
+		c.AtRisk++
+	default:
+		c.OnTrack++
+	}
+	if in.Materials {
+		c.MaterialsAvailable++
+	} else {
+		c.AwaitingMaterials++
+	}
+	if in.Overdue {
+		c.OverdueUndelivered++
+	}
+}
+
+// in reports whether a request with insight in belongs to bucket b.
+func (in Insight) in(b Bucket) bool {
+	switch b {
+	case BucketRequests:
+		return in.Open
+	case BucketCritical, BucketAtRisk, BucketOnTrack:
+		return in.Open && in.Bucket == b
+	case BucketMaterialsAvailable:
+		return in.Open && in.Materials
+	case BucketAwaitingMaterials:
+		return in.Open && !in.Materials
+	case BucketOverdueUndelivered:
+		return in.Open && in.Overdue
+	}
+	return true
+}
