@@ -88,7 +88,9 @@ func randomParams(rng *rand.Rand) url.Values {
 		"country":            func() string { return pick(rng, []string{"KR", "Korea", "mx", "Japan"}) },
 		"issues":             func() string { return pick(rng, []string{"has", "none", "content typos"}) },
 		"title":              func() string { return pick(rng, []string{"house md", "house", "AMELIE", "papel"}) },
-		"dueDate":            func() string { return pick(rng, []string{"2026", "2026-11", "2026-12-01", "2026-11-20..2026-12-05", "2026-12.."}) },
+		"dueDate": func() string {
+			return pick(rng, []string{"2026", "2026-11", "2026-12-01", "2026-11-20..2026-12-05", "2026-12.."})
+		},
 		"estimatedDeliveryDate": func() string {
 			return pick(rng, []string{"2026-11", "2026-11-25..2026-12-31", "..2026-11-30"})
 		},
