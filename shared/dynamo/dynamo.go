@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -22,9 +23,10 @@ import (
 
 // Store implements lot.Store on one DynamoDB table.
 type Store struct {
-	db    *dynamodb.Client
-	table string
-	log   *slog.Logger
+	db        *dynamodb.Client
+	table     string
+	log       *slog.Logger
+	itemsRead atomic.Int64
 }
 
 var _ lot.Store = (*Store)(nil)

@@ -280,7 +280,43 @@ func (s *Store) ListRequests(ctx context.Context, scope lot.Scope, after string,
 	return out, next, nil
 }
 
-// queryIndex returns up to want requests with attr = value and ID > after.
+// ScopeRequests reads every request in scope from the index that matches the
+// scope (no Scan): the items read are the items in scope, plus the few a
+// fulfillment partner has both assigned and subassigned.
+func (s *Store) ScopeRequests(ctx context.Context, scope lot.Scope) ([]*lot.Request, error) {
+	var parts [][]*lot.Request
+	fetch := func(index, attr, value string) error {
+		rs, err := s.queryIndex(ctx, index, attr, value, "", 0)
+		parts = append(parts, rs)
+		return err
+	}
+	var err error
+	switch {
+	case scope.All:
+		err = fetch(IndexAll, attrType, requestType)
+	case scope.FulfillmentPartner != "":
+		if err = fetch(IndexFP, attrFP, scope.FulfillmentPartner); err == nil {
+			err = fetch(IndexSub, attrSub, scope.FulfillmentPartner)
+		}
+	case scope.ContentPartner != "":
+		err = fetch(IndexCP, attrCP, scope.ContentPartner)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := slices.Concat(parts...)
+	if len(parts) > 1 {
+		slices.SortFunc(out, func(a, b *lot.Request) int { return strings.Compare(a.ID, b.ID) })
+		out = slices.CompactFunc(out, func(a, b *lot.Request) bool { return a.ID == b.ID })
+	}
+	return out, nil
+}
+
+// ItemsRead counts the request items this store has read from indexes, for
+// the search benchmark's items-read-per-item-in-scope figure.
+func (s *Store) ItemsRead() int64 { return s.itemsRead.Load() }
+
+// queryIndex returns up to want (0: all) requests with attr = value and ID > after.
 func (s *Store) queryIndex(ctx context.Context, index, attr, value, after string, want int) ([]*lot.Request, error) {
 	out := make([]*lot.Request, 0, min(want, 64))
 	in := &dynamodb.QueryInput{
@@ -288,7 +324,9 @@ func (s *Store) queryIndex(ctx context.Context, index, attr, value, after string
 		KeyConditionExpression:    aws.String("#h = :h"),
 		ExpressionAttributeNames:  map[string]string{"#h": attr},
 		ExpressionAttributeValues: item{":h": str(value)},
-		Limit:                     aws.Int32(int32(want)),
+	}
+	if want > 0 {
+		in.Limit = aws.Int32(int32(want))
 	}
 	if after != "" { // DynamoDB refuses empty strings in key conditions
 		in.KeyConditionExpression = aws.String("#h = :h AND #id > :after")
@@ -297,12 +335,13 @@ func (s *Store) queryIndex(ctx context.Context, index, attr, value, after string
 	}
 	var bad error
 	err := s.query(ctx, in, "request", func(it item) bool {
+		s.itemsRead.Add(1)
 		var r *lot.Request
 		if r, bad = decodeItem(it); bad != nil {
 			return true
 		}
 		out = append(out, r)
-		return len(out) >= want
+		return want > 0 && len(out) >= want
 	})
 	if err == nil {
 		err = bad

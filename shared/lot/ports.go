@@ -103,6 +103,10 @@ type Requests interface {
 	// not_found for a missing request, and conflict when another change was
 	// committed since the load. The returned request is the stored state.
 	UpdateRequest(ctx context.Context, id string, fn func(*Request) error) (*Request, error)
+	// ScopeRequests returns every request in scope, in no particular order:
+	// the candidates a search runs over. The requests may be shared
+	// snapshots; callers must not change them.
+	ScopeRequests(ctx context.Context, scope Scope) ([]*Request, error)
 	// History returns the entries of request id, oldest first (by version, then seq).
 	History(ctx context.Context, id string) ([]HistoryEntry, error)
 }

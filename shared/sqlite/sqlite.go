@@ -21,8 +21,9 @@ import (
 
 // Store implements lot.Store on SQLite.
 type Store struct {
-	w *sql.DB // one connection: all writes
-	r *sql.DB // pooled reads
+	w    *sql.DB // one connection: all writes
+	r    *sql.DB // pooled reads
+	snap snapshot
 }
 
 var _ lot.Store = (*Store)(nil)
@@ -78,6 +79,12 @@ var migrations = []string{
 	 CREATE TABLE idempotency (
 	   key TEXT PRIMARY KEY, hash TEXT NOT NULL, done INTEGER NOT NULL, status INTEGER NOT NULL,
 	   content_type TEXT NOT NULL, body BLOB, created_at INTEGER NOT NULL) WITHOUT ROWID;`,
+	// Every write of requests takes the next revision, so the search snapshot
+	// reads only what changed since it last looked (even from another process).
+	`CREATE TABLE meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL) WITHOUT ROWID;
+	 INSERT INTO meta (k, v) VALUES ('rev', 1);
+	 ALTER TABLE requests ADD COLUMN rev INTEGER NOT NULL DEFAULT 1;
+	 CREATE INDEX requests_rev ON requests(rev);`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -222,7 +229,11 @@ func (s *Store) GetPackage(ctx context.Context, id int64) (*lot.Package, error) 
 // all in one transaction; a duplicate ID fails the whole batch with conflict.
 func (s *Store) CreateRequests(ctx context.Context, rs ...*lot.Request) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO requests (id, version, fp, sub, cp, data) VALUES (?, 1, ?, ?, ?, ?)`)
+		rev, err := nextRev(ctx, tx)
+		if err != nil {
+			return err
+		}
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO requests (id, version, fp, sub, cp, data, rev) VALUES (?, 1, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
@@ -231,7 +242,7 @@ func (s *Store) CreateRequests(ctx context.Context, rs ...*lot.Request) error {
 			c := r.Clone()
 			c.Version = 1
 			entries := r.Committed(1)
-			if _, err := ins.ExecContext(ctx, c.ID, c.FulfillmentPartner, c.SubAssignee, c.ContentPartner, mustJSON(record.FromRequest(c))); err != nil {
+			if _, err := ins.ExecContext(ctx, c.ID, c.FulfillmentPartner, c.SubAssignee, c.ContentPartner, mustJSON(record.FromRequest(c)), rev); err != nil {
 				return translate(err, "request")
 			}
 			if err := insertHistory(ctx, tx, entries); err != nil {
@@ -355,8 +366,12 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, fn func(*lot.Reque
 	}
 	next := r.Version
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE requests SET version = ?, fp = ?, sub = ?, cp = ?, data = ? WHERE id = ? AND version = ?`,
-			next, r.FulfillmentPartner, r.SubAssignee, r.ContentPartner, mustJSON(record.FromRequest(r)), id, old)
+		rev, err := nextRev(ctx, tx)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE requests SET version = ?, fp = ?, sub = ?, cp = ?, data = ?, rev = ? WHERE id = ? AND version = ?`,
+			next, r.FulfillmentPartner, r.SubAssignee, r.ContentPartner, mustJSON(record.FromRequest(r)), rev, id, old)
 		if err != nil {
 			return translate(err, "request")
 		}

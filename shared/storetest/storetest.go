@@ -37,6 +37,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("CreateGet", func(t *testing.T) { testCreateGet(t, open(t)) })
 	t.Run("CreateConflict", func(t *testing.T) { testCreateConflict(t, open(t)) })
 	t.Run("ListPagingAndTenancy", func(t *testing.T) { testList(t, open(t)) })
+	t.Run("ScopeRequests", func(t *testing.T) { testScope(t, open(t)) })
 	t.Run("Update", func(t *testing.T) { testUpdate(t, open(t)) })
 	t.Run("UpdateStaleLoses", func(t *testing.T) { testStale(t, open(t)) })
 	t.Run("Race100", func(t *testing.T) { testRace(t, open(t)) })
@@ -242,6 +243,80 @@ func testList(t *testing.T, s lot.Store) {
 	if got := collect(lot.Scope{FulfillmentPartner: "juniper"}, 100); len(got) != 15+3 {
 		t.Errorf("juniper sees %d requests, want 15 assigned + 3 subassigned", len(got))
 	}
+}
+
+func testScope(t *testing.T, s lot.Store) {
+	ctx := context.Background()
+	fps := []string{"juniper", "lumen", "harbor"}
+	var all []*lot.Request
+	for n := 1; n <= 60; n++ {
+		r := mustRequest(t, n, fps[n%3], []string{"northstar", "aurora"}[n%2])
+		if r.FulfillmentPartner == "lumen" && n%4 == 0 {
+			r.SubAssignee = "juniper"
+		}
+		all = append(all, r)
+	}
+	must(t, s.CreateRequests(ctx, all...))
+	scopes := []lot.Scope{{All: true}, {FulfillmentPartner: "juniper"}, {FulfillmentPartner: "lumen"}, {FulfillmentPartner: "harbor"},
+		{ContentPartner: "aurora"}, {FulfillmentPartner: "nobody"}, {}}
+	check := func(when string) map[string]*lot.Request {
+		var seen map[string]*lot.Request
+		for _, sc := range scopes {
+			got, err := s.ScopeRequests(ctx, sc)
+			must(t, err)
+			ids := map[string]*lot.Request{}
+			for _, r := range got {
+				if !sc.Contains(r) {
+					t.Fatalf("%s: scope %+v returned %s of %s", when, sc, r.ID, r.FulfillmentPartner)
+				}
+				if ids[r.ID] != nil {
+					t.Fatalf("%s: scope %+v returned %s twice", when, sc, r.ID)
+				}
+				ids[r.ID] = r
+			}
+			want := 0
+			for _, r := range all {
+				if sc.Contains(r) {
+					want++
+				}
+			}
+			if len(ids) != want {
+				t.Fatalf("%s: scope %+v returned %d requests, want %d", when, sc, len(ids), want)
+			}
+			if sc.All {
+				seen = ids
+			}
+		}
+		return seen
+	}
+	before := check("after create")
+	// A change shows in the next search, and never in a snapshot already handed out.
+	old := before[ID(3)]
+	oldStatus := old.MaterialStatus
+	_, err := s.UpdateRequest(ctx, ID(3), func(r *lot.Request) error { // juniper's: now lumen's too
+		return r.Subassign(lot.Act{By: studio, At: t0}, nil, &lot.Partner{ID: "lumen", Kind: lot.PartnerFulfillment}, "more hands")
+	})
+	must(t, err)
+	_, err = s.UpdateRequest(ctx, ID(3), func(r *lot.Request) error {
+		return r.SetMaterialStatus(lot.Act{By: studio, At: t0}, lot.MaterialAccepted, "checked", "")
+	})
+	must(t, err)
+	if old.MaterialStatus != oldStatus || old.Version != 1 {
+		t.Fatalf("a snapshot handed out changed: %+v", old)
+	}
+	for i, r := range all {
+		if r.ID == ID(3) {
+			all[i], _ = s.GetRequest(ctx, ID(3))
+		}
+	}
+	after := check("after update")
+	if r := after[ID(3)]; r.MaterialStatus != lot.MaterialAccepted || r.Version != all[2].Version {
+		t.Fatalf("search sees %+v after the update", r)
+	}
+	more := mustRequest(t, 61, "harbor", "aurora")
+	must(t, s.CreateRequests(ctx, more))
+	all = append(all, more)
+	check("after another create")
 }
 
 func testUpdate(t *testing.T, s lot.Store) {
