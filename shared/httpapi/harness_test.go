@@ -72,15 +72,20 @@ func mustWorld(t *testing.T, opts ...func(*app.LocalConfig)) *world {
 	t.Cleanup(func() { srv.Close() })
 	w := &world{t: t, srv: srv, clock: clk, ids: map[string]string{}, tok: map[string]string{}}
 	w.seed()
+	w.signIn()
+	w.spec = mustSpec(t, w)
+	return w
+}
+
+// signIn issues every principal a token valid from the clock's now.
+func (w *world) signIn() {
 	for name, p := range principals {
-		tok, _, err := srv.Issuer.Issue(p)
+		tok, _, err := w.srv.Issuer.Issue(p)
 		if err != nil {
-			t.Fatal(err)
+			w.t.Fatal(err)
 		}
 		w.tok[name] = tok
 	}
-	w.spec = mustSpec(t, w)
-	return w
 }
 
 func (w *world) seed() {

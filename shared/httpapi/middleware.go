@@ -27,6 +27,7 @@ const (
 	keyRequestID ctxKey = iota
 	keyPrincipal
 	keyLogInfo
+	keyQuery // the raw query string, for the search route
 )
 
 // logInfo lets inner handlers tell the access log who called.
@@ -110,6 +111,7 @@ func (a *api) observe(next http.Handler) http.Handler {
 		ctx := context.WithValue(r.Context(), keyRequestID, id)
 		info := &logInfo{}
 		ctx = context.WithValue(ctx, keyLogInfo, info)
+		ctx = context.WithValue(ctx, keyQuery, r.URL.RawQuery)
 		rec := &recorder{ResponseWriter: w}
 		defer func() {
 			if v := recover(); v != nil {

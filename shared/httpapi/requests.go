@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -20,25 +19,6 @@ type idPath struct {
 
 type requestBody struct {
 	Body RequestJSON
-}
-
-type listInput struct {
-	Status             string `query:"status" doc:"Comma-separated request statuses (codes or names); default all but CANCELLED; ALL for every status."`
-	SourceType         string `query:"sourceType" doc:"Comma-separated source types."`
-	MaterialStatus     string `query:"materialStatus" doc:"Comma-separated material statuses."`
-	Language           string `query:"language" doc:"Comma-separated BCP 47 tags."`
-	FulfillmentPartner string `query:"fulfillmentPartner" doc:"Comma-separated partner IDs. A fulfillment partner always sees only its own requests."`
-	MovieID            int64  `query:"movieId" minimum:"0"`
-	PackageID          int64  `query:"packageId" minimum:"0"`
-	Limit              int    `query:"limit" minimum:"1" maximum:"500" default:"100"`
-	Cursor             string `query:"cursor" doc:"The next value of the previous page." maxLength:"64"`
-}
-
-type listOutput struct {
-	Body struct {
-		Rows []RequestJSON `json:"rows"`
-		Next string        `json:"next" doc:"Cursor of the next page, or empty at the end."`
-	}
 }
 
 type detailsOutput struct {
@@ -185,25 +165,7 @@ func (a *api) routes(api huma.API) {
 	errs := []int{400, 401, 404, 429}
 	actErrs := []int{400, 401, 403, 404, 409, 413, 422, 429}
 
-	huma.Register(api, huma.Operation{OperationID: "listRequests", Method: http.MethodGet, Path: "/v1/requests",
-		Summary: "List source requests", Tags: tags, Errors: errs},
-		func(ctx context.Context, in *listInput) (*listOutput, error) {
-			f, err := listFilter(in)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			rows, next, err := a.svc.List(ctx, who(ctx), f, in.Cursor, in.Limit)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			o := &listOutput{}
-			o.Body.Rows = make([]RequestJSON, len(rows))
-			for i, r := range rows {
-				o.Body.Rows[i] = requestJSON(r)
-			}
-			o.Body.Next = next
-			return o, nil
-		})
+	a.searchRoute(api)
 
 	huma.Register(api, huma.Operation{OperationID: "getRequest", Method: http.MethodGet, Path: "/v1/requests/{id}",
 		Summary: "Get a source request with its title and package", Tags: tags, Errors: errs},
@@ -401,31 +363,4 @@ func (a *api) bulkResult(ctx context.Context, r portal.Result) BulkResult {
 	}
 	rj := requestJSON(r.Request)
 	return BulkResult{ID: r.ID, OK: true, Request: &rj}
-}
-
-func listFilter(in *listInput) (portal.Filter, error) {
-	var f portal.Filter
-	var err error
-	for _, s := range splitList(in.Status) {
-		if strings.EqualFold(s, "all") {
-			f.AllStatuses = true
-		}
-	}
-	if !f.AllStatuses {
-		if f.Statuses, err = parseList(in.Status, lot.ParseRequestStatus); err != nil {
-			return f, err
-		}
-	}
-	if f.SourceTypes, err = parseList(in.SourceType, lot.ParseSourceType); err != nil {
-		return f, err
-	}
-	if f.MaterialStatuses, err = parseList(in.MaterialStatus, lot.ParseMaterialStatus); err != nil {
-		return f, err
-	}
-	if f.Languages, err = parseList(in.Language, lot.CheckLanguage); err != nil {
-		return f, err
-	}
-	f.FulfillmentPartners = splitList(in.FulfillmentPartner)
-	f.MovieID, f.PackageID = in.MovieID, in.PackageID
-	return f, nil
 }

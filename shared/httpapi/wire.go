@@ -164,27 +164,3 @@ type CommentJSON struct {
 func commentJSON(e lot.HistoryEntry) CommentJSON {
 	return CommentJSON{At: e.At.UTC(), Author: e.Actor, AuthorName: e.ActorName, Role: Role(e.Role), Partner: e.Partner, Text: e.Comment}
 }
-
-// splitList reads a comma-separated query value.
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// parseList parses each comma-separated value with parse.
-func parseList[T any](s string, parse func(string) (T, error)) ([]T, error) {
-	var out []T
-	for _, p := range splitList(s) {
-		v, err := parse(p)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, nil
-}

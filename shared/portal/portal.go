@@ -6,10 +6,12 @@ package portal
 import (
 	"context"
 	"log/slog"
+	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/search"
 )
 
 // MaxBulk is the most requests one bulk action takes.
@@ -21,11 +23,13 @@ type Service struct {
 	clock lot.Clock
 	ids   lot.IDs
 	log   *slog.Logger
+	// Rules are the bucket thresholds searches use.
+	Rules search.Rules
 }
 
-// New returns a Service.
+// New returns a Service with the default bucket rules.
 func New(store lot.Store, clock lot.Clock, ids lot.IDs, log *slog.Logger) *Service {
-	return &Service{store: store, clock: clock, ids: ids, log: log}
+	return &Service{store: store, clock: clock, ids: ids, log: log, Rules: search.DefaultRules}
 }
 
 var errNotFound = &lot.Error{Code: lot.CodeNotFound, Message: "no such request"}
@@ -94,76 +98,26 @@ func (s *Service) visible(ctx context.Context, p lot.Principal, id string) (*lot
 	return r, nil
 }
 
-// Filter narrows a plain request list. Empty fields do not filter; values of
-// one field are OR-ed, fields are AND-ed. Statuses default to all but Cancelled.
-type Filter struct {
-	Statuses            []lot.RequestStatus
-	AllStatuses         bool
-	SourceTypes         []lot.SourceType
-	MaterialStatuses    []lot.MaterialStatus
-	Languages           []string
-	FulfillmentPartners []string
-	MovieID             int64
-	PackageID           int64
-}
-
-func (f Filter) match(r *lot.Request) bool {
-	switch {
-	case len(f.Statuses) > 0 && !slices.Contains(f.Statuses, r.Status):
-		return false
-	case len(f.Statuses) == 0 && !f.AllStatuses && r.Status == lot.StatusCancelled:
-		return false
-	case len(f.SourceTypes) > 0 && !slices.Contains(f.SourceTypes, r.SourceType):
-		return false
-	case len(f.MaterialStatuses) > 0 && !slices.Contains(f.MaterialStatuses, r.MaterialStatus):
-		return false
-	case len(f.Languages) > 0 && !slices.ContainsFunc(f.Languages, func(l string) bool { return strings.EqualFold(l, r.Language) }):
-		return false
-	case len(f.FulfillmentPartners) > 0 && !slices.Contains(f.FulfillmentPartners, r.FulfillmentPartner):
-		return false
-	case f.MovieID != 0 && r.MovieID != f.MovieID:
-		return false
-	case f.PackageID != 0 && r.PackageID != f.PackageID:
-		return false
+// Search runs a search (query parameters as search.Parse reads them) over
+// the requests p may see. Visibility is checked again on every candidate: a
+// store bug must not leak another tenant's request into a count.
+func (s *Service) Search(ctx context.Context, p lot.Principal, v url.Values) (search.Result, search.Query, error) {
+	q, err := search.Parse(v)
+	if err != nil {
+		return search.Result{}, q, err
 	}
-	return true
-}
-
-// List returns up to limit requests visible to p that match f, in ID order,
-// after the cursor after; next resumes the list ("" at the end).
-func (s *Service) List(ctx context.Context, p lot.Principal, f Filter, after string, limit int) ([]*lot.Request, string, error) {
-	if after != "" {
-		if err := checkID(after); err != nil {
-			return nil, "", lot.Errorf(lot.CodeInvalid, "the cursor is not valid; start again without it")
+	reqs, err := s.store.ScopeRequests(ctx, lot.ScopeOf(p))
+	if err != nil {
+		return search.Result{}, q, err
+	}
+	visible := reqs[:0]
+	for _, r := range reqs {
+		if r.VisibleTo(p) {
+			visible = append(visible, r)
 		}
 	}
-	if limit <= 0 || limit > lot.MaxPage {
-		limit = lot.MaxPage
-	}
-	scope := lot.ScopeOf(p)
-	out := make([]*lot.Request, 0, min(limit, 100))
-	for {
-		page, next, err := s.store.ListRequests(ctx, scope, after, lot.MaxPage)
-		if err != nil {
-			return nil, "", err
-		}
-		for _, r := range page {
-			if !r.VisibleTo(p) || !f.match(r) { // visibility re-checked: a store bug must not leak
-				continue
-			}
-			out = append(out, r)
-			if len(out) == limit {
-				if r.ID == page[len(page)-1].ID && next == "" {
-					return out, "", nil
-				}
-				return out, r.ID, nil
-			}
-		}
-		if next == "" {
-			return out, "", nil
-		}
-		after = next
-	}
+	res, err := search.Run(visible, q, s.clock.Now(), s.Rules)
+	return res, q, err
 }
 
 // update applies fn to request id as principal p in one conditional write.

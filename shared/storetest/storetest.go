@@ -8,12 +8,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/search"
 )
 
 // NewStore returns a fresh, empty store; the suite closes it.
@@ -290,6 +292,7 @@ func testScope(t *testing.T, s lot.Store) {
 		return seen
 	}
 	before := check("after create")
+	sameSearches(t, s, all, scopes)
 	// A change shows in the next search, and never in a snapshot already handed out.
 	old := before[ID(3)]
 	oldStatus := old.MaterialStatus
@@ -317,6 +320,53 @@ func testScope(t *testing.T, s lot.Store) {
 	must(t, s.CreateRequests(ctx, more))
 	all = append(all, more)
 	check("after another create")
+	sameSearches(t, s, all, scopes)
+}
+
+// sameSearches runs searches over the store's candidates and over the
+// requests as created: a store must give the engine exactly its scope, so
+// every store answers every search alike.
+func sameSearches(t *testing.T, s lot.Store, all []*lot.Request, scopes []lot.Scope) {
+	t.Helper()
+	now := t0.Add(48 * time.Hour)
+	nonEmpty := 0
+	for _, raw := range []string{"", "status=All&group=fulfillmentPartner,materialStatus", "bucket=critical&sort=-dueDate&limit=7",
+		"sourceType=SUBTITLE&country=MX&group=dueMonth", "title=title%203&isOriginal=no&bucket=requests"} {
+		v, _ := url.ParseQuery(raw)
+		q, err := search.Parse(v)
+		must(t, err)
+		for _, sc := range scopes {
+			cands, err := s.ScopeRequests(context.Background(), sc)
+			must(t, err)
+			var ref []*lot.Request
+			for _, r := range all {
+				if sc.Contains(r) {
+					ref = append(ref, r)
+				}
+			}
+			got, err := search.Run(cands, q, now, search.DefaultRules)
+			must(t, err)
+			want, err := search.Run(ref, q, now, search.DefaultRules)
+			must(t, err)
+			if fmt.Sprint(summary(got)) != fmt.Sprint(summary(want)) {
+				t.Fatalf("search %q in scope %+v:\n got %v\nwant %v", raw, sc, summary(got), summary(want))
+			}
+			if len(got.Rows) > 0 || len(got.Groups) > 0 {
+				nonEmpty++
+			}
+		}
+	}
+	if nonEmpty < 15 {
+		t.Fatalf("only %d of the searches found anything; the comparison proves little", nonEmpty)
+	}
+}
+
+func summary(r search.Result) []any {
+	ids := make([]string, len(r.Rows))
+	for i, row := range r.Rows {
+		ids[i] = row.Request.ID + " " + row.Insight.Why
+	}
+	return []any{r.Total, r.Buckets, r.Groups, ids, r.Next}
 }
 
 func testUpdate(t *testing.T, s lot.Store) {

@@ -1,0 +1,194 @@
+package httpapi
+
+import (
+	"context"
+	"net/url"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/search"
+)
+
+// searchInput documents the query parameters; the handler reads the raw
+// query so that repeated and unknown parameters are handled by the engine.
+type searchInput struct {
+	ContentPartner        string `query:"contentPartner" doc:"Content partner IDs, comma-separated."`
+	FulfillmentPartner    string `query:"fulfillmentPartner" doc:"Fulfillment partner IDs (assigned or subassigned). A fulfillment partner never sees beyond its own requests."`
+	EstimatedDeliveryDate string `query:"estimatedDeliveryDate" doc:"Years (2026), months (2026-04), days (2026-04-12) or ranges (2026-04..2026-06), comma-separated."`
+	DueDate               string `query:"dueDate" doc:"As estimatedDeliveryDate."`
+	Status                string `query:"status" doc:"Request statuses (codes or names); default all but CANCELLED; All for every status."`
+	MaterialStatus        string `query:"materialStatus" doc:"Material statuses."`
+	Language              string `query:"language" doc:"BCP 47 tags (es matches es-419 and es-ES) or English names (Korean)."`
+	IsOriginal            string `query:"isOriginal" doc:"yes or no."`
+	MovieType             string `query:"movieType" doc:"Standalone, Episode, Supplemental."`
+	Issues                string `query:"issues" doc:"has, none, or issue names."`
+	SourceType            string `query:"sourceType" doc:"Source types (codes or names)."`
+	ServiceType           string `query:"serviceType" doc:"Create, Conform, Unknown."`
+	Country               string `query:"country" doc:"ISO 3166 codes (KR) or names (Korea)."`
+	Title                 string `query:"title" doc:"Fuzzy: case-, accent- and punctuation-insensitive substring. Not split on commas; repeat the parameter for several."`
+	RequestID             string `query:"requestId" doc:"Request IDs."`
+	PackageID             string `query:"packageId" doc:"Package IDs."`
+	MovieID               string `query:"movieId" doc:"Movie IDs."`
+	Group                 string `query:"group" doc:"Nested groupings in order: sourceType, language, status, materialStatus, serviceType, contentPartner, fulfillmentPartner, movieType, title, packageId, country, dueMonth."`
+	Bucket                string `query:"bucket" enum:"requests,critical,atRisk,onTrack,awaitingMaterials,materialsAvailable,overdueUndelivered" doc:"Expand this bucket into rows."`
+	GroupKey              string `query:"groupKey" doc:"With group: the group to expand, its values in group order separated by |."`
+	Columns               string `query:"columns" doc:"Row fields, comma-separated (id is always included)."`
+	Sort                  string `query:"sort" doc:"Sort fields, comma-separated; prefix - for descending. Default dueDate."`
+	Cursor                string `query:"cursor" doc:"The next value of the previous page." maxLength:"2048"`
+	Limit                 int    `query:"limit" minimum:"1" maximum:"500" default:"50"`
+	Template              string `query:"template" doc:"Apply a saved template; explicit parameters add to it."`
+}
+
+// BucketsJSON counts the Insights and Asset States buckets.
+type BucketsJSON struct {
+	Requests           int `json:"requests" doc:"Open requests (Open or Redelivery Requested)."`
+	Critical           int `json:"critical" doc:"Open, and due within 2 days or past its estimated delivery date."`
+	AtRisk             int `json:"atRisk" doc:"Open, not critical, and due within 7 days, estimated after the due date, or without materials and due within 10 days."`
+	OnTrack            int `json:"onTrack"`
+	AwaitingMaterials  int `json:"awaitingMaterials"`
+	MaterialsAvailable int `json:"materialsAvailable" doc:"Open, and materials Received or Accepted, or marked available by the studio."`
+	OverdueUndelivered int `json:"overdueUndelivered" doc:"Open and past the due date."`
+}
+
+func bucketsJSON(c search.Counts) BucketsJSON {
+	return BucketsJSON{c.Requests, c.Critical, c.AtRisk, c.OnTrack, c.AwaitingMaterials, c.MaterialsAvailable, c.OverdueUndelivered}
+}
+
+// GroupJSON is one leaf of the nested groupings.
+type GroupJSON struct {
+	Key     map[string]string `json:"key" doc:"The group's value of each group field."`
+	Total   int               `json:"total"`
+	Buckets BucketsJSON       `json:"buckets"`
+}
+
+// RowJSON is one request with the columns asked for; absent columns are left out.
+type RowJSON struct {
+	ID                    string          `json:"id"`
+	Title                 *string         `json:"title,omitempty"`
+	MovieID               *int64          `json:"movieId,omitempty"`
+	MovieType             *MovieType      `json:"movieType,omitempty"`
+	IsOriginal            *bool           `json:"isOriginal,omitempty"`
+	PackageID             *int64          `json:"packageId,omitempty"`
+	Countries             *[]string       `json:"countries,omitempty"`
+	SourceType            *SourceType     `json:"sourceType,omitempty"`
+	Language              *string         `json:"language,omitempty"`
+	ServiceType           *ServiceType    `json:"serviceType,omitempty"`
+	Status                *RequestStatus  `json:"status,omitempty"`
+	MaterialStatus        *MaterialStatus `json:"materialStatus,omitempty"`
+	MaterialsAvailable    *bool           `json:"materialsAvailable,omitempty"`
+	DueDate               *string         `json:"dueDate,omitempty" format:"date"`
+	EstimatedDeliveryDate *string         `json:"estimatedDeliveryDate,omitempty" doc:"RFC 3339 with the offset of its time zone; empty when none."`
+	FulfillmentPartner    *string         `json:"fulfillmentPartner,omitempty"`
+	SubAssignee           *string         `json:"subAssignee,omitempty"`
+	ContentPartner        *string         `json:"contentPartner,omitempty"`
+	Issues                *[]string       `json:"issues,omitempty"`
+	Insight               *string         `json:"insight,omitempty" doc:"The Insights bucket; empty for requests that are not open."`
+	Why                   *string         `json:"why,omitempty" doc:"Why the request is in its Insights bucket."`
+	CreatedAt             *time.Time      `json:"createdAt,omitempty"`
+	UpdatedAt             *time.Time      `json:"updatedAt,omitempty"`
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func rowJSON(row search.Row, columns []string) RowJSON {
+	r := row.Request
+	out := RowJSON{ID: r.ID}
+	for _, c := range columns {
+		switch c {
+		case "title":
+			out.Title = ptr(r.TitleName)
+		case "movieId":
+			out.MovieID = ptr(r.MovieID)
+		case "movieType":
+			out.MovieType = ptr(MovieType(r.MovieType))
+		case "isOriginal":
+			out.IsOriginal = ptr(r.IsOriginal)
+		case "packageId":
+			out.PackageID = ptr(r.PackageID)
+		case "countries":
+			out.Countries = ptr(append([]string{}, r.Countries...))
+		case "sourceType":
+			out.SourceType = ptr(SourceType(r.SourceType))
+		case "language":
+			out.Language = ptr(r.Language)
+		case "serviceType":
+			out.ServiceType = ptr(ServiceType(r.ServiceType))
+		case "status":
+			out.Status = ptr(RequestStatus(r.Status))
+		case "materialStatus":
+			out.MaterialStatus = ptr(MaterialStatus(r.MaterialStatus))
+		case "materialsAvailable":
+			out.MaterialsAvailable = ptr(r.MaterialsAvailable)
+		case "dueDate":
+			out.DueDate = ptr(r.DueDate.String())
+		case "estimatedDeliveryDate":
+			out.EstimatedDeliveryDate = ptr("")
+			if !r.EstimatedDelivery.IsZero() {
+				out.EstimatedDeliveryDate = ptr(r.EstimatedDelivery.Local().Format(time.RFC3339))
+			}
+		case "fulfillmentPartner":
+			out.FulfillmentPartner = ptr(r.FulfillmentPartner)
+		case "subAssignee":
+			out.SubAssignee = ptr(r.SubAssignee)
+		case "contentPartner":
+			out.ContentPartner = ptr(r.ContentPartner)
+		case "issues":
+			out.Issues = ptr(append([]string{}, r.Issues...))
+		case "insight":
+			out.Insight = ptr(string(row.Insight.Bucket))
+		case "why":
+			out.Why = ptr(row.Insight.Why)
+		case "createdAt":
+			out.CreatedAt = ptr(r.CreatedAt.UTC())
+		case "updatedAt":
+			out.UpdatedAt = ptr(r.UpdatedAt.UTC())
+		}
+	}
+	return out
+}
+
+type searchOutput struct {
+	Body struct {
+		Total   int         `json:"total" doc:"Requests matching the modifiers."`
+		Buckets BucketsJSON `json:"buckets"`
+		Groups  []GroupJSON `json:"groups" doc:"One per combination of group values; empty without group."`
+		Rows    []RowJSON   `json:"rows" doc:"The page of rows: of the bucket (and group) expanded, or of every match when there is no grouping."`
+		Next    string      `json:"next" doc:"Cursor of the next page, or empty at the end."`
+	}
+}
+
+func (a *api) searchRoute(api huma.API) {
+	huma.Register(api, huma.Operation{OperationID: "searchRequests", Method: "GET", Path: "/v1/requests",
+		Summary: "Search source requests: modifiers, buckets, nested groupings, rows",
+		Description: "Every modifier is its own query parameter; values of one modifier are comma-separated and OR-ed; " +
+			"different modifiers are AND-ed. The URL is bookmarkable.",
+		Tags: []string{"Search"}, Errors: []int{400, 401, 429}},
+		func(ctx context.Context, _ *searchInput) (*searchOutput, error) {
+			raw, _ := ctx.Value(keyQuery).(string)
+			v, err := url.ParseQuery(raw)
+			if err != nil {
+				return nil, a.fail(ctx, lot.Errorf(lot.CodeInvalid, "the query string is malformed"))
+			}
+			res, q, err := a.svc.Search(ctx, who(ctx), v)
+			if err != nil {
+				return nil, a.fail(ctx, err)
+			}
+			o := &searchOutput{}
+			o.Body.Total, o.Body.Buckets, o.Body.Next = res.Total, bucketsJSON(res.Buckets), res.Next
+			o.Body.Groups = make([]GroupJSON, len(res.Groups))
+			for i, g := range res.Groups {
+				key := make(map[string]string, len(g.Key))
+				for j, f := range q.Group {
+					key[string(f)] = g.Key[j]
+				}
+				o.Body.Groups[i] = GroupJSON{Key: key, Total: g.Total, Buckets: bucketsJSON(g.Buckets)}
+			}
+			o.Body.Rows = make([]RowJSON, len(res.Rows))
+			for i, row := range res.Rows {
+				o.Body.Rows[i] = rowJSON(row, q.Columns)
+			}
+			return o, nil
+		})
+}

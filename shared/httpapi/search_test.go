@@ -1,0 +1,100 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"testing"
+	"time"
+)
+
+func TestSearchGroupsBucketsAndRows(t *testing.T) {
+	// Ensures a partner's search answers totals, buckets, nested groups and an
+	// expanded bucket the way the Backlot screen shows them, through HTTP.
+	w := mustWorld(t)
+	res := w.do("juniper", "GET", "/v1/requests?group=sourceType,language", nil).json(t)
+	// juniper: jSub, jForced (open), jDone (processed), lToJ (subassigned to it); all due in 5 days.
+	if res["total"].(float64) != 4 {
+		t.Fatalf("total %v, want 4", res["total"])
+	}
+	b := res["buckets"].(map[string]any)
+	want := map[string]float64{"requests": 3, "critical": 0, "atRisk": 3, "onTrack": 0, "awaitingMaterials": 3, "materialsAvailable": 0, "overdueUndelivered": 0}
+	for k, v := range want {
+		if b[k].(float64) != v {
+			t.Errorf("bucket %s = %v, want %v", k, b[k], v)
+		}
+	}
+	var groups []string
+	for _, g := range res["groups"].([]any) {
+		g := g.(map[string]any)
+		key := g["key"].(map[string]any)
+		groups = append(groups, fmt.Sprintf("%s/%s=%v:%v", key["sourceType"], key["language"], g["total"], g["buckets"].(map[string]any)["requests"]))
+	}
+	sort.Strings(groups)
+	if !slices.Equal(groups, []string{"FORCED_SUB/es=1:1", "SECONDARY_AUDIO/es=1:1", "SUBTITLE/es=2:1"}) {
+		t.Errorf("groups %v", groups)
+	}
+	if rows := res["rows"].([]any); len(rows) != 0 {
+		t.Errorf("a grouped search without a bucket returned %d rows", len(rows))
+	}
+
+	// Expand the at-risk bucket of one group: rows say why.
+	res = w.do("juniper", "GET", "/v1/requests?group=sourceType,language&bucket=atRisk&groupKey=SUBTITLE|es", nil).json(t)
+	rows := res["rows"].([]any)
+	if len(rows) != 1 {
+		t.Fatalf("expanded rows %v", rows)
+	}
+	row := rows[0].(map[string]any)
+	if row["id"] != w.ids["jSub"] || row["insight"] != "atRisk" || row["why"] != "due "+today.AddDate(0, 0, 5).Format(time.DateOnly)+", in 5 days" {
+		t.Errorf("row %v", row)
+	}
+
+	// Four days on, the same requests are critical.
+	w.clock.Add(4 * 24 * time.Hour)
+	w.signIn()
+	b = w.do("juniper", "GET", "/v1/requests", nil).json(t)["buckets"].(map[string]any)
+	if b["critical"].(float64) != 3 || b["atRisk"].(float64) != 0 {
+		t.Errorf("after four days: %v", b)
+	}
+
+	// Columns pick the row fields.
+	rows = w.do("juniper", "GET", "/v1/requests?columns=contentPartner,countries&requestId="+w.ids["jSub"], nil).json(t)["rows"].([]any)
+	if len(rows) != 1 || len(rows[0].(map[string]any)) != 3 || rows[0].(map[string]any)["contentPartner"] != "northstar" ||
+		fmt.Sprint(rows[0].(map[string]any)["countries"]) != "[ES MX]" {
+		t.Errorf("columns: %v", rows)
+	}
+	// Fuzzy title, country by name, language by name.
+	for q, n := range map[string]float64{"title=HOUSE%20of": 3, "title=glass-harbor": 1, "country=Mexico": 3, "language=Spanish&status=Open": 3, "issues=none&movieType=Episode": 3} {
+		if got := w.do("juniper", "GET", "/v1/requests?"+q, nil).json(t)["total"].(float64); got != n {
+			t.Errorf("%s: total %v, want %v", q, got, n)
+		}
+	}
+}
+
+func TestSearchNeverWidensAPartnersScope(t *testing.T) {
+	// Ensures a fulfillment partner naming another partner's requests gets
+	// nothing back, not even counts, and that bad parameters are refused.
+	w := mustWorld(t)
+	for _, q := range []string{"fulfillmentPartner=harbor", "fulfillmentPartner=harbor&status=All&group=fulfillmentPartner",
+		"requestId=" + w.ids["hAV"], "contentPartner=aurora&fulfillmentPartner=lumen,harbor&bucket=requests"} {
+		res := w.do("juniper", "GET", "/v1/requests?"+q, nil).json(t)
+		for _, g := range res["groups"].([]any) {
+			if k := g.(map[string]any)["key"].(map[string]any)["fulfillmentPartner"]; k == "harbor" {
+				t.Errorf("%s: a harbor group leaked", q)
+			}
+		}
+		if q == "fulfillmentPartner=harbor" && (res["total"].(float64) != 0 || res["buckets"].(map[string]any)["requests"].(float64) != 0) {
+			t.Errorf("%s: %v", q, res)
+		}
+		for _, r := range res["rows"].([]any) {
+			if id := r.(map[string]any)["id"]; id == w.ids["hAV"] || id == w.ids["lSub"] {
+				t.Errorf("%s: row %v leaked", q, id)
+			}
+		}
+	}
+	for _, q := range []string{"colour=red", "group=colour", "dueDate=soon", "bucket=urgent", "limit=0", "sort=size", "groupKey=X"} {
+		if r := w.do("juniper", "GET", "/v1/requests?"+q, nil); r.Status != 400 || r.code() != "invalid" {
+			t.Errorf("%s: %d %s", q, r.Status, r.Body)
+		}
+	}
+}
