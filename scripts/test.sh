@@ -42,6 +42,10 @@ export OPENLOT_REQUIRE_STANDINS=1
 log "go test (race detector on)"
 go test -race -count=1 ./...
 
+log "benchmark smoke: the search engine and openlot bench search, small"
+go test -run '^$' -bench . -benchtime 3x ./shared/search >/dev/null
+go run ./cmd/openlot bench search --requests 3000 --rounds 3 2>/dev/null | grep -q '"peer_agrees":true'
+
 log "infra: CDK assertions (own module)"
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 (cd infra && go vet ./... && go test -count=1 ./...)

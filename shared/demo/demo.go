@@ -56,9 +56,33 @@ func Seeded(ctx context.Context, s lot.Store) (bool, error) {
 // Stats counts what Seed wrote.
 type Stats struct{ Partners, Titles, Packages, Requests int }
 
+// Options size a generated data set.
+type Options struct {
+	// TitleSets repeats the catalogue of 60 titles this many times (as
+	// "Vol. 2", "Vol. 3"…); each title gets 30–41 requests. Default 1.
+	TitleSets int
+	// FPWeights share the requests among juniper, lumen and harbor
+	// (default 45, 35, 20).
+	FPWeights [3]int
+	// Progress, when set, is called after each batch with the requests so far.
+	Progress func(requests int)
+}
+
 // Seed writes the demo data set for the day today into s. The same day gives
 // the same data (IDs included).
 func Seed(ctx context.Context, s lot.Store, today time.Time) (Stats, error) {
+	return SeedWith(ctx, s, today, Options{})
+}
+
+// SeedWith writes a data set shaped like the demo's, sized by o (the search
+// benchmark uses it for 100,000 requests of one partner).
+func SeedWith(ctx context.Context, s lot.Store, today time.Time, o Options) (Stats, error) {
+	if o.TitleSets <= 0 {
+		o.TitleSets = 1
+	}
+	if o.FPWeights == [3]int{} {
+		o.FPWeights = [3]int{45, 35, 20}
+	}
 	var st Stats
 	day := lot.DateOf(today.UTC())
 	rnd := rand.New(rand.NewPCG(2026, 11))
@@ -69,7 +93,7 @@ func Seed(ctx context.Context, s lot.Store, today time.Time) (Stats, error) {
 		}
 		st.Partners++
 	}
-	titles := titles()
+	titles := titles(o.TitleSets)
 	countries := []string{"US", "CA", "MX", "BR", "AR", "ES", "FR", "DE", "IT", "GB", "NL", "JP", "KR", "IN", "AU"}
 	langs := []string{"es", "es-419", "fr", "fr-CA", "de", "it", "pt-BR", "ja", "ko", "nl", "hi", "ar", "zh-Hans", "en"}
 	zones := []string{"America/Los_Angeles", "America/New_York", "Europe/London", "Europe/Madrid", "Asia/Seoul", "Asia/Kolkata"}
@@ -86,7 +110,7 @@ func Seed(ctx context.Context, s lot.Store, today time.Time) (Stats, error) {
 			return st, err
 		}
 		st.Titles++
-		pk := &lot.Package{ID: 500000 + int64(ti), MovieID: t.MovieID}
+		pk := &lot.Package{ID: 500000 + int64(ti), MovieID: t.MovieID} // ti counts across title sets
 		for _, c := range countries {
 			if rnd.IntN(3) > 0 {
 				pk.Countries = append(pk.Countries, c)
@@ -103,7 +127,7 @@ func Seed(ctx context.Context, s lot.Store, today time.Time) (Stats, error) {
 			if stype.NeedsLanguage() || rnd.IntN(4) == 0 {
 				lang = langs[rnd.IntN(len(langs))]
 			}
-			fp := fps[weighted(rnd, 45, 35, 20)]
+			fp := fps[weighted(rnd, o.FPWeights[:]...)]
 			created := day.Time().AddDate(0, 0, -80+rnd.IntN(60)).Add(time.Duration(rnd.IntN(36000)) * time.Second)
 			at := func(h int) lot.Act { return lot.Act{By: studio, At: created.Add(time.Duration(h) * time.Hour)} }
 			svc := lot.ServiceCreate
@@ -164,12 +188,15 @@ func Seed(ctx context.Context, s lot.Store, today time.Time) (Stats, error) {
 			}
 			batch = append(batch, r)
 		}
-		if len(batch) >= 400 || ti == len(titles)-1 {
+		if len(batch) >= 2000 || ti == len(titles)-1 {
 			if err := s.CreateRequests(ctx, batch...); err != nil {
 				return st, err
 			}
 			st.Requests += len(batch)
 			batch = batch[:0]
+			if o.Progress != nil {
+				o.Progress(st.Requests)
+			}
 		}
 	}
 	return st, nil
@@ -190,11 +217,22 @@ func weighted(r *rand.Rand, w ...int) int {
 	return len(w) - 1
 }
 
-func titles() []*lot.Title {
+func titles(sets int) []*lot.Title {
 	var out []*lot.Title
-	id := int64(81000000)
+	for set := 1; set <= sets; set++ {
+		out = append(out, titleSet(set)...)
+	}
+	return out
+}
+
+func titleSet(set int) []*lot.Title {
+	var out []*lot.Title
+	id := int64(81000000 + (set-1)*1000)
 	add := func(name string, year int, mt lot.MovieType, orig bool, cp string, dab bool) {
 		id++
+		if set > 1 {
+			name = fmt.Sprintf("%s (Vol. %d)", name, set)
+		}
 		out = append(out, &lot.Title{MovieID: id, Name: name, ReleaseYear: year, MovieType: mt, IsOriginal: orig, ContentPartner: cp, DayAfterBroadcast: dab})
 	}
 	for _, s := range []struct {

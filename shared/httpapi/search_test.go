@@ -57,6 +57,15 @@ func TestSearchGroupsBucketsAndRows(t *testing.T) {
 		t.Errorf("after four days: %v", b)
 	}
 
+	// A change shows in the very next search (the cached index is rebuilt).
+	if r := w.do("juniper", "POST", "/v1/requests/"+w.ids["jSub"]+"/material-status", map[string]any{"materialStatus": "RECEIVED", "reason": "in"}); r.Status != 200 {
+		t.Fatalf("material status: %d %s", r.Status, r.Body)
+	}
+	b = w.do("juniper", "GET", "/v1/requests", nil).json(t)["buckets"].(map[string]any)
+	if b["materialsAvailable"].(float64) != 1 || b["awaitingMaterials"].(float64) != 2 {
+		t.Errorf("after receiving materials: %v", b)
+	}
+
 	// Columns pick the row fields.
 	rows = w.do("juniper", "GET", "/v1/requests?columns=contentPartner,countries&requestId="+w.ids["jSub"], nil).json(t)["rows"].([]any)
 	if len(rows) != 1 || len(rows[0].(map[string]any)) != 3 || rows[0].(map[string]any)["contentPartner"] != "northstar" ||

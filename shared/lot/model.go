@@ -2,6 +2,7 @@ package lot
 
 import (
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -65,10 +66,28 @@ func (e EDD) IsZero() bool { return e.At.IsZero() }
 
 // Local returns the instant in its own zone (UTC if the zone is unknown).
 func (e EDD) Local() time.Time {
-	if loc, err := time.LoadLocation(e.Zone); err == nil {
+	if loc := Zone(e.Zone); loc != nil {
 		return e.At.In(loc)
 	}
 	return e.At.UTC()
+}
+
+var zones sync.Map // zone name → *time.Location, or nil for an unknown zone
+
+// Zone returns the IANA time zone name, loaded once per process (loading
+// reads the zone database); nil when there is no such zone.
+func Zone(name string) *time.Location {
+	if v, ok := zones.Load(name); ok {
+		loc, _ := v.(*time.Location)
+		return loc
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		zones.Store(name, (*time.Location)(nil))
+		return nil
+	}
+	zones.Store(name, loc)
+	return loc
 }
 
 // Request is a source request: one asset wanted from one fulfillment partner.

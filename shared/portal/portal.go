@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/search"
@@ -25,6 +26,9 @@ type Service struct {
 	log   *slog.Logger
 	// Rules are the bucket thresholds searches use.
 	Rules search.Rules
+
+	indexMu sync.Mutex
+	indexes map[lot.Scope]cachedIndex
 }
 
 // New returns a Service with the default bucket rules.
@@ -106,18 +110,61 @@ func (s *Service) Search(ctx context.Context, p lot.Principal, v url.Values) (se
 	if err != nil {
 		return search.Result{}, q, err
 	}
-	reqs, err := s.store.ScopeRequests(ctx, lot.ScopeOf(p))
+	x, err := s.index(ctx, p)
 	if err != nil {
 		return search.Result{}, q, err
 	}
+	res, err := x.Run(q, s.clock.Now(), s.Rules)
+	return res, q, err
+}
+
+// Revisioned is a store that can say cheaply whether any request changed:
+// the revision moves with every committed change. The embedded store is one;
+// searches then reuse their index until something changes.
+type Revisioned interface {
+	RequestsRevision(ctx context.Context) (int64, error)
+}
+
+type cachedIndex struct {
+	rev int64
+	x   *search.Index
+}
+
+// index returns the search index of p's scope, reused while the store's
+// revision stands still (stores without revisions build one per search).
+func (s *Service) index(ctx context.Context, p lot.Principal) (*search.Index, error) {
+	scope := lot.ScopeOf(p)
+	rs, cacheable := s.store.(Revisioned)
+	var rev int64
+	if cacheable {
+		var err error
+		if rev, err = rs.RequestsRevision(ctx); err != nil {
+			return nil, err
+		}
+		s.indexMu.Lock()
+		defer s.indexMu.Unlock() // one build per scope at a time; others wait for it
+		if c, ok := s.indexes[scope]; ok && c.rev == rev {
+			return c.x, nil
+		}
+	}
+	reqs, err := s.store.ScopeRequests(ctx, scope)
+	if err != nil {
+		return nil, err
+	}
 	visible := reqs[:0]
 	for _, r := range reqs {
-		if r.VisibleTo(p) {
+		if r.VisibleTo(p) { // checked again: a store bug must not leak another tenant's request
 			visible = append(visible, r)
 		}
 	}
-	res, err := search.Run(visible, q, s.clock.Now(), s.Rules)
-	return res, q, err
+	x := search.Build(visible)
+	if cacheable {
+		if s.indexes == nil || len(s.indexes) >= 64 {
+			s.indexes = map[lot.Scope]cachedIndex{}
+		}
+		s.indexes[scope] = cachedIndex{rev: rev, x: x}
+	}
+	return x, nil
 }
 
 // update applies fn to request id as principal p in one conditional write.

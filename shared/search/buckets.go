@@ -205,3 +205,41 @@ func (in Insight) in(b Bucket) bool {
 	}
 	return true
 }
+
+// docClock is a clock in the index's numbers.
+type docClock struct {
+	now                            int64 // Unix nanoseconds
+	today, critical, risk, missing int32 // lot.Date.Ord
+}
+
+func (c *clock) forDocs() docClock {
+	return docClock{now: c.now.UnixNano(), today: int32(c.today.Ord()), critical: int32(c.critical.Ord()),
+		risk: int32(c.risk.Ord()), missing: int32(c.missing.Ord())}
+}
+
+// Indexes of the statuses the buckets test, in the index's enum numbering.
+var (
+	openStatus     = enumIndex(lot.RequestStatuses, lot.StatusOpen)
+	redelivery     = enumIndex(lot.RequestStatuses, lot.StatusRedeliveryRequested)
+	materialIn     = enumIndex(lot.MaterialStatuses, lot.MaterialReceived)
+	materialAccept = enumIndex(lot.MaterialStatuses, lot.MaterialAccepted)
+)
+
+// place is clock.place on an indexed request; the two must agree (the
+// property test checks the engine against the rules written out plainly).
+func (c *docClock) place(o *doc) Insight {
+	if o.status != openStatus && o.status != redelivery {
+		return Insight{}
+	}
+	in := Insight{Open: true, Materials: o.studioMaterials || o.material == materialIn || o.material == materialAccept,
+		Overdue: o.due < c.today}
+	switch {
+	case o.due <= c.critical || o.eddAt != 0 && o.eddAt < c.now:
+		in.Bucket = BucketCritical
+	case o.due <= c.risk || o.eddAt != 0 && o.eddDay > o.due || !in.Materials && o.due <= c.missing:
+		in.Bucket = BucketAtRisk
+	default:
+		in.Bucket = BucketOnTrack
+	}
+	return in
+}

@@ -3,8 +3,6 @@ package search
 import (
 	"cmp"
 	"container/heap"
-	"encoding/base64"
-	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,49 +34,85 @@ type Row struct {
 }
 
 // Run searches reqs (the caller's scope; read, never changed) at instant now.
+// It builds an index first; to run many searches over the same requests,
+// Build once and call Index.Run.
 func Run(reqs []*lot.Request, q Query, now time.Time, rules Rules) (Result, error) {
+	return Build(reqs).Run(q, now, rules)
+}
+
+// groupKey holds the values of up to four group fields.
+type groupKey [4]uint64
+
+// Run searches the index at instant now.
+func (x *Index) Run(q Query, now time.Time, rules Rules) (Result, error) {
 	c := newClock(now, rules)
-	var after *lot.Request
+	dc := c.forDocs()
+	sorter := x.sorter(q.Sort)
+	var after []int64
+	var afterID string
 	if q.Cursor != "" {
 		var err error
-		if after, err = decodeCursor(q.Cursor, q.Sort); err != nil {
+		if after, afterID, err = x.decodeCursor(q.Cursor, q.Sort); err != nil {
 			return Result{}, err
 		}
 	}
+	p := x.compile(&q)
 	wantRows := q.Bucket != "" || q.GroupKey != nil || len(q.Group) == 0
-	groups := map[string]*Group{}
-	var keyBuf []string
-	top := &rowHeap{less: func(a, b *lot.Request) bool { return compare(a, b, q.Sort) < 0 }, max: q.Limit + 1}
+	countryAt := slices.Index(q.Group, FieldCountry)
+	groups := map[groupKey]*Group{}
+	var wanted *groupKey
+	top := &rowHeap{less: func(a, b int32) bool { return sorter.less(int(a), int(b)) }, max: q.Limit + 1}
 	res := Result{}
-	for _, r := range reqs {
-		if !q.Match(r) {
+	noCountry := []uint32{0}
+	for i := range x.docs {
+		if !p.match(x, i) {
 			continue
 		}
-		in := c.place(r)
+		in := dc.place(&x.docs[i])
 		res.Total++
 		res.Buckets.add(in)
 		inGroup := q.GroupKey == nil
 		if len(q.Group) > 0 {
-			keyBuf = groupKeys(r, q.Group, keyBuf[:0])
-			for _, key := range keyBuf {
-				g := groups[key]
+			var k groupKey
+			for j, f := range q.Group {
+				if j != countryAt {
+					k[j] = x.groupValue(i, f)
+				}
+			}
+			countries := noCountry
+			if countryAt >= 0 && len(x.docs[i].countries) > 0 {
+				countries = x.docs[i].countries
+			}
+			for _, country := range countries {
+				if countryAt >= 0 {
+					k[countryAt] = uint64(country)
+				}
+				g := groups[k]
 				if g == nil {
-					g = &Group{Key: strings.Split(key, "\x00")}
-					groups[key] = g
+					g = &Group{}
+					groups[k] = g
+					if q.GroupKey != nil && wanted == nil && x.keyMatches(k, q.Group, q.GroupKey) {
+						kk := k
+						wanted = &kk
+					}
 				}
 				g.Total++
 				g.Buckets.add(in)
-				if !inGroup && slices.Equal(g.Key, q.GroupKey) {
+				if !inGroup && wanted != nil && *wanted == k {
 					inGroup = true
 				}
 			}
 		}
-		if wantRows && inGroup && in.in(q.Bucket) && (after == nil || compare(r, after, q.Sort) > 0) {
-			top.offer(r)
+		if wantRows && inGroup && in.in(q.Bucket) && (after == nil || sorter.after(i, after, afterID)) {
+			top.offer(int32(i))
 		}
 	}
 	res.Groups = make([]Group, 0, len(groups))
-	for _, g := range groups {
+	for k, g := range groups {
+		g.Key = make([]string, len(q.Group))
+		for j, f := range q.Group {
+			g.Key[j] = x.groupLabel(f, k[j])
+		}
 		res.Groups = append(res.Groups, *g)
 	}
 	slices.SortFunc(res.Groups, func(a, b Group) int {
@@ -92,64 +126,20 @@ func Run(reqs []*lot.Request, q Query, now time.Time, rules Rules) (Result, erro
 	page := top.sorted()
 	if len(page) > q.Limit {
 		page = page[:q.Limit]
-		res.Next = encodeCursor(page[len(page)-1], q.Sort)
+		res.Next = encodeCursor(x.reqs[page[len(page)-1]], q.Sort)
 	}
 	res.Rows = make([]Row, len(page))
-	for i, r := range page {
+	for i, di := range page {
+		r := x.reqs[di]
 		res.Rows[i] = Row{Request: r, Insight: c.explain(r)}
 	}
 	return res, nil
 }
 
-// Match reports whether r passes every modifier of q.
-func (q *Query) Match(r *lot.Request) bool {
-	switch {
-	case q.AllStatuses:
-	case len(q.Statuses) > 0:
-		if !slices.Contains(q.Statuses, r.Status) {
-			return false
-		}
-	case r.Status == lot.StatusCancelled:
-		return false
-	}
-	if len(q.SourceTypes) > 0 && !slices.Contains(q.SourceTypes, r.SourceType) ||
-		len(q.MaterialStatuses) > 0 && !slices.Contains(q.MaterialStatuses, r.MaterialStatus) ||
-		len(q.ServiceTypes) > 0 && !slices.Contains(q.ServiceTypes, r.ServiceType) ||
-		len(q.MovieTypes) > 0 && !slices.Contains(q.MovieTypes, r.MovieType) ||
-		len(q.IsOriginal) > 0 && !slices.Contains(q.IsOriginal, r.IsOriginal) ||
-		len(q.ContentPartners) > 0 && !slices.Contains(q.ContentPartners, r.ContentPartner) ||
-		len(q.PackageIDs) > 0 && !slices.Contains(q.PackageIDs, r.PackageID) ||
-		len(q.MovieIDs) > 0 && !slices.Contains(q.MovieIDs, r.MovieID) ||
-		len(q.RequestIDs) > 0 && !slices.Contains(q.RequestIDs, r.ID) {
-		return false
-	}
-	if len(q.FulfillmentPartners) > 0 && !slices.Contains(q.FulfillmentPartners, r.FulfillmentPartner) &&
-		(r.SubAssignee == "" || !slices.Contains(q.FulfillmentPartners, r.SubAssignee)) {
-		return false
-	}
-	if len(q.Languages) > 0 && !slices.ContainsFunc(q.Languages, func(l string) bool { return languageMatches(r.Language, l) }) {
-		return false
-	}
-	if len(q.Countries) > 0 && !slices.ContainsFunc(r.Countries, func(c string) bool { return slices.Contains(q.Countries, c) }) {
-		return false
-	}
-	if len(q.Due) > 0 && !slices.ContainsFunc(q.Due, func(d DateRange) bool { return d.Contains(r.DueDate) }) {
-		return false
-	}
-	if len(q.EstimatedDelivery) > 0 && (r.EstimatedDelivery.IsZero() || !slices.ContainsFunc(q.EstimatedDelivery,
-		func(d DateRange) bool { return d.Contains(lot.DateOf(r.EstimatedDelivery.Local())) })) {
-		return false
-	}
-	if q.IssuesHas || q.IssuesNone || len(q.IssueNames) > 0 {
-		ok := q.IssuesHas && len(r.Issues) > 0 || q.IssuesNone && len(r.Issues) == 0 ||
-			slices.ContainsFunc(r.Issues, func(i string) bool { return slices.Contains(q.IssueNames, fold(i)) })
-		if !ok {
-			return false
-		}
-	}
-	if len(q.Titles) > 0 {
-		t := foldedTitle(r.TitleName)
-		if !slices.ContainsFunc(q.Titles, func(f string) bool { return strings.Contains(t, f) }) {
+// keyMatches reports whether group key k has the labels want.
+func (x *Index) keyMatches(k groupKey, fields []Field, want []string) bool {
+	for j, f := range fields {
+		if x.groupLabel(f, k[j]) != want[j] {
 			return false
 		}
 	}
@@ -192,32 +182,6 @@ func GroupValue(r *lot.Request, f Field) string {
 	return ""
 }
 
-// groupKeys returns the keys (values joined by NUL) of every group r is in:
-// one, or one per country when grouping by country.
-func groupKeys(r *lot.Request, fields []Field, buf []string) []string {
-	var b strings.Builder
-	countryAt := slices.Index(fields, FieldCountry)
-	countries := []string{""}
-	if countryAt >= 0 && len(r.Countries) > 0 {
-		countries = r.Countries
-	}
-	for _, country := range countries {
-		b.Reset()
-		for i, f := range fields {
-			if i > 0 {
-				b.WriteByte(0)
-			}
-			if i == countryAt {
-				b.WriteString(country)
-			} else {
-				b.WriteString(GroupValue(r, f))
-			}
-		}
-		buf = append(buf, b.String())
-	}
-	return buf
-}
-
 // naturalCompare orders numbers numerically and everything else as text.
 func naturalCompare(a, b string) int {
 	if x, err := strconv.ParseInt(a, 10, 64); err == nil {
@@ -228,162 +192,25 @@ func naturalCompare(a, b string) int {
 	return strings.Compare(a, b)
 }
 
-// compare orders requests by the sort keys, then by ID. Missing dates sort last.
-func compare(a, b *lot.Request, keys []SortKey) int {
-	for _, k := range keys {
-		c := compareField(a, b, k.Field)
-		if k.Desc {
-			c = -c
-		}
-		if c != 0 {
-			return c
-		}
-	}
-	return strings.Compare(a.ID, b.ID)
-}
-
-func lastIfZero(az, bz bool) (int, bool) {
-	switch {
-	case az && bz:
-		return 0, true
-	case az:
-		return 1, true
-	case bz:
-		return -1, true
-	}
-	return 0, false
-}
-
-func compareField(a, b *lot.Request, f Field) int {
-	switch f {
-	case "dueDate":
-		if c, done := lastIfZero(a.DueDate.IsZero(), b.DueDate.IsZero()); done {
-			return c
-		}
-		return a.DueDate.Time().Compare(b.DueDate.Time())
-	case "estimatedDeliveryDate":
-		if c, done := lastIfZero(a.EstimatedDelivery.IsZero(), b.EstimatedDelivery.IsZero()); done {
-			return c
-		}
-		return a.EstimatedDelivery.At.Compare(b.EstimatedDelivery.At)
-	case FieldTitle:
-		return strings.Compare(foldedTitle(a.TitleName), foldedTitle(b.TitleName))
-	case "createdAt":
-		return a.CreatedAt.Compare(b.CreatedAt)
-	case "updatedAt":
-		return a.UpdatedAt.Compare(b.UpdatedAt)
-	case "id":
-		return strings.Compare(a.ID, b.ID)
-	}
-	return strings.Compare(GroupValue(a, f), GroupValue(b, f))
-}
-
-// The cursor holds the sort values of the last row shown and its ID, so the
-// next page starts right after it even when rows change meanwhile.
-type cursor struct {
-	V  []string `json:"v"`
-	ID string   `json:"id"`
-}
-
-func encodeCursor(r *lot.Request, keys []SortKey) string {
-	c := cursor{ID: r.ID}
-	for _, k := range keys {
-		switch k.Field {
-		case "dueDate":
-			c.V = append(c.V, r.DueDate.String())
-		case "estimatedDeliveryDate":
-			c.V = append(c.V, timeString(r.EstimatedDelivery.At))
-		case "createdAt":
-			c.V = append(c.V, timeString(r.CreatedAt))
-		case "updatedAt":
-			c.V = append(c.V, timeString(r.UpdatedAt))
-		case FieldTitle:
-			c.V = append(c.V, r.TitleName)
-		default:
-			c.V = append(c.V, GroupValue(r, k.Field))
-		}
-	}
-	b, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func timeString(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339Nano)
-}
-
-// decodeCursor rebuilds a request with the cursor's sort values, to compare against.
-func decodeCursor(s string, keys []SortKey) (*lot.Request, error) {
-	bad := invalid("the cursor is not valid for this sort; start again without it")
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	var c cursor
-	if err != nil || json.Unmarshal(b, &c) != nil || len(c.V) != len(keys) || !lot.ValidID(c.ID) {
-		return nil, bad
-	}
-	r := &lot.Request{ID: c.ID}
-	for i, k := range keys {
-		v := c.V[i]
-		var err error
-		switch k.Field {
-		case "dueDate":
-			if v != "" {
-				r.DueDate, err = lot.ParseDate(v)
-			}
-		case "estimatedDeliveryDate", "createdAt", "updatedAt":
-			var t time.Time
-			if v != "" {
-				t, err = time.Parse(time.RFC3339Nano, v)
-			}
-			switch k.Field {
-			case "estimatedDeliveryDate":
-				r.EstimatedDelivery.At = t
-			case "createdAt":
-				r.CreatedAt = t
-			default:
-				r.UpdatedAt = t
-			}
-		case FieldTitle:
-			r.TitleName = v
-		case FieldStatus:
-			r.Status = lot.RequestStatus(v)
-		case FieldMaterialStatus:
-			r.MaterialStatus = lot.MaterialStatus(v)
-		case FieldSourceType:
-			r.SourceType = lot.SourceType(v)
-		case FieldLanguage:
-			r.Language = v
-		case FieldServiceType:
-			r.ServiceType = lot.ServiceType(v)
-		case "id":
-		}
-		if err != nil {
-			return nil, bad
-		}
-	}
-	return r, nil
-}
-
 // rowHeap keeps the max smallest requests seen: a page costs O(n log max),
 // not a sort of every match.
 type rowHeap struct {
-	items []*lot.Request
-	less  func(a, b *lot.Request) bool
+	items []int32
+	less  func(a, b int32) bool
 	max   int
 }
 
 func (h *rowHeap) Len() int           { return len(h.items) }
 func (h *rowHeap) Less(i, j int) bool { return h.less(h.items[j], h.items[i]) } // the largest on top
 func (h *rowHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
-func (h *rowHeap) Push(x any)         { h.items = append(h.items, x.(*lot.Request)) }
+func (h *rowHeap) Push(x any)         { h.items = append(h.items, x.(int32)) }
 func (h *rowHeap) Pop() any {
 	x := h.items[len(h.items)-1]
 	h.items = h.items[:len(h.items)-1]
 	return x
 }
 
-func (h *rowHeap) offer(r *lot.Request) {
+func (h *rowHeap) offer(r int32) {
 	if len(h.items) < h.max {
 		heap.Push(h, r)
 		return
@@ -394,9 +221,9 @@ func (h *rowHeap) offer(r *lot.Request) {
 	}
 }
 
-func (h *rowHeap) sorted() []*lot.Request {
+func (h *rowHeap) sorted() []int32 {
 	out := slices.Clone(h.items)
-	slices.SortFunc(out, func(a, b *lot.Request) int {
+	slices.SortFunc(out, func(a, b int32) int {
 		if h.less(a, b) {
 			return -1
 		}

@@ -108,3 +108,15 @@ func (s *Store) ScopeRequests(ctx context.Context, scope lot.Scope) ([]*lot.Requ
 	}
 	return out, nil
 }
+
+// RequestsRevision brings the snapshot up to date and returns its revision,
+// which moves with every committed change (portal reuses search indexes
+// while it stands still).
+func (s *Store) RequestsRevision(ctx context.Context) (int64, error) {
+	if err := s.refresh(ctx); err != nil {
+		return 0, err
+	}
+	s.snap.mu.RLock()
+	defer s.snap.mu.RUnlock()
+	return s.snap.rev, nil
+}

@@ -1,0 +1,296 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/spf13/cobra"
+	_ "modernc.org/sqlite" // the peer baseline's plain SQLite table
+
+	"github.com/openlot/openlot/shared/app"
+	"github.com/openlot/openlot/shared/demo"
+	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/search"
+)
+
+func benchCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "bench", Short: "Measure openlot on this machine"}
+	cmd.AddCommand(benchSearchCmd())
+	return cmd
+}
+
+// The search mix a partner's day is made of.
+var benchQueries = []struct{ name, query string }{
+	{"default", ""},
+	{"modifiers", "status=Open,Redelivery%20Requested&sourceType=SUBTITLE,AUDIO_ME,SDH_CC&language=es,fr,ko"},
+	{"group2", "group=sourceType,language"},
+	{"bucket", "group=sourceType&bucket=critical&groupKey=SUBTITLE"},
+	{"title", "title=house&group=status"},
+}
+
+type benchResult struct {
+	Store      string  `json:"store"`
+	Requests   int     `json:"requests"`
+	Stored     int     `json:"stored"`
+	Queries    int     `json:"queries"`
+	P50        float64 `json:"p50_ms"`
+	P99        float64 `json:"p99_ms"`
+	Group2P99  float64 `json:"group2_p99_ms"`
+	PeerP50    float64 `json:"peer_p50_ms"`
+	PeerP99    float64 `json:"peer_p99_ms"`
+	Ratio      float64 `json:"ratio"`
+	PeerAgrees bool    `json:"peer_agrees"`
+	SeedS      float64 `json:"seed_s"`
+}
+
+func benchSearchCmd() *cobra.Command {
+	var requests, rounds int
+	cmd := &cobra.Command{
+		Use:   "search",
+		Short: "Seed a partner with many requests and time searches through the HTTP API",
+		Long: "Seeds --requests requests for the fulfillment partner juniper (plus other partners' noise) in a " +
+			"temporary data folder, runs a mix of searches (default view, three modifiers, two-level grouping, a " +
+			"bucket expansion, a fuzzy title) through the real HTTP handler on loopback, times the same per-group " +
+			"bucket counts as one SQL GROUP BY on a plain indexed SQLite table (the peer baseline), and prints one JSON line.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			res, err := benchSearch(cmd.Context(), requests, rounds, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			return json.NewEncoder(cmd.OutOrStdout()).Encode(res)
+		},
+	}
+	cmd.Flags().IntVar(&requests, "requests", 100000, "requests of the measured partner")
+	cmd.Flags().IntVar(&rounds, "rounds", 60, "times each search of the mix runs")
+	return cmd
+}
+
+var benchToday = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+
+func benchSearch(ctx context.Context, requests, rounds int, progress io.Writer) (benchResult, error) {
+	res := benchResult{Store: "sqlite"}
+	dir, err := os.MkdirTemp("", "openlot-bench-")
+	if err != nil {
+		return res, err
+	}
+	defer os.RemoveAll(dir)
+	l := app.NewLocal(app.LocalConfig{Addr: "127.0.0.1:0", DataDir: dir, Clock: lot.ClockFunc(func() time.Time { return benchToday }),
+		Log: slog.New(slog.DiscardHandler), RatePerSecond: 1e6, Burst: 1e6})
+	if err := l.Open(ctx); err != nil {
+		return res, err
+	}
+	defer l.Close()
+
+	start := time.Now()
+	// juniper gets 80% of the requests; a title set yields about 2,130.
+	sets := max(1, (requests*10/8+2129)/2130)
+	st, err := demo.SeedWith(ctx, l.Store, benchToday, demo.Options{TitleSets: sets, FPWeights: [3]int{80, 10, 10},
+		Progress: func(n int) { fmt.Fprintf(progress, "\rseeding: %d requests", n) }})
+	fmt.Fprintln(progress)
+	if err != nil {
+		return res, err
+	}
+	res.SeedS = time.Since(start).Seconds()
+	res.Stored = st.Requests
+	juniper := lot.Principal{Subject: "bench", Name: "Bench", Role: lot.RoleFP, Partner: "juniper"}
+	scope, err := l.Store.ScopeRequests(ctx, lot.ScopeOf(juniper))
+	if err != nil {
+		return res, err
+	}
+	res.Requests = len(scope)
+	token, _, err := l.Issuer.Issue(juniper)
+	if err != nil {
+		return res, err
+	}
+	get := func(query string) ([]byte, error) {
+		req, _ := http.NewRequestWithContext(ctx, "GET", l.URL+"/v1/requests?"+query, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err == nil && resp.StatusCode != 200 {
+			err = fmt.Errorf("%s: %d %s", query, resp.StatusCode, b)
+		}
+		return b, err
+	}
+	for _, q := range benchQueries { // warm up: the snapshot loads on the first search
+		if _, err := get(q.query); err != nil {
+			return res, err
+		}
+	}
+	var all, group2 []time.Duration
+	for range rounds {
+		for _, q := range benchQueries {
+			t := time.Now()
+			if _, err := get(q.query); err != nil {
+				return res, err
+			}
+			d := time.Since(t)
+			all = append(all, d)
+			if q.name == "group2" {
+				group2 = append(group2, d)
+			}
+		}
+	}
+	res.Queries = len(all)
+	res.P50, res.P99, res.Group2P99 = pct(all, 50), pct(all, 99), pct(group2, 99)
+
+	ours, err := get("group=sourceType,language")
+	if err != nil {
+		return res, err
+	}
+	peer, agrees, err := peerBaseline(ctx, filepath.Join(dir, "peer.db"), l, rounds*len(benchQueries), ours)
+	if err != nil {
+		return res, err
+	}
+	res.PeerP50, res.PeerP99, res.PeerAgrees = pct(peer, 50), pct(peer, 99), agrees
+	res.Ratio = round(res.Group2P99 / res.PeerP99)
+	return res, nil
+}
+
+func pct(ds []time.Duration, p int) float64 {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	i := min(len(s)-1, (len(s)*p+99)/100-1)
+	return round(float64(s[max(i, 0)].Microseconds()) / 1000)
+}
+
+func round(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }
+
+// peerBaseline puts the same requests in a plain indexed SQLite table and
+// times what a developer would write instead: one GROUP BY computing the
+// same per-group bucket counts for the partner. It also checks that its
+// counts equal the ones our API answered.
+func peerBaseline(ctx context.Context, path string, l *app.Local, runs int, ours []byte) ([]time.Duration, bool, error) {
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
+	if err != nil {
+		return nil, false, err
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `CREATE TABLE plain (id TEXT PRIMARY KEY, fp TEXT NOT NULL, sub TEXT NOT NULL,
+		source_type TEXT NOT NULL, language TEXT NOT NULL, status TEXT NOT NULL, material_status TEXT NOT NULL,
+		materials_available INTEGER NOT NULL, due INTEGER NOT NULL, edd_at INTEGER, edd_day INTEGER);
+		CREATE INDEX plain_fp ON plain(fp, source_type, language);
+		CREATE INDEX plain_sub ON plain(sub, source_type, language);`); err != nil {
+		return nil, false, err
+	}
+	all, err := l.Store.ScopeRequests(ctx, lot.Scope{All: true})
+	if err != nil {
+		return nil, false, err
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, false, err
+	}
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO plain VALUES (?,?,?,?,?,?,?,?,?,?,?)`)
+	if err != nil {
+		return nil, false, err
+	}
+	day := func(d lot.Date) int { return d.Year*10000 + int(d.Month)*100 + d.Day }
+	for _, r := range all {
+		var eddAt, eddDay any
+		if !r.EstimatedDelivery.IsZero() {
+			eddAt, eddDay = r.EstimatedDelivery.At.UnixMilli(), day(lot.DateOf(r.EstimatedDelivery.Local()))
+		}
+		if _, err := ins.ExecContext(ctx, r.ID, r.FulfillmentPartner, r.SubAssignee, string(r.SourceType), r.Language,
+			string(r.Status), string(r.MaterialStatus), r.MaterialsAvailable, day(r.DueDate), eddAt, eddDay); err != nil {
+			return nil, false, err
+		}
+	}
+	ins.Close()
+	if err := tx.Commit(); err != nil {
+		return nil, false, err
+	}
+	if _, err := db.ExecContext(ctx, `ANALYZE`); err != nil {
+		return nil, false, err
+	}
+	today := lot.DateOf(benchToday)
+	r := search.DefaultRules
+	const query = `
+	SELECT source_type, language, COUNT(*), SUM(open), SUM(open AND crit), SUM(open AND NOT crit AND risk),
+	       SUM(open AND NOT crit AND NOT risk), SUM(open AND NOT mat), SUM(open AND mat), SUM(open AND due < :today)
+	FROM (SELECT *, status IN ('OPEN', 'REDELIVERY_REQUESTED') AS open,
+	             (due <= :crit OR (edd_at IS NOT NULL AND edd_at < :now)) AS crit,
+	             (due <= :risk OR (edd_day IS NOT NULL AND edd_day > due) OR
+	              (NOT (material_status IN ('RECEIVED', 'ACCEPTED') OR materials_available) AND due <= :miss)) AS risk,
+	             (material_status IN ('RECEIVED', 'ACCEPTED') OR materials_available) AS mat
+	      FROM plain WHERE fp = :fp AND status != 'CANCELLED'
+	      UNION ALL
+	      SELECT *, status IN ('OPEN', 'REDELIVERY_REQUESTED'),
+	             (due <= :crit OR (edd_at IS NOT NULL AND edd_at < :now)),
+	             (due <= :risk OR (edd_day IS NOT NULL AND edd_day > due) OR
+	              (NOT (material_status IN ('RECEIVED', 'ACCEPTED') OR materials_available) AND due <= :miss)),
+	             (material_status IN ('RECEIVED', 'ACCEPTED') OR materials_available)
+	      FROM plain WHERE sub = :fp AND fp != :fp AND status != 'CANCELLED')
+	GROUP BY source_type, language`
+	args := []any{sql.Named("today", day(today)), sql.Named("crit", day(today.AddDays(r.CriticalDays))),
+		sql.Named("risk", day(today.AddDays(r.AtRiskDays))), sql.Named("miss", day(today.AddDays(r.MaterialsDays))),
+		sql.Named("now", benchToday.UnixMilli()), sql.Named("fp", "juniper")}
+	type counts [8]int
+	run := func() (map[[2]string]counts, error) {
+		rows, err := db.QueryContext(ctx, query, args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		out := map[[2]string]counts{}
+		for rows.Next() {
+			var k [2]string
+			var c counts
+			if err := rows.Scan(&k[0], &k[1], &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7]); err != nil {
+				return nil, err
+			}
+			out[k] = c
+		}
+		return out, rows.Err()
+	}
+	for range 3 { // warm up the page cache
+		if _, err := run(); err != nil {
+			return nil, false, err
+		}
+	}
+	var times []time.Duration
+	var last map[[2]string]counts
+	for range runs {
+		t := time.Now()
+		if last, err = run(); err != nil {
+			return nil, false, err
+		}
+		times = append(times, time.Since(t))
+	}
+	var api struct {
+		Groups []struct {
+			Key     map[string]string
+			Total   int
+			Buckets struct{ Requests, Critical, AtRisk, OnTrack, AwaitingMaterials, MaterialsAvailable, OverdueUndelivered int }
+		}
+	}
+	if err := json.Unmarshal(ours, &api); err != nil {
+		return nil, false, err
+	}
+	agrees := len(api.Groups) == len(last)
+	for _, g := range api.Groups {
+		b := g.Buckets
+		want := counts{g.Total, b.Requests, b.Critical, b.AtRisk, b.OnTrack, b.AwaitingMaterials, b.MaterialsAvailable, b.OverdueUndelivered}
+		if last[[2]string{g.Key["sourceType"], g.Key["language"]}] != want {
+			agrees = false
+		}
+	}
+	return times, agrees, nil
+}

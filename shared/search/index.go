@@ -1,0 +1,360 @@
+package search
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/openlot/openlot/shared/lot"
+)
+
+// Index is a compact, read-only copy of a set of requests laid out for
+// searching: small numbers instead of strings, one contiguous slice, so a
+// search over 100,000 requests is a scan of a few megabytes. Build it once
+// per set of candidates and run any number of searches on it concurrently.
+type Index struct {
+	reqs []*lot.Request
+	docs []doc
+	dict dicts
+}
+
+// doc is one request as the engine sees it.
+type doc struct {
+	due                          int32 // lot.Date.Ord; 0 none
+	eddDay                       int32 // the estimated delivery's day in its zone; 0 none
+	eddAt, created, updated      int64 // Unix nanoseconds; eddAt 0 none
+	pkg, movie                   int64
+	fp, sub, cp, lang, title     uint32 // interned; 0 is ""
+	countries, issues            []uint32
+	status, material, source     uint8 // index in the lot enum lists
+	service, movieType           uint8
+	original, studioMaterials, _ bool
+}
+
+// dict interns strings: value ↔ number; number 0 is "".
+type dict struct {
+	ids  map[string]uint32
+	vals []string
+}
+
+func newDict() dict { return dict{ids: map[string]uint32{"": 0}, vals: []string{""}} }
+
+func (d *dict) id(s string) uint32 {
+	if id, ok := d.ids[s]; ok {
+		return id
+	}
+	id := uint32(len(d.vals))
+	d.ids[s] = id
+	d.vals = append(d.vals, s)
+	return id
+}
+
+type dicts struct {
+	partners, languages, titles, countries, issues dict
+	titleRank, languageRank                        ranking
+}
+
+func enumIndex[T comparable](all []T, v T) uint8 {
+	if i := slices.Index(all, v); i >= 0 {
+		return uint8(i + 1)
+	}
+	return 0
+}
+
+func enumValue[T any](all []T, i uint8) (v T) {
+	if i > 0 && int(i) <= len(all) {
+		return all[i-1]
+	}
+	return v
+}
+
+func nanos(t interface {
+	UnixNano() int64
+	IsZero() bool
+}) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+// Build indexes reqs (the caller's scope). The requests are kept, unchanged,
+// to answer rows.
+func Build(reqs []*lot.Request) *Index {
+	x := &Index{reqs: reqs, docs: make([]doc, len(reqs))}
+	d := &x.dict
+	d.partners, d.languages, d.titles, d.countries, d.issues = newDict(), newDict(), newDict(), newDict(), newDict()
+	for i, r := range reqs {
+		o := &x.docs[i]
+		o.due = int32(r.DueDate.Ord())
+		if !r.EstimatedDelivery.IsZero() {
+			o.eddAt = r.EstimatedDelivery.At.UnixNano()
+			o.eddDay = int32(lot.DateOf(r.EstimatedDelivery.Local()).Ord())
+		}
+		o.created, o.updated = nanos(r.CreatedAt), nanos(r.UpdatedAt)
+		o.pkg, o.movie = r.PackageID, r.MovieID
+		o.fp, o.sub, o.cp = d.partners.id(r.FulfillmentPartner), d.partners.id(r.SubAssignee), d.partners.id(r.ContentPartner)
+		o.lang, o.title = d.languages.id(r.Language), d.titles.id(r.TitleName)
+		if len(r.Countries) > 0 {
+			o.countries = make([]uint32, len(r.Countries))
+			for j, c := range r.Countries {
+				o.countries[j] = d.countries.id(c)
+			}
+		}
+		if len(r.Issues) > 0 {
+			o.issues = make([]uint32, len(r.Issues))
+			for j, s := range r.Issues {
+				o.issues[j] = d.issues.id(s)
+			}
+		}
+		o.status = enumIndex(lot.RequestStatuses, r.Status)
+		o.material = enumIndex(lot.MaterialStatuses, r.MaterialStatus)
+		o.source = enumIndex(lot.SourceTypes, r.SourceType)
+		o.service = enumIndex(lot.ServiceTypes, r.ServiceType)
+		o.movieType = enumIndex(lot.MovieTypes, r.MovieType)
+		o.original, o.studioMaterials = r.IsOriginal, r.MaterialsAvailable
+	}
+	d.titleRank = newRanking(d.titles.vals, foldedTitle)
+	d.languageRank = newRanking(d.languages.vals, identity)
+	return x
+}
+
+// Len is the number of requests indexed.
+func (x *Index) Len() int { return len(x.docs) }
+
+// plan is a query compiled against an index: every string test becomes a
+// lookup in a table of booleans.
+type plan struct {
+	q                        *Query
+	statuses                 [8]bool
+	anyStatus                bool
+	materials, sources       [32]bool
+	services, movieTypes     [8]bool
+	haveMaterials            bool
+	haveSources, haveService bool
+	haveMovieTypes           bool
+	original                 [2]bool
+	haveOriginal             bool
+	fps, cps                 []bool // by partner id
+	langs, titles            []bool // by language / title id
+	countries, issues        []bool // by country / issue id
+	packages, movies         map[int64]bool
+	requestIDs               map[string]bool
+	due, edd                 [][2]int32
+}
+
+func table(n int, set func(i int) bool) []bool {
+	out := make([]bool, n)
+	for i := range out {
+		out[i] = set(i)
+	}
+	return out
+}
+
+func (x *Index) compile(q *Query) *plan {
+	p := &plan{q: q}
+	d := &x.dict
+	switch {
+	case q.AllStatuses:
+		p.anyStatus = true
+	case len(q.Statuses) > 0:
+		for _, s := range q.Statuses {
+			p.statuses[enumIndex(lot.RequestStatuses, s)] = true
+		}
+	default:
+		for i, s := range lot.RequestStatuses {
+			p.statuses[i+1] = s != lot.StatusCancelled
+		}
+	}
+	for _, m := range q.MaterialStatuses {
+		p.materials[enumIndex(lot.MaterialStatuses, m)], p.haveMaterials = true, true
+	}
+	for _, s := range q.SourceTypes {
+		p.sources[enumIndex(lot.SourceTypes, s)], p.haveSources = true, true
+	}
+	for _, s := range q.ServiceTypes {
+		p.services[enumIndex(lot.ServiceTypes, s)], p.haveService = true, true
+	}
+	for _, m := range q.MovieTypes {
+		p.movieTypes[enumIndex(lot.MovieTypes, m)], p.haveMovieTypes = true, true
+	}
+	for _, o := range q.IsOriginal {
+		p.original[map[bool]int{false: 0, true: 1}[o]], p.haveOriginal = true, true
+	}
+	if len(q.FulfillmentPartners) > 0 {
+		p.fps = table(len(d.partners.vals), func(i int) bool { return i > 0 && slices.Contains(q.FulfillmentPartners, d.partners.vals[i]) })
+	}
+	if len(q.ContentPartners) > 0 {
+		p.cps = table(len(d.partners.vals), func(i int) bool { return slices.Contains(q.ContentPartners, d.partners.vals[i]) })
+	}
+	if len(q.Languages) > 0 {
+		p.langs = table(len(d.languages.vals), func(i int) bool {
+			return slices.ContainsFunc(q.Languages, func(l string) bool { return languageMatches(d.languages.vals[i], l) })
+		})
+	}
+	if len(q.Titles) > 0 {
+		p.titles = table(len(d.titles.vals), func(i int) bool {
+			t := foldedTitle(d.titles.vals[i])
+			return slices.ContainsFunc(q.Titles, func(f string) bool { return strings.Contains(t, f) })
+		})
+	}
+	if len(q.Countries) > 0 {
+		p.countries = table(len(d.countries.vals), func(i int) bool { return slices.Contains(q.Countries, d.countries.vals[i]) })
+	}
+	if len(q.IssueNames) > 0 {
+		p.issues = table(len(d.issues.vals), func(i int) bool { return slices.Contains(q.IssueNames, fold(d.issues.vals[i])) })
+	}
+	if len(q.PackageIDs) > 0 {
+		p.packages = map[int64]bool{}
+		for _, id := range q.PackageIDs {
+			p.packages[id] = true
+		}
+	}
+	if len(q.MovieIDs) > 0 {
+		p.movies = map[int64]bool{}
+		for _, id := range q.MovieIDs {
+			p.movies[id] = true
+		}
+	}
+	if len(q.RequestIDs) > 0 {
+		p.requestIDs = map[string]bool{}
+		for _, id := range q.RequestIDs {
+			p.requestIDs[id] = true
+		}
+	}
+	ranges := func(rs []DateRange) [][2]int32 {
+		var out [][2]int32
+		for _, r := range rs {
+			lo, hi := int32(1), int32(1<<30)
+			if !r.From.IsZero() {
+				lo = int32(r.From.Ord())
+			}
+			if !r.To.IsZero() {
+				hi = int32(r.To.Ord())
+			}
+			out = append(out, [2]int32{lo, hi})
+		}
+		return out
+	}
+	p.due, p.edd = ranges(q.Due), ranges(q.EstimatedDelivery)
+	return p
+}
+
+func inRanges(day int32, rs [][2]int32) bool {
+	for _, r := range rs {
+		if day >= r[0] && day <= r[1] {
+			return true
+		}
+	}
+	return false
+}
+
+func anyIn(ids []uint32, set []bool) bool {
+	for _, id := range ids {
+		if set[id] {
+			return true
+		}
+	}
+	return false
+}
+
+// match reports whether request i passes every modifier.
+func (p *plan) match(x *Index, i int) bool {
+	o := &x.docs[i]
+	q := p.q
+	switch {
+	case !p.anyStatus && !p.statuses[o.status],
+		p.haveSources && !p.sources[o.source],
+		p.haveMaterials && !p.materials[o.material],
+		p.haveService && !p.services[o.service],
+		p.haveMovieTypes && !p.movieTypes[o.movieType],
+		p.haveOriginal && !p.original[b2i(o.original)],
+		p.fps != nil && !p.fps[o.fp] && !p.fps[o.sub],
+		p.cps != nil && !p.cps[o.cp],
+		p.langs != nil && !p.langs[o.lang],
+		p.titles != nil && !p.titles[o.title],
+		p.countries != nil && !anyIn(o.countries, p.countries),
+		p.packages != nil && !p.packages[o.pkg],
+		p.movies != nil && !p.movies[o.movie],
+		p.due != nil && (o.due == 0 || !inRanges(o.due, p.due)),
+		p.edd != nil && (o.eddAt == 0 || !inRanges(o.eddDay, p.edd)),
+		p.requestIDs != nil && !p.requestIDs[x.reqs[i].ID]:
+		return false
+	}
+	if q.IssuesHas || q.IssuesNone || p.issues != nil {
+		return q.IssuesHas && len(o.issues) > 0 || q.IssuesNone && len(o.issues) == 0 || p.issues != nil && anyIn(o.issues, p.issues)
+	}
+	return true
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// groupValue is the interned (or enum, or numeric) value of field f for
+// request i; country is handled by the caller.
+func (x *Index) groupValue(i int, f Field) uint64 {
+	o := &x.docs[i]
+	switch f {
+	case FieldSourceType:
+		return uint64(o.source)
+	case FieldLanguage:
+		return uint64(o.lang)
+	case FieldStatus:
+		return uint64(o.status)
+	case FieldMaterialStatus:
+		return uint64(o.material)
+	case FieldServiceType:
+		return uint64(o.service)
+	case FieldContentPartner:
+		return uint64(o.cp)
+	case FieldFulfillmentPartner:
+		return uint64(o.fp)
+	case FieldMovieType:
+		return uint64(o.movieType)
+	case FieldTitle:
+		return uint64(o.title)
+	case FieldPackageID:
+		return uint64(o.pkg)
+	case FieldDueMonth:
+		return uint64(o.due >> 5) // year<<4 | month
+	}
+	return 0
+}
+
+// groupLabel turns a group value back into the text the API shows.
+func (x *Index) groupLabel(f Field, v uint64) string {
+	d := &x.dict
+	switch f {
+	case FieldSourceType:
+		return string(enumValue(lot.SourceTypes, uint8(v)))
+	case FieldLanguage:
+		return d.languages.vals[v]
+	case FieldStatus:
+		return string(enumValue(lot.RequestStatuses, uint8(v)))
+	case FieldMaterialStatus:
+		return string(enumValue(lot.MaterialStatuses, uint8(v)))
+	case FieldServiceType:
+		return string(enumValue(lot.ServiceTypes, uint8(v)))
+	case FieldContentPartner, FieldFulfillmentPartner:
+		return d.partners.vals[v]
+	case FieldMovieType:
+		return string(enumValue(lot.MovieTypes, uint8(v)))
+	case FieldTitle:
+		return d.titles.vals[v]
+	case FieldPackageID:
+		return strconv.FormatUint(v, 10)
+	case FieldCountry:
+		return d.countries.vals[v]
+	case FieldDueMonth:
+		if v == 0 {
+			return ""
+		}
+		y, m := v>>4, v&15
+		return strconv.FormatUint(y, 10) + "-" + string(rune('0'+m/10)) + string(rune('0'+m%10))
+	}
+	return ""
+}
