@@ -176,3 +176,51 @@ func (s *Store) ReleaseKey(ctx context.Context, k string) error {
 	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: idemKey(k)})
 	return translate(err, "idempotency key")
 }
+
+func templateKey(owner, name string) item { return key("TPL#"+owner, name) }
+
+// PutTemplate creates or replaces a saved search.
+func (s *Store) PutTemplate(ctx context.Context, t *lot.Template) error {
+	return s.putDoc(ctx, templateKey(t.Owner, t.Name), record.FromTemplate(t), "template")
+}
+
+// GetTemplate fails with not_found for an unknown template.
+func (s *Store) GetTemplate(ctx context.Context, owner, name string) (*lot.Template, error) {
+	var row record.Template
+	if err := s.getDoc(ctx, templateKey(owner, name), &row, "template"); err != nil {
+		return nil, err
+	}
+	return row.Domain(), nil
+}
+
+// ListTemplates returns the owner's templates by name (one Query).
+func (s *Store) ListTemplates(ctx context.Context, owner string) ([]*lot.Template, error) {
+	out := []*lot.Template{}
+	var bad error
+	err := s.query(ctx, &dynamodb.QueryInput{
+		KeyConditionExpression:    aws.String("pk = :pk"),
+		ExpressionAttributeValues: item{":pk": str("TPL#" + owner)},
+		ConsistentRead:            aws.Bool(true),
+	}, "template", func(it item) bool {
+		var row record.Template
+		if bad = json.Unmarshal([]byte(getS(it, attrData)), &row); bad != nil {
+			return true
+		}
+		out = append(out, row.Domain())
+		return false
+	})
+	if err == nil && bad != nil {
+		err = fmt.Errorf("decode template: %w", bad)
+	}
+	return out, err
+}
+
+// DeleteTemplate fails with not_found for an unknown template.
+func (s *Store) DeleteTemplate(ctx context.Context, owner, name string) error {
+	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: templateKey(owner, name),
+		ConditionExpression: aws.String("attribute_exists(pk)")})
+	if lot.IsCode(translate(err, "template"), lot.CodeConflict) {
+		return lot.Errorf(lot.CodeNotFound, "no such template")
+	}
+	return translate(err, "template")
+}

@@ -286,6 +286,12 @@ func (s *spec) check(t *testing.T, method, path string, r resp) {
 			return
 		}
 	}
+	if content, _ := responses[key].(map[string]any)["content"]; content == nil {
+		if len(r.Body) != 0 {
+			t.Errorf("%s %s: status %d is documented without a body but has %q", method, tmpl, r.Status, r.Body)
+		}
+		return
+	}
 	loc := fmt.Sprintf("mem://openapi.json#/paths/%s/%s/responses/%s/content/application~1json/schema", ptr(tmpl), strings.ToLower(method), key)
 	s.mu.Lock()
 	sch, ok := s.cache[loc]

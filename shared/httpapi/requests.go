@@ -166,6 +166,7 @@ func (a *api) routes(api huma.API) {
 	actErrs := []int{400, 401, 403, 404, 409, 413, 422, 429}
 
 	a.searchRoute(api)
+	a.templateRoutes(api)
 
 	huma.Register(api, huma.Operation{OperationID: "getRequest", Method: http.MethodGet, Path: "/v1/requests/{id}",
 		Summary: "Get a source request with its title and package", Tags: tags, Errors: errs},

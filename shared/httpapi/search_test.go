@@ -107,3 +107,51 @@ func TestSearchNeverWidensAPartnersScope(t *testing.T) {
 		}
 	}
 }
+
+func TestTemplatesAreSavedPerUserAndApplied(t *testing.T) {
+	// Ensures a user saves modifiers and groupings under a name, applies them
+	// with template=, and no other user can read, apply or delete them.
+	w := mustWorld(t)
+	r := w.do("juniper", "PUT", "/v1/templates/Forced%20subs", map[string]any{"query": "sourceType=FORCED_SUB&group=language&limit=7&bucket=critical"})
+	if r.Status != 200 {
+		t.Fatalf("save: %d %s", r.Status, r.Body)
+	}
+	if q := r.json(t)["query"]; q != "group=language&sourceType=FORCED_SUB" {
+		t.Errorf("saved query %v (paging and bucket must not be kept)", q)
+	}
+	applied := w.do("juniper", "GET", "/v1/requests?template=Forced%20subs", nil).json(t)
+	direct := w.do("juniper", "GET", "/v1/requests?sourceType=FORCED_SUB&group=language", nil).json(t)
+	if fmt.Sprint(applied) != fmt.Sprint(direct) || applied["total"].(float64) != 1 {
+		t.Errorf("applied %v, direct %v", applied, direct)
+	}
+	// An explicit modifier replaces the saved one.
+	if n := w.do("juniper", "GET", "/v1/requests?template=Forced%20subs&sourceType=SUBTITLE", nil).json(t)["total"].(float64); n != 2 {
+		t.Errorf("override total %v, want 2", n)
+	}
+	list := w.do("juniper", "GET", "/v1/templates", nil).json(t)["templates"].([]any)
+	if len(list) != 1 || list[0].(map[string]any)["name"] != "Forced subs" {
+		t.Errorf("list %v", list)
+	}
+	for _, c := range []struct{ method, path string }{{"GET", "/v1/templates/Forced%20subs"}, {"DELETE", "/v1/templates/Forced%20subs"}} {
+		if r := w.do("lumen", c.method, c.path, nil); r.Status != 404 {
+			t.Errorf("lumen %s %s: %d", c.method, c.path, r.Status)
+		}
+	}
+	if r := w.do("lumen", "GET", "/v1/requests?template=Forced%20subs", nil); r.Status != 400 {
+		t.Errorf("lumen applying juniper's template: %d %s", r.Status, r.Body)
+	}
+	if n := len(w.do("lumen", "GET", "/v1/templates", nil).json(t)["templates"].([]any)); n != 0 {
+		t.Errorf("lumen sees %d templates", n)
+	}
+	for _, bad := range []map[string]any{{"query": "colour=red"}, {"query": "template=x"}, {"query": "dueDate=soon"}} {
+		if r := w.do("juniper", "PUT", "/v1/templates/bad", bad); r.Status != 400 {
+			t.Errorf("save %v: %d", bad, r.Status)
+		}
+	}
+	if r := w.do("juniper", "DELETE", "/v1/templates/Forced%20subs", nil); r.Status != 204 {
+		t.Errorf("delete: %d", r.Status)
+	}
+	if r := w.do("juniper", "GET", "/v1/templates/Forced%20subs", nil); r.Status != 404 {
+		t.Errorf("after delete: %d", r.Status)
+	}
+}

@@ -130,12 +130,34 @@ type Idempotency interface {
 	ReleaseKey(ctx context.Context, key string) error
 }
 
+// Template is a saved search of one user: its modifiers and groupings as a
+// query string (what search.Query.Encode gives).
+type Template struct {
+	Owner     string // the principal's subject
+	Name      string
+	Query     string
+	UpdatedAt time.Time
+}
+
+// Templates holds saved searches, per user.
+type Templates interface {
+	// PutTemplate creates or replaces the template (Owner, Name).
+	PutTemplate(ctx context.Context, t *Template) error
+	// GetTemplate fails with not_found when the owner has no such template.
+	GetTemplate(ctx context.Context, owner, name string) (*Template, error)
+	// ListTemplates returns the owner's templates by name.
+	ListTemplates(ctx context.Context, owner string) ([]*Template, error)
+	// DeleteTemplate fails with not_found when there is no such template.
+	DeleteTemplate(ctx context.Context, owner, name string) error
+}
+
 // Store is everything openlot keeps.
 type Store interface {
 	Catalog
 	Requests
 	Clients
 	Idempotency
+	Templates
 	Close() error
 }
 

@@ -106,6 +106,10 @@ func (s *Service) visible(ctx context.Context, p lot.Principal, id string) (*lot
 // the requests p may see. Visibility is checked again on every candidate: a
 // store bug must not leak another tenant's request into a count.
 func (s *Service) Search(ctx context.Context, p lot.Principal, v url.Values) (search.Result, search.Query, error) {
+	v, err := s.withTemplate(ctx, p, v)
+	if err != nil {
+		return search.Result{}, search.Query{}, err
+	}
 	q, err := search.Parse(v)
 	if err != nil {
 		return search.Result{}, q, err

@@ -197,3 +197,17 @@ func JSON(v any) []byte {
 	}
 	return b
 }
+
+// Template is a saved search.
+type Template struct {
+	Owner     string    `json:"owner"`
+	Name      string    `json:"name"`
+	Query     string    `json:"query"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+func FromTemplate(t *lot.Template) Template { return Template{t.Owner, t.Name, t.Query, t.UpdatedAt} }
+
+func (r Template) Domain() *lot.Template {
+	return &lot.Template{Owner: r.Owner, Name: r.Name, Query: r.Query, UpdatedAt: r.UpdatedAt}
+}

@@ -85,6 +85,7 @@ var migrations = []string{
 	 INSERT INTO meta (k, v) VALUES ('rev', 1);
 	 ALTER TABLE requests ADD COLUMN rev INTEGER NOT NULL DEFAULT 1;
 	 CREATE INDEX requests_rev ON requests(rev);`,
+	`CREATE TABLE templates (owner TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (owner, name)) WITHOUT ROWID;`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -446,4 +447,40 @@ func (s *Store) FinishKey(ctx context.Context, key string, status int, contentTy
 func (s *Store) ReleaseKey(ctx context.Context, key string) error {
 	_, err := s.w.ExecContext(ctx, `DELETE FROM idempotency WHERE key = ?`, key)
 	return translate(err, "idempotency key")
+}
+
+// PutTemplate creates or replaces a saved search.
+func (s *Store) PutTemplate(ctx context.Context, t *lot.Template) error {
+	return s.putJSON(ctx, `INSERT OR REPLACE INTO templates (owner, name, data) VALUES (?, ?, ?)`, record.FromTemplate(t), t.Owner, t.Name)
+}
+
+// GetTemplate fails with not_found for an unknown template.
+func (s *Store) GetTemplate(ctx context.Context, owner, name string) (*lot.Template, error) {
+	var row record.Template
+	if err := s.getJSON(ctx, "template", `SELECT data FROM templates WHERE owner = ? AND name = ?`, &row, owner, name); err != nil {
+		return nil, err
+	}
+	return row.Domain(), nil
+}
+
+// ListTemplates returns the owner's templates by name.
+func (s *Store) ListTemplates(ctx context.Context, owner string) ([]*lot.Template, error) {
+	rows, err := queryJSON[record.Template](ctx, s.r, "template", `SELECT data FROM templates WHERE owner = ? ORDER BY name`, owner)
+	out := make([]*lot.Template, len(rows))
+	for i, r := range rows {
+		out[i] = r.Domain()
+	}
+	return out, err
+}
+
+// DeleteTemplate fails with not_found for an unknown template.
+func (s *Store) DeleteTemplate(ctx context.Context, owner, name string) error {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM templates WHERE owner = ? AND name = ?`, owner, name)
+	if err != nil {
+		return translate(err, "template")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return lot.Errorf(lot.CodeNotFound, "no such template")
+	}
+	return nil
 }

@@ -45,6 +45,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Race100", func(t *testing.T) { testRace(t, open(t)) })
 	t.Run("Clients", func(t *testing.T) { testClients(t, open(t)) })
 	t.Run("Idempotency", func(t *testing.T) { testIdempotency(t, open(t)) })
+	t.Run("Templates", func(t *testing.T) { testTemplates(t, open(t)) })
 }
 
 func must(tb testing.TB, err error) {
@@ -578,5 +579,36 @@ func testIdempotency(t *testing.T, s lot.Store) {
 	wg.Wait()
 	if n := len(slices.DeleteFunc(fresh, func(b bool) bool { return !b })); n != 1 {
 		t.Fatalf("%d concurrent claims won, want 1", n)
+	}
+}
+
+func testTemplates(t *testing.T, s lot.Store) {
+	ctx := context.Background()
+	put := func(owner, name, query string) {
+		must(t, s.PutTemplate(ctx, &lot.Template{Owner: owner, Name: name, Query: query, UpdatedAt: t0}))
+	}
+	put("ana", "Spanish subs", "language=es&sourceType=SUBTITLE")
+	put("ana", "All open", "status=Open")
+	put("ben", "Spanish subs", "language=es-419")
+	got, err := s.GetTemplate(ctx, "ana", "Spanish subs")
+	must(t, err)
+	if got.Query != "language=es&sourceType=SUBTITLE" || got.Owner != "ana" || !got.UpdatedAt.Equal(t0) {
+		t.Fatalf("template %+v", got)
+	}
+	put("ana", "Spanish subs", "language=es")
+	list, err := s.ListTemplates(ctx, "ana")
+	must(t, err)
+	if len(list) != 2 || list[0].Name != "All open" || list[1].Query != "language=es" {
+		t.Fatalf("ana's templates %+v", list)
+	}
+	if other, _ := s.ListTemplates(ctx, "ben"); len(other) != 1 || other[0].Query != "language=es-419" {
+		t.Fatalf("ben's templates %+v", other)
+	}
+	must(t, s.DeleteTemplate(ctx, "ana", "All open"))
+	_, err = s.GetTemplate(ctx, "ana", "All open")
+	wantCode(t, err, lot.CodeNotFound)
+	wantCode(t, s.DeleteTemplate(ctx, "ana", "All open"), lot.CodeNotFound)
+	if none, err := s.ListTemplates(ctx, "carla"); err != nil || len(none) != 0 {
+		t.Fatalf("no templates: %v %v", none, err)
 	}
 }

@@ -1,0 +1,112 @@
+package portal
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/search"
+)
+
+// MaxTemplates bounds the saved searches of one user.
+const MaxTemplates = 100
+
+func checkTemplateName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || utf8.RuneCountInString(name) > 64 || strings.ContainsFunc(name, unicode.IsControl) {
+		return "", lot.Errorf(lot.CodeInvalid, "a template name is 1 to 64 characters, without control characters")
+	}
+	return name, nil
+}
+
+// Templates returns p's saved searches by name.
+func (s *Service) Templates(ctx context.Context, p lot.Principal) ([]*lot.Template, error) {
+	return s.store.ListTemplates(ctx, p.Subject)
+}
+
+// Template returns one of p's saved searches; another user's is not_found.
+func (s *Service) Template(ctx context.Context, p lot.Principal, name string) (*lot.Template, error) {
+	name, err := checkTemplateName(name)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.GetTemplate(ctx, p.Subject, name)
+}
+
+// SaveTemplate keeps the modifiers and groupings of query (a search query
+// string; paging, bucket and columns are not kept) under name for p.
+func (s *Service) SaveTemplate(ctx context.Context, p lot.Principal, name, query string) (*lot.Template, error) {
+	name, err := checkTemplateName(name)
+	if err != nil {
+		return nil, err
+	}
+	v, err := url.ParseQuery(query)
+	if err != nil {
+		return nil, lot.Errorf(lot.CodeInvalid, "the query is not a valid query string")
+	}
+	if v.Has("template") {
+		return nil, lot.Errorf(lot.CodeInvalid, "a template cannot name another template")
+	}
+	q, err := search.Parse(v)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.store.GetTemplate(ctx, p.Subject, name); lot.IsCode(err, lot.CodeNotFound) {
+		list, err := s.store.ListTemplates(ctx, p.Subject)
+		if err != nil {
+			return nil, err
+		}
+		if len(list) >= MaxTemplates {
+			return nil, lot.Errorf(lot.CodeNotAllowed, "you have %d saved templates, the most one user may keep; delete one first", len(list))
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	t := &lot.Template{Owner: p.Subject, Name: name, Query: q.Encode().Encode(), UpdatedAt: s.clock.Now().UTC()}
+	if err := s.store.PutTemplate(ctx, t); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// DeleteTemplate removes one of p's saved searches.
+func (s *Service) DeleteTemplate(ctx context.Context, p lot.Principal, name string) error {
+	name, err := checkTemplateName(name)
+	if err != nil {
+		return err
+	}
+	return s.store.DeleteTemplate(ctx, p.Subject, name)
+}
+
+// withTemplate applies the template= parameter: the template's parameters,
+// then the explicit ones on top (an explicit modifier replaces the saved one).
+func (s *Service) withTemplate(ctx context.Context, p lot.Principal, v url.Values) (url.Values, error) {
+	name := v.Get("template")
+	if name == "" {
+		return v, nil
+	}
+	t, err := s.Template(ctx, p, name)
+	if lot.IsCode(err, lot.CodeNotFound) {
+		return nil, lot.Errorf(lot.CodeInvalid, "you have no template named %q", name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	saved, err := url.ParseQuery(t.Query)
+	if err != nil {
+		return nil, lot.Errorf(lot.CodeInvalid, "template %q is damaged; save it again", name)
+	}
+	out := url.Values{}
+	for k, vs := range saved {
+		out[k] = vs
+	}
+	for k, vs := range v {
+		if k != "template" {
+			out[k] = vs
+		}
+	}
+	return out, nil
+}
