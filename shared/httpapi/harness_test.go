@@ -292,6 +292,13 @@ func (s *spec) check(t *testing.T, method, path string, r resp) {
 		}
 		return
 	}
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.Contains(ct, "json") {
+		media := strings.TrimSpace(strings.SplitN(ct, ";", 2)[0])
+		if _, ok := responses[key].(map[string]any)["content"].(map[string]any)[media]; !ok {
+			t.Errorf("%s %s: answered %s, which the document does not list for %s", method, tmpl, media, key)
+		}
+		return
+	}
 	loc := fmt.Sprintf("mem://openapi.json#/paths/%s/%s/responses/%s/content/application~1json/schema", ptr(tmpl), strings.ToLower(method), key)
 	s.mu.Lock()
 	sch, ok := s.cache[loc]

@@ -214,6 +214,17 @@ func (s *Service) BulkMaterialStatus(ctx context.Context, p lot.Principal, ids [
 	if _, err := lot.CheckComment(comment, false); err != nil {
 		return nil, err
 	}
+	return s.bulk(ctx, ids, "material status", func(id string) (*lot.Request, error) {
+		return s.SetMaterialStatus(ctx, p, id, to, reason, comment)
+	})
+}
+
+// bulk runs one action per ID (each its own result; a repeated ID gets the
+// first answer again, without a second change).
+func (s *Service) bulk(ctx context.Context, ids []string, what string, one func(id string) (*lot.Request, error)) ([]Result, error) {
+	if err := checkBulk(ids); err != nil {
+		return nil, err
+	}
 	out := make([]Result, len(ids))
 	seen := make(map[string]int, len(ids))
 	for i, id := range ids {
@@ -222,13 +233,54 @@ func (s *Service) BulkMaterialStatus(ctx context.Context, p lot.Principal, ids [
 			continue
 		}
 		seen[id] = i
-		r, err := s.SetMaterialStatus(ctx, p, id, to, reason, comment)
+		r, err := one(id)
 		out[i] = Result{ID: id, Request: r, Err: err}
 		if err != nil && lot.ErrorCode(err) == lot.CodeInternal {
-			s.log.ErrorContext(ctx, "bulk material status", "request", id, "err", err)
+			s.log.ErrorContext(ctx, "bulk "+what, "request", id, "err", err)
 		}
 	}
 	return out, nil
+}
+
+// BulkComment adds the same comment to up to MaxBulk requests.
+func (s *Service) BulkComment(ctx context.Context, p lot.Principal, ids []string, text string) ([]Result, error) {
+	if _, err := lot.CheckComment(text, true); err != nil {
+		return nil, err
+	}
+	return s.bulk(ctx, ids, "comment", func(id string) (*lot.Request, error) {
+		if _, err := s.Comment(ctx, p, id, text); err != nil {
+			return nil, err
+		}
+		v, err := s.Request(ctx, p, id)
+		if err != nil {
+			return nil, err
+		}
+		return v.Request, nil
+	})
+}
+
+// BulkServiceType sets the service type of up to MaxBulk requests.
+func (s *Service) BulkServiceType(ctx context.Context, p lot.Principal, ids []string, to lot.ServiceType, comment string) ([]Result, error) {
+	if _, err := lot.ParseServiceType(string(to)); err != nil {
+		return nil, err
+	}
+	return s.bulk(ctx, ids, "service type", func(id string) (*lot.Request, error) {
+		return s.SetServiceType(ctx, p, id, to, comment)
+	})
+}
+
+// BulkEstimatedDelivery sets the same estimated delivery date on up to MaxBulk requests.
+func (s *Service) BulkEstimatedDelivery(ctx context.Context, p lot.Principal, ids []string, day lot.Date, clock, zone string, reason lot.EDDReason, comment string) ([]Result, error) {
+	if err := checkBulk(ids); err != nil {
+		return nil, err
+	}
+	// The first request tells input errors (zone, time, reason) before any change; they fail every ID alike.
+	if err := (&lot.Request{Status: lot.StatusOpen, DueDate: day}).SetEstimatedDelivery(lot.Act{By: lot.Principal{Role: lot.RoleStudio}, At: s.clock.Now()}, day, clock, zone, reason, comment); err != nil && lot.ErrorCode(err) == lot.CodeInvalid {
+		return nil, err
+	}
+	return s.bulk(ctx, ids, "estimated delivery", func(id string) (*lot.Request, error) {
+		return s.SetEstimatedDelivery(ctx, p, id, day, clock, zone, reason, comment)
+	})
 }
 
 func checkBulk(ids []string) error {
@@ -417,4 +469,33 @@ func (s *Service) Upgrade(ctx context.Context, p lot.Principal, id string, sourc
 		return nil, nil, err
 	}
 	return old, created, nil
+}
+
+// Selected returns the requests among ids that p may see, in the order
+// given (repeats once), each with where it stands; IDs that are malformed,
+// unknown or another tenant's are skipped alike and counted.
+func (s *Service) Selected(ctx context.Context, p lot.Principal, ids []string) ([]search.Row, int, error) {
+	if err := checkBulk(ids); err != nil {
+		return nil, 0, err
+	}
+	now := s.clock.Now()
+	var rows []search.Row
+	skipped := 0
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		v, err := s.Request(ctx, p, id)
+		switch {
+		case lot.IsCode(err, lot.CodeNotFound) || lot.IsCode(err, lot.CodeInvalid):
+			skipped++
+		case err != nil:
+			return nil, 0, err
+		default:
+			rows = append(rows, search.Row{Request: v.Request, Insight: search.Explain(v.Request, now, s.Rules)})
+		}
+	}
+	return rows, skipped, nil
 }

@@ -243,3 +243,9 @@ func (c *docClock) place(o *doc) Insight {
 	}
 	return in
 }
+
+// Explain says where one request stands at instant now, and why.
+func Explain(r *lot.Request, now time.Time, rules Rules) Insight {
+	c := newClock(now, rules)
+	return c.explain(r)
+}

@@ -1,0 +1,214 @@
+// Package export writes selected requests, with the columns a user chose, as
+// an Excel workbook (XLSX) or CSV.
+package export
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/search"
+)
+
+// Headers are the column titles in the files.
+var Headers = map[string]string{
+	"id": "Request ID", "title": "Title", "movieId": "Movie ID", "movieType": "Movie Type", "isOriginal": "Original",
+	"packageId": "Package ID", "countries": "Countries", "sourceType": "Source Type", "language": "Language",
+	"serviceType": "Service Type", "status": "Status", "materialStatus": "Material Status",
+	"materialsAvailable": "Materials Available", "dueDate": "Due Date", "estimatedDeliveryDate": "Estimated Delivery",
+	"fulfillmentPartner": "Fulfillment Partner", "subAssignee": "Subassigned To", "contentPartner": "Content Partner",
+	"issues": "Issues", "insight": "Insight", "why": "Why", "createdAt": "Created", "updatedAt": "Updated",
+}
+
+// Row is one request to export with where it stands.
+type Row struct {
+	Request *lot.Request
+	Insight search.Insight
+}
+
+// cell is the value of column col: text, a number, a yes/no, or a time.
+func cell(row Row, col string) any {
+	r := row.Request
+	yes := func(b bool) string {
+		if b {
+			return "Yes"
+		}
+		return "No"
+	}
+	switch col {
+	case "id":
+		return r.ID
+	case "title":
+		return r.TitleName
+	case "movieId":
+		return r.MovieID
+	case "movieType":
+		return r.MovieType.Name()
+	case "isOriginal":
+		return yes(r.IsOriginal)
+	case "packageId":
+		return r.PackageID
+	case "countries":
+		return strings.Join(r.Countries, ", ")
+	case "sourceType":
+		return r.SourceType.Name()
+	case "language":
+		return r.Language
+	case "serviceType":
+		return r.ServiceType.Name()
+	case "status":
+		return r.Status.Name()
+	case "materialStatus":
+		return r.MaterialStatus.Name()
+	case "materialsAvailable":
+		return yes(r.MaterialsAvailable)
+	case "dueDate":
+		if r.DueDate.IsZero() {
+			return ""
+		}
+		return r.DueDate.Time()
+	case "estimatedDeliveryDate":
+		if r.EstimatedDelivery.IsZero() {
+			return ""
+		}
+		return r.EstimatedDelivery.Local().Format("2006-01-02 15:04 MST")
+	case "fulfillmentPartner":
+		return r.FulfillmentPartner
+	case "subAssignee":
+		return r.SubAssignee
+	case "contentPartner":
+		return r.ContentPartner
+	case "issues":
+		return strings.Join(r.Issues, "; ")
+	case "insight":
+		return string(row.Insight.Bucket)
+	case "why":
+		return row.Insight.Why
+	case "createdAt":
+		return r.CreatedAt.UTC()
+	case "updatedAt":
+		if r.UpdatedAt.IsZero() {
+			return ""
+		}
+		return r.UpdatedAt.UTC()
+	}
+	return ""
+}
+
+func text(v any) string {
+	switch v := v.(type) {
+	case time.Time:
+		if v.Hour() == 0 && v.Minute() == 0 && v.Second() == 0 {
+			return v.Format(time.DateOnly)
+		}
+		return v.Format(time.RFC3339)
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// CSV writes the rows as RFC 4180 CSV with a header line.
+func CSV(rows []Row, columns []string) ([]byte, error) {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	head := make([]string, len(columns))
+	for i, c := range columns {
+		head[i] = Headers[c]
+	}
+	if err := w.Write(head); err != nil {
+		return nil, err
+	}
+	rec := make([]string, len(columns))
+	for _, row := range rows {
+		for i, c := range columns {
+			rec[i] = text(cell(row, c))
+		}
+		if err := w.Write(rec); err != nil {
+			return nil, err
+		}
+	}
+	w.Flush()
+	return b.Bytes(), w.Error()
+}
+
+// Sheet is the name of the worksheet in the workbook.
+const Sheet = "Source requests"
+
+// XLSX writes the rows as an Excel workbook: a bold, frozen header row,
+// dates as Excel dates, numbers as numbers, and an autofilter.
+func XLSX(rows []Row, columns []string) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", Sheet); err != nil {
+		return nil, err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return nil, err
+	}
+	iso, stamp := "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
+	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &iso})
+	if err != nil {
+		return nil, err
+	}
+	timeStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &stamp})
+	if err != nil {
+		return nil, err
+	}
+	sw, err := f.NewStreamWriter(Sheet)
+	if err != nil {
+		return nil, err
+	}
+	for i := range columns {
+		if err := sw.SetColWidth(i+1, i+1, 18); err != nil {
+			return nil, err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return nil, err
+	}
+	head := make([]any, len(columns))
+	for i, c := range columns {
+		head[i] = excelize.Cell{StyleID: bold, Value: Headers[c]}
+	}
+	if err := sw.SetRow("A1", head); err != nil {
+		return nil, err
+	}
+	vals := make([]any, len(columns))
+	for n, row := range rows {
+		for i, c := range columns {
+			v := cell(row, c)
+			if t, ok := v.(time.Time); ok {
+				style := timeStyle
+				if c == "dueDate" {
+					style = dateStyle
+				}
+				v = excelize.Cell{StyleID: style, Value: t}
+			}
+			vals[i] = v
+		}
+		addr, _ := excelize.CoordinatesToCellName(1, n+2)
+		if err := sw.SetRow(addr, vals); err != nil {
+			return nil, err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return nil, err
+	}
+	if len(columns) > 0 {
+		last, _ := excelize.CoordinatesToCellName(len(columns), len(rows)+1)
+		if err := f.AutoFilter(Sheet, "A1:"+last, nil); err != nil {
+			return nil, err
+		}
+	}
+	var b bytes.Buffer
+	if _, err := f.WriteTo(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}

@@ -1,0 +1,123 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+func results(t *testing.T, r resp) map[string]string {
+	t.Helper()
+	if r.Status != 200 {
+		t.Fatalf("bulk: %d %s", r.Status, r.Body)
+	}
+	out := map[string]string{}
+	for _, x := range r.json(t)["results"].([]any) {
+		x := x.(map[string]any)
+		code := "ok"
+		if x["ok"] != true {
+			code = x["code"].(string)
+		}
+		out[x["id"].(string)] = code
+	}
+	return out
+}
+
+func TestBulkActionsAnswerPerID(t *testing.T) {
+	// Ensures bulk comment, service type and estimated delivery date change
+	// the caller's requests, each ID with its own result, and never another
+	// tenant's.
+	w := mustWorld(t)
+	ids := []string{w.ids["jSub"], w.ids["lToJ"], w.ids["hAV"], "nope"}
+	want := map[string]string{w.ids["jSub"]: "ok", w.ids["lToJ"]: "ok", w.ids["hAV"]: "not_found", "nope": "invalid"}
+	got := results(t, w.do("juniper", "POST", "/v1/requests/comments", map[string]any{"ids": ids, "text": "Starting Monday."}))
+	for id, code := range want {
+		if got[id] != code {
+			t.Errorf("comment %s: %s, want %s", id, got[id], code)
+		}
+	}
+	for _, name := range []string{"jSub", "lToJ"} {
+		c := w.do("juniper", "GET", "/v1/requests/"+w.ids[name]+"/comments", nil).json(t)["comments"].([]any)
+		if len(c) == 0 || c[len(c)-1].(map[string]any)["text"] != "Starting Monday." {
+			t.Errorf("%s comments %v", name, c)
+		}
+	}
+	if h := w.do("studio", "GET", "/v1/requests/"+w.ids["hAV"]+"/history", nil).json(t)["entries"].([]any); len(h) != 1 {
+		t.Errorf("harbor's request got %d history entries", len(h))
+	}
+	got = results(t, w.do("juniper", "POST", "/v1/requests/estimated-delivery-date", map[string]any{
+		"ids": ids[:3], "date": today.AddDate(0, 0, 4).Format("2006-01-02"), "time": "17:30", "timeZone": "Europe/Madrid", "reason": "MATERIALS_LATE"}))
+	if got[w.ids["jSub"]] != "ok" || got[w.ids["hAV"]] != "not_found" {
+		t.Errorf("EDD results %v", got)
+	}
+	if r := w.do("juniper", "POST", "/v1/requests/estimated-delivery-date", map[string]any{
+		"ids": ids[:1], "date": "2026-12-01", "time": "17:30", "timeZone": "Mars/Olympus", "reason": "MATERIALS_LATE"}); r.Status != 400 {
+		t.Errorf("bad zone: %d %s", r.Status, r.Body)
+	}
+	got = results(t, w.do("juniper", "POST", "/v1/requests/service-type", map[string]any{"ids": ids[:1], "serviceType": "CONFORM"}))
+	if got[w.ids["jSub"]] != "ok" {
+		t.Errorf("service type %v", got)
+	}
+	if r := w.do("juniper", "POST", "/v1/requests/comments", map[string]any{"ids": []string{}, "text": "x"}); r.Status != 400 {
+		t.Errorf("empty ids: %d", r.Status)
+	}
+}
+
+func TestExportXLSXAndCSV(t *testing.T) {
+	// Ensures the selected requests export with the chosen columns, opened
+	// with the spreadsheet library itself, and foreign IDs are skipped.
+	w := mustWorld(t)
+	ids := []string{w.ids["jSub"], w.ids["hAV"], w.ids["jForced"]}
+	r := w.do("juniper", "POST", "/v1/requests/export", map[string]any{"ids": ids, "columns": []string{"id", "title", "sourceType", "dueDate", "insight", "why"}})
+	if r.Status != 200 || r.Header.Get("X-Openlot-Skipped") != "1" {
+		t.Fatalf("export: %d skipped=%q %s", r.Status, r.Header.Get("X-Openlot-Skipped"), r.Body[:min(len(r.Body), 200)])
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(r.Body))
+	if err != nil {
+		t.Fatalf("the XLSX does not open: %v", err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Source requests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 {
+		t.Fatalf("%d rows, want header + 2: %v", len(rows), rows)
+	}
+	if want := []string{"Request ID", "Title", "Source Type", "Due Date", "Insight", "Why"}; !equal(rows[0], want) {
+		t.Errorf("header %v", rows[0])
+	}
+	if rows[1][0] != w.ids["jSub"] || rows[1][1] != "House of Tides" || rows[1][2] != "Subtitle" || rows[1][3] != today.AddDate(0, 0, 5).Format("2006-01-02") ||
+		rows[1][4] != "atRisk" || rows[2][2] != "Forced Sub" {
+		t.Errorf("rows %v", rows[1:])
+	}
+	if v, _ := f.GetCellValue("Source requests", "D2", excelize.Options{RawCellValue: true}); v == "" || v[0] < '0' || v[0] > '9' || len(v) > 8 {
+		t.Errorf("due date cell holds %q, want an Excel date serial", v)
+	}
+
+	r = w.do("juniper", "POST", "/v1/requests/export", map[string]any{"ids": ids, "format": "csv", "columns": []string{"id", "status", "fulfillmentPartner"}})
+	if r.Status != 200 {
+		t.Fatalf("csv: %d %s", r.Status, r.Body)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(r.Body)).ReadAll()
+	if err != nil || len(recs) != 3 || recs[1][1] != "Open" || recs[2][2] != "juniper" {
+		t.Fatalf("csv %v %v", recs, err)
+	}
+	if r := w.do("juniper", "POST", "/v1/requests/export", map[string]any{"ids": ids, "columns": []string{"secret"}}); r.Status != 400 {
+		t.Errorf("bad column: %d", r.Status)
+	}
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
