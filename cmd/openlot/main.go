@@ -1,5 +1,5 @@
-// Command openlot runs the openlot portal locally (serve) and, in later
-// steps, talks to a running one as a client.
+// Command openlot runs the openlot portal locally (serve), talks to a running
+// one as a machine client (login, search, export), and measures it (bench).
 package main
 
 import (
@@ -10,15 +10,20 @@ import (
 )
 
 func main() {
+	if err := newRoot().Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "openlot:", err)
+		os.Exit(1)
+	}
+}
+
+func newRoot() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "openlot",
 		Short:         "openlot: source requests for the media supply chain",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCmd(), benchCmd())
-	if err := root.Execute(); err != nil {
-		fmt.Fprintln(os.Stderr, "openlot:", err)
-		os.Exit(1)
-	}
+	cfg := root.PersistentFlags().String("credentials", defaultCredentialsPath(), "where login keeps the client's token")
+	root.AddCommand(serveCmd(), benchCmd(), loginCmd(cfg), searchCmd(cfg), exportCmd(cfg))
+	return root
 }
