@@ -103,7 +103,9 @@ type apiError struct {
 	Message string `json:"message"`
 }
 
-func (e *apiError) Error() string { return fmt.Sprintf("%s: %s (HTTP %d)", e.Code, e.Message, e.Status) }
+func (e *apiError) Error() string {
+	return fmt.Sprintf("%s: %s (HTTP %d)", e.Code, e.Message, e.Status)
+}
 
 // do calls the API, logging in again first when the token has expired.
 func (c *client) do(ctx context.Context, method, path string, body any) (*http.Response, error) {
