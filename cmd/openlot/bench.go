@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,6 +20,7 @@ import (
 
 	"github.com/openlot/openlot/shared/app"
 	"github.com/openlot/openlot/shared/demo"
+	"github.com/openlot/openlot/shared/dynamo"
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/search"
 )
@@ -50,10 +53,17 @@ type benchResult struct {
 	Ratio      float64 `json:"ratio"`
 	PeerAgrees bool    `json:"peer_agrees"`
 	SeedS      float64 `json:"seed_s"`
+	// DynamoDB only: items read per search over items in the caller's scope,
+	// and how many Scan calls the searches made (must be 0).
+	ItemsRead     int64   `json:"items_read,omitempty"`
+	ItemsPerScope float64 `json:"items_read_per_item_in_scope,omitempty"`
+	Scans         int64   `json:"scans"`
+	DynamoQueries int64   `json:"dynamodb_queries,omitempty"`
 }
 
 func benchSearchCmd() *cobra.Command {
 	var requests, rounds int
+	var store, endpoint string
 	cmd := &cobra.Command{
 		Use:   "search",
 		Short: "Seed a partner with many requests and time searches through the HTTP API",
@@ -63,7 +73,16 @@ func benchSearchCmd() *cobra.Command {
 			"bucket counts as one SQL GROUP BY on a plain indexed SQLite table (the peer baseline), and prints one JSON line.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			res, err := benchSearch(cmd.Context(), requests, rounds, cmd.ErrOrStderr())
+			if store == "dynamo" && endpoint == "" {
+				return fmt.Errorf("--store dynamo needs --endpoint (a dynalite URL)")
+			}
+			if store != "sqlite" && store != "dynamo" {
+				return fmt.Errorf("--store is sqlite or dynamo, not %q", store)
+			}
+			if store == "dynamo" && !cmd.Flags().Changed("requests") {
+				requests = 5000
+			}
+			res, err := benchSearch(cmd.Context(), requests, rounds, store, endpoint, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -72,20 +91,31 @@ func benchSearchCmd() *cobra.Command {
 	}
 	cmd.Flags().IntVar(&requests, "requests", 100000, "requests of the measured partner")
 	cmd.Flags().IntVar(&rounds, "rounds", 60, "times each search of the mix runs")
+	cmd.Flags().StringVar(&store, "store", "sqlite", "sqlite (embedded) or dynamo (a DynamoDB stand-in at --endpoint; default 5,000 requests)")
+	cmd.Flags().StringVar(&endpoint, "endpoint", "", "DynamoDB endpoint for --store dynamo, e.g. http://127.0.0.1:8000 (dynalite)")
 	return cmd
 }
 
 var benchToday = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
 
-func benchSearch(ctx context.Context, requests, rounds int, progress io.Writer) (benchResult, error) {
-	res := benchResult{Store: "sqlite"}
+func benchSearch(ctx context.Context, requests, rounds int, store, endpoint string, progress io.Writer) (benchResult, error) {
+	res := benchResult{Store: store}
 	dir, err := os.MkdirTemp("", "openlot-bench-")
 	if err != nil {
 		return res, err
 	}
 	defer os.RemoveAll(dir)
-	l := app.NewLocal(app.LocalConfig{Addr: "127.0.0.1:0", DataDir: dir, Clock: lot.ClockFunc(func() time.Time { return benchToday }),
-		Log: slog.New(slog.DiscardHandler), RatePerSecond: 1e6, Burst: 1e6})
+	cfg := app.LocalConfig{Addr: "127.0.0.1:0", DataDir: dir, Clock: lot.ClockFunc(func() time.Time { return benchToday }),
+		Log: slog.New(slog.DiscardHandler), RatePerSecond: 1e6, Burst: 1e6}
+	var calls sync.Map
+	var dyn *dynamo.Store
+	if store == "dynamo" {
+		if dyn, err = app.StandInDynamo(ctx, endpoint, fmt.Sprintf("openlot-bench-%d", time.Now().UnixNano()), &calls); err != nil {
+			return res, err
+		}
+		cfg.Store = dyn
+	}
+	l := app.NewLocal(cfg)
 	if err := l.Open(ctx); err != nil {
 		return res, err
 	}
@@ -131,6 +161,17 @@ func benchSearch(ctx context.Context, requests, rounds int, progress io.Writer) 
 			return res, err
 		}
 	}
+	count := func(op string) int64 {
+		if n, ok := calls.Load(op); ok {
+			return n.(*atomic.Int64).Load()
+		}
+		return 0
+	}
+	var readBefore, queriesBefore int64
+	if dyn != nil {
+		readBefore, queriesBefore = dyn.ItemsRead(), count("Query")
+	}
+	scansBefore := count("Scan")
 	var all, group2 []time.Duration
 	for range rounds {
 		for _, q := range benchQueries {
@@ -147,6 +188,12 @@ func benchSearch(ctx context.Context, requests, rounds int, progress io.Writer) 
 	}
 	res.Queries = len(all)
 	res.P50, res.P99, res.Group2P99 = pct(all, 50), pct(all, 99), pct(group2, 99)
+	res.Scans = count("Scan") - scansBefore
+	if dyn != nil {
+		res.ItemsRead = dyn.ItemsRead() - readBefore
+		res.DynamoQueries = count("Query") - queriesBefore
+		res.ItemsPerScope = round(float64(res.ItemsRead) / float64(res.Queries) / float64(res.Requests))
+	}
 
 	ours, err := get("group=sourceType,language")
 	if err != nil {

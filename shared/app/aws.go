@@ -7,10 +7,13 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
@@ -110,4 +113,33 @@ func (GatewayClaims) Authenticate(_ context.Context, r *http.Request) (lot.Princ
 // APIGateway adapts h to API Gateway HTTP API (payload 2.0) events.
 func APIGateway(h http.Handler) func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 	return httpadapter.NewV2(h).ProxyWithContext
+}
+
+// StandInDynamo opens a store on a new table in a DynamoDB-compatible stand-in
+// (dynalite) at endpoint, for the search benchmark. calls counts the
+// DynamoDB operations it makes by name (Query, GetItem, Scan…).
+func StandInDynamo(ctx context.Context, endpoint, table string, calls *sync.Map) (*dynamo.Store, error) {
+	cfg := aws.Config{
+		Region:       "us-east-1",
+		Credentials:  credentials.NewStaticCredentialsProvider("bench", "bench", ""),
+		BaseEndpoint: aws.String(endpoint),
+		HTTPClient:   &http.Client{Transport: countCalls{calls}},
+	}
+	s := dynamo.New(cfg, table, dynamo.Options{})
+	if err := s.CreateTable(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+type countCalls struct{ calls *sync.Map }
+
+func (c countCalls) RoundTrip(r *http.Request) (*http.Response, error) {
+	if c.calls != nil {
+		op := r.Header.Get("X-Amz-Target")
+		op = op[strings.LastIndex(op, ".")+1:]
+		n, _ := c.calls.LoadOrStore(op, new(atomic.Int64))
+		n.(*atomic.Int64).Add(1)
+	}
+	return http.DefaultTransport.RoundTrip(r)
 }

@@ -33,6 +33,9 @@ type LocalConfig struct {
 	Log     *slog.Logger
 	Clock   lot.Clock // nil: the system clock
 	IDs     lot.IDs   // nil: UUIDv7
+	// Store replaces the embedded SQLite store (the benchmark runs the same
+	// server over DynamoDB); Local closes it.
+	Store lot.Store
 	// RatePerSecond and Burst bound each API caller (zero: the API's default).
 	RatePerSecond float64
 	Burst         int
@@ -41,7 +44,7 @@ type LocalConfig struct {
 // Local is openlot running in one process on embedded parts.
 type Local struct {
 	cfg     LocalConfig
-	Store   *sqlite.Store
+	Store   lot.Store
 	Blobs   *diskblob.Store
 	Service *portal.Service
 	Issuer  *oauth.Issuer
@@ -85,7 +88,9 @@ func (l *Local) Open(ctx context.Context) (err error) {
 	if err := os.MkdirAll(l.cfg.DataDir, 0o750); err != nil {
 		return fmt.Errorf("data folder: %w", err)
 	}
-	if l.Store, err = sqlite.Open(ctx, l.cfg.DataDir); err != nil {
+	if l.cfg.Store != nil {
+		l.Store = l.cfg.Store
+	} else if l.Store, err = sqlite.Open(ctx, l.cfg.DataDir); err != nil {
 		return err
 	}
 	l.Service = portal.New(l.Store, l.cfg.Clock, l.cfg.IDs, l.cfg.Log)
