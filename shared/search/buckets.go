@@ -166,6 +166,16 @@ func relDays(today, day lot.Date) string {
 	return fmt.Sprintf("%d days ago", -n)
 }
 
+func (c *Counts) merge(o Counts) {
+	c.Requests += o.Requests
+	c.Critical += o.Critical
+	c.AtRisk += o.AtRisk
+	c.OnTrack += o.OnTrack
+	c.AwaitingMaterials += o.AwaitingMaterials
+	c.MaterialsAvailable += o.MaterialsAvailable
+	c.OverdueUndelivered += o.OverdueUndelivered
+}
+
 func (c *Counts) add(in Insight) {
 	if !in.Open {
 		return

@@ -3,9 +3,11 @@ package search
 import (
 	"cmp"
 	"container/heap"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/openlot/openlot/shared/lot"
@@ -43,68 +45,57 @@ func Run(reqs []*lot.Request, q Query, now time.Time, rules Rules) (Result, erro
 // groupKey holds the values of up to four group fields.
 type groupKey [4]uint64
 
-// Run searches the index at instant now.
+// Run searches the index at instant now. Large indexes are scanned in
+// chunks on every core, and the partial answers merged.
 func (x *Index) Run(q Query, now time.Time, rules Rules) (Result, error) {
 	c := newClock(now, rules)
-	dc := c.forDocs()
-	sorter := x.sorter(q.Sort)
-	var after []int64
-	var afterID string
+	s := &scan{x: x, q: &q, dc: c.forDocs(), sorter: x.sorter(q.Sort), countryAt: slices.Index(q.Group, FieldCountry)}
 	if q.Cursor != "" {
 		var err error
-		if after, afterID, err = x.decodeCursor(q.Cursor, q.Sort); err != nil {
+		if s.after, s.afterID, err = x.decodeCursor(q.Cursor, q.Sort); err != nil {
 			return Result{}, err
 		}
 	}
-	p := x.compile(&q)
-	wantRows := q.Bucket != "" || q.GroupKey != nil || len(q.Group) == 0
-	countryAt := slices.Index(q.Group, FieldCountry)
-	groups := map[groupKey]*Group{}
-	var wanted *groupKey
-	top := &rowHeap{less: func(a, b int32) bool { return sorter.less(int(a), int(b)) }, max: q.Limit + 1}
+	s.p = x.compile(&q)
+	s.wantRows = q.Bucket != "" || q.GroupKey != nil || len(q.Group) == 0
+	if q.GroupKey != nil {
+		k, ok := x.keyFor(q.Group, q.GroupKey)
+		s.wanted, s.noGroup = k, !ok
+	}
+	n := len(x.docs)
+	chunks := 1
+	if n >= 20000 {
+		chunks = min(runtime.GOMAXPROCS(0), 8)
+	}
+	parts := make([]*partial, chunks)
+	var wg sync.WaitGroup
+	for j := range chunks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			parts[j] = s.run(j*n/chunks, (j+1)*n/chunks)
+		}()
+	}
+	wg.Wait()
+
 	res := Result{}
-	noCountry := []uint32{0}
-	for i := range x.docs {
-		if !p.match(x, i) {
-			continue
-		}
-		in := dc.place(&x.docs[i])
-		res.Total++
-		res.Buckets.add(in)
-		inGroup := q.GroupKey == nil
-		if len(q.Group) > 0 {
-			var k groupKey
-			for j, f := range q.Group {
-				if j != countryAt {
-					k[j] = x.groupValue(i, f)
-				}
-			}
-			countries := noCountry
-			if countryAt >= 0 && len(x.docs[i].countries) > 0 {
-				countries = x.docs[i].countries
-			}
-			for _, country := range countries {
-				if countryAt >= 0 {
-					k[countryAt] = uint64(country)
-				}
-				g := groups[k]
-				if g == nil {
-					g = &Group{}
+	groups := parts[0].groups
+	top := s.heap()
+	for _, pt := range parts {
+		res.Total += pt.total
+		res.Buckets.merge(pt.buckets)
+		if pt != parts[0] {
+			for k, g := range pt.groups {
+				if have := groups[k]; have != nil {
+					have.Total += g.Total
+					have.Buckets.merge(g.Buckets)
+				} else {
 					groups[k] = g
-					if q.GroupKey != nil && wanted == nil && x.keyMatches(k, q.Group, q.GroupKey) {
-						kk := k
-						wanted = &kk
-					}
-				}
-				g.Total++
-				g.Buckets.add(in)
-				if !inGroup && wanted != nil && *wanted == k {
-					inGroup = true
 				}
 			}
 		}
-		if wantRows && inGroup && in.in(q.Bucket) && (after == nil || sorter.after(i, after, afterID)) {
-			top.offer(int32(i))
+		for _, i := range pt.top.items {
+			top.offer(i)
 		}
 	}
 	res.Groups = make([]Group, 0, len(groups))
@@ -136,14 +127,78 @@ func (x *Index) Run(q Query, now time.Time, rules Rules) (Result, error) {
 	return res, nil
 }
 
-// keyMatches reports whether group key k has the labels want.
-func (x *Index) keyMatches(k groupKey, fields []Field, want []string) bool {
-	for j, f := range fields {
-		if x.groupLabel(f, k[j]) != want[j] {
-			return false
+// scan is one search over an index, shared (read-only) by its chunks.
+type scan struct {
+	x         *Index
+	q         *Query
+	p         *plan
+	dc        docClock
+	sorter    *sorter
+	countryAt int
+	after     []int64
+	afterID   string
+	wantRows  bool
+	wanted    groupKey // with GroupKey: the group whose rows are wanted
+	noGroup   bool     // GroupKey names a group no request is in
+}
+
+type partial struct {
+	total   int
+	buckets Counts
+	groups  map[groupKey]*Group
+	top     *rowHeap
+}
+
+func (s *scan) heap() *rowHeap {
+	return &rowHeap{less: func(a, b int32) bool { return s.sorter.less(int(a), int(b)) }, max: s.q.Limit + 1}
+}
+
+var noCountry = []uint32{0}
+
+// run scans requests lo to hi.
+func (s *scan) run(lo, hi int) *partial {
+	x, q := s.x, s.q
+	pt := &partial{groups: map[groupKey]*Group{}, top: s.heap()}
+	for i := lo; i < hi; i++ {
+		if !s.p.match(x, i) {
+			continue
+		}
+		in := s.dc.place(&x.docs[i])
+		pt.total++
+		pt.buckets.add(in)
+		inGroup := q.GroupKey == nil
+		if len(q.Group) > 0 {
+			var k groupKey
+			for j, f := range q.Group {
+				if j != s.countryAt {
+					k[j] = x.groupValue(i, f)
+				}
+			}
+			countries := noCountry
+			if s.countryAt >= 0 && len(x.docs[i].countries) > 0 {
+				countries = x.docs[i].countries
+			}
+			for _, country := range countries {
+				if s.countryAt >= 0 {
+					k[s.countryAt] = uint64(country)
+				}
+				g := pt.groups[k]
+				if g == nil {
+					g = &Group{}
+					pt.groups[k] = g
+				}
+				g.Total++
+				g.Buckets.add(in)
+				if !inGroup && !s.noGroup && k == s.wanted {
+					inGroup = true
+				}
+			}
+		}
+		if s.wantRows && inGroup && in.in(q.Bucket) && (s.after == nil || s.sorter.after(i, s.after, s.afterID)) {
+			pt.top.offer(int32(i))
 		}
 	}
-	return true
+	return pt
 }
 
 // GroupValue is r's value of group field f (countries: the first; see groupKeys).

@@ -358,3 +358,71 @@ func (x *Index) groupLabel(f Field, v uint64) string {
 	}
 	return ""
 }
+
+// keyFor turns group labels (as the API shows them) back into a group key;
+// false when no request could be in such a group.
+func (x *Index) keyFor(fields []Field, labels []string) (groupKey, bool) {
+	var k groupKey
+	d := &x.dict
+	enum := func(codes []string, v string) (uint64, bool) {
+		if v == "" {
+			return 0, true
+		}
+		i := slices.Index(codes, v)
+		return uint64(i + 1), i >= 0
+	}
+	for j, f := range fields {
+		v := labels[j]
+		var ok bool
+		switch f {
+		case FieldSourceType:
+			k[j], ok = enum(codes(lot.SourceTypes), v)
+		case FieldStatus:
+			k[j], ok = enum(codes(lot.RequestStatuses), v)
+		case FieldMaterialStatus:
+			k[j], ok = enum(codes(lot.MaterialStatuses), v)
+		case FieldServiceType:
+			k[j], ok = enum(codes(lot.ServiceTypes), v)
+		case FieldMovieType:
+			k[j], ok = enum(codes(lot.MovieTypes), v)
+		case FieldLanguage:
+			var id uint32
+			id, ok = d.languages.ids[v]
+			k[j] = uint64(id)
+		case FieldContentPartner, FieldFulfillmentPartner:
+			var id uint32
+			id, ok = d.partners.ids[v]
+			k[j] = uint64(id)
+		case FieldTitle:
+			var id uint32
+			id, ok = d.titles.ids[v]
+			k[j] = uint64(id)
+		case FieldCountry:
+			var id uint32
+			id, ok = d.countries.ids[v]
+			k[j] = uint64(id)
+		case FieldPackageID:
+			n, err := strconv.ParseUint(v, 10, 64)
+			k[j], ok = n, err == nil
+		case FieldDueMonth:
+			if v == "" {
+				ok = true
+				break
+			}
+			day, err := lot.ParseDate(v + "-01")
+			k[j], ok = uint64(day.Ord()>>5), err == nil
+		}
+		if !ok || x.groupLabel(f, k[j]) != v {
+			return k, false
+		}
+	}
+	return k, true
+}
+
+func codes[T ~string](all []T) []string {
+	out := make([]string, len(all))
+	for i, v := range all {
+		out[i] = string(v)
+	}
+	return out
+}

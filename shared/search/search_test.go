@@ -262,10 +262,19 @@ func TestEngineAgreesWithTheReference(t *testing.T) {
 	// Ensures totals, every bucket, every group and every expanded bucket's
 	// rows (paged to the end) match a plain reading of the rules, over random
 	// requests and random modifier sets.
-	rng := rand.New(rand.NewPCG(7, 11))
-	reqs := randomRequests(rng, 3000)
+	agreeWithReference(t, rand.New(rand.NewPCG(7, 11)), 3000, 300)
+}
+
+func TestLargeIndexesAgreeToo(t *testing.T) {
+	// Ensures the same over an index large enough to be scanned in parallel
+	// chunks whose partial answers are merged.
+	agreeWithReference(t, rand.New(rand.NewPCG(3, 5)), 25000, 8)
+}
+
+func agreeWithReference(t *testing.T, rng *rand.Rand, size, searches int) {
+	reqs := randomRequests(rng, size)
 	groupings := [][]string{nil, {"sourceType"}, {"sourceType", "language"}, {"country"}, {"status", "dueMonth"}, {"fulfillmentPartner", "materialStatus"}}
-	for i := range 300 {
+	for i := range searches {
 		v := randomParams(rng)
 		var want []*lot.Request
 		for _, r := range reqs {
@@ -360,6 +369,9 @@ func expectRows(t *testing.T, what string, reqs []*lot.Request, v url.Values, me
 	q := mustParse(t, v)
 	slices.SortFunc(want, func(a, b *lot.Request) int { return refCompare(a, b, q.Sort) })
 	v.Set("limit", fmt.Sprint(5+rng.IntN(120)))
+	if len(want) > 3000 {
+		v.Set("limit", "500")
+	}
 	var got []string
 	for pages := 0; ; pages++ {
 		res, err := search.Run(reqs, mustParse(t, v), now, search.DefaultRules)
