@@ -206,15 +206,7 @@ func (a *api) routes(api huma.API) {
 		Description: "Every ID gets its own result; a bad or foreign ID fails alone (not_found) and never stops the others."},
 		func(ctx context.Context, in *bulkMaterialStatusInput) (*bulkOutput, error) {
 			res, err := a.svc.BulkMaterialStatus(ctx, who(ctx), in.Body.IDs, lot.MaterialStatus(in.Body.MaterialStatus), in.Body.Reason, in.Body.Comment)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			o := &bulkOutput{}
-			o.Body.Results = make([]BulkResult, len(res))
-			for i, r := range res {
-				o.Body.Results[i] = a.bulkResult(ctx, r)
-			}
-			return o, nil
+			return a.bulkAnswer(ctx, res, err)
 		})
 
 	for _, c := range []struct {
