@@ -45,6 +45,11 @@ func serveCmd() *cobra.Command {
 	cmd.Flags().StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().StringVar(&cfg.DataDir, "data", defaultDataDir(), "folder for the database and keys (kept across restarts)")
 	cmd.Flags().BoolVar(&cfg.Demo, "demo", false, "seed demo data (once) and create the demo OAuth2 clients")
+	rules := cmd.Flags().String("bucket-rules", "2,7,10", "bucket thresholds in days: critical,atRisk,materials-missing")
+	cmd.PreRunE = func(*cobra.Command, []string) (err error) {
+		cfg.Rules, err = app.ParseRules(*rules)
+		return err
+	}
 	return cmd
 }
 

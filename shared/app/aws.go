@@ -24,6 +24,7 @@ import (
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/portal"
 	"github.com/openlot/openlot/shared/s3blob"
+	"github.com/openlot/openlot/shared/search"
 )
 
 // Environment variables the stack (infra/) sets on every function.
@@ -32,6 +33,9 @@ const (
 	EnvBucket   = "OPENLOT_BUCKET"    // S3 bucket name
 	EnvTokenURL = "OPENLOT_TOKEN_URL" // Cognito token endpoint, shown in the API document
 	EnvLogLevel = "OPENLOT_LOG_LEVEL" // debug, info (default), warn, error
+	// EnvBucketRules sets the bucket thresholds in days: critical,atRisk,materials
+	// (default 2,7,10).
+	EnvBucketRules = "OPENLOT_BUCKET_RULES"
 	// Endpoint overrides, for S3- and DynamoDB-compatible stand-ins only.
 	EnvDynamoEndpoint = "OPENLOT_DYNAMODB_ENDPOINT"
 	EnvS3Endpoint     = "OPENLOT_S3_ENDPOINT"
@@ -82,6 +86,11 @@ func AWS(ctx context.Context, env func(string) string) (*Cloud, error) {
 		Log:   log,
 	}
 	c.Service = portal.New(c.Store, lot.SystemClock, ids.V7{}, log)
+	if v := env(EnvBucketRules); v != "" {
+		if c.Service.Rules, err = ParseRules(v); err != nil {
+			return nil, fmt.Errorf("%s: %w", EnvBucketRules, err)
+		}
+	}
 	c.Handler = httpapi.New(httpapi.Config{
 		Service: c.Service, Auth: GatewayClaims{}, Keys: c.Store, Clock: lot.SystemClock, Log: log,
 		TokenURL: env(EnvTokenURL),
@@ -142,4 +151,14 @@ func (c countCalls) RoundTrip(r *http.Request) (*http.Response, error) {
 		n.(*atomic.Int64).Add(1)
 	}
 	return http.DefaultTransport.RoundTrip(r)
+}
+
+// ParseRules reads bucket thresholds as "critical,atRisk,materials" days, e.g. "2,7,10".
+func ParseRules(s string) (search.Rules, error) {
+	var r search.Rules
+	if _, err := fmt.Sscanf(strings.ReplaceAll(s, " ", ""), "%d,%d,%d", &r.CriticalDays, &r.AtRiskDays, &r.MaterialsDays); err != nil ||
+		r.CriticalDays < 0 || r.AtRiskDays < r.CriticalDays || r.MaterialsDays < 0 || r.MaterialsDays > 365 || r.AtRiskDays > 365 {
+		return r, fmt.Errorf("bucket rules %q: want critical,atRisk,materials days, e.g. 2,7,10 (0 ≤ critical ≤ atRisk ≤ 365)", s)
+	}
+	return r, nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/oauth"
 	"github.com/openlot/openlot/shared/portal"
+	"github.com/openlot/openlot/shared/search"
 	"github.com/openlot/openlot/shared/sqlite"
 )
 
@@ -33,6 +34,8 @@ type LocalConfig struct {
 	Log     *slog.Logger
 	Clock   lot.Clock // nil: the system clock
 	IDs     lot.IDs   // nil: UUIDv7
+	// Rules are the bucket thresholds (zero: search.DefaultRules).
+	Rules search.Rules
 	// Store replaces the embedded SQLite store (the benchmark runs the same
 	// server over DynamoDB); Local closes it.
 	Store lot.Store
@@ -94,6 +97,9 @@ func (l *Local) Open(ctx context.Context) (err error) {
 		return err
 	}
 	l.Service = portal.New(l.Store, l.cfg.Clock, l.cfg.IDs, l.cfg.Log)
+	if l.cfg.Rules != (search.Rules{}) {
+		l.Service.Rules = l.cfg.Rules
+	}
 	if l.cfg.Demo {
 		if err := l.seed(ctx); err != nil {
 			return fmt.Errorf("demo data: %w", err)

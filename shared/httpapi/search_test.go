@@ -2,6 +2,8 @@ package httpapi_test
 
 import (
 	"fmt"
+	"github.com/openlot/openlot/shared/app"
+	"github.com/openlot/openlot/shared/search"
 	"slices"
 	"sort"
 	"testing"
@@ -153,5 +155,15 @@ func TestTemplatesAreSavedPerUserAndApplied(t *testing.T) {
 	}
 	if r := w.do("juniper", "GET", "/v1/templates/Forced%20subs", nil); r.Status != 404 {
 		t.Errorf("after delete: %d", r.Status)
+	}
+}
+
+func TestBucketThresholdsAreConfigurable(t *testing.T) {
+	// Ensures a server started with other thresholds files requests by them:
+	// due in 5 days is critical when critical means within 6 days.
+	w := mustWorld(t, func(c *app.LocalConfig) { c.Rules = search.Rules{CriticalDays: 6, AtRiskDays: 10, MaterialsDays: 12} })
+	b := w.do("juniper", "GET", "/v1/requests", nil).json(t)["buckets"].(map[string]any)
+	if b["critical"].(float64) != 3 || b["atRisk"].(float64) != 0 {
+		t.Errorf("buckets %v", b)
 	}
 }
