@@ -64,6 +64,9 @@ type Options struct {
 	// FPWeights share the requests among juniper, lumen and harbor
 	// (default 45, 35, 20).
 	FPWeights [3]int
+	// JuniperCap, when set, stops juniper at exactly this many requests (the
+	// rest go to the other partners), for a benchmark of an exact size.
+	JuniperCap int
 	// Progress, when set, is called after each batch with the requests so far.
 	Progress func(requests int)
 }
@@ -105,6 +108,7 @@ func SeedWith(ctx context.Context, s lot.Store, today time.Time, o Options) (Sta
 	issues := []string{"Forced Narrative", "Content Typos", "Color Issues", "Audio Sync", "Missing Materials"}
 
 	var batch []*lot.Request
+	juniper := 0
 	for ti, t := range titles {
 		if err := s.PutTitle(ctx, t); err != nil {
 			return st, err
@@ -128,6 +132,13 @@ func SeedWith(ctx context.Context, s lot.Store, today time.Time, o Options) (Sta
 				lang = langs[rnd.IntN(len(langs))]
 			}
 			fp := fps[weighted(rnd, o.FPWeights[:]...)]
+			if o.JuniperCap > 0 && fp == fps[0] {
+				if juniper >= o.JuniperCap {
+					fp = fps[1+rnd.IntN(2)]
+				} else {
+					juniper++
+				}
+			}
 			created := day.Time().AddDate(0, 0, -80+rnd.IntN(60)).Add(time.Duration(rnd.IntN(36000)) * time.Second)
 			at := func(h int) lot.Act { return lot.Act{By: studio, At: created.Add(time.Duration(h) * time.Hour)} }
 			svc := lot.ServiceCreate
