@@ -113,6 +113,7 @@ func TestTable(t *testing.T) {
 		"byAll[map[AttributeName:t KeyType:HASH] map[AttributeName:id KeyType:RANGE]] map[NonKeyAttributes:[ver data] ProjectionType:INCLUDE]",
 		"byCP[map[AttributeName:cp KeyType:HASH] map[AttributeName:id KeyType:RANGE]] map[NonKeyAttributes:[ver data] ProjectionType:INCLUDE]",
 		"byFP[map[AttributeName:fp KeyType:HASH] map[AttributeName:id KeyType:RANGE]] map[NonKeyAttributes:[ver data] ProjectionType:INCLUDE]",
+		"byRequest[map[AttributeName:rq KeyType:HASH] map[AttributeName:id KeyType:RANGE]] map[NonKeyAttributes:[ver data] ProjectionType:INCLUDE]",
 		"bySub[map[AttributeName:sub KeyType:HASH] map[AttributeName:id KeyType:RANGE]] map[NonKeyAttributes:[ver data] ProjectionType:INCLUDE]",
 	}
 	if !slices.Equal(got, want) {

@@ -224,3 +224,78 @@ func (s *Store) DeleteTemplate(ctx context.Context, owner, name string) error {
 	}
 	return translate(err, "template")
 }
+
+// IndexRequest lists a request's transfers (sparse: only transfers carry rq).
+const IndexRequest = "byRequest"
+
+func transferKey(id string) item { return key("TRANSFER#"+id, "TRANSFER") }
+
+func transferItem(t *lot.Transfer, version int64) item {
+	it := transferKey(t.ID)
+	it["rq"] = str(t.RequestID)
+	it[attrID] = str(t.ID)
+	it[attrVersion] = num(version)
+	it[attrData] = str(string(record.JSON(record.FromTransfer(t))))
+	return it
+}
+
+// CreateTransfer stores a new transfer at version 1 (one conditional put).
+func (s *Store) CreateTransfer(ctx context.Context, t *lot.Transfer) error {
+	err := s.put(ctx, transferItem(t, 1), "attribute_not_exists(pk)", nil, "transfer")
+	if err == nil {
+		t.Version = 1
+	}
+	return err
+}
+
+// GetTransfer fails with not_found for an unknown transfer.
+func (s *Store) GetTransfer(ctx context.Context, id string) (*lot.Transfer, error) {
+	it, err := s.get(ctx, transferKey(id), "transfer")
+	if err != nil {
+		return nil, err
+	}
+	if it == nil {
+		return nil, lot.Errorf(lot.CodeNotFound, "no such transfer")
+	}
+	return record.DecodeTransfer([]byte(getS(it, attrData)), getN(it, attrVersion))
+}
+
+// UpdateTransfer writes fn's change with a put conditioned on the version loaded.
+func (s *Store) UpdateTransfer(ctx context.Context, id string, fn func(*lot.Transfer) (bool, error)) (*lot.Transfer, error) {
+	t, err := s.GetTransfer(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	changed, err := fn(t)
+	if err != nil || !changed {
+		return t, err
+	}
+	if err := s.put(ctx, transferItem(t, t.Version+1), "ver = :v", item{":v": num(t.Version)}, "transfer"); err != nil {
+		return nil, err
+	}
+	t.Version++
+	return t, nil
+}
+
+// ListTransfers returns a request's transfers, newest first (IDs sort by time).
+func (s *Store) ListTransfers(ctx context.Context, requestID string) ([]*lot.Transfer, error) {
+	out := []*lot.Transfer{}
+	var bad error
+	err := s.query(ctx, &dynamodb.QueryInput{
+		IndexName:                 aws.String(IndexRequest),
+		KeyConditionExpression:    aws.String("rq = :rq"),
+		ExpressionAttributeValues: item{":rq": str(requestID)},
+		ScanIndexForward:          aws.Bool(false),
+	}, "transfer", func(it item) bool {
+		var t *lot.Transfer
+		if t, bad = record.DecodeTransfer([]byte(getS(it, attrData)), getN(it, attrVersion)); bad != nil {
+			return true
+		}
+		out = append(out, t)
+		return false
+	})
+	if err == nil {
+		err = bad
+	}
+	return out, err
+}

@@ -151,6 +151,20 @@ type Templates interface {
 	DeleteTemplate(ctx context.Context, owner, name string) error
 }
 
+// Transfers holds deliveries.
+type Transfers interface {
+	// CreateTransfer stores a new transfer at version 1; conflict when the ID exists.
+	CreateTransfer(ctx context.Context, t *Transfer) error
+	// GetTransfer fails with not_found when there is no such transfer.
+	GetTransfer(ctx context.Context, id string) (*Transfer, error)
+	// UpdateTransfer loads transfer id, calls fn, and when fn reports a change
+	// writes it at the next version, only if no other change came first
+	// (conflict). It returns fn's error unchanged and the stored transfer.
+	UpdateTransfer(ctx context.Context, id string, fn func(*Transfer) (changed bool, err error)) (*Transfer, error)
+	// ListTransfers returns the transfers of a request, newest first.
+	ListTransfers(ctx context.Context, requestID string) ([]*Transfer, error)
+}
+
 // Store is everything openlot keeps.
 type Store interface {
 	Catalog
@@ -158,6 +172,7 @@ type Store interface {
 	Clients
 	Idempotency
 	Templates
+	Transfers
 	Close() error
 }
 

@@ -211,3 +211,80 @@ func FromTemplate(t *lot.Template) Template { return Template{t.Owner, t.Name, t
 func (r Template) Domain() *lot.Template {
 	return &lot.Template{Owner: r.Owner, Name: r.Name, Query: r.Query, UpdatedAt: r.UpdatedAt}
 }
+
+// Transfer is a delivery.
+type Transfer struct {
+	ID           string          `json:"id"`
+	RequestID    string          `json:"requestId"`
+	FP           string          `json:"fp"`
+	Sub          string          `json:"sub,omitempty"`
+	CP           string          `json:"cp"`
+	Method       string          `json:"method"`
+	DeliveredBy  string          `json:"deliveredBy"`
+	Files        []TransferFile  `json:"files"`
+	Status       string          `json:"status"`
+	ErrorCode    string          `json:"errorCode,omitempty"`
+	ErrorMessage string          `json:"errorMessage,omitempty"`
+	Timeline     []TransferEvent `json:"timeline"`
+	CreatedAt    time.Time       `json:"createdAt"`
+	DeliveredAt  time.Time       `json:"deliveredAt,omitzero"`
+	ProcessedAt  time.Time       `json:"processedAt,omitzero"`
+}
+
+// TransferFile is one file of a transfer.
+type TransferFile struct {
+	Name        string            `json:"name"`
+	Size        int64             `json:"size"`
+	SHA256      string            `json:"sha256"`
+	ContentType string            `json:"contentType"`
+	Metadata    map[string]string `json:"metadata,omitempty"`
+	Key         string            `json:"key"`
+	UploadID    string            `json:"uploadId,omitempty"`
+	PartSize    int64             `json:"partSize"`
+}
+
+// TransferEvent is one step of a timeline.
+type TransferEvent struct {
+	Status string    `json:"status"`
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Note   string    `json:"note,omitempty"`
+}
+
+func FromTransfer(t *lot.Transfer) Transfer {
+	out := Transfer{ID: t.ID, RequestID: t.RequestID, FP: t.FulfillmentPartner, Sub: t.SubAssignee, CP: t.ContentPartner,
+		Method: string(t.Method), DeliveredBy: t.DeliveredBy, Status: string(t.Status), ErrorCode: t.ErrorCode,
+		ErrorMessage: t.ErrorMessage, CreatedAt: t.CreatedAt, DeliveredAt: t.DeliveredAt, ProcessedAt: t.ProcessedAt}
+	for _, f := range t.Files {
+		out.Files = append(out.Files, TransferFile{f.Name, f.Size, f.SHA256, f.ContentType, f.Metadata, f.Key, f.UploadID, f.PartSize})
+	}
+	for _, e := range t.Timeline {
+		out.Timeline = append(out.Timeline, TransferEvent{string(e.Status), e.At, e.By, e.Note})
+	}
+	return out
+}
+
+func (r Transfer) Domain() *lot.Transfer {
+	t := &lot.Transfer{ID: r.ID, RequestID: r.RequestID, FulfillmentPartner: r.FP, SubAssignee: r.Sub, ContentPartner: r.CP,
+		Method: lot.DeliveryMethod(r.Method), DeliveredBy: r.DeliveredBy, Status: lot.TransferStatus(r.Status),
+		ErrorCode: r.ErrorCode, ErrorMessage: r.ErrorMessage, CreatedAt: r.CreatedAt, DeliveredAt: r.DeliveredAt, ProcessedAt: r.ProcessedAt}
+	for _, f := range r.Files {
+		t.Files = append(t.Files, lot.TransferFile{Name: f.Name, Size: f.Size, SHA256: f.SHA256, ContentType: f.ContentType,
+			Metadata: f.Metadata, Key: f.Key, UploadID: f.UploadID, PartSize: f.PartSize})
+	}
+	for _, e := range r.Timeline {
+		t.Timeline = append(t.Timeline, lot.TransferEvent{Status: lot.TransferStatus(e.Status), At: e.At, By: e.By, Note: e.Note})
+	}
+	return t
+}
+
+// DecodeTransfer decodes a stored transfer document and sets its version.
+func DecodeTransfer(data []byte, version int64) (*lot.Transfer, error) {
+	var row Transfer
+	if err := json.Unmarshal(data, &row); err != nil {
+		return nil, fmt.Errorf("decode transfer: %w", err)
+	}
+	t := row.Domain()
+	t.Version = version
+	return t, nil
+}

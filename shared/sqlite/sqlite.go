@@ -86,6 +86,8 @@ var migrations = []string{
 	 ALTER TABLE requests ADD COLUMN rev INTEGER NOT NULL DEFAULT 1;
 	 CREATE INDEX requests_rev ON requests(rev);`,
 	`CREATE TABLE templates (owner TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (owner, name)) WITHOUT ROWID;`,
+	`CREATE TABLE transfers (id TEXT PRIMARY KEY, request_id TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL) WITHOUT ROWID;
+	 CREATE INDEX transfers_request ON transfers(request_id, id);`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -483,4 +485,69 @@ func (s *Store) DeleteTemplate(ctx context.Context, owner, name string) error {
 		return lot.Errorf(lot.CodeNotFound, "no such template")
 	}
 	return nil
+}
+
+// CreateTransfer stores a new transfer at version 1.
+func (s *Store) CreateTransfer(ctx context.Context, t *lot.Transfer) error {
+	_, err := s.w.ExecContext(ctx, `INSERT INTO transfers (id, request_id, version, data) VALUES (?, ?, 1, ?)`,
+		t.ID, t.RequestID, mustJSON(record.FromTransfer(t)))
+	if err = translate(err, "transfer"); err == nil {
+		t.Version = 1
+	}
+	return err
+}
+
+// GetTransfer fails with not_found for an unknown transfer.
+func (s *Store) GetTransfer(ctx context.Context, id string) (*lot.Transfer, error) {
+	var data string
+	var version int64
+	if err := s.r.QueryRowContext(ctx, `SELECT version, data FROM transfers WHERE id = ?`, id).Scan(&version, &data); err != nil {
+		return nil, translate(err, "transfer")
+	}
+	return record.DecodeTransfer([]byte(data), version)
+}
+
+// UpdateTransfer writes fn's change at the next version, if none came first.
+func (s *Store) UpdateTransfer(ctx context.Context, id string, fn func(*lot.Transfer) (bool, error)) (*lot.Transfer, error) {
+	t, err := s.GetTransfer(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	changed, err := fn(t)
+	if err != nil || !changed {
+		return t, err
+	}
+	res, err := s.w.ExecContext(ctx, `UPDATE transfers SET version = version + 1, data = ? WHERE id = ? AND version = ?`,
+		mustJSON(record.FromTransfer(t)), id, t.Version)
+	if err != nil {
+		return nil, translate(err, "transfer")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil, lot.Errorf(lot.CodeConflict, "the transfer changed meanwhile; reload and try again")
+	}
+	t.Version++
+	return t, nil
+}
+
+// ListTransfers returns a request's transfers, newest first.
+func (s *Store) ListTransfers(ctx context.Context, requestID string) ([]*lot.Transfer, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT version, data FROM transfers WHERE request_id = ? ORDER BY id DESC`, requestID)
+	if err != nil {
+		return nil, translate(err, "transfer")
+	}
+	defer rows.Close()
+	out := []*lot.Transfer{}
+	for rows.Next() {
+		var data string
+		var version int64
+		if err := rows.Scan(&version, &data); err != nil {
+			return nil, translate(err, "transfer")
+		}
+		t, err := record.DecodeTransfer([]byte(data), version)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, translate(rows.Err(), "transfer")
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -46,6 +47,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Clients", func(t *testing.T) { testClients(t, open(t)) })
 	t.Run("Idempotency", func(t *testing.T) { testIdempotency(t, open(t)) })
 	t.Run("Templates", func(t *testing.T) { testTemplates(t, open(t)) })
+	t.Run("Transfers", func(t *testing.T) { testTransfers(t, open(t)) })
 }
 
 func must(tb testing.TB, err error) {
@@ -610,5 +612,55 @@ func testTemplates(t *testing.T, s lot.Store) {
 	wantCode(t, s.DeleteTemplate(ctx, "ana", "All open"), lot.CodeNotFound)
 	if none, err := s.ListTemplates(ctx, "carla"); err != nil || len(none) != 0 {
 		t.Fatalf("no templates: %v %v", none, err)
+	}
+}
+
+func testTransfers(t *testing.T, s lot.Store) {
+	ctx := context.Background()
+	r := mustRequest(t, 1, "juniper", "northstar")
+	r.MaterialStatus = lot.MaterialAccepted
+	fp := lot.Act{By: lot.Principal{Subject: "ana", Role: lot.RoleFP, Partner: "juniper"}, At: t0}
+	mk := func(id string) *lot.Transfer {
+		tr, err := lot.NewTransfer(fp, id, r, lot.MethodCLI, []lot.TransferFile{{Name: "tides.ttml", Size: 3 << 20, SHA256: strings.Repeat("ab", 32),
+			ContentType: "application/ttml+xml", Metadata: map[string]string{"subtitleFormat": "TTML"}, Key: "deliveries/" + id + "/tides.ttml",
+			UploadID: "u-" + id, PartSize: lot.MinTransferPart}})
+		must(t, err)
+		must(t, s.CreateTransfer(ctx, tr))
+		return tr
+	}
+	first := mk(ID(101))
+	second := mk(ID(102))
+	wantCode(t, s.CreateTransfer(ctx, first.Clone()), lot.CodeConflict)
+	got, err := s.GetTransfer(ctx, ID(101))
+	must(t, err)
+	if got.Version != 1 || got.Status != lot.TransferWaitingForUpload || got.Files[0].Metadata["subtitleFormat"] != "TTML" ||
+		got.Files[0].UploadID != "u-"+ID(101) || got.FulfillmentPartner != "juniper" || len(got.Timeline) != 1 || !got.Timeline[0].At.Equal(t0) {
+		t.Fatalf("stored transfer %+v", got)
+	}
+	_, err = s.GetTransfer(ctx, ID(999))
+	wantCode(t, err, lot.CodeNotFound)
+	up, err := s.UpdateTransfer(ctx, ID(101), func(tr *lot.Transfer) (bool, error) { return tr.Started(fp), nil })
+	must(t, err)
+	if up.Version != 2 || up.Status != lot.TransferUploading {
+		t.Fatalf("after start %+v", up)
+	}
+	same, err := s.UpdateTransfer(ctx, ID(101), func(tr *lot.Transfer) (bool, error) { return tr.Started(fp), nil })
+	must(t, err)
+	if same.Version != 2 {
+		t.Fatalf("a no-op wrote version %d", same.Version)
+	}
+	_, err = s.UpdateTransfer(ctx, ID(101), func(tr *lot.Transfer) (bool, error) {
+		_, inner := s.UpdateTransfer(ctx, ID(101), func(t2 *lot.Transfer) (bool, error) { return true, t2.Delivered(fp) })
+		must(t, inner)
+		return tr.Supersede(fp, second.ID), nil
+	})
+	wantCode(t, err, lot.CodeConflict)
+	list, err := s.ListTransfers(ctx, r.ID)
+	must(t, err)
+	if len(list) != 2 || list[0].ID != second.ID || list[1].Status != lot.TransferPendingInspection || list[1].Version != 3 {
+		t.Fatalf("transfers of the request: %+v", list)
+	}
+	if none, err := s.ListTransfers(ctx, ID(2)); err != nil || len(none) != 0 {
+		t.Fatalf("another request's transfers: %v %v", none, err)
 	}
 }
