@@ -297,7 +297,7 @@ func testMultipart(t *testing.T, bs lot.Blobs) {
 	p3 := content(777, 3)
 	urls := map[int]lot.SignedURL{}
 	for n, b := range map[int][]byte{1: p1, 2: p2, 3: p3} {
-		u, err := bs.PresignPart(ctx, key, id, n, SHA256(b), time.Hour)
+		u, err := bs.PresignPart(ctx, key, id, n, lot.PartOptions{SHA256: SHA256(b), Expires: time.Hour})
 		must(t, err)
 		urls[n] = u
 	}
@@ -365,9 +365,9 @@ func testAbort(t *testing.T, bs lot.Blobs) {
 	id, err := bs.CreateUpload(ctx, key, "video/quicktime")
 	must(t, err)
 	small := []byte("too small to be anything but the last part")
-	u1, err := bs.PresignPart(ctx, key, id, 1, SHA256(small), 0)
+	u1, err := bs.PresignPart(ctx, key, id, 1, lot.PartOptions{SHA256: SHA256(small), Size: int64(len(small))})
 	must(t, err)
-	u2, err := bs.PresignPart(ctx, key, id, 2, SHA256(small), 0)
+	u2, err := bs.PresignPart(ctx, key, id, 2, lot.PartOptions{SHA256: SHA256(small)})
 	must(t, err)
 	for _, u := range []lot.SignedURL{u1, u2} {
 		if code, b, _ := Do(t, u, small); code != http.StatusOK {
@@ -380,8 +380,17 @@ func testAbort(t *testing.T, bs lot.Blobs) {
 	wantCode(t, err, lot.CodeInvalid) // part 1 is under MinPartSize
 	_, err = bs.CompleteUpload(ctx, key, id, []lot.Part{parts[1], parts[0]})
 	wantCode(t, err, lot.CodeInvalid)
-	_, err = bs.PresignPart(ctx, key, id, lot.MaxParts+1, SHA256(small), 0)
+	_, err = bs.PresignPart(ctx, key, id, lot.MaxParts+1, lot.PartOptions{SHA256: SHA256(small)})
 	wantCode(t, err, lot.CodeInvalid)
+	// A part URL bound to a length refuses a longer body (even without a checksum).
+	sized, err := bs.PresignPart(ctx, key, id, 3, lot.PartOptions{Size: 10})
+	must(t, err)
+	if code, _, _ := Do(t, sized, []byte("eleven bytes")); !refused(code) {
+		t.Fatalf("a part longer than signed: %d, want refused", code)
+	}
+	if parts, _ := bs.ListParts(ctx, key, id); len(parts) != 2 {
+		t.Fatalf("a refused part was listed: %+v", parts)
+	}
 
 	must(t, bs.AbortUpload(ctx, key, id))
 	_, err = bs.ListParts(ctx, key, id)

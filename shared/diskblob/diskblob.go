@@ -119,11 +119,12 @@ type grant struct {
 	ContentType string
 	SHA256      string
 	Filename    string
+	Size        int64 // > 0: the body must be exactly this long
 }
 
 func (g grant) mac(secret []byte) string {
 	m := hmac.New(sha256.New, secret)
-	fmt.Fprintf(m, "openlot-blob-v1\n%s\n%s\n%d\n%s\n%d\n%s\n%s\n%s", g.Method, g.Key, g.Expires, g.Upload, g.Part, g.ContentType, g.SHA256, g.Filename)
+	fmt.Fprintf(m, "openlot-blob-v1\n%s\n%s\n%d\n%s\n%d\n%s\n%s\n%s\n%d", g.Method, g.Key, g.Expires, g.Upload, g.Part, g.ContentType, g.SHA256, g.Filename, g.Size)
 	return hex.EncodeToString(m.Sum(nil))
 }
 
@@ -142,6 +143,9 @@ func (s *Store) sign(g grant) lot.SignedURL {
 	}
 	if g.Filename != "" {
 		q.Set("name", g.Filename)
+	}
+	if g.Size > 0 {
+		q.Set("size", strconv.FormatInt(g.Size, 10))
 	}
 	q.Set("sig", g.mac(s.secret))
 	u := lot.SignedURL{Method: g.Method, URL: s.base + "/" + escapeKey(g.Key) + "?" + q.Encode(), Expires: time.Unix(g.Expires, 0).UTC()}
@@ -336,7 +340,7 @@ func (s *Store) CreateUpload(_ context.Context, key, contentType string) (string
 }
 
 // PresignPart signs the upload of part n.
-func (s *Store) PresignPart(_ context.Context, key, id string, n int, sha string, expires time.Duration) (lot.SignedURL, error) {
+func (s *Store) PresignPart(_ context.Context, key, id string, n int, o lot.PartOptions) (lot.SignedURL, error) {
 	if err := lot.CheckBlobKey(key); err != nil {
 		return lot.SignedURL{}, err
 	}
@@ -346,11 +350,11 @@ func (s *Store) PresignPart(_ context.Context, key, id string, n int, sha string
 	if _, err := s.loadUpload(key, id); err != nil {
 		return lot.SignedURL{}, err
 	}
-	exp, err := s.expiry(expires)
+	exp, err := s.expiry(o.Expires)
 	if err != nil {
 		return lot.SignedURL{}, err
 	}
-	return s.sign(grant{Method: "PUT", Key: key, Expires: exp, Upload: id, Part: n, SHA256: sha}), nil
+	return s.sign(grant{Method: "PUT", Key: key, Expires: exp, Upload: id, Part: n, SHA256: o.SHA256, Size: o.Size}), nil
 }
 
 func partFile(n int) string { return fmt.Sprintf("part-%05d", n) }

@@ -50,8 +50,8 @@ func TestUploadSurvivesRestart(t *testing.T) {
 	}
 	p1 := bytes.Repeat([]byte("a"), lot.MinPartSize)
 	p2 := []byte("the end")
-	u1, _ := s1.PresignPart(ctx, key, id, 1, blobtest.SHA256(p1), time.Hour)
-	u2, _ := s1.PresignPart(ctx, key, id, 2, blobtest.SHA256(p2), time.Hour)
+	u1, _ := s1.PresignPart(ctx, key, id, 1, lot.PartOptions{SHA256: blobtest.SHA256(p1), Expires: time.Hour})
+	u2, _ := s1.PresignPart(ctx, key, id, 2, lot.PartOptions{SHA256: blobtest.SHA256(p2), Expires: time.Hour})
 	if code, b, _ := blobtest.Do(t, u1, p1); code != http.StatusOK {
 		t.Fatalf("part 1: %d %s", code, b)
 	}

@@ -90,6 +90,11 @@ func (s *Store) verify(r *http.Request) (grant, error) {
 		return grant{}, errDenied
 	}
 	g := grant{Method: method, Key: key, Expires: exp, Upload: q.Get("upload"), ContentType: q.Get("ct"), SHA256: q.Get("sha256"), Filename: q.Get("name")}
+	if sz := q.Get("size"); sz != "" {
+		if g.Size, err = strconv.ParseInt(sz, 10, 64); err != nil || g.Size <= 0 {
+			return grant{}, errDenied
+		}
+	}
 	if g.Upload != "" {
 		if g.Part, err = strconv.Atoi(q.Get("part")); err != nil {
 			return grant{}, errDenied
@@ -115,7 +120,16 @@ func (s *Store) receive(r *http.Request, g grant) (string, int64, []byte, error)
 		return "", 0, nil, err
 	}
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), http.MaxBytesReader(nil, r.Body, lot.MaxSinglePut))
+	limit := int64(lot.MaxSinglePut)
+	if g.Size > 0 {
+		if r.ContentLength >= 0 && r.ContentLength != g.Size {
+			tmp.Close()
+			os.Remove(tmp.Name())
+			return "", 0, nil, lot.Errorf(lot.CodeInvalid, "this link uploads exactly %d bytes; the body is %d", g.Size, r.ContentLength)
+		}
+		limit = g.Size
+	}
+	n, err := io.Copy(io.MultiWriter(tmp, h), http.MaxBytesReader(nil, r.Body, limit))
 	if err == nil {
 		err = tmp.Sync()
 	}
@@ -124,6 +138,8 @@ func (s *Store) receive(r *http.Request, g grant) (string, int64, []byte, error)
 	switch {
 	case errors.As(err, &tooBig):
 		err = lot.Errorf(lot.CodeTooLarge, "one upload may be at most %d bytes; use a multipart upload", int64(lot.MaxSinglePut))
+	case err == nil && g.Size > 0 && n != g.Size:
+		err = lot.Errorf(lot.CodeInvalid, "this link uploads exactly %d bytes; %d arrived", g.Size, n)
 	case err == nil && g.SHA256 != "" && b64(h.Sum(nil)) != g.SHA256:
 		err = &lot.Error{Code: lot.CodeInvalid, Message: "the body's SHA-256 does not match the signed checksum; nothing was stored"}
 	}

@@ -19,9 +19,9 @@ type Blobs interface {
 
 	// CreateUpload starts a multipart upload of key and returns its ID.
 	CreateUpload(ctx context.Context, key, contentType string) (uploadID string, err error)
-	// PresignPart returns a URL that uploads part n (1…MaxParts) whose body
-	// must have the given SHA-256 (base64); a body that does not is refused.
-	PresignPart(ctx context.Context, key, uploadID string, n int, sha256 string, expires time.Duration) (SignedURL, error)
+	// PresignPart returns a URL that uploads part n (1…MaxParts); a body
+	// whose SHA-256 or length differs from the ones given is refused.
+	PresignPart(ctx context.Context, key, uploadID string, n int, o PartOptions) (SignedURL, error)
 	// ListParts returns the parts uploaded so far, by number; not_found for an
 	// unknown (completed or aborted) upload.
 	ListParts(ctx context.Context, key, uploadID string) ([]Part, error)
@@ -61,6 +61,13 @@ type PutOptions struct {
 	ContentType string
 	SHA256      string // base64; when set, a body with another digest is refused
 	Expires     time.Duration
+}
+
+// PartOptions shape a part upload URL.
+type PartOptions struct {
+	SHA256  string // base64; when set, a body with another digest is refused
+	Size    int64  // when > 0, a body of another length is refused
+	Expires time.Duration
 }
 
 // GetOptions shape a download URL.

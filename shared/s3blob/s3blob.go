@@ -168,8 +168,8 @@ func (s *Store) CreateUpload(ctx context.Context, key, contentType string) (stri
 }
 
 // PresignPart presigns UploadPart n with its checksum signed in.
-func (s *Store) PresignPart(ctx context.Context, key, id string, n int, sha string, expires time.Duration) (lot.SignedURL, error) {
-	exp, err := check(key, expires)
+func (s *Store) PresignPart(ctx context.Context, key, id string, n int, o lot.PartOptions) (lot.SignedURL, error) {
+	exp, err := check(key, o.Expires)
 	if err != nil {
 		return lot.SignedURL{}, err
 	}
@@ -177,8 +177,11 @@ func (s *Store) PresignPart(ctx context.Context, key, id string, n int, sha stri
 		return lot.SignedURL{}, lot.Errorf(lot.CodeInvalid, "part number %d is outside 1…%d", n, lot.MaxParts)
 	}
 	in := &s3.UploadPartInput{Bucket: &s.bucket, Key: &key, UploadId: &id, PartNumber: aws.Int32(int32(n))}
-	if sha != "" {
-		in.ChecksumSHA256 = &sha
+	if o.SHA256 != "" {
+		in.ChecksumSHA256 = &o.SHA256
+	}
+	if o.Size > 0 {
+		in.ContentLength = &o.Size // signed: S3 refuses a body of another length
 	}
 	req, err := s.presign.PresignUploadPart(ctx, in, s3.WithPresignExpires(exp))
 	return s.signed(req, err, exp)
