@@ -86,6 +86,7 @@ func AWS(ctx context.Context, env func(string) string) (*Cloud, error) {
 		Log:   log,
 	}
 	c.Service = portal.New(c.Store, lot.SystemClock, ids.V7{}, log)
+	c.Service.Blobs = c.Blobs
 	if v := env(EnvBucketRules); v != "" {
 		if c.Service.Rules, err = ParseRules(v); err != nil {
 			return nil, fmt.Errorf("%s: %w", EnvBucketRules, err)

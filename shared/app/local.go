@@ -119,6 +119,7 @@ func (l *Local) Open(ctx context.Context) (err error) {
 	if l.Blobs, err = diskblob.Open(filepath.Join(l.cfg.DataDir, "blobs"), filepath.Join(l.cfg.DataDir, "keys", "blob-hmac.key"), l.URL, l.cfg.Clock); err != nil {
 		return err
 	}
+	l.Service.Blobs = l.Blobs
 	l.Handler = httpapi.New(httpapi.Config{
 		Service: l.Service, Auth: oauth.Authenticator{Issuer: l.Issuer}, Keys: l.Store, Clock: l.cfg.Clock,
 		Log: l.cfg.Log, Token: l.Issuer.Token(), JWKS: l.Issuer.JWKS(), TokenURL: l.URL + "/oauth2/token",

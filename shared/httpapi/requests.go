@@ -168,6 +168,7 @@ func (a *api) routes(api huma.API) {
 	a.searchRoute(api)
 	a.templateRoutes(api)
 	a.bulkRoutes(api)
+	a.transferRoutes(api)
 
 	huma.Register(api, huma.Operation{OperationID: "getRequest", Method: http.MethodGet, Path: "/v1/requests/{id}",
 		Summary: "Get a source request with its title and package", Tags: tags, Errors: errs},

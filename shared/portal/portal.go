@@ -26,6 +26,8 @@ type Service struct {
 	log   *slog.Logger
 	// Rules are the bucket thresholds searches use.
 	Rules search.Rules
+	// Blobs stores delivered files (nil: deliveries answer unavailable).
+	Blobs lot.Blobs
 
 	indexMu sync.Mutex
 	indexes map[lot.Scope]cachedIndex

@@ -1,0 +1,284 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/openlot/openlot/shared/delivery"
+	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/portal"
+)
+
+// TransferStatus travels as its code.
+type TransferStatus string
+
+func (TransferStatus) Schema(huma.Registry) *huma.Schema {
+	return enumSchema(lot.TransferStatuses, "Transfer status")
+}
+
+// FileJSON is one file of a transfer, with what storage holds of it.
+type FileJSON struct {
+	Name        string            `json:"name"`
+	Size        int64             `json:"size"`
+	SHA256      string            `json:"sha256" doc:"Hex SHA-256 of the whole file, as declared."`
+	ContentType string            `json:"contentType"`
+	Metadata    map[string]string `json:"metadata"`
+	PartSize    int64             `json:"partSize"`
+	Parts       int               `json:"parts"`
+	Received    []int             `json:"received,omitempty" doc:"Part numbers stored so far (GET only)."`
+	Missing     []int             `json:"missing,omitempty" doc:"Part numbers still to send (GET only)."`
+	Complete    bool              `json:"complete,omitempty" doc:"The file is assembled."`
+}
+
+// EventJSON is one step of a transfer's timeline.
+type EventJSON struct {
+	Status TransferStatus `json:"status"`
+	At     time.Time      `json:"at"`
+	By     string         `json:"by"`
+	Note   string         `json:"note,omitempty"`
+}
+
+// TransferJSON is a delivery card.
+type TransferJSON struct {
+	ID           string         `json:"id"`
+	RequestID    string         `json:"requestId"`
+	Method       string         `json:"method" enum:"API,UI,CLI"`
+	DeliveredBy  string         `json:"deliveredBy"`
+	Status       TransferStatus `json:"status"`
+	ErrorCode    string         `json:"errorCode,omitempty"`
+	ErrorMessage string         `json:"errorMessage,omitempty"`
+	Files        []FileJSON     `json:"files"`
+	Timeline     []EventJSON    `json:"timeline"`
+	CreatedAt    time.Time      `json:"createdAt"`
+	DeliveredAt  *time.Time     `json:"deliveredAt,omitempty"`
+	ProcessedAt  *time.Time     `json:"processedAt,omitempty"`
+	Version      int64          `json:"version"`
+}
+
+func transferJSON(t *lot.Transfer, prog []portal.FileProgress) TransferJSON {
+	out := TransferJSON{ID: t.ID, RequestID: t.RequestID, Method: string(t.Method), DeliveredBy: t.DeliveredBy,
+		Status: TransferStatus(t.Status), ErrorCode: t.ErrorCode, ErrorMessage: t.ErrorMessage,
+		CreatedAt: t.CreatedAt.UTC(), Version: t.Version, Files: []FileJSON{}, Timeline: []EventJSON{}}
+	if !t.DeliveredAt.IsZero() {
+		out.DeliveredAt = ptr(t.DeliveredAt.UTC())
+	}
+	if !t.ProcessedAt.IsZero() {
+		out.ProcessedAt = ptr(t.ProcessedAt.UTC())
+	}
+	for i, f := range t.Files {
+		fj := FileJSON{Name: f.Name, Size: f.Size, SHA256: f.SHA256, ContentType: f.ContentType, Metadata: f.Metadata,
+			PartSize: f.PartSize, Parts: f.Parts()}
+		if fj.Metadata == nil {
+			fj.Metadata = map[string]string{}
+		}
+		if i < len(prog) {
+			for _, p := range prog[i].Received {
+				fj.Received = append(fj.Received, p.Number)
+			}
+			fj.Missing, fj.Complete = prog[i].Missing, prog[i].Complete
+		}
+		out.Files = append(out.Files, fj)
+	}
+	for _, e := range t.Timeline {
+		out.Timeline = append(out.Timeline, EventJSON{Status: TransferStatus(e.Status), At: e.At.UTC(), By: e.By, Note: e.Note})
+	}
+	return out
+}
+
+type transferOutput struct{ Body TransferJSON }
+
+type transferID struct {
+	ID string `path:"id" maxLength:"64" doc:"Transfer ID."`
+}
+
+// NewFileJSON describes a file to deliver.
+type NewFileJSON struct {
+	Name        string            `json:"name" maxLength:"1024"`
+	Size        int64             `json:"size" doc:"Bytes; 1 to 5,000 GiB."`
+	SHA256      string            `json:"sha256" maxLength:"64" doc:"Hex SHA-256 of the whole file."`
+	ContentType string            `json:"contentType,omitempty" maxLength:"128"`
+	Metadata    map[string]string `json:"metadata,omitempty" doc:"Delivery metadata, per GET /v1/source-types."`
+}
+
+// NewTransferJSON asks for one delivery to one request.
+type NewTransferJSON struct {
+	RequestID string        `json:"requestId"`
+	Files     []NewFileJSON `json:"files" maxItems:"64"`
+}
+
+// PartAskJSON asks for the upload URL of one part.
+type PartAskJSON struct {
+	File   int    `json:"file" minimum:"0" doc:"Index of the file in the transfer."`
+	Number int    `json:"number" minimum:"1" maximum:"10000"`
+	SHA256 string `json:"sha256,omitempty" maxLength:"64" doc:"SHA-256 of the part (hex or base64); storage refuses other bytes."`
+}
+
+// URLJSON is a signed upload URL for one part.
+type URLJSON struct {
+	File    int               `json:"file"`
+	Number  int               `json:"number"`
+	Method  string            `json:"method"`
+	URL     string            `json:"url"`
+	Header  map[string]string `json:"header,omitempty" doc:"Headers to send as given."`
+	Expires time.Time         `json:"expires"`
+}
+
+func (a *api) transferRoutes(api huma.API) {
+	tags := []string{"Delivery"}
+	huma.Register(api, huma.Operation{OperationID: "listSourceTypes", Method: http.MethodGet, Path: "/v1/source-types",
+		Summary: "Source types and the delivery metadata each asks for", Tags: tags, Errors: []int{401, 429}},
+		func(ctx context.Context, _ *struct{}) (*struct {
+			Body struct {
+				SourceTypes []delivery.Form `json:"sourceTypes"`
+			}
+		}, error) {
+			out := &struct {
+				Body struct {
+					SourceTypes []delivery.Form `json:"sourceTypes"`
+				}
+			}{}
+			out.Body.SourceTypes = delivery.Forms()
+			return out, nil
+		})
+
+	type StartResultJSON struct {
+		RequestID string        `json:"requestId"`
+		OK        bool          `json:"ok"`
+		Code      string        `json:"code,omitempty"`
+		Message   string        `json:"message,omitempty"`
+		Transfer  *TransferJSON `json:"transfer,omitempty"`
+	}
+	huma.Register(api, huma.Operation{OperationID: "startTransfers", Method: http.MethodPost, Path: "/v1/transfers",
+		Summary: "Start deliveries: one transfer per request, each of one or more files", Tags: tags, Errors: []int{400, 401, 403, 429},
+		Description: "Every request gets its own result. Upload each part through POST /v1/transfers/{id}/parts, " +
+			"then POST /v1/transfers/{id}/complete. Starting a delivery supersedes an unfinished one to the same request."},
+		func(ctx context.Context, in *struct {
+			Body struct {
+				Method    string            `json:"method,omitempty" enum:"API,UI,CLI" default:"API"`
+				Transfers []NewTransferJSON `json:"transfers" maxItems:"500"`
+			}
+		}) (*struct {
+			Body struct {
+				Results []StartResultJSON `json:"results"`
+			}
+		}, error) {
+			var list []portal.NewTransfer
+			for _, t := range in.Body.Transfers {
+				n := portal.NewTransfer{RequestID: t.RequestID}
+				for _, f := range t.Files {
+					n.Files = append(n.Files, lot.TransferFile{Name: f.Name, Size: f.Size, SHA256: f.SHA256, ContentType: f.ContentType, Metadata: f.Metadata})
+				}
+				list = append(list, n)
+			}
+			method := lot.DeliveryMethod(in.Body.Method)
+			if method == "" {
+				method = lot.MethodAPI
+			}
+			res, err := a.svc.StartTransfers(ctx, who(ctx), method, list)
+			if err != nil {
+				return nil, a.fail(ctx, err)
+			}
+			out := &struct {
+				Body struct {
+					Results []StartResultJSON `json:"results"`
+				}
+			}{}
+			for _, r := range res {
+				sr := StartResultJSON{RequestID: r.RequestID, OK: r.Err == nil}
+				if r.Err != nil {
+					p := problemOf(ctx, a.log, r.Err)
+					sr.Code, sr.Message = p.Code, p.Message
+				} else {
+					sr.Transfer = ptr(transferJSON(r.Transfer, nil))
+				}
+				out.Body.Results = append(out.Body.Results, sr)
+			}
+			return out, nil
+		})
+
+	huma.Register(api, huma.Operation{OperationID: "getTransfer", Method: http.MethodGet, Path: "/v1/transfers/{id}",
+		Summary: "A transfer with the parts storage holds (to resume)", Tags: tags, Errors: []int{400, 401, 404, 409, 429}},
+		func(ctx context.Context, in *transferID) (*transferOutput, error) {
+			t, prog, err := a.svc.Progress(ctx, who(ctx), in.ID)
+			if err != nil {
+				return nil, a.fail(ctx, err)
+			}
+			return &transferOutput{Body: transferJSON(t, prog)}, nil
+		})
+
+	huma.Register(api, huma.Operation{OperationID: "partURLs", Method: http.MethodPost, Path: "/v1/transfers/{id}/parts",
+		Summary: "Upload URLs for parts, each bound to its length and SHA-256", Tags: tags, Errors: []int{400, 401, 404, 422, 429}},
+		func(ctx context.Context, in *struct {
+			ID   string `path:"id" maxLength:"64"`
+			Body struct {
+				Parts []PartAskJSON `json:"parts" maxItems:"1000"`
+			}
+		}) (*struct {
+			Body struct {
+				URLs []URLJSON `json:"urls"`
+			}
+		}, error) {
+			var reqs []portal.PartRequest
+			for _, p := range in.Body.Parts {
+				reqs = append(reqs, portal.PartRequest{File: p.File, Number: p.Number, SHA256: p.SHA256})
+			}
+			urls, err := a.svc.PartURLs(ctx, who(ctx), in.ID, reqs)
+			if err != nil {
+				return nil, a.fail(ctx, err)
+			}
+			out := &struct {
+				Body struct {
+					URLs []URLJSON `json:"urls"`
+				}
+			}{}
+			for i, u := range urls {
+				out.Body.URLs = append(out.Body.URLs, URLJSON{File: reqs[i].File, Number: reqs[i].Number, Method: u.Method,
+					URL: u.URL, Header: u.Header, Expires: u.Expires})
+			}
+			return out, nil
+		})
+
+	for _, c := range []struct {
+		id, path, summary string
+		do                func(context.Context, lot.Principal, string) (*lot.Transfer, error)
+	}{
+		{"completeTransfer", "complete", "Finish an upload: every part present and the whole-file SHA-256 right; then Pending Inspection", a.svc.CompleteTransfer},
+		{"abortTransfer", "abort", "Abort an unfinished upload and discard its parts", a.svc.AbortTransfer},
+	} {
+		huma.Register(api, huma.Operation{OperationID: c.id, Method: http.MethodPost, Path: "/v1/transfers/{id}/" + c.path,
+			Summary: c.summary, Tags: tags, Errors: []int{400, 401, 403, 404, 409, 422, 429}},
+			func(ctx context.Context, in *transferID) (*transferOutput, error) {
+				t, err := c.do(ctx, who(ctx), in.ID)
+				if err != nil {
+					return nil, a.fail(ctx, err)
+				}
+				return &transferOutput{Body: transferJSON(t, nil)}, nil
+			})
+	}
+
+	huma.Register(api, huma.Operation{OperationID: "requestTransfers", Method: http.MethodGet, Path: "/v1/requests/{id}/transfers",
+		Summary: "The delivery cards of a request, newest first", Tags: tags, Errors: []int{400, 401, 404, 429}},
+		func(ctx context.Context, in *idPath) (*struct {
+			Body struct {
+				Transfers []TransferJSON `json:"transfers"`
+			}
+		}, error) {
+			list, err := a.svc.Transfers(ctx, who(ctx), in.ID)
+			if err != nil {
+				return nil, a.fail(ctx, err)
+			}
+			out := &struct {
+				Body struct {
+					Transfers []TransferJSON `json:"transfers"`
+				}
+			}{}
+			out.Body.Transfers = make([]TransferJSON, len(list))
+			for i, t := range list {
+				out.Body.Transfers[i] = transferJSON(t, nil)
+			}
+			return out, nil
+		})
+}

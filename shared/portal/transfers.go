@@ -1,0 +1,383 @@
+package portal
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/openlot/openlot/shared/delivery"
+	"github.com/openlot/openlot/shared/lot"
+)
+
+// PartURLTTL is how long a part upload URL lives; resuming asks for new ones.
+const PartURLTTL = time.Hour
+
+// Delivery codes (422 unless noted).
+const (
+	CodeChecksumMismatch = "checksum_mismatch" // the whole file's SHA-256 is not the one declared
+)
+
+// NewTransfer asks for one delivery to one request.
+type NewTransfer struct {
+	RequestID string
+	Files     []lot.TransferFile // name, size, SHA-256, content type, metadata
+}
+
+// TransferResult is the answer for one request of StartTransfers.
+type TransferResult struct {
+	RequestID string
+	Transfer  *lot.Transfer
+	Err       error
+}
+
+var errNoTransfer = &lot.Error{Code: lot.CodeNotFound, Message: "no such transfer"}
+
+func (s *Service) mayDeliver(p lot.Principal) error {
+	if p.Role != lot.RoleFP && p.Role != lot.RoleStudio {
+		return lot.Errorf(lot.CodeForbidden, "only fulfillment partners (and studio operators) deliver files")
+	}
+	if s.Blobs == nil {
+		return &lot.Error{Code: lot.CodeUnavailable, Message: "file storage is not configured"}
+	}
+	return nil
+}
+
+// StartTransfers starts one transfer per entry (each its own result): the
+// files are checked, unfinished uploads to the same request are superseded,
+// and a multipart upload is created per file.
+func (s *Service) StartTransfers(ctx context.Context, p lot.Principal, method lot.DeliveryMethod, list []NewTransfer) ([]TransferResult, error) {
+	if err := s.mayDeliver(p); err != nil {
+		return nil, err
+	}
+	if len(list) == 0 || len(list) > MaxBulk {
+		return nil, lot.Errorf(lot.CodeInvalid, "name 1 to %d requests to deliver to", MaxBulk)
+	}
+	out := make([]TransferResult, len(list))
+	for i, n := range list {
+		t, err := s.startTransfer(ctx, p, method, n)
+		out[i] = TransferResult{RequestID: n.RequestID, Transfer: t, Err: err}
+		if err != nil && lot.ErrorCode(err) == lot.CodeInternal {
+			s.log.ErrorContext(ctx, "start transfer", "request", n.RequestID, "err", err)
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) startTransfer(ctx context.Context, p lot.Principal, method lot.DeliveryMethod, n NewTransfer) (*lot.Transfer, error) {
+	v, err := s.Request(ctx, p, n.RequestID)
+	if err != nil {
+		return nil, err
+	}
+	r := v.Request
+	files, err := delivery.CheckFiles(r, n.Files)
+	if err != nil {
+		return nil, err
+	}
+	a := lot.Act{By: p, At: s.clock.Now().UTC()}
+	id := s.ids.NewID()
+	t, err := lot.NewTransfer(a, id, r, method, files)
+	if err != nil {
+		return nil, err
+	}
+	// A newer delivery supersedes uploads to the same request that have not finished.
+	earlier, err := s.store.ListTransfers(ctx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, old := range earlier {
+		if !old.Status.Uploading() {
+			continue
+		}
+		if _, err := s.store.UpdateTransfer(ctx, old.ID, func(x *lot.Transfer) (bool, error) { return x.Supersede(a, id), nil }); err != nil {
+			return nil, err
+		}
+		s.abortUploads(ctx, old)
+	}
+	for i := range t.Files {
+		f := &t.Files[i]
+		f.Key = fmt.Sprintf("deliveries/%s/%s/file-%02d", r.ID, id, i+1)
+		if f.UploadID, err = s.Blobs.CreateUpload(ctx, f.Key, f.ContentType); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.store.CreateTransfer(ctx, t); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func (s *Service) abortUploads(ctx context.Context, t *lot.Transfer) {
+	for _, f := range t.Files {
+		if err := s.Blobs.AbortUpload(ctx, f.Key, f.UploadID); err != nil && !lot.IsCode(err, lot.CodeNotFound) {
+			s.log.WarnContext(ctx, "abort upload", "transfer", t.ID, "key", f.Key, "err", err)
+		}
+	}
+}
+
+// Transfer returns a transfer p may see.
+func (s *Service) Transfer(ctx context.Context, p lot.Principal, id string) (*lot.Transfer, error) {
+	if !lot.ValidID(id) {
+		return nil, lot.Errorf(lot.CodeInvalid, "transfer ID %.40q is not an openlot ID", id)
+	}
+	t, err := s.store.GetTransfer(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !t.VisibleTo(p) {
+		return nil, errNoTransfer
+	}
+	return t, nil
+}
+
+// FileProgress is what storage holds of one file of a transfer.
+type FileProgress struct {
+	Received []lot.Part // parts stored so far (all of them once assembled)
+	Missing  []int      // part numbers still to send
+	Complete bool       // the file is assembled
+}
+
+// Progress reads what storage holds of every file, and records the first
+// part's arrival on the timeline (Waiting for Upload → Uploading).
+func (s *Service) Progress(ctx context.Context, p lot.Principal, id string) (*lot.Transfer, []FileProgress, error) {
+	t, err := s.Transfer(ctx, p, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	prog := make([]FileProgress, len(t.Files))
+	started := false
+	for i, f := range t.Files {
+		if prog[i], err = s.fileProgress(ctx, t, f); err != nil {
+			return nil, nil, err
+		}
+		started = started || len(prog[i].Received) > 0
+	}
+	if started && t.Status == lot.TransferWaitingForUpload {
+		t, err = s.store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
+			return x.Started(lot.Act{By: p, At: s.clock.Now().UTC()}), nil
+		})
+		if err != nil && !lot.IsCode(err, lot.CodeConflict) {
+			return nil, nil, err
+		}
+		if err != nil {
+			t, _ = s.store.GetTransfer(ctx, id)
+		}
+	}
+	return t, prog, nil
+}
+
+func (s *Service) fileProgress(ctx context.Context, t *lot.Transfer, f lot.TransferFile) (FileProgress, error) {
+	var fp FileProgress
+	if !t.Status.Uploading() {
+		fp.Complete = t.Status != lot.TransferSuperseded && t.Status != lot.TransferAborted
+		return fp, nil
+	}
+	parts, err := s.Blobs.ListParts(ctx, f.Key, f.UploadID)
+	if lot.IsCode(err, lot.CodeNotFound) {
+		if info, herr := s.Blobs.Head(ctx, f.Key); herr == nil && info.Size == f.Size {
+			return FileProgress{Complete: true}, nil // assembled by an earlier complete
+		}
+		return fp, &lot.Error{Code: lot.CodeConflict, Message: "the upload of " + f.Name + " is gone; start a new transfer"}
+	}
+	if err != nil {
+		return fp, err
+	}
+	have := map[int]lot.Part{}
+	for _, pt := range parts {
+		if pt.Number <= f.Parts() && pt.Size == f.PartLen(pt.Number) {
+			have[pt.Number] = pt
+		}
+	}
+	for n := 1; n <= f.Parts(); n++ {
+		if pt, ok := have[n]; ok {
+			fp.Received = append(fp.Received, pt)
+		} else {
+			fp.Missing = append(fp.Missing, n)
+		}
+	}
+	return fp, nil
+}
+
+// PartRequest asks for the upload URL of one part, bound to its SHA-256 (base64 or hex) when given.
+type PartRequest struct {
+	File   int // index in the transfer's files
+	Number int
+	SHA256 string
+}
+
+// PartURLs returns upload URLs for parts of a transfer still uploading, each
+// bound to the part's length and, when given, its SHA-256.
+func (s *Service) PartURLs(ctx context.Context, p lot.Principal, id string, reqs []PartRequest) ([]lot.SignedURL, error) {
+	t, err := s.Transfer(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if !t.Status.Uploading() {
+		return nil, lot.Errorf(lot.CodeNotAllowed, "this transfer is %s; it takes no more parts", t.Status.Name())
+	}
+	if len(reqs) == 0 || len(reqs) > 1000 {
+		return nil, lot.Errorf(lot.CodeInvalid, "ask for 1 to 1,000 part URLs at a time")
+	}
+	out := make([]lot.SignedURL, len(reqs))
+	for i, pr := range reqs {
+		if pr.File < 0 || pr.File >= len(t.Files) {
+			return nil, lot.Errorf(lot.CodeInvalid, "file %d is not in this transfer (it has %d)", pr.File, len(t.Files))
+		}
+		f := t.Files[pr.File]
+		if pr.Number < 1 || pr.Number > f.Parts() {
+			return nil, lot.Errorf(lot.CodeInvalid, "part %d of %s is out of range 1…%d", pr.Number, f.Name, f.Parts())
+		}
+		sum, err := partSum(pr.SHA256)
+		if err != nil {
+			return nil, err
+		}
+		if out[i], err = s.Blobs.PresignPart(ctx, f.Key, f.UploadID, pr.Number,
+			lot.PartOptions{SHA256: sum, Size: f.PartLen(pr.Number), Expires: PartURLTTL}); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// partSum accepts a part SHA-256 as 64 hex digits or base64 and returns base64.
+func partSum(s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	if b, err := hex.DecodeString(s); err == nil && len(b) == 32 {
+		return base64.StdEncoding.EncodeToString(b), nil
+	}
+	if b, err := base64.StdEncoding.DecodeString(s); err == nil && len(b) == 32 {
+		return s, nil
+	}
+	return "", lot.Errorf(lot.CodeInvalid, "a part SHA-256 is 64 hex digits or 44 base64 characters")
+}
+
+// CompleteTransfer checks that every part of every file is stored, joins
+// them, checks each whole file's SHA-256 against the declared one, and moves
+// the transfer to Pending Inspection. Missing parts fail with conflict (409)
+// listing them; a checksum mismatch marks the transfer Error and fails with
+// checksum_mismatch. Completing again answers the same transfer.
+func (s *Service) CompleteTransfer(ctx context.Context, p lot.Principal, id string) (*lot.Transfer, error) {
+	t, err := s.Transfer(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if t.Status == lot.TransferPendingInspection || !t.Status.Uploading() {
+		if t.Status == lot.TransferPendingInspection {
+			return t, nil
+		}
+		return nil, lot.Errorf(lot.CodeNotAllowed, "this transfer is %s; it cannot be completed", t.Status.Name())
+	}
+	var missing []string
+	progress := make([]FileProgress, len(t.Files))
+	for i, f := range t.Files {
+		if progress[i], err = s.fileProgress(ctx, t, f); err != nil {
+			return nil, err
+		}
+		if len(progress[i].Missing) > 0 {
+			missing = append(missing, fmt.Sprintf("%s parts %s", f.Name, ranges(progress[i].Missing)))
+		}
+	}
+	if len(missing) > 0 {
+		return nil, &lot.Error{Code: lot.CodeConflict, Message: "parts are missing: " + strings.Join(missing, "; ") + "; upload them and complete again"}
+	}
+	a := lot.Act{By: p, At: s.clock.Now().UTC()}
+	for i, f := range t.Files {
+		if !progress[i].Complete {
+			if _, err := s.Blobs.CompleteUpload(ctx, f.Key, f.UploadID, progress[i].Received); err != nil {
+				return nil, err
+			}
+		}
+		sum, err := s.wholeSum(ctx, f.Key)
+		if err != nil {
+			return nil, err
+		}
+		if sum != f.SHA256 {
+			msg := fmt.Sprintf("%s: the file received has SHA-256 %s, not the %s declared; deliver it again", f.Name, sum, f.SHA256)
+			if _, err := s.store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
+				x.Fail(a, CodeChecksumMismatch, msg)
+				return true, nil
+			}); err != nil {
+				return nil, err
+			}
+			return nil, &lot.Error{Code: CodeChecksumMismatch, Message: msg}
+		}
+	}
+	return s.store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
+		if x.Status == lot.TransferPendingInspection {
+			return false, nil
+		}
+		x.Started(a)
+		return true, x.Delivered(a)
+	})
+}
+
+// wholeSum hashes a stored file, reading it once.
+func (s *Service) wholeSum(ctx context.Context, key string) (string, error) {
+	rc, err := s.Blobs.Read(ctx, key, 0, -1)
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, rc); err != nil {
+		return "", fmt.Errorf("read %s: %w", key, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func ranges(ns []int) string {
+	var parts []string
+	for i := 0; i < len(ns); {
+		j := i
+		for j+1 < len(ns) && ns[j+1] == ns[j]+1 {
+			j++
+		}
+		if j == i {
+			parts = append(parts, fmt.Sprint(ns[i]))
+		} else {
+			parts = append(parts, fmt.Sprintf("%d-%d", ns[i], ns[j]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ",")
+}
+
+// AbortTransfer ends an unfinished upload and discards its parts.
+func (s *Service) AbortTransfer(ctx context.Context, p lot.Principal, id string) (*lot.Transfer, error) {
+	t, err := s.Transfer(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.mayDeliver(p); err != nil {
+		return nil, err
+	}
+	t, err = s.store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
+		was := x.Status
+		err := x.Abort(lot.Act{By: p, At: s.clock.Now().UTC()})
+		return err == nil && was != lot.TransferAborted, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.abortUploads(ctx, t)
+	return t, nil
+}
+
+// Transfers returns the transfers of a request p may see, newest first.
+func (s *Service) Transfers(ctx context.Context, p lot.Principal, requestID string) ([]*lot.Transfer, error) {
+	if _, err := s.Request(ctx, p, requestID); err != nil {
+		return nil, err
+	}
+	list, err := s.store.ListTransfers(ctx, requestID)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(list, func(t *lot.Transfer) bool { return !t.VisibleTo(p) }), nil
+}
