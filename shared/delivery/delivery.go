@@ -189,8 +189,22 @@ func printable(r rune) rune {
 	return r
 }
 
+// CheckSum accepts a whole-file SHA-256 as 64 hex digits (any case) and
+// returns it in lower case; "" (to be declared when completing) passes.
+func CheckSum(s string) (string, error) {
+	sum := strings.ToLower(strings.TrimSpace(s))
+	if sum == "" {
+		return "", nil
+	}
+	if b, err := hex.DecodeString(sum); err != nil || len(b) != 32 {
+		return "", lot.Errorf(lot.CodeInvalid, "sha256 must be the 64 hex digits of the whole file's SHA-256")
+	}
+	return sum, nil
+}
+
 // CheckFiles checks every file of a transfer to r: name, size (1 byte to
-// lot.MaxFileSize), whole-file SHA-256 (64 hex digits), content type, and
+// lot.MaxFileSize), whole-file SHA-256 (64 hex digits, or empty to declare
+// it when completing, so a client can hash while it uploads), content type, and
 // metadata; two names that are equal after Unicode normalization (or that
 // differ only in case) are refused. It returns the files normalized, with
 // their part sizes chosen.
@@ -213,9 +227,9 @@ func CheckFiles(r *lot.Request, files []lot.TransferFile) ([]lot.TransferFile, e
 		case f.Size > lot.MaxFileSize:
 			return nil, lot.Errorf(lot.CodeTooLarge, "file %q is %d bytes; one file may be at most %d bytes", truncate(name), f.Size, int64(lot.MaxFileSize))
 		}
-		sum := strings.ToLower(f.SHA256)
-		if b, err := hex.DecodeString(sum); err != nil || len(b) != 32 {
-			return nil, lot.Errorf(lot.CodeInvalid, "file %q: sha256 must be the 64 hex digits of the whole file's SHA-256", truncate(name))
+		sum, err := CheckSum(f.SHA256)
+		if err != nil {
+			return nil, lot.Errorf(lot.CodeInvalid, "file %q: %s", truncate(name), err.(*lot.Error).Message)
 		}
 		ct := f.ContentType
 		if ct == "" {

@@ -98,7 +98,7 @@ type transferID struct {
 type NewFileJSON struct {
 	Name        string            `json:"name" maxLength:"1024"`
 	Size        int64             `json:"size" doc:"Bytes; 1 to 5,000 GiB."`
-	SHA256      string            `json:"sha256" maxLength:"64" doc:"Hex SHA-256 of the whole file."`
+	SHA256      string            `json:"sha256,omitempty" maxLength:"64" doc:"Hex SHA-256 of the whole file; may instead be declared when completing."`
 	ContentType string            `json:"contentType,omitempty" maxLength:"128"`
 	Metadata    map[string]string `json:"metadata,omitempty" doc:"Delivery metadata, per GET /v1/source-types."`
 }
@@ -114,6 +114,11 @@ type PartAskJSON struct {
 	File   int    `json:"file" minimum:"0" doc:"Index of the file in the transfer."`
 	Number int    `json:"number" minimum:"1" maximum:"10000"`
 	SHA256 string `json:"sha256,omitempty" maxLength:"64" doc:"SHA-256 of the part (hex or base64); storage refuses other bytes."`
+}
+
+// CompleteFileJSON declares a file's whole SHA-256 when completing.
+type CompleteFileJSON struct {
+	SHA256 string `json:"sha256" maxLength:"64" doc:"Hex SHA-256 of the whole file; empty keeps the one given at the start."`
 }
 
 // URLJSON is a signed upload URL for one part.
@@ -241,23 +246,37 @@ func (a *api) transferRoutes(api huma.API) {
 			return out, nil
 		})
 
-	for _, c := range []struct {
-		id, path, summary string
-		do                func(context.Context, lot.Principal, string) (*lot.Transfer, error)
-	}{
-		{"completeTransfer", "complete", "Finish an upload: every part present and the whole-file SHA-256 right; then Pending Inspection", a.svc.CompleteTransfer},
-		{"abortTransfer", "abort", "Abort an unfinished upload and discard its parts", a.svc.AbortTransfer},
-	} {
-		huma.Register(api, huma.Operation{OperationID: c.id, Method: http.MethodPost, Path: "/v1/transfers/{id}/" + c.path,
-			Summary: c.summary, Tags: tags, Errors: []int{400, 401, 403, 404, 409, 422, 429}},
-			func(ctx context.Context, in *transferID) (*transferOutput, error) {
-				t, err := c.do(ctx, who(ctx), in.ID)
-				if err != nil {
-					return nil, a.fail(ctx, err)
+	huma.Register(api, huma.Operation{OperationID: "completeTransfer", Method: http.MethodPost, Path: "/v1/transfers/{id}/complete",
+		Summary: "Finish an upload: every part present and the whole-file SHA-256 right; then Pending Inspection", Tags: tags,
+		Errors:      []int{400, 401, 403, 404, 409, 422, 429},
+		Description: "Missing parts answer 409 naming them. A client that hashed while uploading declares each file's sha256 here."},
+		func(ctx context.Context, in *struct {
+			ID   string `path:"id" maxLength:"64"`
+			Body *struct {
+				Files []CompleteFileJSON `json:"files,omitempty" maxItems:"64"`
+			} `required:"false"`
+		}) (*transferOutput, error) {
+			var sums []string
+			if in.Body != nil {
+				for _, f := range in.Body.Files {
+					sums = append(sums, f.SHA256)
 				}
-				return &transferOutput{Body: transferJSON(t, nil)}, nil
-			})
-	}
+			}
+			t, err := a.svc.CompleteTransfer(ctx, who(ctx), in.ID, sums)
+			if err != nil {
+				return nil, a.fail(ctx, err)
+			}
+			return &transferOutput{Body: transferJSON(t, nil)}, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "abortTransfer", Method: http.MethodPost, Path: "/v1/transfers/{id}/abort",
+		Summary: "Abort an unfinished upload and discard its parts", Tags: tags, Errors: []int{400, 401, 403, 404, 422, 429}},
+		func(ctx context.Context, in *transferID) (*transferOutput, error) {
+			t, err := a.svc.AbortTransfer(ctx, who(ctx), in.ID)
+			if err != nil {
+				return nil, a.fail(ctx, err)
+			}
+			return &transferOutput{Body: transferJSON(t, nil)}, nil
+		})
 
 	huma.Register(api, huma.Operation{OperationID: "requestTransfers", Method: http.MethodGet, Path: "/v1/requests/{id}/transfers",
 		Summary: "The delivery cards of a request, newest first", Tags: tags, Errors: []int{400, 401, 404, 429}},

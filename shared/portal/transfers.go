@@ -263,10 +263,33 @@ func partSum(s string) (string, error) {
 // the transfer to Pending Inspection. Missing parts fail with conflict (409)
 // listing them; a checksum mismatch marks the transfer Error and fails with
 // checksum_mismatch. Completing again answers the same transfer.
-func (s *Service) CompleteTransfer(ctx context.Context, p lot.Principal, id string) (*lot.Transfer, error) {
+//
+// sums, when given, holds each file's whole SHA-256 (hex) in order: a client
+// that hashes while it uploads declares them here ("" keeps the one declared
+// at the start). A file with no SHA-256 either way cannot complete.
+func (s *Service) CompleteTransfer(ctx context.Context, p lot.Principal, id string, sums []string) (*lot.Transfer, error) {
 	t, err := s.Transfer(ctx, p, id)
 	if err != nil {
 		return nil, err
+	}
+	if len(sums) > 0 && len(sums) != len(t.Files) {
+		return nil, lot.Errorf(lot.CodeInvalid, "give one sha256 per file (%d), in order", len(t.Files))
+	}
+	for i := range t.Files {
+		declared := ""
+		if len(sums) > 0 {
+			if declared, err = delivery.CheckSum(sums[i]); err != nil {
+				return nil, err
+			}
+		}
+		switch f := &t.Files[i]; {
+		case declared != "" && f.SHA256 != "" && declared != f.SHA256:
+			return nil, lot.Errorf(lot.CodeInvalid, "%s: the sha256 given now differs from the one declared at the start", f.Name)
+		case declared != "":
+			f.SHA256 = declared
+		case f.SHA256 == "":
+			return nil, lot.Errorf(lot.CodeInvalid, "%s: declare the whole file's sha256 to complete", f.Name)
+		}
 	}
 	if t.Status == lot.TransferPendingInspection || !t.Status.Uploading() {
 		if t.Status == lot.TransferPendingInspection {
@@ -301,6 +324,7 @@ func (s *Service) CompleteTransfer(ctx context.Context, p lot.Principal, id stri
 		if sum != f.SHA256 {
 			msg := fmt.Sprintf("%s: the file received has SHA-256 %s, not the %s declared; deliver it again", f.Name, sum, f.SHA256)
 			if _, err := s.store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
+				x.Files[i].SHA256 = f.SHA256
 				x.Fail(a, CodeChecksumMismatch, msg)
 				return true, nil
 			}); err != nil {
@@ -312,6 +336,9 @@ func (s *Service) CompleteTransfer(ctx context.Context, p lot.Principal, id stri
 	return s.store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
 		if x.Status == lot.TransferPendingInspection {
 			return false, nil
+		}
+		for i := range x.Files {
+			x.Files[i].SHA256 = t.Files[i].SHA256
 		}
 		x.Started(a)
 		return true, x.Delivered(a)
