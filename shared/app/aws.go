@@ -163,3 +163,15 @@ func ParseRules(s string) (search.Rules, error) {
 	}
 	return r, nil
 }
+
+// StandInS3 opens a blob store on a new bucket of an S3-compatible stand-in
+// (MinIO) at endpoint, for tests that deliver over S3.
+func StandInS3(ctx context.Context, endpoint, key, secret, bucket string) (*s3blob.Store, error) {
+	cfg := aws.Config{
+		Region:       "us-east-1",
+		Credentials:  credentials.NewStaticCredentialsProvider(key, secret, ""),
+		BaseEndpoint: aws.String(endpoint),
+	}
+	s := s3blob.New(cfg, bucket, s3blob.Options{PathStyle: true})
+	return s, s.CreateBucket(ctx)
+}

@@ -36,6 +36,8 @@ type LocalConfig struct {
 	IDs     lot.IDs   // nil: UUIDv7
 	// Rules are the bucket thresholds (zero: search.DefaultRules).
 	Rules search.Rules
+	// Blobs replaces the disk blob store (tests run deliveries over MinIO).
+	Blobs lot.Blobs
 	// Store replaces the embedded SQLite store (the benchmark runs the same
 	// server over DynamoDB); Local closes it.
 	Store lot.Store
@@ -48,7 +50,7 @@ type LocalConfig struct {
 type Local struct {
 	cfg     LocalConfig
 	Store   lot.Store
-	Blobs   *diskblob.Store
+	Blobs   lot.Blobs
 	Service *portal.Service
 	Issuer  *oauth.Issuer
 	Handler http.Handler
@@ -116,15 +118,23 @@ func (l *Local) Open(ctx context.Context) (err error) {
 	if l.Issuer, err = oauth.New(l.URL, key, l.Store, l.cfg.Clock, l.cfg.IDs, l.cfg.Log); err != nil {
 		return err
 	}
-	if l.Blobs, err = diskblob.Open(filepath.Join(l.cfg.DataDir, "blobs"), filepath.Join(l.cfg.DataDir, "keys", "blob-hmac.key"), l.URL, l.cfg.Clock); err != nil {
-		return err
+	mounts := map[string]http.Handler{}
+	if l.cfg.Blobs != nil {
+		l.Blobs = l.cfg.Blobs
+	} else {
+		disk, err := diskblob.Open(filepath.Join(l.cfg.DataDir, "blobs"), filepath.Join(l.cfg.DataDir, "keys", "blob-hmac.key"), l.URL, l.cfg.Clock)
+		if err != nil {
+			return err
+		}
+		l.Blobs = disk
+		mounts[diskblob.Prefix] = disk.Handler(l.cfg.Log) // signed URLs, no bearer token
 	}
 	l.Service.Blobs = l.Blobs
 	l.Handler = httpapi.New(httpapi.Config{
 		Service: l.Service, Auth: oauth.Authenticator{Issuer: l.Issuer}, Keys: l.Store, Clock: l.cfg.Clock,
 		Log: l.cfg.Log, Token: l.Issuer.Token(), JWKS: l.Issuer.JWKS(), TokenURL: l.URL + "/oauth2/token",
 		RatePerSecond: l.cfg.RatePerSecond, Burst: l.cfg.Burst,
-		Mounts: map[string]http.Handler{diskblob.Prefix: l.Blobs.Handler(l.cfg.Log)}, // signed URLs, no bearer token
+		Mounts: mounts,
 	})
 	l.srv = &http.Server{Handler: l.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(l.cfg.Log.Handler(), slog.LevelWarn)}

@@ -1,0 +1,387 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+)
+
+type transferFile struct {
+	Name     string            `json:"name"`
+	Size     int64             `json:"size"`
+	Metadata map[string]string `json:"metadata"`
+	PartSize int64             `json:"partSize"`
+	Parts    int               `json:"parts"`
+	Received []int             `json:"received"`
+	Complete bool              `json:"complete"`
+}
+
+type transferCard struct {
+	ID       string         `json:"id"`
+	Status   string         `json:"status"`
+	Files    []transferFile `json:"files"`
+	Error    string         `json:"errorMessage"`
+	Timeline []struct {
+		Status string    `json:"status"`
+		At     time.Time `json:"at"`
+	} `json:"timeline"`
+}
+
+func deliverCmd(cfg *string) *cobra.Command {
+	var request string
+	var meta []string
+	var parallel, stopAfter int
+	var quiet bool
+	cmd := &cobra.Command{
+		Use:   "deliver --request ID [--meta key=value ...] FILE...",
+		Short: "Deliver files to a request: parallel, checksummed parts; run it again to resume",
+		Long: "Uploads the files in parts straight to storage, each part bound to its SHA-256, hashing every byte once " +
+			"while reading. If the command stops (killed, network gone), run the same command again: it finds the " +
+			"unfinished transfer and sends only the missing parts. The transfer ends in Pending Inspection.",
+		Example: "  openlot deliver --request 01a0… --meta subtitleFormat=TTML --meta frameRate=23.976 tides_es.ttml",
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, paths []string) error {
+			if request == "" {
+				return errors.New("--request names the request to deliver to")
+			}
+			c, err := loadClient(*cfg)
+			if err != nil {
+				return err
+			}
+			metadata := map[string]string{}
+			for _, kv := range meta {
+				k, v, ok := strings.Cut(kv, "=")
+				if !ok || k == "" {
+					return fmt.Errorf("--meta %q: want key=value", kv)
+				}
+				metadata[k] = v
+			}
+			var progress io.Writer = cmd.ErrOrStderr()
+			if quiet {
+				progress = io.Discard
+			}
+			d := &deliverer{c: c, request: request, metadata: metadata, parallel: max(1, parallel), stopAfter: stopAfter, out: progress}
+			card, err := d.run(cmd.Context(), paths)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "transfer %s: %s\n", card.ID, card.Status)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&request, "request", "", "request ID to deliver to")
+	cmd.Flags().StringArrayVar(&meta, "meta", nil, "delivery metadata key=value, for every file (see GET /v1/source-types)")
+	cmd.Flags().IntVar(&parallel, "parallel", 4, "parts uploaded at once")
+	cmd.Flags().BoolVar(&quiet, "quiet", false, "no progress bars")
+	cmd.Flags().IntVar(&stopAfter, "stop-after-parts", 0, "stop (as if killed) after uploading this many parts; for testing resume")
+	_ = cmd.Flags().MarkHidden("stop-after-parts")
+	return cmd
+}
+
+type deliverer struct {
+	c         *client
+	request   string
+	metadata  map[string]string
+	parallel  int
+	stopAfter int
+	out       io.Writer
+	sent      int
+	mu        sync.Mutex
+}
+
+var errStopped = errors.New("stopped on purpose after the parts asked for (--stop-after-parts); run the same command again to resume")
+
+func (d *deliverer) getJSON(ctx context.Context, method, path string, body, out any) error {
+	resp, err := d.c.do(ctx, method, path, body)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+// run finds or starts the transfer, uploads what is missing, and completes it.
+func (d *deliverer) run(ctx context.Context, paths []string) (*transferCard, error) {
+	type local struct {
+		path string
+		name string
+		size int64
+	}
+	var files []local
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if fi.IsDir() {
+			return nil, fmt.Errorf("%s is a folder; name the files to deliver", p)
+		}
+		files = append(files, local{p, filepath.Base(p), fi.Size()})
+	}
+	// Resume: the newest unfinished transfer to this request with the same files.
+	var cards struct{ Transfers []transferCard }
+	if err := d.getJSON(ctx, http.MethodGet, "/v1/requests/"+d.request+"/transfers", nil, &cards); err != nil {
+		return nil, err
+	}
+	var card *transferCard
+	for i, t := range cards.Transfers {
+		if t.Status != "WAITING_FOR_UPLOAD" && t.Status != "UPLOADING" || len(t.Files) != len(files) {
+			continue
+		}
+		same := true
+		for j, f := range t.Files {
+			same = same && f.Name == files[j].name && f.Size == files[j].size
+		}
+		if same {
+			card = &cards.Transfers[i]
+			fmt.Fprintf(d.out, "resuming transfer %s\n", card.ID)
+			break
+		}
+	}
+	if card == nil {
+		var newFiles []map[string]any
+		for _, f := range files {
+			newFiles = append(newFiles, map[string]any{"name": f.name, "size": f.size, "contentType": contentType(f.name), "metadata": d.metadata})
+		}
+		var res struct {
+			Results []struct {
+				OK       bool
+				Code     string
+				Message  string
+				Transfer *transferCard
+			}
+		}
+		body := map[string]any{"method": "CLI", "transfers": []map[string]any{{"requestId": d.request, "files": newFiles}}}
+		if err := d.getJSON(ctx, http.MethodPost, "/v1/transfers", body, &res); err != nil {
+			return nil, err
+		}
+		if len(res.Results) != 1 || !res.Results[0].OK {
+			if len(res.Results) == 1 {
+				return nil, &apiError{Code: res.Results[0].Code, Message: res.Results[0].Message, Status: 422}
+			}
+			return nil, errors.New("the server answered no result")
+		}
+		card = res.Results[0].Transfer
+	}
+	if err := d.getJSON(ctx, http.MethodGet, "/v1/transfers/"+card.ID, nil, card); err != nil {
+		return nil, err
+	}
+
+	bars := mpb.NewWithContext(ctx, mpb.WithOutput(d.out), mpb.WithWidth(40), mpb.WithRefreshRate(200*time.Millisecond))
+	var total int64
+	for _, f := range files {
+		total += f.size
+	}
+	totalBar := bars.AddBar(total, mpb.PrependDecorators(decor.Name("total ", decor.WCSyncSpaceR)),
+		mpb.AppendDecorators(decor.CountersKibiByte("% .1f / % .1f"), decor.Name(" "),
+			decor.AverageSpeed(decor.SizeB1024(0), "% .1f"), decor.Name(" ETA "), decor.AverageETA(decor.ET_STYLE_GO)))
+	sums := make([]string, len(files))
+	var firstErr error
+	for i, f := range files {
+		bar := bars.AddBar(f.size, mpb.PrependDecorators(decor.Name(truncateName(f.name, 28), decor.WCSyncSpaceR)),
+			mpb.AppendDecorators(decor.Percentage(), decor.Name(" "), decor.AverageSpeed(decor.SizeB1024(0), "% .1f")))
+		sum, err := d.file(ctx, card, i, f.path, bar, totalBar)
+		if err != nil {
+			firstErr = err
+			bar.Abort(false)
+			break
+		}
+		sums[i] = sum
+	}
+	if firstErr != nil {
+		totalBar.Abort(false)
+		bars.Wait()
+		return nil, firstErr
+	}
+	bars.Wait()
+	var files2 []map[string]string
+	for _, s := range sums {
+		files2 = append(files2, map[string]string{"sha256": s})
+	}
+	if err := d.getJSON(ctx, http.MethodPost, "/v1/transfers/"+card.ID+"/complete", map[string]any{"files": files2}, card); err != nil {
+		return nil, err
+	}
+	return card, nil
+}
+
+// file reads one file once: every part is hashed into the whole-file SHA-256,
+// and the parts storage lacks are uploaded, bound to their own SHA-256.
+func (d *deliverer) file(ctx context.Context, card *transferCard, index int, path string, bar, total *mpb.Bar) (string, error) {
+	tf := card.Files[index]
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	have := map[int]bool{}
+	for _, n := range tf.Received {
+		have[n] = true
+	}
+	whole := sha256.New()
+	type job struct {
+		n    int
+		body []byte
+		sum  string
+	}
+	jobs := make(chan job)
+	errs := make(chan error, d.parallel)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	for range d.parallel {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				if err := d.sendPart(ctx, card.ID, index, j.n, j.sum, j.body); err != nil {
+					errs <- fmt.Errorf("%s part %d: %w", tf.Name, j.n, err)
+					cancel()
+					return
+				}
+				bar.IncrBy(len(j.body))
+				total.IncrBy(len(j.body))
+			}
+		}()
+	}
+	var readErr error
+	for n := 1; n <= tf.Parts && readErr == nil; n++ {
+		size := tf.PartSize
+		if n == tf.Parts {
+			size = tf.Size - int64(n-1)*tf.PartSize
+		}
+		buf := make([]byte, size)
+		if _, err := io.ReadFull(f, buf); err != nil {
+			readErr = fmt.Errorf("read %s: %w (did the file change since the transfer began?)", path, err)
+			break
+		}
+		whole.Write(buf)
+		if have[n] {
+			bar.IncrBy(len(buf))
+			total.IncrBy(len(buf))
+			continue
+		}
+		if d.stopAfter > 0 {
+			d.mu.Lock()
+			stop := d.sent >= d.stopAfter
+			d.sent++
+			d.mu.Unlock()
+			if stop {
+				readErr = errStopped
+				break
+			}
+		}
+		ps := sha256.Sum256(buf)
+		select {
+		case jobs <- job{n, buf, hex.EncodeToString(ps[:])}:
+		case <-ctx.Done():
+			readErr = ctx.Err()
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return "", err
+	}
+	if readErr != nil {
+		return "", readErr
+	}
+	return hex.EncodeToString(whole.Sum(nil)), nil
+}
+
+// sendPart asks for the part's URL and PUTs it, retrying network failures.
+func (d *deliverer) sendPart(ctx context.Context, transfer string, file, n int, sum string, body []byte) error {
+	var last error
+	for attempt := range 4 {
+		if attempt > 0 {
+			select {
+			case <-time.After(time.Duration(attempt*attempt) * 500 * time.Millisecond):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		var urls struct {
+			URLs []struct {
+				Method string
+				URL    string
+				Header map[string]string
+			}
+		}
+		ask := map[string]any{"parts": []map[string]any{{"file": file, "number": n, "sha256": sum}}}
+		if err := d.getJSON(ctx, http.MethodPost, "/v1/transfers/"+transfer+"/parts", ask, &urls); err != nil {
+			var ae *apiError
+			if errors.As(err, &ae) && ae.Status < 500 {
+				return err
+			}
+			last = err
+			continue
+		}
+		u := urls.URLs[0]
+		req, err := http.NewRequestWithContext(ctx, u.Method, u.URL, bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		for k, v := range u.Header {
+			req.Header.Set(k, v)
+		}
+		req.ContentLength = int64(len(body))
+		resp, err := d.c.http.Do(req)
+		if err != nil {
+			last = err
+			continue
+		}
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		resp.Body.Close()
+		switch {
+		case resp.StatusCode < 300:
+			return nil
+		case resp.StatusCode >= 500:
+			last = fmt.Errorf("storage answered %s", resp.Status)
+		default:
+			return fmt.Errorf("storage refused the part: %s %s", resp.Status, strings.TrimSpace(string(msg)))
+		}
+	}
+	return last
+}
+
+func contentType(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".ttml", ".dfxp", ".xml":
+		return "application/ttml+xml"
+	case ".srt":
+		return "application/x-subrip"
+	case ".wav":
+		return "audio/wav"
+	case ".mov":
+		return "video/quicktime"
+	case ".mp4":
+		return "video/mp4"
+	case ".mxf":
+		return "application/mxf"
+	case ".pdf":
+		return "application/pdf"
+	}
+	return "application/octet-stream"
+}
+
+func truncateName(s string, n int) string {
+	if len([]rune(s)) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openlot/openlot/shared/app"
+	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/standin"
+)
+
+// deliverWorld runs the demo server on blobs (nil: the disk store) and logs
+// the CLI in as juniper; it returns the credentials flag and a deliverable
+// subtitle request.
+func deliverWorld(t *testing.T, blobs lot.Blobs) (*app.Local, string, string) {
+	t.Helper()
+	today := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	l := app.NewLocal(app.LocalConfig{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Demo: true, Blobs: blobs,
+		Clock: lot.ClockFunc(func() time.Time { return today }), Log: slog.New(slog.DiscardHandler)})
+	if err := l.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	cfg := "--credentials=" + filepath.Join(t.TempDir(), "credentials.json")
+	if _, err := run(t, "", "login", cfg, "--url", l.URL, "--client", "fp-juniper", "--secret", "fp-juniper-secret"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := run(t, "", "search", cfg, "--status", "Open", "--sourceType", "SUBTITLE", "--materialStatus", "Received,Accepted", "--limit", "1", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct{ Rows []struct{ ID string } }
+	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res.Rows) != 1 {
+		t.Fatalf("no deliverable subtitle request: %v %s", err, out)
+	}
+	return l, cfg, res.Rows[0].ID
+}
+
+func deliverKilledAndResumed(t *testing.T, blobs lot.Blobs) {
+	_, cfg, id := deliverWorld(t, blobs)
+	data := make([]byte, 3*lot.MinTransferPart+777) // four parts
+	rand.Read(data)
+	file := filepath.Join(t.TempDir(), "House of Tides_es-419.ttml")
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	args := []string{"deliver", cfg, "--request", id, "--meta", "subtitleFormat=TTML", "--meta", "frameRate=23.976", "--quiet", file}
+
+	// The first run dies after two parts.
+	_, err := run(t, "", append(args, "--stop-after-parts", "2", "--parallel", "1")...)
+	if err == nil || !strings.Contains(err.Error(), "run the same command again") {
+		t.Fatalf("first run: %v", err)
+	}
+	c, err := loadClient(strings.TrimPrefix(cfg, "--credentials="))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cards struct{ Transfers []transferCard }
+	resp, err := c.do(context.Background(), http.MethodGet, "/v1/requests/"+id+"/transfers", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.NewDecoder(resp.Body).Decode(&cards)
+	resp.Body.Close()
+	if len(cards.Transfers) != 1 {
+		t.Fatalf("transfers after the first run: %+v", cards.Transfers)
+	}
+	first := cards.Transfers[0].ID
+
+	// The same command again sends only what is missing and completes.
+	out, err := run(t, "", args...)
+	if err != nil {
+		t.Fatalf("second run: %v", err)
+	}
+	if !strings.Contains(out, first+": PENDING_INSPECTION") {
+		t.Fatalf("second run printed %q, want the same transfer %s pending inspection", out, first)
+	}
+	resp, err = c.do(context.Background(), http.MethodGet, "/v1/transfers/"+first, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tr struct {
+		Status string
+		Files  []struct {
+			SHA256   string
+			Metadata map[string]string
+		}
+		Timeline []struct{ Status string }
+	}
+	json.NewDecoder(resp.Body).Decode(&tr)
+	resp.Body.Close()
+	if tr.Status != "PENDING_INSPECTION" || tr.Files[0].SHA256 != hex.EncodeToString(sum[:]) ||
+		tr.Files[0].Metadata["subtitleFormat"] != "TTML" || tr.Files[0].Metadata["frameRate"] != "23.976" {
+		t.Fatalf("delivered transfer %+v", tr)
+	}
+	var steps []string
+	for _, e := range tr.Timeline {
+		steps = append(steps, e.Status)
+	}
+	if fmt.Sprint(steps) != "[WAITING_FOR_UPLOAD UPLOADING PENDING_INSPECTION]" {
+		t.Fatalf("timeline %v", steps)
+	}
+}
+
+func TestDeliverResumesAfterBeingStoppedOnDisk(t *testing.T) {
+	// Ensures `openlot deliver` stopped midway, run again, sends only the
+	// missing parts and completes the same transfer with the right SHA-256
+	// (disk blob store).
+	deliverKilledAndResumed(t, nil)
+}
+
+func TestDeliverResumesAfterBeingStoppedOnS3(t *testing.T) {
+	// Ensures the same over S3 (MinIO), where storage checks every part's
+	// signature, length and checksum.
+	endpoint := standin.Endpoint(t, standin.S3Env)
+	blobs, err := app.StandInS3(context.Background(), endpoint, os.Getenv(standin.S3KeyEnv), os.Getenv(standin.S3SecretEnv),
+		fmt.Sprintf("openlot-deliver-%d", time.Now().UnixNano()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	deliverKilledAndResumed(t, blobs)
+}
