@@ -54,11 +54,20 @@ func loadClient(path string) (*client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &client{path: path, http: &http.Client{Timeout: 2 * time.Minute}}
+	c := &client{path: path, http: newHTTPClient()}
 	if err := json.Unmarshal(b, &c.creds); err != nil {
 		return nil, fmt.Errorf("%s is damaged; log in again", path)
 	}
 	return c, nil
+}
+
+// newHTTPClient is tuned for large bodies: 1 MiB write buffers send a part
+// in far fewer system calls than the default 4 KiB.
+func newHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.WriteBufferSize, t.ReadBufferSize = 1<<20, 64<<10
+	t.MaxIdleConnsPerHost = 32
+	return &http.Client{Transport: t, Timeout: 10 * time.Minute}
 }
 
 // login gets a token with the client credentials grant and saves it.
@@ -158,7 +167,7 @@ func loginCmd(cfg *string) *cobra.Command {
 			if c.TokenURL == "" {
 				c.TokenURL = strings.TrimSuffix(c.URL, "/") + "/oauth2/token"
 			}
-			cl := &client{path: *cfg, creds: c, http: &http.Client{Timeout: time.Minute}}
+			cl := &client{path: *cfg, creds: c, http: newHTTPClient()}
 			if err := cl.login(cmd.Context()); err != nil {
 				return err
 			}

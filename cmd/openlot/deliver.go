@@ -102,6 +102,8 @@ type deliverer struct {
 	out       io.Writer
 	sent      int
 	mu        sync.Mutex
+	// completeTook is how long the server took to complete (join and verify).
+	completeTook time.Duration
 }
 
 var errStopped = errors.New("stopped on purpose after the parts asked for (--stop-after-parts); run the same command again to resume")
@@ -213,9 +215,11 @@ func (d *deliverer) run(ctx context.Context, paths []string) (*transferCard, err
 	for _, s := range sums {
 		files2 = append(files2, map[string]string{"sha256": s})
 	}
+	began := time.Now()
 	if err := d.getJSON(ctx, http.MethodPost, "/v1/transfers/"+card.ID+"/complete", map[string]any{"files": files2}, card); err != nil {
 		return nil, err
 	}
+	d.completeTook = time.Since(began)
 	return card, nil
 }
 
@@ -240,6 +244,11 @@ func (d *deliverer) file(ctx context.Context, card *transferCard, index int, pat
 	}
 	jobs := make(chan job)
 	errs := make(chan error, d.parallel)
+	// parallel+1 part buffers, reused: a part is read while others upload.
+	free := make(chan []byte, d.parallel+1)
+	for range d.parallel + 1 {
+		free <- make([]byte, tf.PartSize)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -255,6 +264,7 @@ func (d *deliverer) file(ctx context.Context, card *transferCard, index int, pat
 				}
 				bar.IncrBy(len(j.body))
 				total.IncrBy(len(j.body))
+				free <- j.body[:cap(j.body)]
 			}
 		}()
 	}
@@ -264,7 +274,14 @@ func (d *deliverer) file(ctx context.Context, card *transferCard, index int, pat
 		if n == tf.Parts {
 			size = tf.Size - int64(n-1)*tf.PartSize
 		}
-		buf := make([]byte, size)
+		var buf []byte
+		select {
+		case buf = <-free:
+		case <-ctx.Done():
+			readErr = ctx.Err()
+			continue
+		}
+		buf = buf[:size]
 		if _, err := io.ReadFull(f, buf); err != nil {
 			readErr = fmt.Errorf("read %s: %w (did the file change since the transfer began?)", path, err)
 			break
@@ -273,6 +290,7 @@ func (d *deliverer) file(ctx context.Context, card *transferCard, index int, pat
 		if have[n] {
 			bar.IncrBy(len(buf))
 			total.IncrBy(len(buf))
+			free <- buf[:cap(buf)]
 			continue
 		}
 		if d.stopAfter > 0 {

@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -346,6 +347,9 @@ func testMultipart(t *testing.T, bs lot.Blobs) {
 	must(t, err)
 	if head.Size != int64(len(whole)) || head.ContentType != "application/mxf" {
 		t.Fatalf("head %+v", head)
+	}
+	if sum := sha256.Sum256(whole); info.SHA256 != "" && info.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Fatalf("the store reports SHA-256 %s for the joined blob; it is %x", info.SHA256, sum)
 	}
 	rc, err := bs.Read(ctx, key, 0, -1)
 	must(t, err)

@@ -84,8 +84,13 @@ func loadOrCreateSecret(path string) ([]byte, error) {
 	return s, nil
 }
 
-// writeAtomic writes a file whole or not at all.
+// writeAtomic writes a file whole or not at all, and flushes it to disk.
 func writeAtomic(path string, b []byte, mode os.FileMode) error {
+	return writeFile(path, b, mode, true)
+}
+
+// writeFile writes a file whole or not at all; sync flushes it to disk first.
+func writeFile(path string, b []byte, mode os.FileMode, sync bool) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
 	if err != nil {
 		return err
@@ -99,9 +104,11 @@ func writeAtomic(path string, b []byte, mode os.FileMode) error {
 		tmp.Close()
 		return err
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
+	if sync {
+		if err := tmp.Sync(); err != nil {
+			tmp.Close()
+			return err
+		}
 	}
 	if err := tmp.Close(); err != nil {
 		return err
@@ -201,12 +208,39 @@ type meta struct {
 	Size        int64     `json:"size"`
 	ETag        string    `json:"etag"`
 	Modified    time.Time `json:"modified"`
+	SHA256      string    `json:"sha256,omitempty"` // hex, of the whole blob (multipart blobs)
+	Parts       []int64   `json:"parts,omitempty"`  // sizes of the part files a multipart blob is kept as
 }
 
 func (s *Store) objectPath(key string) string {
 	return filepath.Join(s.dir, "objects", filepath.FromSlash(key))
 }
-func (s *Store) metaPath(key string) string { return s.objectPath(key) + ".meta.json" }
+func (s *Store) metaPath(key string) string  { return s.objectPath(key) + ".meta.json" }
+func (s *Store) partsPath(key string) string { return s.objectPath(key) + ".parts" }
+
+// open opens a blob for reading: its file, or its part files as one.
+func (s *Store) open(key string) (io.ReadSeekCloser, meta, error) {
+	var m meta
+	if err := readJSON(s.metaPath(key), &m); err != nil {
+		return nil, m, notFound(err, "blob")
+	}
+	if len(m.Parts) == 0 {
+		f, err := os.Open(s.objectPath(key))
+		if err != nil {
+			return nil, m, notFound(err, "blob")
+		}
+		return f, m, nil
+	}
+	paths := make([]string, len(m.Parts))
+	for i := range m.Parts {
+		paths[i] = filepath.Join(s.partsPath(key), partFile(i+1))
+	}
+	c, err := openConcat(paths, m.Parts)
+	if err != nil {
+		return nil, m, notFound(err, "blob")
+	}
+	return c, m, nil
+}
 
 // Head describes key.
 func (s *Store) Head(_ context.Context, key string) (lot.BlobInfo, error) {
@@ -217,7 +251,7 @@ func (s *Store) Head(_ context.Context, key string) (lot.BlobInfo, error) {
 	if err := readJSON(s.metaPath(key), &m); err != nil {
 		return lot.BlobInfo{}, notFound(err, "blob")
 	}
-	return lot.BlobInfo{Key: key, Size: m.Size, ContentType: m.ContentType, ETag: m.ETag, Modified: m.Modified}, nil
+	return lot.BlobInfo{Key: key, Size: m.Size, ContentType: m.ContentType, ETag: m.ETag, Modified: m.Modified, SHA256: m.SHA256}, nil
 }
 
 // Read returns a section of key.
@@ -229,17 +263,21 @@ func (s *Store) Read(ctx context.Context, key string, offset, length int64) (io.
 	if offset < 0 || length == 0 || offset > info.Size {
 		return nil, lot.Errorf(lot.CodeInvalid, "a read needs a non-zero length from an offset within the blob (%d bytes), not %d", info.Size, offset)
 	}
-	f, err := os.Open(s.objectPath(key))
+	f, _, err := s.open(key)
 	if err != nil {
-		return nil, notFound(err, "blob")
+		return nil, err
 	}
 	if length < 0 || offset+length > info.Size {
 		length = info.Size - offset
 	}
+	if _, err := f.Seek(offset, io.SeekStart); err != nil {
+		f.Close()
+		return nil, err
+	}
 	return struct {
 		io.Reader
 		io.Closer
-	}{io.NewSectionReader(f, offset, length), f}, nil
+	}{io.LimitReader(f, length), f}, nil
 }
 
 // Delete removes key and its sidecar.
@@ -252,6 +290,9 @@ func (s *Store) Delete(_ context.Context, key string) error {
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("delete blob: %w", err)
 		}
+	}
+	if err := os.RemoveAll(s.partsPath(key)); err != nil {
+		return fmt.Errorf("delete blob: %w", err)
 	}
 	return nil
 }
@@ -266,7 +307,10 @@ func (s *Store) commit(tmp, key string, m meta) error {
 		return err
 	}
 	b, _ := json.Marshal(m)
-	return writeAtomic(s.metaPath(key), b, 0o640)
+	if err := writeAtomic(s.metaPath(key), b, 0o640); err != nil {
+		return err
+	}
+	return os.RemoveAll(s.partsPath(key)) // a multipart blob this one replaces
 }
 
 func readJSON(path string, v any) error {
@@ -413,40 +457,63 @@ func (s *Store) CompleteUpload(ctx context.Context, key, id string, parts []lot.
 			return lot.BlobInfo{}, lot.Errorf(lot.CodeInvalid, "part %d is %d bytes; every part but the last must be at least %d", p.Number, have.Size, lot.MinPartSize)
 		}
 	}
-	tmp, err := os.CreateTemp(filepath.Join(s.dir, "tmp"), "join-*")
-	if err != nil {
-		return lot.BlobInfo{}, err
-	}
-	defer os.Remove(tmp.Name())
-	tags := sha256.New()
+	// One read of the parts gives the whole blob's SHA-256; the parts stay
+	// as they are and become the blob (nothing is copied).
+	whole, tags := sha256.New(), sha256.New()
+	sizes := make([]int64, len(parts))
 	var size int64
-	for _, p := range parts {
+	for i, p := range parts {
 		f, err := os.Open(filepath.Join(s.uploadDir(id), partFile(p.Number)))
 		if err != nil {
-			tmp.Close()
 			return lot.BlobInfo{}, fmt.Errorf("complete upload: %w", err)
 		}
-		n, err := io.Copy(tmp, f)
+		n, err := io.Copy(whole, f)
 		f.Close()
 		if err != nil {
-			tmp.Close()
 			return lot.BlobInfo{}, fmt.Errorf("complete upload: %w", err)
 		}
-		size += n
+		sizes[i], size = n, size+n
 		io.WriteString(tags, p.ETag)
 	}
-	if err := errors.Join(tmp.Sync(), tmp.Close()); err != nil {
+	staging := filepath.Join(s.uploadDir(id), "blob")
+	if err := os.Mkdir(staging, 0o750); err != nil && !errors.Is(err, fs.ErrExist) {
 		return lot.BlobInfo{}, fmt.Errorf("complete upload: %w", err)
 	}
-	m := meta{ContentType: u.ContentType, Size: size, Modified: s.clock.Now().UTC(),
-		ETag: fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(tags.Sum(nil)[:16]), len(parts))}
-	if err := s.commit(tmp.Name(), key, m); err != nil {
+	for i, p := range parts {
+		if err := os.Rename(filepath.Join(s.uploadDir(id), partFile(p.Number)), filepath.Join(staging, partFile(i+1))); err != nil {
+			return lot.BlobInfo{}, fmt.Errorf("complete upload: %w", err)
+		}
+	}
+	if err := syncDir(staging); err != nil { // part files reach the disk before the blob is visible
+		return lot.BlobInfo{}, fmt.Errorf("complete upload: %w", err)
+	}
+	obj := s.objectPath(key)
+	if err := os.MkdirAll(filepath.Dir(obj), 0o750); err != nil {
+		return lot.BlobInfo{}, err
+	}
+	// Replace: the old sidecar goes first, then the old data, then the new parts move in.
+	for _, p := range []string{s.metaPath(key), obj} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return lot.BlobInfo{}, fmt.Errorf("complete upload: %w", err)
+		}
+	}
+	if err := os.RemoveAll(s.partsPath(key)); err != nil {
+		return lot.BlobInfo{}, fmt.Errorf("complete upload: %w", err)
+	}
+	if err := os.Rename(staging, s.partsPath(key)); err != nil {
+		return lot.BlobInfo{}, fmt.Errorf("complete upload: %w", err)
+	}
+	m := meta{ContentType: u.ContentType, Size: size, Modified: s.clock.Now().UTC(), Parts: sizes,
+		SHA256: hex.EncodeToString(whole.Sum(nil)),
+		ETag:   fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(tags.Sum(nil)[:16]), len(parts))}
+	b, _ := json.Marshal(m)
+	if err := writeAtomic(s.metaPath(key), b, 0o640); err != nil {
 		return lot.BlobInfo{}, fmt.Errorf("complete upload: %w", err)
 	}
 	if err := os.RemoveAll(s.uploadDir(id)); err != nil {
 		return lot.BlobInfo{}, fmt.Errorf("complete upload: %w", err)
 	}
-	return lot.BlobInfo{Key: key, Size: size, ContentType: m.ContentType, ETag: m.ETag, Modified: m.Modified}, nil
+	return lot.BlobInfo{Key: key, Size: size, ContentType: m.ContentType, ETag: m.ETag, Modified: m.Modified, SHA256: m.SHA256}, nil
 }
 
 // AbortUpload discards an upload.
@@ -455,4 +522,27 @@ func (s *Store) AbortUpload(_ context.Context, key, id string) error {
 		return err
 	}
 	return os.RemoveAll(s.uploadDir(id))
+}
+
+// syncDir flushes the files of a folder to disk, and the folder itself.
+func syncDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		f, err := os.Open(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return err
+		}
+		err = errors.Join(f.Sync(), f.Close())
+		if err != nil {
+			return err
+		}
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	return errors.Join(d.Sync(), d.Close())
 }

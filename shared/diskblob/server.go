@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/openlot/openlot/shared/lot"
@@ -112,6 +113,9 @@ func (s *Store) verify(r *http.Request) (grant, error) {
 	return g, nil
 }
 
+// copyBuffers are 1 MiB: large parts arrive in fewer, larger reads and writes.
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 1<<20); return &b }}
+
 // receive streams the body into a temp file, checking its SHA-256 against
 // the signed one; it returns the temp file's path, size and digest.
 func (s *Store) receive(r *http.Request, g grant) (string, int64, []byte, error) {
@@ -129,9 +133,11 @@ func (s *Store) receive(r *http.Request, g grant) (string, int64, []byte, error)
 		}
 		limit = g.Size
 	}
-	n, err := io.Copy(io.MultiWriter(tmp, h), http.MaxBytesReader(nil, r.Body, limit))
-	if err == nil {
-		err = tmp.Sync()
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
+	n, err := io.CopyBuffer(io.MultiWriter(tmp, h), http.MaxBytesReader(nil, r.Body, limit), *buf)
+	if err == nil && g.Upload == "" {
+		err = tmp.Sync() // parts reach the disk when their upload completes (syncDir)
 	}
 	err = errors.Join(err, tmp.Close())
 	var tooBig *http.MaxBytesError
@@ -185,7 +191,7 @@ func (s *Store) putPart(w http.ResponseWriter, r *http.Request, g grant) error {
 	if err := os.Rename(tmp, filepath.Join(dir, partFile(g.Part))); err != nil {
 		return notFound(err, "upload")
 	}
-	if err := writeAtomic(filepath.Join(dir, partFile(g.Part)+".json"), b, 0o640); err != nil {
+	if err := writeFile(filepath.Join(dir, partFile(g.Part)+".json"), b, 0o640, false); err != nil {
 		return notFound(err, "upload")
 	}
 	w.Header().Set("ETag", p.ETag)
@@ -198,9 +204,9 @@ func (s *Store) get(w http.ResponseWriter, r *http.Request, g grant) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(s.objectPath(g.Key))
+	f, _, err := s.open(g.Key)
 	if err != nil {
-		return notFound(err, "blob")
+		return err
 	}
 	defer f.Close()
 	h := w.Header()

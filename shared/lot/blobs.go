@@ -91,6 +91,7 @@ type BlobInfo struct {
 	ContentType string
 	ETag        string
 	Modified    time.Time
+	SHA256      string // hex SHA-256 of the whole blob, when the store knows it without reading
 }
 
 // CheckBlobKey accepts keys of slash-separated segments of letters, digits

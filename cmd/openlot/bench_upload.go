@@ -1,0 +1,262 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+type uploadResult struct {
+	Bytes         int64   `json:"bytes"`
+	Parallel      int     `json:"parallel"`
+	DeliverMBps   float64 `json:"deliver_mb_s"`
+	UploadMBps    float64 `json:"upload_mb_s"`
+	RawMBps       float64 `json:"raw_loopback_mb_s"`
+	Ratio         float64 `json:"ratio"`
+	ServerMaxRSS  float64 `json:"server_max_rss_mb"`
+	CompleteS     float64 `json:"complete_s"`
+	TransferState string  `json:"status"`
+}
+
+func benchUploadCmd() *cobra.Command {
+	var size string
+	var parallel int
+	cmd := &cobra.Command{
+		Use:   "upload",
+		Short: "Deliver one large file to a local server and compare with a raw loopback copy",
+		Long: "Starts `openlot serve --demo` as its own process on a temporary data folder, delivers a generated file of " +
+			"--size to an IMF request with the deliver command's code (parallel checksummed parts, then complete), " +
+			"samples the server's resident memory, copies the same bytes raw over loopback into a file, and prints one JSON " +
+			"line. ratio = deliver throughput (start to Pending Inspection) / raw copy throughput.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			n, err := parseSize(size)
+			if err != nil {
+				return err
+			}
+			res, err := benchUpload(cmd.Context(), n, parallel, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			return json.NewEncoder(cmd.OutOrStdout()).Encode(res)
+		},
+	}
+	cmd.Flags().StringVar(&size, "size", "2GiB", "file size (B, KiB, MiB, GiB)")
+	cmd.Flags().IntVar(&parallel, "parallel", 4, "parts uploaded at once")
+	return cmd
+}
+
+func parseSize(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}}
+	for _, u := range units {
+		if num, ok := strings.CutSuffix(s, u.suffix); ok {
+			n, err := strconv.ParseInt(num, 10, 64)
+			if err != nil || n <= 0 {
+				break
+			}
+			return n * u.mult, nil
+		}
+	}
+	return 0, fmt.Errorf("--size %q: want a number with B, KiB, MiB or GiB", s)
+}
+
+func mbps(n int64, d time.Duration) float64 { return round(float64(n) / (1 << 20) / d.Seconds()) }
+
+func benchUpload(ctx context.Context, size int64, parallel int, progress io.Writer) (uploadResult, error) {
+	res := uploadResult{Bytes: size, Parallel: parallel}
+	dir, err := os.MkdirTemp("", "openlot-bench-upload-")
+	if err != nil {
+		return res, err
+	}
+	defer os.RemoveAll(dir)
+	src := filepath.Join(dir, "feature.mxf")
+	if err := writeRandom(src, size); err != nil {
+		return res, err
+	}
+
+	// The baseline: the same bytes, raw, over loopback into a file.
+	raw, err := rawCopy(ctx, src, filepath.Join(dir, "raw-copy"))
+	if err != nil {
+		return res, err
+	}
+	res.RawMBps = mbps(size, raw)
+
+	// The server, as its own process, watched for memory.
+	self, err := os.Executable()
+	if err != nil {
+		return res, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return res, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	srv := exec.CommandContext(ctx, self, "serve", "--demo", "--addr", addr, "--data", filepath.Join(dir, "data"))
+	out, _ := srv.StdoutPipe()
+	srv.Stderr = io.Discard
+	if err := srv.Start(); err != nil {
+		return res, err
+	}
+	defer func() { srv.Process.Signal(os.Interrupt); srv.Wait() }()
+	ready := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "is serving") {
+				ready <- true
+			}
+		}
+		close(ready)
+	}()
+	select {
+	case ok := <-ready:
+		if !ok {
+			return res, fmt.Errorf("the server stopped before serving")
+		}
+	case <-time.After(time.Minute):
+		return res, fmt.Errorf("the server did not start within a minute")
+	}
+	var maxRSS atomic.Int64
+	stop := make(chan struct{})
+	go func() {
+		for {
+			if kb := rssKB(srv.Process.Pid); kb > maxRSS.Load() {
+				maxRSS.Store(kb)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
+
+	base := "http://" + addr
+	c := &client{path: filepath.Join(dir, "credentials.json"), http: newHTTPClient(),
+		creds: credentials{URL: base, TokenURL: base + "/oauth2/token", Client: "fp-juniper", Secret: "fp-juniper-secret"}}
+	if err := c.login(ctx); err != nil {
+		return res, err
+	}
+	resp, err := c.do(ctx, http.MethodGet, "/v1/requests?sourceType=IMF&status=Open&limit=1&columns=id", nil)
+	if err != nil {
+		return res, err
+	}
+	var found struct{ Rows []struct{ ID string } }
+	json.NewDecoder(resp.Body).Decode(&found)
+	resp.Body.Close()
+	if len(found.Rows) == 0 {
+		return res, fmt.Errorf("the demo has no open IMF request for juniper")
+	}
+	d := &deliverer{c: c, request: found.Rows[0].ID, metadata: map[string]string{}, parallel: parallel, out: io.Discard}
+	fmt.Fprintf(progress, "delivering %d bytes to request %s\n", size, d.request)
+	start := time.Now()
+	card, err := d.run(ctx, []string{src})
+	close(stop)
+	if err != nil {
+		return res, err
+	}
+	total := time.Since(start)
+	res.CompleteS = round(d.completeTook.Seconds())
+	res.DeliverMBps = mbps(size, total)
+	res.UploadMBps = mbps(size, total-d.completeTook)
+	res.Ratio = round(res.DeliverMBps / res.RawMBps)
+	res.ServerMaxRSS = round(float64(maxRSS.Load()) / 1024)
+	res.TransferState = card.Status
+	return res, nil
+}
+
+// writeRandom writes size pseudo-random bytes (incompressible enough for a
+// transfer benchmark) to path.
+func writeRandom(path string, size int64) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	buf := make([]byte, 4<<20)
+	rng := rand.NewChaCha8([32]byte{1, 2, 3})
+	for left := size; left > 0; {
+		rng.Read(buf)
+		n := min(left, int64(len(buf)))
+		if _, err := f.Write(buf[:n]); err != nil {
+			f.Close()
+			return err
+		}
+		left -= n
+	}
+	return f.Close()
+}
+
+// rawCopy PUTs src over loopback to a handler that writes it to dst, and
+// returns how long that took.
+func rawCopy(ctx context.Context, src, dst string) (time.Duration, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f, err := os.Create(dst)
+		if err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		_, err = io.Copy(f, r.Body)
+		if err == nil {
+			err = f.Sync()
+		}
+		f.Close()
+		if err != nil {
+			http.Error(w, err.Error(), 500)
+		}
+	})}
+	go srv.Serve(ln)
+	defer srv.Close()
+	f, err := os.Open(src)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	start := time.Now()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPut, "http://"+ln.Addr().String()+"/raw", f)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		return 0, fmt.Errorf("raw copy: %s", resp.Status)
+	}
+	return time.Since(start), nil
+}
+
+// rssKB reads a process's resident memory (Linux), 0 when unknown.
+func rssKB(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
