@@ -43,33 +43,36 @@ type transferCard struct {
 }
 
 func deliverCmd(cfg *string) *cobra.Command {
-	var request string
+	var request, planDir, requests string
 	var meta []string
 	var parallel, stopAfter int
-	var quiet bool
+	var quiet, yes bool
 	cmd := &cobra.Command{
 		Use:   "deliver --request ID [--meta key=value ...] FILE...",
 		Short: "Deliver files to a request: parallel, checksummed parts; run it again to resume",
 		Long: "Uploads the files in parts straight to storage, each part bound to its SHA-256, hashing every byte once " +
 			"while reading. If the command stops (killed, network gone), run the same command again: it finds the " +
 			"unfinished transfer and sends only the missing parts. The transfer ends in Pending Inspection.",
-		Example: "  openlot deliver --request 01a0… --meta subtitleFormat=TTML --meta frameRate=23.976 tides_es.ttml",
-		Args:    cobra.MinimumNArgs(1),
+		Example: "  openlot deliver --request 01a0… --meta subtitleFormat=TTML --meta frameRate=23.976 tides_es.ttml\n" +
+			"  openlot deliver --plan ./outbox --requests 01a0…,01a1… --meta frameRate=24",
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, paths []string) error {
-			if request == "" {
-				return errors.New("--request names the request to deliver to")
-			}
 			c, err := loadClient(*cfg)
 			if err != nil {
 				return err
 			}
-			metadata := map[string]string{}
-			for _, kv := range meta {
-				k, v, ok := strings.Cut(kv, "=")
-				if !ok || k == "" {
-					return fmt.Errorf("--meta %q: want key=value", kv)
+			if planDir != "" {
+				if len(paths) > 0 || request != "" {
+					return errors.New("--plan takes a folder and --requests; name no files and no --request")
 				}
-				metadata[k] = v
+				return deliverPlan(cmd, c, planDir, requests, meta, parallel, quiet, yes)
+			}
+			if request == "" || len(paths) == 0 {
+				return errors.New("name the request (--request ID) and the files to deliver, or use --plan DIR --requests IDS")
+			}
+			metadata, err := parseMeta(meta)
+			if err != nil {
+				return err
 			}
 			var progress io.Writer = cmd.ErrOrStderr()
 			if quiet {
@@ -88,6 +91,9 @@ func deliverCmd(cfg *string) *cobra.Command {
 	cmd.Flags().StringArrayVar(&meta, "meta", nil, "delivery metadata key=value, for every file (see GET /v1/source-types)")
 	cmd.Flags().IntVar(&parallel, "parallel", 4, "parts uploaded at once")
 	cmd.Flags().BoolVar(&quiet, "quiet", false, "no progress bars")
+	cmd.Flags().StringVar(&planDir, "plan", "", "a folder of files: show which file fits which of --requests, and why, then deliver the recommended ones")
+	cmd.Flags().StringVar(&requests, "requests", "", "with --plan: request IDs, comma-separated")
+	cmd.Flags().BoolVar(&yes, "yes", false, "with --plan: deliver the recommended files without asking")
 	cmd.Flags().IntVar(&stopAfter, "stop-after-parts", 0, "stop (as if killed) after uploading this many parts; for testing resume")
 	_ = cmd.Flags().MarkHidden("stop-after-parts")
 	return cmd
@@ -402,4 +408,125 @@ func truncateName(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n-1]) + "…"
+}
+
+func parseMeta(meta []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, kv := range meta {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("--meta %q: want key=value", kv)
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+// deliverPlan shows the file bin's advice for a folder and the requests,
+// and, once confirmed, delivers the recommended files request by request.
+func deliverPlan(cmd *cobra.Command, c *client, dir, requests string, meta []string, parallel int, quiet, yes bool) error {
+	metadata, err := parseMeta(meta)
+	if err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	var files []map[string]any
+	var names []string
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			info, err := e.Info()
+			if err != nil {
+				return err
+			}
+			files = append(files, map[string]any{"name": e.Name(), "size": info.Size()})
+			names = append(names, e.Name())
+		}
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("%s holds no files", dir)
+	}
+	ids := strings.Split(requests, ",")
+	var res struct {
+		Plans []struct {
+			RequestID, Code, Message, Title, SourceType, Language string
+			OK                                                    bool
+			Candidates                                            []struct {
+				File        int
+				Name        string
+				Score       int
+				Reasons     []string
+				Recommended bool
+			}
+		}
+	}
+	if err := (&deliverer{c: c}).getJSON(cmd.Context(), http.MethodPost, "/v1/deliveries/plan", map[string]any{"files": files, "requestIds": ids}, &res); err != nil {
+		return err
+	}
+	out := cmd.OutOrStdout()
+	chosen := map[string][]string{}
+	var order []string
+	for _, p := range res.Plans {
+		if !p.OK {
+			fmt.Fprintf(out, "%s: %s (%s)\n", p.RequestID, p.Message, p.Code)
+			continue
+		}
+		fmt.Fprintf(out, "%s  %s  %s %s\n", p.RequestID, p.Title, p.SourceType, p.Language)
+		for _, cand := range p.Candidates {
+			if cand.Score == 0 {
+				continue
+			}
+			mark := "  "
+			if cand.Recommended {
+				mark = "→ "
+				if len(chosen[p.RequestID]) == 0 {
+					order = append(order, p.RequestID)
+				}
+				chosen[p.RequestID] = append(chosen[p.RequestID], filepath.Join(dir, cand.Name))
+			}
+			fmt.Fprintf(out, "  %s%3d  %s  (%s)\n", mark, cand.Score, cand.Name, strings.Join(cand.Reasons, "; "))
+		}
+	}
+	if len(order) == 0 {
+		return errors.New("no file is recommended for these requests; deliver by hand with --request and the files")
+	}
+	if !yes {
+		fmt.Fprintf(out, "deliver the files marked → to %d requests? [y/N] ", len(order))
+		answer, _ := bufioLine(cmd.InOrStdin())
+		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+			return errors.New("nothing delivered")
+		}
+	}
+	var progress io.Writer = cmd.ErrOrStderr()
+	if quiet {
+		progress = io.Discard
+	}
+	for _, id := range order {
+		d := &deliverer{c: c, request: id, metadata: metadata, parallel: max(1, parallel), out: progress}
+		card, err := d.run(cmd.Context(), chosen[id])
+		if err != nil {
+			return fmt.Errorf("request %s: %w", id, err)
+		}
+		fmt.Fprintf(out, "transfer %s: %s\n", card.ID, card.Status)
+	}
+	return nil
+}
+
+func bufioLine(r io.Reader) (string, error) {
+	var b strings.Builder
+	buf := make([]byte, 1)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			if buf[0] == '\n' {
+				return b.String(), nil
+			}
+			b.WriteByte(buf[0])
+		}
+		if err != nil {
+			return b.String(), err
+		}
+	}
 }

@@ -132,3 +132,40 @@ func TestDeliverResumesAfterBeingStoppedOnS3(t *testing.T) {
 	}
 	deliverKilledAndResumed(t, blobs)
 }
+
+func TestDeliverFromAFileBin(t *testing.T) {
+	// Ensures `deliver --plan` shows which file fits which request and why,
+	// delivers nothing without a yes, and with --yes delivers the
+	// recommended file to each request.
+	_, cfg, _ := deliverWorld(t, nil)
+	out, err := run(t, "", "search", cfg, "--status", "Open", "--sourceType", "SUBTITLE", "--materialStatus", "Received,Accepted",
+		"--columns", "title,language", "--limit", "2", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct{ Rows []struct{ ID, Title, Language string } }
+	json.Unmarshal([]byte(out), &res)
+	if len(res.Rows) != 2 {
+		t.Fatalf("want two deliverable subtitle requests: %s", out)
+	}
+	dir := t.TempDir()
+	for i, r := range res.Rows {
+		name := strings.NewReplacer(":", "", " ", "_").Replace(r.Title) + "_" + r.Language + ".ttml"
+		os.WriteFile(filepath.Join(dir, name), []byte(fmt.Sprintf("subtitles %d", i)), 0o644)
+	}
+	os.WriteFile(filepath.Join(dir, "unrelated_notes.txt"), []byte("x"), 0o644)
+	args := []string{"deliver", cfg, "--plan", dir, "--requests", res.Rows[0].ID + "," + res.Rows[1].ID,
+		"--meta", "subtitleFormat=TTML", "--meta", "frameRate=24", "--quiet"}
+
+	out, err = run(t, "n\n", args...)
+	if err == nil || !strings.Contains(err.Error(), "nothing delivered") || !strings.Contains(out, "→") || !strings.Contains(out, "language "+res.Rows[0].Language) {
+		t.Fatalf("plan without yes: %v\n%s", err, out)
+	}
+	out, err = run(t, "", append(args, "--yes")...)
+	if err != nil {
+		t.Fatalf("plan --yes: %v\n%s", err, out)
+	}
+	if n := strings.Count(out, ": PENDING_INSPECTION"); n != 2 {
+		t.Fatalf("%d transfers delivered, want 2:\n%s", n, out)
+	}
+}

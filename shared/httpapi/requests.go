@@ -169,6 +169,7 @@ func (a *api) routes(api huma.API) {
 	a.templateRoutes(api)
 	a.bulkRoutes(api)
 	a.transferRoutes(api)
+	a.planRoute(api)
 
 	huma.Register(api, huma.Operation{OperationID: "getRequest", Method: http.MethodGet, Path: "/v1/requests/{id}",
 		Summary: "Get a source request with its title and package", Tags: tags, Errors: errs},

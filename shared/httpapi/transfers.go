@@ -301,3 +301,75 @@ func (a *api) transferRoutes(api huma.API) {
 			return out, nil
 		})
 }
+
+// CandidateJSON is a file scored for a request.
+type CandidateJSON struct {
+	File        int      `json:"file" doc:"Index in the files given."`
+	Name        string   `json:"name"`
+	Score       int      `json:"score" minimum:"0" maximum:"100"`
+	Reasons     []string `json:"reasons" doc:"What matched (or did not), in words."`
+	Recommended bool     `json:"recommended"`
+}
+
+// PlanJSON is the file bin's advice for one request.
+type PlanJSON struct {
+	RequestID  string          `json:"requestId"`
+	OK         bool            `json:"ok"`
+	Code       string          `json:"code,omitempty"`
+	Message    string          `json:"message,omitempty"`
+	Title      string          `json:"title,omitempty"`
+	SourceType SourceType      `json:"sourceType,omitempty"`
+	Language   string          `json:"language,omitempty"`
+	Candidates []CandidateJSON `json:"candidates"`
+}
+
+// PlanFileJSON names a file in the bin.
+type PlanFileJSON struct {
+	Name string `json:"name" maxLength:"1024"`
+	Size int64  `json:"size,omitempty"`
+}
+
+func (a *api) planRoute(api huma.API) {
+	huma.Register(api, huma.Operation{OperationID: "planDeliveries", Method: http.MethodPost, Path: "/v1/deliveries/plan",
+		Summary: "File bin: which of these files fits which request, and why", Tags: []string{"Delivery"}, Errors: []int{400, 401, 413, 429},
+		Description: "Scores every file for every request by title words, episode, language, source-type keywords and extension. " +
+			"It recommends and explains; it never delivers. Deliver the files you choose with one POST /v1/transfers."},
+		func(ctx context.Context, in *struct {
+			Body struct {
+				Files      []PlanFileJSON `json:"files" maxItems:"1000"`
+				RequestIDs []string       `json:"requestIds" maxItems:"500"`
+			}
+		}) (*struct {
+			Body struct {
+				Plans []PlanJSON `json:"plans"`
+			}
+		}, error) {
+			names := make([]string, len(in.Body.Files))
+			for i, f := range in.Body.Files {
+				names[i] = f.Name
+			}
+			res, err := a.svc.Plan(ctx, who(ctx), names, in.Body.RequestIDs)
+			if err != nil {
+				return nil, a.fail(ctx, err)
+			}
+			out := &struct {
+				Body struct {
+					Plans []PlanJSON `json:"plans"`
+				}
+			}{}
+			for _, r := range res {
+				pj := PlanJSON{RequestID: r.RequestID, OK: r.Err == nil, Candidates: []CandidateJSON{}}
+				if r.Err != nil {
+					p := problemOf(ctx, a.log, r.Err)
+					pj.Code, pj.Message = p.Code, p.Message
+				} else {
+					pj.Title, pj.SourceType, pj.Language = r.Request.TitleName, SourceType(r.Request.SourceType), r.Request.Language
+					for _, c := range r.Candidates {
+						pj.Candidates = append(pj.Candidates, CandidateJSON{File: c.File, Name: c.Name, Score: c.Score, Reasons: c.Reasons, Recommended: c.Recommended})
+					}
+				}
+				out.Body.Plans = append(out.Body.Plans, pj)
+			}
+			return out, nil
+		})
+}

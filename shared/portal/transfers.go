@@ -412,3 +412,41 @@ func (s *Service) Transfers(ctx context.Context, p lot.Principal, requestID stri
 	}
 	return slices.DeleteFunc(list, func(t *lot.Transfer) bool { return !t.VisibleTo(p) }), nil
 }
+
+// PlanResult recommends files for one request.
+type PlanResult struct {
+	RequestID  string
+	Request    *lot.Request
+	Candidates []delivery.Candidate
+	Err        error
+}
+
+// Plan scores the named files for each request p may see (the file bin):
+// every recommendation says why, and nothing is delivered.
+func (s *Service) Plan(ctx context.Context, p lot.Principal, names []string, ids []string) ([]PlanResult, error) {
+	if len(names) == 0 || len(names) > 1000 {
+		return nil, lot.Errorf(lot.CodeInvalid, "name 1 to 1,000 files")
+	}
+	for i, n := range names {
+		clean, err := delivery.CheckName(n)
+		if err != nil {
+			return nil, err
+		}
+		names[i] = clean
+	}
+	if err := checkBulk(ids); err != nil {
+		return nil, err
+	}
+	out := make([]PlanResult, len(ids))
+	for i, id := range ids {
+		out[i].RequestID = id
+		v, err := s.Request(ctx, p, id)
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		out[i].Request = v.Request
+		out[i].Candidates = delivery.Plan(v.Request, names)
+	}
+	return out, nil
+}
