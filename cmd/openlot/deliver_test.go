@@ -143,7 +143,9 @@ func TestDeliverFromAFileBin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var res struct{ Rows []struct{ ID, Title, Language string } }
+	var res struct {
+		Rows []struct{ ID, Title, Language string }
+	}
 	json.Unmarshal([]byte(out), &res)
 	if len(res.Rows) != 2 {
 		t.Fatalf("want two deliverable subtitle requests: %s", out)
