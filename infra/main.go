@@ -18,9 +18,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "openlot infra:", err)
 		os.Exit(2)
 	}
-	if _, err := os.Stat(opts.AssetDir + "/api/bootstrap"); err != nil {
-		fmt.Fprintf(os.Stderr, "openlot infra: %s/api/bootstrap is missing; run `make lambdas` (or `make synth`) first\n", opts.AssetDir)
-		os.Exit(2)
+	for _, fn := range []string{"api", "s3events"} {
+		if _, err := os.Stat(opts.AssetDir + "/" + fn + "/bootstrap"); err != nil {
+			fmt.Fprintf(os.Stderr, "openlot infra: %s/%s/bootstrap is missing; run `make lambdas` (or `make synth`) first\n", opts.AssetDir, fn)
+			os.Exit(2)
+		}
 	}
 	NewStack(app, "Openlot", &awscdk.StackProps{
 		Description: jsii.String("openlot: source requests for the media supply chain"),

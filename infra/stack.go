@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3notifications"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -312,56 +313,17 @@ func NewStack(scope constructs.Construct, id string, props *awscdk.StackProps, o
 	})
 	tokenURL := *domain.BaseUrl(nil) + "/oauth2/token"
 
-	// The API function.
-	logs := awslogs.NewLogGroup(stack, jsii.String("ApiLogs"), &awslogs.LogGroupProps{
-		Retention: retention[o.LogRetentionDays], RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
-	})
-	fn := awslambda.NewFunction(stack, jsii.String("Api"), &awslambda.FunctionProps{
-		Runtime:       awslambda.Runtime_PROVIDED_AL2023(),
-		Architecture:  awslambda.Architecture_ARM_64(),
-		Handler:       jsii.String("bootstrap"),
-		Code:          awslambda.Code_FromAsset(jsii.String(filepath.Join(o.AssetDir, "api")), nil),
-		MemorySize:    jsii.Number(512),
-		Timeout:       awscdk.Duration_Seconds(jsii.Number(29)), // API Gateway waits 30 s at most
-		LoggingFormat: awslambda.LoggingFormat_JSON,
-		LogGroup:      logs,
-		Description:   jsii.String("openlot HTTP API"),
-		Environment: &map[string]*string{
-			"OPENLOT_TABLE":     table.TableName(),
-			"OPENLOT_BUCKET":    bucket.BucketName(),
-			"OPENLOT_TOKEN_URL": jsii.String(tokenURL),
-		},
-	})
-	// Least privilege: only the calls shared/dynamo and shared/s3blob make.
-	fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:       jsii.String("TableReadWrite"),
-		Actions:   jsii.Strings("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"),
-		Resources: jsii.Strings(*table.TableArn(), *table.TableArn()+"/index/*"),
-	}))
-	fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid: jsii.String("FilesReadWrite"), // presigned URLs act with these rights too
-		Actions: jsii.Strings("s3:GetObject", "s3:PutObject", "s3:DeleteObject",
-			"s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"),
-		Resources: jsii.Strings(*bucket.ArnForObjects(jsii.String("*"))),
-	}))
-	fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:       jsii.String("FilesList"), // without it, HEAD of a missing key answers 403 instead of 404
-		Actions:   jsii.Strings("s3:ListBucket"),
-		Resources: jsii.Strings(*bucket.BucketArn()),
-	}))
-	for name, metric := range map[string]awscloudwatch.Metric{
-		"ApiErrors":    fn.MetricErrors(&awscloudwatch.MetricOptions{Period: awscdk.Duration_Minutes(jsii.Number(5)), Statistic: jsii.String("Sum")}),
-		"ApiThrottles": fn.MetricThrottles(&awscloudwatch.MetricOptions{Period: awscdk.Duration_Minutes(jsii.Number(5)), Statistic: jsii.String("Sum")}),
-	} {
-		awscloudwatch.NewAlarm(stack, jsii.String(name), &awscloudwatch.AlarmProps{
-			AlarmDescription:   jsii.String("openlot API function: " + strings.TrimPrefix(name, "Api") + " in the last 5 minutes"),
-			Metric:             metric,
-			Threshold:          jsii.Number(1),
-			EvaluationPeriods:  jsii.Number(1),
-			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
-		})
+	// The functions: the API, and the storage-event safety net for deliveries.
+	env := &map[string]*string{
+		"OPENLOT_TABLE":     table.TableName(),
+		"OPENLOT_BUCKET":    bucket.BucketName(),
+		"OPENLOT_TOKEN_URL": jsii.String(tokenURL),
 	}
+	fn := newFunction(stack, "Api", "openlot HTTP API", o, env, table, bucket, 512, awscdk.Duration_Seconds(jsii.Number(29))) // API Gateway waits 30 s at most
+	events := newFunction(stack, "S3Events", "openlot: completes deliveries assembled in storage", o, env, table, bucket,
+		1024, awscdk.Duration_Minutes(jsii.Number(15))) // hashes whole files
+	bucket.AddEventNotification(awss3.EventType_OBJECT_CREATED_COMPLETE_MULTIPART_UPLOAD, awss3notifications.NewLambdaDestination(events),
+		&awss3.NotificationKeyFilter{Prefix: jsii.String("deliveries/")})
 
 	// The HTTP API: every /v1 route needs a Cognito token (users' ID tokens
 	// from the web client, machine clients' access tokens); the API document
@@ -403,4 +365,55 @@ func NewStack(scope constructs.Construct, id string, props *awscdk.StackProps, o
 	out("BucketName", "S3 bucket for materials and deliveries", bucket.BucketName())
 	out("TableName", "DynamoDB table", table.TableName())
 	return stack
+}
+
+// newFunction declares one Go function (bin/lambda/<name in lower case>/bootstrap) on arm64
+// provided.al2023 with JSON logs, least-privilege access to the table and
+// bucket (only the calls shared/dynamo and shared/s3blob make), and alarms
+// on errors and throttles.
+func newFunction(stack awscdk.Stack, name, description string, o Options, env *map[string]*string,
+	table awsdynamodb.Table, bucket awss3.Bucket, memory float64, timeout awscdk.Duration) awslambda.Function {
+	logs := awslogs.NewLogGroup(stack, jsii.String(name+"Logs"), &awslogs.LogGroupProps{
+		Retention: retention[o.LogRetentionDays], RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	fn := awslambda.NewFunction(stack, jsii.String(name), &awslambda.FunctionProps{
+		Runtime:       awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture:  awslambda.Architecture_ARM_64(),
+		Handler:       jsii.String("bootstrap"),
+		Code:          awslambda.Code_FromAsset(jsii.String(filepath.Join(o.AssetDir, strings.ToLower(name))), nil),
+		MemorySize:    jsii.Number(memory),
+		Timeout:       timeout,
+		LoggingFormat: awslambda.LoggingFormat_JSON,
+		LogGroup:      logs,
+		Description:   jsii.String(description),
+		Environment:   env,
+	})
+	fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("TableReadWrite"),
+		Actions:   jsii.Strings("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"),
+		Resources: jsii.Strings(*table.TableArn(), *table.TableArn()+"/index/*"),
+	}))
+	fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid: jsii.String("FilesReadWrite"), // presigned URLs act with these rights too
+		Actions: jsii.Strings("s3:GetObject", "s3:PutObject", "s3:DeleteObject",
+			"s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"),
+		Resources: jsii.Strings(*bucket.ArnForObjects(jsii.String("*"))),
+	}))
+	fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("FilesList"), // without it, HEAD of a missing key answers 403 instead of 404
+		Actions:   jsii.Strings("s3:ListBucket"),
+		Resources: jsii.Strings(*bucket.BucketArn()),
+	}))
+	period := &awscloudwatch.MetricOptions{Period: awscdk.Duration_Minutes(jsii.Number(5)), Statistic: jsii.String("Sum")}
+	for what, metric := range map[string]awscloudwatch.Metric{"Errors": fn.MetricErrors(period), "Throttles": fn.MetricThrottles(period)} {
+		awscloudwatch.NewAlarm(stack, jsii.String(name+what), &awscloudwatch.AlarmProps{
+			AlarmDescription:   jsii.String(description + ": " + what + " in the last 5 minutes"),
+			Metric:             metric,
+			Threshold:          jsii.Number(1),
+			EvaluationPeriods:  jsii.Number(1),
+			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+		})
+	}
+	return fn
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -174,4 +175,29 @@ func StandInS3(ctx context.Context, endpoint, key, secret, bucket string) (*s3bl
 	}
 	s := s3blob.New(cfg, bucket, s3blob.Options{PathStyle: true})
 	return s, s.CreateBucket(ctx)
+}
+
+// S3Events handles the bucket's object-created events: a delivered file
+// assembled by CompleteMultipartUpload completes its transfer if the client
+// did not (idempotent; other keys are ignored).
+func S3Events(c *Cloud) func(context.Context, events.S3Event) error {
+	return func(ctx context.Context, e events.S3Event) error {
+		for _, r := range e.Records {
+			if !strings.HasPrefix(r.EventName, "ObjectCreated:") {
+				continue
+			}
+			key, err := url.QueryUnescape(r.S3.Object.Key)
+			if err != nil {
+				c.Log.WarnContext(ctx, "s3 event with a malformed key", "key", r.S3.Object.Key)
+				continue
+			}
+			done, err := c.Service.CompleteFromStorage(ctx, key)
+			if err != nil {
+				c.Log.ErrorContext(ctx, "complete from storage", "key", key, "err", err)
+				return err // the event is delivered again
+			}
+			c.Log.InfoContext(ctx, "s3 event", "key", key, "event", r.EventName, "completed", done)
+		}
+		return nil
+	}
 }

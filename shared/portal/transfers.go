@@ -450,3 +450,50 @@ func (s *Service) Plan(ctx context.Context, p lot.Principal, names []string, ids
 	}
 	return out, nil
 }
+
+// platform is the principal of openlot's own steps (storage events, flows).
+var platform = lot.Principal{Subject: "openlot", Name: "openlot", Role: lot.RoleStudio}
+
+// TransferOfKey reads the transfer ID out of a delivered file's blob key
+// (deliveries/<request>/<transfer>/file-NN); "" when the key is not one.
+func TransferOfKey(key string) string {
+	parts := strings.Split(key, "/")
+	if len(parts) != 4 || parts[0] != "deliveries" || !lot.ValidID(parts[2]) || !strings.HasPrefix(parts[3], "file-") {
+		return ""
+	}
+	return parts[2]
+}
+
+// CompleteFromStorage completes a transfer whose files storage has
+// assembled, for a client that finished uploading but died before calling
+// complete (S3's CompleteMultipartUpload event). It is idempotent: a
+// transfer already completed, or not yet fully assembled, or whose
+// whole-file SHA-256 was not declared up front, is left as it is (false).
+func (s *Service) CompleteFromStorage(ctx context.Context, key string) (bool, error) {
+	id := TransferOfKey(key)
+	if id == "" {
+		return false, nil
+	}
+	t, err := s.store.GetTransfer(ctx, id)
+	if lot.IsCode(err, lot.CodeNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if !t.Status.Uploading() {
+		return false, nil
+	}
+	for _, f := range t.Files {
+		if f.SHA256 == "" {
+			return false, nil // declared at complete: only the client can finish
+		}
+		if info, err := s.Blobs.Head(ctx, f.Key); err != nil || info.Size != f.Size {
+			return false, nil // another file is still uploading
+		}
+	}
+	if _, err := s.CompleteTransfer(ctx, platform, id, nil); err != nil && !lot.IsCode(err, CodeChecksumMismatch) {
+		return false, err
+	}
+	return true, nil
+}
