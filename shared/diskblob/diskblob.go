@@ -23,6 +23,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/openlot/openlot/shared/lot"
@@ -30,8 +31,9 @@ import (
 
 // Store implements lot.Blobs on a folder.
 type Store struct {
-	dir    string // <data>/blobs
-	base   string // URL prefix the local server mounts Handler at, e.g. http://127.0.0.1:8080/blobs
+	locks  sync.Map // upload ID → *sync.Mutex: parts, completion and abort of one upload take turns
+	dir    string   // <data>/blobs
+	base   string   // URL prefix the local server mounts Handler at, e.g. http://127.0.0.1:8080/blobs
 	secret []byte
 	clock  lot.Clock
 }
@@ -431,8 +433,16 @@ type partMeta struct {
 	SHA256 string `json:"sha256"`
 }
 
+// lock serializes the changes to one upload.
+func (s *Store) lock(id string) func() {
+	m, _ := s.locks.LoadOrStore(id, &sync.Mutex{})
+	m.(*sync.Mutex).Lock()
+	return m.(*sync.Mutex).Unlock
+}
+
 // CompleteUpload joins the parts into the blob and forgets the upload.
 func (s *Store) CompleteUpload(ctx context.Context, key, id string, parts []lot.Part) (lot.BlobInfo, error) {
+	defer s.lock(id)()
 	u, err := s.loadUpload(key, id)
 	if err != nil {
 		return lot.BlobInfo{}, err
@@ -513,11 +523,13 @@ func (s *Store) CompleteUpload(ctx context.Context, key, id string, parts []lot.
 	if err := os.RemoveAll(s.uploadDir(id)); err != nil {
 		return lot.BlobInfo{}, fmt.Errorf("complete upload: %w", err)
 	}
+	s.locks.Delete(id) // whoever waits finds the upload gone
 	return lot.BlobInfo{Key: key, Size: size, ContentType: m.ContentType, ETag: m.ETag, Modified: m.Modified, SHA256: m.SHA256}, nil
 }
 
 // AbortUpload discards an upload.
 func (s *Store) AbortUpload(_ context.Context, key, id string) error {
+	defer s.lock(id)()
 	if _, err := s.loadUpload(key, id); err != nil {
 		return err
 	}

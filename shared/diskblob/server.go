@@ -142,6 +142,8 @@ func (s *Store) receive(r *http.Request, g grant) (string, int64, []byte, error)
 	err = errors.Join(err, tmp.Close())
 	var tooBig *http.MaxBytesError
 	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		err = lot.Errorf(lot.CodeInvalid, "the body ended before its declared length; nothing was stored")
 	case errors.As(err, &tooBig):
 		err = lot.Errorf(lot.CodeTooLarge, "one upload may be at most %d bytes; use a multipart upload", int64(lot.MaxSinglePut))
 	case err == nil && g.Size > 0 && n != g.Size:
@@ -184,6 +186,10 @@ func (s *Store) putPart(w http.ResponseWriter, r *http.Request, g grant) error {
 		return err
 	}
 	defer os.Remove(tmp)
+	defer s.lock(g.Upload)()
+	if _, err := s.loadUpload(g.Key, g.Upload); err != nil { // completed or aborted while the body arrived
+		return err
+	}
 	dir := s.uploadDir(g.Upload)
 	p := partMeta{Number: g.Part, Size: n, ETag: etagOf(sum), SHA256: b64(sum)}
 	b, _ := json.Marshal(p)

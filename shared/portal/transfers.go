@@ -311,14 +311,25 @@ func (s *Service) CompleteTransfer(ctx context.Context, p lot.Principal, id stri
 		return nil, &lot.Error{Code: lot.CodeConflict, Message: "parts are missing: " + strings.Join(missing, "; ") + "; upload them and complete again"}
 	}
 	a := lot.Act{By: p, At: s.clock.Now().UTC()}
+	// Once storage starts joining, finish even if the caller goes away:
+	// a half-recorded completion would leave the transfer stranded.
+	ctx = context.WithoutCancel(ctx)
 	for i, f := range t.Files {
 		var sum string
 		if !progress[i].Complete {
 			info, err := s.Blobs.CompleteUpload(ctx, f.Key, f.UploadID, progress[i].Received)
+			if lot.IsCode(err, lot.CodeNotFound) { // another complete joined it first
+				info, err = s.Blobs.Head(ctx, f.Key)
+				if err == nil && info.Size != f.Size {
+					err = &lot.Error{Code: lot.CodeConflict, Message: "the upload of " + f.Name + " is gone; start a new transfer"}
+				}
+			}
 			if err != nil {
 				return nil, err
 			}
 			sum = info.SHA256 // the disk store hashes while joining
+		} else if info, err := s.Blobs.Head(ctx, f.Key); err == nil {
+			sum = info.SHA256
 		}
 		if sum == "" {
 			if sum, err = s.wholeSum(ctx, f.Key); err != nil {
