@@ -181,3 +181,36 @@ func TestDeliveryFailuresAreClear(t *testing.T) {
 		t.Fatalf("a content partner delivering: %d", r.Status)
 	}
 }
+
+func TestBadFilesAreRefusedBeforeAnyUpload(t *testing.T) {
+	// Ensures the API refuses names with paths, NUL or control characters,
+	// 1 KB names, Unicode twins, empty and 5 TiB files, and several files to
+	// a one-file source type, each with a clear code and no transfer made.
+	w := mustWorld(t)
+	id := w.ids["jSub"]
+	w.do("juniper", "POST", "/v1/requests/"+id+"/material-status", map[string]any{"materialStatus": "ACCEPTED", "reason": "ok"})
+	sum := hexSum([]byte("x"))
+	meta := map[string]string{"subtitleFormat": "SRT", "frameRate": "24"}
+	file := func(name string, size int64) map[string]any {
+		return map[string]any{"name": name, "size": size, "sha256": sum, "metadata": meta}
+	}
+	cases := map[string][]map[string]any{
+		"invalid":   {file("../../etc/passwd.srt", 10)},
+		"invalid ": {file("a\x00b.srt", 10)},
+		"invalid  ": {file("bell\a.srt", 10)},
+		"invalid   ": {file(strings.Repeat("n", 1000)+".srt", 10)},
+		"invalid    ": {file("empty.srt", 0)},
+		"too_large": {file("huge.srt", 5<<40)},
+		"invalid     ": {file("Caf\u00e9.srt", 10), file("Cafe\u0301.srt", 10)},
+	}
+	for want, files := range cases {
+		r := w.do("juniper", "POST", "/v1/transfers", map[string]any{"transfers": []map[string]any{{"requestId": id, "files": files}}})
+		res := r.json(t)["results"].([]any)[0].(map[string]any)
+		if res["ok"] != false || res["code"] != strings.TrimSpace(want) {
+			t.Errorf("%v: %v", files[0]["name"], res)
+		}
+	}
+	if cards := w.do("juniper", "GET", "/v1/requests/"+id+"/transfers", nil).json(t)["transfers"].([]any); len(cards) != 0 {
+		t.Fatalf("refused files made %d transfers", len(cards))
+	}
+}
