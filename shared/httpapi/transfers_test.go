@@ -195,12 +195,12 @@ func TestBadFilesAreRefusedBeforeAnyUpload(t *testing.T) {
 		return map[string]any{"name": name, "size": size, "sha256": sum, "metadata": meta}
 	}
 	cases := map[string][]map[string]any{
-		"invalid":   {file("../../etc/passwd.srt", 10)},
-		"invalid ": {file("a\x00b.srt", 10)},
-		"invalid  ": {file("bell\a.srt", 10)},
-		"invalid   ": {file(strings.Repeat("n", 1000)+".srt", 10)},
-		"invalid    ": {file("empty.srt", 0)},
-		"too_large": {file("huge.srt", 5<<40)},
+		"invalid":      {file("../../etc/passwd.srt", 10)},
+		"invalid ":     {file("a\x00b.srt", 10)},
+		"invalid  ":    {file("bell\a.srt", 10)},
+		"invalid   ":   {file(strings.Repeat("n", 1000)+".srt", 10)},
+		"invalid    ":  {file("empty.srt", 0)},
+		"too_large":    {file("huge.srt", 5<<40)},
 		"invalid     ": {file("Caf\u00e9.srt", 10), file("Cafe\u0301.srt", 10)},
 	}
 	for want, files := range cases {
