@@ -467,23 +467,34 @@ func (s *Store) CompleteUpload(ctx context.Context, key, id string, parts []lot.
 			return lot.BlobInfo{}, lot.Errorf(lot.CodeInvalid, "part %d is %d bytes; every part but the last must be at least %d", p.Number, have.Size, lot.MinPartSize)
 		}
 	}
-	// One read of the parts gives the whole blob's SHA-256; the parts stay
-	// as they are and become the blob (nothing is copied).
-	whole, tags := sha256.New(), sha256.New()
+	// The whole blob's SHA-256: from the prefix hashed as parts arrived when
+	// it covers exactly these parts, else from one read of them. The parts
+	// stay as they are and become the blob (nothing is copied).
+	tags := sha256.New()
 	sizes := make([]int64, len(parts))
 	var size int64
 	for i, p := range parts {
-		f, err := os.Open(filepath.Join(s.uploadDir(id), partFile(p.Number)))
-		if err != nil {
-			return lot.BlobInfo{}, fmt.Errorf("complete upload: %w", err)
-		}
-		n, err := io.Copy(whole, f)
-		f.Close()
-		if err != nil {
-			return lot.BlobInfo{}, fmt.Errorf("complete upload: %w", err)
-		}
-		sizes[i], size = n, size+n
+		sizes[i] = byNumber[p.Number].Size
+		size += sizes[i]
 		io.WriteString(tags, p.ETag)
+	}
+	var sum string
+	if pre, h := s.loadPrefix(id); pre.Next == len(parts)+1 && parts[len(parts)-1].Number == len(parts) {
+		sum = hex.EncodeToString(h.Sum(nil))
+	} else {
+		whole := sha256.New()
+		for _, p := range parts {
+			f, err := os.Open(filepath.Join(s.uploadDir(id), partFile(p.Number)))
+			if err != nil {
+				return lot.BlobInfo{}, fmt.Errorf("complete upload: %w", err)
+			}
+			_, err = io.Copy(whole, f)
+			f.Close()
+			if err != nil {
+				return lot.BlobInfo{}, fmt.Errorf("complete upload: %w", err)
+			}
+		}
+		sum = hex.EncodeToString(whole.Sum(nil))
 	}
 	staging := filepath.Join(s.uploadDir(id), "blob")
 	if err := os.Mkdir(staging, 0o750); err != nil && !errors.Is(err, fs.ErrExist) {
@@ -514,7 +525,7 @@ func (s *Store) CompleteUpload(ctx context.Context, key, id string, parts []lot.
 		return lot.BlobInfo{}, fmt.Errorf("complete upload: %w", err)
 	}
 	m := meta{ContentType: u.ContentType, Size: size, Modified: s.clock.Now().UTC(), Parts: sizes,
-		SHA256: hex.EncodeToString(whole.Sum(nil)),
+		SHA256: sum,
 		ETag:   fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(tags.Sum(nil)[:16]), len(parts))}
 	b, _ := json.Marshal(m)
 	if err := writeAtomic(s.metaPath(key), b, 0o640); err != nil {

@@ -3,9 +3,12 @@ package diskblob_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -76,5 +79,55 @@ func TestUploadSurvivesRestart(t *testing.T) {
 	defer rc.Close()
 	if got, _ := io.ReadAll(rc); string(got) != "athe end" {
 		t.Fatalf("joined tail %q", got)
+	}
+}
+
+func TestWholeHashFollowsResentParts(t *testing.T) {
+	// Ensures the SHA-256 hashed as parts arrive is that of the parts that
+	// are finally joined: a part sent again after being hashed makes the
+	// store hash it again, never report the old bytes' hash.
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, _ := serve(t, dir)
+	key := blobtest.Key("resent.mxf")
+	id, err := s.CreateUpload(ctx, key, "application/mxf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1 := bytes.Repeat([]byte("a"), lot.MinPartSize)
+	p2 := []byte("tail")
+	send := func(n int, b []byte) {
+		u, _ := s.PresignPart(ctx, key, id, n, lot.PartOptions{SHA256: blobtest.SHA256(b)})
+		if code, body, _ := blobtest.Do(t, u, b); code != http.StatusOK {
+			t.Fatalf("part %d: %d %s", n, code, body)
+		}
+	}
+	send(1, p1)
+	send(2, p2)
+	// Wait for the background hash to cover both parts.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b, _ := os.ReadFile(filepath.Join(dir, "blobs", "uploads", id, "prefix.json"))
+		if bytes.Contains(b, []byte(`"next":3`)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the parts were not hashed in the background: %s", b)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	changed := bytes.Repeat([]byte("b"), lot.MinPartSize)
+	send(1, changed)
+	parts, err := s.ListParts(ctx, key, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := s.CompleteUpload(ctx, key, id, parts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sha256.Sum256(append(append([]byte(nil), changed...), p2...))
+	if info.SHA256 != hex.EncodeToString(want[:]) {
+		t.Fatalf("the joined blob reports SHA-256 %s, want %x (the resent part's)", info.SHA256, want)
 	}
 }

@@ -191,6 +191,7 @@ func (s *Store) putPart(w http.ResponseWriter, r *http.Request, g grant) error {
 		return err
 	}
 	dir := s.uploadDir(g.Upload)
+	s.forgetPrefix(g.Upload, g.Part)
 	p := partMeta{Number: g.Part, Size: n, ETag: etagOf(sum), SHA256: b64(sum)}
 	b, _ := json.Marshal(p)
 	// The part's bytes land before its record: a listed part is always whole.
@@ -200,6 +201,7 @@ func (s *Store) putPart(w http.ResponseWriter, r *http.Request, g grant) error {
 	if err := writeFile(filepath.Join(dir, partFile(g.Part)+".json"), b, 0o640, false); err != nil {
 		return notFound(err, "upload")
 	}
+	go s.advance(g.Key, g.Upload) // after this handler lets go of the lock
 	w.Header().Set("ETag", p.ETag)
 	w.WriteHeader(http.StatusOK)
 	return nil
