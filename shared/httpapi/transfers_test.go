@@ -124,6 +124,11 @@ func TestDeliverResumeAndComplete(t *testing.T) {
 	if again := w.do("juniper", "POST", "/v1/transfers/"+u.id+"/complete", nil); again.Status != 200 || again.json(t)["version"] != done["version"] {
 		t.Fatalf("a second complete: %d %s", again.Status, again.Body)
 	}
+	hist := w.do("juniper", "GET", "/v1/requests/"+id+"/history", nil).json(t)["entries"].([]any)
+	last := hist[len(hist)-1].(map[string]any)
+	if last["action"] != "DELIVERED" || last["after"] != u.id || !strings.Contains(fmt.Sprint(last["comment"]), "House of Tides_es.ttml") {
+		t.Fatalf("history after delivery: %v", last)
+	}
 	cards := w.do("northstar", "GET", "/v1/requests/"+id+"/transfers", nil).json(t)["transfers"].([]any)
 	if len(cards) != 1 || cards[0].(map[string]any)["method"] != "CLI" || cards[0].(map[string]any)["files"].([]any)[0].(map[string]any)["metadata"].(map[string]any)["subtitleFormat"] != "TTML" {
 		t.Fatalf("cards %v", cards)

@@ -267,13 +267,14 @@ const (
 	ActionRedeliveryRequested Action = "REDELIVERY_REQUESTED"
 	ActionUpgraded            Action = "UPGRADED"
 	ActionCreatedByUpgrade    Action = "CREATED_BY_UPGRADE"
+	ActionDelivered           Action = "DELIVERED"
 )
 
 // Actions lists every history action.
 var Actions = []Action{
 	ActionCreated, ActionMaterialStatus, ActionCancelled, ActionUncancelled, ActionSubassigned,
 	ActionEDDChanged, ActionServiceType, ActionCommented, ActionRedeliveryRequested, ActionUpgraded,
-	ActionCreatedByUpgrade,
+	ActionCreatedByUpgrade, ActionDelivered,
 }
 
 var actionNames = map[Action]string{
@@ -282,7 +283,7 @@ var actionNames = map[Action]string{
 	ActionSubassigned: "Request subassigned", ActionEDDChanged: "Estimated delivery date changed",
 	ActionServiceType: "Service type changed", ActionCommented: "Comment added",
 	ActionRedeliveryRequested: "Redelivery requested", ActionUpgraded: "Request upgraded",
-	ActionCreatedByUpgrade: "Request created by upgrade",
+	ActionCreatedByUpgrade: "Request created by upgrade", ActionDelivered: "Files delivered",
 }
 
 func (a Action) Name() string { return actionNames[a] }

@@ -248,3 +248,13 @@ func (t *Transfer) Fail(a Act, code, message string) {
 func CheckMetadataKey(k string) bool {
 	return k != "" && len(k) <= 40 && strings.Trim(k, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == ""
 }
+
+// RecordDelivery notes on the request's history that transfer t reached
+// Pending Inspection, naming its files.
+func (r *Request) RecordDelivery(a Act, t *Transfer) {
+	names := make([]string, len(t.Files))
+	for i, f := range t.Files {
+		names[i] = f.Name
+	}
+	r.record(a, ActionDelivered, "transfer", "", t.ID, "", "files: "+strings.Join(names, ", "))
+}

@@ -348,7 +348,8 @@ func (s *Service) CompleteTransfer(ctx context.Context, p lot.Principal, id stri
 			return nil, &lot.Error{Code: CodeChecksumMismatch, Message: msg}
 		}
 	}
-	return s.store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
+	delivered := false
+	done, err := s.store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
 		if x.Status == lot.TransferPendingInspection {
 			return false, nil
 		}
@@ -356,8 +357,30 @@ func (s *Service) CompleteTransfer(ctx context.Context, p lot.Principal, id stri
 			x.Files[i].SHA256 = t.Files[i].SHA256
 		}
 		x.Started(a)
+		delivered = true
 		return true, x.Delivered(a)
 	})
+	if err == nil && delivered {
+		s.recordDelivery(ctx, a, done)
+	}
+	return done, err
+}
+
+// recordDelivery writes the delivery into the request's history. The
+// transfer is delivered either way; a failure here is logged, not returned.
+func (s *Service) recordDelivery(ctx context.Context, a lot.Act, t *lot.Transfer) {
+	for range 3 { // a concurrent change to the request may win once or twice
+		_, err := s.store.UpdateRequest(ctx, t.RequestID, func(r *lot.Request) error {
+			r.RecordDelivery(a, t)
+			return nil
+		})
+		if !lot.IsCode(err, lot.CodeConflict) {
+			if err != nil {
+				s.log.WarnContext(ctx, "delivery not recorded in the request's history", "transfer", t.ID, "err", err)
+			}
+			return
+		}
+	}
 }
 
 // wholeSum hashes a stored file, reading it once.
