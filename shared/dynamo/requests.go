@@ -239,39 +239,15 @@ func (s *Store) History(ctx context.Context, id string) ([]lot.HistoryEntry, err
 	return out, nil
 }
 
-// ListRequests pages through the requests in scope by ID, over the index
-// that matches the scope; a fulfillment partner's page merges its assigned
-// (byFP) and subassigned (bySub) requests.
+// ListRequests pages through the requests in scope by ID.
 func (s *Store) ListRequests(ctx context.Context, scope lot.Scope, after string, limit int) ([]*lot.Request, string, error) {
 	if limit <= 0 || limit > lot.MaxPage {
 		limit = lot.MaxPage
 	}
-	var parts [][]*lot.Request
-	var err error
-	fetch := func(index, attr, value string) {
-		if err == nil {
-			var rs []*lot.Request
-			rs, err = s.queryIndex(ctx, index, attr, value, after, limit+1)
-			parts = append(parts, rs)
-		}
-	}
-	switch {
-	case scope.All:
-		fetch(IndexAll, attrType, requestType)
-	case scope.FulfillmentPartner != "":
-		fetch(IndexFP, attrFP, scope.FulfillmentPartner)
-		fetch(IndexSub, attrSub, scope.FulfillmentPartner)
-	case scope.ContentPartner != "":
-		fetch(IndexCP, attrCP, scope.ContentPartner)
-	default:
-		return nil, "", nil
-	}
+	out, err := s.inScope(ctx, scope, after, limit+1)
 	if err != nil {
 		return nil, "", err
 	}
-	out := slices.Concat(parts...)
-	slices.SortFunc(out, func(a, b *lot.Request) int { return strings.Compare(a.ID, b.ID) })
-	out = slices.CompactFunc(out, func(a, b *lot.Request) bool { return a.ID == b.ID })
 	next := ""
 	if len(out) > limit {
 		out = out[:limit]
@@ -280,13 +256,20 @@ func (s *Store) ListRequests(ctx context.Context, scope lot.Scope, after string,
 	return out, next, nil
 }
 
-// ScopeRequests reads every request in scope from the index that matches the
-// scope (no Scan): the items read are the items in scope, plus the few a
-// fulfillment partner has both assigned and subassigned.
+// ScopeRequests reads every request in scope (no Scan): the items read are
+// the items in scope, plus the few a fulfillment partner has both assigned
+// and subassigned.
 func (s *Store) ScopeRequests(ctx context.Context, scope lot.Scope) ([]*lot.Request, error) {
+	return s.inScope(ctx, scope, "", 0)
+}
+
+// inScope queries the index that matches the scope for requests with IDs
+// after after, want of them per index (0: all), in ID order. A fulfillment
+// partner's assigned (byFP) and subassigned (bySub) requests are merged.
+func (s *Store) inScope(ctx context.Context, scope lot.Scope, after string, want int) ([]*lot.Request, error) {
 	var parts [][]*lot.Request
 	fetch := func(index, attr, value string) error {
-		rs, err := s.queryIndex(ctx, index, attr, value, "", 0)
+		rs, err := s.queryIndex(ctx, index, attr, value, after, want)
 		parts = append(parts, rs)
 		return err
 	}
