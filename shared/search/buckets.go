@@ -86,30 +86,13 @@ func newClock(now time.Time, r Rules) clock {
 		risk: today.AddDays(r.AtRiskDays), missing: today.AddDays(r.MaterialsDays)}
 }
 
-func isOpen(r *lot.Request) bool {
-	return r.Status == lot.StatusOpen || r.Status == lot.StatusRedeliveryRequested
-}
-
-func materialsAvailable(r *lot.Request) bool {
-	return r.MaterialsAvailable || r.MaterialStatus == lot.MaterialReceived || r.MaterialStatus == lot.MaterialAccepted
-}
-
-// place decides a request's buckets (without the why, which costs a string).
+// place decides a request's buckets (without the why, which costs a
+// string), by the one rule the index uses (docClock.place).
 func (c *clock) place(r *lot.Request) Insight {
-	if !isOpen(r) {
-		return Insight{}
-	}
-	in := Insight{Open: true, Materials: materialsAvailable(r), Overdue: r.DueDate.Before(c.today)}
-	eddPassed := !r.EstimatedDelivery.IsZero() && r.EstimatedDelivery.At.Before(c.now)
-	switch {
-	case !c.critical.Before(r.DueDate) || eddPassed:
-		in.Bucket = BucketCritical
-	case !c.risk.Before(r.DueDate) || eddLate(r) || !in.Materials && !c.missing.Before(r.DueDate):
-		in.Bucket = BucketAtRisk
-	default:
-		in.Bucket = BucketOnTrack
-	}
-	return in
+	var o doc
+	o.setBucketFields(r)
+	dc := c.forDocs()
+	return dc.place(&o)
 }
 
 // eddLate: the estimated delivery falls on a day after the due date (in the
@@ -235,8 +218,8 @@ var (
 	materialAccept = enumIndex(lot.MaterialStatuses, lot.MaterialAccepted)
 )
 
-// place is clock.place on an indexed request; the two must agree (the
-// property test checks the engine against the rules written out plainly).
+// place decides the buckets of an indexed request: the bucket rules of
+// openlot, in one place.
 func (c *docClock) place(o *doc) Insight {
 	if o.status != openStatus && o.status != redelivery {
 		return Insight{}

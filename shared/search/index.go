@@ -86,11 +86,7 @@ func Build(reqs []*lot.Request) *Index {
 	d.partners, d.languages, d.titles, d.countries, d.issues = newDict(), newDict(), newDict(), newDict(), newDict()
 	for i, r := range reqs {
 		o := &x.docs[i]
-		o.due = int32(r.DueDate.Ord())
-		if !r.EstimatedDelivery.IsZero() {
-			o.eddAt = r.EstimatedDelivery.At.UnixNano()
-			o.eddDay = int32(lot.DateOf(r.EstimatedDelivery.Local()).Ord())
-		}
+		o.setBucketFields(r)
 		o.created, o.updated = nanos(r.CreatedAt), nanos(r.UpdatedAt)
 		o.pkg, o.movie = r.PackageID, r.MovieID
 		o.fp, o.sub, o.cp = d.partners.id(r.FulfillmentPartner), d.partners.id(r.SubAssignee), d.partners.id(r.ContentPartner)
@@ -107,16 +103,26 @@ func Build(reqs []*lot.Request) *Index {
 				o.issues[j] = d.issues.id(s)
 			}
 		}
-		o.status = enumIndex(lot.RequestStatuses, r.Status)
-		o.material = enumIndex(lot.MaterialStatuses, r.MaterialStatus)
 		o.source = enumIndex(lot.SourceTypes, r.SourceType)
 		o.service = enumIndex(lot.ServiceTypes, r.ServiceType)
 		o.movieType = enumIndex(lot.MovieTypes, r.MovieType)
-		o.original, o.studioMaterials = r.IsOriginal, r.MaterialsAvailable
+		o.original = r.IsOriginal
 	}
 	d.titleRank = newRanking(d.titles.vals, foldedTitle)
 	d.languageRank = newRanking(d.languages.vals, identity)
 	return x
+}
+
+// setBucketFields sets what the bucket rules read: dates, statuses, materials.
+func (o *doc) setBucketFields(r *lot.Request) {
+	o.due = int32(r.DueDate.Ord())
+	if !r.EstimatedDelivery.IsZero() {
+		o.eddAt = r.EstimatedDelivery.At.UnixNano()
+		o.eddDay = int32(lot.DateOf(r.EstimatedDelivery.Local()).Ord())
+	}
+	o.status = enumIndex(lot.RequestStatuses, r.Status)
+	o.material = enumIndex(lot.MaterialStatuses, r.MaterialStatus)
+	o.studioMaterials = r.MaterialsAvailable
 }
 
 // Len is the number of requests indexed.
