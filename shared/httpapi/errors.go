@@ -121,3 +121,10 @@ func init() {
 func (a *api) fail(ctx context.Context, err error) error {
 	return problemOf(ctx, a.log, err)
 }
+
+// failure is the code and message of one item's error in a per-item answer
+// (bulk actions, starting transfers, delivery plans).
+func (a *api) failure(ctx context.Context, err error) (code, message string) {
+	p := problemOf(ctx, a.log, err)
+	return p.Code, p.Message
+}

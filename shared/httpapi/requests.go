@@ -354,8 +354,8 @@ func (a *api) routes(api huma.API) {
 
 func (a *api) bulkResult(ctx context.Context, r portal.Result) BulkResult {
 	if r.Err != nil {
-		p := problemOf(ctx, a.log, r.Err)
-		return BulkResult{ID: r.ID, Code: p.Code, Message: p.Message}
+		code, msg := a.failure(ctx, r.Err)
+		return BulkResult{ID: r.ID, Code: code, Message: msg}
 	}
 	rj := requestJSON(r.Request)
 	return BulkResult{ID: r.ID, OK: true, Request: &rj}

@@ -194,8 +194,7 @@ func (a *api) transferRoutes(api huma.API) {
 			for _, r := range res {
 				sr := StartResultJSON{RequestID: r.RequestID, OK: r.Err == nil}
 				if r.Err != nil {
-					p := problemOf(ctx, a.log, r.Err)
-					sr.Code, sr.Message = p.Code, p.Message
+					sr.Code, sr.Message = a.failure(ctx, r.Err)
 				} else {
 					sr.Transfer = ptr(transferJSON(r.Transfer, nil))
 				}
@@ -360,8 +359,7 @@ func (a *api) planRoute(api huma.API) {
 			for _, r := range res {
 				pj := PlanJSON{RequestID: r.RequestID, OK: r.Err == nil, Candidates: []CandidateJSON{}}
 				if r.Err != nil {
-					p := problemOf(ctx, a.log, r.Err)
-					pj.Code, pj.Message = p.Code, p.Message
+					pj.Code, pj.Message = a.failure(ctx, r.Err)
 				} else {
 					pj.Title, pj.SourceType, pj.Language = r.Request.TitleName, SourceType(r.Request.SourceType), r.Request.Language
 					for _, c := range r.Candidates {
