@@ -168,13 +168,10 @@ func benchUpload(ctx context.Context, size int64, parallel int, tmp string, prog
 	if err := c.login(ctx); err != nil {
 		return res, err
 	}
-	resp, err := c.do(ctx, http.MethodGet, "/v1/requests?sourceType=IMF&status=Open&limit=1&columns=id", nil)
-	if err != nil {
+	var found struct{ Rows []struct{ ID string } }
+	if err := c.call(ctx, http.MethodGet, "/v1/requests?sourceType=IMF&status=Open&limit=1&columns=id", nil, &found); err != nil {
 		return res, err
 	}
-	var found struct{ Rows []struct{ ID string } }
-	json.NewDecoder(resp.Body).Decode(&found)
-	resp.Body.Close()
 	if len(found.Rows) == 0 {
 		return res, fmt.Errorf("the demo has no open IMF request for juniper")
 	}

@@ -154,6 +154,16 @@ func (c *client) do(ctx context.Context, method, path string, body any) (*http.R
 	return resp, nil
 }
 
+// call calls the API and decodes its JSON answer into out.
+func (c *client) call(ctx context.Context, method, path string, body, out any) error {
+	resp, err := c.do(ctx, method, path, body)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
 func loginCmd(cfg *string) *cobra.Command {
 	var c credentials
 	cmd := &cobra.Command{

@@ -1,11 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -114,15 +114,6 @@ type deliverer struct {
 
 var errStopped = errors.New("stopped on purpose after the parts asked for (--stop-after-parts); run the same command again to resume")
 
-func (d *deliverer) getJSON(ctx context.Context, method, path string, body, out any) error {
-	resp, err := d.c.do(ctx, method, path, body)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	return json.NewDecoder(resp.Body).Decode(out)
-}
-
 // run finds or starts the transfer, uploads what is missing, and completes it.
 func (d *deliverer) run(ctx context.Context, paths []string) (*transferCard, error) {
 	type local struct {
@@ -143,7 +134,7 @@ func (d *deliverer) run(ctx context.Context, paths []string) (*transferCard, err
 	}
 	// Resume: the newest unfinished transfer to this request with the same files.
 	var cards struct{ Transfers []transferCard }
-	if err := d.getJSON(ctx, http.MethodGet, "/v1/requests/"+d.request+"/transfers", nil, &cards); err != nil {
+	if err := d.c.call(ctx, http.MethodGet, "/v1/requests/"+d.request+"/transfers", nil, &cards); err != nil {
 		return nil, err
 	}
 	var card *transferCard
@@ -175,7 +166,7 @@ func (d *deliverer) run(ctx context.Context, paths []string) (*transferCard, err
 			}
 		}
 		body := map[string]any{"method": "CLI", "transfers": []map[string]any{{"requestId": d.request, "files": newFiles}}}
-		if err := d.getJSON(ctx, http.MethodPost, "/v1/transfers", body, &res); err != nil {
+		if err := d.c.call(ctx, http.MethodPost, "/v1/transfers", body, &res); err != nil {
 			return nil, err
 		}
 		if len(res.Results) != 1 || !res.Results[0].OK {
@@ -186,7 +177,7 @@ func (d *deliverer) run(ctx context.Context, paths []string) (*transferCard, err
 		}
 		card = res.Results[0].Transfer
 	}
-	if err := d.getJSON(ctx, http.MethodGet, "/v1/transfers/"+card.ID, nil, card); err != nil {
+	if err := d.c.call(ctx, http.MethodGet, "/v1/transfers/"+card.ID, nil, card); err != nil {
 		return nil, err
 	}
 
@@ -222,7 +213,7 @@ func (d *deliverer) run(ctx context.Context, paths []string) (*transferCard, err
 		files2 = append(files2, map[string]string{"sha256": s})
 	}
 	began := time.Now()
-	if err := d.getJSON(ctx, http.MethodPost, "/v1/transfers/"+card.ID+"/complete", map[string]any{"files": files2}, card); err != nil {
+	if err := d.c.call(ctx, http.MethodPost, "/v1/transfers/"+card.ID+"/complete", map[string]any{"files": files2}, card); err != nil {
 		return nil, err
 	}
 	d.completeTook = time.Since(began)
@@ -350,7 +341,7 @@ func (d *deliverer) sendPart(ctx context.Context, transfer string, file, n int, 
 			}
 		}
 		ask := map[string]any{"parts": []map[string]any{{"file": file, "number": n, "sha256": sum}}}
-		if err := d.getJSON(ctx, http.MethodPost, "/v1/transfers/"+transfer+"/parts", ask, &urls); err != nil {
+		if err := d.c.call(ctx, http.MethodPost, "/v1/transfers/"+transfer+"/parts", ask, &urls); err != nil {
 			var ae *apiError
 			if errors.As(err, &ae) && ae.Status < 500 {
 				return err
@@ -465,7 +456,7 @@ func deliverPlan(cmd *cobra.Command, c *client, dir, requests string, meta []str
 			}
 		}
 	}
-	if err := (&deliverer{c: c}).getJSON(cmd.Context(), http.MethodPost, "/v1/deliveries/plan", map[string]any{"files": files, "requestIds": ids}, &res); err != nil {
+	if err := c.call(cmd.Context(), http.MethodPost, "/v1/deliveries/plan", map[string]any{"files": files, "requestIds": ids}, &res); err != nil {
 		return err
 	}
 	out := cmd.OutOrStdout()
@@ -497,7 +488,7 @@ func deliverPlan(cmd *cobra.Command, c *client, dir, requests string, meta []str
 	}
 	if !yes {
 		fmt.Fprintf(out, "deliver the files marked → to %d requests? [y/N] ", len(order))
-		answer, _ := bufioLine(cmd.InOrStdin())
+		answer, _ := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
 		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
 			return errors.New("nothing delivered")
 		}
@@ -515,21 +506,4 @@ func deliverPlan(cmd *cobra.Command, c *client, dir, requests string, meta []str
 		fmt.Fprintf(out, "transfer %s: %s\n", card.ID, card.Status)
 	}
 	return nil
-}
-
-func bufioLine(r io.Reader) (string, error) {
-	var b strings.Builder
-	buf := make([]byte, 1)
-	for {
-		n, err := r.Read(buf)
-		if n > 0 {
-			if buf[0] == '\n' {
-				return b.String(), nil
-			}
-			b.WriteByte(buf[0])
-		}
-		if err != nil {
-			return b.String(), err
-		}
-	}
 }
