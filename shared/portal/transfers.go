@@ -272,7 +272,12 @@ func (s *Service) CompleteTransfer(ctx context.Context, p lot.Principal, id stri
 	if err != nil {
 		return nil, err
 	}
-	if len(sums) > 0 && len(sums) != len(t.Files) {
+	switch {
+	case t.Status == lot.TransferPendingInspection:
+		return t, nil // completing again answers the same transfer
+	case !t.Status.Uploading():
+		return nil, lot.Errorf(lot.CodeNotAllowed, "this transfer is %s; it cannot be completed", t.Status.Name())
+	case len(sums) > 0 && len(sums) != len(t.Files):
 		return nil, lot.Errorf(lot.CodeInvalid, "give one sha256 per file (%d), in order", len(t.Files))
 	}
 	for i := range t.Files {
@@ -290,12 +295,6 @@ func (s *Service) CompleteTransfer(ctx context.Context, p lot.Principal, id stri
 		case f.SHA256 == "":
 			return nil, lot.Errorf(lot.CodeInvalid, "%s: declare the whole file's sha256 to complete", f.Name)
 		}
-	}
-	if t.Status == lot.TransferPendingInspection || !t.Status.Uploading() {
-		if t.Status == lot.TransferPendingInspection {
-			return t, nil
-		}
-		return nil, lot.Errorf(lot.CodeNotAllowed, "this transfer is %s; it cannot be completed", t.Status.Name())
 	}
 	var missing []string
 	progress := make([]FileProgress, len(t.Files))
