@@ -30,7 +30,7 @@ type Service struct {
 	Blobs lot.Blobs
 
 	indexMu sync.Mutex
-	indexes map[lot.Scope]cachedIndex
+	indexes map[lot.Scope]*cachedIndex
 }
 
 // New returns a Service with the default bucket rules.
@@ -131,7 +131,10 @@ type Revisioned interface {
 	RequestsRevision(ctx context.Context) (int64, error)
 }
 
+// cachedIndex is one scope's search index; its own lock lets one search
+// rebuild it while searches of other scopes go on.
 type cachedIndex struct {
+	mu  sync.Mutex
 	rev int64
 	x   *search.Index
 }
@@ -141,18 +144,38 @@ type cachedIndex struct {
 func (s *Service) index(ctx context.Context, p lot.Principal) (*search.Index, error) {
 	scope := lot.ScopeOf(p)
 	rs, cacheable := s.store.(Revisioned)
-	var rev int64
-	if cacheable {
-		var err error
-		if rev, err = rs.RequestsRevision(ctx); err != nil {
-			return nil, err
-		}
-		s.indexMu.Lock()
-		defer s.indexMu.Unlock() // one build per scope at a time; others wait for it
-		if c, ok := s.indexes[scope]; ok && c.rev == rev {
-			return c.x, nil
-		}
+	if !cacheable {
+		return s.build(ctx, p, scope)
 	}
+	rev, err := rs.RequestsRevision(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.indexMu.Lock()
+	if s.indexes == nil || len(s.indexes) >= 64 {
+		s.indexes = map[lot.Scope]*cachedIndex{}
+	}
+	c := s.indexes[scope]
+	if c == nil {
+		c = &cachedIndex{}
+		s.indexes[scope] = c
+	}
+	s.indexMu.Unlock()
+	c.mu.Lock() // one build per scope at a time; its other searches wait for it
+	defer c.mu.Unlock()
+	if c.x != nil && c.rev == rev {
+		return c.x, nil
+	}
+	x, err := s.build(ctx, p, scope)
+	if err != nil {
+		return nil, err
+	}
+	c.rev, c.x = rev, x
+	return x, nil
+}
+
+// build indexes the requests in scope that p may see.
+func (s *Service) build(ctx context.Context, p lot.Principal, scope lot.Scope) (*search.Index, error) {
 	reqs, err := s.store.ScopeRequests(ctx, scope)
 	if err != nil {
 		return nil, err
@@ -163,14 +186,7 @@ func (s *Service) index(ctx context.Context, p lot.Principal) (*search.Index, er
 			visible = append(visible, r)
 		}
 	}
-	x := search.Build(visible)
-	if cacheable {
-		if s.indexes == nil || len(s.indexes) >= 64 {
-			s.indexes = map[lot.Scope]cachedIndex{}
-		}
-		s.indexes[scope] = cachedIndex{rev: rev, x: x}
-	}
-	return x, nil
+	return search.Build(visible), nil
 }
 
 // update applies fn to request id as principal p in one conditional write.
