@@ -192,14 +192,22 @@ func printable(r rune) rune {
 // CheckSum accepts a whole-file SHA-256 as 64 hex digits (any case) and
 // returns it in lower case; "" (to be declared when completing) passes.
 func CheckSum(s string) (string, error) {
-	sum := strings.ToLower(strings.TrimSpace(s))
-	if sum == "" {
-		return "", nil
-	}
-	if b, err := hex.DecodeString(sum); err != nil || len(b) != 32 {
-		return "", lot.Errorf(lot.CodeInvalid, "sha256 must be the 64 hex digits of the whole file's SHA-256")
+	sum, ok := normalSum(s)
+	if !ok {
+		return "", lot.Errorf(lot.CodeInvalid, "%s", badSum)
 	}
 	return sum, nil
+}
+
+const badSum = "sha256 must be the 64 hex digits of the whole file's SHA-256"
+
+func normalSum(s string) (string, bool) {
+	sum := strings.ToLower(strings.TrimSpace(s))
+	if sum == "" {
+		return "", true
+	}
+	b, err := hex.DecodeString(sum)
+	return sum, err == nil && len(b) == 32
 }
 
 // CheckFiles checks every file of a transfer to r: name, size (1 byte to
@@ -227,9 +235,9 @@ func CheckFiles(r *lot.Request, files []lot.TransferFile) ([]lot.TransferFile, e
 		case f.Size > lot.MaxFileSize:
 			return nil, lot.Errorf(lot.CodeTooLarge, "file %q is %d bytes; one file may be at most %d bytes", truncate(name), f.Size, int64(lot.MaxFileSize))
 		}
-		sum, err := CheckSum(f.SHA256)
-		if err != nil {
-			return nil, lot.Errorf(lot.CodeInvalid, "file %q: %s", truncate(name), err.(*lot.Error).Message)
+		sum, ok := normalSum(f.SHA256)
+		if !ok {
+			return nil, lot.Errorf(lot.CodeInvalid, "file %q: %s", truncate(name), badSum)
 		}
 		ct := f.ContentType
 		if ct == "" {
