@@ -12,8 +12,10 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -32,11 +34,14 @@ type transferFile struct {
 }
 
 type transferCard struct {
-	ID       string         `json:"id"`
-	Status   string         `json:"status"`
-	Files    []transferFile `json:"files"`
-	Error    string         `json:"errorMessage"`
-	Timeline []struct {
+	ID     string         `json:"id"`
+	Status string         `json:"status"`
+	Files  []transferFile `json:"files"`
+	Error  string         `json:"errorMessage"`
+	// PartChecksums "optional": storage hashes each file whole, so parts go
+	// unhashed and every byte is hashed once on each side.
+	PartChecksums string `json:"partChecksums"`
+	Timeline      []struct {
 		Status string    `json:"status"`
 		At     time.Time `json:"at"`
 	} `json:"timeline"`
@@ -50,8 +55,9 @@ func deliverCmd(cfg *string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "deliver --request ID [--meta key=value ...] FILE...",
 		Short: "Deliver files to a request: parallel, checksummed parts; run it again to resume",
-		Long: "Uploads the files in parts straight to storage, each part bound to its SHA-256, hashing every byte once " +
-			"while reading. If the command stops (killed, network gone), run the same command again: it finds the " +
+		Long: "Uploads the files in parts straight to storage, reading every byte once and hashing it into the whole " +
+			"file's SHA-256, which the server checks on completion. Where storage asks for it (S3), each part also goes " +
+			"bound to its own SHA-256, so a damaged part is refused on arrival. If the command stops (killed, network gone), run the same command again: it finds the " +
 			"unfinished transfer and sends only the missing parts. The transfer ends in Pending Inspection.",
 		Example: "  openlot deliver --request 01a0… --meta subtitleFormat=TTML --meta frameRate=23.976 tides_es.ttml\n" +
 			"  openlot deliver --plan ./outbox --requests 01a0…,01a1… --meta frameRate=24",
@@ -220,8 +226,10 @@ func (d *deliverer) run(ctx context.Context, paths []string) (*transferCard, err
 	return card, nil
 }
 
-// file reads one file once: every part is hashed into the whole-file SHA-256,
-// and the parts storage lacks are uploaded, bound to their own SHA-256.
+// file reads one file once. Each part read goes two ways at once: to one
+// goroutine that hashes the parts in order into the whole-file SHA-256, and,
+// when storage lacks it, to a worker that hashes the part alone and uploads
+// it bound to that hash. Reading, whole-file hashing and uploads overlap.
 func (d *deliverer) file(ctx context.Context, card *transferCard, index int, path string, bar, total *mpb.Bar) (string, error) {
 	tf := card.Files[index]
 	f, err := os.Open(path)
@@ -236,37 +244,59 @@ func (d *deliverer) file(ctx context.Context, card *transferCard, index int, pat
 	for n := 1; tf.Complete && n <= tf.Parts; n++ {
 		have[n] = true // storage already joined the file; only its hash is wanted
 	}
-	whole := sha256.New()
-	type job struct {
-		n    int
-		body []byte
-		sum  string
+	// A part buffer returns to free once both its uses are done with it.
+	type part struct {
+		n     int
+		body  []byte
+		users atomic.Int32
 	}
-	jobs := make(chan job)
-	errs := make(chan error, d.parallel)
-	// parallel+1 part buffers, reused: a part is read while others upload.
-	free := make(chan []byte, d.parallel+1)
-	for range d.parallel + 1 {
+	free := make(chan []byte, d.parallel+2)
+	for range d.parallel + 2 {
 		free <- make([]byte, tf.PartSize)
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	release := func(p *part) {
+		if p.users.Add(-1) == 0 {
+			free <- p.body[:cap(p.body)]
+		}
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
+	whole := sha256.New()
+	ordered := make(chan *part, d.parallel+2)
+	hashed := make(chan struct{})
+	go func() {
+		defer close(hashed)
+		for p := range ordered {
+			whole.Write(p.body)
+			release(p)
+		}
+	}()
+	batch := &urlBatch{d: d, transfer: card.ID, file: index, have: map[int]signedURL{}}
+	for n := 1; n <= tf.Parts; n++ {
+		if !have[n] {
+			batch.missing = append(batch.missing, n)
+		}
+	}
+	jobs := make(chan *part)
 	var wg sync.WaitGroup
 	for range d.parallel {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				if err := d.sendPart(ctx, card.ID, index, j.n, j.sum, j.body); err != nil {
-					errs <- fmt.Errorf("%s part %d: %w", tf.Name, j.n, err)
-					cancel()
-					return
+		wg.Go(func() {
+			for p := range jobs {
+				sum := ""
+				if card.PartChecksums != "optional" {
+					h := sha256.Sum256(p.body)
+					sum = hex.EncodeToString(h[:])
 				}
-				bar.IncrBy(len(j.body))
-				total.IncrBy(len(j.body))
-				free <- j.body[:cap(j.body)]
+				if err := d.sendPart(ctx, card.ID, index, p.n, sum, p.body, batch); err != nil {
+					cancel(fmt.Errorf("%s part %d: %w", tf.Name, p.n, err))
+				} else {
+					bar.IncrBy(len(p.body))
+					total.IncrBy(len(p.body))
+				}
+				release(p)
 			}
-		}()
+		})
 	}
 	var readErr error
 	for n := 1; n <= tf.Parts && readErr == nil; n++ {
@@ -278,43 +308,49 @@ func (d *deliverer) file(ctx context.Context, card *transferCard, index int, pat
 		select {
 		case buf = <-free:
 		case <-ctx.Done():
-			readErr = ctx.Err()
+			readErr = context.Cause(ctx)
 			continue
 		}
-		buf = buf[:size]
-		if _, err := io.ReadFull(f, buf); err != nil {
+		if _, err := io.ReadFull(f, buf[:size]); err != nil {
 			readErr = fmt.Errorf("read %s: %w (did the file change since the transfer began?)", path, err)
 			break
 		}
-		whole.Write(buf)
-		if have[n] {
-			bar.IncrBy(len(buf))
-			total.IncrBy(len(buf))
-			free <- buf[:cap(buf)]
-			continue
-		}
-		if d.stopAfter > 0 {
+		p := &part{n: n, body: buf[:size]}
+		send := !have[n]
+		if send && d.stopAfter > 0 {
 			d.mu.Lock()
 			stop := d.sent >= d.stopAfter
 			d.sent++
 			d.mu.Unlock()
 			if stop {
 				readErr = errStopped
+				free <- buf
 				break
 			}
 		}
-		ps := sha256.Sum256(buf)
+		p.users.Store(1)
+		if send {
+			p.users.Store(2)
+		}
+		ordered <- p // never blocks: there are fewer buffers than its room
+		if !send {
+			bar.IncrBy(len(p.body))
+			total.IncrBy(len(p.body))
+			continue
+		}
 		select {
-		case jobs <- job{n, buf, hex.EncodeToString(ps[:])}:
+		case jobs <- p:
 		case <-ctx.Done():
-			readErr = ctx.Err()
+			release(p)
+			readErr = context.Cause(ctx)
 		}
 	}
 	close(jobs)
+	close(ordered)
 	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
-		return "", err
+	<-hashed
+	if err := context.Cause(ctx); err != nil && readErr == nil {
+		readErr = err
 	}
 	if readErr != nil {
 		return "", readErr
@@ -322,8 +358,68 @@ func (d *deliverer) file(ctx context.Context, card *transferCard, index int, pat
 	return hex.EncodeToString(whole.Sum(nil)), nil
 }
 
-// sendPart asks for the part's URL and PUTs it, retrying network failures.
-func (d *deliverer) sendPart(ctx context.Context, transfer string, file, n int, sum string, body []byte) error {
+// signedURL is a part's upload URL as the API hands it out.
+type signedURL struct {
+	Method string
+	URL    string
+	Header map[string]string
+}
+
+// partURLs asks the API to sign upload URLs for parts of one file.
+func (d *deliverer) partURLs(ctx context.Context, transfer string, file int, numbers []int, sum string) ([]signedURL, error) {
+	var parts []map[string]any
+	for _, n := range numbers {
+		parts = append(parts, map[string]any{"file": file, "number": n, "sha256": sum})
+	}
+	var urls struct{ URLs []signedURL }
+	if err := d.c.call(ctx, http.MethodPost, "/v1/transfers/"+transfer+"/parts", map[string]any{"parts": parts}, &urls); err != nil {
+		return nil, err
+	}
+	if len(urls.URLs) != len(numbers) {
+		return nil, fmt.Errorf("asked for %d part URLs, got %d", len(numbers), len(urls.URLs))
+	}
+	return urls.URLs, nil
+}
+
+// urlBatch signs unhashed parts' URLs ahead, many per call: such a URL binds
+// nothing the client must compute first.
+type urlBatch struct {
+	d        *deliverer
+	transfer string
+	file     int
+	missing  []int // part numbers to send, ascending
+	mu       sync.Mutex
+	have     map[int]signedURL
+}
+
+const urlsPerCall = 100
+
+func (b *urlBatch) get(ctx context.Context, n int) (signedURL, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if u, ok := b.have[n]; ok {
+		delete(b.have, n)
+		return u, nil
+	}
+	i, _ := slices.BinarySearch(b.missing, n)
+	next := b.missing[i:min(i+urlsPerCall, len(b.missing))]
+	if len(next) == 0 || next[0] != n {
+		next = []int{n}
+	}
+	urls, err := b.d.partURLs(ctx, b.transfer, b.file, next, "")
+	if err != nil {
+		return signedURL{}, err
+	}
+	for j, m := range next[1:] {
+		b.have[m] = urls[j+1]
+	}
+	return urls[0], nil
+}
+
+// sendPart PUTs a part to its URL, retrying network failures and storage's
+// 5xx answers with a freshly signed URL. A hashed part's URL is signed for
+// its hash; an unhashed one comes from the batch signed ahead.
+func (d *deliverer) sendPart(ctx context.Context, transfer string, file, n int, sum string, body []byte, batch *urlBatch) error {
 	var last error
 	for attempt := range 4 {
 		if attempt > 0 {
@@ -333,15 +429,17 @@ func (d *deliverer) sendPart(ctx context.Context, transfer string, file, n int, 
 				return ctx.Err()
 			}
 		}
-		var urls struct {
-			URLs []struct {
-				Method string
-				URL    string
-				Header map[string]string
+		var u signedURL
+		var err error
+		if sum == "" && attempt == 0 {
+			u, err = batch.get(ctx, n)
+		} else {
+			var us []signedURL
+			if us, err = d.partURLs(ctx, transfer, file, []int{n}, sum); err == nil {
+				u = us[0]
 			}
 		}
-		ask := map[string]any{"parts": []map[string]any{{"file": file, "number": n, "sha256": sum}}}
-		if err := d.c.call(ctx, http.MethodPost, "/v1/transfers/"+transfer+"/parts", ask, &urls); err != nil {
+		if err != nil {
 			var ae *apiError
 			if errors.As(err, &ae) && ae.Status < 500 {
 				return err
@@ -349,7 +447,6 @@ func (d *deliverer) sendPart(ctx context.Context, transfer string, file, n int, 
 			last = err
 			continue
 		}
-		u := urls.URLs[0]
 		req, err := http.NewRequestWithContext(ctx, u.Method, u.URL, bytes.NewReader(body))
 		if err != nil {
 			return err

@@ -36,6 +36,7 @@ type Store struct {
 	base   string   // URL prefix the local server mounts Handler at, e.g. http://127.0.0.1:8080/blobs
 	secret []byte
 	clock  lot.Clock
+	held   heldParts // parts' bytes waiting for the prefix hasher
 }
 
 var _ lot.Blobs = (*Store)(nil)
@@ -534,6 +535,7 @@ func (s *Store) CompleteUpload(ctx context.Context, key, id string, parts []lot.
 	if err := os.RemoveAll(s.uploadDir(id)); err != nil {
 		return lot.BlobInfo{}, fmt.Errorf("complete upload: %w", err)
 	}
+	s.held.drop(id)
 	s.locks.Delete(id) // whoever waits finds the upload gone
 	return lot.BlobInfo{Key: key, Size: size, ContentType: m.ContentType, ETag: m.ETag, Modified: m.Modified, SHA256: m.SHA256}, nil
 }
@@ -544,6 +546,7 @@ func (s *Store) AbortUpload(_ context.Context, key, id string) error {
 	if _, err := s.loadUpload(key, id); err != nil {
 		return err
 	}
+	s.held.drop(id)
 	return os.RemoveAll(s.uploadDir(id))
 }
 

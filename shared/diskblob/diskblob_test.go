@@ -131,3 +131,53 @@ func TestWholeHashFollowsResentParts(t *testing.T) {
 		t.Fatalf("the joined blob reports SHA-256 %s, want %x (the resent part's)", info.SHA256, want)
 	}
 }
+
+func TestWholeHashOfUnhashedParts(t *testing.T) {
+	// Ensures parts bound to no hash (as a client of this store sends them)
+	// still add up to the right SHA-256 and bytes, whatever their order,
+	// alignment or size: one part is not a whole number of disk blocks (it
+	// cannot be written straight to disk in full), one is larger than the
+	// memory kept for hashing (it is read back from disk).
+	ctx := context.Background()
+	s, _ := serve(t, t.TempDir())
+	key := blobtest.Key("unhashed.mxf")
+	id, err := s.CreateUpload(ctx, key, "application/mxf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := [][]byte{
+		bytes.Repeat([]byte("odd"), lot.MinPartSize/3+1001),
+		bytes.Repeat([]byte("big part "), 50<<20/9),
+		[]byte("the end"),
+	}
+	for _, n := range []int{3, 1, 2} {
+		body := parts[n-1]
+		u, err := s.PresignPart(ctx, key, id, n, lot.PartOptions{Size: int64(len(body))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code, b, _ := blobtest.Do(t, u, body); code != http.StatusOK {
+			t.Fatalf("part %d: %d %s", n, code, b)
+		}
+	}
+	listed, err := s.ListParts(ctx, key, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := s.CompleteUpload(ctx, key, id, listed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole := bytes.Join(parts, nil)
+	if want := sha256.Sum256(whole); info.SHA256 != hex.EncodeToString(want[:]) {
+		t.Fatalf("the joined blob reports SHA-256 %s, want %x", info.SHA256, want)
+	}
+	rc, err := s.Read(ctx, key, 0, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	if got, _ := io.ReadAll(rc); !bytes.Equal(got, whole) {
+		t.Fatalf("read back %d bytes that differ from the %d sent", len(got), len(whole))
+	}
+}

@@ -2,9 +2,11 @@ package diskblob
 
 import (
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"hash"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,7 +14,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/openlot/openlot/shared/lot"
@@ -113,31 +114,93 @@ func (s *Store) verify(r *http.Request) (grant, error) {
 	return g, nil
 }
 
-// copyBuffers are 1 MiB: large parts arrive in fewer, larger reads and writes.
-var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 1<<20); return &b }}
+// fill reads until b is full or r fails; unlike io.ReadFull it passes r's
+// error on as it is, so io.EOF is a body's clean end and
+// io.ErrUnexpectedEOF one cut short.
+func fill(r io.Reader, b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		k, err := r.Read(b[n:])
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
 
-// receive streams the body into a temp file, checking its SHA-256 against
-// the signed one; it returns the temp file's path, size and digest.
-func (s *Store) receive(r *http.Request, g grant) (string, int64, []byte, error) {
+// received is a body stored in a temp file.
+type received struct {
+	path string
+	size int64
+	sum  []byte   // its SHA-256, when hashed
+	kept []*chunk // its bytes, kept for the upload's whole hash (nil: not kept)
+}
+
+// receive streams the body into a temp file in chunks, checking its SHA-256
+// against the signed one. A part's chunks go straight to disk and, while
+// memory allows, are kept for hashing the upload whole (prefix.go), which
+// then need not read them back.
+func (s *Store) receive(r *http.Request, g grant) (received, error) {
 	tmp, err := os.CreateTemp(filepath.Join(s.dir, "tmp"), "put-*")
 	if err != nil {
-		return "", 0, nil, err
+		return received{}, err
 	}
-	h := sha256.New()
 	limit := int64(lot.MaxSinglePut)
 	if g.Size > 0 {
 		if r.ContentLength >= 0 && r.ContentLength != g.Size {
 			tmp.Close()
 			os.Remove(tmp.Name())
-			return "", 0, nil, lot.Errorf(lot.CodeInvalid, "this link uploads exactly %d bytes; the body is %d", g.Size, r.ContentLength)
+			return received{}, lot.Errorf(lot.CodeInvalid, "this link uploads exactly %d bytes; the body is %d", g.Size, r.ContentLength)
 		}
 		limit = g.Size
 	}
-	buf := copyBuffers.Get().(*[]byte)
-	defer copyBuffers.Put(buf)
-	n, err := io.CopyBuffer(io.MultiWriter(tmp, h), http.MaxBytesReader(nil, r.Body, limit), *buf)
-	if err == nil && g.Upload == "" {
-		err = tmp.Sync() // parts reach the disk when their upload completes (syncDir)
+	// A part bound to no hash is not hashed here: the upload's whole hash
+	// proves it. Anything else is hashed for its ETag and check.
+	var h hash.Hash
+	if g.Upload == "" || g.SHA256 != "" {
+		h = sha256.New()
+	}
+	var out io.Writer = tmp
+	var direct *directIO
+	keep := false
+	if g.Upload != "" {
+		direct = startDirect(tmp)
+		out = direct
+		keep = g.Size > 0 && s.held.reserve(g.Size)
+	}
+	res := received{path: tmp.Name()}
+	body := http.MaxBytesReader(nil, r.Body, limit)
+	c := newChunk()
+	for err == nil {
+		var k int
+		k, err = fill(body, c.b)
+		if k == 0 {
+			break
+		}
+		if h != nil {
+			h.Write(c.b[:k])
+		}
+		if _, werr := out.Write(c.b[:k]); werr != nil {
+			err = werr
+			break
+		}
+		res.size += int64(k)
+		if keep {
+			c.n = k
+			res.kept = append(res.kept, c)
+			c = newChunk()
+		}
+	}
+	c.release()
+	if err == io.EOF {
+		err = nil // the body ended where it said it would
+	}
+	switch {
+	case err == nil && g.Upload == "":
+		err = tmp.Sync()
+	case err == nil:
+		direct.finish() // and completing the upload flushes the rest (syncDir)
 	}
 	err = errors.Join(err, tmp.Close())
 	var tooBig *http.MaxBytesError
@@ -146,24 +209,32 @@ func (s *Store) receive(r *http.Request, g grant) (string, int64, []byte, error)
 		err = lot.Errorf(lot.CodeInvalid, "the body ended before its declared length; nothing was stored")
 	case errors.As(err, &tooBig):
 		err = lot.Errorf(lot.CodeTooLarge, "one upload may be at most %d bytes; use a multipart upload", int64(lot.MaxSinglePut))
-	case err == nil && g.Size > 0 && n != g.Size:
-		err = lot.Errorf(lot.CodeInvalid, "this link uploads exactly %d bytes; %d arrived", g.Size, n)
+	case err == nil && g.Size > 0 && res.size != g.Size:
+		err = lot.Errorf(lot.CodeInvalid, "this link uploads exactly %d bytes; %d arrived", g.Size, res.size)
 	case err == nil && g.SHA256 != "" && b64(h.Sum(nil)) != g.SHA256:
 		err = &lot.Error{Code: lot.CodeInvalid, Message: "the body's SHA-256 does not match the signed checksum; nothing was stored"}
 	}
+	if keep && (err != nil || len(res.kept) == 0) {
+		s.held.unreserve(g.Size, res.kept)
+		res.kept = nil
+	}
 	if err != nil {
 		os.Remove(tmp.Name())
-		return "", 0, nil, err
+		return received{}, err
 	}
-	return tmp.Name(), n, h.Sum(nil), nil
+	if h != nil {
+		res.sum = h.Sum(nil)
+	}
+	return res, nil
 }
 
 func (s *Store) putObject(w http.ResponseWriter, r *http.Request, g grant) error {
-	tmp, n, sum, err := s.receive(r, g)
+	got, err := s.receive(r, g)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp)
+	defer os.Remove(got.path)
+	tmp, n, sum := got.path, got.size, got.sum
 	ct := g.ContentType
 	if ct == "" {
 		ct = r.Header.Get("Content-Type")
@@ -181,18 +252,32 @@ func (s *Store) putPart(w http.ResponseWriter, r *http.Request, g grant) error {
 	if _, err := s.loadUpload(g.Key, g.Upload); err != nil {
 		return err
 	}
-	tmp, n, sum, err := s.receive(r, g)
+	got, err := s.receive(r, g)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp)
+	defer os.Remove(got.path)
+	stored := false
+	defer func() {
+		if !stored {
+			s.held.unreserve(g.Size, got.kept)
+		}
+	}()
+	tmp, n, sum := got.path, got.size, got.sum
 	defer s.lock(g.Upload)()
 	if _, err := s.loadUpload(g.Key, g.Upload); err != nil { // completed or aborted while the body arrived
 		return err
 	}
 	dir := s.uploadDir(g.Upload)
 	s.forgetPrefix(g.Upload, g.Part)
-	p := partMeta{Number: g.Part, Size: n, ETag: etagOf(sum), SHA256: b64(sum)}
+	p := partMeta{Number: g.Part, Size: n}
+	if sum != nil {
+		p.ETag, p.SHA256 = etagOf(sum), b64(sum)
+	} else { // an ETag names this stored copy of the part, not its bytes
+		nonce := make([]byte, 16)
+		rand.Read(nonce)
+		p.ETag = etagOf(nonce)
+	}
 	b, _ := json.Marshal(p)
 	// The part's bytes land before its record: a listed part is always whole.
 	if err := os.Rename(tmp, filepath.Join(dir, partFile(g.Part))); err != nil {
@@ -201,6 +286,10 @@ func (s *Store) putPart(w http.ResponseWriter, r *http.Request, g grant) error {
 	if err := writeFile(filepath.Join(dir, partFile(g.Part)+".json"), b, 0o640, false); err != nil {
 		return notFound(err, "upload")
 	}
+	if got.kept != nil {
+		s.held.keep(g.Upload, g.Part, got.kept)
+	}
+	stored = true
 	go s.advance(g.Key, g.Upload) // after this handler lets go of the lock
 	w.Header().Set("ETag", p.ETag)
 	w.WriteHeader(http.StatusOK)

@@ -43,23 +43,24 @@ type EventJSON struct {
 
 // TransferJSON is a delivery card.
 type TransferJSON struct {
-	ID           string         `json:"id"`
-	RequestID    string         `json:"requestId"`
-	Method       string         `json:"method" enum:"API,UI,CLI"`
-	DeliveredBy  string         `json:"deliveredBy"`
-	Status       TransferStatus `json:"status"`
-	ErrorCode    string         `json:"errorCode,omitempty"`
-	ErrorMessage string         `json:"errorMessage,omitempty"`
-	Files        []FileJSON     `json:"files"`
-	Timeline     []EventJSON    `json:"timeline"`
-	CreatedAt    time.Time      `json:"createdAt"`
-	DeliveredAt  *time.Time     `json:"deliveredAt,omitempty"`
-	ProcessedAt  *time.Time     `json:"processedAt,omitempty"`
-	Version      int64          `json:"version"`
+	ID            string         `json:"id"`
+	RequestID     string         `json:"requestId"`
+	Method        string         `json:"method" enum:"API,UI,CLI"`
+	DeliveredBy   string         `json:"deliveredBy"`
+	Status        TransferStatus `json:"status"`
+	ErrorCode     string         `json:"errorCode,omitempty"`
+	ErrorMessage  string         `json:"errorMessage,omitempty"`
+	Files         []FileJSON     `json:"files"`
+	PartChecksums string         `json:"partChecksums" enum:"recommended,optional" doc:"Whether to send each part's SHA-256 when asking for its URL: recommended where storage proves parts only by their own hashes; optional where it hashes every file whole as parts arrive and checks that hash on completion (a part is then best sent unhashed: each byte is hashed once on each side)."`
+	Timeline      []EventJSON    `json:"timeline"`
+	CreatedAt     time.Time      `json:"createdAt"`
+	DeliveredAt   *time.Time     `json:"deliveredAt,omitempty"`
+	ProcessedAt   *time.Time     `json:"processedAt,omitempty"`
+	Version       int64          `json:"version"`
 }
 
-func transferJSON(t *lot.Transfer, prog []portal.FileProgress) TransferJSON {
-	out := TransferJSON{ID: t.ID, RequestID: t.RequestID, Method: string(t.Method), DeliveredBy: t.DeliveredBy,
+func (a *api) transferJSON(t *lot.Transfer, prog []portal.FileProgress) TransferJSON {
+	out := TransferJSON{ID: t.ID, PartChecksums: a.svc.PartChecksums(), RequestID: t.RequestID, Method: string(t.Method), DeliveredBy: t.DeliveredBy,
 		Status: TransferStatus(t.Status), ErrorCode: t.ErrorCode, ErrorMessage: t.ErrorMessage,
 		CreatedAt: t.CreatedAt.UTC(), Version: t.Version, Files: []FileJSON{}, Timeline: []EventJSON{}}
 	if !t.DeliveredAt.IsZero() {
@@ -196,7 +197,7 @@ func (a *api) transferRoutes(api huma.API) {
 				if r.Err != nil {
 					sr.Code, sr.Message = a.failure(ctx, r.Err)
 				} else {
-					sr.Transfer = ptr(transferJSON(r.Transfer, nil))
+					sr.Transfer = ptr(a.transferJSON(r.Transfer, nil))
 				}
 				out.Body.Results = append(out.Body.Results, sr)
 			}
@@ -210,7 +211,7 @@ func (a *api) transferRoutes(api huma.API) {
 			if err != nil {
 				return nil, a.fail(ctx, err)
 			}
-			return &transferOutput{Body: transferJSON(t, prog)}, nil
+			return &transferOutput{Body: a.transferJSON(t, prog)}, nil
 		})
 
 	huma.Register(api, huma.Operation{OperationID: "partURLs", Method: http.MethodPost, Path: "/v1/transfers/{id}/parts",
@@ -265,7 +266,7 @@ func (a *api) transferRoutes(api huma.API) {
 			if err != nil {
 				return nil, a.fail(ctx, err)
 			}
-			return &transferOutput{Body: transferJSON(t, nil)}, nil
+			return &transferOutput{Body: a.transferJSON(t, nil)}, nil
 		})
 	huma.Register(api, huma.Operation{OperationID: "abortTransfer", Method: http.MethodPost, Path: "/v1/transfers/{id}/abort",
 		Summary: "Abort an unfinished upload and discard its parts", Tags: tags, Errors: []int{400, 401, 403, 404, 422, 429}},
@@ -274,7 +275,7 @@ func (a *api) transferRoutes(api huma.API) {
 			if err != nil {
 				return nil, a.fail(ctx, err)
 			}
-			return &transferOutput{Body: transferJSON(t, nil)}, nil
+			return &transferOutput{Body: a.transferJSON(t, nil)}, nil
 		})
 
 	huma.Register(api, huma.Operation{OperationID: "requestTransfers", Method: http.MethodGet, Path: "/v1/requests/{id}/transfers",
@@ -295,7 +296,7 @@ func (a *api) transferRoutes(api huma.API) {
 			}{}
 			out.Body.Transfers = make([]TransferJSON, len(list))
 			for i, t := range list {
-				out.Body.Transfers[i] = transferJSON(t, nil)
+				out.Body.Transfers[i] = a.transferJSON(t, nil)
 			}
 			return out, nil
 		})

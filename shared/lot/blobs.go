@@ -84,6 +84,14 @@ type Part struct {
 	SHA256 string // base64
 }
 
+// WholeHashing is implemented by blob stores that hash a multipart blob
+// whole as its parts arrive, and so give its SHA-256 when it completes
+// (BlobInfo.SHA256). A client of such a store proves a file end to end with
+// the whole file's hash alone and need not bind its parts to their own.
+type WholeHashing interface {
+	HashesWhole() bool
+}
+
 // BlobInfo describes a stored blob.
 type BlobInfo struct {
 	Key         string

@@ -203,6 +203,17 @@ func (s *Service) fileProgress(ctx context.Context, t *lot.Transfer, f lot.Trans
 	return fp, nil
 }
 
+// PartChecksums tells clients whether to bind each part to its SHA-256:
+// "recommended" when storage cannot hash a file whole by itself (the part
+// hashes are then what proves each part on arrival), "optional" when it does
+// (the whole file's SHA-256, checked at completion, proves every byte).
+func (s *Service) PartChecksums() string {
+	if w, ok := s.Blobs.(lot.WholeHashing); ok && w.HashesWhole() {
+		return "optional"
+	}
+	return "recommended"
+}
+
 // PartRequest asks for the upload URL of one part, bound to its SHA-256 (base64 or hex) when given.
 type PartRequest struct {
 	File   int // index in the transfer's files
