@@ -25,9 +25,10 @@ fi
 log "go vet"
 go vet ./...
 
-log "domain imports only the standard library"
-bad=$(go list -deps -f '{{if not .Standard}}{{.ImportPath}}{{end}}' ./shared/lot | grep -v '^github.com/openlot/openlot/shared/lot$' || true)
-if [ -n "$bad" ]; then echo "shared/lot imports: $bad"; exit 1; fi
+log "the domain and the flow descriptions import only the standard library"
+bad=$(go list -deps -f '{{if not .Standard}}{{.ImportPath}}{{end}}' ./shared/lot ./shared/flow |
+  grep -Ev '^github.com/openlot/openlot/shared/(lot|flow)$' || true)
+if [ -n "$bad" ]; then echo "shared/lot or shared/flow imports: $bad"; exit 1; fi
 
 log "only the AWS adapters, app and functions import the AWS SDK"
 bad=$(go list -f '{{.ImportPath}} {{join .Imports " "}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... |
@@ -38,6 +39,11 @@ log "starting the AWS stand-ins"
 start_dynalite
 start_minio
 export OPENLOT_REQUIRE_STANDINS=1
+
+log "the ASL interpreter: aws-local-stepfunctions and asl-validator, on the Node 22 npm ships"
+flowtools=$(npm_tools scripts/flowtest flowtest)
+cp scripts/flowtest/run.mjs "$flowtools/"
+export OPENLOT_FLOWTEST_TOOLS="$flowtools"
 
 log "go test (race detector on)"
 go test -race -count=1 ./...
