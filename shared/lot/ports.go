@@ -184,3 +184,11 @@ func (f ClockFunc) Now() time.Time { return f() }
 
 // SystemClock is the real time.
 var SystemClock Clock = ClockFunc(time.Now)
+
+// Flows starts executions of the product's flows (inspection, QC outcome):
+// the local runner in process, Step Functions on AWS. Name identifies an
+// execution; starting a name again is a no-op, as in Step Functions, so a
+// start may be retried freely (names are, e.g., transfer ID + attempt).
+type Flows interface {
+	Start(ctx context.Context, flow, name string, input any) error
+}
