@@ -1,0 +1,74 @@
+// Package inspect decides what a delivered file's inspection found: the
+// error-code catalogue (each code with its help text and whether a partner
+// may override it), the inspection policy per source type (versioned data,
+// policy.json), and the checks that turn a probe, a decoding pass and the
+// request into findings. It reads nothing itself: the flow's steps bring
+// the probe (ffprobe), the detection (ffmpeg) and the file's text.
+package inspect
+
+import "slices"
+
+// Code is an inspection error code as partners see it.
+type Code struct {
+	Code        string `json:"code"`
+	Title       string `json:"title"`
+	Help        string `json:"help"`
+	Overridable bool   `json:"overridable"`
+}
+
+// Error codes.
+const (
+	ChecksumMismatch      = "CHECKSUM_MISMATCH"
+	UnreadableMedia       = "UNREADABLE_MEDIA"
+	MissingVideo          = "MISSING_VIDEO"
+	MissingAudio          = "MISSING_AUDIO"
+	ResolutionTooLow      = "RESOLUTION_TOO_LOW"
+	LanguageMismatch      = "LANGUAGE_MISMATCH"
+	FrameRateDeclared     = "FRAME_RATE_NOT_AS_DECLARED"
+	FrameRateNotPrimary   = "FRAME_RATE_NOT_PRIMARY"
+	AudioConfigDeclared   = "AUDIO_CONFIGURATION_NOT_AS_DECLARED"
+	AVRuntimeMismatch     = "AV_RUNTIME_MISMATCH"
+	DurationChanged       = "DURATION_CHANGED"
+	BlackSegment          = "BLACK_SEGMENT"
+	Silence               = "SILENCE"
+	UndecodableFrames     = "UNDECODABLE_FRAMES"
+	SubtitleNotUTF8       = "SUBTITLE_NOT_UTF8"
+	SubtitleMalformed     = "SUBTITLE_MALFORMED"
+	SubtitleFormat        = "SUBTITLE_FORMAT_NOT_AS_DECLARED"
+	SubtitleTiming        = "SUBTITLE_TIMING"
+	SubtitleOrder         = "SUBTITLE_ORDER"
+	SubtitleOutsideRuntme = "SUBTITLE_OUTSIDE_RUNTIME"
+)
+
+// Catalogue lists every code, in the order partners read them.
+var Catalogue = []Code{
+	{ChecksumMismatch, "File damaged in transit", "The stored file's SHA-256 differs from the one declared for it: bytes changed between your disk and storage. Deliver the file again; if it happens twice, check the file on your side (sha256sum).", false},
+	{UnreadableMedia, "Not a readable media file", "The file could not be opened as audio or video. Check that it is the intended file, complete, and in a container the source type allows.", false},
+	{MissingVideo, "No video stream", "This source type needs a video stream and the file has none.", false},
+	{MissingAudio, "No audio stream", "This source type needs at least one audio stream and the file has none.", false},
+	{ResolutionTooLow, "Resolution below what was requested", "The request is for UHD, which needs at least 3840×2160; the video is smaller. Deliver the UHD master.", false},
+	{LanguageMismatch, "Language not as requested", "The audio language tagged in the file differs from the request's language. Deliver the right language, or fix the stream's language tag.", false},
+	{FrameRateDeclared, "Frame rate not as declared", "The frame rate in the file differs from the frame rate given in the delivery metadata. Correct the metadata or the file.", false},
+	{FrameRateNotPrimary, "Frame rate differs from the title's", "Assets of a title are delivered at the frame rate of its primary video. Conform the file to the title's frame rate.", false},
+	{AudioConfigDeclared, "Audio configuration not as declared", "The channel count in the file does not fit the audio configuration given (2.0 is 2 channels, 5.1 is 6, 7.1 is 8). Correct the metadata or the file.", false},
+	{AVRuntimeMismatch, "Video and audio lengths differ", "The video and audio streams differ in length by more than the policy allows (1 s): audio may be cut or padded. Re-export with matching lengths.", false},
+	{DurationChanged, "Duration differs from the previous delivery", "This file's duration differs from the previous delivery to the same request. If the cut changed on purpose, override with the reason; the studio verifies it.", true},
+	{BlackSegment, "Black video", "The video is black for longer than the policy allows at the times listed. If the black is intended (a fade, a slate), override with the reason; the studio verifies it.", true},
+	{Silence, "Silence", "The audio is silent for longer than the policy allows at the times listed. If the silence is intended, override with the reason; the studio verifies it.", true},
+	{UndecodableFrames, "Frames that cannot be decoded", "Decoding the file end to end found errors: frames are damaged or missing. Re-export and deliver again.", false},
+	{SubtitleNotUTF8, "Subtitle text is not UTF-8", "Subtitle files are read as UTF-8; this one has bytes that are not. Save it as UTF-8.", false},
+	{SubtitleMalformed, "Subtitle file cannot be read", "The subtitle file is not well-formed for its format (TTML/DFXP: XML; SRT: numbered cues with times). The message says where.", false},
+	{SubtitleFormat, "Subtitle format not as declared", "The file's format differs from the subtitle format given in the delivery metadata.", false},
+	{SubtitleTiming, "Subtitle cue ends before it begins", "Every cue must begin before it ends. The message lists the cues.", false},
+	{SubtitleOrder, "Subtitle cues out of order", "Cues must be in time order. The message lists the first out of place.", false},
+	{SubtitleOutsideRuntme, "Subtitle cue past the programme", "A cue lies outside the programme's runtime. Check the timecode offset (start timecode) and the cut.", false},
+}
+
+// Lookup finds a code in the catalogue.
+func Lookup(code string) (Code, bool) {
+	i := slices.IndexFunc(Catalogue, func(c Code) bool { return c.Code == code })
+	if i < 0 {
+		return Code{}, false
+	}
+	return Catalogue[i], true
+}

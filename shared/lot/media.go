@@ -1,0 +1,69 @@
+package lot
+
+import "context"
+
+// MediaInfo is a delivered file's technical metadata, as probed.
+type MediaInfo struct {
+	Container string          `json:"container"`
+	Duration  float64         `json:"durationS"`
+	Timecode  string          `json:"timecode,omitempty"` // start timecode, when the file carries one
+	Video     []VideoStream   `json:"video,omitempty"`
+	Audio     []AudioStream   `json:"audio,omitempty"`
+	Subtitles []SubtitleTrack `json:"subtitles,omitempty"`
+}
+
+// VideoStream is one video stream.
+type VideoStream struct {
+	Codec     string  `json:"codec"`
+	Width     int     `json:"width"`
+	Height    int     `json:"height"`
+	FrameRate float64 `json:"frameRate"` // frames per second, e.g. 23.976
+	Duration  float64 `json:"durationS"`
+}
+
+// AudioStream is one audio stream.
+type AudioStream struct {
+	Codec      string  `json:"codec"`
+	Channels   int     `json:"channels"`
+	Layout     string  `json:"layout,omitempty"` // e.g. stereo, 5.1(side)
+	SampleRate int     `json:"sampleRate"`
+	BitDepth   int     `json:"bitDepth,omitempty"`
+	Language   string  `json:"language,omitempty"`
+	Duration   float64 `json:"durationS"`
+}
+
+// SubtitleTrack is one subtitle stream inside a container.
+type SubtitleTrack struct {
+	Codec    string `json:"codec"`
+	Language string `json:"language,omitempty"`
+}
+
+// Span is a stretch of a programme, in seconds from its start.
+type Span struct {
+	Start float64 `json:"startS"`
+	End   float64 `json:"endS"`
+}
+
+// Len is the span's length in seconds.
+func (s Span) Len() float64 { return s.End - s.Start }
+
+// Detection is what decoding a file end to end found.
+type Detection struct {
+	Black       []Span `json:"black,omitempty"`
+	Silence     []Span `json:"silence,omitempty"`
+	Undecodable int    `json:"undecodable"` // decoding errors
+}
+
+// DetectOptions are the thresholds for Detect.
+type DetectOptions struct {
+	MinBlack   float64 // shortest black segment reported, seconds
+	MinSilence float64 // shortest silence reported, seconds
+	NoiseDB    float64 // silence is below this level (dBFS), e.g. -60
+}
+
+// Media reads delivered files where they are stored, through a signed URL:
+// ffprobe and ffmpeg locally, the same in a Lambda layer on AWS.
+type Media interface {
+	Probe(ctx context.Context, url string) (MediaInfo, error)
+	Detect(ctx context.Context, url string, o DetectOptions) (Detection, error)
+}
