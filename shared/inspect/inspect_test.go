@@ -47,7 +47,9 @@ func TestMediaChecksFindWhatIsWrong(t *testing.T) {
 		{"3 s black", func(_ *inspect.Subject, _ *lot.MediaInfo, d *lot.Detection) {
 			d.Black = []lot.Span{{Start: 10, End: 11.5}, {Start: 100, End: 103}}
 		}, "BLACK_SEGMENT"},
-		{"silence", func(_ *inspect.Subject, _ *lot.MediaInfo, d *lot.Detection) { d.Silence = []lot.Span{{Start: 0, End: 30}} }, "SILENCE"},
+		{"silence", func(_ *inspect.Subject, _ *lot.MediaInfo, d *lot.Detection) {
+			d.Silence = []lot.Span{{Start: 0, End: 30}}
+		}, "SILENCE"},
 		{"damaged", func(_ *inspect.Subject, _ *lot.MediaInfo, d *lot.Detection) { d.Undecodable = 3 }, "UNDECODABLE_FRAMES"},
 	}
 	for _, c := range cases {
