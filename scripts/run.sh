@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 need_go
+command -v ffprobe >/dev/null 2>&1 || apt_install ffmpeg # inspection reads deliveries with ffprobe and ffmpeg
 exec go run ./cmd/openlot serve --demo "$@"

@@ -1,0 +1,80 @@
+package ffmpeg_test
+
+import (
+	"context"
+	"errors"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/openlot/openlot/shared/ffmpeg"
+	"github.com/openlot/openlot/shared/ffmpeg/fftest"
+	"github.com/openlot/openlot/shared/lot"
+)
+
+// served puts dir behind a real HTTP server, as signed blob URLs are.
+func served(t *testing.T, dir string) string {
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/"
+}
+
+func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
+
+var opts = lot.DetectOptions{MinBlack: 0.5, MinSilence: 0.5, NoiseDB: -60}
+
+func TestProbeReadsOverHTTP(t *testing.T) {
+	// Ensures ffprobe reads a file's technical metadata through its URL.
+	dir := t.TempDir()
+	fftest.Make(t, dir, "clip", fftest.Spec{Seconds: 4, Width: 1280, Height: 720, Rate: "24000/1001", Channels: 6, Language: "spa"})
+	info, err := ffmpeg.Media{}.Probe(context.Background(), served(t, dir)+"clip.mp4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, a := info.Video[0], info.Audio[0]
+	if v.Width != 1280 || v.Height != 720 || !near(v.FrameRate, 23.976, 0.001) || !near(info.Duration, 4, 0.2) ||
+		a.Channels != 6 || a.Language != "spa" || a.SampleRate != 48000 || !near(v.Duration, 4, 0.2) {
+		t.Fatalf("probe %+v", info)
+	}
+}
+
+func TestDetectFindsBlackAndSilence(t *testing.T) {
+	// Ensures one decoding pass finds black video and silent audio where the
+	// file has them, and nothing in a clean file.
+	dir := t.TempDir()
+	fftest.Make(t, dir, "gaps", fftest.Spec{Seconds: 8, Black: [2]float64{2, 5}, Silence: [2]float64{4, 7}})
+	fftest.Make(t, dir, "clean", fftest.Spec{Seconds: 4})
+	base := served(t, dir)
+	det, err := ffmpeg.Media{}.Detect(context.Background(), base+"gaps.mp4", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(det.Black) != 1 || !near(det.Black[0].Start, 2, 0.1) || !near(det.Black[0].End, 5, 0.1) {
+		t.Fatalf("black %+v", det.Black)
+	}
+	if len(det.Silence) != 1 || !near(det.Silence[0].Start, 4, 0.1) || !near(det.Silence[0].End, 7, 0.1) || det.Undecodable != 0 {
+		t.Fatalf("silence %+v, errors %d", det.Silence, det.Undecodable)
+	}
+	clean, err := ffmpeg.Media{}.Detect(context.Background(), base+"clean.mp4", opts)
+	if err != nil || len(clean.Black)+len(clean.Silence)+clean.Undecodable != 0 {
+		t.Fatalf("clean file: %+v %v", clean, err)
+	}
+}
+
+func TestUnreadableIsThePartnersStorageIsNot(t *testing.T) {
+	// Ensures a file that is not media is ErrUnreadable (a finding), while a
+	// URL storage cannot serve is another error (a platform fault).
+	fftest.Need(t)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "notes.mov"), []byte("these are not frames"), 0o644)
+	base := served(t, dir)
+	if _, err := (ffmpeg.Media{}).Probe(context.Background(), base+"notes.mov"); !errors.Is(err, ffmpeg.ErrUnreadable) {
+		t.Fatalf("text as media: %v", err)
+	}
+	if _, err := (ffmpeg.Media{}).Probe(context.Background(), base+"gone.mov"); err == nil || errors.Is(err, ffmpeg.ErrUnreadable) {
+		t.Fatalf("a 404 URL: %v", err)
+	}
+}

@@ -1,0 +1,94 @@
+// Package fftest makes small media files with ffmpeg for tests: a test
+// pattern and a tone, with black or silence where asked. Nothing large is
+// committed; every file is made where the test runs.
+package fftest
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// Spec describes a file to make.
+type Spec struct {
+	Seconds       float64
+	Width, Height int        // 0: 640×360
+	Rate          string     // frame rate, e.g. "24" or "24000/1001"; "" is 24
+	NoVideo       bool       // audio only (WAV)
+	NoAudio       bool       // video only
+	Channels      int        // 0: 2
+	Language      string     // the audio stream's language tag (ISO 639-2)
+	Black         [2]float64 // from, to (seconds); zero: none
+	Silence       [2]float64 // from, to (seconds); zero: none
+	AudioSeconds  float64    // audio length when it differs from the video's
+}
+
+// Need skips the test when ffmpeg is missing, unless the test command
+// (OPENLOT_REQUIRE_STANDINS) promised it.
+func Need(t testing.TB) {
+	t.Helper()
+	if _, err := exec.LookPath("ffmpeg"); err != nil {
+		if os.Getenv("OPENLOT_REQUIRE_STANDINS") != "" {
+			t.Fatal("ffmpeg is not installed; make test installs it")
+		}
+		t.Skip("ffmpeg is not installed")
+	}
+}
+
+// Make writes the file into dir and returns its path (.mp4, or .wav when
+// there is no video).
+func Make(t testing.TB, dir, name string, s Spec) string {
+	t.Helper()
+	Need(t)
+	if s.Width == 0 {
+		s.Width, s.Height = 640, 360
+	}
+	if s.Rate == "" {
+		s.Rate = "24"
+	}
+	if s.Channels == 0 {
+		s.Channels = 2
+	}
+	if s.AudioSeconds == 0 {
+		s.AudioSeconds = s.Seconds
+	}
+	args := []string{"-hide_banner", "-loglevel", "error", "-y"}
+	if !s.NoVideo {
+		args = append(args, "-f", "lavfi", "-i", fmt.Sprintf("testsrc2=s=%dx%d:r=%s:d=%g", s.Width, s.Height, s.Rate, s.Seconds))
+	}
+	if !s.NoAudio {
+		args = append(args, "-f", "lavfi", "-i", fmt.Sprintf("sine=f=440:r=48000:d=%g", s.AudioSeconds))
+	}
+	if !s.NoVideo {
+		vf := "null"
+		if s.Black[1] > 0 {
+			vf = fmt.Sprintf("drawbox=c=black:t=fill:enable='between(t,%g,%g)'", s.Black[0], s.Black[1])
+		}
+		args = append(args, "-vf", vf, "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p")
+	}
+	if !s.NoAudio {
+		af := "anull"
+		if s.Silence[1] > 0 {
+			af = fmt.Sprintf("volume=enable='between(t,%g,%g)':volume=0", s.Silence[0], s.Silence[1])
+		}
+		args = append(args, "-af", af, "-ac", fmt.Sprint(s.Channels))
+		if s.Language != "" {
+			args = append(args, "-metadata:s:a:0", "language="+s.Language)
+		}
+	}
+	ext := ".mp4"
+	if s.NoVideo {
+		ext = ".wav"
+		args = append(args, "-c:a", "pcm_s24le")
+	} else if !s.NoAudio {
+		args = append(args, "-c:a", "aac")
+	}
+	out := filepath.Join(dir, name+ext)
+	args = append(args, out)
+	if b, err := exec.Command("ffmpeg", args...).CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg %v: %v\n%s", args, err, b)
+	}
+	return out
+}
