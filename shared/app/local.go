@@ -17,8 +17,11 @@ import (
 
 	"github.com/openlot/openlot/shared/demo"
 	"github.com/openlot/openlot/shared/diskblob"
+	"github.com/openlot/openlot/shared/ffmpeg"
+	"github.com/openlot/openlot/shared/flow"
 	"github.com/openlot/openlot/shared/httpapi"
 	"github.com/openlot/openlot/shared/ids"
+	"github.com/openlot/openlot/shared/localflow"
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/oauth"
 	"github.com/openlot/openlot/shared/portal"
@@ -44,6 +47,13 @@ type LocalConfig struct {
 	// RatePerSecond and Burst bound each API caller (zero: the API's default).
 	RatePerSecond float64
 	Burst         int
+	// Media reads deliveries for inspection (nil: ffprobe and ffmpeg on PATH).
+	Media lot.Media
+	// FlowsWithoutDelays makes inspection's waits and retry intervals take
+	// no time (tests).
+	FlowsWithoutDelays bool
+	// Inspections is how many inspections run at once (0: 2).
+	Inspections int
 }
 
 // Local is openlot running in one process on embedded parts.
@@ -57,9 +67,13 @@ type Local struct {
 	URL     string // base URL, known after Open
 	Seeded  demo.Stats
 
-	ln   net.Listener
-	srv  *http.Server
-	done chan error
+	Flows *localflow.Runner
+
+	ln        net.Listener
+	srv       *http.Server
+	done      chan error
+	stopFlows context.CancelFunc
+	flowsDone chan struct{}
 }
 
 // NewLocal returns a server that Open starts.
@@ -130,6 +144,9 @@ func (l *Local) Open(ctx context.Context) (err error) {
 		mounts[diskblob.Prefix] = disk.Handler(l.cfg.Log) // signed URLs, no bearer token
 	}
 	l.Service.Blobs = l.Blobs
+	if err := l.startFlows(ctx); err != nil {
+		return err
+	}
 	l.Handler = httpapi.New(httpapi.Config{
 		Service: l.Service, Auth: oauth.Authenticator{Issuer: l.Issuer}, Keys: l.Store, Clock: l.cfg.Clock,
 		Log: l.cfg.Log, Token: l.Issuer.Token(), JWKS: l.Issuer.JWKS(), TokenURL: l.URL + "/oauth2/token",
@@ -140,6 +157,36 @@ func (l *Local) Open(ctx context.Context) (err error) {
 		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(l.cfg.Log.Handler(), slog.LevelWarn)}
 	l.done = make(chan error, 1)
 	go func() { l.done <- l.srv.Serve(l.ln) }()
+	return nil
+}
+
+// startFlows opens the durable flow runner (inspection) and runs it until
+// Close: executions a stopped server left unfinished go on now.
+func (l *Local) startFlows(ctx context.Context) error {
+	l.Service.Media = l.cfg.Media
+	if l.Service.Media == nil {
+		l.Service.Media = ffmpeg.Media{}
+	}
+	limit := l.cfg.Inspections
+	if limit == 0 {
+		limit = 2 // decoding is heavy; two at once keep the API responsive
+	}
+	runner, err := localflow.Open(ctx, l.cfg.DataDir, localflow.Config{
+		Flows: map[string]flow.Definition{portal.FlowInspection: portal.InspectionFlow()},
+		Steps: l.Service.InspectionSteps(), Limit: limit, Log: l.cfg.Log, Clock: l.cfg.Clock})
+	if err != nil {
+		return fmt.Errorf("flow runner: %w", err)
+	}
+	if l.cfg.FlowsWithoutDelays {
+		runner.WithoutDelays()
+	}
+	l.Flows, l.Service.Flows = runner, runner
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	l.stopFlows, l.flowsDone = cancel, make(chan struct{})
+	go func() {
+		defer close(l.flowsDone)
+		runner.Run(runCtx)
+	}()
 	return nil
 }
 
@@ -186,6 +233,12 @@ func (l *Local) Close() error {
 		l.srv = nil
 	} else if l.ln != nil {
 		l.ln.Close()
+	}
+	if l.stopFlows != nil { // steps under way stop between states and go on at the next start
+		l.stopFlows()
+		<-l.flowsDone
+		errs = append(errs, l.Flows.Close())
+		l.stopFlows = nil
 	}
 	if l.Store != nil {
 		errs = append(errs, l.Store.Close())

@@ -48,7 +48,7 @@ func (m Media) Available() error {
 
 // ErrUnreadable is a file ffprobe cannot read as media (the partner's
 // problem, unlike the programs failing to run).
-var ErrUnreadable = errors.New("not a readable media file")
+var ErrUnreadable = lot.ErrUnreadableMedia
 
 type probeJSON struct {
 	Format struct {

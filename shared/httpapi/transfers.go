@@ -43,20 +43,21 @@ type EventJSON struct {
 
 // TransferJSON is a delivery card.
 type TransferJSON struct {
-	ID            string         `json:"id"`
-	RequestID     string         `json:"requestId"`
-	Method        string         `json:"method" enum:"API,UI,CLI"`
-	DeliveredBy   string         `json:"deliveredBy"`
-	Status        TransferStatus `json:"status"`
-	ErrorCode     string         `json:"errorCode,omitempty"`
-	ErrorMessage  string         `json:"errorMessage,omitempty"`
-	Files         []FileJSON     `json:"files"`
-	PartChecksums string         `json:"partChecksums" enum:"recommended,optional" doc:"Whether to send each part's SHA-256 when asking for its URL: recommended where storage proves parts only by their own hashes; optional where it hashes every file whole as parts arrive and checks that hash on completion (a part is then best sent unhashed: each byte is hashed once on each side)."`
-	Timeline      []EventJSON    `json:"timeline"`
-	CreatedAt     time.Time      `json:"createdAt"`
-	DeliveredAt   *time.Time     `json:"deliveredAt,omitempty"`
-	ProcessedAt   *time.Time     `json:"processedAt,omitempty"`
-	Version       int64          `json:"version"`
+	ID            string          `json:"id"`
+	RequestID     string          `json:"requestId"`
+	Method        string          `json:"method" enum:"API,UI,CLI"`
+	DeliveredBy   string          `json:"deliveredBy"`
+	Status        TransferStatus  `json:"status"`
+	ErrorCode     string          `json:"errorCode,omitempty"`
+	ErrorMessage  string          `json:"errorMessage,omitempty"`
+	Files         []FileJSON      `json:"files"`
+	PartChecksums string          `json:"partChecksums" enum:"recommended,optional" doc:"Whether to send each part's SHA-256 when asking for its URL: recommended where storage proves parts only by their own hashes; optional where it hashes every file whole as parts arrive and checks that hash on completion (a part is then best sent unhashed: each byte is hashed once on each side)."`
+	Timeline      []EventJSON     `json:"timeline"`
+	CreatedAt     time.Time       `json:"createdAt"`
+	DeliveredAt   *time.Time      `json:"deliveredAt,omitempty"`
+	ProcessedAt   *time.Time      `json:"processedAt,omitempty"`
+	Inspection    *lot.Inspection `json:"inspection,omitempty" doc:"The latest inspection: policy version, what was read of each file (hash, probe, black and silence found) and the findings, each with its code, message, whether it may be overridden, and times."`
+	Version       int64           `json:"version"`
 }
 
 func (a *api) transferJSON(t *lot.Transfer, prog []portal.FileProgress) TransferJSON {
@@ -69,6 +70,7 @@ func (a *api) transferJSON(t *lot.Transfer, prog []portal.FileProgress) Transfer
 	if !t.ProcessedAt.IsZero() {
 		out.ProcessedAt = ptr(t.ProcessedAt.UTC())
 	}
+	out.Inspection = t.Inspection
 	for i, f := range t.Files {
 		fj := FileJSON{Name: f.Name, Size: f.Size, SHA256: f.SHA256, ContentType: f.ContentType, Metadata: f.Metadata,
 			PartSize: f.PartSize, Parts: f.Parts()}

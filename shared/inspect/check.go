@@ -9,13 +9,8 @@ import (
 	"github.com/openlot/openlot/shared/lot"
 )
 
-// Finding is one error inspection found, as the partner reads it.
-type Finding struct {
-	Code        string     `json:"code"`
-	Message     string     `json:"message"`
-	Overridable bool       `json:"overridable"`
-	Spans       []lot.Span `json:"spans,omitempty"`
-}
+// Finding is one error inspection found (lot.Finding).
+type Finding = lot.Finding
 
 func finding(code, format string, args ...any) Finding {
 	c, _ := Lookup(code)

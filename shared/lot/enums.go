@@ -268,13 +268,15 @@ const (
 	ActionUpgraded            Action = "UPGRADED"
 	ActionCreatedByUpgrade    Action = "CREATED_BY_UPGRADE"
 	ActionDelivered           Action = "DELIVERED"
+	ActionProcessed           Action = "PROCESSED"
+	ActionInspectionFailed    Action = "INSPECTION_FAILED"
 )
 
 // Actions lists every history action.
 var Actions = []Action{
 	ActionCreated, ActionMaterialStatus, ActionCancelled, ActionUncancelled, ActionSubassigned,
 	ActionEDDChanged, ActionServiceType, ActionCommented, ActionRedeliveryRequested, ActionUpgraded,
-	ActionCreatedByUpgrade, ActionDelivered,
+	ActionCreatedByUpgrade, ActionDelivered, ActionProcessed, ActionInspectionFailed,
 }
 
 var actionNames = map[Action]string{
@@ -284,6 +286,7 @@ var actionNames = map[Action]string{
 	ActionServiceType: "Service type changed", ActionCommented: "Comment added",
 	ActionRedeliveryRequested: "Redelivery requested", ActionUpgraded: "Request upgraded",
 	ActionCreatedByUpgrade: "Request created by upgrade", ActionDelivered: "Files delivered",
+	ActionProcessed: "Delivery passed inspection", ActionInspectionFailed: "Delivery failed inspection",
 }
 
 func (a Action) Name() string { return actionNames[a] }

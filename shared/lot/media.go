@@ -1,6 +1,13 @@
 package lot
 
-import "context"
+import (
+	"context"
+	"errors"
+)
+
+// ErrUnreadableMedia is what a Media answers (errors.Is) for a file that is
+// not audio or video it can read: the partner's problem, not a fault.
+var ErrUnreadableMedia = errors.New("not a readable media file")
 
 // MediaInfo is a delivered file's technical metadata, as probed.
 type MediaInfo struct {

@@ -129,6 +129,7 @@ type Transfer struct {
 	CreatedAt          time.Time
 	DeliveredAt        time.Time // upload completed
 	ProcessedAt        time.Time
+	Inspection         *Inspection // the latest inspection's result
 	Version            int64
 }
 

@@ -28,6 +28,10 @@ type Service struct {
 	Rules search.Rules
 	// Blobs stores delivered files (nil: deliveries answer unavailable).
 	Blobs lot.Blobs
+	// Flows runs inspection (nil: completed transfers wait in Pending Inspection).
+	Flows lot.Flows
+	// Media reads delivered media for inspection (ffprobe, ffmpeg).
+	Media lot.Media
 
 	indexMu sync.Mutex
 	indexes map[lot.Scope]*cachedIndex

@@ -373,24 +373,16 @@ func (s *Service) CompleteTransfer(ctx context.Context, p lot.Principal, id stri
 	if err == nil && delivered {
 		s.recordDelivery(ctx, a, done)
 	}
+	if err == nil && done.Status == lot.TransferPendingInspection {
+		s.StartInspection(ctx, done, 1) // again on a repeated complete: a started name is not started twice
+	}
 	return done, err
 }
 
 // recordDelivery writes the delivery into the request's history. The
 // transfer is delivered either way; a failure here is logged, not returned.
 func (s *Service) recordDelivery(ctx context.Context, a lot.Act, t *lot.Transfer) {
-	for range 3 { // a concurrent change to the request may win once or twice
-		_, err := s.store.UpdateRequest(ctx, t.RequestID, func(r *lot.Request) error {
-			r.RecordDelivery(a, t)
-			return nil
-		})
-		if !lot.IsCode(err, lot.CodeConflict) {
-			if err != nil {
-				s.log.WarnContext(ctx, "delivery not recorded in the request's history", "transfer", t.ID, "err", err)
-			}
-			return
-		}
-	}
+	s.recordOnRequest(ctx, t.RequestID, func(r *lot.Request) { r.RecordDelivery(a, t) })
 }
 
 // wholeSum hashes a stored file, reading it once.

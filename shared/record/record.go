@@ -229,6 +229,7 @@ type Transfer struct {
 	CreatedAt    time.Time       `json:"createdAt"`
 	DeliveredAt  time.Time       `json:"deliveredAt,omitzero"`
 	ProcessedAt  time.Time       `json:"processedAt,omitzero"`
+	Inspection   *lot.Inspection `json:"inspection,omitempty"`
 }
 
 // TransferFile is one file of a transfer.
@@ -254,7 +255,8 @@ type TransferEvent struct {
 func FromTransfer(t *lot.Transfer) Transfer {
 	out := Transfer{ID: t.ID, RequestID: t.RequestID, FP: t.FulfillmentPartner, Sub: t.SubAssignee, CP: t.ContentPartner,
 		Method: string(t.Method), DeliveredBy: t.DeliveredBy, Status: string(t.Status), ErrorCode: t.ErrorCode,
-		ErrorMessage: t.ErrorMessage, CreatedAt: t.CreatedAt, DeliveredAt: t.DeliveredAt, ProcessedAt: t.ProcessedAt}
+		ErrorMessage: t.ErrorMessage, CreatedAt: t.CreatedAt, DeliveredAt: t.DeliveredAt, ProcessedAt: t.ProcessedAt,
+		Inspection: t.Inspection}
 	for _, f := range t.Files {
 		out.Files = append(out.Files, TransferFile{f.Name, f.Size, f.SHA256, f.ContentType, f.Metadata, f.Key, f.UploadID, f.PartSize})
 	}
@@ -267,7 +269,8 @@ func FromTransfer(t *lot.Transfer) Transfer {
 func (r Transfer) Domain() *lot.Transfer {
 	t := &lot.Transfer{ID: r.ID, RequestID: r.RequestID, FulfillmentPartner: r.FP, SubAssignee: r.Sub, ContentPartner: r.CP,
 		Method: lot.DeliveryMethod(r.Method), DeliveredBy: r.DeliveredBy, Status: lot.TransferStatus(r.Status),
-		ErrorCode: r.ErrorCode, ErrorMessage: r.ErrorMessage, CreatedAt: r.CreatedAt, DeliveredAt: r.DeliveredAt, ProcessedAt: r.ProcessedAt}
+		ErrorCode: r.ErrorCode, ErrorMessage: r.ErrorMessage, CreatedAt: r.CreatedAt, DeliveredAt: r.DeliveredAt, ProcessedAt: r.ProcessedAt,
+		Inspection: r.Inspection}
 	for _, f := range r.Files {
 		t.Files = append(t.Files, lot.TransferFile{Name: f.Name, Size: f.Size, SHA256: f.SHA256, ContentType: f.ContentType,
 			Metadata: f.Metadata, Key: f.Key, UploadID: f.UploadID, PartSize: f.PartSize})

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openlot/openlot/shared/ffmpeg/fftest"
+)
+
+type inspectedCard struct {
+	ID         string
+	Status     string
+	ErrorCode  string
+	Timeline   []struct{ Status string }
+	Inspection *struct {
+		PolicyVersion string
+		Resolved      []string
+		Findings      []struct {
+			Code        string
+			Message     string
+			Overridable bool
+			File        string
+		}
+		Files []struct {
+			SHA256 string
+			Media  *struct {
+				Video []struct{ Width, Height int }
+			}
+		}
+	}
+}
+
+// deliverAndWait delivers files to request id with the CLI and waits for
+// the transfer to leave Pending Inspection.
+func deliverAndWait(t *testing.T, cfg, id string, meta []string, files ...string) inspectedCard {
+	t.Helper()
+	args := []string{"deliver", cfg, "--request", id, "--quiet"}
+	for _, m := range meta {
+		args = append(args, "--meta", m)
+	}
+	out, err := run(t, "", append(args, files...)...)
+	if err != nil {
+		t.Fatalf("deliver: %v %s", err, out)
+	}
+	c, err := loadClient(strings.TrimPrefix(cfg, "--credentials="))
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := c.do(context.Background(), http.MethodGet, "/v1/requests/"+id+"/transfers", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cards struct{ Transfers []inspectedCard }
+		json.NewDecoder(resp.Body).Decode(&cards)
+		resp.Body.Close()
+		if len(cards.Transfers) > 0 && cards.Transfers[0].Status != "PENDING_INSPECTION" {
+			return cards.Transfers[0]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still not inspected: %+v", cards.Transfers)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestInspectionDecidesDeliveries(t *testing.T) {
+	// Ensures a completed delivery is inspected on its own: a clean AV file
+	// is Processed (with its probe recorded); one with 3 s of black fails
+	// with the overridable BLACK_SEGMENT; a subtitle cue that ends before it
+	// begins fails with SUBTITLE_TIMING, which may not be overridden.
+	fftest.Need(t)
+	_, cfg, av := requestWorld(t, nil, "AV_MUXED")
+	dir := t.TempDir()
+	meta := []string{"frameRate=24", "audioConfiguration=2.0", "language=en", "videoResolution=HD"}
+
+	black := fftest.Make(t, dir, "feature_black", fftest.Spec{Seconds: 8, Black: [2]float64{2, 5}})
+	card := deliverAndWait(t, cfg, av, meta, black)
+	if card.Status != "FAILED" || card.ErrorCode != "BLACK_SEGMENT" || len(card.Inspection.Findings) != 1 ||
+		!card.Inspection.Findings[0].Overridable || !strings.Contains(card.Inspection.Findings[0].Message, "0:00:02") {
+		t.Fatalf("3 s of black: %+v", card)
+	}
+
+	// The request stays deliverable; the redelivery passes, and its result
+	// says what it resolved against the failed one.
+	good := fftest.Make(t, dir, "feature_good", fftest.Spec{Seconds: 8})
+	card = deliverAndWait(t, cfg, av, meta, good)
+	if card.Status != "PROCESSED" || card.Inspection == nil || len(card.Inspection.Findings) != 0 ||
+		card.Inspection.Files[0].Media == nil || card.Inspection.Files[0].Media.Video[0].Width != 640 ||
+		card.Inspection.PolicyVersion == "" || strings.Join(card.Inspection.Resolved, ",") != "BLACK_SEGMENT" {
+		b, _ := json.Marshal(card)
+		t.Fatalf("a clean redelivery: %s", b)
+	}
+
+	_, cfg2, sub := requestWorld(t, nil, "SUBTITLE")
+	srt := filepath.Join(dir, "tides_es.srt")
+	os.WriteFile(srt, []byte("1\n00:00:05,000 --> 00:00:04,000\nHola\n"), 0o644)
+	card = deliverAndWait(t, cfg2, sub, []string{"subtitleFormat=SRT", "frameRate=23.976"}, srt)
+	if card.Status != "FAILED" || card.ErrorCode != "SUBTITLE_TIMING" || card.Inspection.Findings[0].Overridable {
+		t.Fatalf("a backwards cue: %+v", card)
+	}
+}

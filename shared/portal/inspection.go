@@ -1,0 +1,379 @@
+package portal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/openlot/openlot/shared/flow"
+	"github.com/openlot/openlot/shared/inspect"
+	"github.com/openlot/openlot/shared/lot"
+)
+
+// FlowInspection is the flow every completed transfer goes through.
+const FlowInspection = "inspection"
+
+// Flow error names: a platform fault (retried, never the partner's doing).
+const errInternal = "openlot.Internal"
+
+// InspectionInput is what every inspection step receives.
+type InspectionInput struct {
+	TransferID string `json:"transferId"`
+	Attempt    int    `json:"attempt"`
+}
+
+// retryInternal retries platform faults: 5 s, 10 s, 20 s, 40 s.
+var retryInternal = []flow.Retry{{ErrorEquals: []string{errInternal, flow.ErrTimeout}, IntervalSeconds: 5, MaxAttempts: 4, BackoffRate: 2}}
+
+// catchAll sends any fault left to the Fault state, the error at $.fault.
+var catchAll = []flow.Catch{{ErrorEquals: []string{flow.ErrAll}, ResultPath: "$.fault", Next: "Fault"}}
+
+// InspectionFlow is the inspection of one transfer, written once for the
+// local runner and Step Functions: read the stored files (integrity, then
+// probe and decode as the policy says), decide, record.
+func InspectionFlow() flow.Definition {
+	return flow.Definition{
+		Comment: "openlot inspection: integrity, probe and decoding checks per the source type's policy, then the verdict",
+		StartAt: "Begin",
+		States: []flow.State{
+			{Name: "Begin", Kind: flow.Task, Step: "InspectBegin", ResultPath: "$.begin", Next: "Go",
+				Retry: retryInternal, Catch: catchAll},
+			{Name: "Go", Kind: flow.Choice, Default: "Integrity", Choices: []flow.Rule{
+				{Variable: "$.begin.skip", BooleanEquals: flow.B(true), Next: "Done"},
+			}},
+			{Name: "Integrity", Kind: flow.Task, Step: "InspectIntegrity", ResultPath: "$.integrity", Next: "Examine",
+				Retry: retryInternal, Catch: catchAll, TimeoutSeconds: 900},
+			{Name: "Examine", Kind: flow.Task, Step: "InspectExamine", ResultPath: "$.examine", Next: "Decide",
+				Retry: retryInternal, Catch: catchAll, TimeoutSeconds: 900},
+			{Name: "Decide", Kind: flow.Task, Step: "InspectDecide", ResultPath: "$.verdict", Next: "Done",
+				Retry: retryInternal, Catch: catchAll},
+			{Name: "Done", Kind: flow.Succeed},
+			{Name: "Fault", Kind: flow.Task, Step: "InspectFault", ResultPath: flow.Discard, Next: "Failed",
+				Retry: retryInternal},
+			{Name: "Failed", Kind: flow.Fail, Error: "openlot.InspectionFault", Cause: "inspection could not finish; the transfer is in Internal Error"},
+		},
+	}
+}
+
+// InspectionSteps binds the flow's steps to this service.
+func (s *Service) InspectionSteps() flow.Steps {
+	return flow.Steps{
+		"InspectBegin":     flow.Typed(s.inspectBegin),
+		"InspectIntegrity": flow.Typed(s.inspectIntegrity),
+		"InspectExamine":   flow.Typed(s.inspectExamine),
+		"InspectDecide":    flow.Typed(s.inspectDecide),
+		"InspectFault":     flow.Typed(s.inspectFault),
+	}
+}
+
+// StartInspection starts the inspection of a transfer (named transfer ID
+// and attempt, so a repeated start does nothing). Without a flow runner
+// the transfer stays in Pending Inspection.
+func (s *Service) StartInspection(ctx context.Context, t *lot.Transfer, attempt int) {
+	if s.Flows == nil {
+		return
+	}
+	name := fmt.Sprintf("%s-%d", t.ID, attempt)
+	if err := s.Flows.Start(ctx, FlowInspection, name, InspectionInput{TransferID: t.ID, Attempt: attempt}); err != nil {
+		// The transfer is delivered either way; s3events or a retry starts it.
+		s.log.ErrorContext(ctx, "inspection not started", "transfer", t.ID, "err", err)
+	}
+}
+
+// internal turns a platform failure into the flow error the flow retries;
+// the detail goes to the log.
+func (s *Service) internal(ctx context.Context, step string, in InspectionInput, err error) error {
+	var fe *flow.Error
+	if errors.As(err, &fe) {
+		return err
+	}
+	s.log.ErrorContext(ctx, "inspection step failed", "step", step, "transfer", in.TransferID, "err", err)
+	return &flow.Error{Name: errInternal, Cause: step + " could not finish; it is tried again"}
+}
+
+type beginOut struct {
+	Skip   bool   `json:"skip"`
+	Status string `json:"status"`
+}
+
+func (s *Service) inspectBegin(ctx context.Context, in InspectionInput) (beginOut, error) {
+	t, err := s.store.GetTransfer(ctx, in.TransferID)
+	if err != nil {
+		if lot.IsCode(err, lot.CodeNotFound) {
+			return beginOut{Skip: true, Status: "gone"}, nil
+		}
+		return beginOut{}, s.internal(ctx, "InspectBegin", in, err)
+	}
+	return beginOut{Skip: !t.Status.Inspecting(), Status: string(t.Status)}, nil
+}
+
+type integrityOut struct {
+	Files []lot.InspectedFile `json:"files"`
+}
+
+// inspectIntegrity streams every stored file once and hashes it.
+func (s *Service) inspectIntegrity(ctx context.Context, in InspectionInput) (integrityOut, error) {
+	t, err := s.store.GetTransfer(ctx, in.TransferID)
+	if err != nil {
+		return integrityOut{}, s.internal(ctx, "InspectIntegrity", in, err)
+	}
+	var out integrityOut
+	for _, f := range t.Files {
+		sum, err := s.wholeSum(ctx, f.Key)
+		if err != nil {
+			return integrityOut{}, s.internal(ctx, "InspectIntegrity", in, err)
+		}
+		out.Files = append(out.Files, lot.InspectedFile{Name: f.Name, SHA256: sum})
+	}
+	return out, nil
+}
+
+type examineOut struct {
+	Files []examined `json:"files"`
+}
+
+type examined struct {
+	Media      *lot.MediaInfo `json:"media,omitempty"`
+	Detection  *lot.Detection `json:"detection,omitempty"`
+	Unreadable string         `json:"unreadable,omitempty"`
+	Subtitle   []lot.Finding  `json:"subtitle,omitempty"` // subtitle findings, read here (the text stays out of the flow)
+}
+
+// inspectExamine reads each file as its source type's policy says: ffprobe
+// and, when the policy decodes, one decoding pass; subtitle files are read
+// and checked as text.
+func (s *Service) inspectExamine(ctx context.Context, in InspectionInput) (examineOut, error) {
+	t, r, err := s.transferAndRequest(ctx, in)
+	if err != nil {
+		return examineOut{}, s.internal(ctx, "InspectExamine", in, err)
+	}
+	p := inspect.PolicyFor(r.SourceType)
+	var out examineOut
+	for _, f := range t.Files {
+		var e examined
+		switch {
+		case p.Media == "subtitle":
+			text, err := s.readSmall(ctx, f.Key, inspect.MaxSubtitleBytes)
+			if err != nil {
+				return examineOut{}, s.internal(ctx, "InspectExamine", in, err)
+			}
+			e.Subtitle = inspect.CheckSubtitle(p, s.subject(ctx, t, r, f, p), text)
+		case p.Probes():
+			if s.Media == nil {
+				return examineOut{}, s.internal(ctx, "InspectExamine", in, errors.New("no media reader (ffprobe) configured"))
+			}
+			u, err := s.Blobs.PresignGet(ctx, f.Key, lot.GetOptions{Expires: time.Hour})
+			if err != nil {
+				return examineOut{}, s.internal(ctx, "InspectExamine", in, err)
+			}
+			info, err := s.Media.Probe(ctx, u.URL)
+			if errors.Is(err, lot.ErrUnreadableMedia) {
+				e.Unreadable = err.Error()
+				break
+			}
+			if err != nil {
+				return examineOut{}, s.internal(ctx, "InspectExamine", in, err)
+			}
+			e.Media = &info
+			if p.Decodes() {
+				det, err := s.Media.Detect(ctx, u.URL, lot.DetectOptions{MinBlack: p.MaxBlackS / 2, MinSilence: p.MaxSilenceS / 2, NoiseDB: p.SilenceNoiseDB})
+				if err != nil {
+					return examineOut{}, s.internal(ctx, "InspectExamine", in, err)
+				}
+				e.Detection = &det
+			}
+		}
+		out.Files = append(out.Files, e)
+	}
+	return out, nil
+}
+
+func (s *Service) readSmall(ctx context.Context, key string, limit int64) ([]byte, error) {
+	rc, err := s.Blobs.Read(ctx, key, 0, -1)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(io.LimitReader(rc, limit))
+}
+
+func (s *Service) transferAndRequest(ctx context.Context, in InspectionInput) (*lot.Transfer, *lot.Request, error) {
+	t, err := s.store.GetTransfer(ctx, in.TransferID)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := s.store.GetRequest(ctx, t.RequestID)
+	return t, r, err
+}
+
+// previousInspected is the newest other transfer to the request that was
+// inspected (for durations and the diff of findings).
+func (s *Service) previousInspected(ctx context.Context, t *lot.Transfer) *lot.Transfer {
+	all, err := s.store.ListTransfers(ctx, t.RequestID)
+	if err != nil {
+		return nil
+	}
+	after := false // newest first: the ones after t came before it
+	for _, o := range all {
+		if after && o.Inspection != nil {
+			return o
+		}
+		after = after || o.ID == t.ID
+	}
+	return nil
+}
+
+func (s *Service) subject(ctx context.Context, t *lot.Transfer, r *lot.Request, f lot.TransferFile, p inspect.Policy) inspect.Subject {
+	sub := inspect.Subject{SourceType: r.SourceType, Language: r.Language, Declared: f.Metadata,
+		UHD: f.Metadata["videoResolution"] == "UHD"}
+	if prev := s.previousInspected(ctx, t); prev != nil && prev.Inspection != nil {
+		for _, pf := range prev.Inspection.Files {
+			if pf.Name == f.Name && pf.Media != nil {
+				sub.PreviousDuration = pf.Media.Duration
+			}
+		}
+		if sub.PreviousDuration == 0 && len(prev.Inspection.Files) == 1 && prev.Inspection.Files[0].Media != nil {
+			sub.PreviousDuration = prev.Inspection.Files[0].Media.Duration
+		}
+	}
+	return sub
+}
+
+type decideIn struct {
+	InspectionInput
+	Integrity integrityOut `json:"integrity"`
+	Examine   examineOut   `json:"examine"`
+}
+
+type decideOut struct {
+	Status   string   `json:"status"`
+	Findings []string `json:"findings"`
+}
+
+// inspectDecide turns what was read into findings and records the verdict
+// on the transfer and the request.
+func (s *Service) inspectDecide(ctx context.Context, in decideIn) (decideOut, error) {
+	t, r, err := s.transferAndRequest(ctx, in.InspectionInput)
+	if err != nil {
+		return decideOut{}, s.internal(ctx, "InspectDecide", in.InspectionInput, err)
+	}
+	if len(in.Integrity.Files) != len(t.Files) || len(in.Examine.Files) != len(t.Files) {
+		return decideOut{}, &flow.Error{Name: flow.ErrBadInput, Cause: "the flow's results do not match the transfer's files"}
+	}
+	p := inspect.PolicyFor(r.SourceType)
+	insp := lot.Inspection{Attempt: in.Attempt, PolicyVersion: p.Version, At: s.clock.Now().UTC(), Findings: []lot.Finding{}}
+	for i, f := range t.Files {
+		file := in.Integrity.Files[i]
+		e := in.Examine.Files[i]
+		file.Media, file.Detection = e.Media, e.Detection
+		insp.Files = append(insp.Files, file)
+		var found []lot.Finding
+		switch {
+		case file.SHA256 != f.SHA256:
+			c, _ := inspect.Lookup(inspect.ChecksumMismatch)
+			found = append(found, lot.Finding{Code: c.Code, Overridable: c.Overridable,
+				Message: fmt.Sprintf("storage holds SHA-256 %s; %s was declared", file.SHA256, f.SHA256)})
+		case e.Unreadable != "":
+			c, _ := inspect.Lookup(inspect.UnreadableMedia)
+			found = append(found, lot.Finding{Code: c.Code, Overridable: c.Overridable, Message: e.Unreadable})
+		case e.Media != nil:
+			found = inspect.CheckMedia(p, s.subject(ctx, t, r, f, p), *e.Media, e.Detection)
+		default:
+			found = e.Subtitle
+		}
+		for _, fd := range found {
+			fd.File = f.Name
+			insp.Findings = append(insp.Findings, fd)
+		}
+	}
+	if prev := s.previousInspected(ctx, t); prev != nil {
+		insp.Previous = prev.ID
+		insp.New, insp.Resolved = diffCodes(prev.Inspection.Findings, insp.Findings)
+	}
+	a := lot.Act{At: insp.At}
+	recorded := false
+	done, err := s.store.UpdateTransfer(ctx, t.ID, func(x *lot.Transfer) (bool, error) {
+		if !x.Status.Inspecting() {
+			return false, nil // decided before (this step ran again) or withdrawn
+		}
+		recorded = true
+		return true, x.Inspected(a, insp)
+	})
+	if err != nil {
+		return decideOut{}, s.internal(ctx, "InspectDecide", in.InspectionInput, err)
+	}
+	if recorded {
+		s.recordOnRequest(ctx, done.RequestID, func(r *lot.Request) { r.RecordInspection(a, done) })
+	}
+	out := decideOut{Status: string(done.Status), Findings: []string{}}
+	for _, f := range insp.Findings {
+		out.Findings = append(out.Findings, f.Code)
+	}
+	return out, nil
+}
+
+func diffCodes(before, after []lot.Finding) (added, resolved []string) {
+	codes := func(fs []lot.Finding) []string {
+		var out []string
+		for _, f := range fs {
+			if !slices.Contains(out, f.Code) {
+				out = append(out, f.Code)
+			}
+		}
+		return out
+	}
+	b, a := codes(before), codes(after)
+	for _, c := range a {
+		if !slices.Contains(b, c) {
+			added = append(added, c)
+		}
+	}
+	for _, c := range b {
+		if !slices.Contains(a, c) {
+			resolved = append(resolved, c)
+		}
+	}
+	return added, resolved
+}
+
+type faultIn struct {
+	InspectionInput
+	Fault flow.Error `json:"fault"`
+}
+
+// inspectFault records that inspection could not finish (Internal Error):
+// a platform fault, never blamed on the partner.
+func (s *Service) inspectFault(ctx context.Context, in faultIn) (struct{}, error) {
+	s.log.ErrorContext(ctx, "inspection failed", "transfer", in.TransferID, "error", in.Fault.Name, "cause", in.Fault.Cause)
+	a := lot.Act{At: s.clock.Now().UTC()}
+	_, err := s.store.UpdateTransfer(ctx, in.TransferID, func(x *lot.Transfer) (bool, error) {
+		if !x.Status.Inspecting() || x.Status == lot.TransferInternalError {
+			return false, nil
+		}
+		return true, x.InspectionFault(a, "inspection could not finish; openlot will look into it")
+	})
+	if err != nil && !lot.IsCode(err, lot.CodeNotFound) {
+		return struct{}{}, s.internal(ctx, "InspectFault", in.InspectionInput, err)
+	}
+	return struct{}{}, nil
+}
+
+// recordOnRequest applies a history-writing change to a request, trying a
+// few times against concurrent changes; a failure is logged.
+func (s *Service) recordOnRequest(ctx context.Context, id string, fn func(*lot.Request)) {
+	for range 3 {
+		_, err := s.store.UpdateRequest(ctx, id, func(r *lot.Request) error {
+			fn(r)
+			return nil
+		})
+		if !lot.IsCode(err, lot.CodeConflict) {
+			if err != nil {
+				s.log.WarnContext(ctx, "request history not written", "request", id, "err", err)
+			}
+			return
+		}
+	}
+}
