@@ -95,6 +95,9 @@ func Interpreted(t *testing.T, def flow.Definition, steps flow.Steps, fixtures [
 	}
 	dir := t.TempDir()
 	defPath, fixPath := filepath.Join(dir, "definition.asl.json"), filepath.Join(dir, "fixtures.json")
+	if fixtures == nil {
+		fixtures = []any{} // validation and loading only
+	}
 	fix, _ := json.Marshal(fixtures)
 	if err := errors.Join(os.WriteFile(defPath, asl, 0o644), os.WriteFile(fixPath, fix, 0o644)); err != nil {
 		t.Fatal(err)
@@ -108,7 +111,10 @@ func Interpreted(t *testing.T, def flow.Definition, steps flow.Steps, fixtures [
 		t.Fatalf("the ASL interpreter failed: %v\n%s\ndefinition:\n%s", err, stderr.String(), asl)
 	}
 	var ends []End
-	for _, line := range bytes.Split(bytes.TrimSpace(out), []byte("\n")) {
+	for _, line := range bytes.Split(out, []byte("\n")) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
 		var e End
 		if err := json.Unmarshal(line, &e); err != nil {
 			t.Fatalf("interpreter line %q: %v", line, err)
