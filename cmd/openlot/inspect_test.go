@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -99,6 +101,43 @@ func TestInspectionDecidesDeliveries(t *testing.T) {
 		t.Fatalf("a clean redelivery: %s", b)
 	}
 
+	// Another request: the partner overrides the black with a reason (the
+	// request is then Delivered); the studio verifies (both Processed).
+	out, err := run(t, "", "search", cfg, "--status", "Open", "--sourceType", "AV_MUXED", "--materialStatus", "Received,Accepted",
+		"--limit", "2", "--json")
+	var found struct{ Rows []struct{ ID string } }
+	if json.Unmarshal([]byte(out), &found); err != nil || len(found.Rows) < 2 {
+		t.Fatalf("a second AV request: %v %s", err, out)
+	}
+	other := found.Rows[0].ID
+	if other == av {
+		other = found.Rows[1].ID
+	}
+	card = deliverAndWait(t, cfg, other, meta, black)
+	partner := apiAs(t, cfg)
+	if r := partner(http.MethodPost, "/v1/transfers/"+card.ID+"/override", `{}`); r.status != 400 || r.body["code"] != "invalid" {
+		t.Fatalf("an override without a reason: %d %v", r.status, r.body)
+	}
+	if r := partner(http.MethodPost, "/v1/transfers/"+card.ID+"/override", `{"reason":"fade to black in the director's cut"}`); r.status != 200 || r.body["status"] != "OVERRIDDEN" {
+		t.Fatalf("override: %d %v", r.status, r.body)
+	}
+	if r := partner(http.MethodGet, "/v1/requests/"+other, ""); requestStatus(r) != "DELIVERED" {
+		t.Fatalf("the request after the override: %v", r.body)
+	}
+	if r := partner(http.MethodPost, "/v1/transfers/"+card.ID+"/verify", `{}`); r.status != 403 {
+		t.Fatalf("a partner verifying its own override: %d %v", r.status, r.body)
+	}
+	studio := apiAs(t, login(t, cfgURL(t, cfg), "studio-ops"))
+	if r := studio(http.MethodPost, "/v1/transfers/"+card.ID+"/verify", `{}`); r.status != 200 || r.body["status"] != "PROCESSED" {
+		t.Fatalf("verify: %d %v", r.status, r.body)
+	}
+	if r := studio(http.MethodGet, "/v1/requests/"+other, ""); requestStatus(r) != "PROCESSED" {
+		t.Fatalf("the request after verification: %v", r.body)
+	}
+	if r := studio(http.MethodGet, "/v1/error-codes", ""); r.status != 200 || !strings.Contains(fmt.Sprint(r.body["codes"]), "BLACK_SEGMENT") {
+		t.Fatalf("error codes: %d %v", r.status, r.body)
+	}
+
 	_, cfg2, sub := requestWorld(t, nil, "SUBTITLE")
 	srt := filepath.Join(dir, "tides_es.srt")
 	os.WriteFile(srt, []byte("1\n00:00:05,000 --> 00:00:04,000\nHola\n"), 0o644)
@@ -106,4 +145,63 @@ func TestInspectionDecidesDeliveries(t *testing.T) {
 	if card.Status != "FAILED" || card.ErrorCode != "SUBTITLE_TIMING" || card.Inspection.Findings[0].Overridable {
 		t.Fatalf("a backwards cue: %+v", card)
 	}
+	if r := apiAs(t, cfg2)(http.MethodPost, "/v1/transfers/"+card.ID+"/override", `{"reason":"it is fine"}`); r.status != 422 ||
+		r.body["code"] != "not_allowed" || !strings.Contains(fmt.Sprint(r.body["message"]), "SUBTITLE_TIMING") {
+		t.Fatalf("overriding what may not be: %d %v", r.status, r.body)
+	}
+}
+
+func requestStatus(a answer) any {
+	r, _ := a.body["request"].(map[string]any)
+	return r["status"]
+}
+
+type answer struct {
+	status int
+	body   map[string]any
+}
+
+// apiAs calls the API with the token in the credentials flag's file.
+func apiAs(t *testing.T, cfg string) func(method, path, body string) answer {
+	c, err := loadClient(strings.TrimPrefix(cfg, "--credentials="))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(method, path, body string) answer {
+		var b any
+		if body != "" {
+			b = json.RawMessage(body)
+		}
+		resp, err := c.do(context.Background(), method, path, b)
+		var ae *apiError
+		if errors.As(err, &ae) {
+			return answer{ae.Status, map[string]any{"code": ae.Code, "message": ae.Message}}
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var a answer
+		a.status = resp.StatusCode
+		json.NewDecoder(resp.Body).Decode(&a.body)
+		return a
+	}
+}
+
+// cfgURL is the API URL the credentials in cfg were issued for.
+func cfgURL(t *testing.T, cfg string) string {
+	c, err := loadClient(strings.TrimPrefix(cfg, "--credentials="))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.creds.URL
+}
+
+// login logs a demo client in and returns its credentials flag.
+func login(t *testing.T, url, client string) string {
+	cfg := "--credentials=" + filepath.Join(t.TempDir(), client+".json")
+	if out, err := run(t, "", "login", cfg, "--url", url, "--client", client, "--secret", client+"-secret"); err != nil {
+		t.Fatalf("login %s: %v %s", client, err, out)
+	}
+	return cfg
 }

@@ -169,6 +169,7 @@ func (a *api) routes(api huma.API) {
 	a.templateRoutes(api)
 	a.bulkRoutes(api)
 	a.transferRoutes(api)
+	a.inspectionRoutes(api)
 	a.planRoute(api)
 
 	huma.Register(api, huma.Operation{OperationID: "getRequest", Method: http.MethodGet, Path: "/v1/requests/{id}",

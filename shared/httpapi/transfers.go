@@ -8,6 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/openlot/openlot/shared/delivery"
+	"github.com/openlot/openlot/shared/inspect"
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/portal"
 )
@@ -370,6 +371,63 @@ func (a *api) planRoute(api huma.API) {
 					}
 				}
 				out.Body.Plans = append(out.Body.Plans, pj)
+			}
+			return out, nil
+		})
+}
+
+type decisionInput struct {
+	ID   string `path:"id" maxLength:"64" doc:"Transfer ID."`
+	Body struct {
+		Reason string `json:"reason,omitempty" maxLength:"1000" doc:"Why; required to override, reject or ignore."`
+	}
+}
+
+// ErrorCodeJSON is one inspection error code.
+type ErrorCodeJSON struct {
+	Code        string `json:"code"`
+	Title       string `json:"title"`
+	Help        string `json:"help"`
+	Overridable bool   `json:"overridable"`
+}
+
+func (a *api) inspectionRoutes(api huma.API) {
+	tags := []string{"Inspection"}
+	decisions := []struct {
+		d           portal.Decision
+		id, summary string
+		who         string
+	}{
+		{portal.DecideOverride, "overrideInspection", "Override a failed inspection whose findings are all overridable", "The delivering partner, with a reason; the transfer is Overridden pending the studio's verification and the request Delivered."},
+		{portal.DecideVerify, "verifyOverride", "Verify an override", "Studio operators: the transfer and the request become Processed."},
+		{portal.DecideReject, "rejectOverride", "Reject an override", "Studio operators, with a reason: the transfer is Failed again and the request Redelivery Requested."},
+		{portal.DecideIgnore, "ignoreTransfer", "Ignore a delivery", "Studio operators, with a reason: the delivery is set aside and the previous one stands."},
+	}
+	for _, dec := range decisions {
+		huma.Register(api, huma.Operation{OperationID: dec.id, Method: http.MethodPost, Path: "/v1/transfers/{id}/" + string(dec.d),
+			Summary: dec.summary, Description: dec.who, Tags: tags, Errors: []int{400, 401, 403, 404, 409, 422, 429}},
+			func(ctx context.Context, in *decisionInput) (*transferOutput, error) {
+				t, err := a.svc.DecideTransfer(ctx, who(ctx), in.ID, dec.d, in.Body.Reason)
+				if err != nil {
+					return nil, a.fail(ctx, err)
+				}
+				return &transferOutput{Body: a.transferJSON(t, nil)}, nil
+			})
+	}
+	huma.Register(api, huma.Operation{OperationID: "errorCodes", Method: http.MethodGet, Path: "/v1/error-codes",
+		Summary: "The inspection error codes, with help texts and whether each may be overridden", Tags: tags, Errors: []int{401, 429}},
+		func(ctx context.Context, _ *struct{}) (*struct {
+			Body struct {
+				Codes []ErrorCodeJSON `json:"codes"`
+			}
+		}, error) {
+			out := &struct {
+				Body struct {
+					Codes []ErrorCodeJSON `json:"codes"`
+				}
+			}{}
+			for _, c := range inspect.Catalogue {
+				out.Body.Codes = append(out.Body.Codes, ErrorCodeJSON(c))
 			}
 			return out, nil
 		})

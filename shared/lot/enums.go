@@ -270,6 +270,8 @@ const (
 	ActionDelivered           Action = "DELIVERED"
 	ActionProcessed           Action = "PROCESSED"
 	ActionInspectionFailed    Action = "INSPECTION_FAILED"
+	ActionOverridden          Action = "INSPECTION_OVERRIDDEN"
+	ActionTransferIgnored     Action = "DELIVERY_IGNORED"
 )
 
 // Actions lists every history action.
@@ -277,6 +279,7 @@ var Actions = []Action{
 	ActionCreated, ActionMaterialStatus, ActionCancelled, ActionUncancelled, ActionSubassigned,
 	ActionEDDChanged, ActionServiceType, ActionCommented, ActionRedeliveryRequested, ActionUpgraded,
 	ActionCreatedByUpgrade, ActionDelivered, ActionProcessed, ActionInspectionFailed,
+	ActionOverridden, ActionTransferIgnored,
 }
 
 var actionNames = map[Action]string{
@@ -287,6 +290,7 @@ var actionNames = map[Action]string{
 	ActionRedeliveryRequested: "Redelivery requested", ActionUpgraded: "Request upgraded",
 	ActionCreatedByUpgrade: "Request created by upgrade", ActionDelivered: "Files delivered",
 	ActionProcessed: "Delivery passed inspection", ActionInspectionFailed: "Delivery failed inspection",
+	ActionOverridden: "Inspection overridden", ActionTransferIgnored: "Delivery ignored",
 }
 
 func (a Action) Name() string { return actionNames[a] }

@@ -97,3 +97,105 @@ func (r *Request) RecordInspection(a Act, t *Transfer) {
 	}
 	r.record(a, ActionInspectionFailed, "transfer", "", t.ID, "", t.ErrorCode+": "+t.ErrorMessage)
 }
+
+// Override accepts a failed inspection whose findings may all be
+// overridden, with the partner's reason: Overridden, pending the studio's
+// verification.
+func (t *Transfer) Override(a Act, reason string) error {
+	if a.By.Role != RoleFP {
+		return Errorf(CodeForbidden, "only the delivering partner overrides an inspection")
+	}
+	reason, err := CheckReason(reason, true)
+	if err != nil {
+		return err
+	}
+	if t.Status != TransferFailed || t.Inspection == nil {
+		return Errorf(CodeNotAllowed, "only a delivery that failed inspection can be overridden; this one is %s", t.Status.Name())
+	}
+	if !t.Inspection.Overridable() {
+		var fixed []string
+		for _, f := range t.Inspection.Findings {
+			if !f.Overridable {
+				fixed = append(fixed, f.Code)
+			}
+		}
+		return Errorf(CodeNotAllowed, "these findings cannot be overridden: %s; deliver again", strings.Join(fixed, ", "))
+	}
+	t.move(a, TransferOverridden, reason)
+	return nil
+}
+
+// VerifyOverride is the studio accepting an override: Processed.
+func (t *Transfer) VerifyOverride(a Act) error {
+	if err := studioOnly(a.By, "verify an override"); err != nil {
+		return err
+	}
+	if t.Status != TransferOverridden {
+		return Errorf(CodeNotAllowed, "only an overridden delivery can be verified; this one is %s", t.Status.Name())
+	}
+	t.ProcessedAt = a.At
+	t.move(a, TransferProcessed, "override verified")
+	return nil
+}
+
+// RejectOverride is the studio refusing an override: the delivery is
+// Failed again and the request asks for a redelivery.
+func (t *Transfer) RejectOverride(a Act, reason string) error {
+	if err := studioOnly(a.By, "reject an override"); err != nil {
+		return err
+	}
+	reason, err := CheckReason(reason, true)
+	if err != nil {
+		return err
+	}
+	if t.Status != TransferOverridden {
+		return Errorf(CodeNotAllowed, "only an overridden delivery can be rejected; this one is %s", t.Status.Name())
+	}
+	t.move(a, TransferFailed, "override rejected: "+reason)
+	return nil
+}
+
+// Ignore is the studio setting a delivery aside: the previous one stands.
+func (t *Transfer) Ignore(a Act, reason string) error {
+	if err := studioOnly(a.By, "ignore a delivery"); err != nil {
+		return err
+	}
+	reason, err := CheckReason(reason, true)
+	if err != nil {
+		return err
+	}
+	switch t.Status {
+	case TransferProcessed, TransferFailed, TransferOverridden, TransferError, TransferInternalError:
+	default:
+		return Errorf(CodeNotAllowed, "a delivery that is %s cannot be ignored", t.Status.Name())
+	}
+	t.move(a, TransferIgnored, reason)
+	return nil
+}
+
+// RecordTransferDecision notes a decision on one of the request's
+// deliveries and moves the request along: an override makes it Delivered,
+// a verified one Processed, a rejected one Redelivery Requested; an
+// ignored delivery changes nothing but the history.
+func (r *Request) RecordTransferDecision(a Act, t *Transfer, reason string) {
+	before := r.Status
+	action := ActionTransferIgnored
+	switch t.Status {
+	case TransferOverridden:
+		action = ActionOverridden
+		if r.Status == StatusOpen || r.Status == StatusRedeliveryRequested {
+			r.Status = StatusDelivered
+		}
+	case TransferProcessed:
+		action = ActionProcessed
+		if r.Status != StatusCancelled && r.Status != StatusUpgraded {
+			r.Status = StatusProcessed
+		}
+	case TransferFailed:
+		action = ActionRedeliveryRequested
+		if r.Status == StatusDelivered || r.Status == StatusProcessed {
+			r.Status = StatusRedeliveryRequested
+		}
+	}
+	r.record(a, action, "status", string(before), string(r.Status), reason, "transfer "+t.ID)
+}

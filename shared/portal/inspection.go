@@ -377,3 +377,42 @@ func (s *Service) recordOnRequest(ctx context.Context, id string, fn func(*lot.R
 		}
 	}
 }
+
+// Decision is what a person decides about an inspected delivery.
+type Decision string
+
+// Decisions: the partner overrides; the studio verifies or rejects an
+// override, or ignores a delivery (the previous one stands).
+const (
+	DecideOverride Decision = "override"
+	DecideVerify   Decision = "verify"
+	DecideReject   Decision = "reject"
+	DecideIgnore   Decision = "ignore"
+)
+
+// DecideTransfer applies a decision to a delivery and moves its request
+// along, with the reason in the request's history.
+func (s *Service) DecideTransfer(ctx context.Context, p lot.Principal, id string, d Decision, reason string) (*lot.Transfer, error) {
+	if _, err := s.Transfer(ctx, p, id); err != nil {
+		return nil, err
+	}
+	a := lot.Act{By: p, At: s.clock.Now().UTC()}
+	t, err := s.store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
+		switch d {
+		case DecideOverride:
+			return true, x.Override(a, reason)
+		case DecideVerify:
+			return true, x.VerifyOverride(a)
+		case DecideReject:
+			return true, x.RejectOverride(a, reason)
+		case DecideIgnore:
+			return true, x.Ignore(a, reason)
+		}
+		return false, lot.Errorf(lot.CodeInvalid, "no decision %q", d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.recordOnRequest(ctx, t.RequestID, func(r *lot.Request) { r.RecordTransferDecision(a, t, reason) })
+	return t, nil
+}
