@@ -58,6 +58,7 @@ go run ./cmd/openlot bench search --store dynamo --endpoint "$OPENLOT_TEST_DYNAM
   python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["scans"]==0 and r["items_read_per_item_in_scope"]<=1.2 and r["peer_agrees"], r'
 
 go run ./cmd/openlot bench upload --size 48MiB 2>/dev/null | grep -q '"status":"PROCESSED"'
+go run ./cmd/openlot bench inspect --size 64MiB --seconds 5 2>/dev/null | grep -q '"black_segments":1,"silences":1'
 
 log "infra: CDK assertions (own module)"
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20

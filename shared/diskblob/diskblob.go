@@ -572,3 +572,16 @@ func syncDir(dir string) error {
 	}
 	return errors.Join(d.Sync(), d.Close())
 }
+
+// StoredPath is the file holding a blob stored by one PUT (for tools and
+// benchmarks that read it directly); a multipart blob has no single file.
+func (s *Store) StoredPath(key string) (string, error) {
+	if err := lot.CheckBlobKey(key); err != nil {
+		return "", err
+	}
+	p := s.objectPath(key)
+	if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() {
+		return "", lot.Errorf(lot.CodeNotFound, "%s is not stored as one file", key)
+	}
+	return p, nil
+}

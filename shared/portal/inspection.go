@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -41,13 +42,17 @@ func InspectionFlow() flow.Definition {
 		States: []flow.State{
 			{Name: "Begin", Kind: flow.Task, Step: "InspectBegin", ResultPath: "$.begin", Next: "Go",
 				Retry: retryInternal, Catch: catchAll},
-			{Name: "Go", Kind: flow.Choice, Default: "Integrity", Choices: []flow.Rule{
+			{Name: "Go", Kind: flow.Choice, Default: "Read", Choices: []flow.Rule{
 				{Variable: "$.begin.skip", BooleanEquals: flow.B(true), Next: "Done"},
 			}},
-			{Name: "Integrity", Kind: flow.Task, Step: "InspectIntegrity", ResultPath: "$.integrity", Next: "Examine",
-				Retry: retryInternal, Catch: catchAll, TimeoutSeconds: 900},
-			{Name: "Examine", Kind: flow.Task, Step: "InspectExamine", ResultPath: "$.examine", Next: "Decide",
-				Retry: retryInternal, Catch: catchAll, TimeoutSeconds: 900},
+			// Hashing the stored bytes and reading them as media are
+			// independent: they run at once, and the slower sets the pace.
+			{Name: "Read", Kind: flow.Parallel, ResultPath: "$.read", Next: "Decide", Catch: catchAll, Branches: []flow.Definition{
+				{StartAt: "Integrity", States: []flow.State{{Name: "Integrity", Kind: flow.Task, Step: "InspectIntegrity", End: true,
+					Retry: retryInternal, TimeoutSeconds: 900}}},
+				{StartAt: "Examine", States: []flow.State{{Name: "Examine", Kind: flow.Task, Step: "InspectExamine", End: true,
+					Retry: retryInternal, TimeoutSeconds: 900}}},
+			}},
 			{Name: "Decide", Kind: flow.Task, Step: "InspectDecide", ResultPath: "$.verdict", Next: "Done",
 				Retry: retryInternal, Catch: catchAll},
 			{Name: "Done", Kind: flow.Succeed},
@@ -244,8 +249,7 @@ func (s *Service) subject(ctx context.Context, t *lot.Transfer, r *lot.Request, 
 
 type decideIn struct {
 	InspectionInput
-	Integrity integrityOut `json:"integrity"`
-	Examine   examineOut   `json:"examine"`
+	Read []json.RawMessage `json:"read"` // the Read state's branches: integrity, examine
 }
 
 type decideOut struct {
@@ -260,14 +264,17 @@ func (s *Service) inspectDecide(ctx context.Context, in decideIn) (decideOut, er
 	if err != nil {
 		return decideOut{}, s.internal(ctx, "InspectDecide", in.InspectionInput, err)
 	}
-	if len(in.Integrity.Files) != len(t.Files) || len(in.Examine.Files) != len(t.Files) {
+	var integrity integrityOut
+	var examine examineOut
+	if len(in.Read) != 2 || json.Unmarshal(in.Read[0], &integrity) != nil || json.Unmarshal(in.Read[1], &examine) != nil ||
+		len(integrity.Files) != len(t.Files) || len(examine.Files) != len(t.Files) {
 		return decideOut{}, &flow.Error{Name: flow.ErrBadInput, Cause: "the flow's results do not match the transfer's files"}
 	}
 	p := inspect.PolicyFor(r.SourceType)
 	insp := lot.Inspection{Attempt: in.Attempt, PolicyVersion: p.Version, At: s.clock.Now().UTC(), Findings: []lot.Finding{}}
 	for i, f := range t.Files {
-		file := in.Integrity.Files[i]
-		e := in.Examine.Files[i]
+		file := integrity.Files[i]
+		e := examine.Files[i]
 		file.Media, file.Detection = e.Media, e.Detection
 		insp.Files = append(insp.Files, file)
 		var found []lot.Finding

@@ -387,13 +387,20 @@ func (s *Service) recordDelivery(ctx context.Context, a lot.Act, t *lot.Transfer
 
 // wholeSum hashes a stored file, reading it once.
 func (s *Service) wholeSum(ctx context.Context, key string) (string, error) {
-	rc, err := s.Blobs.Read(ctx, key, 0, -1)
+	return BlobSHA256(ctx, s.Blobs, key)
+}
+
+// BlobSHA256 is the hex SHA-256 of a stored blob, read once from storage
+// (what inspection's integrity step does for every delivered file).
+func BlobSHA256(ctx context.Context, blobs lot.Blobs, key string) (string, error) {
+	rc, err := blobs.Read(ctx, key, 0, -1)
 	if err != nil {
 		return "", err
 	}
 	defer rc.Close()
 	h := sha256.New()
-	if _, err := io.Copy(h, rc); err != nil {
+	buf := make([]byte, 1<<20)
+	if _, err := io.CopyBuffer(h, struct{ io.Reader }{rc}, buf); err != nil {
 		return "", fmt.Errorf("read %s: %w", key, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
