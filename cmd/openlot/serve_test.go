@@ -17,7 +17,14 @@ import (
 // mustServe starts the built binary and returns its URL; stop sends SIGTERM and waits.
 func mustServe(t *testing.T, bin, data string) (base string, stop func() error) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--demo", "--addr", "127.0.0.1:0", "--data", data)
+	base, stop, _ = mustServeCmd(t, bin, data)
+	return base, stop
+}
+
+// mustServeCmd is mustServe that also returns the process, to kill it.
+func mustServeCmd(t *testing.T, bin, data string) (base string, stop func() error, cmd *exec.Cmd) {
+	t.Helper()
+	cmd = exec.Command(bin, "serve", "--demo", "--addr", "127.0.0.1:0", "--data", data)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -44,6 +51,9 @@ func mustServe(t *testing.T, bin, data string) (base string, stop func() error) 
 		}
 	}()
 	return base, func() error {
+		if cmd.ProcessState != nil {
+			return nil // already ended (killed by the test)
+		}
 		cmd.Process.Signal(syscall.SIGTERM)
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
@@ -54,7 +64,7 @@ func mustServe(t *testing.T, bin, data string) (base string, stop func() error) 
 			cmd.Process.Kill()
 			return <-done
 		}
-	}
+	}, cmd
 }
 
 func call(t *testing.T, method, u, token, body string, into any) int {
