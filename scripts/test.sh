@@ -35,8 +35,9 @@ bad=$(go list -f '{{.ImportPath}} {{join .Imports " "}} {{join .TestImports " "}
   grep -Ev '^github.com/openlot/openlot/(shared/(dynamo|s3blob|app)|functions/[^ ]+) ' | grep -E ' github.com/aws/' | cut -d' ' -f1 || true)
 if [ -n "$bad" ]; then echo "these packages import the AWS SDK: $bad"; exit 1; fi
 
-log "ffmpeg and ffprobe (Debian), for inspection"
+log "ffmpeg and ffprobe (inspection), pdftotext and pdftoppm (QC report tests): Debian packages"
 command -v ffprobe >/dev/null 2>&1 && command -v ffmpeg >/dev/null 2>&1 || apt_install ffmpeg
+command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || apt_install poppler-utils
 
 log "starting the AWS stand-ins"
 start_dynalite

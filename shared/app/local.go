@@ -18,7 +18,6 @@ import (
 	"github.com/openlot/openlot/shared/demo"
 	"github.com/openlot/openlot/shared/diskblob"
 	"github.com/openlot/openlot/shared/ffmpeg"
-	"github.com/openlot/openlot/shared/flow"
 	"github.com/openlot/openlot/shared/httpapi"
 	"github.com/openlot/openlot/shared/ids"
 	"github.com/openlot/openlot/shared/localflow"
@@ -172,8 +171,7 @@ func (l *Local) startFlows(ctx context.Context) error {
 		limit = 2 // decoding is heavy; two at once keep the API responsive
 	}
 	runner, err := localflow.Open(ctx, l.cfg.DataDir, localflow.Config{
-		Flows: map[string]flow.Definition{portal.FlowInspection: portal.InspectionFlow()},
-		Steps: l.Service.InspectionSteps(), Limit: limit, Log: l.cfg.Log, Clock: l.cfg.Clock})
+		Flows: portal.Flows(), Steps: l.Service.Steps(), Limit: limit, Log: l.cfg.Log, Clock: l.cfg.Clock})
 	if err != nil {
 		return fmt.Errorf("flow runner: %w", err)
 	}

@@ -272,6 +272,8 @@ const (
 	ActionInspectionFailed    Action = "INSPECTION_FAILED"
 	ActionOverridden          Action = "INSPECTION_OVERRIDDEN"
 	ActionTransferIgnored     Action = "DELIVERY_IGNORED"
+	ActionQCPassed            Action = "QC_PASSED"
+	ActionQCFailed            Action = "QC_FAILED"
 )
 
 // Actions lists every history action.
@@ -279,7 +281,7 @@ var Actions = []Action{
 	ActionCreated, ActionMaterialStatus, ActionCancelled, ActionUncancelled, ActionSubassigned,
 	ActionEDDChanged, ActionServiceType, ActionCommented, ActionRedeliveryRequested, ActionUpgraded,
 	ActionCreatedByUpgrade, ActionDelivered, ActionProcessed, ActionInspectionFailed,
-	ActionOverridden, ActionTransferIgnored,
+	ActionOverridden, ActionTransferIgnored, ActionQCPassed, ActionQCFailed,
 }
 
 var actionNames = map[Action]string{
@@ -291,6 +293,7 @@ var actionNames = map[Action]string{
 	ActionCreatedByUpgrade: "Request created by upgrade", ActionDelivered: "Files delivered",
 	ActionProcessed: "Delivery passed inspection", ActionInspectionFailed: "Delivery failed inspection",
 	ActionOverridden: "Inspection overridden", ActionTransferIgnored: "Delivery ignored",
+	ActionQCPassed: "QC passed", ActionQCFailed: "QC failed",
 }
 
 func (a Action) Name() string { return actionNames[a] }

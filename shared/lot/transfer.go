@@ -130,6 +130,7 @@ type Transfer struct {
 	DeliveredAt        time.Time // upload completed
 	ProcessedAt        time.Time
 	Inspection         *Inspection // the latest inspection's result
+	QC                 *QC         // quality control, once the delivery is processed and its type needs it
 	Version            int64
 }
 
@@ -150,6 +151,11 @@ func (t *Transfer) Clone() *Transfer {
 		c.Files[i].Metadata = m
 	}
 	c.Timeline = slices.Clone(t.Timeline)
+	if t.QC != nil {
+		q := *t.QC
+		q.Events, q.Timeline = slices.Clone(t.QC.Events), slices.Clone(t.QC.Timeline)
+		c.QC = &q
+	}
 	return &c
 }
 

@@ -307,7 +307,11 @@ func (s *Service) inspectDecide(ctx context.Context, in decideIn) (decideOut, er
 			return false, nil // decided before (this step ran again) or withdrawn
 		}
 		recorded = true
-		return true, x.Inspected(a, insp)
+		if err := x.Inspected(a, insp); err != nil {
+			return false, err
+		}
+		openQC(a, x, r.SourceType)
+		return true, nil
 	})
 	if err != nil {
 		return decideOut{}, s.internal(ctx, "InspectDecide", in.InspectionInput, err)
@@ -409,7 +413,13 @@ func (s *Service) DecideTransfer(ctx context.Context, p lot.Principal, id string
 		case DecideOverride:
 			return true, x.Override(a, reason)
 		case DecideVerify:
-			return true, x.VerifyOverride(a)
+			if err := x.VerifyOverride(a); err != nil {
+				return false, err
+			}
+			if r, err := s.store.GetRequest(ctx, x.RequestID); err == nil {
+				openQC(a, x, r.SourceType)
+			}
+			return true, nil
 		case DecideReject:
 			return true, x.RejectOverride(a, reason)
 		case DecideIgnore:

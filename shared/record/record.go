@@ -230,6 +230,7 @@ type Transfer struct {
 	DeliveredAt  time.Time       `json:"deliveredAt,omitzero"`
 	ProcessedAt  time.Time       `json:"processedAt,omitzero"`
 	Inspection   *lot.Inspection `json:"inspection,omitempty"`
+	QC           *lot.QC         `json:"qc,omitempty"`
 }
 
 // TransferFile is one file of a transfer.
@@ -256,7 +257,7 @@ func FromTransfer(t *lot.Transfer) Transfer {
 	out := Transfer{ID: t.ID, RequestID: t.RequestID, FP: t.FulfillmentPartner, Sub: t.SubAssignee, CP: t.ContentPartner,
 		Method: string(t.Method), DeliveredBy: t.DeliveredBy, Status: string(t.Status), ErrorCode: t.ErrorCode,
 		ErrorMessage: t.ErrorMessage, CreatedAt: t.CreatedAt, DeliveredAt: t.DeliveredAt, ProcessedAt: t.ProcessedAt,
-		Inspection: t.Inspection}
+		Inspection: t.Inspection, QC: t.QC}
 	for _, f := range t.Files {
 		out.Files = append(out.Files, TransferFile{f.Name, f.Size, f.SHA256, f.ContentType, f.Metadata, f.Key, f.UploadID, f.PartSize})
 	}
@@ -270,7 +271,7 @@ func (r Transfer) Domain() *lot.Transfer {
 	t := &lot.Transfer{ID: r.ID, RequestID: r.RequestID, FulfillmentPartner: r.FP, SubAssignee: r.Sub, ContentPartner: r.CP,
 		Method: lot.DeliveryMethod(r.Method), DeliveredBy: r.DeliveredBy, Status: lot.TransferStatus(r.Status),
 		ErrorCode: r.ErrorCode, ErrorMessage: r.ErrorMessage, CreatedAt: r.CreatedAt, DeliveredAt: r.DeliveredAt, ProcessedAt: r.ProcessedAt,
-		Inspection: r.Inspection}
+		Inspection: r.Inspection, QC: r.QC}
 	for _, f := range r.Files {
 		t.Files = append(t.Files, lot.TransferFile{Name: f.Name, Size: f.Size, SHA256: f.SHA256, ContentType: f.ContentType,
 			Metadata: f.Metadata, Key: f.Key, UploadID: f.UploadID, PartSize: f.PartSize})
