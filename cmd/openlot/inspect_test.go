@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -99,6 +100,50 @@ func TestInspectionDecidesDeliveries(t *testing.T) {
 		card.Inspection.PolicyVersion == "" || strings.Join(card.Inspection.Resolved, ",") != "BLACK_SEGMENT" {
 		b, _ := json.Marshal(card)
 		t.Fatalf("a clean redelivery: %s", b)
+	}
+
+	// The processed delivery gets QC (AV Muxed's policy asks for it). A
+	// QC operator files a Blocker and finishes: Failed, and the request
+	// asks for a redelivery; the partner reads the card and the reports.
+	qc := apiAs(t, login(t, cfgURL(t, cfg), "qc-ops"))
+	if r := qc(http.MethodPost, "/v1/transfers/"+card.ID+"/qc/start", `{}`); r.status != 200 {
+		t.Fatalf("QC start: %d %v", r.status, r.body)
+	}
+	for _, e := range []string{
+		`{"in":"00:00:01:00","out":"00:00:02:12","severity":"FYI","category":"2.4","note":"a little loud"}`,
+		`{"in":"00:00:05:00","out":"00:00:06:00","severity":"BLOCKER","category":"2.2","note":"audio drops out"}`,
+	} {
+		if r := qc(http.MethodPost, "/v1/transfers/"+card.ID+"/qc/events", e); r.status != 200 {
+			t.Fatalf("QC event: %d %v", r.status, r.body)
+		}
+	}
+	if r := qc(http.MethodPost, "/v1/transfers/"+card.ID+"/qc/events", `{"in":"00:00:01:30","out":"00:00:02:00","severity":"FYI","category":"2.4","note":"x"}`); r.status != 400 {
+		t.Fatalf("a frame past the rate: %d %v", r.status, r.body)
+	}
+	if r := qc(http.MethodPost, "/v1/transfers/"+card.ID+"/qc/finish", `{}`); r.status != 200 || fmt.Sprint(r.body["qc"].(map[string]any)["status"]) != "FAILED" {
+		t.Fatalf("QC finish: %d %v", r.status, r.body)
+	}
+	partnerAPI := apiAs(t, cfg)
+	for deadline := time.Now().Add(20 * time.Second); requestStatus(partnerAPI(http.MethodGet, "/v1/requests/"+av, "")) != "REDELIVERY_REQUESTED"; {
+		if time.Now().After(deadline) {
+			t.Fatal("a failed QC did not ask for a redelivery")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if r := partnerAPI(http.MethodGet, "/v1/requests/"+av+"/qc", ""); r.status != 200 || !strings.Contains(fmt.Sprint(r.body["qc"]), "audio drops out") {
+		t.Fatalf("the partner's QC cards: %d %v", r.status, r.body)
+	}
+	c, _ := loadClient(strings.TrimPrefix(cfg, "--credentials="))
+	for format, magic := range map[string]string{"pdf": "%PDF-", "csv": "#,TC in,TC out"} {
+		resp, err := c.do(context.Background(), http.MethodGet, "/v1/transfers/"+card.ID+"/qc/report?format="+format, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.HasPrefix(string(b), magic) {
+			t.Fatalf("the %s report begins %q", format, b[:min(len(b), 20)])
+		}
 	}
 
 	// Another request: the partner overrides the black with a reason (the
