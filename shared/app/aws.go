@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -12,20 +13,25 @@ import (
 	"sync/atomic"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/openlot/openlot/shared/auth"
 	"github.com/openlot/openlot/shared/dynamo"
+	"github.com/openlot/openlot/shared/ffmpeg"
+	"github.com/openlot/openlot/shared/flow"
 	"github.com/openlot/openlot/shared/httpapi"
 	"github.com/openlot/openlot/shared/ids"
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/portal"
 	"github.com/openlot/openlot/shared/s3blob"
 	"github.com/openlot/openlot/shared/search"
+	"github.com/openlot/openlot/shared/sfnflow"
 )
 
 // Environment variables the stack (infra/) sets on every function.
@@ -40,6 +46,15 @@ const (
 	// Endpoint overrides, for S3- and DynamoDB-compatible stand-ins only.
 	EnvDynamoEndpoint = "OPENLOT_DYNAMODB_ENDPOINT"
 	EnvS3Endpoint     = "OPENLOT_S3_ENDPOINT"
+	// EnvStateMachines is a JSON object of flow name → state machine ARN;
+	// without it completed transfers wait in Pending Inspection.
+	EnvStateMachines = "OPENLOT_STATE_MACHINES"
+	// EnvFFprobe and EnvFFmpeg locate the programs (a Lambda layer puts them
+	// in /opt/bin; default: on PATH).
+	EnvFFprobe = "OPENLOT_FFPROBE"
+	EnvFFmpeg  = "OPENLOT_FFMPEG"
+	// EnvStep names the flow step a steps function runs.
+	EnvStep = "OPENLOT_STEP"
 )
 
 // Cloud is openlot on AWS: the adapters and the API handler a function needs.
@@ -88,6 +103,14 @@ func AWS(ctx context.Context, env func(string) string) (*Cloud, error) {
 	}
 	c.Service = portal.New(c.Store, lot.SystemClock, ids.V7{}, log)
 	c.Service.Blobs = c.Blobs
+	c.Service.Media = ffmpeg.Media{FFprobe: env(EnvFFprobe), FFmpeg: env(EnvFFmpeg)}
+	machines, err := sfnflow.ParseMachines(env(EnvStateMachines))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", EnvStateMachines, err)
+	}
+	if len(machines) > 0 {
+		c.Service.Flows = sfnflow.Flows{Client: sfn.NewFromConfig(cfg), Machines: machines}
+	}
 	if v := env(EnvBucketRules); v != "" {
 		if c.Service.Rules, err = ParseRules(v); err != nil {
 			return nil, fmt.Errorf("%s: %w", EnvBucketRules, err)
@@ -200,4 +223,24 @@ func S3Events(c *Cloud) func(context.Context, events.S3Event) error {
 		}
 		return nil
 	}
+}
+
+// FlowStep is the Lambda handler of one flow step: the state's input in,
+// its result out. A step's named error (flow.Error) reaches Step Functions
+// as the function's errorType, which the state machine's Retry and Catch
+// match, as the local runner does.
+func FlowStep(c *Cloud, step string) (func(context.Context, json.RawMessage) (json.RawMessage, error), error) {
+	fn, ok := c.Service.Steps()[step]
+	if !ok {
+		return nil, fmt.Errorf("no flow step %q", step)
+	}
+	return func(ctx context.Context, in json.RawMessage) (json.RawMessage, error) {
+		out, err := fn(ctx, in)
+		if err != nil {
+			fe := flow.AsError(err)
+			c.Log.WarnContext(ctx, "flow step failed", "step", step, "error", fe.Name, "cause", fe.Cause)
+			return nil, messages.InvokeResponse_Error{Type: fe.Name, Message: fe.Cause}
+		}
+		return out, nil
+	}, nil
 }
