@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,6 +24,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3notifications"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -37,6 +40,7 @@ type Options struct {
 	MachineClients     []MachineClient // client-credentials clients (the JWT authorizer accepts only listed clients)
 	LogRetentionDays   int             // days the function's logs are kept (default 30)
 	AuthDomainPrefix   string          // Cognito hosted domain prefix (default openlot-<account>)
+	FFmpegLayerArn     string          // a Lambda layer with ffmpeg and ffprobe in bin/ (arm64); inspection reads media with them
 	Schema             TableSchema
 }
 
@@ -149,9 +153,13 @@ func OptionsFrom(node constructs.Node) (Options, error) {
 		WebOrigins:       list("webOrigins", "*"),
 		CallbackURLs:     list("webCallbackUrls", "http://localhost:8080/auth/callback"),
 		AuthDomainPrefix: str("authDomainPrefix", ""),
+		FFmpegLayerArn:   str("ffmpegLayerArn", ""),
 	}
 	var err error
 	if o.Schema, err = ReadSchema(); err != nil {
+		return o, err
+	}
+	if _, _, err = ReadFlows(); err != nil {
 		return o, err
 	}
 	if o.DeletionProtection, err = strconv.ParseBool(str("deletionProtection", "true")); err != nil {
@@ -319,9 +327,29 @@ func NewStack(scope constructs.Construct, id string, props *awscdk.StackProps, o
 		"OPENLOT_BUCKET":    bucket.BucketName(),
 		"OPENLOT_TOKEN_URL": jsii.String(tokenURL),
 	}
-	fn := newFunction(stack, "Api", "openlot HTTP API", o, env, table, bucket, 512, awscdk.Duration_Seconds(jsii.Number(29))) // API Gateway waits 30 s at most
-	events := newFunction(stack, "S3Events", "openlot: completes deliveries assembled in storage", o, env, table, bucket,
+	// The flows' state machines, from the ASL the flow descriptions render
+	// to (shared/portal/flows), each Task bound to its step's function.
+	machines, err := newFlows(stack, o, env, table, bucket)
+	if err != nil {
+		panic(err) // OptionsFrom read the files already; this is a broken checkout
+	}
+	flowEnv := map[string]*string{}
+	for k, v := range *env {
+		flowEnv[k] = v
+	}
+	arns := map[string]*string{}
+	for name, m := range machines {
+		arns[name] = m.StateMachineArn()
+	}
+	flowEnv["OPENLOT_STATE_MACHINES"] = stack.ToJsonString(arns, nil)
+
+	fn := newFunction(stack, "Api", "api", "openlot HTTP API", o, &flowEnv, table, bucket, 512, awscdk.Duration_Seconds(jsii.Number(29))) // API Gateway waits 30 s at most
+	events := newFunction(stack, "S3Events", "s3events", "openlot: completes deliveries assembled in storage", o, &flowEnv, table, bucket,
 		1024, awscdk.Duration_Minutes(jsii.Number(15))) // hashes whole files
+	for _, m := range machines { // completing a transfer starts its inspection; a QC decision its outcome
+		m.GrantStartExecution(fn)
+		m.GrantStartExecution(events)
+	}
 	bucket.AddEventNotification(awss3.EventType_OBJECT_CREATED_COMPLETE_MULTIPART_UPLOAD, awss3notifications.NewLambdaDestination(events),
 		&awss3.NotificationKeyFilter{Prefix: jsii.String("deliveries/")})
 
@@ -367,11 +395,11 @@ func NewStack(scope constructs.Construct, id string, props *awscdk.StackProps, o
 	return stack
 }
 
-// newFunction declares one Go function (bin/lambda/<name in lower case>/bootstrap) on arm64
+// newFunction declares one Go function (bin/lambda/<asset>/bootstrap) on arm64
 // provided.al2023 with JSON logs, least-privilege access to the table and
 // bucket (only the calls shared/dynamo and shared/s3blob make), and alarms
 // on errors and throttles.
-func newFunction(stack awscdk.Stack, name, description string, o Options, env *map[string]*string,
+func newFunction(stack awscdk.Stack, name, asset, description string, o Options, env *map[string]*string,
 	table awsdynamodb.Table, bucket awss3.Bucket, memory float64, timeout awscdk.Duration) awslambda.Function {
 	logs := awslogs.NewLogGroup(stack, jsii.String(name+"Logs"), &awslogs.LogGroupProps{
 		Retention: retention[o.LogRetentionDays], RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
@@ -380,7 +408,7 @@ func newFunction(stack awscdk.Stack, name, description string, o Options, env *m
 		Runtime:       awslambda.Runtime_PROVIDED_AL2023(),
 		Architecture:  awslambda.Architecture_ARM_64(),
 		Handler:       jsii.String("bootstrap"),
-		Code:          awslambda.Code_FromAsset(jsii.String(filepath.Join(o.AssetDir, strings.ToLower(name))), nil),
+		Code:          awslambda.Code_FromAsset(jsii.String(filepath.Join(o.AssetDir, asset)), nil),
 		MemorySize:    jsii.Number(memory),
 		Timeout:       timeout,
 		LoggingFormat: awslambda.LoggingFormat_JSON,
@@ -416,4 +444,91 @@ func newFunction(stack awscdk.Stack, name, description string, o Options, env *m
 		})
 	}
 	return fn
+}
+
+// FlowsDir holds the flows' ASL, rendered from their descriptions in
+// shared/portal (a test there keeps the files equal to them).
+const FlowsDir = "../shared/portal/flows"
+
+// stepPlaceholder is how the ASL names a step's function: ${Step}.
+var stepPlaceholder = regexp.MustCompile(`\$\{([A-Za-z][A-Za-z0-9]*)\}`)
+
+// ReadFlows reads every flow's ASL and the steps it names.
+func ReadFlows() (map[string]string, map[string][]string, error) {
+	files, err := filepath.Glob(filepath.Join(FlowsDir, "*.asl.json"))
+	if err != nil || len(files) == 0 {
+		return nil, nil, fmt.Errorf("no flows in %s: %v", FlowsDir, err)
+	}
+	asl, steps := map[string]string{}, map[string][]string{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !json.Valid(b) {
+			return nil, nil, fmt.Errorf("%s is not JSON", f)
+		}
+		name := strings.TrimSuffix(filepath.Base(f), ".asl.json")
+		asl[name] = string(b)
+		for _, m := range stepPlaceholder.FindAllStringSubmatch(string(b), -1) {
+			if !slices.Contains(steps[name], m[1]) {
+				steps[name] = append(steps[name], m[1])
+			}
+		}
+	}
+	return asl, steps, nil
+}
+
+// newFlows declares one state machine per flow and one function per step
+// (the steps binary, OPENLOT_STEP naming the step), invoked directly by
+// the machine. The examining step gets the ffmpeg layer when the context
+// names one (ffmpegLayerArn), with the programs at /opt/bin.
+func newFlows(stack awscdk.Stack, o Options, env *map[string]*string, table awsdynamodb.Table, bucket awss3.Bucket) (map[string]awsstepfunctions.StateMachine, error) {
+	asl, steps, err := ReadFlows()
+	if err != nil {
+		return nil, err
+	}
+	var layer awslambda.ILayerVersion
+	if o.FFmpegLayerArn != "" {
+		layer = awslambda.LayerVersion_FromLayerVersionArn(stack, jsii.String("FFmpeg"), jsii.String(o.FFmpegLayerArn))
+	}
+	functions := map[string]awslambda.Function{}
+	out := map[string]awsstepfunctions.StateMachine{}
+	names := slices.Sorted(maps.Keys(asl))
+	for _, name := range names {
+		subs := map[string]*string{}
+		var fns []awslambda.Function
+		for _, step := range steps[name] {
+			fn, ok := functions[step]
+			if !ok {
+				stepEnv := map[string]*string{"OPENLOT_STEP": jsii.String(step)}
+				for k, v := range *env {
+					stepEnv[k] = v
+				}
+				memory, timeout := 512.0, awscdk.Duration_Minutes(jsii.Number(1))
+				if strings.HasPrefix(step, "InspectIntegrity") || strings.HasPrefix(step, "InspectExamine") {
+					memory, timeout = 2048, awscdk.Duration_Minutes(jsii.Number(15)) // reads whole files
+					stepEnv["OPENLOT_FFPROBE"], stepEnv["OPENLOT_FFMPEG"] = jsii.String("/opt/bin/ffprobe"), jsii.String("/opt/bin/ffmpeg")
+				}
+				fn = newFunction(stack, "Step"+step, "steps", "openlot flow step "+step, o, &stepEnv, table, bucket, memory, timeout)
+				if layer != nil && step == "InspectExamine" {
+					fn.AddLayers(layer)
+				}
+				functions[step] = fn
+			}
+			subs[step] = fn.FunctionArn()
+			fns = append(fns, fn)
+		}
+		m := awsstepfunctions.NewStateMachine(stack, jsii.String("Flow-"+name), &awsstepfunctions.StateMachineProps{
+			Comment:                 jsii.String("openlot flow " + name),
+			DefinitionBody:          awsstepfunctions.DefinitionBody_FromString(jsii.String(asl[name])),
+			DefinitionSubstitutions: &subs,
+			Timeout:                 awscdk.Duration_Hours(jsii.Number(24)),
+		})
+		for _, fn := range fns {
+			fn.GrantInvoke(m)
+		}
+		out[name] = m
+	}
+	return out, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -27,7 +28,7 @@ func TestMain(m *testing.M) {
 func synth(t *testing.T, context map[string]any) (assertions.Template, map[string]any) {
 	t.Helper()
 	assets := t.TempDir()
-	for _, fn := range []string{"api", "s3events"} {
+	for _, fn := range []string{"api", "s3events", "steps"} {
 		if err := os.MkdirAll(filepath.Join(assets, fn), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -277,11 +278,18 @@ func TestFunction(t *testing.T) {
 			}
 			continue
 		}
+		if strings.Contains(string(roles), "Flow") { // a state machine: it may only invoke its steps
+			if doc, _ := json.Marshal(props(policy)["PolicyDocument"]); strings.Count(string(doc), `"lambda:InvokeFunction"`) == 0 ||
+				strings.Count(string(doc), `"Action"`) != strings.Count(string(doc), `"lambda:InvokeFunction"`) {
+				t.Errorf("state machine policy %s", doc)
+			}
+			continue
+		}
 		fnPolicies++
-		checkFunctionPolicy(t, policy)
+		checkFunctionPolicy(t, policy, strings.Contains(string(roles), "Api") || strings.Contains(string(roles), "S3Events"))
 	}
-	if fnPolicies != 2 {
-		t.Fatalf("%d function policies, want api and s3events", fnPolicies)
+	if fnPolicies != 8 {
+		t.Fatalf("%d function policies, want api, s3events and the 6 flow steps", fnPolicies)
 	}
 	var alarms []string
 	for _, a := range resources(raw, "AWS::CloudWatch::Alarm") {
@@ -289,7 +297,14 @@ func TestFunction(t *testing.T) {
 		alarms = append(alarms, fmt.Sprint(p["Namespace"], " ", p["MetricName"], " ", p["Statistic"], " >= ", p["Threshold"]))
 	}
 	sort.Strings(alarms)
-	if !slices.Equal(alarms, []string{"AWS/Lambda Errors Sum >= 1", "AWS/Lambda Errors Sum >= 1", "AWS/Lambda Throttles Sum >= 1", "AWS/Lambda Throttles Sum >= 1"}) {
+	var want []string
+	for range 8 { // every function
+		want = append(want, "AWS/Lambda Errors Sum >= 1")
+	}
+	for range 8 {
+		want = append(want, "AWS/Lambda Throttles Sum >= 1")
+	}
+	if !slices.Equal(alarms, want) {
 		t.Errorf("alarms %v", alarms)
 	}
 	holds(t, "assembled deliveries notify s3events", func() {
@@ -307,7 +322,7 @@ func TestFunction(t *testing.T) {
 }
 
 // checkFunctionPolicy pins a function's rights: the adapters' calls on the table and bucket, nothing else.
-func checkFunctionPolicy(t *testing.T, policy map[string]any) {
+func checkFunctionPolicy(t *testing.T, policy map[string]any, startsFlows bool) {
 	t.Helper()
 	got := map[string]string{}
 	for _, s := range props(policy)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
@@ -329,6 +344,9 @@ func checkFunctionPolicy(t *testing.T, policy map[string]any) {
 		"TableReadWrite": "Allow [dynamodb:GetItem dynamodb:PutItem dynamodb:UpdateItem dynamodb:DeleteItem dynamodb:Query]",
 		"FilesReadWrite": "Allow [s3:GetObject s3:PutObject s3:DeleteObject s3:AbortMultipartUpload s3:ListMultipartUploadParts]",
 		"FilesList":      "Allow s3:ListBucket",
+	}
+	if startsFlows { // the API and the storage-event function start inspections and QC outcomes
+		want["<nil>"] = "Allow states:StartExecution"
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("least privilege\n got %v\nwant %v", got, want)
@@ -370,4 +388,67 @@ func TestHTTPAPI(t *testing.T) {
 	if !slices.Equal(outputs, []string{"ApiUrl", "BucketName", "MachineClientIds", "TableName", "TokenUrl", "UserPoolId", "WebClientId"}) {
 		t.Errorf("outputs %v", outputs)
 	}
+}
+
+func TestFlows(t *testing.T) {
+	// Ensures every flow is a state machine whose Tasks invoke one function
+	// per step (the steps binary, told its step), that the machines may
+	// invoke exactly those, that the API and the storage-event function may
+	// start executions and know the machines, and that the ffmpeg layer
+	// (context ffmpegLayerArn) goes on the examining step.
+	tpl, raw := synth(t, map[string]any{"ffmpegLayerArn": "arn:aws:lambda:eu-west-1:123456789012:layer:ffmpeg:3"})
+	holds(t, "two state machines", func() { tpl.ResourceCountIs(jsii.String("AWS::StepFunctions::StateMachine"), jsii.Number(2)) })
+	resources := raw["Resources"].(map[string]any)
+	steps := map[string]map[string]any{}
+	var machines []map[string]any
+	for _, r := range resources {
+		res := r.(map[string]any)
+		props, _ := res["Properties"].(map[string]any)
+		switch res["Type"] {
+		case "AWS::Lambda::Function":
+			envs, _ := props["Environment"].(map[string]any)
+			vars, _ := envs["Variables"].(map[string]any)
+			if step, ok := vars["OPENLOT_STEP"].(string); ok {
+				steps[step] = props
+			}
+		case "AWS::StepFunctions::StateMachine":
+			machines = append(machines, props)
+		}
+	}
+	want := []string{"InspectBegin", "InspectDecide", "InspectExamine", "InspectFault", "InspectIntegrity", "QCApplyOutcome"}
+	got := slices.Sorted(maps.Keys(steps))
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("step functions %v, want %v", got, want)
+	}
+	if _, ok := steps["InspectExamine"]["Layers"]; !ok {
+		t.Error("the examining step has no ffmpeg layer")
+	}
+	if _, ok := steps["InspectBegin"]["Layers"]; ok {
+		t.Error("a step that reads no media has the ffmpeg layer")
+	}
+	for _, m := range machines {
+		subs, _ := m["DefinitionSubstitutions"].(map[string]any)
+		def := fmt.Sprint(m["DefinitionString"])
+		for step := range subs {
+			if !strings.Contains(def, "${"+step+"}") || steps[step] == nil {
+				t.Errorf("substitution %s has no placeholder or no function", step)
+			}
+		}
+		if len(subs) == 0 {
+			t.Errorf("a machine without steps: %v", m)
+		}
+	}
+	policies := fmt.Sprint(raw["Resources"])
+	for _, action := range []string{"states:StartExecution", "lambda:InvokeFunction"} {
+		if !strings.Contains(policies, action) {
+			t.Errorf("no policy grants %s", action)
+		}
+	}
+	holds(t, "the API knows the machines", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+			"Description": "openlot HTTP API",
+			"Environment": map[string]any{"Variables": assertions.Match_ObjectLike(&map[string]any{
+				"OPENLOT_STATE_MACHINES": assertions.Match_AnyValue()})},
+		})
+	})
 }

@@ -1,7 +1,10 @@
 package portal_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -32,4 +35,28 @@ func TestInspectionFlowIsValidASL(t *testing.T) {
 		}
 	}
 	flowtest.Interpreted(t, def, steps, nil) // validation only: no executions
+}
+
+func TestDeployedASLIsTheDescription(t *testing.T) {
+	// Ensures the ASL files the CDK app deploys (flows/*.asl.json) are what
+	// the flow descriptions render to: the state machines cannot drift from
+	// the local runner. OPENLOT_UPDATE_FLOWS=1 writes them.
+	for name, def := range portal.Flows() {
+		asl, err := def.ASL(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		asl = append(asl, '\n')
+		path := filepath.Join("flows", name+".asl.json")
+		if os.Getenv("OPENLOT_UPDATE_FLOWS") != "" {
+			os.MkdirAll("flows", 0o755)
+			if err := os.WriteFile(path, asl, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := os.ReadFile(path)
+		if err != nil || !bytes.Equal(got, asl) {
+			t.Errorf("%s differs from flow %q's description (%v); run OPENLOT_UPDATE_FLOWS=1 go test ./shared/portal", path, name, err)
+		}
+	}
 }
