@@ -523,7 +523,7 @@ func newFlows(stack awscdk.Stack, o Options, env *map[string]*string, table awsd
 			Comment:                 jsii.String("openlot flow " + name),
 			DefinitionBody:          awsstepfunctions.DefinitionBody_FromString(jsii.String(asl[name])),
 			DefinitionSubstitutions: &subs,
-			Timeout:                 awscdk.Duration_Hours(jsii.Number(24)),
+			Timeout:                 awscdk.Duration_Days(jsii.Number(30)), // a secondary asset may wait days for its primary
 		})
 		for _, fn := range fns {
 			fn.GrantInvoke(m)

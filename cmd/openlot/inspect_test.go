@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/openlot/openlot/shared/ffmpeg/fftest"
+	"github.com/openlot/openlot/shared/lot"
 )
 
 type inspectedCard struct {
@@ -249,4 +250,69 @@ func login(t *testing.T, url, client string) string {
 		t.Fatalf("login %s: %v %s", client, err, out)
 	}
 	return cfg
+}
+
+func TestSecondaryWaitsForItsPrimary(t *testing.T) {
+	// Ensures subtitles of a title whose primary video is not processed
+	// wait (Waiting for Primary) and are inspected by themselves once the
+	// primary delivery is processed.
+	fftest.Need(t)
+	l, cfg, _ := requestWorld(t, nil, "SUBTITLE")
+	// A new title with two open requests at juniper: its AV master and
+	// Spanish subtitles.
+	ops := lot.Act{By: lot.Principal{Subject: "ops", Role: lot.RoleStudio}, At: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
+	title := &lot.Title{MovieID: 99000001, Name: "Harbour Lights", ContentPartner: "northstar", MovieType: lot.MovieStandalone}
+	var ids []string
+	for i, st := range []lot.SourceType{lot.SourceAVMuxed, lot.SourceSubtitle} {
+		lang := ""
+		if st == lot.SourceSubtitle {
+			lang = "es-419"
+		}
+		id := fmt.Sprintf("01a0ffff-0000-7000-8000-00000000000%d", i)
+		r, err := lot.Create(ops, id, lot.NewRequest{Title: title, Package: &lot.Package{ID: 99001, MovieID: title.MovieID},
+			FulfillmentPartner: &lot.Partner{ID: "juniper", Kind: lot.PartnerFulfillment}, SourceType: st, Language: lang,
+			DueDate: lot.DateOf(ops.At).AddDays(9), MaterialStatus: lot.MaterialAccepted})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := l.Store.CreateRequests(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	av, sub := ids[0], ids[1]
+	dir := t.TempDir()
+	srt := filepath.Join(dir, "tides_es.srt")
+	os.WriteFile(srt, []byte("1\n00:00:01,000 --> 00:00:02,000\nHola\n"), 0o644)
+	card := deliverAndWait(t, cfg, sub, []string{"subtitleFormat=SRT", "frameRate=24"}, srt)
+	if card.Status != "WAITING_FOR_PRIMARY" {
+		t.Fatalf("subtitles before their primary: %+v", card)
+	}
+	video := fftest.Make(t, dir, "feature", fftest.Spec{Seconds: 4})
+	if primary := deliverAndWait(t, cfg, av, []string{"frameRate=24", "audioConfiguration=2.0", "language=en", "videoResolution=HD"}, video); primary.Status != "PROCESSED" {
+		t.Fatalf("the primary: %+v", primary)
+	}
+	c, _ := loadClient(strings.TrimPrefix(cfg, "--credentials="))
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		resp, err := c.do(context.Background(), http.MethodGet, "/v1/transfers/"+card.ID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var now inspectedCard
+		json.NewDecoder(resp.Body).Decode(&now)
+		resp.Body.Close()
+		if now.Status == "PROCESSED" {
+			var steps []string
+			for _, e := range now.Timeline {
+				steps = append(steps, e.Status)
+			}
+			if got := strings.Join(steps, " "); !strings.Contains(got, "WAITING_FOR_PRIMARY PENDING_INSPECTION PROCESSED") {
+				t.Fatalf("timeline %s", got)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the subtitles did not go on after their primary: %+v", now)
+		}
+	}
 }

@@ -119,8 +119,9 @@ CREATE TABLE IF NOT EXISTS events (
 // Close closes the database; Run must have returned.
 func (r *Runner) Close() error { return r.db.Close() }
 
-// WithoutDelays makes Wait states and retry intervals take no time: tests.
-func (r *Runner) WithoutDelays() { r.delay = func(time.Duration) time.Duration { return 0 } }
+// WithoutDelays makes Wait states and retry intervals take a thousandth
+// of their time (a 5 s retry 5 ms, a 300 s wait 0.3 s): tests.
+func (r *Runner) WithoutDelays() { r.delay = func(d time.Duration) time.Duration { return d / 1000 } }
 
 // Start records a new execution of flow named name; a name already
 // started is left alone (nil), whatever its state.

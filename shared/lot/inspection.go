@@ -199,3 +199,18 @@ func (r *Request) RecordTransferDecision(a Act, t *Transfer, reason string) {
 	}
 	r.record(a, action, "status", string(before), string(r.Status), reason, "transfer "+t.ID)
 }
+
+// AwaitPrimary moves a transfer under inspection to Waiting for Primary
+// (wait) or back to Pending Inspection when its primary is processed; it
+// reports whether anything changed.
+func (t *Transfer) AwaitPrimary(a Act, wait bool) bool {
+	switch {
+	case wait && t.Status == TransferPendingInspection:
+		t.move(a, TransferWaitingForPrimary, "the title's primary video is not processed yet")
+	case !wait && t.Status == TransferWaitingForPrimary:
+		t.move(a, TransferPendingInspection, "the title's primary video is processed")
+	default:
+		return false
+	}
+	return true
+}

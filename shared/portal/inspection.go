@@ -44,7 +44,11 @@ func InspectionFlow() flow.Definition {
 				Retry: retryInternal, Catch: catchAll},
 			{Name: "Go", Kind: flow.Choice, Default: "Read", Choices: []flow.Rule{
 				{Variable: "$.begin.skip", BooleanEquals: flow.B(true), Next: "Done"},
+				{Variable: "$.begin.waitForPrimary", BooleanEquals: flow.B(true), Next: "WaitForPrimary"},
 			}},
+			// A secondary asset (dub, subtitles) waits for its title's
+			// primary video to be processed, then goes on by itself.
+			{Name: "WaitForPrimary", Kind: flow.Wait, Seconds: PrimaryPollSeconds, Next: "Begin"},
 			// Hashing the stored bytes and reading them as media are
 			// independent: they run at once, and the slower sets the pace.
 			{Name: "Read", Kind: flow.Parallel, ResultPath: "$.read", Next: "Decide", Catch: catchAll, Branches: []flow.Definition{
@@ -99,20 +103,88 @@ func (s *Service) internal(ctx context.Context, step string, in InspectionInput,
 	return &flow.Error{Name: errInternal, Cause: step + " could not finish; it is tried again"}
 }
 
+// PrimaryPollSeconds is how often a secondary asset looks again whether
+// its title's primary video is processed.
+const PrimaryPollSeconds = 300
+
 type beginOut struct {
-	Skip   bool   `json:"skip"`
-	Status string `json:"status"`
+	Skip           bool   `json:"skip"`
+	WaitForPrimary bool   `json:"waitForPrimary"`
+	Status         string `json:"status"`
 }
 
+// inspectBegin decides whether to inspect now: not a transfer no longer
+// under inspection; not yet a secondary asset whose title's primary video
+// is not processed (Waiting for Primary), which looks again later.
 func (s *Service) inspectBegin(ctx context.Context, in InspectionInput) (beginOut, error) {
-	t, err := s.store.GetTransfer(ctx, in.TransferID)
+	t, r, err := s.transferAndRequest(ctx, in)
+	if lot.IsCode(err, lot.CodeNotFound) {
+		return beginOut{Skip: true, Status: "gone"}, nil
+	}
 	if err != nil {
-		if lot.IsCode(err, lot.CodeNotFound) {
-			return beginOut{Skip: true, Status: "gone"}, nil
-		}
 		return beginOut{}, s.internal(ctx, "InspectBegin", in, err)
 	}
-	return beginOut{Skip: !t.Status.Inspecting(), Status: string(t.Status)}, nil
+	if !t.Status.Inspecting() {
+		return beginOut{Skip: true, Status: string(t.Status)}, nil
+	}
+	wait := false
+	if inspect.PolicyFor(r.SourceType).Secondary {
+		p, err := s.primaryOf(ctx, r)
+		if err != nil {
+			return beginOut{}, s.internal(ctx, "InspectBegin", in, err)
+		}
+		wait = p.exists && !p.processed
+	}
+	a := lot.Act{At: s.clock.Now().UTC()}
+	t, err = s.store.UpdateTransfer(ctx, t.ID, func(x *lot.Transfer) (bool, error) {
+		return x.AwaitPrimary(a, wait), nil
+	})
+	if err != nil {
+		return beginOut{}, s.internal(ctx, "InspectBegin", in, err)
+	}
+	return beginOut{WaitForPrimary: wait, Status: string(t.Status)}, nil
+}
+
+// primary is what inspection knows of a title's primary video.
+type primary struct {
+	exists, processed bool
+	frameRate         float64 // of its processed delivery, 0 when unknown
+}
+
+// primaryOf finds the title's primary video requests (AV, IMF or non-IMF
+// video) and whether one of them is processed, with its frame rate.
+func (s *Service) primaryOf(ctx context.Context, r *lot.Request) (primary, error) {
+	var p primary
+	all, err := s.store.ScopeRequests(ctx, lot.Scope{ContentPartner: r.ContentPartner})
+	if err != nil {
+		return p, err
+	}
+	for _, o := range all {
+		if o.MovieID != r.MovieID || o.ID == r.ID ||
+			(o.SourceType != lot.SourceAVMuxed && o.SourceType != lot.SourceIMF && o.SourceType != lot.SourceNonIMFDelivery) ||
+			o.Status == lot.StatusCancelled {
+			continue
+		}
+		p.exists = true
+		if o.Status != lot.StatusProcessed {
+			continue
+		}
+		p.processed = true
+		ts, err := s.store.ListTransfers(ctx, o.ID)
+		if err != nil {
+			return p, err
+		}
+		for _, t := range ts {
+			if t.Status == lot.TransferProcessed && t.Inspection != nil {
+				for _, f := range t.Inspection.Files {
+					if f.Media != nil && len(f.Media.Video) > 0 && p.frameRate == 0 {
+						p.frameRate = f.Media.Video[0].FrameRate
+					}
+				}
+			}
+		}
+	}
+	return p, nil
 }
 
 type integrityOut struct {
@@ -234,6 +306,11 @@ func (s *Service) previousInspected(ctx context.Context, t *lot.Transfer) *lot.T
 func (s *Service) subject(ctx context.Context, t *lot.Transfer, r *lot.Request, f lot.TransferFile, p inspect.Policy) inspect.Subject {
 	sub := inspect.Subject{SourceType: r.SourceType, Language: r.Language, Declared: f.Metadata,
 		UHD: f.Metadata["videoResolution"] == "UHD"}
+	if p.Runs("frameRate") && r.SourceType != lot.SourceAVMuxed && r.SourceType != lot.SourceIMF {
+		if pr, err := s.primaryOf(ctx, r); err == nil {
+			sub.PrimaryFrameRate = pr.frameRate
+		}
+	}
 	if prev := s.previousInspected(ctx, t); prev != nil && prev.Inspection != nil {
 		for _, pf := range prev.Inspection.Files {
 			if pf.Name == f.Name && pf.Media != nil {
