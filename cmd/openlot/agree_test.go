@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openlot/openlot/shared/app"
+	"github.com/openlot/openlot/shared/ffmpeg/fftest"
+	"github.com/openlot/openlot/shared/flowtest"
+	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/portal"
+)
+
+// delivered stores a file and a transfer to a new request of its own, in
+// Pending Inspection, without starting inspection; it returns the
+// transfer ID.
+func delivered(t *testing.T, l *app.Local, n int, st lot.SourceType, path string, meta map[string]string) string {
+	t.Helper()
+	ctx := context.Background()
+	at := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	ops := lot.Act{By: lot.Principal{Subject: "ops", Role: lot.RoleStudio}, At: at}
+	title := &lot.Title{MovieID: int64(98000000 + n), Name: fmt.Sprintf("Fixture %d", n), ContentPartner: "northstar", MovieType: lot.MovieStandalone}
+	lang := ""
+	if st.NeedsLanguage() {
+		lang = "es-419"
+	}
+	rid := fmt.Sprintf("01a0eeee-0000-7000-8000-%012d", n)
+	r, err := lot.Create(ops, rid, lot.NewRequest{Title: title, Package: &lot.Package{ID: int64(98000 + n), MovieID: title.MovieID},
+		FulfillmentPartner: &lot.Partner{ID: "juniper", Kind: lot.PartnerFulfillment}, SourceType: st, Language: lang,
+		DueDate: lot.DateOf(at).AddDays(9), MaterialStatus: lot.MaterialAccepted})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Store.CreateRequests(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	tid := fmt.Sprintf("01a0eeee-0000-7000-8000-%012d", 1000+n)
+	f := lot.TransferFile{Name: filepath.Base(path), Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), Metadata: meta,
+		Key: "deliveries/" + rid + "/" + tid + "/file-01", PartSize: lot.MinTransferPart}
+	u, err := l.Blobs.PresignPut(ctx, f.Key, lot.PutOptions{Expires: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(u.Method, u.URL, bytes.NewReader(data))
+	for k, v := range u.Header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("store %s: %v %v", path, err, resp)
+	}
+	resp.Body.Close()
+	fp := lot.Act{By: lot.Principal{Subject: "ana", Role: lot.RoleFP, Partner: "juniper"}, At: at}
+	tr, err := lot.NewTransfer(fp, tid, r, lot.MethodAPI, []lot.TransferFile{f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Started(fp)
+	if err := tr.Delivered(fp); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Store.CreateTransfer(ctx, tr); err != nil {
+		t.Fatal(err)
+	}
+	return tid
+}
+
+func TestInspectionRunsTheSameInTheASLInterpreter(t *testing.T) {
+	// Ensures the inspection flow, rendered as ASL and run by
+	// aws-local-stepfunctions with each Task bound to the real step, ends
+	// every fixture exactly as openlot's runner does: a clean AV file, one
+	// with 3 s of black, a subtitle with a backwards cue, a valid subtitle,
+	// and a transfer that does not exist. Each side inspects its own copy of
+	// each delivery (steps record their verdicts).
+	fftest.Need(t)
+	l, _, _ := requestWorld(t, nil, "SUBTITLE")
+	dir := t.TempDir()
+	clean := fftest.Make(t, dir, "clean", fftest.Spec{Seconds: 3})
+	black := fftest.Make(t, dir, "black", fftest.Spec{Seconds: 6, Black: [2]float64{1, 4}})
+	badSRT, goodSRT := filepath.Join(dir, "bad.srt"), filepath.Join(dir, "good.srt")
+	os.WriteFile(badSRT, []byte("1\n00:00:05,000 --> 00:00:04,000\nHola\n"), 0o644)
+	os.WriteFile(goodSRT, []byte("1\n00:00:01,000 --> 00:00:02,000\nHola\n"), 0o644)
+	av := map[string]string{"frameRate": "24", "audioConfiguration": "2.0", "language": "en", "videoResolution": "HD"}
+	srt := map[string]string{"subtitleFormat": "SRT", "frameRate": "24"}
+	cases := []struct {
+		st   lot.SourceType
+		path string
+		meta map[string]string
+	}{{lot.SourceAVMuxed, clean, av}, {lot.SourceAVMuxed, black, av}, {lot.SourceSubtitle, badSRT, srt}, {lot.SourceSubtitle, goodSRT, srt}}
+	var mine, theirs []any
+	rename := map[string]string{}
+	for i, c := range cases {
+		a := delivered(t, l, 2*i, c.st, c.path, c.meta)
+		b := delivered(t, l, 2*i+1, c.st, c.path, c.meta)
+		rename[b] = a
+		mine = append(mine, map[string]any{"transferId": a, "attempt": 1})
+		theirs = append(theirs, map[string]any{"transferId": b, "attempt": 1})
+	}
+	gone := "01a0eeee-0000-7000-8000-0000000fffff"
+	mine, theirs = append(mine, map[string]any{"transferId": gone, "attempt": 1}), append(theirs, map[string]any{"transferId": gone, "attempt": 1})
+
+	def, steps := portal.InspectionFlow(), l.Service.Steps()
+	local := flowtest.Local(context.Background(), def, steps, mine)
+	interp := flowtest.Interpreted(t, def, steps, theirs)
+	want := []string{`"status":"PROCESSED"`, `"BLACK_SEGMENT"`, `"SUBTITLE_TIMING"`, `"status":"PROCESSED"`, `"skip":true`}
+	for i := range local {
+		a, _ := json.Marshal(local[i])
+		b, _ := json.Marshal(interp[i])
+		for from, to := range rename {
+			b = bytes.ReplaceAll(b, []byte(from), []byte(to))
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("fixture %d: openlot's runner\n%s\nthe ASL interpreter\n%s", i, a, b)
+		}
+		if !strings.Contains(string(a), want[i]) {
+			t.Errorf("fixture %d ended %s, want %s in it", i, a, want[i])
+		}
+	}
+}
