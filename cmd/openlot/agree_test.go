@@ -6,15 +6,18 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/openlot/openlot/shared/app"
+	"github.com/openlot/openlot/shared/ffmpeg"
 	"github.com/openlot/openlot/shared/ffmpeg/fftest"
 	"github.com/openlot/openlot/shared/flowtest"
 	"github.com/openlot/openlot/shared/lot"
@@ -130,5 +133,77 @@ func TestInspectionRunsTheSameInTheASLInterpreter(t *testing.T) {
 		if !strings.Contains(string(a), want[i]) {
 			t.Errorf("fixture %d ended %s, want %s in it", i, a, want[i])
 		}
+	}
+}
+
+// flakyMedia fails like a crashed ffprobe until mended (a fault injected
+// on purpose), then reads media for real.
+type flakyMedia struct {
+	mended atomic.Bool
+	calls  atomic.Int32
+}
+
+func (m *flakyMedia) Probe(ctx context.Context, url string) (lot.MediaInfo, error) {
+	m.calls.Add(1)
+	if !m.mended.Load() {
+		return lot.MediaInfo{}, errors.New("ffprobe: signal: killed")
+	}
+	return ffmpeg.Media{}.Probe(ctx, url)
+}
+
+func (m *flakyMedia) Detect(ctx context.Context, url string, o lot.DetectOptions) (lot.Detection, error) {
+	return ffmpeg.Media{}.Detect(ctx, url, o)
+}
+
+func TestPlatformFaultsAreRetriedThenInternalError(t *testing.T) {
+	// Ensures a platform fault during inspection is retried, then ends in
+	// Internal Error with no finding against the partner and the request
+	// left as it was; a studio operator inspects it again once the fault is
+	// mended, and the delivery is Processed.
+	fftest.Need(t)
+	media := &flakyMedia{}
+	l, _, _ := requestWorld(t, nil, "SUBTITLE", media)
+	dir := t.TempDir()
+	file := fftest.Make(t, dir, "clean", fftest.Spec{Seconds: 3})
+	id := delivered(t, l, 40, lot.SourceAVMuxed, file, map[string]string{"frameRate": "24", "audioConfiguration": "2.0", "language": "en", "videoResolution": "HD"})
+	ctx := context.Background()
+	tr, err := l.Store.GetTransfer(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Service.StartInspection(ctx, tr, 1) // as completing the upload does
+	waitStatus := func(want lot.TransferStatus) *lot.Transfer {
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			got, err := l.Store.GetTransfer(ctx, id)
+			if err == nil && got.Status == want {
+				return got
+			}
+			if time.Now().After(deadline) {
+				e, _ := l.Flows.Get(ctx, id+"-1")
+				t.Fatalf("transfer is %s, want %s; execution %s at %s %s %v", got.Status, want, e.Status, e.State, e.Error, e.Events)
+			}
+		}
+	}
+	got := waitStatus(lot.TransferInternalError)
+	if n := media.calls.Load(); n != 5 {
+		t.Errorf("the probe ran %d times, want 5 (once and four retries)", n)
+	}
+	if got.Inspection != nil || got.ErrorCode != "" {
+		t.Errorf("a platform fault was recorded against the partner: %+v %s", got.Inspection, got.ErrorCode)
+	}
+	if r, _ := l.Store.GetRequest(ctx, got.RequestID); r.Status != lot.StatusOpen {
+		t.Errorf("the request became %s", r.Status)
+	}
+
+	media.mended.Store(true)
+	studio := apiAs(t, login(t, l.URL, "studio-ops"))
+	if r := apiAs(t, login(t, l.URL, "fp-juniper"))(http.MethodPost, "/v1/transfers/"+id+"/reinspect", `{}`); r.status != 403 {
+		t.Fatalf("a partner asked for a new inspection: %d %v", r.status, r.body)
+	}
+	if r := studio(http.MethodPost, "/v1/transfers/"+id+"/reinspect", `{}`); r.status != 200 || r.body["status"] != "PENDING_INSPECTION" {
+		t.Fatalf("reinspect: %d %v", r.status, r.body)
+	}
+	if got := waitStatus(lot.TransferProcessed); got.Inspection == nil || got.Inspection.Attempt != 2 {
+		t.Fatalf("after the new attempt: %+v", got.Inspection)
 	}
 }

@@ -29,11 +29,16 @@ func deliverWorld(t *testing.T, blobs lot.Blobs) (*app.Local, string, string) {
 }
 
 // requestWorld is deliverWorld for a deliverable request of sourceType.
-func requestWorld(t *testing.T, blobs lot.Blobs, sourceType string) (*app.Local, string, string) {
+// A media reader may be given (faults injected on purpose).
+func requestWorld(t *testing.T, blobs lot.Blobs, sourceType string, media ...lot.Media) (*app.Local, string, string) {
 	t.Helper()
 	today := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
-	l := app.NewLocal(app.LocalConfig{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Demo: true, Blobs: blobs, FlowsWithoutDelays: true,
-		Clock: lot.ClockFunc(func() time.Time { return today }), Log: slog.New(slog.DiscardHandler)})
+	lc := app.LocalConfig{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Demo: true, Blobs: blobs, FlowsWithoutDelays: true,
+		Clock: lot.ClockFunc(func() time.Time { return today }), Log: slog.New(slog.DiscardHandler)}
+	if len(media) > 0 {
+		lc.Media = media[0]
+	}
+	l := app.NewLocal(lc)
 	if err := l.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -258,16 +258,27 @@ func (d Definition) failed(s State, pos Position, raw any, e *Error) Outcome {
 	return Outcome{Err: e}
 }
 
-type noDelays struct{}
+type delaysKey struct{}
 
-// WithoutDelays makes Run (and runners that honour it) go through Wait
-// states and retry intervals at once: for tests.
-func WithoutDelays(ctx context.Context) context.Context {
-	return context.WithValue(ctx, noDelays{}, true)
+// WithDelays makes Run (the branches of Parallel and Map states) wait
+// scale(d) where a Wait state or a retry asks for d: runners pass their
+// own pace down to the branches they run.
+func WithDelays(ctx context.Context, scale func(time.Duration) time.Duration) context.Context {
+	return context.WithValue(ctx, delaysKey{}, scale)
 }
 
-// DelaysSkipped says whether ctx came from WithoutDelays.
-func DelaysSkipped(ctx context.Context) bool { return ctx.Value(noDelays{}) != nil }
+// WithoutDelays makes Run go through Wait states and retry intervals at
+// once: for tests.
+func WithoutDelays(ctx context.Context) context.Context {
+	return WithDelays(ctx, func(time.Duration) time.Duration { return 0 })
+}
+
+func delay(ctx context.Context, d time.Duration) time.Duration {
+	if scale, ok := ctx.Value(delaysKey{}).(func(time.Duration) time.Duration); ok {
+		return scale(d)
+	}
+	return d
+}
 
 // Run runs a whole definition in memory (Parallel branches, Map
 // iterations, tests): no durability, delays slept through.
@@ -279,9 +290,9 @@ func (d Definition) Run(ctx context.Context, input any, invoke Invoke) (any, err
 	pos := d.Start(b)
 	for {
 		o := d.Advance(ctx, pos, invoke)
-		if o.Delay > 0 && !DelaysSkipped(ctx) {
+		if d := delay(ctx, o.Delay); d > 0 {
 			select {
-			case <-time.After(o.Delay):
+			case <-time.After(d):
 			case <-ctx.Done():
 				return nil, ctx.Err()
 			}

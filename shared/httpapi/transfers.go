@@ -414,6 +414,17 @@ func (a *api) inspectionRoutes(api huma.API) {
 				return &transferOutput{Body: a.transferJSON(t, nil)}, nil
 			})
 	}
+	huma.Register(api, huma.Operation{OperationID: "reinspect", Method: http.MethodPost, Path: "/v1/transfers/{id}/reinspect",
+		Summary: "Inspect again a delivery whose inspection hit a platform fault (Internal Error)", Tags: tags,
+		Description: "Studio operators. The delivery returns to Pending Inspection and a new inspection attempt starts.",
+		Errors:      []int{400, 401, 403, 404, 409, 422, 429}},
+		func(ctx context.Context, in *transferID) (*transferOutput, error) {
+			t, err := a.svc.Reinspect(ctx, who(ctx), in.ID)
+			if err != nil {
+				return nil, a.fail(ctx, err)
+			}
+			return &transferOutput{Body: a.transferJSON(t, nil)}, nil
+		})
 	huma.Register(api, huma.Operation{OperationID: "errorCodes", Method: http.MethodGet, Path: "/v1/error-codes",
 		Summary: "The inspection error codes, with help texts and whether each may be overridden", Tags: tags, Errors: []int{401, 429}},
 		func(ctx context.Context, _ *struct{}) (*struct {

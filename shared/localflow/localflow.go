@@ -304,6 +304,7 @@ func (r *Runner) advance(ctx context.Context, name string) {
 		r.finish(ctx, name, "", flow.Outcome{Err: &flow.Error{Name: "States.Runtime", Cause: "unreadable position"}})
 		return
 	}
+	ctx = flow.WithDelays(ctx, r.delay) // branches of Parallel and Map keep the runner's pace
 	for ctx.Err() == nil {
 		o := def.Advance(ctx, pos, r.invoke)
 		if ctx.Err() != nil {

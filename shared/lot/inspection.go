@@ -214,3 +214,23 @@ func (t *Transfer) AwaitPrimary(a Act, wait bool) bool {
 	}
 	return true
 }
+
+// Reinspect sends a delivery whose inspection could not finish (Internal
+// Error) back to Pending Inspection (studio operators), and returns the
+// attempt number the new inspection runs as.
+func (t *Transfer) Reinspect(a Act) (int, error) {
+	if err := studioOnly(a.By, "inspect a delivery again"); err != nil {
+		return 0, err
+	}
+	if t.Status != TransferInternalError {
+		return 0, Errorf(CodeNotAllowed, "only a delivery in Internal Error is inspected again; this one is %s", t.Status.Name())
+	}
+	attempt := 1
+	for _, e := range t.Timeline {
+		if e.Status == TransferInternalError {
+			attempt++
+		}
+	}
+	t.move(a, TransferPendingInspection, fmt.Sprintf("inspection attempt %d", attempt))
+	return attempt, nil
+}

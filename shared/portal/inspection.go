@@ -510,3 +510,23 @@ func (s *Service) DecideTransfer(ctx context.Context, p lot.Principal, id string
 	s.recordOnRequest(ctx, t.RequestID, func(r *lot.Request) { r.RecordTransferDecision(a, t, reason) })
 	return t, nil
 }
+
+// Reinspect inspects again a delivery whose inspection hit a platform
+// fault (studio operators); the new execution is named for its attempt.
+func (s *Service) Reinspect(ctx context.Context, p lot.Principal, id string) (*lot.Transfer, error) {
+	if _, err := s.Transfer(ctx, p, id); err != nil {
+		return nil, err
+	}
+	a := lot.Act{By: p, At: s.clock.Now().UTC()}
+	attempt := 0
+	t, err := s.store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
+		var err error
+		attempt, err = x.Reinspect(a)
+		return true, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.StartInspection(ctx, t, attempt)
+	return t, nil
+}
