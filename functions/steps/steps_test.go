@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda/messages"
 
 	"github.com/openlot/openlot/shared/app"
+	"github.com/openlot/openlot/shared/ffmpeg/fftest"
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/standin"
 )
@@ -113,6 +115,48 @@ func TestStepsInspectOverTheWire(t *testing.T) {
 	got, err := cloud.Store.GetTransfer(ctx, transferID)
 	if err != nil || got.Status != lot.TransferFailed || got.Inspection == nil || got.Inspection.Files[0].SHA256 != f.SHA256 {
 		t.Fatalf("the stored transfer: %+v %v", got, err)
+	}
+
+	// A video delivery: ffprobe and the decoding pass read it from MinIO
+	// through presigned URLs (range requests, SigV4 in the query).
+	if _, err := exec.LookPath("ffprobe"); err == nil {
+		const avRequest, avTransfer = "01a00000-0000-7000-8000-00000000000c", "01a00000-0000-7000-8000-0000000000f3"
+		ravr, err := lot.Create(ops, avRequest, lot.NewRequest{Title: title, Package: &lot.Package{ID: 2, MovieID: title.MovieID},
+			FulfillmentPartner: &lot.Partner{ID: "juniper", Kind: lot.PartnerFulfillment}, SourceType: lot.SourceAVMuxed,
+			DueDate: lot.DateOf(time.Now()).AddDays(9), MaterialStatus: lot.MaterialAccepted})
+		must(t, err)
+		must(t, cloud.Store.CreateRequests(ctx, ravr))
+		media, err := os.ReadFile(fftest.Make(t, t.TempDir(), "feature", fftest.Spec{Seconds: 6, Black: [2]float64{1, 4}}))
+		must(t, err)
+		msum := sha256.Sum256(media)
+		mf := lot.TransferFile{Name: "feature.mp4", Size: int64(len(media)), SHA256: hex.EncodeToString(msum[:]), ContentType: "video/mp4",
+			Key: "deliveries/" + avRequest + "/" + avTransfer + "/file-01", PartSize: lot.MinTransferPart,
+			Metadata: map[string]string{"frameRate": "24", "audioConfiguration": "2.0", "language": "en", "videoResolution": "HD"}}
+		mu, err := cloud.Blobs.PresignPut(ctx, mf.Key, lot.PutOptions{ContentType: mf.ContentType, Expires: time.Minute})
+		must(t, err)
+		put, _ := http.NewRequest(mu.Method, mu.URL, bytes.NewReader(media))
+		for k, v := range mu.Header {
+			put.Header.Set(k, v)
+		}
+		presp, err := http.DefaultClient.Do(put)
+		must(t, err)
+		presp.Body.Close()
+		atr, err := lot.NewTransfer(fp, avTransfer, ravr, lot.MethodAPI, []lot.TransferFile{mf})
+		must(t, err)
+		atr.Started(fp)
+		must(t, atr.Delivered(fp))
+		must(t, cloud.Store.CreateTransfer(ctx, atr))
+		in := []byte(`{"transferId":"` + avTransfer + `","attempt":1}`)
+		integrity, err := invoke("InspectIntegrity", in)
+		must(t, err)
+		examine, err := invoke("InspectExamine", in)
+		if err != nil || !bytes.Contains(examine, []byte(`"width":640`)) || !bytes.Contains(examine, []byte(`"black":[{"startS":1`)) {
+			t.Fatalf("examine over a presigned URL: %s %v", examine, err)
+		}
+		decideIn, _ := json.Marshal(map[string]any{"transferId": avTransfer, "attempt": 1, "read": []json.RawMessage{integrity, examine}})
+		if out, err := invoke("InspectDecide", decideIn); err != nil || !bytes.Contains(out, []byte("BLACK_SEGMENT")) {
+			t.Fatalf("decide: %s %v", out, err)
+		}
 	}
 
 	_, err = invoke("InspectDecide", fixture(t, "inspect-decide-bad.json"))
