@@ -12,7 +12,8 @@ import (
 // Finding is one error inspection found (lot.Finding).
 type Finding = lot.Finding
 
-func finding(code, format string, args ...any) Finding {
+// Found is a finding of code, with its overridable flag from the catalogue.
+func Found(code, format string, args ...any) Finding {
 	c, _ := Lookup(code)
 	return Finding{Code: code, Message: fmt.Sprintf(format, args...), Overridable: c.Overridable}
 }
@@ -39,28 +40,28 @@ func CheckMedia(p Policy, s Subject, info lot.MediaInfo, det *lot.Detection) []F
 	}
 	if p.Runs("streams") {
 		if p.Media == "av" && v == nil {
-			add(finding(MissingVideo, "the file has no video stream; %s needs one", s.SourceType.Name()))
+			add(Found(MissingVideo, "the file has no video stream; %s needs one", s.SourceType.Name()))
 		}
 		if len(info.Audio) == 0 {
-			add(finding(MissingAudio, "the file has no audio stream; %s needs one", s.SourceType.Name()))
+			add(Found(MissingAudio, "the file has no audio stream; %s needs one", s.SourceType.Name()))
 		}
 	}
 	if p.Runs("resolution") && s.UHD && v != nil && (v.Width < 3840 || v.Height < 2160) {
-		add(finding(ResolutionTooLow, "the video is %d×%d; UHD needs at least 3840×2160", v.Width, v.Height))
+		add(Found(ResolutionTooLow, "the video is %d×%d; UHD needs at least 3840×2160", v.Width, v.Height))
 	}
 	if p.Runs("language") && s.Language != "" {
 		for i, a := range info.Audio {
 			if a.Language != "" && a.Language != "und" && !SameLanguage(s.Language, a.Language) {
-				add(finding(LanguageMismatch, "audio stream %d is tagged %q; the request is for %s", i+1, a.Language, s.Language))
+				add(Found(LanguageMismatch, "audio stream %d is tagged %q; the request is for %s", i+1, a.Language, s.Language))
 			}
 		}
 	}
 	if p.Runs("frameRate") && v != nil && s.PrimaryFrameRate > 0 && !sameRate(v.FrameRate, s.PrimaryFrameRate) {
-		add(finding(FrameRateNotPrimary, "the video runs at %s fps; the title's primary video at %s fps", rate(v.FrameRate), rate(s.PrimaryFrameRate)))
+		add(Found(FrameRateNotPrimary, "the video runs at %s fps; the title's primary video at %s fps", rate(v.FrameRate), rate(s.PrimaryFrameRate)))
 	}
 	if p.Runs("declared") {
-		if d, ok := declaredRate(s.Declared); ok && v != nil && !sameRate(v.FrameRate, d) {
-			add(finding(FrameRateDeclared, "the video runs at %s fps; the metadata says %s", rate(v.FrameRate), s.Declared["frameRate"]))
+		if d, ok := DeclaredRate(s.Declared); ok && v != nil && !sameRate(v.FrameRate, d) {
+			add(Found(FrameRateDeclared, "the video runs at %s fps; the metadata says %s", rate(v.FrameRate), s.Declared["frameRate"]))
 		}
 		if want, ok := channelsOf(s.Declared["audioConfiguration"]); ok && len(info.Audio) > 0 {
 			got := 0
@@ -68,7 +69,7 @@ func CheckMedia(p Policy, s Subject, info lot.MediaInfo, det *lot.Detection) []F
 				got = max(got, a.Channels)
 			}
 			if got != want {
-				add(finding(AudioConfigDeclared, "the widest audio stream has %d channels; %s has %d", got, s.Declared["audioConfiguration"], want))
+				add(Found(AudioConfigDeclared, "the widest audio stream has %d channels; %s has %d", got, s.Declared["audioConfiguration"], want))
 			}
 		}
 	}
@@ -78,12 +79,12 @@ func CheckMedia(p Policy, s Subject, info lot.MediaInfo, det *lot.Detection) []F
 			longest = math.Max(longest, a.Duration)
 		}
 		if d := math.Abs(v.Duration - longest); v.Duration > 0 && longest > 0 && d > p.RuntimeToleranceS {
-			add(finding(AVRuntimeMismatch, "the video runs %.2f s and the audio %.2f s: %.2f s apart (at most %.0f s)", v.Duration, longest, d, p.RuntimeToleranceS))
+			add(Found(AVRuntimeMismatch, "the video runs %.2f s and the audio %.2f s: %.2f s apart (at most %.0f s)", v.Duration, longest, d, p.RuntimeToleranceS))
 		}
 	}
 	if p.Runs("duration") && s.PreviousDuration > 0 {
 		if d := math.Abs(info.Duration - s.PreviousDuration); d > p.DurationToleranceS {
-			add(finding(DurationChanged, "the file runs %s; the previous delivery ran %s", clock(info.Duration), clock(s.PreviousDuration)))
+			add(Found(DurationChanged, "the file runs %s; the previous delivery ran %s", clock(info.Duration), clock(s.PreviousDuration)))
 		}
 	}
 	if det != nil {
@@ -98,7 +99,7 @@ func CheckMedia(p Policy, s Subject, info lot.MediaInfo, det *lot.Detection) []F
 			}
 		}
 		if p.Runs("decode") && det.Undecodable > 0 {
-			add(finding(UndecodableFrames, "decoding reported %d errors", det.Undecodable))
+			add(Found(UndecodableFrames, "decoding reported %d errors", det.Undecodable))
 		}
 	}
 	return out
@@ -117,7 +118,7 @@ func spans(code, what string, all []lot.Span, limit float64) (Finding, bool) {
 	if len(long) == 0 {
 		return Finding{}, false
 	}
-	f := finding(code, "%s for more than %s s at %s", what, strconv.FormatFloat(limit, 'f', -1, 64), strings.Join(at, ", "))
+	f := Found(code, "%s for more than %s s at %s", what, strconv.FormatFloat(limit, 'f', -1, 64), strings.Join(at, ", "))
 	f.Spans = long
 	return f, true
 }
@@ -126,8 +127,8 @@ func sameRate(a, b float64) bool { return math.Abs(a-b) < 0.01 }
 
 func rate(r float64) string { return strconv.FormatFloat(math.Round(r*1000)/1000, 'f', -1, 64) }
 
-// declaredRate reads the frameRate metadata ("23.976", "29.97DF", "25").
-func declaredRate(m map[string]string) (float64, bool) {
+// DeclaredRate reads the frameRate metadata ("23.976", "29.97DF", "25").
+func DeclaredRate(m map[string]string) (float64, bool) {
 	s := strings.TrimSuffix(strings.TrimSuffix(m["frameRate"], "DF"), "NDF")
 	r, err := strconv.ParseFloat(s, 64)
 	return r, err == nil && r > 0

@@ -38,13 +38,13 @@ func CheckSubtitle(p Policy, s Subject, text []byte) []Finding {
 			}
 			at += n
 		}
-		return []Finding{finding(SubtitleNotUTF8, "byte %d is not UTF-8", at)}
+		return []Finding{Found(SubtitleNotUTF8, "byte %d is not UTF-8", at)}
 	}
 	text = bytes.TrimPrefix(text, []byte("\xef\xbb\xbf"))
 	format := sniff(text)
 	var out []Finding
 	if want := strings.ToUpper(s.Declared["subtitleFormat"]); want != "" && want != format && !(want == "DFXP" && format == "TTML") {
-		out = append(out, finding(SubtitleFormat, "the file is %s; the metadata says %s", format, want))
+		out = append(out, Found(SubtitleFormat, "the file is %s; the metadata says %s", format, want))
 	}
 	var cues []Cue
 	var err error
@@ -54,10 +54,10 @@ func CheckSubtitle(p Policy, s Subject, text []byte) []Finding {
 	case "SRT":
 		cues, err = ParseSRT(text)
 	default:
-		return append(out, finding(SubtitleMalformed, "the file is neither TTML/DFXP (XML) nor SRT"))
+		return append(out, Found(SubtitleMalformed, "the file is neither TTML/DFXP (XML) nor SRT"))
 	}
 	if err != nil {
-		return append(out, finding(SubtitleMalformed, "%v", err))
+		return append(out, Found(SubtitleMalformed, "%v", err))
 	}
 	offset := 0.0
 	if tc, ok := timecodeSeconds(s.Declared["startTimecode"], s.Declared); ok && len(cues) > 0 && cues[0].Begin >= tc {
@@ -79,13 +79,13 @@ func CheckSubtitle(p Policy, s Subject, text []byte) []Finding {
 		}
 	}
 	if len(bad) > 0 {
-		out = append(out, finding(SubtitleTiming, "%s", listAtMost(bad, 5)))
+		out = append(out, Found(SubtitleTiming, "%s", listAtMost(bad, 5)))
 	}
 	if order != "" {
-		out = append(out, finding(SubtitleOrder, "%s", order))
+		out = append(out, Found(SubtitleOrder, "%s", order))
 	}
 	if len(late) > 0 {
-		out = append(out, finding(SubtitleOutsideRuntme, "the programme runs %s; outside it: %s", clock(s.Runtime), listAtMost(late, 5)))
+		out = append(out, Found(SubtitleOutsideRuntme, "the programme runs %s; outside it: %s", clock(s.Runtime), listAtMost(late, 5)))
 	}
 	return out
 }
@@ -291,7 +291,7 @@ func timecodeSeconds(tc string, declared map[string]string) (float64, bool) {
 	if tc == "" {
 		return 0, false
 	}
-	r, ok := declaredRate(declared)
+	r, ok := DeclaredRate(declared)
 	if !ok {
 		r = 24
 	}

@@ -129,7 +129,7 @@ func (s *Service) inspectBegin(ctx context.Context, in InspectionInput) (beginOu
 	}
 	wait := false
 	if inspect.PolicyFor(r.SourceType).Secondary {
-		p, err := s.primaryOf(ctx, r)
+		p, err := s.primaryOf(ctx, r, false)
 		if err != nil {
 			return beginOut{}, s.internal(ctx, "InspectBegin", in, err)
 		}
@@ -152,8 +152,9 @@ type primary struct {
 }
 
 // primaryOf finds the title's primary video requests (AV, IMF or non-IMF
-// video) and whether one of them is processed, with its frame rate.
-func (s *Service) primaryOf(ctx context.Context, r *lot.Request) (primary, error) {
+// video) and whether one of them is processed, and, when withRate, the
+// frame rate of its processed delivery.
+func (s *Service) primaryOf(ctx context.Context, r *lot.Request, withRate bool) (primary, error) {
 	var p primary
 	all, err := s.store.ScopeRequests(ctx, lot.Scope{ContentPartner: r.ContentPartner})
 	if err != nil {
@@ -170,6 +171,9 @@ func (s *Service) primaryOf(ctx context.Context, r *lot.Request) (primary, error
 			continue
 		}
 		p.processed = true
+		if !withRate || p.frameRate > 0 {
+			continue
+		}
 		ts, err := s.store.ListTransfers(ctx, o.ID)
 		if err != nil {
 			return p, err
@@ -237,7 +241,7 @@ func (s *Service) inspectExamine(ctx context.Context, in InspectionInput) (exami
 			if err != nil {
 				return examineOut{}, s.internal(ctx, "InspectExamine", in, err)
 			}
-			e.Subtitle = inspect.CheckSubtitle(p, s.subject(ctx, t, r, f, p), text)
+			e.Subtitle = inspect.CheckSubtitle(p, subject(r, f, nil, 0), text)
 		case p.Probes():
 			if s.Media == nil {
 				return examineOut{}, s.internal(ctx, "InspectExamine", in, errors.New("no media reader (ffprobe) configured"))
@@ -303,15 +307,13 @@ func (s *Service) previousInspected(ctx context.Context, t *lot.Transfer) *lot.T
 	return nil
 }
 
-func (s *Service) subject(ctx context.Context, t *lot.Transfer, r *lot.Request, f lot.TransferFile, p inspect.Policy) inspect.Subject {
+// subject is what inspection knows of a file besides its bytes: the
+// request, the declared metadata, and what the previous inspected delivery
+// to the request (prev) and the title's primary video tell.
+func subject(r *lot.Request, f lot.TransferFile, prev *lot.Transfer, primaryRate float64) inspect.Subject {
 	sub := inspect.Subject{SourceType: r.SourceType, Language: r.Language, Declared: f.Metadata,
-		UHD: f.Metadata["videoResolution"] == "UHD"}
-	if p.Runs("frameRate") && r.SourceType != lot.SourceAVMuxed && r.SourceType != lot.SourceIMF {
-		if pr, err := s.primaryOf(ctx, r); err == nil {
-			sub.PrimaryFrameRate = pr.frameRate
-		}
-	}
-	if prev := s.previousInspected(ctx, t); prev != nil && prev.Inspection != nil {
+		UHD: f.Metadata["videoResolution"] == "UHD", PrimaryFrameRate: primaryRate}
+	if prev != nil && prev.Inspection != nil {
 		for _, pf := range prev.Inspection.Files {
 			if pf.Name == f.Name && pf.Media != nil {
 				sub.PreviousDuration = pf.Media.Duration
@@ -349,6 +351,13 @@ func (s *Service) inspectDecide(ctx context.Context, in decideIn) (decideOut, er
 	}
 	p := inspect.PolicyFor(r.SourceType)
 	insp := lot.Inspection{Attempt: in.Attempt, PolicyVersion: p.Version, At: s.clock.Now().UTC(), Findings: []lot.Finding{}}
+	prev := s.previousInspected(ctx, t)
+	primaryRate := 0.0
+	if p.Runs("frameRate") && r.SourceType != lot.SourceAVMuxed && r.SourceType != lot.SourceIMF {
+		if pr, err := s.primaryOf(ctx, r, true); err == nil {
+			primaryRate = pr.frameRate
+		}
+	}
 	for i, f := range t.Files {
 		file := integrity.Files[i]
 		e := examine.Files[i]
@@ -357,14 +366,11 @@ func (s *Service) inspectDecide(ctx context.Context, in decideIn) (decideOut, er
 		var found []lot.Finding
 		switch {
 		case file.SHA256 != f.SHA256:
-			c, _ := inspect.Lookup(inspect.ChecksumMismatch)
-			found = append(found, lot.Finding{Code: c.Code, Overridable: c.Overridable,
-				Message: fmt.Sprintf("storage holds SHA-256 %s; %s was declared", file.SHA256, f.SHA256)})
+			found = append(found, inspect.Found(inspect.ChecksumMismatch, "storage holds SHA-256 %s; %s was declared", file.SHA256, f.SHA256))
 		case e.Unreadable != "":
-			c, _ := inspect.Lookup(inspect.UnreadableMedia)
-			found = append(found, lot.Finding{Code: c.Code, Overridable: c.Overridable, Message: e.Unreadable})
+			found = append(found, inspect.Found(inspect.UnreadableMedia, "%s", e.Unreadable))
 		case e.Media != nil:
-			found = inspect.CheckMedia(p, s.subject(ctx, t, r, f, p), *e.Media, e.Detection)
+			found = inspect.CheckMedia(p, subject(r, f, prev, primaryRate), *e.Media, e.Detection)
 		default:
 			found = e.Subtitle
 		}
@@ -373,7 +379,7 @@ func (s *Service) inspectDecide(ctx context.Context, in decideIn) (decideOut, er
 			insp.Findings = append(insp.Findings, fd)
 		}
 	}
-	if prev := s.previousInspected(ctx, t); prev != nil {
+	if prev != nil {
 		insp.Previous = prev.ID
 		insp.New, insp.Resolved = diffCodes(prev.Inspection.Findings, insp.Findings)
 	}

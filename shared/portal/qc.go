@@ -48,17 +48,11 @@ func openQC(a lot.Act, t *lot.Transfer, st lot.SourceType) {
 		}
 	}
 	if rate == 0 && len(t.Files) > 0 {
-		rate, _ = parseRate(t.Files[0].Metadata["frameRate"])
+		rate, _ = inspect.DeclaredRate(t.Files[0].Metadata)
 		drop = strings.Contains(t.Files[0].Metadata["startTimecode"], ";")
 	}
 	t.QC = lot.NewQC(a, rate)
 	t.QC.DropFrame = drop
-}
-
-func parseRate(s string) (float64, bool) {
-	var r float64
-	_, err := fmt.Sscanf(strings.TrimSuffix(s, "DF"), "%g", &r)
-	return r, err == nil && r > 0
 }
 
 // qcTransfer loads a transfer with QC that p may see.
