@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +15,7 @@ import (
 	"time"
 
 	"github.com/openlot/openlot/shared/app"
+	"github.com/openlot/openlot/shared/app/apptest"
 	"github.com/openlot/openlot/shared/ffmpeg"
 	"github.com/openlot/openlot/shared/ffmpeg/fftest"
 	"github.com/openlot/openlot/shared/flowtest"
@@ -51,35 +50,8 @@ func delivered(t *testing.T, l *app.Local, n int, st lot.SourceType, path string
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum := sha256.Sum256(data)
 	tid := fmt.Sprintf("01a0eeee-0000-7000-8000-%012d", 1000+n)
-	f := lot.TransferFile{Name: filepath.Base(path), Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), Metadata: meta,
-		Key: "deliveries/" + rid + "/" + tid + "/file-01", PartSize: lot.MinTransferPart}
-	u, err := l.Blobs.PresignPut(ctx, f.Key, lot.PutOptions{Expires: time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, _ := http.NewRequest(u.Method, u.URL, bytes.NewReader(data))
-	for k, v := range u.Header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("store %s: %v %v", path, err, resp)
-	}
-	resp.Body.Close()
-	fp := lot.Act{By: lot.Principal{Subject: "ana", Role: lot.RoleFP, Partner: "juniper"}, At: at}
-	tr, err := lot.NewTransfer(fp, tid, r, lot.MethodAPI, []lot.TransferFile{f})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr.Started(fp)
-	if err := tr.Delivered(fp); err != nil {
-		t.Fatal(err)
-	}
-	if err := l.Store.CreateTransfer(ctx, tr); err != nil {
-		t.Fatal(err)
-	}
+	apptest.Delivered(t, l.Blobs, l.Store, r, tid, filepath.Base(path), data, meta)
 	return tid
 }
 

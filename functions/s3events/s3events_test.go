@@ -15,8 +15,8 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/openlot/openlot/shared/app"
+	"github.com/openlot/openlot/shared/app/apptest"
 	"github.com/openlot/openlot/shared/lot"
-	"github.com/openlot/openlot/shared/standin"
 )
 
 const (
@@ -29,22 +29,8 @@ func TestAssembledUploadCompletesItsTransfer(t *testing.T) {
 	// Ensures the object-created event of an assembled delivery moves its
 	// transfer to Pending Inspection after checking the SHA-256, that the
 	// same event again changes nothing, and that other keys are ignored.
-	key, secret := os.Getenv(standin.S3KeyEnv), os.Getenv(standin.S3SecretEnv)
-	env := map[string]string{
-		app.EnvTable: "openlot-s3events-" + time.Now().Format("150405.000000"), app.EnvBucket: "openlot-s3events",
-		app.EnvDynamoEndpoint: standin.Endpoint(t, standin.DynamoDBEnv), app.EnvS3Endpoint: standin.Endpoint(t, standin.S3Env),
-		"AWS_REGION": "us-east-1", app.EnvLogLevel: "warn",
-	}
-	t.Setenv("AWS_ACCESS_KEY_ID", key)
-	t.Setenv("AWS_SECRET_ACCESS_KEY", secret)
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	cloud := apptest.Cloud(t, "s3events")
 	ctx := context.Background()
-	cloud, err := app.AWS(ctx, func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	must(t, cloud.Store.CreateTable(ctx))
-	must(t, cloud.Blobs.CreateBucket(ctx))
 
 	ops := lot.Act{By: lot.Principal{Subject: "ops", Role: lot.RoleStudio}, At: time.Now().UTC()}
 	title := &lot.Title{MovieID: 81000001, Name: "Orbital: Season 1: Episode 3", ContentPartner: "northstar", MovieType: lot.MovieEpisode}

@@ -3,11 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,9 +15,9 @@ import (
 	"github.com/aws/aws-lambda-go/lambda/messages"
 
 	"github.com/openlot/openlot/shared/app"
+	"github.com/openlot/openlot/shared/app/apptest"
 	"github.com/openlot/openlot/shared/ffmpeg/fftest"
 	"github.com/openlot/openlot/shared/lot"
-	"github.com/openlot/openlot/shared/standin"
 )
 
 const (
@@ -43,51 +40,23 @@ func TestStepsInspectOverTheWire(t *testing.T) {
 	// a subtitle whose cue ends before it begins, skip an unknown transfer,
 	// and answer a mismatched input with the error name the state machine
 	// matches (openlot.BadInput).
-	key, secret := os.Getenv(standin.S3KeyEnv), os.Getenv(standin.S3SecretEnv)
-	env := map[string]string{
-		app.EnvTable: "openlot-steps-" + time.Now().Format("150405.000000"), app.EnvBucket: "openlot-steps",
-		app.EnvDynamoEndpoint: standin.Endpoint(t, standin.DynamoDBEnv), app.EnvS3Endpoint: standin.Endpoint(t, standin.S3Env),
-		"AWS_REGION": "us-east-1", app.EnvLogLevel: "error",
-	}
-	t.Setenv("AWS_ACCESS_KEY_ID", key)
-	t.Setenv("AWS_SECRET_ACCESS_KEY", secret)
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	cloud := apptest.Cloud(t, "steps")
 	ctx := context.Background()
-	cloud, err := app.AWS(ctx, func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	must(t, cloud.Store.CreateTable(ctx))
-	must(t, cloud.Blobs.CreateBucket(ctx))
 
 	// A subtitle request with a delivery stored and completed.
 	ops := lot.Act{By: lot.Principal{Subject: "ops", Role: lot.RoleStudio}, At: time.Now().UTC()}
 	title := &lot.Title{MovieID: 81000002, Name: "Orbital: Season 1: Episode 4", ContentPartner: "northstar", MovieType: lot.MovieEpisode}
-	r, err := lot.Create(ops, requestID, lot.NewRequest{Title: title, Package: &lot.Package{ID: 2, MovieID: title.MovieID},
-		FulfillmentPartner: &lot.Partner{ID: "juniper", Kind: lot.PartnerFulfillment}, SourceType: lot.SourceSubtitle,
-		Language: "es-419", DueDate: lot.DateOf(time.Now()).AddDays(9), MaterialStatus: lot.MaterialAccepted})
-	must(t, err)
-	must(t, cloud.Store.CreateRequests(ctx, r))
-	srt := []byte("1\n00:00:05,000 --> 00:00:04,000\nHola\n")
-	sum := sha256.Sum256(srt)
-	f := lot.TransferFile{Name: "orbital_s01e04_es-419.srt", Size: int64(len(srt)), SHA256: hex.EncodeToString(sum[:]),
-		ContentType: "application/x-subrip", Key: "deliveries/" + requestID + "/" + transferID + "/file-01", PartSize: lot.MinTransferPart,
-		Metadata: map[string]string{"subtitleFormat": "SRT", "frameRate": "24"}}
-	u, err := cloud.Blobs.PresignPut(ctx, f.Key, lot.PutOptions{ContentType: f.ContentType, Expires: time.Minute})
-	must(t, err)
-	req, _ := http.NewRequest(u.Method, u.URL, bytes.NewReader(srt))
-	for k, v := range u.Header {
-		req.Header.Set(k, v)
+	request := func(id string, st lot.SourceType, lang string) *lot.Request {
+		r, err := lot.Create(ops, id, lot.NewRequest{Title: title, Package: &lot.Package{ID: 2, MovieID: title.MovieID},
+			FulfillmentPartner: &lot.Partner{ID: "juniper", Kind: lot.PartnerFulfillment}, SourceType: st,
+			Language: lang, DueDate: lot.DateOf(time.Now()).AddDays(9), MaterialStatus: lot.MaterialAccepted})
+		must(t, err)
+		must(t, cloud.Store.CreateRequests(ctx, r))
+		return r
 	}
-	resp, err := http.DefaultClient.Do(req)
-	must(t, err)
-	resp.Body.Close()
-	fp := lot.Act{By: lot.Principal{Subject: "ana", Role: lot.RoleFP, Partner: "juniper"}, At: ops.At}
-	tr, err := lot.NewTransfer(fp, transferID, r, lot.MethodAPI, []lot.TransferFile{f})
-	must(t, err)
-	tr.Started(fp)
-	must(t, tr.Delivered(fp))
-	must(t, cloud.Store.CreateTransfer(ctx, tr))
+	r := request(requestID, lot.SourceSubtitle, "es-419")
+	tr := apptest.Delivered(t, cloud.Blobs, cloud.Store, r, transferID, "orbital_s01e04_es-419.srt",
+		[]byte("1\n00:00:05,000 --> 00:00:04,000\nHola\n"), map[string]string{"subtitleFormat": "SRT", "frameRate": "24"})
 
 	invoke := func(step string, in []byte) ([]byte, error) {
 		h, err := app.FlowStep(cloud, step)
@@ -113,7 +82,7 @@ func TestStepsInspectOverTheWire(t *testing.T) {
 		t.Fatalf("decide: %s %v", out, err)
 	}
 	got, err := cloud.Store.GetTransfer(ctx, transferID)
-	if err != nil || got.Status != lot.TransferFailed || got.Inspection == nil || got.Inspection.Files[0].SHA256 != f.SHA256 {
+	if err != nil || got.Status != lot.TransferFailed || got.Inspection == nil || got.Inspection.Files[0].SHA256 != tr.Files[0].SHA256 {
 		t.Fatalf("the stored transfer: %+v %v", got, err)
 	}
 
@@ -121,31 +90,10 @@ func TestStepsInspectOverTheWire(t *testing.T) {
 	// through presigned URLs (range requests, SigV4 in the query).
 	if _, err := exec.LookPath("ffprobe"); err == nil {
 		const avRequest, avTransfer = "01a00000-0000-7000-8000-00000000000c", "01a00000-0000-7000-8000-0000000000f3"
-		ravr, err := lot.Create(ops, avRequest, lot.NewRequest{Title: title, Package: &lot.Package{ID: 2, MovieID: title.MovieID},
-			FulfillmentPartner: &lot.Partner{ID: "juniper", Kind: lot.PartnerFulfillment}, SourceType: lot.SourceAVMuxed,
-			DueDate: lot.DateOf(time.Now()).AddDays(9), MaterialStatus: lot.MaterialAccepted})
-		must(t, err)
-		must(t, cloud.Store.CreateRequests(ctx, ravr))
 		media, err := os.ReadFile(fftest.Make(t, t.TempDir(), "feature", fftest.Spec{Seconds: 6, Black: [2]float64{1, 4}}))
 		must(t, err)
-		msum := sha256.Sum256(media)
-		mf := lot.TransferFile{Name: "feature.mp4", Size: int64(len(media)), SHA256: hex.EncodeToString(msum[:]), ContentType: "video/mp4",
-			Key: "deliveries/" + avRequest + "/" + avTransfer + "/file-01", PartSize: lot.MinTransferPart,
-			Metadata: map[string]string{"frameRate": "24", "audioConfiguration": "2.0", "language": "en", "videoResolution": "HD"}}
-		mu, err := cloud.Blobs.PresignPut(ctx, mf.Key, lot.PutOptions{ContentType: mf.ContentType, Expires: time.Minute})
-		must(t, err)
-		put, _ := http.NewRequest(mu.Method, mu.URL, bytes.NewReader(media))
-		for k, v := range mu.Header {
-			put.Header.Set(k, v)
-		}
-		presp, err := http.DefaultClient.Do(put)
-		must(t, err)
-		presp.Body.Close()
-		atr, err := lot.NewTransfer(fp, avTransfer, ravr, lot.MethodAPI, []lot.TransferFile{mf})
-		must(t, err)
-		atr.Started(fp)
-		must(t, atr.Delivered(fp))
-		must(t, cloud.Store.CreateTransfer(ctx, atr))
+		apptest.Delivered(t, cloud.Blobs, cloud.Store, request(avRequest, lot.SourceAVMuxed, ""), avTransfer, "feature.mp4", media,
+			map[string]string{"frameRate": "24", "audioConfiguration": "2.0", "language": "en", "videoResolution": "HD"})
 		in := []byte(`{"transferId":"` + avTransfer + `","attempt":1}`)
 		integrity, err := invoke("InspectIntegrity", in)
 		must(t, err)
