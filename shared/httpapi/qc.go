@@ -34,25 +34,29 @@ func qcJSON(t *lot.Transfer) QCJSON {
 
 type qcOutput struct{ Body QCJSON }
 
+type qcListOutput struct {
+	Body struct {
+		QC []QCJSON `json:"qc"`
+	}
+}
+
+type glossaryOutput struct {
+	Body struct {
+		Categories []lot.QCCategory `json:"categories"`
+	}
+}
+
 func (a *api) qcRoutes(api huma.API) {
 	tags := []string{"Quality control"}
 	errs := []int{400, 401, 403, 404, 422, 429}
 	huma.Register(api, huma.Operation{OperationID: "requestQC", Method: http.MethodGet, Path: "/v1/requests/{id}/qc",
 		Summary: "The QC cards of a request's deliveries, newest first", Tags: tags, Errors: []int{400, 401, 404, 429}},
-		func(ctx context.Context, in *idPath) (*struct {
-			Body struct {
-				QC []QCJSON `json:"qc"`
-			}
-		}, error) {
+		func(ctx context.Context, in *idPath) (*qcListOutput, error) {
 			ts, err := a.svc.RequestQC(ctx, who(ctx), in.ID)
 			if err != nil {
 				return nil, a.fail(ctx, err)
 			}
-			out := &struct {
-				Body struct {
-					QC []QCJSON `json:"qc"`
-				}
-			}{}
+			out := &qcListOutput{}
 			out.Body.QC = []QCJSON{}
 			for _, t := range ts {
 				out.Body.QC = append(out.Body.QC, qcJSON(t))
@@ -61,16 +65,8 @@ func (a *api) qcRoutes(api huma.API) {
 		})
 	huma.Register(api, huma.Operation{OperationID: "qcGlossary", Method: http.MethodGet, Path: "/v1/qc/glossary",
 		Summary: "The numbered categories QC events are filed under", Tags: tags, Errors: []int{401, 429}},
-		func(ctx context.Context, _ *struct{}) (*struct {
-			Body struct {
-				Categories []lot.QCCategory `json:"categories"`
-			}
-		}, error) {
-			out := &struct {
-				Body struct {
-					Categories []lot.QCCategory `json:"categories"`
-				}
-			}{}
+		func(ctx context.Context, _ *struct{}) (*glossaryOutput, error) {
+			out := &glossaryOutput{}
 			out.Body.Categories = lot.QCGlossary
 			return out, nil
 		})

@@ -383,6 +383,12 @@ type decisionInput struct {
 	}
 }
 
+type errorCodesOutput struct {
+	Body struct {
+		Codes []ErrorCodeJSON `json:"codes"`
+	}
+}
+
 // ErrorCodeJSON is one inspection error code.
 type ErrorCodeJSON struct {
 	Code        string `json:"code"`
@@ -427,16 +433,8 @@ func (a *api) inspectionRoutes(api huma.API) {
 		})
 	huma.Register(api, huma.Operation{OperationID: "errorCodes", Method: http.MethodGet, Path: "/v1/error-codes",
 		Summary: "The inspection error codes, with help texts and whether each may be overridden", Tags: tags, Errors: []int{401, 429}},
-		func(ctx context.Context, _ *struct{}) (*struct {
-			Body struct {
-				Codes []ErrorCodeJSON `json:"codes"`
-			}
-		}, error) {
-			out := &struct {
-				Body struct {
-					Codes []ErrorCodeJSON `json:"codes"`
-				}
-			}{}
+		func(ctx context.Context, _ *struct{}) (*errorCodesOutput, error) {
+			out := &errorCodesOutput{}
 			for _, c := range inspect.Catalogue {
 				out.Body.Codes = append(out.Body.Codes, ErrorCodeJSON(c))
 			}
