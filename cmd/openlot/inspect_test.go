@@ -107,7 +107,8 @@ func TestInspectionDecidesDeliveries(t *testing.T) {
 	// QC operator files a Blocker and finishes: Failed, and the request
 	// asks for a redelivery; the partner reads the card and the reports.
 	qc := apiAs(t, login(t, cfgURL(t, cfg), "qc-ops"))
-	if r := qc(http.MethodPost, "/v1/transfers/"+card.ID+"/qc/start", `{}`); r.status != 200 {
+	// No body: every field of a QC action is optional.
+	if r := qc(http.MethodPost, "/v1/transfers/"+card.ID+"/qc/start", ""); r.status != 200 {
 		t.Fatalf("QC start: %d %v", r.status, r.body)
 	}
 	for _, e := range []string{
@@ -121,7 +122,7 @@ func TestInspectionDecidesDeliveries(t *testing.T) {
 	if r := qc(http.MethodPost, "/v1/transfers/"+card.ID+"/qc/events", `{"in":"00:00:01:30","out":"00:00:02:00","severity":"FYI","category":"2.4","note":"x"}`); r.status != 400 {
 		t.Fatalf("a frame past the rate: %d %v", r.status, r.body)
 	}
-	if r := qc(http.MethodPost, "/v1/transfers/"+card.ID+"/qc/finish", `{}`); r.status != 200 || fmt.Sprint(r.body["qc"].(map[string]any)["status"]) != "FAILED" {
+	if r := qc(http.MethodPost, "/v1/transfers/"+card.ID+"/qc/finish", ""); r.status != 200 || fmt.Sprint(r.body["qc"].(map[string]any)["status"]) != "FAILED" {
 		t.Fatalf("QC finish: %d %v", r.status, r.body)
 	}
 	partnerAPI := apiAs(t, cfg)
@@ -174,7 +175,7 @@ func TestInspectionDecidesDeliveries(t *testing.T) {
 		t.Fatalf("a partner verifying its own override: %d %v", r.status, r.body)
 	}
 	studio := apiAs(t, login(t, cfgURL(t, cfg), "studio-ops"))
-	if r := studio(http.MethodPost, "/v1/transfers/"+card.ID+"/verify", `{}`); r.status != 200 || r.body["status"] != "PROCESSED" {
+	if r := studio(http.MethodPost, "/v1/transfers/"+card.ID+"/verify", ""); r.status != 200 || r.body["status"] != "PROCESSED" {
 		t.Fatalf("verify: %d %v", r.status, r.body)
 	}
 	if r := studio(http.MethodGet, "/v1/requests/"+other, ""); requestStatus(r) != "PROCESSED" {

@@ -78,11 +78,15 @@ func (a *api) qcRoutes(api huma.API) {
 				"fix-notes and cancel need a note."},
 			func(ctx context.Context, in *struct {
 				ID   string `path:"id" maxLength:"64"`
-				Body struct {
+				Body *struct {
 					Note string `json:"note,omitempty" maxLength:"2000"`
-				}
+				} // optional: only fix-notes and cancel need a note
 			}) (*qcOutput, error) {
-				t, err := a.svc.QCAct(ctx, who(ctx), in.ID, action, in.Body.Note)
+				var note string
+				if in.Body != nil {
+					note = in.Body.Note
+				}
+				t, err := a.svc.QCAct(ctx, who(ctx), in.ID, action, note)
 				if err != nil {
 					return nil, a.fail(ctx, err)
 				}

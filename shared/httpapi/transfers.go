@@ -378,9 +378,9 @@ func (a *api) planRoute(api huma.API) {
 
 type decisionInput struct {
 	ID   string `path:"id" maxLength:"64" doc:"Transfer ID."`
-	Body struct {
+	Body *struct {
 		Reason string `json:"reason,omitempty" maxLength:"1000" doc:"Why; required to override, reject or ignore."`
-	}
+	} // optional: verify needs no reason
 }
 
 type errorCodesOutput struct {
@@ -413,7 +413,11 @@ func (a *api) inspectionRoutes(api huma.API) {
 		huma.Register(api, huma.Operation{OperationID: dec.id, Method: http.MethodPost, Path: "/v1/transfers/{id}/" + string(dec.d),
 			Summary: dec.summary, Description: dec.who, Tags: tags, Errors: []int{400, 401, 403, 404, 409, 422, 429}},
 			func(ctx context.Context, in *decisionInput) (*transferOutput, error) {
-				t, err := a.svc.DecideTransfer(ctx, who(ctx), in.ID, dec.d, in.Body.Reason)
+				var reason string
+				if in.Body != nil {
+					reason = in.Body.Reason
+				}
+				t, err := a.svc.DecideTransfer(ctx, who(ctx), in.ID, dec.d, reason)
 				if err != nil {
 					return nil, a.fail(ctx, err)
 				}
