@@ -6,6 +6,7 @@ package qcreport
 import (
 	"encoding/csv"
 	"fmt"
+	"github.com/dustin/go-humanize/english"
 	"io"
 	"strings"
 	"time"
@@ -91,8 +92,9 @@ func PDF(w io.Writer, r Report) error {
 		{"Frame rate", fmt.Sprintf("%g fps%s", q.FrameRate, map[bool]string{true: " drop-frame", false: ""}[q.DropFrame])},
 	}
 	c := q.Counts()
-	rows = append(rows, [2]string{"Events", fmt.Sprintf("%d in all: %d blockers, %d issues, %d FYIs",
-		len(q.Events), c[lot.SeverityBlocker], c[lot.SeverityIssue], c[lot.SeverityFYI])})
+	rows = append(rows, [2]string{"Events", fmt.Sprintf("%d in all: %s, %s, %s", len(q.Events),
+		english.Plural(c[lot.SeverityBlocker], "blocker", ""), english.Plural(c[lot.SeverityIssue], "issue", ""),
+		english.Plural(c[lot.SeverityFYI], "FYI", "FYIs"))})
 	for _, row := range rows {
 		pdf.SetFont("Helvetica", "B", 10)
 		pdf.CellFormat(30, 6, tr(row[0]), "", 0, "L", false, 0, "")

@@ -78,7 +78,7 @@ func TestPDFShowsHeaderAndEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"QC report: House of Tides", "01a00000-0000-7000-8000-000000000001", "AV Muxed", "es-419",
-		"tides_es.mov", "Failed", "3 in all: 1 blockers, 1 issues, 1 FYIs", "00:12:01:05", "1.2 Video: dropped", "café", "BLOCKER"} {
+		"tides_es.mov", "Failed", "3 in all: 1 blocker, 1 issue, 1 FYI", "00:12:01:05", "1.2 Video: dropped", "café", "BLOCKER"} {
 		if !strings.Contains(string(text), want) {
 			t.Errorf("the PDF's text lacks %q:\n%s", want, text)
 		}
