@@ -19,14 +19,16 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/record"
 )
 
 // Store implements lot.Store on one DynamoDB table.
 type Store struct {
-	db        *dynamodb.Client
-	table     string
-	log       *slog.Logger
-	itemsRead atomic.Int64
+	record.Materials // over byParent documents (CreateDoc …)
+	db               *dynamodb.Client
+	table            string
+	log              *slog.Logger
+	itemsRead        atomic.Int64
 }
 
 var _ lot.Store = (*Store)(nil)
@@ -58,7 +60,9 @@ func New(cfg aws.Config, table string, opt Options) *Store {
 			so.MaxBackoff = opt.MaxBackoff
 		})
 	})
-	return &Store{db: db, table: table, log: opt.Log}
+	s := &Store{db: db, table: table, log: opt.Log}
+	s.Materials = record.Materials{Docs: s}
+	return s
 }
 
 // Close releases nothing: the client holds only idle HTTP connections.

@@ -205,7 +205,7 @@ func TestSchemaFileMatchesTheAdapter(t *testing.T) {
 	// Ensures schema.json (which the CDK stack deploys) names the keys,
 	// indexes and TTL attribute this adapter reads and writes.
 	s := dynamo.TableSchema()
-	want := map[string][2]string{dynamo.IndexAll: {"t", "id"}, dynamo.IndexFP: {"fp", "id"}, dynamo.IndexSub: {"sub", "id"}, dynamo.IndexCP: {"cp", "id"}, dynamo.IndexRequest: {"rq", "id"}}
+	want := map[string][2]string{dynamo.IndexAll: {"t", "id"}, dynamo.IndexFP: {"fp", "id"}, dynamo.IndexSub: {"sub", "id"}, dynamo.IndexCP: {"cp", "id"}, dynamo.IndexRequest: {"rq", "id"}, dynamo.IndexParent: {"par", "id"}}
 	if s.PartitionKey != "pk" || s.SortKey != "sk" || s.TTLAttribute != "expiresAt" || len(s.Indexes) != len(want) {
 		t.Fatalf("schema %+v", s)
 	}

@@ -28,6 +28,7 @@ const (
 	CodeNotAllowed       = "not_allowed"       // the request's status does not allow this action
 	CodeNotSubassignable = "not_subassignable" // subassign rules
 	CodeIdempotencyReuse = "idempotency_key_reused"
+	CodeChecksumMismatch = "checksum_mismatch" // a file's SHA-256 is not the one expected
 )
 
 // Error is the one error type of the domain. Message is written for the person

@@ -173,6 +173,7 @@ type Store interface {
 	Idempotency
 	Templates
 	Transfers
+	Materials
 	Close() error
 }
 

@@ -18,10 +18,8 @@ import (
 // PartURLTTL is how long a part upload URL lives; resuming asks for new ones.
 const PartURLTTL = time.Hour
 
-// Delivery codes (422 unless noted).
-const (
-	CodeChecksumMismatch = "checksum_mismatch" // the whole file's SHA-256 is not the one declared
-)
+// CodeChecksumMismatch (422): the whole file's SHA-256 is not the one declared.
+const CodeChecksumMismatch = lot.CodeChecksumMismatch
 
 // NewTransfer asks for one delivery to one request.
 type NewTransfer struct {

@@ -21,9 +21,10 @@ import (
 
 // Store implements lot.Store on SQLite.
 type Store struct {
-	w    *sql.DB // one connection: all writes
-	r    *sql.DB // pooled reads
-	snap snapshot
+	record.Materials         // over the docs table (CreateDoc …)
+	w                *sql.DB // one connection: all writes
+	r                *sql.DB // pooled reads
+	snap             snapshot
 }
 
 var _ lot.Store = (*Store)(nil)
@@ -52,6 +53,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	s := &Store{w: w, r: r}
+	s.Materials = record.Materials{Docs: s}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -88,6 +90,9 @@ var migrations = []string{
 	`CREATE TABLE templates (owner TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (owner, name)) WITHOUT ROWID;`,
 	`CREATE TABLE transfers (id TEXT PRIMARY KEY, request_id TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL) WITHOUT ROWID;
 	 CREATE INDEX transfers_request ON transfers(request_id, id);`,
+	`CREATE TABLE docs (kind TEXT NOT NULL, id TEXT NOT NULL, parent TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL,
+	   PRIMARY KEY (kind, id)) WITHOUT ROWID;
+	 CREATE INDEX docs_parent ON docs(kind, parent, id);`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -550,4 +555,54 @@ func (s *Store) ListTransfers(ctx context.Context, requestID string) ([]*lot.Tra
 		out = append(out, t)
 	}
 	return out, translate(rows.Err(), "transfer")
+}
+
+// CreateDoc stores a document at version 1; conflict when it exists.
+func (s *Store) CreateDoc(ctx context.Context, kind, id, parent string, data []byte) error {
+	_, err := s.w.ExecContext(ctx, `INSERT INTO docs (kind, id, parent, version, data) VALUES (?, ?, ?, 1, ?)`, kind, id, parent, string(data))
+	return translate(err, kind)
+}
+
+// GetDoc fails with not_found.
+func (s *Store) GetDoc(ctx context.Context, kind, id string) ([]byte, int64, error) {
+	var data string
+	var version int64
+	err := s.r.QueryRowContext(ctx, `SELECT version, data FROM docs WHERE kind = ? AND id = ?`, kind, id).Scan(&version, &data)
+	if err != nil {
+		return nil, 0, translate(err, kind)
+	}
+	return []byte(data), version, nil
+}
+
+// ReplaceDoc writes at version+1 only if the document is still at version.
+func (s *Store) ReplaceDoc(ctx context.Context, kind, id, parent string, data []byte, version int64) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE docs SET version = version + 1, parent = ?, data = ? WHERE kind = ? AND id = ? AND version = ?`,
+		parent, string(data), kind, id, version)
+	if err != nil {
+		return translate(err, kind)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return lot.Errorf(lot.CodeConflict, "the %s changed meanwhile; reload and try again", kind)
+	}
+	return nil
+}
+
+// ListDocs returns a parent's documents of a kind by ID.
+func (s *Store) ListDocs(ctx context.Context, kind, parent string) ([][]byte, []int64, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT version, data FROM docs WHERE kind = ? AND parent = ? ORDER BY id`, kind, parent)
+	if err != nil {
+		return nil, nil, translate(err, kind)
+	}
+	defer rows.Close()
+	var data [][]byte
+	var versions []int64
+	for rows.Next() {
+		var d string
+		var v int64
+		if err := rows.Scan(&v, &d); err != nil {
+			return nil, nil, translate(err, kind)
+		}
+		data, versions = append(data, []byte(d)), append(versions, v)
+	}
+	return data, versions, translate(rows.Err(), kind)
 }

@@ -48,6 +48,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Idempotency", func(t *testing.T) { testIdempotency(t, open(t)) })
 	t.Run("Templates", func(t *testing.T) { testTemplates(t, open(t)) })
 	t.Run("Transfers", func(t *testing.T) { testTransfers(t, open(t)) })
+	t.Run("Materials", func(t *testing.T) { testMaterials(t, open(t)) })
 }
 
 func must(tb testing.TB, err error) {
@@ -662,5 +663,87 @@ func testTransfers(t *testing.T, s lot.Store) {
 	}
 	if none, err := s.ListTransfers(ctx, ID(2)); err != nil || len(none) != 0 {
 		t.Fatalf("another request's transfers: %v %v", none, err)
+	}
+}
+
+func testMaterials(t *testing.T, s lot.Store) {
+	ctx := context.Background()
+	mk := func(movie int64, at lot.AssetType, variant string, v int) *lot.Material {
+		return &lot.Material{ID: lot.MaterialID(movie, at, variant, v), MovieID: movie, AssetType: at, Variant: variant, Version: v,
+			FileName: "stems.wav", Size: 10, SHA256: strings.Repeat("cd", 32), Key: "materials/x", QC: lot.MaterialQCPending,
+			DeliveredAt: t0, AddedBy: "studio-ops"}
+	}
+	v1 := mk(81, lot.AssetAudioStems, "", 1)
+	must(t, s.CreateMaterial(ctx, v1))
+	if v1.Rev != 1 {
+		t.Fatalf("a new material is at revision %d", v1.Rev)
+	}
+	// A version is created once: two studio users adding at once cannot share it.
+	wantCode(t, s.CreateMaterial(ctx, mk(81, lot.AssetAudioStems, "", 1)), lot.CodeConflict)
+	must(t, s.CreateMaterial(ctx, mk(81, lot.AssetAudioStems, "", 2)))
+	must(t, s.CreateMaterial(ctx, mk(81, lot.AssetSubtitle, "es", 1)))
+	must(t, s.CreateMaterial(ctx, mk(82, lot.AssetScript, "", 1)))
+	up, err := s.UpdateMaterial(ctx, v1.ID, func(m *lot.Material) (bool, error) {
+		m.QC, m.QCUpdatedAt = lot.MaterialReadyForMix, t0.Add(time.Hour)
+		return true, nil
+	})
+	must(t, err)
+	_, err = s.UpdateMaterial(ctx, v1.ID, func(m *lot.Material) (bool, error) {
+		_, inner := s.UpdateMaterial(ctx, v1.ID, func(m2 *lot.Material) (bool, error) { m2.Note = "first"; return true, nil })
+		must(t, inner)
+		m.Note = "second"
+		return true, nil
+	})
+	wantCode(t, err, lot.CodeConflict)
+	got, err := s.GetMaterial(ctx, v1.ID)
+	must(t, err)
+	if up.Rev != 2 || got.Rev != 3 || got.QC != lot.MaterialReadyForMix || got.Note != "first" || !got.DeliveredAt.Equal(t0) {
+		t.Fatalf("stored material %+v (update answered revision %d)", got, up.Rev)
+	}
+	_, err = s.GetMaterial(ctx, lot.MaterialID(81, lot.AssetScript, "", 1))
+	wantCode(t, err, lot.CodeNotFound)
+	list := eventually(t, func() ([]*lot.Material, error) { return s.ListMaterials(ctx, 81) }, 3)
+	lot.SortMaterials(list)
+	if list[0].Version != 2 || list[1].Version != 1 || list[2].Variant != "es" {
+		t.Fatalf("the title's materials: %+v", list)
+	}
+
+	p := &lot.Proxy{ID: lot.PooledProxyID(v1.ID, 1), MaterialID: v1.ID, MovieID: 81, State: lot.ProxyPooled, Code: "K7Q2M9XD", CreatedAt: t0}
+	must(t, s.CreateProxy(ctx, p))
+	wantCode(t, s.CreateProxy(ctx, &lot.Proxy{ID: p.ID, MaterialID: v1.ID}), lot.CodeConflict)
+	claimed, err := s.UpdateProxy(ctx, p.ID, func(p *lot.Proxy) (bool, error) { p.State, p.User = lot.ProxyReady, "ana"; return true, nil })
+	must(t, err)
+	proxies := eventually(t, func() ([]*lot.Proxy, error) { return s.ListProxies(ctx, v1.ID) }, 1)
+	if claimed.Rev != 2 || proxies[0].User != "ana" || proxies[0].Code != "K7Q2M9XD" {
+		t.Fatalf("proxies: %+v", proxies[0])
+	}
+
+	d := &lot.Download{ID: ID(301), MaterialID: v1.ID, MovieID: 81, AssetType: lot.AssetAudioStems, Version: 1, User: "ana",
+		Partner: "juniper", Key: "materials/x", Size: 10, SHA256: strings.Repeat("cd", 32), StartedAt: t0}
+	must(t, s.CreateDownload(ctx, d))
+	must(t, s.CreateDownload(ctx, &lot.Download{ID: ID(302), MaterialID: v1.ID, MovieID: 81, User: "bo", Partner: "lumen", StartedAt: t0}))
+	done, err := s.UpdateDownload(ctx, d.ID, func(d *lot.Download) (bool, error) { return d.Serve(0, 10, t0.Add(time.Minute)), nil })
+	must(t, err)
+	mine := eventually(t, func() ([]*lot.Download, error) { return s.ListDownloads(ctx, 81, "juniper") }, 1)
+	if done.Rev != 2 || !mine[0].Completed() || mine[0].CompletedBy != lot.CompletedByBlobServer || mine[0].User != "ana" {
+		t.Fatalf("juniper's downloads: %+v", mine[0])
+	}
+	if other, err := s.ListDownloads(ctx, 82, "juniper"); err != nil || len(other) != 0 {
+		t.Fatalf("another title's downloads: %v %v", other, err)
+	}
+}
+
+// eventually lists until it has want items (index reads may lag a moment on DynamoDB).
+func eventually[T any](t *testing.T, list func() ([]T, error), want int) []T {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		got, err := list()
+		must(t, err)
+		if len(got) == want {
+			return got
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("listed %d, want %d", len(got), want)
+		}
 	}
 }

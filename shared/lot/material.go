@@ -1,0 +1,382 @@
+package lot
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// AssetType is a kind of material a partner downloads to do the work.
+type AssetType string
+
+const (
+	AssetFinalProxy  AssetType = "FINAL_PROXY"
+	AssetProxyVideo  AssetType = "PROXY_VIDEO"
+	AssetAudioStems  AssetType = "AUDIO_STEMS"
+	AssetPrintmaster AssetType = "PRINTMASTER"
+	AssetME          AssetType = "M_AND_E"
+	AssetSubtitle    AssetType = "SUBTITLE"
+	AssetScript      AssetType = "SCRIPT"
+	AssetDelivery    AssetType = "DELIVERY" // an earlier delivery that was processed
+)
+
+// AssetTypes lists every asset type in the order the materials page shows them.
+var AssetTypes = []AssetType{AssetFinalProxy, AssetProxyVideo, AssetAudioStems, AssetPrintmaster, AssetME,
+	AssetSubtitle, AssetScript, AssetDelivery}
+
+var assetTypeNames = map[AssetType]string{
+	AssetFinalProxy: "Final Proxy", AssetProxyVideo: "Proxy Video", AssetAudioStems: "Audio Stems",
+	AssetPrintmaster: "Printmaster", AssetME: "M&E", AssetSubtitle: "Subtitle", AssetScript: "Script",
+	AssetDelivery: "Earlier Delivery",
+}
+
+func (a AssetType) Name() string { return assetTypeNames[a] }
+
+// ParseAssetType accepts a code or display name; it fails with CodeInvalid.
+func ParseAssetType(s string) (AssetType, error) { return parseEnum("asset type", s, AssetTypes) }
+
+// Audio reports whether materials of this type carry a QC label (QC Pending
+// or Ready for Mix).
+func (a AssetType) Audio() bool {
+	return a == AssetAudioStems || a == AssetPrintmaster || a == AssetME
+}
+
+// Watermarked reports whether partners receive this type as a proxy with
+// their own visible watermark rather than the stored file itself.
+func (a AssetType) Watermarked() bool { return a == AssetProxyVideo }
+
+// MaterialQC is the QC label of an audio material.
+type MaterialQC string
+
+const (
+	MaterialQCPending   MaterialQC = "QC_PENDING"    // not yet QCed, or failed and waiting for new assets
+	MaterialReadyForMix MaterialQC = "READY_FOR_MIX" // passed QC
+)
+
+// MaterialQCs lists the QC labels.
+var MaterialQCs = []MaterialQC{MaterialQCPending, MaterialReadyForMix}
+
+func (q MaterialQC) Name() string {
+	return map[MaterialQC]string{MaterialQCPending: "QC Pending", MaterialReadyForMix: "Ready for Mix"}[q]
+}
+
+// ParseMaterialQC accepts a code or display name; it fails with CodeInvalid.
+func ParseMaterialQC(s string) (MaterialQC, error) { return parseEnum("QC label", s, MaterialQCs) }
+
+// NewlyAddedFor is how long a material counts as Newly Added after it was
+// delivered or its QC label changed.
+const NewlyAddedFor = 7 * 24 * time.Hour
+
+// Material is one version of one asset type of a title. The asset type and
+// variant (a language, or a source type and language for earlier
+// deliveries) name a slot; versions of a slot count up from 1 and only the
+// newest may be downloaded.
+type Material struct {
+	ID          string // MaterialID(MovieID, AssetType, Variant, Version)
+	MovieID     int64
+	AssetType   AssetType
+	Variant     string
+	Version     int
+	FileName    string
+	Size        int64
+	SHA256      string // hex
+	ContentType string
+	Key         string // blob key
+	QC          MaterialQC
+	DeliveredAt time.Time // when it was delivered and processed into openlot
+	QCUpdatedAt time.Time // when its QC label last changed
+	AddedBy     string
+	Note        string
+	Transfer    string // for earlier deliveries: the transfer it came from
+	Rev         int64  // store version, for conditional updates
+}
+
+var variantPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,39}$`)
+
+// CheckVariant accepts empty or up to 40 letters, digits and hyphens (es,
+// pt-BR, SUBTITLE-es).
+func CheckVariant(v string) error {
+	if v != "" && !variantPattern.MatchString(v) {
+		return Errorf(CodeInvalid, "variant %q may hold only up to 40 letters, digits and hyphens", truncate(v, 40))
+	}
+	return nil
+}
+
+// MaterialID names version v of a slot: movie.TYPE[.variant].vN. Versions of
+// a slot can therefore be created at most once, which stores enforce with
+// a create-if-absent write, so two studio users adding at once never share
+// a version.
+func MaterialID(movie int64, t AssetType, variant string, v int) string {
+	if variant == "" {
+		return fmt.Sprintf("%d.%s.v%d", movie, t, v)
+	}
+	return fmt.Sprintf("%d.%s.%s.v%d", movie, t, variant, v)
+}
+
+// ParseMaterialID splits a material ID; it fails with CodeInvalid.
+func ParseMaterialID(id string) (movie int64, t AssetType, variant string, v int, err error) {
+	bad := Errorf(CodeInvalid, "material ID %.60q is not of the form movie.ASSET_TYPE[.variant].vN", id)
+	parts := strings.Split(id, ".")
+	if len(parts) != 3 && len(parts) != 4 {
+		return 0, "", "", 0, bad
+	}
+	if movie, err = strconv.ParseInt(parts[0], 10, 64); err != nil || movie <= 0 {
+		return 0, "", "", 0, bad
+	}
+	t = AssetType(parts[1])
+	if !slices.Contains(AssetTypes, t) {
+		return 0, "", "", 0, bad
+	}
+	last := parts[len(parts)-1]
+	if v, err = strconv.Atoi(strings.TrimPrefix(last, "v")); err != nil || !strings.HasPrefix(last, "v") || v < 1 || v > 1_000_000 {
+		return 0, "", "", 0, bad
+	}
+	if len(parts) == 4 {
+		variant = parts[2]
+		if CheckVariant(variant) != nil || variant == "" {
+			return 0, "", "", 0, bad
+		}
+	}
+	return movie, t, variant, v, nil
+}
+
+// Slot is the asset type and variant of a material: what versions supersede.
+func (m *Material) Slot() string {
+	if m.Variant == "" {
+		return string(m.AssetType)
+	}
+	return string(m.AssetType) + "." + m.Variant
+}
+
+// NewlyAdded reports whether m was delivered, or its QC label changed,
+// within NewlyAddedFor of now.
+func (m *Material) NewlyAdded(now time.Time) bool {
+	last := m.DeliveredAt
+	if m.QCUpdatedAt.After(last) {
+		last = m.QCUpdatedAt
+	}
+	return !last.IsZero() && now.Sub(last) < NewlyAddedFor
+}
+
+// Newest keeps, of each slot of each title, the newest version; the result
+// is ordered by title, asset type (display order), variant.
+func Newest(ms []*Material) []*Material {
+	best := map[string]*Material{}
+	for _, m := range ms {
+		k := strconv.FormatInt(m.MovieID, 10) + "/" + m.Slot()
+		if b := best[k]; b == nil || m.Version > b.Version {
+			best[k] = m
+		}
+	}
+	out := make([]*Material, 0, len(best))
+	for _, m := range best {
+		out = append(out, m)
+	}
+	SortMaterials(out)
+	return out
+}
+
+// SortMaterials orders by title, asset type (display order), variant, and
+// newest version first.
+func SortMaterials(ms []*Material) {
+	slices.SortFunc(ms, func(a, b *Material) int {
+		if a.MovieID != b.MovieID {
+			return cmpInt(a.MovieID, b.MovieID)
+		}
+		if a.AssetType != b.AssetType {
+			return slices.Index(AssetTypes, a.AssetType) - slices.Index(AssetTypes, b.AssetType)
+		}
+		if a.Variant != b.Variant {
+			return strings.Compare(a.Variant, b.Variant)
+		}
+		return b.Version - a.Version
+	})
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Download is one download of one material version by one user: started
+// when the URL was handed out, completed only when every byte reached the
+// client (the blob server or the storage access log saw all of it, or the
+// client reported the matching SHA-256).
+type Download struct {
+	ID          string
+	MaterialID  string
+	MovieID     int64
+	AssetType   AssetType
+	Variant     string
+	Version     int
+	User        string
+	UserName    string
+	Partner     string // the user's partner; empty for studio and QC operators
+	Key         string // the blob handed out (a watermarked proxy's own blob for proxies)
+	Size        int64
+	SHA256      string // hex, of the blob handed out
+	Proxy       string // the watermarked proxy's ID, when one was handed out
+	Code        string // its watermark code
+	StartedAt   time.Time
+	CompletedAt time.Time
+	CompletedBy string  // blob-server, access-log or client
+	Served      []Range // byte ranges seen served (blob server), merged
+	BytesSent   int64   // bytes the storage access log counted, over every request
+	Rev         int64
+}
+
+// Range is a half-open byte range [From, To).
+type Range struct {
+	From int64 `json:"from"`
+	To   int64 `json:"to"`
+}
+
+// Completed reports whether every byte reached the client.
+func (d *Download) Completed() bool { return !d.CompletedAt.IsZero() }
+
+// Ways a download is proven complete.
+const (
+	CompletedByBlobServer = "blob-server"
+	CompletedByAccessLog  = "access-log"
+	CompletedByClient     = "client"
+)
+
+// Serve records that [from, to) was served; it reports whether that
+// completed the download.
+func (d *Download) Serve(from, to int64, at time.Time) bool {
+	if d.Completed() || to <= from {
+		return false
+	}
+	d.Served = MergeRanges(append(d.Served, Range{from, to}))
+	if len(d.Served) == 1 && d.Served[0].From <= 0 && d.Served[0].To >= d.Size {
+		d.complete(at, CompletedByBlobServer)
+		return true
+	}
+	return false
+}
+
+// Sent records n more bytes counted by the storage access log; the download
+// completes when the sum reaches the size.
+func (d *Download) Sent(n int64, at time.Time) bool {
+	if d.Completed() || n <= 0 {
+		return false
+	}
+	d.BytesSent += n
+	if d.BytesSent >= d.Size {
+		d.complete(at, CompletedByAccessLog)
+		return true
+	}
+	return false
+}
+
+// Confirm completes the download when the client's SHA-256 (hex) matches;
+// otherwise it fails with checksum_mismatch.
+func (d *Download) Confirm(sha256hex string, at time.Time) error {
+	if !strings.EqualFold(strings.TrimSpace(sha256hex), d.SHA256) {
+		return Errorf(CodeChecksumMismatch, "the SHA-256 you computed does not match version %d of this material; download it again", d.Version)
+	}
+	if !d.Completed() {
+		d.complete(at, CompletedByClient)
+	}
+	return nil
+}
+
+func (d *Download) complete(at time.Time, by string) {
+	d.CompletedAt, d.CompletedBy = at, by
+	d.Served = nil
+}
+
+// MergeRanges sorts ranges and joins those that overlap or touch.
+func MergeRanges(rs []Range) []Range {
+	slices.SortFunc(rs, func(a, b Range) int { return cmpInt(a.From, b.From) })
+	out := rs[:0]
+	for _, r := range rs {
+		if r.To <= r.From {
+			continue
+		}
+		if n := len(out); n > 0 && r.From <= out[n-1].To {
+			out[n-1].To = max(out[n-1].To, r.To)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// ProxyState is where a watermarked proxy stands.
+type ProxyState string
+
+const (
+	ProxyPooled     ProxyState = "POOLED"     // made in advance with its own code; not yet handed to anyone
+	ProxyProcessing ProxyState = "PROCESSING" // being made on demand for one user
+	ProxyReady      ProxyState = "READY"      // belongs to one user, downloadable
+	ProxyFailed     ProxyState = "FAILED"     // making it failed; asking again starts over
+)
+
+// Proxy is a watermarked rendition of a proxy-video material for one user:
+// taken from the title's pool made in advance, or made on demand when the
+// pool is empty. Its code, burned into the picture, is recorded with every
+// download, so a leaked copy can be traced.
+type Proxy struct {
+	ID         string
+	MaterialID string
+	MovieID    int64
+	State      ProxyState
+	Code       string
+	Key        string // blob key of the watermarked file
+	Size       int64
+	SHA256     string
+	User       string
+	UserName   string
+	Partner    string
+	Attempt    int // on-demand attempts; the flow's execution name carries it
+	CreatedAt  time.Time
+	AssignedAt time.Time
+	ReadyAt    time.Time
+	Error      string
+	Rev        int64
+}
+
+// PooledProxyID names the n-th proxy made in advance for a material.
+func PooledProxyID(materialID string, n int) string { return fmt.Sprintf("%s.p%d", materialID, n) }
+
+// UserProxyID names the proxy made on demand for one user: one per user and
+// material, so asking twice while it is made starts nothing new.
+func UserProxyID(materialID, userKey string) string { return materialID + ".u" + userKey }
+
+// Materials holds materials, their watermarked proxies and their downloads.
+type Materials interface {
+	// CreateMaterial stores a new material version; conflict when it exists.
+	CreateMaterial(ctx context.Context, m *Material) error
+	// GetMaterial fails with not_found when there is no such material.
+	GetMaterial(ctx context.Context, id string) (*Material, error)
+	// UpdateMaterial changes a material in one conditional write (conflict
+	// when another change came first); fn reports whether it changed.
+	UpdateMaterial(ctx context.Context, id string, fn func(*Material) (bool, error)) (*Material, error)
+	// ListMaterials returns every version of every slot of a title.
+	ListMaterials(ctx context.Context, movieID int64) ([]*Material, error)
+
+	// CreateProxy stores a new proxy; conflict when its ID exists.
+	CreateProxy(ctx context.Context, p *Proxy) error
+	GetProxy(ctx context.Context, id string) (*Proxy, error)
+	UpdateProxy(ctx context.Context, id string, fn func(*Proxy) (bool, error)) (*Proxy, error)
+	// ListProxies returns a material's proxies by ID.
+	ListProxies(ctx context.Context, materialID string) ([]*Proxy, error)
+
+	// CreateDownload stores a new download; conflict when its ID exists.
+	CreateDownload(ctx context.Context, d *Download) error
+	GetDownload(ctx context.Context, id string) (*Download, error)
+	UpdateDownload(ctx context.Context, id string, fn func(*Download) (bool, error)) (*Download, error)
+	// ListDownloads returns the downloads of a title's materials by the users
+	// of one partner ("" for studio and QC operators), oldest first.
+	ListDownloads(ctx context.Context, movieID int64, partner string) ([]*Download, error)
+}

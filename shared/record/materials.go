@@ -1,0 +1,267 @@
+package record
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/openlot/openlot/shared/lot"
+)
+
+// DocStore keeps versioned JSON documents of a kind, each under a parent
+// it is listed by. SQLite and DynamoDB implement it; Materials builds the
+// domain's materials, proxies and downloads on top, so both stores keep
+// them the same way.
+type DocStore interface {
+	// CreateDoc stores a document at version 1; conflict when (kind, id) exists.
+	CreateDoc(ctx context.Context, kind, id, parent string, data []byte) error
+	// GetDoc fails with not_found.
+	GetDoc(ctx context.Context, kind, id string) (data []byte, version int64, err error)
+	// ReplaceDoc writes the document at version+1 only if it is still at
+	// version (conflict otherwise).
+	ReplaceDoc(ctx context.Context, kind, id, parent string, data []byte, version int64) error
+	// ListDocs returns a parent's documents of a kind by ID, ascending.
+	ListDocs(ctx context.Context, kind, parent string) (data [][]byte, versions []int64, err error)
+}
+
+// Document kinds.
+const (
+	KindMaterial = "material"
+	KindProxy    = "proxy"
+	KindDownload = "download"
+)
+
+// Material is one version of an asset type of a title.
+type Material struct {
+	ID          string    `json:"id"`
+	MovieID     int64     `json:"movieId"`
+	AssetType   string    `json:"assetType"`
+	Variant     string    `json:"variant,omitempty"`
+	Version     int       `json:"version"`
+	FileName    string    `json:"fileName"`
+	Size        int64     `json:"size"`
+	SHA256      string    `json:"sha256"`
+	ContentType string    `json:"contentType"`
+	Key         string    `json:"key"`
+	QC          string    `json:"qc,omitempty"`
+	DeliveredAt time.Time `json:"deliveredAt"`
+	QCUpdatedAt time.Time `json:"qcUpdatedAt,omitzero"`
+	AddedBy     string    `json:"addedBy"`
+	Note        string    `json:"note,omitempty"`
+	Transfer    string    `json:"transfer,omitempty"`
+}
+
+// Proxy is a watermarked rendition of a proxy-video material.
+type Proxy struct {
+	ID         string    `json:"id"`
+	MaterialID string    `json:"materialId"`
+	MovieID    int64     `json:"movieId"`
+	State      string    `json:"state"`
+	Code       string    `json:"code"`
+	Key        string    `json:"key,omitempty"`
+	Size       int64     `json:"size,omitempty"`
+	SHA256     string    `json:"sha256,omitempty"`
+	User       string    `json:"user,omitempty"`
+	UserName   string    `json:"userName,omitempty"`
+	Partner    string    `json:"partner,omitempty"`
+	Attempt    int       `json:"attempt,omitempty"`
+	CreatedAt  time.Time `json:"createdAt"`
+	AssignedAt time.Time `json:"assignedAt,omitzero"`
+	ReadyAt    time.Time `json:"readyAt,omitzero"`
+	Error      string    `json:"error,omitempty"`
+}
+
+// Download is one download of a material version by one user.
+type Download struct {
+	ID          string      `json:"id"`
+	MaterialID  string      `json:"materialId"`
+	MovieID     int64       `json:"movieId"`
+	AssetType   string      `json:"assetType"`
+	Variant     string      `json:"variant,omitempty"`
+	Version     int         `json:"version"`
+	User        string      `json:"user"`
+	UserName    string      `json:"userName,omitempty"`
+	Partner     string      `json:"partner,omitempty"`
+	Key         string      `json:"key"`
+	Size        int64       `json:"size"`
+	SHA256      string      `json:"sha256"`
+	Proxy       string      `json:"proxy,omitempty"`
+	Code        string      `json:"code,omitempty"`
+	StartedAt   time.Time   `json:"startedAt"`
+	CompletedAt time.Time   `json:"completedAt,omitzero"`
+	CompletedBy string      `json:"completedBy,omitempty"`
+	Served      []lot.Range `json:"served,omitempty"`
+	BytesSent   int64       `json:"bytesSent,omitempty"`
+}
+
+func fromMaterial(m *lot.Material) Material {
+	return Material{m.ID, m.MovieID, string(m.AssetType), m.Variant, m.Version, m.FileName, m.Size, m.SHA256, m.ContentType,
+		m.Key, string(m.QC), m.DeliveredAt, m.QCUpdatedAt, m.AddedBy, m.Note, m.Transfer}
+}
+
+func (r Material) domain(rev int64) *lot.Material {
+	return &lot.Material{ID: r.ID, MovieID: r.MovieID, AssetType: lot.AssetType(r.AssetType), Variant: r.Variant, Version: r.Version,
+		FileName: r.FileName, Size: r.Size, SHA256: r.SHA256, ContentType: r.ContentType, Key: r.Key, QC: lot.MaterialQC(r.QC),
+		DeliveredAt: r.DeliveredAt, QCUpdatedAt: r.QCUpdatedAt, AddedBy: r.AddedBy, Note: r.Note, Transfer: r.Transfer, Rev: rev}
+}
+
+func fromProxy(p *lot.Proxy) Proxy {
+	return Proxy{p.ID, p.MaterialID, p.MovieID, string(p.State), p.Code, p.Key, p.Size, p.SHA256, p.User, p.UserName, p.Partner,
+		p.Attempt, p.CreatedAt, p.AssignedAt, p.ReadyAt, p.Error}
+}
+
+func (r Proxy) domain(rev int64) *lot.Proxy {
+	return &lot.Proxy{ID: r.ID, MaterialID: r.MaterialID, MovieID: r.MovieID, State: lot.ProxyState(r.State), Code: r.Code,
+		Key: r.Key, Size: r.Size, SHA256: r.SHA256, User: r.User, UserName: r.UserName, Partner: r.Partner, Attempt: r.Attempt,
+		CreatedAt: r.CreatedAt, AssignedAt: r.AssignedAt, ReadyAt: r.ReadyAt, Error: r.Error, Rev: rev}
+}
+
+func fromDownload(d *lot.Download) Download {
+	return Download{d.ID, d.MaterialID, d.MovieID, string(d.AssetType), d.Variant, d.Version, d.User, d.UserName, d.Partner,
+		d.Key, d.Size, d.SHA256, d.Proxy, d.Code, d.StartedAt, d.CompletedAt, d.CompletedBy, d.Served, d.BytesSent}
+}
+
+func (r Download) domain(rev int64) *lot.Download {
+	return &lot.Download{ID: r.ID, MaterialID: r.MaterialID, MovieID: r.MovieID, AssetType: lot.AssetType(r.AssetType),
+		Variant: r.Variant, Version: r.Version, User: r.User, UserName: r.UserName, Partner: r.Partner, Key: r.Key, Size: r.Size,
+		SHA256: r.SHA256, Proxy: r.Proxy, Code: r.Code, StartedAt: r.StartedAt, CompletedAt: r.CompletedAt,
+		CompletedBy: r.CompletedBy, Served: r.Served, BytesSent: r.BytesSent, Rev: rev}
+}
+
+// Parents documents are listed by.
+func titleParent(movie int64) string { return strconv.FormatInt(movie, 10) }
+
+func downloadParent(movie int64, partner string) string { return titleParent(movie) + "/" + partner }
+
+// kindOf binds a domain type to its document kind, record shape and parent.
+type kindOf[D any, R any] struct {
+	kind   string
+	from   func(*D) R
+	domain func(R, int64) *D
+	id     func(*D) string
+	parent func(*D) string
+	rev    func(*D) *int64
+}
+
+func (k kindOf[D, R]) create(ctx context.Context, s DocStore, v *D) error {
+	if err := s.CreateDoc(ctx, k.kind, k.id(v), k.parent(v), JSON(k.from(v))); err != nil {
+		return err
+	}
+	*k.rev(v) = 1
+	return nil
+}
+
+func (k kindOf[D, R]) decode(data []byte, version int64) (*D, error) {
+	var r R
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", k.kind, err)
+	}
+	return k.domain(r, version), nil
+}
+
+func (k kindOf[D, R]) get(ctx context.Context, s DocStore, id string) (*D, error) {
+	data, version, err := s.GetDoc(ctx, k.kind, id)
+	if err != nil {
+		return nil, err
+	}
+	return k.decode(data, version)
+}
+
+func (k kindOf[D, R]) update(ctx context.Context, s DocStore, id string, fn func(*D) (bool, error)) (*D, error) {
+	v, err := k.get(ctx, s, id)
+	if err != nil {
+		return nil, err
+	}
+	changed, err := fn(v)
+	if err != nil || !changed {
+		return v, err
+	}
+	if err := s.ReplaceDoc(ctx, k.kind, id, k.parent(v), JSON(k.from(v)), *k.rev(v)); err != nil {
+		return nil, err
+	}
+	*k.rev(v)++
+	return v, nil
+}
+
+func (k kindOf[D, R]) list(ctx context.Context, s DocStore, parent string) ([]*D, error) {
+	data, versions, err := s.ListDocs(ctx, k.kind, parent)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*D, 0, len(data))
+	for i, b := range data {
+		v, err := k.decode(b, versions[i])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+var (
+	materials = kindOf[lot.Material, Material]{KindMaterial, fromMaterial, Material.domain,
+		func(m *lot.Material) string { return m.ID }, func(m *lot.Material) string { return titleParent(m.MovieID) },
+		func(m *lot.Material) *int64 { return &m.Rev }}
+	proxies = kindOf[lot.Proxy, Proxy]{KindProxy, fromProxy, Proxy.domain,
+		func(p *lot.Proxy) string { return p.ID }, func(p *lot.Proxy) string { return p.MaterialID },
+		func(p *lot.Proxy) *int64 { return &p.Rev }}
+	downloads = kindOf[lot.Download, Download]{KindDownload, fromDownload, Download.domain,
+		func(d *lot.Download) string { return d.ID }, func(d *lot.Download) string { return downloadParent(d.MovieID, d.Partner) },
+		func(d *lot.Download) *int64 { return &d.Rev }}
+)
+
+// Materials implements lot.Materials over a DocStore.
+type Materials struct{ Docs DocStore }
+
+var _ lot.Materials = Materials{}
+
+func (m Materials) CreateMaterial(ctx context.Context, v *lot.Material) error {
+	return materials.create(ctx, m.Docs, v)
+}
+
+func (m Materials) GetMaterial(ctx context.Context, id string) (*lot.Material, error) {
+	return materials.get(ctx, m.Docs, id)
+}
+
+func (m Materials) UpdateMaterial(ctx context.Context, id string, fn func(*lot.Material) (bool, error)) (*lot.Material, error) {
+	return materials.update(ctx, m.Docs, id, fn)
+}
+
+func (m Materials) ListMaterials(ctx context.Context, movieID int64) ([]*lot.Material, error) {
+	return materials.list(ctx, m.Docs, titleParent(movieID))
+}
+
+func (m Materials) CreateProxy(ctx context.Context, p *lot.Proxy) error {
+	return proxies.create(ctx, m.Docs, p)
+}
+
+func (m Materials) GetProxy(ctx context.Context, id string) (*lot.Proxy, error) {
+	return proxies.get(ctx, m.Docs, id)
+}
+
+func (m Materials) UpdateProxy(ctx context.Context, id string, fn func(*lot.Proxy) (bool, error)) (*lot.Proxy, error) {
+	return proxies.update(ctx, m.Docs, id, fn)
+}
+
+func (m Materials) ListProxies(ctx context.Context, materialID string) ([]*lot.Proxy, error) {
+	return proxies.list(ctx, m.Docs, materialID)
+}
+
+func (m Materials) CreateDownload(ctx context.Context, d *lot.Download) error {
+	return downloads.create(ctx, m.Docs, d)
+}
+
+func (m Materials) GetDownload(ctx context.Context, id string) (*lot.Download, error) {
+	return downloads.get(ctx, m.Docs, id)
+}
+
+func (m Materials) UpdateDownload(ctx context.Context, id string, fn func(*lot.Download) (bool, error)) (*lot.Download, error) {
+	return downloads.update(ctx, m.Docs, id, fn)
+}
+
+func (m Materials) ListDownloads(ctx context.Context, movieID int64, partner string) ([]*lot.Download, error) {
+	return downloads.list(ctx, m.Docs, downloadParent(movieID, partner))
+}
