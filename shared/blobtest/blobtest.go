@@ -137,6 +137,20 @@ func testPutGet(t *testing.T, bs lot.Blobs) {
 	if code != http.StatusPartialContent || !bytes.Equal(got, body[1000:2000]) || !strings.HasPrefix(h.Get("Content-Range"), "bytes 1000-1999/") {
 		t.Fatalf("ranged download: %d, %d bytes, Content-Range %q", code, len(got), h.Get("Content-Range"))
 	}
+	// A URL tagged with a download ID downloads the same; the tag is signed.
+	tagged, err := bs.PresignGet(ctx, key, lot.GetOptions{Tag: "01a20604-4851-7f1c-bd81-0a326b4a9f97"})
+	must(t, err)
+	if !strings.Contains(tagged.URL, "01a20604-4851-7f1c-bd81-0a326b4a9f97") {
+		t.Fatalf("the tag is not in the URL: %s", tagged.URL)
+	}
+	if code, got, _ := Do(t, tagged, nil, "Range", "bytes=0-99"); code != http.StatusPartialContent || !bytes.Equal(got, body[:100]) {
+		t.Fatalf("tagged ranged download: %d, %d bytes", code, len(got))
+	}
+	forged := tagged
+	forged.URL = strings.Replace(tagged.URL, "01a20604-4851", "01a20604-4852", 1)
+	if code, _, _ := Do(t, forged, nil); !refused(code) {
+		t.Fatalf("a download with a changed tag answered %d", code)
+	}
 
 	rc, err := bs.Read(ctx, key, 99_990, -1)
 	must(t, err)

@@ -37,6 +37,11 @@ type Store struct {
 	secret []byte
 	clock  lot.Clock
 	held   heldParts // parts' bytes waiting for the prefix hasher
+
+	// Served, when set, hears which bytes [from, to) of a blob a tagged
+	// download URL actually sent (counted as written to the connection, so
+	// a client that hangs up early is not counted whole).
+	Served func(ctx context.Context, tag string, from, to int64)
 }
 
 var _ lot.Blobs = (*Store)(nil)
@@ -130,11 +135,15 @@ type grant struct {
 	SHA256      string
 	Filename    string
 	Size        int64 // > 0: the body must be exactly this long
+	Tag         string
 }
 
 func (g grant) mac(secret []byte) string {
 	m := hmac.New(sha256.New, secret)
 	fmt.Fprintf(m, "openlot-blob-v1\n%s\n%s\n%d\n%s\n%d\n%s\n%s\n%s\n%d", g.Method, g.Key, g.Expires, g.Upload, g.Part, g.ContentType, g.SHA256, g.Filename, g.Size)
+	if g.Tag != "" { // appended only when present, so URLs signed before tags stay valid
+		fmt.Fprintf(m, "\ntag\n%s", g.Tag)
+	}
 	return hex.EncodeToString(m.Sum(nil))
 }
 
@@ -156,6 +165,9 @@ func (s *Store) sign(g grant) lot.SignedURL {
 	}
 	if g.Size > 0 {
 		q.Set("size", strconv.FormatInt(g.Size, 10))
+	}
+	if g.Tag != "" {
+		q.Set("tag", g.Tag)
 	}
 	q.Set("sig", g.mac(s.secret))
 	u := lot.SignedURL{Method: g.Method, URL: s.base + "/" + escapeKey(g.Key) + "?" + q.Encode(), Expires: time.Unix(g.Expires, 0).UTC()}
@@ -202,7 +214,7 @@ func (s *Store) PresignGet(_ context.Context, key string, o lot.GetOptions) (lot
 	if err != nil {
 		return lot.SignedURL{}, err
 	}
-	return s.sign(grant{Method: "GET", Key: key, Expires: exp, Filename: o.Filename}), nil
+	return s.sign(grant{Method: "GET", Key: key, Expires: exp, Filename: o.Filename, Tag: o.Tag}), nil
 }
 
 // meta is what a blob's sidecar file records.

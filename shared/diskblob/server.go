@@ -1,6 +1,7 @@
 package diskblob
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -91,7 +92,8 @@ func (s *Store) verify(r *http.Request) (grant, error) {
 	if err != nil {
 		return grant{}, errDenied
 	}
-	g := grant{Method: method, Key: key, Expires: exp, Upload: q.Get("upload"), ContentType: q.Get("ct"), SHA256: q.Get("sha256"), Filename: q.Get("name")}
+	g := grant{Method: method, Key: key, Expires: exp, Upload: q.Get("upload"), ContentType: q.Get("ct"), SHA256: q.Get("sha256"),
+		Filename: q.Get("name"), Tag: q.Get("tag")}
 	if sz := q.Get("size"); sz != "" {
 		if g.Size, err = strconv.ParseInt(sz, 10, 64); err != nil || g.Size <= 0 {
 			return grant{}, errDenied
@@ -315,6 +317,51 @@ func (s *Store) get(w http.ResponseWriter, r *http.Request, g grant) error {
 	if g.Filename != "" {
 		h.Set("Content-Disposition", lot.ContentDisposition(g.Filename))
 	}
-	http.ServeContent(w, r, "", info.Modified, f)
+	if g.Tag == "" || s.Served == nil || r.Method != http.MethodGet {
+		http.ServeContent(w, r, "", info.Modified, f)
+		return nil
+	}
+	rs := &seekRecorder{ReadSeeker: f}
+	cw := &countingWriter{ResponseWriter: w}
+	http.ServeContent(cw, r, "", info.Modified, rs)
+	single := !strings.HasPrefix(w.Header().Get("Content-Type"), "multipart/byteranges")
+	if (cw.status == http.StatusOK || cw.status == http.StatusPartialContent) && single && cw.n > 0 {
+		s.Served(context.WithoutCancel(r.Context()), g.Tag, rs.start, rs.start+cw.n)
+	}
 	return nil
+}
+
+// seekRecorder remembers where ServeContent started reading (a range's start).
+type seekRecorder struct {
+	io.ReadSeeker
+	start int64
+}
+
+func (r *seekRecorder) Seek(off int64, whence int) (int64, error) {
+	n, err := r.ReadSeeker.Seek(off, whence)
+	if whence == io.SeekStart {
+		r.start = n
+	}
+	return n, err
+}
+
+// countingWriter counts the body bytes the connection took.
+type countingWriter struct {
+	http.ResponseWriter
+	status int
+	n      int64
+}
+
+func (w *countingWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *countingWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.n += int64(n)
+	return n, err
 }

@@ -74,6 +74,10 @@ type PartOptions struct {
 type GetOptions struct {
 	Filename string // when set, browsers save the file under this name
 	Expires  time.Duration
+	// Tag names a download the bytes served count against: signed into the
+	// URL, reported by the local blob server as ranges are sent, and (as an
+	// x- query parameter S3 ignores) recorded in S3 server access logs.
+	Tag string
 }
 
 // Part is one uploaded part of a multipart upload.

@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/openlot/openlot/shared/lot"
 )
@@ -147,8 +149,36 @@ func (s *Store) PresignGet(ctx context.Context, key string, o lot.GetOptions) (l
 	if o.Filename != "" {
 		in.ResponseContentDisposition = aws.String(lot.ContentDisposition(o.Filename))
 	}
-	req, err := s.presign.PresignGetObject(ctx, in, s3.WithPresignExpires(exp))
+	opts := []func(*s3.PresignOptions){s3.WithPresignExpires(exp)}
+	if o.Tag != "" {
+		opts = append(opts, func(po *s3.PresignOptions) {
+			po.ClientOptions = append(po.ClientOptions, func(so *s3.Options) {
+				so.APIOptions = append(so.APIOptions, tagQuery(o.Tag))
+			})
+		})
+	}
+	req, err := s.presign.PresignGetObject(ctx, in, opts...)
 	return s.signed(req, err, exp)
+}
+
+// TagParam is the query parameter naming a download in a presigned GET. S3
+// ignores parameters that begin with "x-" but records them in server access
+// logs, which functions/accesslog reads to count the bytes each download sent.
+const TagParam = "x-openlot-download"
+
+// tagQuery adds TagParam before the URL is signed, so it is part of the signature.
+func tagQuery(tag string) func(*middleware.Stack) error {
+	return func(st *middleware.Stack) error {
+		return st.Build.Add(middleware.BuildMiddlewareFunc("OpenlotDownloadTag",
+			func(ctx context.Context, in middleware.BuildInput, next middleware.BuildHandler) (middleware.BuildOutput, middleware.Metadata, error) {
+				if req, ok := in.Request.(*smithyhttp.Request); ok {
+					q := req.URL.Query()
+					q.Set(TagParam, tag)
+					req.URL.RawQuery = q.Encode()
+				}
+				return next.HandleBuild(ctx, in)
+			}), middleware.After)
+	}
 }
 
 // CreateUpload starts a multipart upload with SHA-256 part checksums.

@@ -432,3 +432,13 @@ func codes[T ~string](all []T) []string {
 	}
 	return out
 }
+
+// HasMovie reports whether any indexed request is of title movieID.
+func (x *Index) HasMovie(movieID int64) bool {
+	for i := range x.docs {
+		if x.docs[i].movie == movieID {
+			return true
+		}
+	}
+	return false
+}

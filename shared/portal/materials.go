@@ -1,0 +1,589 @@
+package portal
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/openlot/openlot/shared/delivery"
+	"github.com/openlot/openlot/shared/lot"
+)
+
+// Material groups of the Download Materials page.
+const (
+	GroupAll        = "all"        // every asset type, with or without files
+	GroupAvailable  = "available"  // what may be downloaded now
+	GroupDownloaded = "downloaded" // what the caller started or finished downloading (newest versions)
+	GroupNew        = "new"        // delivered or QC-updated in the last 7 days
+)
+
+// MaxMaterialRequests bounds a bulk materials listing.
+const MaxMaterialRequests = 100
+
+// DownloadURLTTL is how long a download URL lives; asking again gives a new one.
+const DownloadURLTTL = 6 * time.Hour
+
+// MaterialsQuery selects what the materials page lists.
+type MaterialsQuery struct {
+	Requests  []string // one (details page) or many (bulk)
+	Group     string   // GroupAll (default), GroupAvailable, GroupDownloaded, GroupNew
+	AssetType lot.AssetType
+}
+
+// MaterialItem is the newest version of one slot of one title, with what
+// the caller needs to know about it.
+type MaterialItem struct {
+	Material   *lot.Material
+	Title      string
+	NewlyAdded bool
+	Mine       *lot.Download // the caller's latest download of this version, if any
+	Proxy      *lot.Proxy    // the caller's watermarked proxy (proxy video), if any
+}
+
+// AssetGroup is one asset type with its items; Count 0 means nothing to download.
+type AssetGroup struct {
+	AssetType lot.AssetType
+	Items     []MaterialItem
+}
+
+// MaterialsView is the materials page: every asset type, in display order.
+type MaterialsView struct {
+	Titles []*lot.Title
+	Groups []AssetGroup
+}
+
+func parseGroup(g string) (string, error) {
+	switch strings.ToLower(strings.TrimSpace(g)) {
+	case "", GroupAll:
+		return GroupAll, nil
+	case GroupAvailable, GroupDownloaded, GroupNew:
+		return strings.ToLower(strings.TrimSpace(g)), nil
+	}
+	return "", lot.Errorf(lot.CodeInvalid, "group %.20q is not one of all, available, downloaded, new", g)
+}
+
+// Materials lists the materials of the titles of the given requests.
+// Requests the caller may not see answer not_found.
+func (s *Service) Materials(ctx context.Context, p lot.Principal, q MaterialsQuery) (*MaterialsView, error) {
+	group, err := parseGroup(q.Group)
+	if err != nil {
+		return nil, err
+	}
+	if len(q.Requests) == 0 || len(q.Requests) > MaxMaterialRequests {
+		return nil, lot.Errorf(lot.CodeInvalid, "name 1 to %d requests", MaxMaterialRequests)
+	}
+	view := &MaterialsView{}
+	var movies []int64
+	for _, id := range q.Requests {
+		r, err := s.visible(ctx, p, id)
+		if err != nil {
+			return nil, err
+		}
+		if slices.Contains(movies, r.MovieID) {
+			continue
+		}
+		movies = append(movies, r.MovieID)
+		t, err := s.store.GetTitle(ctx, r.MovieID)
+		if err != nil {
+			if !lot.IsCode(err, lot.CodeNotFound) {
+				return nil, err
+			}
+			t = &lot.Title{MovieID: r.MovieID, Name: r.TitleName}
+		}
+		view.Titles = append(view.Titles, t)
+	}
+	now := s.clock.Now()
+	byType := map[lot.AssetType][]MaterialItem{}
+	for _, t := range view.Titles {
+		items, err := s.titleMaterials(ctx, p, t, now)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			if q.AssetType != "" && it.Material.AssetType != q.AssetType || !inGroup(it, group) {
+				continue
+			}
+			byType[it.Material.AssetType] = append(byType[it.Material.AssetType], it)
+		}
+	}
+	for _, at := range lot.AssetTypes {
+		if q.AssetType == "" || q.AssetType == at {
+			view.Groups = append(view.Groups, AssetGroup{AssetType: at, Items: byType[at]})
+		}
+	}
+	return view, nil
+}
+
+func inGroup(it MaterialItem, group string) bool {
+	switch group {
+	case GroupDownloaded:
+		return it.Mine != nil || it.Proxy != nil && it.Proxy.State == lot.ProxyProcessing
+	case GroupNew:
+		return it.NewlyAdded
+	}
+	return true // all and available: only newest versions are listed, and each may be downloaded
+}
+
+// titleMaterials returns the newest version of each slot of a title with
+// the caller's downloads and proxies.
+func (s *Service) titleMaterials(ctx context.Context, p lot.Principal, t *lot.Title, now time.Time) ([]MaterialItem, error) {
+	all, err := s.store.ListMaterials(ctx, t.MovieID)
+	if err != nil {
+		return nil, err
+	}
+	newest := lot.Newest(all)
+	if len(newest) == 0 {
+		return nil, nil
+	}
+	downloads, err := s.store.ListDownloads(ctx, t.MovieID, p.Partner)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]MaterialItem, 0, len(newest))
+	for _, m := range newest {
+		it := MaterialItem{Material: m, Title: t.Name, NewlyAdded: m.NewlyAdded(now)}
+		for _, d := range downloads { // oldest first: the last one of this version wins, a completed one over a started one
+			if d.MaterialID == m.ID && d.User == p.Subject && (it.Mine == nil || !it.Mine.Completed() || d.Completed()) {
+				it.Mine = d
+			}
+		}
+		if m.AssetType.Watermarked() && !p.Internal() {
+			if it.Proxy, err = s.userProxy(ctx, m, p); err != nil {
+				return nil, err
+			}
+		}
+		items = append(items, it)
+	}
+	return items, nil
+}
+
+// userProxy returns the caller's proxy of m, if there is one.
+func (s *Service) userProxy(ctx context.Context, m *lot.Material, p lot.Principal) (*lot.Proxy, error) {
+	px, err := s.store.GetProxy(ctx, lot.UserProxyID(m.ID, userKey(p)))
+	if err == nil {
+		return px, nil
+	}
+	if !lot.IsCode(err, lot.CodeNotFound) {
+		return nil, err
+	}
+	list, err := s.store.ListProxies(ctx, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, px := range list {
+		if px.User == p.Subject && px.State == lot.ProxyReady {
+			return px, nil
+		}
+	}
+	return nil, nil
+}
+
+// userKey is a short stable name for a user, safe in IDs and execution names.
+func userKey(p lot.Principal) string {
+	h := sha256.Sum256([]byte(p.Partner + "\x00" + p.Subject))
+	return hex.EncodeToString(h[:6])
+}
+
+// material loads a material the caller may see: its title must be the
+// title of a request in the caller's scope. Others answer not_found.
+func (s *Service) material(ctx context.Context, p lot.Principal, id string) (*lot.Material, error) {
+	if _, _, _, _, err := lot.ParseMaterialID(id); err != nil {
+		return nil, err
+	}
+	m, err := s.store.GetMaterial(ctx, id)
+	if lot.IsCode(err, lot.CodeNotFound) {
+		return nil, errNoMaterial
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !p.Internal() {
+		x, err := s.index(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		if !x.HasMovie(m.MovieID) {
+			return nil, errNoMaterial
+		}
+	}
+	return m, nil
+}
+
+var errNoMaterial = &lot.Error{Code: lot.CodeNotFound, Message: "no such material"}
+
+// MaterialHistory returns every version of the material's slot, newest first.
+func (s *Service) MaterialHistory(ctx context.Context, p lot.Principal, id string) ([]*lot.Material, error) {
+	m, err := s.material(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.store.ListMaterials(ctx, m.MovieID)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, v := range all {
+		if v.Slot() == m.Slot() {
+			out = append(out, v)
+		}
+	}
+	lot.SortMaterials(out)
+	return out, nil
+}
+
+// NewMaterial is a file a studio operator adds as the next version of a
+// slot; the file is already stored under Upload (see MaterialUploadURL).
+type NewMaterial struct {
+	MovieID     int64
+	AssetType   lot.AssetType
+	Variant     string
+	FileName    string
+	SHA256      string // hex; the stored file must have it
+	ContentType string
+	QC          lot.MaterialQC // audio types only; default QC Pending
+	Note        string
+	Upload      string // the key MaterialUploadURL handed out
+}
+
+// MaterialUploadURL hands a studio operator a URL to upload a material file
+// in one PUT; AddMaterial then makes it a version.
+func (s *Service) MaterialUploadURL(ctx context.Context, p lot.Principal, fileName, contentType string) (string, lot.SignedURL, error) {
+	if p.Role != lot.RoleStudio {
+		return "", lot.SignedURL{}, lot.Errorf(lot.CodeForbidden, "only studio operators add materials")
+	}
+	if s.Blobs == nil {
+		return "", lot.SignedURL{}, &lot.Error{Code: lot.CodeUnavailable, Message: "file storage is not configured"}
+	}
+	if _, err := delivery.CheckName(fileName); err != nil {
+		return "", lot.SignedURL{}, err
+	}
+	key := "materials/uploads/" + s.ids.NewID() + "/file"
+	u, err := s.Blobs.PresignPut(ctx, key, lot.PutOptions{ContentType: contentType, Expires: DownloadURLTTL})
+	return key, u, err
+}
+
+// AddMaterial makes a stored file the next version of its slot: the new
+// version supersedes the old one (only it may be downloaded) and clears
+// "Downloaded" for it, since downloads count per version.
+func (s *Service) AddMaterial(ctx context.Context, p lot.Principal, n NewMaterial) (*lot.Material, error) {
+	if p.Role != lot.RoleStudio {
+		return nil, lot.Errorf(lot.CodeForbidden, "only studio operators add materials")
+	}
+	if s.Blobs == nil {
+		return nil, &lot.Error{Code: lot.CodeUnavailable, Message: "file storage is not configured"}
+	}
+	if n.AssetType == lot.AssetDelivery {
+		return nil, lot.Errorf(lot.CodeInvalid, "earlier deliveries become materials when they are processed; they are not added by hand")
+	}
+	if err := lot.CheckVariant(n.Variant); err != nil {
+		return nil, err
+	}
+	name, err := delivery.CheckName(n.FileName)
+	if err != nil {
+		return nil, err
+	}
+	if n.SHA256, err = delivery.CheckSum(n.SHA256); err != nil || n.SHA256 == "" {
+		return nil, lot.Errorf(lot.CodeInvalid, "sha256 must be the 64 hex digits of the file's SHA-256")
+	}
+	if n.QC != "" && !n.AssetType.Audio() {
+		return nil, lot.Errorf(lot.CodeInvalid, "only audio materials carry a QC label")
+	}
+	if n.AssetType.Audio() && n.QC == "" {
+		n.QC = lot.MaterialQCPending
+	}
+	if len(n.Note) > 1000 {
+		return nil, lot.Errorf(lot.CodeInvalid, "a note is at most 1000 characters")
+	}
+	if !strings.HasPrefix(n.Upload, "materials/uploads/") || lot.CheckBlobKey(n.Upload) != nil {
+		return nil, lot.Errorf(lot.CodeInvalid, "upload must be a key handed out by POST /v1/materials/uploads")
+	}
+	if _, err := s.store.GetTitle(ctx, n.MovieID); err != nil {
+		return nil, notFoundAsInvalid(err, "there is no title %d", n.MovieID)
+	}
+	info, err := s.Blobs.Head(ctx, n.Upload)
+	if lot.IsCode(err, lot.CodeNotFound) {
+		return nil, lot.Errorf(lot.CodeInvalid, "nothing was uploaded under %s", n.Upload)
+	}
+	if err != nil {
+		return nil, err
+	}
+	sum, err := s.wholeSum(ctx, n.Upload)
+	if err != nil {
+		return nil, err
+	}
+	if sum != n.SHA256 {
+		return nil, lot.Errorf(lot.CodeChecksumMismatch, "the uploaded file's SHA-256 is %s, not the one given", sum)
+	}
+	m := &lot.Material{MovieID: n.MovieID, AssetType: n.AssetType, Variant: n.Variant, FileName: name, Size: info.Size,
+		SHA256: sum, ContentType: firstNonEmpty(n.ContentType, info.ContentType, "application/octet-stream"), Key: n.Upload,
+		QC: n.QC, DeliveredAt: s.clock.Now().UTC(), AddedBy: p.Subject, Note: n.Note}
+	if m.QC != "" {
+		m.QCUpdatedAt = m.DeliveredAt
+	}
+	return m, s.createVersion(ctx, m)
+}
+
+// createVersion stores m as the next version of its slot, trying again when
+// another version was created meanwhile.
+func (s *Service) createVersion(ctx context.Context, m *lot.Material) error {
+	for range 5 {
+		all, err := s.store.ListMaterials(ctx, m.MovieID)
+		if err != nil {
+			return err
+		}
+		m.Version = 1
+		for _, v := range all {
+			if v.Slot() == m.Slot() && v.Version >= m.Version {
+				m.Version = v.Version + 1
+			}
+		}
+		m.ID = lot.MaterialID(m.MovieID, m.AssetType, m.Variant, m.Version)
+		if err = s.store.CreateMaterial(ctx, m); !lot.IsCode(err, lot.CodeConflict) {
+			return err
+		}
+	}
+	return lot.Errorf(lot.CodeConflict, "other versions of this asset type were added meanwhile; try again")
+}
+
+// SetMaterialQC sets the QC label of an audio material (studio and QC operators).
+func (s *Service) SetMaterialQC(ctx context.Context, p lot.Principal, id string, qc lot.MaterialQC) (*lot.Material, error) {
+	if !p.Internal() {
+		return nil, lot.Errorf(lot.CodeForbidden, "only studio and QC operators set QC labels")
+	}
+	m, err := s.material(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if !m.AssetType.Audio() {
+		return nil, lot.Errorf(lot.CodeInvalid, "only audio materials carry a QC label")
+	}
+	return s.store.UpdateMaterial(ctx, id, func(m *lot.Material) (bool, error) {
+		if m.QC == qc {
+			return false, nil
+		}
+		m.QC, m.QCUpdatedAt = qc, s.clock.Now().UTC()
+		return true, nil
+	})
+}
+
+// DownloadStart is the answer to a download request: a URL to fetch, or a
+// proxy being made (Processing) whose URL comes when it is ready.
+type DownloadStart struct {
+	Download *lot.Download // nil while Processing
+	URL      lot.SignedURL
+	Proxy    *lot.Proxy
+}
+
+// StartDownload hands the caller a signed, expiring URL for the newest
+// version of a material and records the download as started. Partners get
+// their own watermarked proxy of proxy videos: one from the title's pool,
+// or, when the pool is empty, one made on demand (Processing).
+func (s *Service) StartDownload(ctx context.Context, p lot.Principal, id string) (*DownloadStart, error) {
+	if s.Blobs == nil {
+		return nil, &lot.Error{Code: lot.CodeUnavailable, Message: "file storage is not configured"}
+	}
+	m, err := s.material(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkNewest(ctx, m); err != nil {
+		return nil, err
+	}
+	d := &lot.Download{ID: s.ids.NewID(), MaterialID: m.ID, MovieID: m.MovieID, AssetType: m.AssetType, Variant: m.Variant,
+		Version: m.Version, User: p.Subject, UserName: p.Name, Partner: p.Partner, Key: m.Key, Size: m.Size, SHA256: m.SHA256,
+		StartedAt: s.clock.Now().UTC()}
+	fileName := m.FileName
+	if m.AssetType.Watermarked() && !p.Internal() {
+		px, err := s.proxyFor(ctx, p, m)
+		if err != nil {
+			return nil, err
+		}
+		if px.State != lot.ProxyReady {
+			return &DownloadStart{Proxy: px}, nil
+		}
+		d.Key, d.Size, d.SHA256, d.Proxy, d.Code = px.Key, px.Size, px.SHA256, px.ID, px.Code
+		fileName = strings.TrimSuffix(m.FileName, path.Ext(m.FileName)) + "_" + px.Code + path.Ext(px.Key)
+	}
+	if err := s.store.CreateDownload(ctx, d); err != nil {
+		return nil, err
+	}
+	u, err := s.Blobs.PresignGet(ctx, d.Key, lot.GetOptions{Filename: fileName, Expires: DownloadURLTTL, Tag: d.ID})
+	if err != nil {
+		return nil, err
+	}
+	return &DownloadStart{Download: d, URL: u}, nil
+}
+
+// checkNewest refuses superseded versions: only the newest may be downloaded.
+func (s *Service) checkNewest(ctx context.Context, m *lot.Material) error {
+	all, err := s.store.ListMaterials(ctx, m.MovieID)
+	if err != nil {
+		return err
+	}
+	for _, v := range all {
+		if v.Slot() == m.Slot() && v.Version > m.Version {
+			return lot.Errorf(lot.CodeNotAllowed, "version %d of this %s was superseded by version %d (%s); only the newest may be downloaded",
+				m.Version, m.AssetType.Name(), v.Version, v.ID)
+		}
+	}
+	return nil
+}
+
+// proxyFor returns the caller's watermarked proxy of m: one they already
+// have, else one claimed from the pool, else one started on demand. Asking
+// again while it is made answers the same Processing proxy.
+func (s *Service) proxyFor(ctx context.Context, p lot.Principal, m *lot.Material) (*lot.Proxy, error) {
+	mine, err := s.userProxy(ctx, m, p)
+	if err != nil {
+		return nil, err
+	}
+	if mine != nil && mine.State != lot.ProxyFailed {
+		return mine, nil
+	}
+	pool, err := s.store.ListProxies(ctx, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now().UTC()
+	for _, px := range pool {
+		if px.State != lot.ProxyPooled {
+			continue
+		}
+		claimed, err := s.store.UpdateProxy(ctx, px.ID, func(px *lot.Proxy) (bool, error) {
+			if px.State != lot.ProxyPooled {
+				return false, errTaken
+			}
+			px.State, px.User, px.UserName, px.Partner, px.AssignedAt = lot.ProxyReady, p.Subject, p.Name, p.Partner, now
+			return true, nil
+		})
+		if errors.Is(err, errTaken) || lot.IsCode(err, lot.CodeConflict) {
+			continue // someone else took it first
+		}
+		return claimed, err
+	}
+	return s.startProxy(ctx, p, m, mine)
+}
+
+var errTaken = errors.New("taken")
+
+// startProxy records a proxy made on demand for the caller and starts the
+// watermark flow; a second ask while it runs finds it and starts nothing.
+func (s *Service) startProxy(ctx context.Context, p lot.Principal, m *lot.Material, failed *lot.Proxy) (*lot.Proxy, error) {
+	if s.Flows == nil || s.Media == nil {
+		return nil, &lot.Error{Code: lot.CodeUnavailable, Message: "the proxy pool of this title is empty and making proxies is not configured"}
+	}
+	id := lot.UserProxyID(m.ID, userKey(p))
+	now := s.clock.Now().UTC()
+	var px *lot.Proxy
+	var err error
+	if failed != nil {
+		px, err = s.store.UpdateProxy(ctx, id, func(px *lot.Proxy) (bool, error) {
+			if px.State != lot.ProxyFailed {
+				return false, nil
+			}
+			px.State, px.Attempt, px.Error, px.CreatedAt = lot.ProxyProcessing, px.Attempt+1, "", now
+			return true, nil
+		})
+	} else {
+		px = &lot.Proxy{ID: id, MaterialID: m.ID, MovieID: m.MovieID, State: lot.ProxyProcessing, Code: s.watermarkCode(),
+			User: p.Subject, UserName: p.Name, Partner: p.Partner, Attempt: 1, CreatedAt: now}
+		if err = s.store.CreateProxy(ctx, px); lot.IsCode(err, lot.CodeConflict) {
+			return s.store.GetProxy(ctx, id) // asked twice at once: the first one makes it
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if px.State == lot.ProxyProcessing {
+		s.startWatermark(ctx, px)
+	}
+	return px, nil
+}
+
+// DownloadRange records that the blob server sent [from, to) of a tagged
+// download; the download completes when every byte was sent.
+func (s *Service) DownloadRange(ctx context.Context, id string, from, to int64) {
+	s.recordDownload(ctx, id, func(d *lot.Download) bool { return d.Serve(from, to, s.clock.Now().UTC()) })
+}
+
+// DownloadBytes records bytes a storage access log counted for a download.
+func (s *Service) DownloadBytes(ctx context.Context, id string, n int64) {
+	s.recordDownload(ctx, id, func(d *lot.Download) bool { return d.Sent(n, s.clock.Now().UTC()) })
+}
+
+func (s *Service) recordDownload(ctx context.Context, id string, fn func(*lot.Download) bool) {
+	if !lot.ValidID(id) {
+		return
+	}
+	for range 5 {
+		_, err := s.store.UpdateDownload(ctx, id, func(d *lot.Download) (bool, error) {
+			before := len(d.Served)
+			done := fn(d)
+			return done || len(d.Served) != before || d.BytesSent > 0, nil
+		})
+		if !lot.IsCode(err, lot.CodeConflict) {
+			if err != nil && !lot.IsCode(err, lot.CodeNotFound) {
+				s.log.ErrorContext(ctx, "record download", "download", id, "err", err)
+			}
+			return
+		}
+	}
+}
+
+// CompleteDownload records the client's word that it holds the whole file:
+// the SHA-256 it computed must be the one of what it was handed.
+func (s *Service) CompleteDownload(ctx context.Context, p lot.Principal, id, sum string) (*lot.Download, error) {
+	if !lot.ValidID(id) {
+		return nil, lot.Errorf(lot.CodeInvalid, "download ID %.40q is not an openlot ID", id)
+	}
+	d, err := s.store.GetDownload(ctx, id)
+	if lot.IsCode(err, lot.CodeNotFound) || err == nil && d.User != p.Subject {
+		return nil, &lot.Error{Code: lot.CodeNotFound, Message: "no such download"}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if sum, err = delivery.CheckSum(sum); err != nil || sum == "" {
+		return nil, lot.Errorf(lot.CodeInvalid, "sha256 must be the 64 hex digits of the file's SHA-256")
+	}
+	return s.store.UpdateDownload(ctx, id, func(d *lot.Download) (bool, error) {
+		was := d.Completed()
+		return !was, d.Confirm(sum, s.clock.Now().UTC())
+	})
+}
+
+// Downloads is the download history of a material's asset type for the
+// caller's partner (everyone's for studio and QC operators' own), newest
+// first; mine keeps the caller's own.
+func (s *Service) Downloads(ctx context.Context, p lot.Principal, id string, mine bool) ([]*lot.Download, error) {
+	m, err := s.material(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.store.ListDownloads(ctx, m.MovieID, p.Partner)
+	if err != nil {
+		return nil, err
+	}
+	var out []*lot.Download
+	for i := len(all) - 1; i >= 0; i-- {
+		d := all[i]
+		if d.AssetType == m.AssetType && d.Variant == m.Variant && (!mine || d.User == p.Subject) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
