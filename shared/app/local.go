@@ -139,6 +139,7 @@ func (l *Local) Open(ctx context.Context) (err error) {
 		if err != nil {
 			return err
 		}
+		disk.Served = l.Service.DownloadRange // downloads complete when every byte was sent
 		l.Blobs = disk
 		mounts[diskblob.Prefix] = disk.Handler(l.cfg.Log) // signed URLs, no bearer token
 	}

@@ -171,6 +171,7 @@ func (a *api) routes(api huma.API) {
 	a.transferRoutes(api)
 	a.inspectionRoutes(api)
 	a.qcRoutes(api)
+	a.materialRoutes(api)
 	a.planRoute(api)
 
 	huma.Register(api, huma.Operation{OperationID: "getRequest", Method: http.MethodGet, Path: "/v1/requests/{id}",

@@ -24,6 +24,8 @@ func routes() []route {
 		{"GET", "/v1/requests/{id}/history", nil},
 		{"POST", "/v1/requests/{id}/redelivery", map[string]any{"reason": "QC failed"}},
 		{"POST", "/v1/requests/{id}/upgrade", map[string]any{"reason": "HD to UHD"}},
+		{"GET", "/v1/materials?requests={id}", nil},
+		{"GET", "/v1/materials?requests={id}&group=downloaded&assetType=Script", nil},
 	}
 }
 

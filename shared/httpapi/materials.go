@@ -1,0 +1,375 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/portal"
+)
+
+// MaterialJSON is one version of one asset type of a title.
+type MaterialJSON struct {
+	ID            string        `json:"id"`
+	MovieID       int64         `json:"movieId"`
+	Title         string        `json:"title,omitempty"`
+	AssetType     string        `json:"assetType"`
+	AssetTypeName string        `json:"assetTypeName"`
+	Variant       string        `json:"variant,omitempty" doc:"A language, or for earlier deliveries the source type and language."`
+	Version       int           `json:"version"`
+	FileName      string        `json:"fileName"`
+	Size          int64         `json:"size"`
+	SHA256        string        `json:"sha256"`
+	ContentType   string        `json:"contentType"`
+	QC            string        `json:"qc,omitempty" doc:"Audio materials: QC_PENDING or READY_FOR_MIX."`
+	QCName        string        `json:"qcName,omitempty"`
+	NewlyAdded    bool          `json:"newlyAdded" doc:"Delivered or QC-updated in the last 7 days."`
+	DeliveredOn   time.Time     `json:"deliveredOn"`
+	Note          string        `json:"note,omitempty"`
+	Downloaded    *DownloadedAs `json:"downloaded,omitempty" doc:"The caller's latest download of this version, or the proxy being made."`
+}
+
+// DownloadedAs is the caller's "Downloaded" label: STARTED (a URL was
+// handed out), COMPLETED (every byte reached the client) or PROCESSING (a
+// watermarked proxy is being made).
+type DownloadedAs struct {
+	State       string    `json:"state" enum:"STARTED,COMPLETED,PROCESSING"`
+	Download    string    `json:"download,omitempty"`
+	StartedAt   time.Time `json:"startedAt,omitzero"`
+	CompletedAt time.Time `json:"completedAt,omitzero"`
+}
+
+// AssetTypeJSON is one asset type of the materials page.
+type AssetTypeJSON struct {
+	AssetType string         `json:"assetType"`
+	Name      string         `json:"name"`
+	Count     int            `json:"count" doc:"Files that may be downloaded; 0: nothing available (greyed out)."`
+	Materials []MaterialJSON `json:"materials"`
+}
+
+// DownloadJSON is one download of a material version.
+type DownloadJSON struct {
+	ID          string    `json:"id"`
+	MaterialID  string    `json:"materialId"`
+	AssetType   string    `json:"assetType"`
+	Variant     string    `json:"variant,omitempty"`
+	Version     int       `json:"version"`
+	User        string    `json:"user"`
+	UserName    string    `json:"userName,omitempty"`
+	State       string    `json:"state" enum:"STARTED,COMPLETED"`
+	StartedAt   time.Time `json:"startedAt"`
+	CompletedAt time.Time `json:"completedAt,omitzero"`
+	CompletedBy string    `json:"completedBy,omitempty" doc:"blob-server, access-log or client."`
+	Size        int64     `json:"size"`
+	SHA256      string    `json:"sha256"`
+	Code        string    `json:"code,omitempty" doc:"The watermark code of the proxy handed out."`
+}
+
+// ProxyJSON is a watermarked proxy being made or made.
+type ProxyJSON struct {
+	ID    string `json:"id"`
+	State string `json:"state" enum:"POOLED,PROCESSING,READY,FAILED"`
+	Code  string `json:"code"`
+	Error string `json:"error,omitempty"`
+}
+
+func materialJSON(m *lot.Material, title string, now time.Time) MaterialJSON {
+	return MaterialJSON{ID: m.ID, MovieID: m.MovieID, Title: title, AssetType: string(m.AssetType), AssetTypeName: m.AssetType.Name(),
+		Variant: m.Variant, Version: m.Version, FileName: m.FileName, Size: m.Size, SHA256: m.SHA256, ContentType: m.ContentType,
+		QC: string(m.QC), QCName: m.QC.Name(), NewlyAdded: m.NewlyAdded(now), DeliveredOn: m.DeliveredAt.UTC(), Note: m.Note}
+}
+
+func downloadJSON(d *lot.Download) DownloadJSON {
+	state := "STARTED"
+	if d.Completed() {
+		state = "COMPLETED"
+	}
+	return DownloadJSON{ID: d.ID, MaterialID: d.MaterialID, AssetType: string(d.AssetType), Variant: d.Variant, Version: d.Version,
+		User: d.User, UserName: d.UserName, State: state, StartedAt: d.StartedAt.UTC(), CompletedAt: d.CompletedAt.UTC(),
+		CompletedBy: d.CompletedBy, Size: d.Size, SHA256: d.SHA256, Code: d.Code}
+}
+
+func proxyJSON(p *lot.Proxy) *ProxyJSON {
+	return &ProxyJSON{ID: p.ID, State: string(p.State), Code: p.Code, Error: p.Error}
+}
+
+type materialIDPath struct {
+	ID string `path:"id" maxLength:"120" doc:"Material ID: movie.ASSET_TYPE[.variant].vN."`
+}
+
+type materialOutput struct{ Body MaterialJSON }
+
+type materialsOutput struct {
+	Body struct {
+		Titles     []TitleRef      `json:"titles"`
+		AssetTypes []AssetTypeJSON `json:"assetTypes"`
+		Total      int             `json:"total"`
+	}
+}
+
+// TitleRef names a title.
+type TitleRef struct {
+	MovieID int64  `json:"movieId"`
+	Name    string `json:"name"`
+}
+
+type downloadStartOutput struct {
+	Status int
+	Body   DownloadStartJSON
+}
+
+// DownloadStartJSON answers a download: a URL (READY) or a proxy being made.
+type DownloadStartJSON struct {
+	Status   string            `json:"status" enum:"READY,PROCESSING" doc:"PROCESSING: a watermarked proxy is being made; ask again (or wait for the email) when it is ready."`
+	Download *DownloadJSON     `json:"download,omitempty"`
+	Method   string            `json:"method,omitempty"`
+	URL      string            `json:"url,omitempty"`
+	Header   map[string]string `json:"header,omitempty"`
+	Expires  time.Time         `json:"expires,omitzero"`
+	Proxy    *ProxyJSON        `json:"proxy,omitempty"`
+}
+
+type downloadsOutput struct {
+	Body struct {
+		Downloads []DownloadJSON `json:"downloads"`
+	}
+}
+
+func (a *api) materialRoutes(api huma.API) {
+	tags := []string{"Materials"}
+	errs := []int{400, 401, 403, 404, 409, 422, 429, 503}
+	huma.Register(api, huma.Operation{OperationID: "listMaterials", Method: http.MethodGet, Path: "/v1/materials",
+		Summary: "The materials of the titles of one or many requests, by asset type", Tags: tags, Errors: []int{400, 401, 404, 429},
+		Description: "Only the newest version of each asset type is listed (and downloadable); every asset type is listed, " +
+			"those with nothing to download with count 0. group: all (default), available, downloaded (the caller's), new " +
+			"(delivered or QC-updated in the last 7 days)."},
+		func(ctx context.Context, in *struct {
+			Requests  string `query:"requests" required:"true" maxLength:"4000" doc:"Comma-separated request IDs (1 to 100)."`
+			Group     string `query:"group" enum:"all,available,downloaded,new," doc:"Which materials; default all."`
+			AssetType string `query:"assetType" maxLength:"40" doc:"One asset type (code or name)."`
+		}) (*materialsOutput, error) {
+			q := portal.MaterialsQuery{Group: in.Group}
+			for id := range strings.SplitSeq(in.Requests, ",") {
+				if id = strings.TrimSpace(id); id != "" {
+					q.Requests = append(q.Requests, id)
+				}
+			}
+			if in.AssetType != "" {
+				at, err := lot.ParseAssetType(in.AssetType)
+				if err != nil {
+					return nil, a.fail(ctx, err)
+				}
+				q.AssetType = at
+			}
+			v, err := a.svc.Materials(ctx, who(ctx), q)
+			if err != nil {
+				return nil, a.fail(ctx, err)
+			}
+			now := a.clock.Now()
+			out := &materialsOutput{}
+			out.Body.Titles = []TitleRef{}
+			for _, t := range v.Titles {
+				out.Body.Titles = append(out.Body.Titles, TitleRef{t.MovieID, t.Name})
+			}
+			out.Body.AssetTypes = []AssetTypeJSON{}
+			for _, g := range v.Groups {
+				j := AssetTypeJSON{AssetType: string(g.AssetType), Name: g.AssetType.Name(), Count: len(g.Items), Materials: []MaterialJSON{}}
+				for _, it := range g.Items {
+					mj := materialJSON(it.Material, it.Title, now)
+					mj.Downloaded = downloadedAs(it)
+					j.Materials = append(j.Materials, mj)
+				}
+				out.Body.Total += j.Count
+				out.Body.AssetTypes = append(out.Body.AssetTypes, j)
+			}
+			return out, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "materialHistory", Method: http.MethodGet, Path: "/v1/materials/{id}/history",
+		Summary: "Every version of a material's asset type, newest first (the update history)", Tags: tags, Errors: []int{400, 401, 404, 429}},
+		func(ctx context.Context, in *materialIDPath) (*struct {
+			Body struct {
+				Versions []MaterialJSON `json:"versions"`
+			}
+		}, error) {
+			vs, err := a.svc.MaterialHistory(ctx, who(ctx), in.ID)
+			if err != nil {
+				return nil, a.fail(ctx, err)
+			}
+			out := &struct {
+				Body struct {
+					Versions []MaterialJSON `json:"versions"`
+				}
+			}{}
+			out.Body.Versions = []MaterialJSON{}
+			for _, m := range vs {
+				out.Body.Versions = append(out.Body.Versions, materialJSON(m, "", a.clock.Now()))
+			}
+			return out, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "materialUpload", Method: http.MethodPost, Path: "/v1/materials/uploads",
+		Summary: "Studio operators: a URL to upload a material file in one PUT (up to 5 GiB)", Tags: tags, Errors: errs},
+		func(ctx context.Context, in *struct {
+			Body struct {
+				FileName    string `json:"fileName" minLength:"1" maxLength:"255"`
+				ContentType string `json:"contentType,omitempty" maxLength:"200"`
+			}
+		}) (*struct {
+			Body struct {
+				Upload  string            `json:"upload" doc:"Give this to POST /v1/materials once the file is uploaded."`
+				Method  string            `json:"method"`
+				URL     string            `json:"url"`
+				Header  map[string]string `json:"header,omitempty"`
+				Expires time.Time         `json:"expires"`
+			}
+		}, error) {
+			key, u, err := a.svc.MaterialUploadURL(ctx, who(ctx), in.Body.FileName, in.Body.ContentType)
+			if err != nil {
+				return nil, a.fail(ctx, err)
+			}
+			out := &struct {
+				Body struct {
+					Upload  string            `json:"upload" doc:"Give this to POST /v1/materials once the file is uploaded."`
+					Method  string            `json:"method"`
+					URL     string            `json:"url"`
+					Header  map[string]string `json:"header,omitempty"`
+					Expires time.Time         `json:"expires"`
+				}
+			}{}
+			out.Body.Upload, out.Body.Method, out.Body.URL, out.Body.Header, out.Body.Expires = key, u.Method, u.URL, u.Header, u.Expires
+			return out, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "addMaterial", Method: http.MethodPost, Path: "/v1/materials", DefaultStatus: 201,
+		Summary: "Studio operators: add an uploaded file as the next version of an asset type of a title", Tags: tags, Errors: errs,
+		Description: "The new version supersedes the previous one (only it may be downloaded) and clears \"Downloaded\" for it. " +
+			"The stored file's SHA-256 must be the one given."},
+		func(ctx context.Context, in *struct {
+			Body struct {
+				MovieID     int64  `json:"movieId" minimum:"1"`
+				AssetType   string `json:"assetType" maxLength:"40"`
+				Variant     string `json:"variant,omitempty" maxLength:"40"`
+				FileName    string `json:"fileName" minLength:"1" maxLength:"255"`
+				SHA256      string `json:"sha256" maxLength:"64"`
+				ContentType string `json:"contentType,omitempty" maxLength:"200"`
+				QC          string `json:"qc,omitempty" maxLength:"20" doc:"Audio materials: QC_PENDING (default) or READY_FOR_MIX."`
+				Note        string `json:"note,omitempty" maxLength:"1000"`
+				Upload      string `json:"upload" maxLength:"300"`
+			}
+		}) (*materialOutput, error) {
+			b := in.Body
+			at, err := lot.ParseAssetType(b.AssetType)
+			if err != nil {
+				return nil, a.fail(ctx, err)
+			}
+			var qc lot.MaterialQC
+			if b.QC != "" {
+				if qc, err = lot.ParseMaterialQC(b.QC); err != nil {
+					return nil, a.fail(ctx, err)
+				}
+			}
+			m, err := a.svc.AddMaterial(ctx, who(ctx), portal.NewMaterial{MovieID: b.MovieID, AssetType: at, Variant: b.Variant,
+				FileName: b.FileName, SHA256: b.SHA256, ContentType: b.ContentType, QC: qc, Note: b.Note, Upload: b.Upload})
+			if err != nil {
+				return nil, a.fail(ctx, err)
+			}
+			return &materialOutput{Body: materialJSON(m, "", a.clock.Now())}, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "setMaterialQC", Method: http.MethodPost, Path: "/v1/materials/{id}/qc",
+		Summary: "Studio and QC operators: set an audio material's QC label", Tags: tags, Errors: errs},
+		func(ctx context.Context, in *struct {
+			ID   string `path:"id" maxLength:"120" doc:"Material ID: movie.ASSET_TYPE[.variant].vN."`
+			Body struct {
+				QC string `json:"qc" maxLength:"20" doc:"QC_PENDING or READY_FOR_MIX."`
+			}
+		}) (*materialOutput, error) {
+			qc, err := lot.ParseMaterialQC(in.Body.QC)
+			if err != nil {
+				return nil, a.fail(ctx, err)
+			}
+			m, err := a.svc.SetMaterialQC(ctx, who(ctx), in.ID, qc)
+			if err != nil {
+				return nil, a.fail(ctx, err)
+			}
+			return &materialOutput{Body: materialJSON(m, "", a.clock.Now())}, nil
+		})
+	startSchema := api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[DownloadStartJSON](), true, "DownloadStartJSON")
+	huma.Register(api, huma.Operation{OperationID: "startDownload", Method: http.MethodPost, Path: "/v1/materials/{id}/downloads",
+		DefaultStatus: http.StatusCreated, Responses: map[string]*huma.Response{
+			"202": {Description: "A watermarked proxy is being made (PROCESSING)", Content: map[string]*huma.MediaType{"application/json": {Schema: startSchema}}}},
+		Summary: "Download the newest version of a material: a signed URL that expires, or PROCESSING", Tags: tags, Errors: errs,
+		Description: "201 with the URL (GET it, with Range to resume). Partners receive proxy videos with their own visible " +
+			"watermark: from the title's pool, or made on demand (202, PROCESSING; an email says when it is ready, then ask again). " +
+			"The download counts as completed when every byte was sent, or when the client reports the SHA-256 it computed " +
+			"(POST /v1/downloads/{id}/complete)."},
+		func(ctx context.Context, in *materialIDPath) (*downloadStartOutput, error) {
+			st, err := a.svc.StartDownload(ctx, who(ctx), in.ID)
+			if err != nil {
+				return nil, a.fail(ctx, err)
+			}
+			out := &downloadStartOutput{Status: http.StatusCreated}
+			if st.Download == nil {
+				out.Status = http.StatusAccepted
+				out.Body.Status, out.Body.Proxy = "PROCESSING", proxyJSON(st.Proxy)
+				if st.Proxy.State == lot.ProxyFailed {
+					return nil, a.fail(ctx, &lot.Error{Code: lot.CodeUnavailable, Message: st.Proxy.Error})
+				}
+				return out, nil
+			}
+			d := downloadJSON(st.Download)
+			out.Body.Status, out.Body.Download = "READY", &d
+			out.Body.Method, out.Body.URL, out.Body.Header, out.Body.Expires = st.URL.Method, st.URL.URL, st.URL.Header, st.URL.Expires
+			return out, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "listDownloads", Method: http.MethodGet, Path: "/v1/materials/{id}/downloads",
+		Summary: "The download history of a material's asset type for the caller's partner, newest first", Tags: tags,
+		Errors: []int{400, 401, 404, 429}},
+		func(ctx context.Context, in *struct {
+			ID   string `path:"id" maxLength:"120" doc:"Material ID: movie.ASSET_TYPE[.variant].vN."`
+			Mine bool   `query:"mine" doc:"Only the caller's own downloads."`
+		}) (*downloadsOutput, error) {
+			ds, err := a.svc.Downloads(ctx, who(ctx), in.ID, in.Mine)
+			if err != nil {
+				return nil, a.fail(ctx, err)
+			}
+			out := &downloadsOutput{}
+			out.Body.Downloads = []DownloadJSON{}
+			for _, d := range ds {
+				out.Body.Downloads = append(out.Body.Downloads, downloadJSON(d))
+			}
+			return out, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "completeDownload", Method: http.MethodPost, Path: "/v1/downloads/{id}/complete",
+		Summary: "Report a download complete with the SHA-256 the client computed", Tags: tags, Errors: errs,
+		Description: "422 checksum_mismatch when the SHA-256 is not the one of the file handed out."},
+		func(ctx context.Context, in *struct {
+			ID   string `path:"id" maxLength:"64" doc:"Download ID."`
+			Body struct {
+				SHA256 string `json:"sha256" maxLength:"64"`
+			}
+		}) (*struct{ Body DownloadJSON }, error) {
+			d, err := a.svc.CompleteDownload(ctx, who(ctx), in.ID, in.Body.SHA256)
+			if err != nil {
+				return nil, a.fail(ctx, err)
+			}
+			return &struct{ Body DownloadJSON }{Body: downloadJSON(d)}, nil
+		})
+}
+
+func downloadedAs(it portal.MaterialItem) *DownloadedAs {
+	if px := it.Proxy; px != nil && px.State == lot.ProxyProcessing {
+		return &DownloadedAs{State: "PROCESSING", StartedAt: px.CreatedAt.UTC()}
+	}
+	d := it.Mine
+	if d == nil {
+		return nil
+	}
+	out := &DownloadedAs{State: "STARTED", Download: d.ID, StartedAt: d.StartedAt.UTC()}
+	if d.Completed() {
+		out.State, out.CompletedAt = "COMPLETED", d.CompletedAt.UTC()
+	}
+	return out
+}

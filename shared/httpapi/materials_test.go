@@ -1,0 +1,262 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// addMaterial uploads body as studio-ops and adds it as the next version.
+func (w *world) addMaterial(movie int64, assetType, variant string, body []byte) map[string]any {
+	w.t.Helper()
+	up := w.do("studio", "POST", "/v1/materials/uploads", map[string]any{"fileName": "stems_v.wav", "contentType": "audio/wav"})
+	if up.Status != 200 {
+		w.t.Fatalf("upload URL: %d %s", up.Status, up.Body)
+	}
+	u := up.json(w.t)
+	req, _ := http.NewRequest(u["method"].(string), u["url"].(string), bytes.NewReader(body))
+	for k, v := range u["header"].(map[string]any) {
+		req.Header.Set(k, v.(string))
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil || res.StatusCode != 200 {
+		w.t.Fatalf("upload: %v %v", err, res)
+	}
+	res.Body.Close()
+	sum := sha256.Sum256(body)
+	r := w.do("studio", "POST", "/v1/materials", map[string]any{"movieId": movie, "assetType": assetType, "variant": variant,
+		"fileName": "stems.wav", "sha256": hex.EncodeToString(sum[:]), "upload": u["upload"]})
+	if r.Status != 201 {
+		w.t.Fatalf("add material: %d %s", r.Status, r.Body)
+	}
+	return r.json(w.t)
+}
+
+// get fetches a signed URL with an optional Range header.
+func get(t *testing.T, url, rng string) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if rng != "" {
+		req.Header.Set("Range", rng)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, b
+}
+
+func assetType(t *testing.T, listing map[string]any, code string) map[string]any {
+	t.Helper()
+	for _, g := range listing["assetTypes"].([]any) {
+		if g := g.(map[string]any); g["assetType"] == code {
+			return g
+		}
+	}
+	t.Fatalf("no asset type %s in %v", code, listing)
+	return nil
+}
+
+func TestMaterialsVersionsAndTruthfulDownloads(t *testing.T) {
+	// Ensures a partner lists a title's materials by asset type, downloads the newest version, sees "Downloaded" only once every byte was sent, and that a new version supersedes the old one and clears the label.
+	w := mustWorld(t)
+	stems := bytes.Repeat([]byte("stems-v1 "), 2000) // 18,000 bytes
+	v1 := w.addMaterial(81000001, "AUDIO_STEMS", "", stems)
+	if v1["id"] != "81000001.AUDIO_STEMS.v1" || v1["version"] != 1.0 || v1["qc"] != "QC_PENDING" || v1["newlyAdded"] != true {
+		t.Fatalf("added %v", v1)
+	}
+	list := w.do("juniper", "GET", "/v1/materials?requests="+w.ids["jSub"], nil).json(t)
+	if n := len(list["assetTypes"].([]any)); n != 8 || list["total"] != 1.0 {
+		t.Fatalf("every asset type is listed (%d), one file in all: %v", n, list)
+	}
+	if g := assetType(t, list, "SCRIPT"); g["count"] != 0.0 {
+		t.Fatalf("an asset type without files: %v", g)
+	}
+	g := assetType(t, list, "AUDIO_STEMS")
+	m := g["materials"].([]any)[0].(map[string]any)
+	if g["count"] != 1.0 || m["title"] != "House of Tides" || m["downloaded"] != nil {
+		t.Fatalf("stems: %v", g)
+	}
+
+	start := w.do("juniper", "POST", "/v1/materials/"+v1["id"].(string)+"/downloads", nil)
+	if start.Status != 201 {
+		t.Fatalf("start download: %d %s", start.Status, start.Body)
+	}
+	st := start.json(t)
+	url := st["url"].(string)
+	// Half the file: started, not downloaded.
+	if code, b := get(t, url, "bytes=0-8999"); code != 206 || !bytes.Equal(b, stems[:9000]) {
+		t.Fatalf("first half: %d %d bytes", code, len(b))
+	}
+	hist := w.do("juniper", "GET", "/v1/materials/"+v1["id"].(string)+"/downloads?mine=true", nil).json(t)["downloads"].([]any)
+	if len(hist) != 1 || hist[0].(map[string]any)["state"] != "STARTED" {
+		t.Fatalf("after half the bytes: %v", hist)
+	}
+	mine := w.do("juniper", "GET", "/v1/materials?requests="+w.ids["jSub"]+"&group=downloaded", nil).json(t)
+	if got := assetType(t, mine, "AUDIO_STEMS")["materials"].([]any); len(got) != 1 || got[0].(map[string]any)["downloaded"].(map[string]any)["state"] != "STARTED" {
+		t.Fatalf("the downloaded group after half: %v", mine)
+	}
+	// The rest, from where it stopped: now it is downloaded.
+	if code, b := get(t, url, "bytes=9000-"); code != 206 || !bytes.Equal(b, stems[9000:]) {
+		t.Fatalf("second half: %d %d bytes", code, len(b))
+	}
+	hist = w.do("juniper", "GET", "/v1/materials/"+v1["id"].(string)+"/downloads", nil).json(t)["downloads"].([]any)
+	if h := hist[0].(map[string]any); h["state"] != "COMPLETED" || h["completedBy"] != "blob-server" || h["user"] != "fp-juniper" || h["version"] != 1.0 {
+		t.Fatalf("after every byte: %v", h)
+	}
+	// Another partner's history does not show juniper's download.
+	if other := w.do("lumen", "GET", "/v1/materials/"+v1["id"].(string)+"/downloads", nil); other.Status != 404 {
+		t.Fatalf("lumen has no request of this title: %d %s", other.Status, other.Body)
+	}
+
+	// Version 2 supersedes version 1: only it may be downloaded, and the
+	// label is gone until it is downloaded.
+	w.clock.Add(8 * 24 * time.Hour)
+	w.signIn()
+	if g := assetType(t, w.do("juniper", "GET", "/v1/materials?requests="+w.ids["jSub"]+"&group=new", nil).json(t), "AUDIO_STEMS"); g["count"] != 0.0 {
+		t.Fatalf("eight days later the stems are not new: %v", g)
+	}
+	stems2 := bytes.Repeat([]byte("stems-v2 "), 1000)
+	v2 := w.addMaterial(81000001, "AUDIO_STEMS", "", stems2)
+	g = assetType(t, w.do("juniper", "GET", "/v1/materials?requests="+w.ids["jSub"], nil).json(t), "AUDIO_STEMS")
+	m = g["materials"].([]any)[0].(map[string]any)
+	if g["count"] != 1.0 || m["version"] != 2.0 || m["downloaded"] != nil || m["newlyAdded"] != true {
+		t.Fatalf("after version 2: %v", g)
+	}
+	old := w.do("juniper", "POST", "/v1/materials/"+v1["id"].(string)+"/downloads", nil)
+	if old.Status != 422 || old.code() != "not_allowed" || !strings.Contains(string(old.Body), v2["id"].(string)) {
+		t.Fatalf("downloading a superseded version: %d %s", old.Status, old.Body)
+	}
+	versions := w.do("juniper", "GET", "/v1/materials/"+v2["id"].(string)+"/history", nil).json(t)["versions"].([]any)
+	if len(versions) != 2 || versions[0].(map[string]any)["version"] != 2.0 {
+		t.Fatalf("update history: %v", versions)
+	}
+
+	// The client may report completion with the SHA-256 it computed.
+	st = w.do("juniper", "POST", "/v1/materials/"+v2["id"].(string)+"/downloads", nil).json(t)
+	id := st["download"].(map[string]any)["id"].(string)
+	if r := w.do("juniper", "POST", "/v1/downloads/"+id+"/complete", map[string]any{"sha256": strings.Repeat("0", 64)}); r.Status != 422 || r.code() != "checksum_mismatch" {
+		t.Fatalf("a wrong SHA-256: %d %s", r.Status, r.Body)
+	}
+	if r := w.do("lumen", "POST", "/v1/downloads/"+id+"/complete", map[string]any{"sha256": v2["sha256"]}); r.Status != 404 {
+		t.Fatalf("someone else's download: %d %s", r.Status, r.Body)
+	}
+	r := w.do("juniper", "POST", "/v1/downloads/"+id+"/complete", map[string]any{"sha256": strings.ToUpper(v2["sha256"].(string))})
+	if r.Status != 200 || r.json(t)["state"] != "COMPLETED" || r.json(t)["completedBy"] != "client" {
+		t.Fatalf("reported complete: %d %s", r.Status, r.Body)
+	}
+}
+
+func TestMaterialsRefuseBadInput(t *testing.T) {
+	// Ensures bad material input answers a clear 4xx with a code and stores nothing.
+	w := mustWorld(t)
+	for _, c := range []struct {
+		who, method, path string
+		body              any
+		status            int
+		code              string
+	}{
+		{"juniper", "GET", "/v1/materials", nil, 400, "invalid"},
+		{"juniper", "GET", "/v1/materials?requests=" + w.ids["jSub"] + "&group=everything", nil, 400, "invalid"},
+		{"juniper", "GET", "/v1/materials?requests=" + w.ids["jSub"] + "&assetType=hologram", nil, 400, "invalid"},
+		{"juniper", "GET", "/v1/materials?requests=nope", nil, 400, "invalid"},
+		{"juniper", "POST", "/v1/materials/81000001.AUDIO_STEMS/downloads", nil, 400, "invalid"},
+		{"juniper", "POST", "/v1/materials/81000001.AUDIO_STEMS.v9/downloads", nil, 404, "not_found"},
+		{"juniper", "POST", "/v1/materials/uploads", map[string]any{"fileName": "a.wav"}, 403, "forbidden"},
+		{"studio", "POST", "/v1/materials/uploads", map[string]any{"fileName": "../a.wav"}, 400, "invalid"},
+		{"studio", "POST", "/v1/materials", map[string]any{"movieId": 81000001, "assetType": "SCRIPT", "fileName": "s.pdf",
+			"sha256": strings.Repeat("a", 64), "upload": "materials/uploads/x/file"}, 400, "invalid"},
+		{"studio", "POST", "/v1/materials", map[string]any{"movieId": 81000001, "assetType": "DELIVERY", "fileName": "s.pdf",
+			"sha256": strings.Repeat("a", 64), "upload": "materials/uploads/x/file"}, 400, "invalid"},
+		{"studio", "POST", "/v1/materials", map[string]any{"movieId": 99, "assetType": "SCRIPT", "fileName": "s.pdf",
+			"sha256": strings.Repeat("a", 64), "upload": "../../etc/passwd"}, 400, "invalid"},
+		{"juniper", "POST", "/v1/downloads/" + missingID + "/complete", map[string]any{"sha256": strings.Repeat("a", 64)}, 404, "not_found"},
+	} {
+		r := w.do(c.who, c.method, c.path, c.body)
+		if r.Status != c.status || c.code != "" && r.code() != c.code {
+			t.Errorf("%s %s %v: %d %s, want %d %s", c.method, c.path, c.body, r.Status, r.Body, c.status, c.code)
+		}
+	}
+	// A file whose SHA-256 is not the one given is not added.
+	up := w.do("studio", "POST", "/v1/materials/uploads", map[string]any{"fileName": "s.pdf"}).json(t)
+	req, _ := http.NewRequest("PUT", up["url"].(string), strings.NewReader("script"))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("upload: %v %v", err, res)
+	}
+	res.Body.Close()
+	r := w.do("studio", "POST", "/v1/materials", map[string]any{"movieId": 81000001, "assetType": "SCRIPT", "fileName": "s.pdf",
+		"sha256": strings.Repeat("a", 64), "upload": up["upload"]})
+	if r.Status != 422 || r.code() != "checksum_mismatch" {
+		t.Fatalf("a wrong SHA-256: %d %s", r.Status, r.Body)
+	}
+	if g := assetType(t, w.do("studio", "GET", "/v1/materials?requests="+w.ids["jSub"], nil).json(t), "SCRIPT"); g["count"] != 0.0 {
+		t.Fatalf("a refused file became a material: %v", g)
+	}
+}
+
+func TestMaterialTenancyMatrix(t *testing.T) {
+	// Ensures every material route × role: a material of a title the caller has no request for answers exactly like a missing one (404), and someone else's download cannot be completed.
+	w := mustWorld(t)
+	north := w.addMaterial(81000001, "AUDIO_STEMS", "", []byte("north stems"))["id"].(string)
+	aurora := w.addMaterial(81000002, "SCRIPT", "es", []byte("aurora script"))["id"].(string)
+	missing := "81000001.SCRIPT.v7"
+	routes := []route{
+		{"GET", "/v1/materials/{id}/history", nil},
+		{"POST", "/v1/materials/{id}/downloads", nil},
+		{"GET", "/v1/materials/{id}/downloads", nil},
+		{"GET", "/v1/materials/{id}/downloads?mine=true", nil},
+		{"POST", "/v1/materials/{id}/qc", map[string]any{"qc": "READY_FOR_MIX"}},
+	}
+	lumenDownload := w.do("lumen", "POST", "/v1/materials/"+aurora+"/downloads", nil).json(t)["download"].(map[string]any)["id"].(string)
+	cases := []struct {
+		role, own string
+		foreign   []string
+	}{
+		{"juniper", north, nil}, // juniper has requests of both titles (lToJ is subassigned to it)
+		{"lumen", aurora, []string{north}},
+		{"northstar", north, []string{aurora}},
+		{"studio", aurora, nil},
+		{"qc", north, nil},
+	}
+	for _, c := range cases {
+		for _, rt := range routes {
+			miss := w.do(c.role, rt.method, strings.Replace(rt.path, "{id}", missing, 1), rt.body)
+			if miss.Status != 404 && miss.Status != 403 {
+				t.Errorf("%s %s %s missing: %d %s", c.role, rt.method, rt.path, miss.Status, miss.Body)
+			}
+			for _, f := range c.foreign {
+				got := w.do(c.role, rt.method, strings.Replace(rt.path, "{id}", f, 1), rt.body)
+				if got.Status != miss.Status || string(got.Body) != string(miss.Body) {
+					t.Errorf("LEAK %s %s %s on %s: %d %s", c.role, rt.method, rt.path, f, got.Status, got.Body)
+				}
+			}
+			if own := w.do(c.role, rt.method, strings.Replace(rt.path, "{id}", c.own, 1), rt.body); own.Status == 404 {
+				t.Errorf("%s %s %s on own %s: 404", c.role, rt.method, rt.path, c.own)
+			}
+		}
+		if c.role != "lumen" {
+			got := w.do(c.role, "POST", "/v1/downloads/"+lumenDownload+"/complete", map[string]any{"sha256": strings.Repeat("a", 64)})
+			miss := w.do(c.role, "POST", "/v1/downloads/"+missingID+"/complete", map[string]any{"sha256": strings.Repeat("a", 64)})
+			if got.Status != 404 || string(got.Body) != string(miss.Body) {
+				t.Errorf("LEAK %s completes lumen's download: %d %s", c.role, got.Status, got.Body)
+			}
+		}
+	}
+	// Download history is per partner: lumen's two downloads of the aurora
+	// script are lumen's to see, not juniper's (which has a request of that title too).
+	if h := w.do("juniper", "GET", "/v1/materials/"+aurora+"/downloads", nil).json(t)["downloads"].([]any); len(h) != 0 {
+		t.Errorf("juniper sees another partner's downloads: %v", h)
+	}
+	h := w.do("lumen", "GET", "/v1/materials/"+aurora+"/downloads", nil).json(t)["downloads"].([]any)
+	if len(h) != 2 || h[0].(map[string]any)["user"] != "fp-lumen" || h[1].(map[string]any)["user"] != "fp-lumen" {
+		t.Errorf("lumen's history: %v", h)
+	}
+}
