@@ -35,9 +35,10 @@ bad=$(go list -f '{{.ImportPath}} {{join .Imports " "}} {{join .TestImports " "}
   grep -Ev '^github.com/openlot/openlot/(shared/(dynamo|s3blob|sfnflow|app)|functions/[^ ]+) ' | grep -E ' github.com/aws/' | cut -d' ' -f1 || true)
 if [ -n "$bad" ]; then echo "these packages import the AWS SDK: $bad"; exit 1; fi
 
-log "ffmpeg and ffprobe (inspection), pdftotext and pdftoppm (QC report tests): Debian packages"
+log "ffmpeg and ffprobe (inspection, proxies), pdftotext and pdftoppm (QC reports), tesseract (reads watermarks off frames): Debian packages"
 command -v ffprobe >/dev/null 2>&1 && command -v ffmpeg >/dev/null 2>&1 || apt_install ffmpeg
 command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || apt_install poppler-utils
+command -v tesseract >/dev/null 2>&1 || apt_install tesseract-ocr tesseract-ocr-eng
 
 log "starting the AWS stand-ins"
 start_dynalite

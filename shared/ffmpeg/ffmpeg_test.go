@@ -3,11 +3,13 @@ package ffmpeg_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/openlot/openlot/shared/ffmpeg"
@@ -91,5 +93,43 @@ func TestDetectAudioOnlySilentToTheEnd(t *testing.T) {
 	}
 	if len(det.Black) != 0 || len(det.Silence) != 1 || !near(det.Silence[0].Start, 2, 0.05) || !near(det.Silence[0].End, 4, 0.05) {
 		t.Fatalf("detection %+v", det)
+	}
+}
+
+func TestWatermarkedProxyInSegments(t *testing.T) {
+	// Ensures a proxy made in two segments over HTTP and joined is 640×360 H.264/AAC, as long as the source, with the code legible in its picture.
+	dir := t.TempDir()
+	fftest.Make(t, dir, "source", fftest.Spec{Seconds: 6, Width: 1280, Height: 720})
+	url := served(t, dir) + "source.mp4"
+	m := ffmpeg.Media{}
+	ctx := context.Background()
+	lines := []string{"openlot · Juniper Post · ana@juniper", "2026-11-23 10:00 UTC · K7Q2M9XD"}
+	var segs []string
+	for i, from := range []float64{0, 3} {
+		seg := filepath.Join(dir, fmt.Sprintf("seg-%d.ts", i))
+		if err := m.MakeProxy(ctx, lot.ProxySpec{Source: url, From: from, Seconds: 3, Width: 640, Height: 360, Watermark: lines, Code: "K7Q2M9XD"}, seg); err != nil {
+			t.Fatal(err)
+		}
+		segs = append(segs, seg)
+	}
+	out := filepath.Join(dir, "proxy.mp4")
+	if err := m.JoinProxy(ctx, segs, out); err != nil {
+		t.Fatal(err)
+	}
+	info, err := m.Probe(ctx, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := info.Video[0]; v.Codec != "h264" || v.Width != 640 || v.Height != 360 || !near(info.Duration, 6, 0.3) ||
+		len(info.Audio) != 1 || info.Audio[0].Codec != "aac" {
+		t.Fatalf("the joined proxy: %+v", info)
+	}
+	for _, at := range []float64{1, 4.5} { // one frame from each segment
+		if text := fftest.FrameText(t, out, at); !strings.Contains(strings.ReplaceAll(text, " ", ""), "K7Q2M9XD") {
+			t.Fatalf("the code is not legible at %gs: %q", at, text)
+		}
+	}
+	if err := m.MakeProxy(ctx, lot.ProxySpec{Source: url, Width: 641, Height: 360}, out); err == nil {
+		t.Fatal("an odd proxy size was accepted")
 	}
 }

@@ -74,3 +74,26 @@ type Media interface {
 	Probe(ctx context.Context, url string) (MediaInfo, error)
 	Detect(ctx context.Context, url string, o DetectOptions) (Detection, error)
 }
+
+// ProxySpec describes a watermarked proxy, or one segment of it: the
+// source read through its URL from From for Seconds (0: to the end),
+// scaled to fit Width×Height, H.264 and AAC, with the watermark's lines
+// burned into the picture.
+type ProxySpec struct {
+	Source    string
+	From      float64
+	Seconds   float64
+	Width     int
+	Height    int
+	Watermark []string // lines at the bottom left (who, when, the code)
+	Code      string   // also drawn large and faint across the picture
+	Threads   int      // encoding and decoding threads; 0 lets the tool choose
+}
+
+// ProxyMaker makes watermarked proxies into local files: a segment as an
+// MPEG transport stream (joinable), a whole proxy as MP4 ready to stream.
+type ProxyMaker interface {
+	MakeProxy(ctx context.Context, spec ProxySpec, out string) error
+	// JoinProxy joins segments (URLs or paths, in order) into one MP4.
+	JoinProxy(ctx context.Context, segments []string, out string) error
+}

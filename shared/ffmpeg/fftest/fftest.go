@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -91,4 +92,28 @@ func Make(t testing.TB, dir, name string, s Spec) string {
 		t.Fatalf("ffmpeg %v: %v\n%s", args, err, b)
 	}
 	return out
+}
+
+// FrameText extracts the frame at second at of the video (a path or URL),
+// crops the watermark band (the bottom fifth), scales it up for legibility,
+// and returns the text tesseract reads on it: how tests check that a
+// watermark is really in the picture.
+func FrameText(t testing.TB, video string, at float64) string {
+	t.Helper()
+	if _, err := exec.LookPath("tesseract"); err != nil {
+		if os.Getenv("OPENLOT_REQUIRE_STANDINS") != "" {
+			t.Fatal("tesseract is not installed; make test installs it")
+		}
+		t.Skip("tesseract is not installed")
+	}
+	png := filepath.Join(t.TempDir(), "frame.png")
+	if out, err := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-y", "-ss", strconv.FormatFloat(at, 'f', 2, 64), "-i", video,
+		"-frames:v", "1", "-vf", "crop=iw:ih/5:0:ih*4/5,scale=iw*3:ih*3:flags=lanczos,format=gray,negate", png).CombinedOutput(); err != nil {
+		t.Fatalf("extract a frame: %v %s", err, out)
+	}
+	out, err := exec.Command("tesseract", png, "-", "--psm", "6").Output()
+	if err != nil {
+		t.Fatalf("tesseract: %v", err)
+	}
+	return string(out)
 }
