@@ -201,7 +201,7 @@ func (l *Local) seed(ctx context.Context) error {
 		l.cfg.Log.Info("demo data seeded", "requests", l.Seeded.Requests, "titles", l.Seeded.Titles)
 	}
 	for _, c := range demo.Clients {
-		if existing, err := l.Store.GetClient(ctx, c.ID); err == nil && existing.Name == c.Name {
+		if existing, err := l.Store.GetClient(ctx, c.ID); err == nil && existing.Name == c.Name && existing.Email == c.Email {
 			continue
 		}
 		hash, err := oauth.HashSecret(c.Secret())
@@ -209,7 +209,7 @@ func (l *Local) seed(ctx context.Context) error {
 			return err
 		}
 		if err := l.Store.PutClient(ctx, &lot.Client{ID: c.ID, SecretHash: hash, Name: c.Name, Role: c.Role,
-			Partner: c.Partner, Permissions: c.Permissions, CreatedAt: l.cfg.Clock.Now().UTC()}); err != nil {
+			Partner: c.Partner, Permissions: c.Permissions, Email: c.Email, CreatedAt: l.cfg.Clock.Now().UTC()}); err != nil {
 			return err
 		}
 	}

@@ -10,6 +10,7 @@ package auth
 
 import (
 	"fmt"
+	"net/mail"
 	"slices"
 	"strings"
 
@@ -39,6 +40,9 @@ func FromClaims(c map[string]any) (lot.Principal, error) {
 	}
 	if p.Subject == "" {
 		return bad("it names no subject")
+	}
+	if a, err := mail.ParseAddress(str(c["email"])); err == nil {
+		p.Email = a.Address
 	}
 	p.Name = firstNonEmpty(str(c["name"]), str(c["email"]), str(c["username"]), str(c["cognito:username"]), str(c["client_id"]), p.Subject)
 
@@ -108,6 +112,9 @@ func Claims(p lot.Principal) map[string]any {
 	}
 	if p.Partner != "" {
 		c[ClaimPartner] = p.Partner
+	}
+	if p.Email != "" {
+		c["email"] = p.Email
 	}
 	scopes := make([]string, 0, len(p.Permissions))
 	for _, perm := range p.Permissions {

@@ -17,13 +17,15 @@ func TestFromClaims(t *testing.T) {
 		err    bool
 	}{
 		{"cognito user", map[string]any{"sub": "u1", "email": "ana@juniper.example", "cognito:groups": []any{"fp"}, "custom:partner": "juniper", "custom:permissions": "cancel,subassign"},
-			lot.Principal{Subject: "u1", Name: "ana@juniper.example", Role: lot.RoleFP, Partner: "juniper", Permissions: []lot.Permission{lot.PermCancel, lot.PermSubassign}}, false},
+			lot.Principal{Subject: "u1", Name: "ana@juniper.example", Role: lot.RoleFP, Partner: "juniper", Permissions: []lot.Permission{lot.PermCancel, lot.PermSubassign}, Email: "ana@juniper.example"}, false},
 		{"api gateway flattened groups", map[string]any{"sub": "u2", "cognito:groups": "[studio]"},
 			lot.Principal{Subject: "u2", Name: "u2", Role: lot.RoleStudio}, false},
 		{"machine client scopes", map[string]any{"sub": "abc", "client_id": "abc", "scope": "openlot/role.fp openlot/partner.lumen openlot/cancel other/x"},
 			lot.Principal{Subject: "abc", Name: "abc", Role: lot.RoleFP, Partner: "lumen", Permissions: []lot.Permission{lot.PermCancel}}, false},
-		{"round trip", auth.Claims(lot.Principal{Subject: "cp-northstar", Name: "Northstar", Role: lot.RoleCP, Partner: "northstar"}),
-			lot.Principal{Subject: "cp-northstar", Name: "Northstar", Role: lot.RoleCP, Partner: "northstar"}, false},
+		{"round trip", auth.Claims(lot.Principal{Subject: "cp-northstar", Name: "Northstar", Role: lot.RoleCP, Partner: "northstar", Email: "ops@northstar.example"}),
+			lot.Principal{Subject: "cp-northstar", Name: "Northstar", Role: lot.RoleCP, Partner: "northstar", Email: "ops@northstar.example"}, false},
+		{"an email that is not one is left out", map[string]any{"sub": "u3", "email": "not an address", "cognito:groups": []any{"qc"}},
+			lot.Principal{Subject: "u3", Name: "not an address", Role: lot.RoleQC}, false},
 		{"no subject", map[string]any{"cognito:groups": []any{"qc"}}, lot.Principal{}, true},
 		{"no role", map[string]any{"sub": "x"}, lot.Principal{}, true},
 		{"two roles", map[string]any{"sub": "x", "cognito:groups": []any{"fp", "studio"}, "custom:partner": "juniper"}, lot.Principal{}, true},
@@ -38,7 +40,7 @@ func TestFromClaims(t *testing.T) {
 			}
 			continue
 		}
-		if err != nil || got.Subject != c.want.Subject || got.Name != c.want.Name || got.Role != c.want.Role || got.Partner != c.want.Partner || !slices.Equal(got.Permissions, c.want.Permissions) {
+		if err != nil || got.Subject != c.want.Subject || got.Name != c.want.Name || got.Role != c.want.Role || got.Partner != c.want.Partner || got.Email != c.want.Email || !slices.Equal(got.Permissions, c.want.Permissions) {
 			t.Errorf("%s: got %+v, %v; want %+v", c.name, got, err, c.want)
 		}
 	}

@@ -21,6 +21,7 @@ type Client struct {
 	Role        lot.Role
 	Partner     string
 	Permissions []lot.Permission
+	Email       string
 }
 
 // Secret returns the demo client's secret.
@@ -28,11 +29,11 @@ func (c Client) Secret() string { return c.ID + "-secret" }
 
 // Clients are the demo OAuth2 clients.
 var Clients = []Client{
-	{"fp-juniper", "Juniper Post (robot)", lot.RoleFP, "juniper", []lot.Permission{lot.PermCancel, lot.PermSubassign}},
-	{"fp-lumen", "Lumen Localization (robot)", lot.RoleFP, "lumen", nil},
-	{"cp-northstar", "Northstar Pictures (robot)", lot.RoleCP, "northstar", nil},
-	{"studio-ops", "Studio Operations", lot.RoleStudio, "", nil},
-	{"qc-ops", "QC Operations", lot.RoleQC, "", nil},
+	{"fp-juniper", "Juniper Post (robot)", lot.RoleFP, "juniper", []lot.Permission{lot.PermCancel, lot.PermSubassign}, "ops@juniper.example"},
+	{"fp-lumen", "Lumen Localization (robot)", lot.RoleFP, "lumen", nil, "ops@lumen.example"},
+	{"cp-northstar", "Northstar Pictures (robot)", lot.RoleCP, "northstar", nil, "ops@northstar.example"},
+	{"studio-ops", "Studio Operations", lot.RoleStudio, "", nil, "studio-ops@openlot.example"},
+	{"qc-ops", "QC Operations", lot.RoleQC, "", nil, "qc-ops@openlot.example"},
 }
 
 // Partners are the demo facilities.

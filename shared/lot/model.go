@@ -47,6 +47,7 @@ type Principal struct {
 	Role        Role
 	Partner     string // partner ID for FP and CP; empty for studio and QC
 	Permissions []Permission
+	Email       string // where notifications go; empty: none
 }
 
 // Has reports whether p holds permission perm.

@@ -56,6 +56,7 @@ type Client struct {
 	Partner     string
 	Permissions []Permission
 	CreatedAt   time.Time
+	Email       string // where its notifications go
 }
 
 // Saved is what an Idempotency-Key remembers: the hash of the request it came

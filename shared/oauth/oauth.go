@@ -257,7 +257,7 @@ func (i *Issuer) Token() http.Handler {
 			fail(http.StatusUnauthorized, "invalid_client", "unknown client or wrong secret")
 			return
 		}
-		p := lot.Principal{Subject: c.ID, Name: c.Name, Role: c.Role, Partner: c.Partner, Permissions: c.Permissions}
+		p := lot.Principal{Subject: c.ID, Name: c.Name, Role: c.Role, Partner: c.Partner, Permissions: c.Permissions, Email: c.Email}
 		granted := grantedScopes(p)
 		if want := strings.Fields(form.Get("scope")); len(want) > 0 {
 			for _, s := range want {

@@ -157,6 +157,7 @@ type Client struct {
 	Partner     string    `json:"partner,omitempty"`
 	Permissions []string  `json:"permissions,omitempty"`
 	CreatedAt   time.Time `json:"createdAt"`
+	Email       string    `json:"email,omitempty"`
 }
 
 func FromClient(c *lot.Client) Client {
@@ -164,7 +165,7 @@ func FromClient(c *lot.Client) Client {
 	for i, p := range c.Permissions {
 		perms[i] = string(p)
 	}
-	return Client{c.ID, c.SecretHash, c.Name, string(c.Role), c.Partner, perms, c.CreatedAt}
+	return Client{c.ID, c.SecretHash, c.Name, string(c.Role), c.Partner, perms, c.CreatedAt, c.Email}
 }
 
 func (r Client) Domain() *lot.Client {

@@ -1,0 +1,94 @@
+package mailbox_test
+
+import (
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http/httptest"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/mailbox"
+	"github.com/openlot/openlot/shared/mailtest"
+)
+
+// read parses every .eml in dir as RFC 5322 with the standard library.
+func read(t *testing.T, dir string) []mailtest.Sent {
+	files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+	var out []mailtest.Sent
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg, err := mail.ReadMessage(fh)
+		if err != nil {
+			t.Fatalf("%s is not RFC 5322: %v", f, err)
+		}
+		subject, _ := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+		s := mailtest.Sent{To: msg.Header.Get("To"), Subject: subject}
+		_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mr := multipart.NewReader(msg.Body, params["boundary"])
+		for {
+			p, err := mr.NextPart() // decodes quoted-printable
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(p)
+			body := strings.ReplaceAll(string(b), "\r\n", "\n")
+			if strings.HasPrefix(p.Header.Get("Content-Type"), "text/html") {
+				s.HTML = body
+			} else {
+				s.Text = body
+			}
+		}
+		fh.Close()
+		out = append(out, s)
+	}
+	return out
+}
+
+func TestMailboxContract(t *testing.T) {
+	mailtest.Run(t, func(t *testing.T) (lot.Mailer, func() []mailtest.Sent) {
+		dir := t.TempDir()
+		return &mailbox.Box{Dir: dir, From: mail.Address{Name: "openlot", Address: "no-reply@openlot.local"}},
+			func() []mailtest.Sent { return read(t, dir) }
+	})
+}
+
+func TestMailboxPageListsMail(t *testing.T) {
+	// Ensures the local /mail page lists what was sent and serves each message, and nothing outside the folder.
+	dir := t.TempDir()
+	b := &mailbox.Box{Dir: dir, From: mail.Address{Address: "no-reply@openlot.local"}}
+	if err := b.Send(t.Context(), lot.Mail{To: "ana@juniper.example", Subject: "Proxy ready: Orbital", Text: "ready"}); err != nil {
+		t.Fatal(err)
+	}
+	h := b.Handler()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/mail", nil))
+	page := rec.Body.String()
+	if rec.Code != 200 || !strings.Contains(page, "Proxy ready: Orbital") || !strings.Contains(page, "ana@juniper.example") {
+		t.Fatalf("the list: %d %s", rec.Code, page)
+	}
+	list, _ := b.List()
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/mail/"+list[0].File, nil))
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != "message/rfc822" || !strings.Contains(rec.Body.String(), "Subject:") {
+		t.Fatalf("one message: %d %s", rec.Code, rec.Body)
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/mail/..%2f..%2fetc%2fpasswd", nil))
+	if rec.Code != 404 {
+		t.Fatalf("outside the folder: %d", rec.Code)
+	}
+}
