@@ -395,6 +395,9 @@ func NewStack(scope constructs.Construct, id string, props *awscdk.StackProps, o
 	return stack
 }
 
+// mediaSteps run ffprobe or ffmpeg (the layer of context ffmpegLayerArn).
+var mediaSteps = map[string]bool{"InspectExamine": true, "ProxyPlan": true, "ProxySegment": true, "ProxyFinish": true}
+
 // newFunction declares one Go function (bin/lambda/<asset>/bootstrap) on arm64
 // provided.al2023 with JSON logs, least-privilege access to the table and
 // bucket (only the calls shared/dynamo and shared/s3blob make), and alarms
@@ -506,13 +509,26 @@ func newFlows(stack awscdk.Stack, o Options, env *map[string]*string, table awsd
 					stepEnv[k] = v
 				}
 				memory, timeout := 512.0, awscdk.Duration_Minutes(jsii.Number(1))
-				if strings.HasPrefix(step, "InspectIntegrity") || strings.HasPrefix(step, "InspectExamine") {
-					memory, timeout = 2048, awscdk.Duration_Minutes(jsii.Number(15)) // reads whole files
+				media := mediaSteps[step]
+				switch {
+				case step == "ProxySegment":
+					memory = 3538 // two vCPUs for the encoder
+				case media || step == "InspectIntegrity":
+					memory = 2048 // reads whole files
+				}
+				if media || step == "InspectIntegrity" {
+					timeout = awscdk.Duration_Minutes(jsii.Number(15))
+				}
+				if media {
 					stepEnv["OPENLOT_FFPROBE"], stepEnv["OPENLOT_FFMPEG"] = jsii.String("/opt/bin/ffprobe"), jsii.String("/opt/bin/ffmpeg")
 				}
 				fn = newFunction(stack, "Step"+step, "steps", "openlot flow step "+step, o, &stepEnv, table, bucket, memory, timeout)
-				if layer != nil && step == "InspectExamine" {
+				if layer != nil && media {
 					fn.AddLayers(layer)
+				}
+				if step == "ProxySegment" || step == "ProxyFinish" { // segments and the joined proxy are written to /tmp first
+					fn.Node().DefaultChild().(awslambda.CfnFunction).SetEphemeralStorage(
+						&awslambda.CfnFunction_EphemeralStorageProperty{Size: jsii.Number(10240)})
 				}
 				functions[step] = fn
 			}

@@ -289,8 +289,8 @@ func TestFunction(t *testing.T) {
 		fnPolicies++
 		checkFunctionPolicy(t, policy, strings.Contains(string(roles), "Api") || strings.Contains(string(roles), "S3Events"))
 	}
-	if fnPolicies != 8 {
-		t.Fatalf("%d function policies, want api, s3events and the 6 flow steps", fnPolicies)
+	if fnPolicies != 12 {
+		t.Fatalf("%d function policies, want api, s3events and the 10 flow steps", fnPolicies)
 	}
 	var alarms []string
 	for _, a := range resources(raw, "AWS::CloudWatch::Alarm") {
@@ -299,10 +299,10 @@ func TestFunction(t *testing.T) {
 	}
 	sort.Strings(alarms)
 	var want []string
-	for range 8 { // every function
+	for range 12 { // every function
 		want = append(want, "AWS/Lambda Errors Sum >= 1")
 	}
-	for range 8 {
+	for range 12 {
 		want = append(want, "AWS/Lambda Throttles Sum >= 1")
 	}
 	if !slices.Equal(alarms, want) {
@@ -398,7 +398,7 @@ func TestFlows(t *testing.T) {
 	// start executions and know the machines, and that the ffmpeg layer
 	// (context ffmpegLayerArn) goes on the examining step.
 	tpl, raw := synth(t, map[string]any{"ffmpegLayerArn": "arn:aws:lambda:eu-west-1:123456789012:layer:ffmpeg:3"})
-	holds(t, "two state machines", func() { tpl.ResourceCountIs(jsii.String("AWS::StepFunctions::StateMachine"), jsii.Number(2)) })
+	holds(t, "three state machines", func() { tpl.ResourceCountIs(jsii.String("AWS::StepFunctions::StateMachine"), jsii.Number(3)) })
 	resources := raw["Resources"].(map[string]any)
 	steps := map[string]map[string]any{}
 	var machines []map[string]any
@@ -416,13 +416,19 @@ func TestFlows(t *testing.T) {
 			machines = append(machines, props)
 		}
 	}
-	want := []string{"InspectBegin", "InspectDecide", "InspectExamine", "InspectFault", "InspectIntegrity", "QCApplyOutcome"}
+	want := []string{"InspectBegin", "InspectDecide", "InspectExamine", "InspectFault", "InspectIntegrity",
+		"ProxyFault", "ProxyFinish", "ProxyPlan", "ProxySegment", "QCApplyOutcome"}
 	got := slices.Sorted(maps.Keys(steps))
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("step functions %v, want %v", got, want)
 	}
-	if _, ok := steps["InspectExamine"]["Layers"]; !ok {
-		t.Error("the examining step has no ffmpeg layer")
+	for _, media := range []string{"InspectExamine", "ProxyPlan", "ProxySegment", "ProxyFinish"} {
+		if _, ok := steps[media]["Layers"]; !ok {
+			t.Errorf("%s reads media but has no ffmpeg layer", media)
+		}
+	}
+	if eph, _ := steps["ProxySegment"]["EphemeralStorage"].(map[string]any); eph["Size"] != 10240.0 || steps["ProxySegment"]["MemorySize"] != 3538.0 {
+		t.Errorf("the segment step: %v MB, /tmp %v", steps["ProxySegment"]["MemorySize"], eph)
 	}
 	if _, ok := steps["InspectBegin"]["Layers"]; ok {
 		t.Error("a step that reads no media has the ffmpeg layer")

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"time"
@@ -22,6 +23,7 @@ import (
 	"github.com/openlot/openlot/shared/ids"
 	"github.com/openlot/openlot/shared/localflow"
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/mailbox"
 	"github.com/openlot/openlot/shared/oauth"
 	"github.com/openlot/openlot/shared/portal"
 	"github.com/openlot/openlot/shared/search"
@@ -51,8 +53,11 @@ type LocalConfig struct {
 	// FlowsWithoutDelays makes inspection's waits and retry intervals take
 	// no time (tests).
 	FlowsWithoutDelays bool
-	// Inspections is how many inspections run at once (0: 2).
+	// Inspections is how many flows (inspections, proxies) run at once (0: 2).
 	Inspections int
+	// ProxyPool is how many watermarked proxies are made in advance per
+	// proxy video (0: 2; negative: none, so every proxy is made on demand).
+	ProxyPool int
 }
 
 // Local is openlot running in one process on embedded parts.
@@ -66,7 +71,8 @@ type Local struct {
 	URL     string // base URL, known after Open
 	Seeded  demo.Stats
 
-	Flows *localflow.Runner
+	Flows   *localflow.Runner
+	Mailbox *mailbox.Box // mail written as .eml files under <data>/mail
 
 	ln        net.Listener
 	srv       *http.Server
@@ -144,6 +150,11 @@ func (l *Local) Open(ctx context.Context) (err error) {
 		mounts[diskblob.Prefix] = disk.Handler(l.cfg.Log) // signed URLs, no bearer token
 	}
 	l.Service.Blobs = l.Blobs
+	l.Service.PublicURL, l.Service.PoolSize = l.URL, l.cfg.ProxyPool
+	l.Mailbox = &mailbox.Box{Dir: filepath.Join(l.cfg.DataDir, "mail"), From: mail.Address{Name: "openlot", Address: "no-reply@openlot.local"},
+		Clock: l.cfg.Clock}
+	l.Service.Mailer = l.Mailbox
+	mounts["/mail"], mounts["/mail/"] = l.Mailbox.Handler(), l.Mailbox.Handler() // local mode only: the developer's own mail
 	if err := l.startFlows(ctx); err != nil {
 		return err
 	}

@@ -50,9 +50,9 @@ type world struct {
 }
 
 var principals = map[string]lot.Principal{
-	"juniper":   {Subject: "fp-juniper", Name: "Juniper robot", Role: lot.RoleFP, Partner: "juniper", Permissions: []lot.Permission{lot.PermCancel, lot.PermSubassign}},
-	"lumen":     {Subject: "fp-lumen", Name: "Lumen robot", Role: lot.RoleFP, Partner: "lumen"},
-	"northstar": {Subject: "cp-northstar", Name: "Northstar robot", Role: lot.RoleCP, Partner: "northstar"},
+	"juniper":   {Subject: "fp-juniper", Name: "Juniper robot", Role: lot.RoleFP, Partner: "juniper", Permissions: []lot.Permission{lot.PermCancel, lot.PermSubassign}, Email: "ops@juniper.example"},
+	"lumen":     {Subject: "fp-lumen", Name: "Lumen robot", Role: lot.RoleFP, Partner: "lumen", Email: "ops@lumen.example"},
+	"northstar": {Subject: "cp-northstar", Name: "Northstar robot", Role: lot.RoleCP, Partner: "northstar", Email: "ops@northstar.example"},
 	"studio":    {Subject: "studio-ops", Name: "Studio Ops", Role: lot.RoleStudio},
 	"qc":        {Subject: "qc-ops", Name: "QC Ops", Role: lot.RoleQC},
 }

@@ -324,6 +324,26 @@ func (a *api) materialRoutes(api huma.API) {
 			out.Body.Method, out.Body.URL, out.Body.Header, out.Body.Expires = st.URL.Method, st.URL.URL, st.URL.Header, st.URL.Expires
 			return out, nil
 		})
+	huma.Register(api, huma.Operation{OperationID: "emptyProxyPool", Method: http.MethodPost, Path: "/v1/materials/{id}/pool/empty",
+		Summary: "Studio operators: remove the proxies of a proxy video's pool that nobody has taken", Tags: tags, Errors: errs,
+		Description: "Partners then get proxies made on demand (PROCESSING, then an email). Proxies already handed out stay theirs."},
+		func(ctx context.Context, in *materialIDPath) (*struct {
+			Body struct {
+				Removed int `json:"removed"`
+			}
+		}, error) {
+			n, err := a.svc.EmptyPool(ctx, who(ctx), in.ID)
+			if err != nil {
+				return nil, a.fail(ctx, err)
+			}
+			out := &struct {
+				Body struct {
+					Removed int `json:"removed"`
+				}
+			}{}
+			out.Body.Removed = n
+			return out, nil
+		})
 	huma.Register(api, huma.Operation{OperationID: "listDownloads", Method: http.MethodGet, Path: "/v1/materials/{id}/downloads",
 		Summary: "The download history of a material's asset type for the caller's partner, newest first", Tags: tags,
 		Errors: []int{400, 401, 404, 429}},

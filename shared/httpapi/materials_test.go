@@ -2,8 +2,15 @@ package httpapi_test
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
+
 	"crypto/sha256"
 	"encoding/hex"
+	"github.com/openlot/openlot/shared/app"
+	"github.com/openlot/openlot/shared/ffmpeg/fftest"
+	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/mailbox"
 	"io"
 	"net/http"
 	"strings"
@@ -29,8 +36,12 @@ func (w *world) addMaterial(movie int64, assetType, variant string, body []byte)
 	}
 	res.Body.Close()
 	sum := sha256.Sum256(body)
+	name := map[string]string{"PROXY_VIDEO": "house_of_tides_proxy.mp4"}[assetType]
+	if name == "" {
+		name = "stems.wav"
+	}
 	r := w.do("studio", "POST", "/v1/materials", map[string]any{"movieId": movie, "assetType": assetType, "variant": variant,
-		"fileName": "stems.wav", "sha256": hex.EncodeToString(sum[:]), "upload": u["upload"]})
+		"fileName": name, "sha256": hex.EncodeToString(sum[:]), "upload": u["upload"]})
 	if r.Status != 201 {
 		w.t.Fatalf("add material: %d %s", r.Status, r.Body)
 	}
@@ -258,5 +269,100 @@ func TestMaterialTenancyMatrix(t *testing.T) {
 	h := w.do("lumen", "GET", "/v1/materials/"+aurora+"/downloads", nil).json(t)["downloads"].([]any)
 	if len(h) != 2 || h[0].(map[string]any)["user"] != "fp-lumen" || h[1].(map[string]any)["user"] != "fp-lumen" {
 		t.Errorf("lumen's history: %v", h)
+	}
+}
+
+// waitFor polls until ok or fails after a minute.
+func waitFor(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); !ok(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+func TestProxiesFromThePoolThenMadeOnDemand(t *testing.T) {
+	// Ensures partners get proxy videos with their own watermark: first from the pool made in advance, then, once the pool is empty, made on demand (PROCESSING, once however often asked), announced by mail, and carrying the recipient's code in the picture.
+	fftest.Need(t)
+	w := mustWorld(t, func(c *app.LocalConfig) { c.FlowsWithoutDelays, c.ProxyPool = true, 1 })
+	src := fftest.Make(t, t.TempDir(), "tides", fftest.Spec{Seconds: 4, Width: 1280, Height: 720})
+	body, err := os.ReadFile(src)
+	must(t, err)
+	proxy := w.addMaterial(81000001, "PROXY_VIDEO", "", body)["id"].(string)
+	pooled := func() bool {
+		list, err := w.srv.Store.ListProxies(t.Context(), proxy)
+		return err == nil && len(list) == 1 && list[0].State == lot.ProxyPooled
+	}
+	waitFor(t, "the pool", pooled)
+
+	// Juniper takes the pooled proxy: a URL at once, with its code recorded.
+	st := w.do("juniper", "POST", "/v1/materials/"+proxy+"/downloads", nil)
+	if st.Status != 201 {
+		t.Fatalf("a proxy from the pool: %d %s", st.Status, st.Body)
+	}
+	d := st.json(t)["download"].(map[string]any)
+	poolCode := d["code"].(string)
+	if len(poolCode) != 8 || !strings.Contains(st.json(t)["url"].(string), poolCode) {
+		t.Fatalf("the pooled proxy's download: %v", st.json(t))
+	}
+	// The pool is empty now: Northstar's ask starts one made on demand.
+	first := w.do("northstar", "POST", "/v1/materials/"+proxy+"/downloads", nil)
+	again := w.do("northstar", "POST", "/v1/materials/"+proxy+"/downloads", nil)
+	if first.Status != 202 || first.json(t)["status"] != "PROCESSING" {
+		t.Fatalf("an empty pool: %d %s", first.Status, first.Body)
+	}
+	px := first.json(t)["proxy"].(map[string]any)
+	if again.Status != 202 && again.Status != 201 || again.Status == 202 && again.json(t)["proxy"].(map[string]any)["id"] != px["id"] {
+		t.Fatalf("asked twice: %d %s", again.Status, again.Body)
+	}
+	if px["code"] == poolCode {
+		t.Fatal("two recipients share a code")
+	}
+	var ready *mailbox.Message
+	waitFor(t, "the ready mail", func() bool {
+		list, _ := w.srv.Mailbox.List()
+		for i, m := range list {
+			if strings.Contains(m.To, "ops@northstar.example") && strings.Contains(m.Subject, "House of Tides") {
+				ready = &list[i]
+			}
+		}
+		return ready != nil
+	})
+	mailText, err := os.ReadFile(filepath.Join(w.srv.Mailbox.Dir, ready.File))
+	must(t, err)
+	if !strings.Contains(string(mailText), px["code"].(string)) {
+		t.Fatalf("the mail does not name the code: %s", mailText)
+	}
+	if made, _ := w.srv.Store.ListProxies(t.Context(), proxy); len(made) != 2 {
+		t.Fatalf("asking twice made %d proxies, want the pooled one and one more", len(made))
+	}
+	list := w.do("northstar", "GET", "/v1/materials?requests="+w.ids["jSub"], nil).json(t)
+	if m := assetType(t, list, "PROXY_VIDEO")["materials"].([]any)[0].(map[string]any); m["downloaded"] != nil {
+		t.Fatalf("ready but not yet downloaded: %v", m)
+	}
+	st = w.do("northstar", "POST", "/v1/materials/"+proxy+"/downloads", nil)
+	if st.Status != 201 || st.json(t)["download"].(map[string]any)["code"] != px["code"] {
+		t.Fatalf("the proxy made on demand: %d %s", st.Status, st.Body)
+	}
+	code, file := get(t, st.json(t)["url"].(string), "")
+	if code != 200 {
+		t.Fatalf("download: %d", code)
+	}
+	out := filepath.Join(t.TempDir(), "proxy.mp4")
+	must(t, os.WriteFile(out, file, 0o644))
+	if text := fftest.FrameText(t, out, 2); !strings.Contains(strings.ReplaceAll(text, " ", ""), px["code"].(string)) {
+		t.Fatalf("the code is not in the picture: %q", text)
+	}
+	hist := w.do("northstar", "GET", "/v1/materials/"+proxy+"/downloads?mine=true", nil).json(t)["downloads"].([]any)
+	if h := hist[0].(map[string]any); h["state"] != "COMPLETED" || h["code"] != px["code"] {
+		t.Fatalf("the history: %v", h)
+	}
+	// A studio operator empties a pool; nobody's proxy is touched.
+	if r := w.do("juniper", "POST", "/v1/materials/"+proxy+"/pool/empty", nil); r.Status != 403 {
+		t.Fatalf("a partner empties the pool: %d %s", r.Status, r.Body)
+	}
+	if r := w.do("studio", "POST", "/v1/materials/"+proxy+"/pool/empty", nil); r.Status != 200 || r.json(t)["removed"] != 0.0 {
+		t.Fatalf("empty an empty pool: %d %s", r.Status, r.Body)
 	}
 }

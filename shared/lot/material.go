@@ -337,6 +337,7 @@ type Proxy struct {
 	SHA256     string
 	User       string
 	UserName   string
+	Email      string // where "ready" goes, for proxies made on demand
 	Partner    string
 	Attempt    int // on-demand attempts; the flow's execution name carries it
 	CreatedAt  time.Time

@@ -325,7 +325,22 @@ func (s *Service) AddMaterial(ctx context.Context, p lot.Principal, n NewMateria
 	if m.QC != "" {
 		m.QCUpdatedAt = m.DeliveredAt
 	}
-	return m, s.createVersion(ctx, m)
+	if err := s.createVersion(ctx, m); err != nil {
+		return nil, err
+	}
+	if m.AssetType.Watermarked() {
+		if err := s.FillPool(ctx, m, s.poolSize()); err != nil { // the version stands; partners get proxies made on demand
+			s.log.ErrorContext(ctx, "fill proxy pool", "material", m.ID, "err", err)
+		}
+	}
+	return m, nil
+}
+
+func (s *Service) poolSize() int {
+	if s.PoolSize != 0 {
+		return max(s.PoolSize, 0)
+	}
+	return 2
 }
 
 // createVersion stores m as the next version of its slot, trying again when
@@ -491,7 +506,7 @@ func (s *Service) startProxy(ctx context.Context, p lot.Principal, m *lot.Materi
 		})
 	} else {
 		px = &lot.Proxy{ID: id, MaterialID: m.ID, MovieID: m.MovieID, State: lot.ProxyProcessing, Code: s.watermarkCode(),
-			User: p.Subject, UserName: p.Name, Partner: p.Partner, Attempt: 1, CreatedAt: now}
+			User: p.Subject, UserName: p.Name, Email: p.Email, Partner: p.Partner, Attempt: 1, CreatedAt: now}
 		if err = s.store.CreateProxy(ctx, px); lot.IsCode(err, lot.CodeConflict) {
 			return s.store.GetProxy(ctx, id) // asked twice at once: the first one makes it
 		}

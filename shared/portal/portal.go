@@ -30,8 +30,18 @@ type Service struct {
 	Blobs lot.Blobs
 	// Flows runs inspection (nil: completed transfers wait in Pending Inspection).
 	Flows lot.Flows
-	// Media reads delivered media for inspection (ffprobe, ffmpeg).
+	// Media reads delivered media for inspection (ffprobe, ffmpeg) and,
+	// when it is also a lot.ProxyMaker, makes watermarked proxies.
 	Media lot.Media
+	// Mailer sends notifications (nil: none are sent).
+	Mailer lot.Mailer
+	// PoolSize is how many proxies are made in advance per proxy video (default 2).
+	PoolSize int
+	// ProxySegmentSeconds is about how long each segment of a proxy made in
+	// parallel is (default 300).
+	ProxySegmentSeconds float64
+	// PublicURL is the API's base URL, for links in mail.
+	PublicURL string
 
 	indexMu sync.Mutex
 	indexes map[lot.Scope]*cachedIndex

@@ -3,17 +3,99 @@ package portal
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
+	"github.com/openlot/openlot/shared/flow"
 	"github.com/openlot/openlot/shared/lot"
 )
 
-// WatermarkFlow is the name of the flow that makes a watermarked proxy on demand.
+// WatermarkFlow is the name of the flow that makes a watermarked proxy:
+// on demand for one user, or in advance for a title's pool.
 const WatermarkFlow = "watermark"
+
+// Proxy geometry and segmenting.
+const (
+	ProxyWidth  = 640
+	ProxyHeight = 360
+	// MaxProxySegments bounds the Map's items (and Lambdas at once on AWS).
+	MaxProxySegments = 16
+)
 
 // ProxyInput starts the watermark flow for one proxy.
 type ProxyInput struct {
 	Proxy string `json:"proxy"`
+}
+
+type proxyPlan struct {
+	Skip     bool           `json:"skip"`
+	Segments []proxySegment `json:"segments"`
+}
+
+type proxySegment struct {
+	Proxy   string  `json:"proxy"`
+	N       int     `json:"n"`
+	From    float64 `json:"from"`
+	Seconds float64 `json:"seconds"` // 0: to the end
+}
+
+type segmentOut struct {
+	Key string `json:"key"`
+}
+
+type finishIn struct {
+	Proxy    string       `json:"proxy"`
+	Segments []segmentOut `json:"segments"`
+}
+
+type proxyFaultIn struct {
+	Proxy string `json:"proxy"`
+	Fault struct {
+		Error string `json:"Error"`
+		Cause string `json:"Cause"`
+	} `json:"fault"`
+}
+
+// ProxyFlow makes one watermarked proxy: plan segments from the source's
+// length, render them at once (inline Map; Lambdas in parallel on AWS),
+// then join, store, mark ready and tell the user.
+func ProxyFlow() flow.Definition {
+	return flow.Definition{
+		Comment: "openlot watermarked proxy: segments rendered in parallel with the recipient's watermark, joined, stored, announced",
+		StartAt: "Plan",
+		States: []flow.State{
+			{Name: "Plan", Kind: flow.Task, Step: "ProxyPlan", ResultPath: "$.plan", Next: "Go", Retry: retryInternal, Catch: catchAll},
+			{Name: "Go", Kind: flow.Choice, Default: "Render", Choices: []flow.Rule{
+				{Variable: "$.plan.skip", BooleanEquals: flow.B(true), Next: "Done"}}},
+			{Name: "Render", Kind: flow.Map, ItemsPath: "$.plan.segments", MaxConcurrency: MaxProxySegments, ResultPath: "$.segments",
+				Next: "Finish", Catch: catchAll, Iterator: &flow.Definition{StartAt: "Segment", States: []flow.State{
+					{Name: "Segment", Kind: flow.Task, Step: "ProxySegment", End: true, Retry: retryInternal, TimeoutSeconds: 900}}}},
+			{Name: "Finish", Kind: flow.Task, Step: "ProxyFinish", ResultPath: flow.Discard, Next: "Done", Retry: retryInternal,
+				Catch: catchAll, TimeoutSeconds: 900},
+			{Name: "Done", Kind: flow.Succeed},
+			{Name: "Fault", Kind: flow.Task, Step: "ProxyFault", ResultPath: flow.Discard, Next: "Failed", Retry: retryInternal},
+			{Name: "Failed", Kind: flow.Fail, Error: "openlot.ProxyFault", Cause: "the proxy could not be made; it is marked failed and may be asked for again"},
+		},
+	}
+}
+
+// ProxySteps binds the watermark flow's steps to this service.
+func (s *Service) ProxySteps() flow.Steps {
+	return flow.Steps{
+		"ProxyPlan":    flow.Typed(s.proxyPlan),
+		"ProxySegment": flow.Typed(s.proxySegment),
+		"ProxyFinish":  flow.Typed(s.proxyFinish),
+		"ProxyFault":   flow.Typed(s.proxyFault),
+	}
 }
 
 // codeAlphabet is Crockford's base32 without I, L, O, U: codes read aloud
@@ -41,14 +123,298 @@ func (s *Service) startWatermark(ctx context.Context, px *lot.Proxy) {
 		return
 	}
 	s.log.ErrorContext(ctx, "start watermark flow", "proxy", px.ID, "err", err)
-	if _, err := s.store.UpdateProxy(context.WithoutCancel(ctx), px.ID, func(p *lot.Proxy) (bool, error) {
-		if p.State != lot.ProxyProcessing || p.Attempt != px.Attempt {
+	s.failProxy(context.WithoutCancel(ctx), px.ID, px.Attempt, "the proxy could not be started; ask again")
+	px.State = lot.ProxyFailed
+}
+
+func (s *Service) failProxy(ctx context.Context, id string, attempt int, why string) {
+	if _, err := s.store.UpdateProxy(ctx, id, func(p *lot.Proxy) (bool, error) {
+		if p.State != lot.ProxyProcessing || attempt != 0 && p.Attempt != attempt {
 			return false, nil
 		}
-		p.State, p.Error = lot.ProxyFailed, "the proxy could not be started; ask again"
-		px.State, px.Error = p.State, p.Error
+		p.State, p.Error = lot.ProxyFailed, why
 		return true, nil
 	}); err != nil {
-		s.log.ErrorContext(ctx, "mark proxy failed", "proxy", px.ID, "err", err)
+		s.log.ErrorContext(ctx, "mark proxy failed", "proxy", id, "err", err)
 	}
+}
+
+// FillPool makes n proxies of a proxy-video material in advance, each with
+// its own code, for partners to take without waiting.
+func (s *Service) FillPool(ctx context.Context, m *lot.Material, n int) error {
+	if s.Flows == nil || n <= 0 {
+		return nil
+	}
+	existing, err := s.store.ListProxies(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	next := 1
+	for _, px := range existing {
+		var k int
+		if _, err := fmt.Sscanf(strings.TrimPrefix(px.ID, m.ID+".p"), "%d", &k); err == nil && k >= next {
+			next = k + 1
+		}
+	}
+	for i := range n {
+		px := &lot.Proxy{ID: lot.PooledProxyID(m.ID, next+i), MaterialID: m.ID, MovieID: m.MovieID, State: lot.ProxyProcessing,
+			Code: s.watermarkCode(), Attempt: 1, CreatedAt: s.clock.Now().UTC()}
+		if err := s.store.CreateProxy(ctx, px); err != nil {
+			return err
+		}
+		s.startWatermark(ctx, px)
+	}
+	return nil
+}
+
+// EmptyPool removes the proxies of a material's pool nobody has taken (a
+// studio operator's switch: revoke a batch, or show proxies made on demand).
+func (s *Service) EmptyPool(ctx context.Context, p lot.Principal, id string) (int, error) {
+	if p.Role != lot.RoleStudio {
+		return 0, lot.Errorf(lot.CodeForbidden, "only studio operators empty proxy pools")
+	}
+	m, err := s.material(ctx, p, id)
+	if err != nil {
+		return 0, err
+	}
+	if !m.AssetType.Watermarked() {
+		return 0, lot.Errorf(lot.CodeInvalid, "only proxy videos have a pool")
+	}
+	list, err := s.store.ListProxies(ctx, m.ID)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, px := range list {
+		if px.User != "" || px.State == lot.ProxyFailed {
+			continue
+		}
+		_, err := s.store.UpdateProxy(ctx, px.ID, func(px *lot.Proxy) (bool, error) {
+			if px.State != lot.ProxyPooled && px.State != lot.ProxyProcessing || px.User != "" {
+				return false, errTaken
+			}
+			px.State, px.Error = lot.ProxyFailed, "removed from the pool"
+			return true, nil
+		})
+		if err == nil {
+			n++
+		} else if !errors.Is(err, errTaken) && !lot.IsCode(err, lot.CodeConflict) {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// proxyStep turns a platform failure into the flow error the flow retries.
+func (s *Service) proxyStep(ctx context.Context, step, proxy string, err error) error {
+	var fe *flow.Error
+	if errors.As(err, &fe) {
+		return err
+	}
+	s.log.ErrorContext(ctx, "proxy step failed", "step", step, "proxy", proxy, "err", err)
+	return &flow.Error{Name: errInternal, Cause: step + " could not finish; it is tried again"}
+}
+
+// proxySource loads a proxy being made and a signed URL of its source.
+func (s *Service) proxySource(ctx context.Context, id string) (*lot.Proxy, *lot.Material, string, error) {
+	px, err := s.store.GetProxy(ctx, id)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	m, err := s.store.GetMaterial(ctx, px.MaterialID)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	u, err := s.Blobs.PresignGet(ctx, m.Key, lot.GetOptions{Expires: 2 * time.Hour})
+	return px, m, u.URL, err
+}
+
+func (s *Service) proxyPlan(ctx context.Context, in ProxyInput) (proxyPlan, error) {
+	px, _, src, err := s.proxySource(ctx, in.Proxy)
+	if err != nil {
+		return proxyPlan{}, s.proxyStep(ctx, "ProxyPlan", in.Proxy, err)
+	}
+	if px.State != lot.ProxyProcessing {
+		return proxyPlan{Skip: true}, nil
+	}
+	if s.Media == nil {
+		return proxyPlan{}, s.proxyStep(ctx, "ProxyPlan", in.Proxy, errors.New("no media reader (ffprobe) configured"))
+	}
+	info, err := s.Media.Probe(ctx, src)
+	if err != nil {
+		return proxyPlan{}, s.proxyStep(ctx, "ProxyPlan", in.Proxy, err)
+	}
+	return proxyPlan{Segments: planSegments(px.ID, info.Duration, s.segmentSeconds())}, nil
+}
+
+func (s *Service) segmentSeconds() float64 {
+	if s.ProxySegmentSeconds > 0 {
+		return s.ProxySegmentSeconds
+	}
+	return 300
+}
+
+// planSegments cuts a source of duration seconds into segments of about
+// every seconds (at most MaxProxySegments); the last one runs to the end.
+func planSegments(proxy string, duration, every float64) []proxySegment {
+	n := 1
+	if duration > every {
+		n = min(MaxProxySegments, int(math.Ceil(duration/every)))
+	}
+	length := math.Ceil(duration/float64(n)*1000) / 1000
+	out := make([]proxySegment, n)
+	for i := range out {
+		out[i] = proxySegment{Proxy: proxy, N: i + 1, From: float64(i) * length, Seconds: length}
+	}
+	out[n-1].Seconds = 0
+	return out
+}
+
+func (s *Service) watermarkLines(ctx context.Context, px *lot.Proxy, m *lot.Material) []string {
+	when := px.CreatedAt.UTC().Format("2006-01-02 15:04 UTC")
+	if px.User == "" {
+		title := fmt.Sprint(m.MovieID)
+		if t, err := s.store.GetTitle(ctx, m.MovieID); err == nil {
+			title = t.Name
+		}
+		return []string{"openlot · " + title, when + " · " + px.Code}
+	}
+	partner := px.Partner
+	if p, err := s.store.GetPartner(ctx, px.Partner); err == nil {
+		partner = p.Name
+	}
+	return []string{"openlot · " + partner + " · " + firstNonEmpty(px.UserName, px.User), when + " · " + px.Code}
+}
+
+func (s *Service) proxySegment(ctx context.Context, in proxySegment) (segmentOut, error) {
+	fail := func(err error) (segmentOut, error) {
+		return segmentOut{}, s.proxyStep(ctx, "ProxySegment", in.Proxy, err)
+	}
+	px, m, src, err := s.proxySource(ctx, in.Proxy)
+	if err != nil {
+		return fail(err)
+	}
+	maker, ok := s.Media.(lot.ProxyMaker)
+	if !ok {
+		return fail(errors.New("the media tools configured cannot make proxies"))
+	}
+	dir, err := os.MkdirTemp("", "openlot-segment-")
+	if err != nil {
+		return fail(err)
+	}
+	defer os.RemoveAll(dir)
+	out := filepath.Join(dir, "segment.ts")
+	spec := lot.ProxySpec{Source: src, From: in.From, Seconds: in.Seconds, Width: ProxyWidth, Height: ProxyHeight,
+		Watermark: s.watermarkLines(ctx, px, m), Code: px.Code}
+	if err := maker.MakeProxy(ctx, spec, out); err != nil {
+		return fail(err)
+	}
+	key := fmt.Sprintf("proxies/%s/%d/seg-%03d.ts", px.ID, px.Attempt, in.N)
+	if _, _, err := s.putFile(ctx, key, out, "video/mp2t"); err != nil {
+		return fail(err)
+	}
+	return segmentOut{Key: key}, nil
+}
+
+func (s *Service) proxyFinish(ctx context.Context, in finishIn) (struct{}, error) {
+	fail := func(err error) (struct{}, error) { return struct{}{}, s.proxyStep(ctx, "ProxyFinish", in.Proxy, err) }
+	px, err := s.store.GetProxy(ctx, in.Proxy)
+	if err != nil {
+		return fail(err)
+	}
+	if px.State != lot.ProxyProcessing {
+		return struct{}{}, nil // emptied from the pool meanwhile, or done by an earlier run of this step
+	}
+	maker, ok := s.Media.(lot.ProxyMaker)
+	if !ok {
+		return fail(errors.New("the media tools configured cannot make proxies"))
+	}
+	var urls []string
+	for _, seg := range in.Segments {
+		u, err := s.Blobs.PresignGet(ctx, seg.Key, lot.GetOptions{Expires: time.Hour})
+		if err != nil {
+			return fail(err)
+		}
+		urls = append(urls, u.URL)
+	}
+	dir, err := os.MkdirTemp("", "openlot-proxy-")
+	if err != nil {
+		return fail(err)
+	}
+	defer os.RemoveAll(dir)
+	out := filepath.Join(dir, "proxy.mp4")
+	if err := maker.JoinProxy(ctx, urls, out); err != nil {
+		return fail(err)
+	}
+	key := fmt.Sprintf("proxies/%s/%d/%s.mp4", px.ID, px.Attempt, px.Code)
+	size, sum, err := s.putFile(ctx, key, out, "video/mp4")
+	if err != nil {
+		return fail(err)
+	}
+	now := s.clock.Now().UTC()
+	done, err := s.store.UpdateProxy(ctx, px.ID, func(p *lot.Proxy) (bool, error) {
+		if p.State != lot.ProxyProcessing {
+			return false, nil
+		}
+		p.State, p.Key, p.Size, p.SHA256, p.ReadyAt, p.Error = lot.ProxyReady, key, size, sum, now, ""
+		if p.User == "" {
+			p.State = lot.ProxyPooled
+		}
+		return true, nil
+	})
+	if err != nil {
+		return fail(err)
+	}
+	for _, seg := range in.Segments {
+		if err := s.Blobs.Delete(ctx, seg.Key); err != nil {
+			s.log.WarnContext(ctx, "delete proxy segment", "key", seg.Key, "err", err)
+		}
+	}
+	if done.State == lot.ProxyReady {
+		s.notifyProxyReady(ctx, done)
+	}
+	return struct{}{}, nil
+}
+
+func (s *Service) proxyFault(ctx context.Context, in proxyFaultIn) (struct{}, error) {
+	s.log.ErrorContext(ctx, "proxy could not be made", "proxy", in.Proxy, "error", in.Fault.Error, "cause", in.Fault.Cause)
+	s.failProxy(ctx, in.Proxy, 0, "the proxy could not be made; ask again")
+	return struct{}{}, nil
+}
+
+// putFile uploads a local file through a signed PUT URL, hashing it on the
+// way, and returns its size and hex SHA-256.
+func (s *Service) putFile(ctx context.Context, key, path, contentType string) (int64, string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, "", err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, "", err
+	}
+	u, err := s.Blobs.PresignPut(ctx, key, lot.PutOptions{ContentType: contentType, Expires: time.Hour})
+	if err != nil {
+		return 0, "", err
+	}
+	h := sha256.New()
+	req, err := http.NewRequestWithContext(ctx, u.Method, u.URL, io.TeeReader(f, h))
+	if err != nil {
+		return 0, "", err
+	}
+	req.ContentLength = st.Size()
+	for k, v := range u.Header {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer res.Body.Close()
+	if res.StatusCode/100 != 2 {
+		b, _ := io.ReadAll(io.LimitReader(res.Body, 500))
+		return 0, "", fmt.Errorf("upload %s: %s %s", key, res.Status, b)
+	}
+	return st.Size(), hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -203,13 +203,16 @@ func (s *Service) qcApplyOutcome(ctx context.Context, in QCOutcomeInput) (struct
 
 // Flows are every flow the product runs, by name.
 func Flows() map[string]flow.Definition {
-	return map[string]flow.Definition{FlowInspection: InspectionFlow(), FlowQCOutcome: QCOutcomeFlow()}
+	return map[string]flow.Definition{FlowInspection: InspectionFlow(), FlowQCOutcome: QCOutcomeFlow(), WatermarkFlow: ProxyFlow()}
 }
 
 // Steps are every flow step, bound to this service.
 func (s *Service) Steps() flow.Steps {
 	out := s.InspectionSteps()
 	for k, v := range s.QCSteps() {
+		out[k] = v
+	}
+	for k, v := range s.ProxySteps() {
 		out[k] = v
 	}
 	return out

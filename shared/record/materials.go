@@ -65,6 +65,7 @@ type Proxy struct {
 	SHA256     string    `json:"sha256,omitempty"`
 	User       string    `json:"user,omitempty"`
 	UserName   string    `json:"userName,omitempty"`
+	Email      string    `json:"email,omitempty"`
 	Partner    string    `json:"partner,omitempty"`
 	Attempt    int       `json:"attempt,omitempty"`
 	CreatedAt  time.Time `json:"createdAt"`
@@ -108,13 +109,13 @@ func (r Material) domain(rev int64) *lot.Material {
 }
 
 func fromProxy(p *lot.Proxy) Proxy {
-	return Proxy{p.ID, p.MaterialID, p.MovieID, string(p.State), p.Code, p.Key, p.Size, p.SHA256, p.User, p.UserName, p.Partner,
+	return Proxy{p.ID, p.MaterialID, p.MovieID, string(p.State), p.Code, p.Key, p.Size, p.SHA256, p.User, p.UserName, p.Email, p.Partner,
 		p.Attempt, p.CreatedAt, p.AssignedAt, p.ReadyAt, p.Error}
 }
 
 func (r Proxy) domain(rev int64) *lot.Proxy {
 	return &lot.Proxy{ID: r.ID, MaterialID: r.MaterialID, MovieID: r.MovieID, State: lot.ProxyState(r.State), Code: r.Code,
-		Key: r.Key, Size: r.Size, SHA256: r.SHA256, User: r.User, UserName: r.UserName, Partner: r.Partner, Attempt: r.Attempt,
+		Key: r.Key, Size: r.Size, SHA256: r.SHA256, User: r.User, UserName: r.UserName, Email: r.Email, Partner: r.Partner, Attempt: r.Attempt,
 		CreatedAt: r.CreatedAt, AssignedAt: r.AssignedAt, ReadyAt: r.ReadyAt, Error: r.Error, Rev: rev}
 }
 
