@@ -103,6 +103,18 @@ func TestInspectionDecidesDeliveries(t *testing.T) {
 		t.Fatalf("a clean redelivery: %s", b)
 	}
 
+	// The processed delivery becomes a material of its title (an earlier
+	// delivery others may download), right after the verdict; the failed one did not.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		r := apiAs(t, cfg)(http.MethodGet, "/v1/materials?requests="+av+"&assetType=DELIVERY", "")
+		if r.status == 200 && fmt.Sprint(r.body["total"]) == "1" && strings.Contains(fmt.Sprint(r.body["assetTypes"]), "feature_good.mp4") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the title's earlier deliveries: %d %v", r.status, r.body)
+		}
+	}
+
 	// The processed delivery gets QC (AV Muxed's policy asks for it). A
 	// QC operator files a Blocker and finishes: Failed, and the request
 	// asks for a redelivery; the partner reads the card and the reports.

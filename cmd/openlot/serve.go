@@ -45,8 +45,13 @@ func serveCmd() *cobra.Command {
 	cmd.Flags().StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().StringVar(&cfg.DataDir, "data", defaultDataDir(), "folder for the database and keys (kept across restarts)")
 	cmd.Flags().BoolVar(&cfg.Demo, "demo", false, "seed demo data (once) and create the demo OAuth2 clients")
+	cmd.Flags().BoolVar(&cfg.DemoMaterials, "demo-materials", true, "with --demo: make every demo title's materials with ffmpeg at the first start")
+	cmd.Flags().IntVar(&cfg.ProxyPool, "proxy-pool", 1, "watermarked proxies made in advance per proxy video (0: none; every proxy is then made on demand)")
 	rules := cmd.Flags().String("bucket-rules", "2,7,10", "bucket thresholds in days: critical,atRisk,materials-missing")
 	cmd.PreRunE = func(*cobra.Command, []string) (err error) {
+		if cfg.ProxyPool == 0 {
+			cfg.ProxyPool = -1 // the flag's 0 means none; the config's 0 means the default
+		}
 		cfg.Rules, err = app.ParseRules(*rules)
 		return err
 	}

@@ -3,6 +3,7 @@ package main_test
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os/exec"
@@ -124,6 +125,32 @@ func TestServeDemoPersistsAcrossRestartAndStopsCleanly(t *testing.T) {
 		t.Fatal("juniper has no open request without materials")
 	}
 	id := list.Rows[0].ID
+	// Every demo title has its materials, made with ffmpeg at the first start.
+	materials := func() map[string]int {
+		var m struct {
+			AssetTypes []struct {
+				AssetType string
+				Count     int
+				Materials []struct{ Version int }
+			}
+		}
+		if code := call(t, "GET", base+"/v1/materials?requests="+id, fp, "", &m); code != 200 {
+			t.Fatalf("materials: %d", code)
+		}
+		out := map[string]int{}
+		for _, g := range m.AssetTypes {
+			out[g.AssetType] = g.Count
+			for _, v := range g.Materials {
+				if v.Version != 1 {
+					t.Errorf("%s version %d", g.AssetType, v.Version)
+				}
+			}
+		}
+		return out
+	}
+	if got := fmt.Sprint(materials()); got != "map[AUDIO_STEMS:1 DELIVERY:0 FINAL_PROXY:1 M_AND_E:1 PRINTMASTER:1 PROXY_VIDEO:1 SCRIPT:1 SUBTITLE:1]" {
+		t.Fatalf("the demo title's materials: %s", got)
+	}
 	if code := call(t, "POST", base+"/v1/requests/"+id+"/material-status", fp, `{"materialStatus":"RECEIVED","reason":"proxy downloaded"}`, nil); code != 200 {
 		t.Fatalf("material status: %d", code)
 	}
@@ -144,6 +171,12 @@ func TestServeDemoPersistsAcrossRestartAndStopsCleanly(t *testing.T) {
 	call(t, "GET", base+"/v1/requests/"+id+"/history", fp, "", &hist)
 	if n := len(hist.Entries); n != 2 || hist.Entries[1].Action != "MATERIAL_STATUS_CHANGED" {
 		t.Fatalf("history after restart: %+v", hist)
+	}
+	if got := fmt.Sprint(materials()); !strings.Contains(got, "PROXY_VIDEO:1") {
+		t.Fatalf("materials after restart: %s", got)
+	}
+	if res, err := http.Get(base + "/mail"); err != nil || res.StatusCode != 200 {
+		t.Fatalf("the local mailbox page: %v %v", err, res)
 	}
 	if again := countAll(t, base); again != total {
 		t.Fatalf("%d requests after restart, %d before: the demo was seeded twice or lost data", again, total)

@@ -56,8 +56,11 @@ type LocalConfig struct {
 	// Inspections is how many flows (inspections, proxies) run at once (0: 2).
 	Inspections int
 	// ProxyPool is how many watermarked proxies are made in advance per
-	// proxy video (0: 2; negative: none, so every proxy is made on demand).
+	// proxy video (0: 1; negative: none, so every proxy is made on demand).
 	ProxyPool int
+	// DemoMaterials, with Demo, gives every demo title its materials at the
+	// first start (media made with ffmpeg, a proxy pool per title).
+	DemoMaterials bool
 }
 
 // Local is openlot running in one process on embedded parts.
@@ -151,6 +154,9 @@ func (l *Local) Open(ctx context.Context) (err error) {
 	}
 	l.Service.Blobs = l.Blobs
 	l.Service.PublicURL, l.Service.PoolSize = l.URL, l.cfg.ProxyPool
+	if l.Service.PoolSize == 0 {
+		l.Service.PoolSize = 1 // one per title keeps the demo's first start light
+	}
 	l.Mailbox = &mailbox.Box{Dir: filepath.Join(l.cfg.DataDir, "mail"), From: mail.Address{Name: "openlot", Address: "no-reply@openlot.local"},
 		Clock: l.cfg.Clock}
 	l.Service.Mailer = l.Mailbox
@@ -168,6 +174,57 @@ func (l *Local) Open(ctx context.Context) (err error) {
 		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(l.cfg.Log.Handler(), slog.LevelWarn)}
 	l.done = make(chan error, 1)
 	go func() { l.done <- l.srv.Serve(l.ln) }()
+	if l.cfg.Demo && l.cfg.DemoMaterials {
+		if err := l.seedMaterials(ctx); err != nil {
+			return fmt.Errorf("demo materials: %w", err)
+		}
+	}
+	return nil
+}
+
+// seedMaterials gives every demo title its materials, once: the files are
+// made with ffmpeg now (never committed), stored once and shared, and each
+// title's proxy video gets its pool, made by the flow runner meanwhile.
+func (l *Local) seedMaterials(ctx context.Context) error {
+	titles := demo.Titles()
+	if have, err := l.Store.ListMaterials(ctx, titles[0].MovieID); err != nil || len(have) > 0 {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "openlot-demo-media-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	files, err := demo.MakeMaterialFiles(ctx, dir)
+	if err != nil {
+		return err
+	}
+	var stored []demo.Stored
+	for _, f := range files {
+		key := "materials/demo/" + f.Name
+		size, sum, err := l.Service.StoreFile(ctx, key, f.Path, f.ContentType)
+		if err != nil {
+			return err
+		}
+		stored = append(stored, demo.Stored{MaterialFile: f, Key: key, Size: size, SHA256: sum})
+	}
+	n := 0
+	for _, t := range titles {
+		for _, m := range demo.Materials(t, stored, l.cfg.Clock.Now()) {
+			if err := l.Store.CreateMaterial(ctx, m); lot.IsCode(err, lot.CodeConflict) {
+				continue
+			} else if err != nil {
+				return err
+			}
+			n++
+			if m.AssetType.Watermarked() {
+				if err := l.Service.FillPool(ctx, m, max(l.Service.PoolSize, 0)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	l.cfg.Log.Info("demo materials seeded", "materials", n, "titles", len(titles))
 	return nil
 }
 

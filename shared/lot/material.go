@@ -95,13 +95,13 @@ type Material struct {
 	Rev         int64  // store version, for conditional updates
 }
 
-var variantPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,39}$`)
+var variantPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$`)
 
-// CheckVariant accepts empty or up to 40 letters, digits and hyphens (es,
-// pt-BR, SUBTITLE-es).
+// CheckVariant accepts empty or up to 40 letters, digits, _ and - (es,
+// pt-BR, AV_MUXED-es).
 func CheckVariant(v string) error {
 	if v != "" && !variantPattern.MatchString(v) {
-		return Errorf(CodeInvalid, "variant %q may hold only up to 40 letters, digits and hyphens", truncate(v, 40))
+		return Errorf(CodeInvalid, "variant %q may hold only up to 40 letters, digits, _ and -", truncate(v, 40))
 	}
 	return nil
 }

@@ -401,6 +401,7 @@ func (s *Service) inspectDecide(ctx context.Context, in decideIn) (decideOut, er
 	}
 	if recorded {
 		s.recordOnRequest(ctx, done.RequestID, func(r *lot.Request) { r.RecordInspection(a, done) })
+		s.deliveryMaterials(ctx, done, r)
 	}
 	out := decideOut{Status: string(done.Status), Findings: []string{}}
 	for _, f := range insp.Findings {
@@ -514,6 +515,11 @@ func (s *Service) DecideTransfer(ctx context.Context, p lot.Principal, id string
 		return nil, err
 	}
 	s.recordOnRequest(ctx, t.RequestID, func(r *lot.Request) { r.RecordTransferDecision(a, t, reason) })
+	if d == DecideVerify {
+		if r, err := s.store.GetRequest(ctx, t.RequestID); err == nil {
+			s.deliveryMaterials(ctx, t, r)
+		}
+	}
 	return t, nil
 }
 

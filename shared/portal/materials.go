@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"path"
 	"slices"
 	"strings"
@@ -601,4 +602,41 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
+}
+
+// deliveryMaterials makes a processed delivery's files materials of its
+// title (asset type Earlier Delivery, one slot per source type, language and
+// file), so partners working on the title may download them; a redelivery
+// is the slot's next version. Running again for the same transfer adds
+// nothing. Failures are logged: the delivery stands either way.
+func (s *Service) deliveryMaterials(ctx context.Context, t *lot.Transfer, r *lot.Request) {
+	if t.Status != lot.TransferProcessed {
+		return
+	}
+	all, err := s.store.ListMaterials(ctx, r.MovieID)
+	if err != nil {
+		s.log.ErrorContext(ctx, "delivery materials", "transfer", t.ID, "err", err)
+		return
+	}
+	for i, f := range t.Files {
+		variant := string(r.SourceType)
+		if r.Language != "" {
+			variant += "-" + r.Language
+		}
+		if i > 0 {
+			variant += fmt.Sprintf("-f%d", i+1)
+		}
+		if len(variant) > 40 || lot.CheckVariant(variant) != nil {
+			variant = string(r.SourceType)
+		}
+		m := &lot.Material{MovieID: r.MovieID, AssetType: lot.AssetDelivery, Variant: variant, FileName: f.Name, Size: f.Size,
+			SHA256: f.SHA256, ContentType: f.ContentType, Key: f.Key, DeliveredAt: s.clock.Now().UTC(), AddedBy: t.DeliveredBy,
+			Transfer: t.ID, Note: fmt.Sprintf("delivered by %s for request %s", t.FulfillmentPartner, r.ID)}
+		if slices.ContainsFunc(all, func(o *lot.Material) bool { return o.Transfer == t.ID && o.Slot() == m.Slot() }) {
+			continue
+		}
+		if err := s.createVersion(ctx, m); err != nil {
+			s.log.ErrorContext(ctx, "delivery material", "transfer", t.ID, "err", err)
+		}
+	}
 }

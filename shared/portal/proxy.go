@@ -310,7 +310,7 @@ func (s *Service) proxySegment(ctx context.Context, in proxySegment) (segmentOut
 		return fail(err)
 	}
 	key := fmt.Sprintf("proxies/%s/%d/seg-%03d.ts", px.ID, px.Attempt, in.N)
-	if _, _, err := s.putFile(ctx, key, out, "video/mp2t"); err != nil {
+	if _, _, err := s.StoreFile(ctx, key, out, "video/mp2t"); err != nil {
 		return fail(err)
 	}
 	return segmentOut{Key: key}, nil
@@ -347,7 +347,7 @@ func (s *Service) proxyFinish(ctx context.Context, in finishIn) (struct{}, error
 		return fail(err)
 	}
 	key := fmt.Sprintf("proxies/%s/%d/%s.mp4", px.ID, px.Attempt, px.Code)
-	size, sum, err := s.putFile(ctx, key, out, "video/mp4")
+	size, sum, err := s.StoreFile(ctx, key, out, "video/mp4")
 	if err != nil {
 		return fail(err)
 	}
@@ -382,9 +382,10 @@ func (s *Service) proxyFault(ctx context.Context, in proxyFaultIn) (struct{}, er
 	return struct{}{}, nil
 }
 
-// putFile uploads a local file through a signed PUT URL, hashing it on the
-// way, and returns its size and hex SHA-256.
-func (s *Service) putFile(ctx context.Context, key, path, contentType string) (int64, string, error) {
+// StoreFile uploads a local file through a signed PUT URL (so the bytes go
+// to storage as a client's would), hashing it on the way, and returns its
+// size and hex SHA-256.
+func (s *Service) StoreFile(ctx context.Context, key, path, contentType string) (int64, string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, "", err
