@@ -61,6 +61,10 @@ go run ./cmd/openlot bench search --store dynamo --endpoint "$OPENLOT_TEST_DYNAM
 
 go run ./cmd/openlot bench upload --size 48MiB 2>/dev/null | grep -q '"status":"PROCESSED"'
 go run ./cmd/openlot bench inspect --size 64MiB --seconds 5 2>/dev/null | grep -q '"black_segments":1,"silences":1'
+bench_dir=$(mktemp -d "${TMPDIR:-/tmp}/openlot-bench.XXXXXX")
+cleanup_dirs+=("$bench_dir")
+go run ./cmd/openlot bench proxy --seconds 20 --segment 8 --dir "$bench_dir" 2>/dev/null |
+  python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["segments"]==3 and r["proxy_bytes"]>0 and r["ratio"]>0, r'
 
 log "infra: CDK assertions (own module)"
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20

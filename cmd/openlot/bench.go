@@ -27,7 +27,7 @@ import (
 
 func benchCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "bench", Short: "Measure openlot on this machine"}
-	cmd.AddCommand(benchSearchCmd(), benchUploadCmd(), benchInspectCmd())
+	cmd.AddCommand(benchSearchCmd(), benchUploadCmd(), benchInspectCmd(), benchProxyCmd())
 	return cmd
 }
 

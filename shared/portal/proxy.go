@@ -254,13 +254,19 @@ func (s *Service) segmentSeconds() float64 {
 	return 300
 }
 
+// SegmentCount is how many segments a source of duration seconds is cut
+// into at about every seconds each (at most MaxProxySegments).
+func SegmentCount(duration, every float64) int {
+	if duration <= every {
+		return 1
+	}
+	return min(MaxProxySegments, int(math.Ceil(duration/every)))
+}
+
 // planSegments cuts a source of duration seconds into segments of about
 // every seconds (at most MaxProxySegments); the last one runs to the end.
 func planSegments(proxy string, duration, every float64) []proxySegment {
-	n := 1
-	if duration > every {
-		n = min(MaxProxySegments, int(math.Ceil(duration/every)))
-	}
+	n := SegmentCount(duration, every)
 	length := math.Ceil(duration/float64(n)*1000) / 1000
 	out := make([]proxySegment, n)
 	for i := range out {
