@@ -169,4 +169,3 @@ func benchProxy(ctx context.Context, seconds, segment float64, tmp string, progr
 	res.OpenlotS, res.PlainS = round(res.OpenlotS), round(res.PlainS)
 	return res, nil
 }
-
