@@ -81,7 +81,7 @@ func TestInspectionDecidesDeliveries(t *testing.T) {
 	// with the overridable BLACK_SEGMENT; a subtitle cue that ends before it
 	// begins fails with SUBTITLE_TIMING, which may not be overridden.
 	fftest.Need(t)
-	_, cfg, av := requestWorld(t, nil, "AV_MUXED")
+	srv, cfg, av := requestWorld(t, nil, "AV_MUXED")
 	dir := t.TempDir()
 	meta := []string{"frameRate=24", "audioConfiguration=2.0", "language=en", "videoResolution=HD"}
 
@@ -90,6 +90,25 @@ func TestInspectionDecidesDeliveries(t *testing.T) {
 	if card.Status != "FAILED" || card.ErrorCode != "BLACK_SEGMENT" || len(card.Inspection.Findings) != 1 ||
 		!card.Inspection.Findings[0].Overridable || !strings.Contains(card.Inspection.Findings[0].Message, "0:00:02") {
 		t.Fatalf("3 s of black: %+v", card)
+	}
+	// The partner who delivered is told why, with the code's help.
+	mailTo := func(subject string) string {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			list, _ := srv.Mailbox.List()
+			for _, m := range list {
+				if strings.Contains(m.To, "ops@juniper.example") && strings.HasPrefix(m.Subject, subject) {
+					b, _ := os.ReadFile(filepath.Join(srv.Mailbox.Dir, m.File))
+					return string(b)
+				}
+			}
+		}
+		list, _ := srv.Mailbox.List()
+		t.Fatalf("no mail %q to juniper in %+v", subject, list)
+		return ""
+	}
+	if m := mailTo("Delivery failed inspection"); !strings.Contains(m, "BLACK_SEGMENT") || !strings.Contains(m, "overridden") {
+		t.Fatalf("the failure mail: %s", m)
 	}
 
 	// The request stays deliverable; the redelivery passes, and its result
@@ -144,6 +163,10 @@ func TestInspectionDecidesDeliveries(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	if m := mailTo("QC Failed"); !strings.Contains(m, "report") {
+		t.Fatalf("the QC mail: %s", m)
+	}
+	mailTo("Redelivery requested")
 	if r := partnerAPI(http.MethodGet, "/v1/requests/"+av+"/qc", ""); r.status != 200 || !strings.Contains(fmt.Sprint(r.body["qc"]), "audio drops out") {
 		t.Fatalf("the partner's QC cards: %d %v", r.status, r.body)
 	}

@@ -61,6 +61,9 @@ type LocalConfig struct {
 	// DemoMaterials, with Demo, gives every demo title its materials at the
 	// first start (media made with ffmpeg, a proxy pool per title).
 	DemoMaterials bool
+	// DigestEvery is how often the daily digests are looked at (0: 15
+	// minutes; negative: never). Each user gets at most one a day, from 06:00 UTC.
+	DigestEvery time.Duration
 }
 
 // Local is openlot running in one process on embedded parts.
@@ -77,11 +80,12 @@ type Local struct {
 	Flows   *localflow.Runner
 	Mailbox *mailbox.Box // mail written as .eml files under <data>/mail
 
-	ln        net.Listener
-	srv       *http.Server
-	done      chan error
-	stopFlows context.CancelFunc
-	flowsDone chan struct{}
+	ln          net.Listener
+	srv         *http.Server
+	done        chan error
+	stopFlows   context.CancelFunc
+	stopDigests context.CancelFunc
+	flowsDone   chan struct{}
 }
 
 // NewLocal returns a server that Open starts.
@@ -174,6 +178,7 @@ func (l *Local) Open(ctx context.Context) (err error) {
 		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(l.cfg.Log.Handler(), slog.LevelWarn)}
 	l.done = make(chan error, 1)
 	go func() { l.done <- l.srv.Serve(l.ln) }()
+	l.startDigests()
 	if l.cfg.Demo && l.cfg.DemoMaterials {
 		if err := l.seedMaterials(ctx); err != nil {
 			return fmt.Errorf("demo materials: %w", err)
@@ -284,10 +289,46 @@ func (l *Local) seed(ctx context.Context) error {
 	return nil
 }
 
+// startDigests runs the daily digest locally on a ticker (EventBridge and
+// functions/digest do it on AWS).
+func (l *Local) startDigests() {
+	every := l.cfg.DigestEvery
+	if every < 0 {
+		return
+	}
+	if every == 0 {
+		every = 15 * time.Minute
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	l.stopDigests = cancel
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if l.cfg.Clock.Now().UTC().Hour() < 6 {
+					continue
+				}
+				if n, err := l.Service.SendDigests(ctx); err != nil {
+					l.cfg.Log.ErrorContext(ctx, "daily digests", "err", err)
+				} else if n > 0 {
+					l.cfg.Log.InfoContext(ctx, "daily digests sent", "mails", n)
+				}
+			}
+		}
+	}()
+}
+
 // Close stops accepting requests, lets in-flight ones finish (up to 20 s),
 // and closes the store.
 func (l *Local) Close() error {
 	var errs []error
+	if l.stopDigests != nil {
+		l.stopDigests()
+	}
 	if l.srv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()

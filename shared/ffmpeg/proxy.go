@@ -46,7 +46,7 @@ func ProxyArgs(spec lot.ProxySpec, dir, out string) ([]string, error) {
 		fmt.Sprintf("scale=%d:%d:force_original_aspect_ratio=decrease", spec.Width, spec.Height),
 		fmt.Sprintf("pad=%d:%d:(ow-iw)/2:(oh-ih)/2", spec.Width, spec.Height), "setsar=1",
 	}
-	size := max(12, spec.Height/20)
+	size := max(12, spec.Height/18)
 	for i, line := range spec.Watermark {
 		tf := filepath.Join(dir, fmt.Sprintf("watermark-%d.txt", i))
 		if err := os.WriteFile(tf, []byte(line), 0o600); err != nil {

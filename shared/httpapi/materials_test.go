@@ -351,7 +351,7 @@ func TestProxiesFromThePoolThenMadeOnDemand(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "proxy.mp4")
 	must(t, os.WriteFile(out, file, 0o644))
-	if text := fftest.FrameText(t, out, 2); !strings.Contains(strings.ReplaceAll(text, " ", ""), px["code"].(string)) {
+	if text := fftest.FrameText(t, out, 2); !fftest.HasCode(text, px["code"].(string)) {
 		t.Fatalf("the code is not in the picture: %q", text)
 	}
 	hist := w.do("northstar", "GET", "/v1/materials/"+proxy+"/downloads?mine=true", nil).json(t)["downloads"].([]any)

@@ -175,6 +175,7 @@ type Store interface {
 	Templates
 	Transfers
 	Materials
+	Users
 	Close() error
 }
 

@@ -402,6 +402,9 @@ func (s *Service) inspectDecide(ctx context.Context, in decideIn) (decideOut, er
 	if recorded {
 		s.recordOnRequest(ctx, done.RequestID, func(r *lot.Request) { r.RecordInspection(a, done) })
 		s.deliveryMaterials(ctx, done, r)
+		if done.Status == lot.TransferFailed {
+			s.notifyTransferFailed(ctx, done, r)
+		}
 	}
 	out := decideOut{Status: string(done.Status), Findings: []string{}}
 	for _, f := range insp.Findings {
@@ -515,9 +518,12 @@ func (s *Service) DecideTransfer(ctx context.Context, p lot.Principal, id string
 		return nil, err
 	}
 	s.recordOnRequest(ctx, t.RequestID, func(r *lot.Request) { r.RecordTransferDecision(a, t, reason) })
-	if d == DecideVerify {
+	if d == DecideVerify || d == DecideReject {
 		if r, err := s.store.GetRequest(ctx, t.RequestID); err == nil {
 			s.deliveryMaterials(ctx, t, r)
+			if d == DecideReject {
+				s.notifyRedelivery(ctx, r, "the studio rejected the override: "+reason, "reject/"+t.ID)
+			}
 		}
 	}
 	return t, nil

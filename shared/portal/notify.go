@@ -4,28 +4,42 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"fmt"
 	htmltemplate "html/template"
+	"io/fs"
+	"net/url"
+	"path"
 	"strings"
 	texttemplate "text/template"
 
+	"github.com/openlot/openlot/shared/inspect"
 	"github.com/openlot/openlot/shared/lot"
 )
 
 //go:embed mail/*.tmpl
 var mailFS embed.FS
 
-// Each mail template defines "subject" and "text" (text/template) and
-// "html" (html/template, which escapes what users typed).
+// Each mail template file defines "subject" and "text" (text/template) and
+// "html" (html/template, which escapes what users typed); each file is its
+// own set, since they all use the same three names.
 var (
-	textMail = texttemplate.Must(texttemplate.ParseFS(mailFS, "mail/*.tmpl"))
-	htmlMail = htmltemplate.Must(htmltemplate.ParseFS(mailFS, "mail/*.tmpl"))
+	textMail = map[string]*texttemplate.Template{}
+	htmlMail = map[string]*htmltemplate.Template{}
 )
+
+func init() {
+	files, _ := fs.Glob(mailFS, "mail/*.tmpl")
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".tmpl")
+		textMail[name] = texttemplate.Must(texttemplate.ParseFS(mailFS, f))
+		htmlMail[name] = htmltemplate.Must(htmltemplate.ParseFS(mailFS, f))
+	}
+}
 
 // Render renders the mail template name (e.g. "proxy-ready") with data.
 func Render(name string, data any) (subject, text, html string, err error) {
 	var sb, tb, hb bytes.Buffer
-	t := textMail.Lookup(name + ".tmpl")
-	h := htmlMail.Lookup(name + ".tmpl")
+	t, h := textMail[name], htmlMail[name]
 	if t == nil || h == nil {
 		return "", "", "", lot.Errorf(lot.CodeInternal, "no mail template %s", name)
 	}
@@ -68,4 +82,213 @@ func (s *Service) notifyProxyReady(ctx context.Context, px *lot.Proxy) {
 	s.notify(ctx, px.Email, firstNonEmpty(px.UserName, px.User), "proxy-ready", "proxy-ready/"+px.ID+"/"+px.Code, map[string]any{
 		"Name": firstNonEmpty(px.UserName, px.User), "Title": title, "AssetType": m.AssetType.Name(), "Version": m.Version,
 		"Code": px.Code, "Material": m.ID})
+}
+
+// noteUser remembers who signed in (name, email, partner) so mail can
+// reach them; it writes only when something changed since this process
+// last saw them.
+func (s *Service) noteUser(ctx context.Context, p lot.Principal) {
+	sig := strings.Join([]string{p.Name, p.Email, string(p.Role), p.Partner}, "\x00")
+	if v, ok := s.seen.Load(p.Subject); ok && v == sig {
+		return
+	}
+	u := &lot.User{Subject: p.Subject, Name: p.Name, Email: p.Email, Role: p.Role, Partner: p.Partner, SeenAt: s.clock.Now().UTC()}
+	if have, err := s.store.GetUser(ctx, p.Subject); err == nil && have.Name == u.Name && have.Email == u.Email &&
+		have.Role == u.Role && have.Partner == u.Partner {
+		s.seen.Store(p.Subject, sig)
+		return
+	}
+	if err := s.store.PutUser(ctx, u); err != nil {
+		s.log.WarnContext(ctx, "user not recorded", "user", p.Subject, "err", err)
+		return
+	}
+	s.seen.Store(p.Subject, sig)
+}
+
+// user returns the user with an email to mail, or nil.
+func (s *Service) user(ctx context.Context, subject string) *lot.User {
+	u, err := s.store.GetUser(ctx, subject)
+	if err != nil || u.Email == "" {
+		return nil
+	}
+	return u
+}
+
+func (s *Service) titleName(ctx context.Context, r *lot.Request) string {
+	if r.TitleName != "" {
+		return r.TitleName
+	}
+	if t, err := s.store.GetTitle(ctx, r.MovieID); err == nil {
+		return t.Name
+	}
+	return fmt.Sprint(r.MovieID)
+}
+
+type findingMail struct {
+	Code, Message, Help, Link string
+	Overridable               bool
+}
+
+// notifyTransferFailed tells the person who delivered why inspection failed.
+func (s *Service) notifyTransferFailed(ctx context.Context, t *lot.Transfer, r *lot.Request) {
+	u := s.user(ctx, t.DeliveredBy)
+	if u == nil || t.Inspection == nil {
+		return
+	}
+	all := true
+	var fs []findingMail
+	for _, f := range t.Inspection.Findings {
+		c, _ := inspect.Lookup(f.Code)
+		fs = append(fs, findingMail{Code: f.Code, Message: f.Message, Help: c.Help, Overridable: f.Overridable,
+			Link: s.PublicURL + "/v1/error-codes#" + f.Code})
+		all = all && f.Overridable
+	}
+	var files []string
+	for _, f := range t.Files {
+		files = append(files, f.Name)
+	}
+	s.notify(ctx, u.Email, u.Name, "transfer-failed", fmt.Sprintf("transfer-failed/%s/%d", t.ID, t.Inspection.Attempt), map[string]any{
+		"Name": u.Name, "Title": s.titleName(ctx, r), "SourceType": r.SourceType.Name(), "Language": r.Language,
+		"Request": r.ID, "Transfer": t.ID, "Files": strings.Join(files, ", "), "Findings": fs, "AllOverridable": all && len(fs) > 0})
+}
+
+// notifyQC tells the person who delivered how QC ended.
+func (s *Service) notifyQC(ctx context.Context, t *lot.Transfer, r *lot.Request) {
+	u := s.user(ctx, t.DeliveredBy)
+	if u == nil || t.QC == nil {
+		return
+	}
+	c := t.QC.Counts()
+	report := s.PublicURL + "/v1/transfers/" + t.ID + "/qc/report?format="
+	s.notify(ctx, u.Email, u.Name, "qc-result", "qc/"+t.ID, map[string]any{
+		"Name": u.Name, "Title": s.titleName(ctx, r), "SourceType": r.SourceType.Name(), "Language": r.Language,
+		"Request": r.ID, "Transfer": t.ID, "Status": t.QC.Status.Name(), "Failed": t.QC.Status == lot.QCFailed,
+		"Counts": fmt.Sprintf("%d events: %d blocker(s), %d issue(s), %d FYI", len(t.QC.Events), c[lot.SeverityBlocker],
+			c[lot.SeverityIssue], c[lot.SeverityFYI]),
+		"ReportURL": report + "pdf", "ReportCSV": report + "csv"})
+}
+
+// notifyRedelivery tells the users of the request's fulfillment partner
+// (and its subassignee) that it asks for a redelivery.
+// cause names what asked (a transfer's QC, a rejected override, a request
+// version), so a flow step run again mails nobody twice.
+func (s *Service) notifyRedelivery(ctx context.Context, r *lot.Request, why, cause string) {
+	if r.Status != lot.StatusRedeliveryRequested {
+		return
+	}
+	for _, partner := range []string{r.FulfillmentPartner, r.SubAssignee} {
+		if partner == "" {
+			continue
+		}
+		users, err := s.store.ListUsers(ctx, partner)
+		if err != nil {
+			s.log.ErrorContext(ctx, "redelivery mail", "request", r.ID, "err", err)
+			return
+		}
+		for _, u := range users {
+			if u.Email == "" || u.Role != lot.RoleFP {
+				continue
+			}
+			s.notify(ctx, u.Email, u.Name, "redelivery", fmt.Sprintf("redelivery/%s/%s/%s", r.ID, cause, u.Subject), map[string]any{
+				"Name": u.Name, "Title": s.titleName(ctx, r), "SourceType": r.SourceType.Name(), "Language": r.Language,
+				"Request": r.ID, "Due": r.DueDate.String(), "Why": why})
+		}
+	}
+}
+
+// DigestRow is one request of a digest.
+type DigestRow struct {
+	ID, Title, SourceType, Language, Why string
+}
+
+// SendDigests mails each fulfillment-partner user, at most once per UTC
+// day, the requests of their scope that turned Critical or At Risk since
+// their last digest (none: no mail). It returns how many went out.
+func (s *Service) SendDigests(ctx context.Context) (int, error) {
+	if s.Mailer == nil {
+		return 0, nil
+	}
+	now := s.clock.Now().UTC()
+	day := now.Format("2006-01-02")
+	partners, err := s.store.ListPartners(ctx)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, part := range partners {
+		if part.Kind != lot.PartnerFulfillment {
+			continue
+		}
+		users, err := s.store.ListUsers(ctx, part.ID)
+		if err != nil {
+			return sent, err
+		}
+		for _, u := range users {
+			if u.Role != lot.RoleFP || u.DigestDay == day {
+				continue
+			}
+			ok, err := s.digest(ctx, u, part, day)
+			if err != nil {
+				return sent, err
+			}
+			if ok {
+				sent++
+			}
+		}
+	}
+	return sent, nil
+}
+
+func (s *Service) digest(ctx context.Context, u *lot.User, part *lot.Partner, day string) (bool, error) {
+	p := lot.Principal{Subject: u.Subject, Name: u.Name, Role: u.Role, Partner: u.Partner}
+	now := map[string]string{}
+	var critical, atRisk []DigestRow
+	for _, bucket := range []string{"critical", "atRisk"} {
+		for cursor := ""; ; {
+			v := url.Values{"status": {"Open,Redelivery Requested"}, "bucket": {bucket}, "limit": {"500"}}
+			if cursor != "" {
+				v.Set("cursor", cursor)
+			}
+			res, _, err := s.Search(ctx, p, v)
+			if err != nil {
+				return false, err
+			}
+			for _, row := range res.Rows {
+				r := row.Request
+				now[r.ID] = bucket
+				if u.Digested[r.ID] == bucket {
+					continue // reported before, in the same bucket
+				}
+				d := DigestRow{ID: r.ID, Title: r.TitleName, SourceType: r.SourceType.Name(), Language: r.Language, Why: row.Insight.Why}
+				if bucket == "critical" {
+					critical = append(critical, d)
+				} else {
+					atRisk = append(atRisk, d)
+				}
+			}
+			if cursor = res.Next; cursor == "" {
+				break
+			}
+		}
+	}
+	mailed := false
+	if u.Email != "" && len(critical)+len(atRisk) > 0 {
+		subject, text, html, err := Render("digest", map[string]any{"Name": u.Name, "Partner": part.Name, "Day": day,
+			"Critical": critical, "AtRisk": atRisk})
+		if err != nil {
+			return false, err
+		}
+		// The key makes a rerun of the same day (a crash before the mark
+		// below) a no-op where the mailer can tell.
+		if err := s.Mailer.Send(ctx, lot.Mail{To: u.Email, ToName: u.Name, Subject: subject, Text: text, HTML: html,
+			Key: "digest/" + u.Subject + "/" + day}); err != nil {
+			return false, err
+		}
+		mailed = true
+	}
+	_, err := s.store.UpdateUser(ctx, u.Subject, func(x *lot.User) (bool, error) {
+		x.DigestDay, x.Digested = day, now
+		return true, nil
+	})
+	return mailed, err
 }

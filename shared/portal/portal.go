@@ -5,6 +5,7 @@ package portal
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/url"
 	"slices"
@@ -43,6 +44,7 @@ type Service struct {
 	// PublicURL is the API's base URL, for links in mail.
 	PublicURL string
 
+	seen    sync.Map // user subject → what noteUser last stored
 	indexMu sync.Mutex
 	indexes map[lot.Scope]*cachedIndex
 }
@@ -64,15 +66,18 @@ func checkID(id string) error {
 // Authorize checks that principal p may use openlot: an FP or CP must belong
 // to a known partner of its kind. It fails with unauthorized.
 func (s *Service) Authorize(ctx context.Context, p lot.Principal) error {
-	if p.Internal() {
-		return nil
+	if !p.Internal() {
+		want := map[lot.Role]lot.PartnerKind{lot.RoleFP: lot.PartnerFulfillment, lot.RoleCP: lot.PartnerContent}[p.Role]
+		part, err := s.store.GetPartner(ctx, p.Partner)
+		if lot.IsCode(err, lot.CodeNotFound) || err == nil && part.Kind != want {
+			return lot.Errorf(lot.CodeUnauthorized, "the token names partner %q, which openlot does not know as a %s", p.Partner, strings.ToLower(p.Role.Name()))
+		}
+		if err != nil {
+			return err
+		}
 	}
-	want := map[lot.Role]lot.PartnerKind{lot.RoleFP: lot.PartnerFulfillment, lot.RoleCP: lot.PartnerContent}[p.Role]
-	part, err := s.store.GetPartner(ctx, p.Partner)
-	if lot.IsCode(err, lot.CodeNotFound) || err == nil && part.Kind != want {
-		return lot.Errorf(lot.CodeUnauthorized, "the token names partner %q, which openlot does not know as a %s", p.Partner, strings.ToLower(p.Role.Name()))
-	}
-	return err
+	s.noteUser(ctx, p) // where their mail goes
+	return nil
 }
 
 // RequestView is a request with its title and package, as the details page shows it.
@@ -477,7 +482,11 @@ func notFoundAsInvalid(err error, format string, args ...any) error {
 
 // RequestRedelivery reopens a Delivered or Processed request (studio only).
 func (s *Service) RequestRedelivery(ctx context.Context, p lot.Principal, id, reason, comment string) (*lot.Request, error) {
-	return s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error { return r.RequestRedelivery(a, reason, comment) })
+	r, err := s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error { return r.RequestRedelivery(a, reason, comment) })
+	if err == nil {
+		s.notifyRedelivery(ctx, r, reason, fmt.Sprint("v", r.Version))
+	}
+	return r, err
 }
 
 // Upgrade marks request id Upgraded and creates its replacement (studio

@@ -177,7 +177,7 @@ func (s *Service) qcApplyOutcome(ctx context.Context, in QCOutcomeInput) (struct
 	last := t.QC.Timeline[len(t.QC.Timeline)-1]
 	a := lot.Act{By: lot.Principal{Subject: last.By}, At: last.At}
 	marker := fmt.Sprintf("QC of transfer %s: %s", t.ID, t.QC.Status.Name())
-	_, err = s.store.UpdateRequest(ctx, t.RequestID, func(r *lot.Request) error {
+	r, err := s.store.UpdateRequest(ctx, t.RequestID, func(r *lot.Request) error {
 		r.RecordQC(a, t, marker)
 		return nil
 	})
@@ -197,6 +197,10 @@ func (s *Service) qcApplyOutcome(ctx context.Context, in QCOutcomeInput) (struct
 		return true, nil
 	}); err != nil {
 		return struct{}{}, s.internal(ctx, "QCApplyOutcome", InspectionInput{TransferID: in.TransferID}, err)
+	}
+	s.notifyQC(ctx, t, r) // keyed by transfer: a rerun of this step mails nobody twice
+	if t.QC.Status == lot.QCFailed {
+		s.notifyRedelivery(ctx, r, "QC of the delivery failed", "qc/"+t.ID)
 	}
 	return struct{}{}, nil
 }

@@ -31,6 +31,7 @@ const (
 	KindMaterial = "material"
 	KindProxy    = "proxy"
 	KindDownload = "download"
+	KindUser     = "user"
 )
 
 // Material is one version of an asset type of a title.
@@ -265,4 +266,56 @@ func (m Materials) UpdateDownload(ctx context.Context, id string, fn func(*lot.D
 
 func (m Materials) ListDownloads(ctx context.Context, movieID int64, partner string) ([]*lot.Download, error) {
 	return downloads.list(ctx, m.Docs, downloadParent(movieID, partner))
+}
+
+// User is someone openlot has seen sign in.
+type User struct {
+	Subject   string            `json:"subject"`
+	Name      string            `json:"name"`
+	Email     string            `json:"email,omitempty"`
+	Role      string            `json:"role"`
+	Partner   string            `json:"partner,omitempty"`
+	SeenAt    time.Time         `json:"seenAt"`
+	DigestDay string            `json:"digestDay,omitempty"`
+	Digested  map[string]string `json:"digested,omitempty"`
+}
+
+var users = kindOf[lot.User, User]{KindUser,
+	func(u *lot.User) User {
+		return User{u.Subject, u.Name, u.Email, string(u.Role), u.Partner, u.SeenAt, u.DigestDay, u.Digested}
+	},
+	func(r User, rev int64) *lot.User {
+		return &lot.User{Subject: r.Subject, Name: r.Name, Email: r.Email, Role: lot.Role(r.Role), Partner: r.Partner,
+			SeenAt: r.SeenAt, DigestDay: r.DigestDay, Digested: r.Digested, Rev: rev}
+	},
+	func(u *lot.User) string { return u.Subject }, func(u *lot.User) string { return u.Partner },
+	func(u *lot.User) *int64 { return &u.Rev }}
+
+var _ lot.Users = Materials{}
+
+// PutUser creates the user, or replaces it at whatever version it is.
+func (m Materials) PutUser(ctx context.Context, u *lot.User) error {
+	err := users.create(ctx, m.Docs, u)
+	if !lot.IsCode(err, lot.CodeConflict) {
+		return err
+	}
+	_, err = users.update(ctx, m.Docs, u.Subject, func(have *lot.User) (bool, error) {
+		digestDay, digested, rev := have.DigestDay, have.Digested, have.Rev
+		*have = *u
+		have.DigestDay, have.Digested, have.Rev = digestDay, digested, rev // sign-ins do not reset the digest
+		return true, nil
+	})
+	return err
+}
+
+func (m Materials) GetUser(ctx context.Context, subject string) (*lot.User, error) {
+	return users.get(ctx, m.Docs, subject)
+}
+
+func (m Materials) UpdateUser(ctx context.Context, subject string, fn func(*lot.User) (bool, error)) (*lot.User, error) {
+	return users.update(ctx, m.Docs, subject, fn)
+}
+
+func (m Materials) ListUsers(ctx context.Context, partner string) ([]*lot.User, error) {
+	return users.list(ctx, m.Docs, partner)
 }

@@ -173,7 +173,7 @@ func (r Client) Domain() *lot.Client {
 	for i, p := range r.Permissions {
 		perms[i] = lot.Permission(p)
 	}
-	return &lot.Client{ID: r.ID, SecretHash: r.SecretHash, Name: r.Name, Role: lot.Role(r.Role), Partner: r.Partner, Permissions: perms, CreatedAt: r.CreatedAt}
+	return &lot.Client{ID: r.ID, SecretHash: r.SecretHash, Name: r.Name, Role: lot.Role(r.Role), Partner: r.Partner, Permissions: perms, CreatedAt: r.CreatedAt, Email: r.Email}
 }
 
 // DecodeRequest decodes a stored request document and sets its version.

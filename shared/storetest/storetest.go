@@ -49,6 +49,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Templates", func(t *testing.T) { testTemplates(t, open(t)) })
 	t.Run("Transfers", func(t *testing.T) { testTransfers(t, open(t)) })
 	t.Run("Materials", func(t *testing.T) { testMaterials(t, open(t)) })
+	t.Run("Users", func(t *testing.T) { testUsers(t, open(t)) })
 }
 
 func must(tb testing.TB, err error) {
@@ -520,11 +521,11 @@ func testRace(t *testing.T, s lot.Store) {
 
 func testClients(t *testing.T, s lot.Store) {
 	ctx := context.Background()
-	c := &lot.Client{ID: "fp-juniper", SecretHash: []byte("$2a$10$hash"), Name: "Juniper robot", Role: lot.RoleFP, Partner: "juniper", Permissions: []lot.Permission{lot.PermCancel}, CreatedAt: t0}
+	c := &lot.Client{ID: "fp-juniper", SecretHash: []byte("$2a$10$hash"), Name: "Juniper robot", Role: lot.RoleFP, Partner: "juniper", Permissions: []lot.Permission{lot.PermCancel}, CreatedAt: t0, Email: "ops@juniper.example"}
 	must(t, s.PutClient(ctx, c))
 	got, err := s.GetClient(ctx, "fp-juniper")
 	must(t, err)
-	if string(got.SecretHash) != string(c.SecretHash) || got.Role != c.Role || got.Partner != c.Partner || !slices.Equal(got.Permissions, c.Permissions) || !got.CreatedAt.Equal(t0) {
+	if string(got.SecretHash) != string(c.SecretHash) || got.Role != c.Role || got.Partner != c.Partner || !slices.Equal(got.Permissions, c.Permissions) || !got.CreatedAt.Equal(t0) || got.Email != c.Email {
 		t.Fatalf("client %+v", got)
 	}
 	_, err = s.GetClient(ctx, "nobody")
@@ -745,5 +746,30 @@ func eventually[T any](t *testing.T, list func() ([]T, error), want int) []T {
 		if time.Now().After(deadline) {
 			t.Fatalf("listed %d, want %d", len(got), want)
 		}
+	}
+}
+
+func testUsers(t *testing.T, s lot.Store) {
+	ctx := context.Background()
+	ana := &lot.User{Subject: "ana", Name: "Ana", Email: "ana@juniper.example", Role: lot.RoleFP, Partner: "juniper", SeenAt: t0}
+	must(t, s.PutUser(ctx, ana))
+	must(t, s.PutUser(ctx, &lot.User{Subject: "bo", Name: "Bo", Role: lot.RoleFP, Partner: "lumen", SeenAt: t0}))
+	_, err := s.UpdateUser(ctx, "ana", func(u *lot.User) (bool, error) {
+		u.DigestDay, u.Digested = "2026-11-22", map[string]string{ID(1): "critical"}
+		return true, nil
+	})
+	must(t, err)
+	// Signing in again changes the name and email, never the digest's memory.
+	must(t, s.PutUser(ctx, &lot.User{Subject: "ana", Name: "Ana N.", Email: "ana.n@juniper.example", Role: lot.RoleFP, Partner: "juniper", SeenAt: t0.Add(time.Hour)}))
+	got, err := s.GetUser(ctx, "ana")
+	must(t, err)
+	if got.Name != "Ana N." || got.Email != "ana.n@juniper.example" || got.DigestDay != "2026-11-22" || got.Digested[ID(1)] != "critical" {
+		t.Fatalf("user after a second sign-in: %+v", got)
+	}
+	_, err = s.GetUser(ctx, "nobody")
+	wantCode(t, err, lot.CodeNotFound)
+	list := eventually(t, func() ([]*lot.User, error) { return s.ListUsers(ctx, "juniper") }, 1)
+	if list[0].Subject != "ana" {
+		t.Fatalf("juniper's users: %+v", list)
 	}
 }

@@ -1,0 +1,81 @@
+package httpapi_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openlot/openlot/shared/app"
+	"github.com/openlot/openlot/shared/mailbox"
+)
+
+// inbox returns the mail to one address, newest first, with each file's text.
+func (w *world) inbox(addr string) (list []mailbox.Message, bodies []string) {
+	all, err := w.srv.Mailbox.List()
+	must(w.t, err)
+	for _, m := range all {
+		if strings.Contains(m.To, addr) {
+			b, err := os.ReadFile(filepath.Join(w.srv.Mailbox.Dir, m.File))
+			must(w.t, err)
+			list, bodies = append(list, m), append(bodies, string(b))
+		}
+	}
+	return list, bodies
+}
+
+func TestRedeliveryMailGoesToThePartnersUsers(t *testing.T) {
+	// Ensures a redelivery request mails the fulfillment partner's users openlot has seen sign in, and nobody else.
+	w := mustWorld(t)
+	w.do("juniper", "GET", "/v1/requests/"+w.ids["jSub"], nil) // juniper signs in: openlot now knows where its mail goes
+	w.do("lumen", "GET", "/v1/requests/"+w.ids["lSub"], nil)
+	if r := w.do("studio", "POST", "/v1/requests/"+w.ids["jDone"]+"/redelivery", map[string]any{"reason": "wrong cut"}); r.Status != 200 {
+		t.Fatalf("redelivery: %d %s", r.Status, r.Body)
+	}
+	mails, bodies := w.inbox("ops@juniper.example")
+	if len(mails) != 1 || !strings.Contains(mails[0].Subject, "Redelivery requested: House of Tides") ||
+		!strings.Contains(bodies[0], "wrong cut") || !strings.Contains(bodies[0], w.ids["jDone"]) {
+		t.Fatalf("juniper's mail: %+v", mails)
+	}
+	if other, _ := w.inbox("ops@lumen.example"); len(other) != 0 {
+		t.Fatalf("lumen was told about juniper's request: %+v", other)
+	}
+}
+
+func TestDailyDigestIsOneMailPerUserPerDay(t *testing.T) {
+	// Ensures the daily digest lists, once a day per partner user, only requests that turned At Risk or Critical since the last one, and nothing when nothing turned.
+	w := mustWorld(t, func(c *app.LocalConfig) { c.DigestEvery = -1 })
+	w.do("juniper", "GET", "/v1/requests/"+w.ids["jSub"], nil)
+	w.do("lumen", "GET", "/v1/requests/"+w.ids["lSub"], nil)
+	ctx := t.Context()
+	n, err := w.srv.Service.SendDigests(ctx)
+	must(t, err)
+	mails, bodies := w.inbox("ops@juniper.example")
+	if n != 2 || len(mails) != 1 || !strings.Contains(mails[0].Subject, "0 requests turned critical, 3 at risk") {
+		t.Fatalf("the first digests: %d sent, juniper's %+v", n, mails)
+	}
+	for _, name := range []string{"jSub", "jForced", "lToJ"} { // due in 5 days: at risk; jDone is processed
+		if !strings.Contains(bodies[0], w.ids[name]) {
+			t.Errorf("the digest misses %s", name)
+		}
+	}
+	if strings.Contains(bodies[0], w.ids["lSub"]) || strings.Contains(bodies[0], w.ids["jDone"]) {
+		t.Error("the digest lists a request that is not juniper's open one")
+	}
+	if n, _ := w.srv.Service.SendDigests(ctx); n != 0 {
+		t.Fatalf("a second digest the same day: %d", n)
+	}
+	w.clock.Add(24 * time.Hour) // nothing turned: no mail
+	if n, _ := w.srv.Service.SendDigests(ctx); n != 0 {
+		t.Fatalf("a digest with nothing new: %d", n)
+	}
+	w.clock.Add(3 * 24 * time.Hour) // due tomorrow now: critical
+	if n, _ := w.srv.Service.SendDigests(ctx); n != 2 {
+		t.Fatalf("digests when requests turned critical: %d", n)
+	}
+	mails, _ = w.inbox("ops@juniper.example")
+	if len(mails) != 2 || !strings.Contains(mails[0].Subject, "3 requests turned critical, 0 at risk") {
+		t.Fatalf("the digest of the critical day: %+v", mails)
+	}
+}
