@@ -32,7 +32,7 @@ if [ -n "$bad" ]; then echo "shared/lot or shared/flow imports: $bad"; exit 1; f
 
 log "only the AWS adapters, app and functions import the AWS SDK"
 bad=$(go list -f '{{.ImportPath}} {{join .Imports " "}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... |
-  grep -Ev '^github.com/openlot/openlot/(shared/(dynamo|s3blob|sfnflow|app)|functions/[^ ]+) ' | grep -E ' github.com/aws/' | cut -d' ' -f1 || true)
+  grep -Ev '^github.com/openlot/openlot/(shared/(dynamo|s3blob|sfnflow|sesmail|app)|functions/[^ ]+) ' | grep -E ' github.com/aws/' | cut -d' ' -f1 || true)
 if [ -n "$bad" ]; then echo "these packages import the AWS SDK: $bad"; exit 1; fi
 
 log "ffmpeg and ffprobe (inspection, proxies), pdftotext and pdftoppm (QC reports), tesseract (reads watermarks off frames): Debian packages"

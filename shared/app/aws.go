@@ -6,21 +6,26 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/mail"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
+	"github.com/openlot/openlot/shared/accesslog"
 	"github.com/openlot/openlot/shared/auth"
 	"github.com/openlot/openlot/shared/dynamo"
 	"github.com/openlot/openlot/shared/ffmpeg"
@@ -31,6 +36,7 @@ import (
 	"github.com/openlot/openlot/shared/portal"
 	"github.com/openlot/openlot/shared/s3blob"
 	"github.com/openlot/openlot/shared/search"
+	"github.com/openlot/openlot/shared/sesmail"
 	"github.com/openlot/openlot/shared/sfnflow"
 )
 
@@ -55,12 +61,23 @@ const (
 	EnvFFmpeg  = "OPENLOT_FFMPEG"
 	// EnvStep names the flow step a steps function runs.
 	EnvStep = "OPENLOT_STEP"
+	// EnvMailFrom is the SES sender identity ("openlot <no-reply@example.com>");
+	// without it no mail is sent. EnvSESConfigurationSet names an optional
+	// configuration set.
+	EnvMailFrom            = "OPENLOT_MAIL_FROM"
+	EnvSESConfigurationSet = "OPENLOT_SES_CONFIGURATION_SET"
+	// EnvPublicURL is the API's base URL, for links in mail.
+	EnvPublicURL = "OPENLOT_PUBLIC_URL"
+	// EnvProxyPool is how many proxies are made in advance per proxy video (default 2).
+	EnvProxyPool = "OPENLOT_PROXY_POOL"
 )
 
 // Cloud is openlot on AWS: the adapters and the API handler a function needs.
 type Cloud struct {
 	Store   *dynamo.Store
 	Blobs   *s3blob.Store
+	// BucketBlobs opens another bucket with the same settings (the access logs).
+	BucketBlobs func(bucket string) *s3blob.Store
 	Service *portal.Service
 	Handler http.Handler
 	Log     *slog.Logger
@@ -97,9 +114,10 @@ func AWS(ctx context.Context, env func(string) string) (*Cloud, error) {
 		s3opt.PathStyle = true
 	}
 	c := &Cloud{
-		Store: dynamo.New(dcfg, table, dynamo.Options{Log: log}),
-		Blobs: s3blob.New(scfg, bucket, s3opt),
-		Log:   log,
+		Store:       dynamo.New(dcfg, table, dynamo.Options{Log: log}),
+		Blobs:       s3blob.New(scfg, bucket, s3opt),
+		BucketBlobs: func(b string) *s3blob.Store { return s3blob.New(scfg, b, s3opt) },
+		Log:         log,
 	}
 	c.Service = portal.New(c.Store, lot.SystemClock, ids.V7{}, log)
 	c.Service.Blobs = c.Blobs
@@ -110,6 +128,19 @@ func AWS(ctx context.Context, env func(string) string) (*Cloud, error) {
 	}
 	if len(machines) > 0 {
 		c.Service.Flows = sfnflow.Flows{Client: sfn.NewFromConfig(cfg), Machines: machines}
+	}
+	if from := env(EnvMailFrom); from != "" {
+		addr, err := mail.ParseAddress(from)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", EnvMailFrom, err)
+		}
+		c.Service.Mailer = &sesmail.Mailer{Client: sesv2.NewFromConfig(cfg), From: *addr, ConfigurationSet: env(EnvSESConfigurationSet)}
+	}
+	c.Service.PublicURL = strings.TrimSuffix(env(EnvPublicURL), "/")
+	if v := env(EnvProxyPool); v != "" {
+		if c.Service.PoolSize, err = strconv.Atoi(v); err != nil {
+			return nil, fmt.Errorf("%s: %w", EnvProxyPool, err)
+		}
 	}
 	if v := env(EnvBucketRules); v != "" {
 		if c.Service.Rules, err = ParseRules(v); err != nil {
@@ -222,6 +253,77 @@ func S3Events(c *Cloud) func(context.Context, events.S3Event) error {
 			c.Log.InfoContext(ctx, "s3 event", "key", key, "event", r.EventName, "completed", done)
 		}
 		return nil
+	}
+}
+
+// AccessLogs is the handler of the access-log bucket's object-created
+// events: each new log object is read once (its key is claimed, so an
+// event delivered again counts nothing twice) and the bytes every tagged
+// download URL sent are added to its download, which completes when they
+// reach its size.
+func AccessLogs(c *Cloud) func(context.Context, events.S3Event) error {
+	return func(ctx context.Context, e events.S3Event) error {
+		for _, r := range e.Records {
+			if !strings.HasPrefix(r.EventName, "ObjectCreated:") {
+				continue
+			}
+			key, err := url.QueryUnescape(r.S3.Object.Key)
+			if err != nil {
+				continue
+			}
+			claim := "accesslog/" + r.S3.Bucket.Name + "/" + key
+			saved, err := c.Store.ClaimKey(ctx, claim, "accesslog", time.Now(), 30*24*time.Hour)
+			if err != nil {
+				return err
+			}
+			if saved != nil {
+				continue // read before
+			}
+			n, err := c.readAccessLog(ctx, r.S3.Bucket.Name, key)
+			if err != nil {
+				c.Store.ReleaseKey(context.WithoutCancel(ctx), claim)
+				c.Log.ErrorContext(ctx, "access log", "key", key, "err", err)
+				return err // the event is delivered again
+			}
+			if err := c.Store.FinishKey(ctx, claim, 200, "", nil); err != nil {
+				return err
+			}
+			c.Log.InfoContext(ctx, "access log read", "key", key, "downloads", n)
+		}
+		return nil
+	}
+}
+
+func (c *Cloud) readAccessLog(ctx context.Context, bucket, key string) (int, error) {
+	rc, err := c.BucketBlobs(bucket).Read(ctx, key, 0, -1)
+	if err != nil {
+		return 0, err
+	}
+	defer rc.Close()
+	recs, skipped, err := accesslog.Parse(rc)
+	if err != nil {
+		return 0, err
+	}
+	if skipped > 0 {
+		c.Log.WarnContext(ctx, "access log lines skipped", "key", key, "lines", skipped)
+	}
+	sent := accesslog.Sent(recs, s3blob.TagParam)
+	for id, n := range sent {
+		c.Service.DownloadBytes(ctx, id, n)
+	}
+	return len(sent), nil
+}
+
+// Digest is the handler of the daily schedule: it sends the digests.
+func Digest(c *Cloud) func(context.Context, events.EventBridgeEvent) (map[string]int, error) {
+	return func(ctx context.Context, _ events.EventBridgeEvent) (map[string]int, error) {
+		n, err := c.Service.SendDigests(ctx)
+		if err != nil {
+			c.Log.ErrorContext(ctx, "daily digests", "sent", n, "err", err)
+			return nil, err
+		}
+		c.Log.InfoContext(ctx, "daily digests sent", "mails", n)
+		return map[string]int{"sent": n}, nil
 	}
 }
 

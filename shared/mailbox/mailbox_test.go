@@ -63,7 +63,7 @@ func TestMailboxContract(t *testing.T) {
 		dir := t.TempDir()
 		return &mailbox.Box{Dir: dir, From: mail.Address{Name: "openlot", Address: "no-reply@openlot.local"}},
 			func() []mailtest.Sent { return read(t, dir) }
-	})
+	}, mailtest.Options{Dedupes: true})
 }
 
 func TestMailboxPageListsMail(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"path"
 	"strings"
 	texttemplate "text/template"
+	"time"
 
 	"github.com/openlot/openlot/shared/inspect"
 	"github.com/openlot/openlot/shared/lot"
@@ -55,6 +56,34 @@ func Render(name string, data any) (subject, text, html string, err error) {
 	return strings.TrimSpace(sb.String()), strings.TrimLeft(tb.String(), "\n"), hb.String(), nil
 }
 
+// MailKeyTTL is how long a sent mail's key keeps the same mail from going again.
+const MailKeyTTL = 30 * 24 * time.Hour
+
+// send sends m once per key, whatever the mailer (SES cannot tell): the key
+// is claimed in the store first, released if sending fails.
+func (s *Service) send(ctx context.Context, m lot.Mail) error {
+	key := "mail/" + m.Key
+	if m.Key != "" {
+		saved, err := s.store.ClaimKey(ctx, key, "mail", s.clock.Now(), MailKeyTTL)
+		if err != nil {
+			return err
+		}
+		if saved != nil {
+			return nil // sent before (or being sent)
+		}
+	}
+	if err := s.Mailer.Send(ctx, m); err != nil {
+		if m.Key != "" {
+			s.store.ReleaseKey(context.WithoutCancel(ctx), key)
+		}
+		return err
+	}
+	if m.Key != "" {
+		return s.store.FinishKey(ctx, key, 200, "", nil)
+	}
+	return nil
+}
+
 // notify sends one templated mail; a failure is logged, never the caller's.
 func (s *Service) notify(ctx context.Context, to, toName, template, key string, data any) {
 	if s.Mailer == nil || to == "" {
@@ -62,7 +91,7 @@ func (s *Service) notify(ctx context.Context, to, toName, template, key string, 
 	}
 	subject, text, html, err := Render(template, data)
 	if err == nil {
-		err = s.Mailer.Send(ctx, lot.Mail{To: to, ToName: toName, Subject: subject, Text: text, HTML: html, Key: key})
+		err = s.send(ctx, lot.Mail{To: to, ToName: toName, Subject: subject, Text: text, HTML: html, Key: key})
 	}
 	if err != nil {
 		s.log.ErrorContext(ctx, "mail not sent", "template", template, "to", to, "err", err)
@@ -280,7 +309,7 @@ func (s *Service) digest(ctx context.Context, u *lot.User, part *lot.Partner, da
 		}
 		// The key makes a rerun of the same day (a crash before the mark
 		// below) a no-op where the mailer can tell.
-		if err := s.Mailer.Send(ctx, lot.Mail{To: u.Email, ToName: u.Name, Subject: subject, Text: text, HTML: html,
+		if err := s.send(ctx, lot.Mail{To: u.Email, ToName: u.Name, Subject: subject, Text: text, HTML: html,
 			Key: "digest/" + u.Subject + "/" + day}); err != nil {
 			return false, err
 		}
