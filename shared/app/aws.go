@@ -74,13 +74,13 @@ const (
 
 // Cloud is openlot on AWS: the adapters and the API handler a function needs.
 type Cloud struct {
-	Store   *dynamo.Store
-	Blobs   *s3blob.Store
+	Store *dynamo.Store
+	Blobs *s3blob.Store
 	// BucketBlobs opens another bucket with the same settings (the access logs).
 	BucketBlobs func(bucket string) *s3blob.Store
-	Service *portal.Service
-	Handler http.Handler
-	Log     *slog.Logger
+	Service     *portal.Service
+	Handler     http.Handler
+	Log         *slog.Logger
 }
 
 // AWS builds the AWS adapters from the environment (read only through env,
