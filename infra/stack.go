@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,6 +20,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
@@ -32,16 +35,20 @@ import (
 // Options are the deploy-time choices, read from CDK context (cdk.json or
 // `-c key=value`).
 type Options struct {
-	AssetDir           string          // folder holding <function>/bootstrap, built by `make lambdas`
-	DeletionProtection bool            // table and user pool refuse deletion (default true)
-	Retain             bool            // keep table, bucket and user pool when the stack is deleted (default true)
-	WebOrigins         []string        // origins allowed to PUT/GET presigned URLs from a browser (default *)
-	CallbackURLs       []string        // sign-in redirects of the web client
-	MachineClients     []MachineClient // client-credentials clients (the JWT authorizer accepts only listed clients)
-	LogRetentionDays   int             // days the function's logs are kept (default 30)
-	AuthDomainPrefix   string          // Cognito hosted domain prefix (default openlot-<account>)
-	FFmpegLayerArn     string          // a Lambda layer with ffmpeg and ffprobe in bin/ (arm64); inspection reads media with them
-	Schema             TableSchema
+	AssetDir            string          // folder holding <function>/bootstrap, built by `make lambdas`
+	DeletionProtection  bool            // table and user pool refuse deletion (default true)
+	Retain              bool            // keep table, bucket and user pool when the stack is deleted (default true)
+	WebOrigins          []string        // origins allowed to PUT/GET presigned URLs from a browser (default *)
+	CallbackURLs        []string        // sign-in redirects of the web client
+	MachineClients      []MachineClient // client-credentials clients (the JWT authorizer accepts only listed clients)
+	LogRetentionDays    int             // days the function's logs are kept (default 30)
+	AuthDomainPrefix    string          // Cognito hosted domain prefix (default openlot-<account>)
+	FFmpegLayerArn      string          // a Lambda layer with ffmpeg and ffprobe in bin/ (arm64); inspection reads media with them
+	MailFrom            string          // SES sender identity, e.g. "openlot <no-reply@example.com>"; empty: no mail
+	SESConfigurationSet string          // optional SES configuration set for sending events
+	PublicURL           string          // the API's public base URL, for links in mail (e.g. a custom domain)
+	ProxyPool           string          // watermarked proxies made in advance per proxy video (default 2)
+	Schema              TableSchema
 }
 
 // MachineClient is an app client for a program: its role, partner and
@@ -154,6 +161,18 @@ func OptionsFrom(node constructs.Node) (Options, error) {
 		CallbackURLs:     list("webCallbackUrls", "http://localhost:8080/auth/callback"),
 		AuthDomainPrefix: str("authDomainPrefix", ""),
 		FFmpegLayerArn:   str("ffmpegLayerArn", ""),
+		MailFrom:         str("mailFrom", ""),
+		PublicURL:        str("publicUrl", ""),
+		ProxyPool:        str("proxyPool", "2"),
+	}
+	o.SESConfigurationSet = str("sesConfigurationSet", "")
+	if o.MailFrom != "" {
+		if _, err := mail.ParseAddress(o.MailFrom); err != nil {
+			return o, fmt.Errorf("context mailFrom %q is not an address: %w", o.MailFrom, err)
+		}
+	}
+	if n, err := strconv.Atoi(o.ProxyPool); err != nil || n < 0 || n > 20 {
+		return o, fmt.Errorf("context proxyPool must be 0 to 20, not %q", o.ProxyPool)
 	}
 	var err error
 	if o.Schema, err = ReadSchema(); err != nil {
@@ -218,13 +237,25 @@ func NewStack(scope constructs.Construct, id string, props *awscdk.StackProps, o
 		})
 	}
 
-	// Files: private, encrypted, TLS only; browsers PUT and GET through presigned URLs.
-	bucket := awss3.NewBucket(stack, jsii.String("Files"), &awss3.BucketProps{
+	// Access logs of the files bucket (read for truthful "Downloaded"), kept 90 days.
+	logs := awss3.NewBucket(stack, jsii.String("AccessLogs"), &awss3.BucketProps{
 		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
 		Encryption:        awss3.BucketEncryption_S3_MANAGED,
 		EnforceSSL:        jsii.Bool(true),
-		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
+		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_PREFERRED,
 		RemovalPolicy:     removal,
+		LifecycleRules:    &[]*awss3.LifecycleRule{{Id: jsii.String("expire-access-logs"), Expiration: awscdk.Duration_Days(jsii.Number(90))}},
+	})
+
+	// Files: private, encrypted, TLS only; browsers PUT and GET through presigned URLs.
+	bucket := awss3.NewBucket(stack, jsii.String("Files"), &awss3.BucketProps{
+		ServerAccessLogsBucket: logs,
+		ServerAccessLogsPrefix: jsii.String("access/"),
+		BlockPublicAccess:      awss3.BlockPublicAccess_BLOCK_ALL(),
+		Encryption:             awss3.BucketEncryption_S3_MANAGED,
+		EnforceSSL:             jsii.Bool(true),
+		ObjectOwnership:        awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
+		RemovalPolicy:          removal,
 		Cors: &[]*awss3.CorsRule{{
 			AllowedMethods: &[]awss3.HttpMethods{awss3.HttpMethods_GET, awss3.HttpMethods_PUT, awss3.HttpMethods_HEAD},
 			AllowedOrigins: jsii.Strings(o.WebOrigins...),
@@ -323,9 +354,16 @@ func NewStack(scope constructs.Construct, id string, props *awscdk.StackProps, o
 
 	// The functions: the API, and the storage-event safety net for deliveries.
 	env := &map[string]*string{
-		"OPENLOT_TABLE":     table.TableName(),
-		"OPENLOT_BUCKET":    bucket.BucketName(),
-		"OPENLOT_TOKEN_URL": jsii.String(tokenURL),
+		"OPENLOT_TABLE":      table.TableName(),
+		"OPENLOT_BUCKET":     bucket.BucketName(),
+		"OPENLOT_TOKEN_URL":  jsii.String(tokenURL),
+		"OPENLOT_PROXY_POOL": jsii.String(o.ProxyPool),
+	}
+	for k, v := range map[string]string{"OPENLOT_MAIL_FROM": o.MailFrom, "OPENLOT_SES_CONFIGURATION_SET": o.SESConfigurationSet,
+		"OPENLOT_PUBLIC_URL": o.PublicURL} {
+		if v != "" {
+			(*env)[k] = jsii.String(v)
+		}
 	}
 	// The flows' state machines, from the ASL the flow descriptions render
 	// to (shared/portal/flows), each Task bound to its step's function.
@@ -352,6 +390,24 @@ func NewStack(scope constructs.Construct, id string, props *awscdk.StackProps, o
 	}
 	bucket.AddEventNotification(awss3.EventType_OBJECT_CREATED_COMPLETE_MULTIPART_UPLOAD, awss3notifications.NewLambdaDestination(events),
 		&awss3.NotificationKeyFilter{Prefix: jsii.String("deliveries/")})
+
+	// "Downloaded" on AWS: the files bucket's server access logs go to their
+	// own bucket; each new log object is read once by accesslog, which adds
+	// up the bytes each tagged download URL sent.
+	accessLog := newFunction(stack, "AccessLog", "accesslog", "openlot: download bytes from S3 server access logs", o, env, table, bucket,
+		512, awscdk.Duration_Minutes(jsii.Number(5)))
+	logs.GrantRead(accessLog, jsii.String("access/*"))
+	logs.AddEventNotification(awss3.EventType_OBJECT_CREATED, awss3notifications.NewLambdaDestination(accessLog),
+		&awss3.NotificationKeyFilter{Prefix: jsii.String("access/")})
+
+	// The daily digest: one mail per partner user, at 06:00 UTC.
+	digest := newFunction(stack, "Digest", "digest", "openlot: the daily digest of requests turning at risk or critical", o, env, table, bucket,
+		1024, awscdk.Duration_Minutes(jsii.Number(15)))
+	awsevents.NewRule(stack, jsii.String("DailyDigest"), &awsevents.RuleProps{
+		Description: jsii.String("openlot daily digest"),
+		Schedule:    awsevents.Schedule_Cron(&awsevents.CronOptions{Minute: jsii.String("0"), Hour: jsii.String("6")}),
+		Targets:     &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(digest, nil)},
+	})
 
 	// The HTTP API: every /v1 route needs a Cognito token (users' ID tokens
 	// from the web client, machine clients' access tokens); the API document
@@ -435,6 +491,20 @@ func newFunction(stack awscdk.Stack, name, asset, description string, o Options,
 		Actions:   jsii.Strings("s3:ListBucket"),
 		Resources: jsii.Strings(*bucket.BucketArn()),
 	}))
+	if o.MailFrom != "" { // notifications: only from the sender identity (the address or its domain), through the set
+		addr, _ := mail.ParseAddress(o.MailFrom)
+		domain := addr.Address[strings.LastIndex(addr.Address, "@")+1:]
+		identity := func(what string) string {
+			return *awscdk.Stack_Of(fn).FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String(what)})
+		}
+		resources := []string{identity("identity/" + addr.Address), identity("identity/" + domain)}
+		if o.SESConfigurationSet != "" {
+			resources = append(resources, identity("configuration-set/"+o.SESConfigurationSet))
+		}
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid: jsii.String("SendMail"), Actions: jsii.Strings("ses:SendEmail"), Resources: jsii.Strings(resources...),
+		}))
+	}
 	period := &awscloudwatch.MetricOptions{Period: awscdk.Duration_Minutes(jsii.Number(5)), Statistic: jsii.String("Sum")}
 	for what, metric := range map[string]awscloudwatch.Metric{"Errors": fn.MetricErrors(period), "Throttles": fn.MetricThrottles(period)} {
 		awscloudwatch.NewAlarm(stack, jsii.String(name+what), &awscloudwatch.AlarmProps{

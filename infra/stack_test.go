@@ -28,7 +28,7 @@ func TestMain(m *testing.M) {
 func synth(t *testing.T, context map[string]any) (assertions.Template, map[string]any) {
 	t.Helper()
 	assets := t.TempDir()
-	for _, fn := range []string{"api", "s3events", "steps"} {
+	for _, fn := range []string{"api", "s3events", "steps", "accesslog", "digest"} {
 		if err := os.MkdirAll(filepath.Join(assets, fn), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -155,7 +155,7 @@ func TestContextOptions(t *testing.T) {
 	}
 	for _, bad := range []map[string]any{
 		{"removalPolicy": "maybe"}, {"logRetentionDays": "31"}, {"deletionProtection": "sometimes"}, {"machineClients": "x=fp"}, {"machineClients": "x=studio/juniper"},
-		{"machineClients": "x=fp/juniper+delete"}, {"machineClients": "Bad Name=qc"}, {"machineClients": "a=qc,a=qc"},
+		{"machineClients": "x=fp/juniper+delete"}, {"machineClients": "Bad Name=qc"}, {"machineClients": "a=qc,a=qc"}, {"mailFrom": "not an address"}, {"proxyPool": "-1"}, {"proxyPool": "many"},
 	} {
 		ctx := map[string]any{}
 		for k, v := range bad {
@@ -172,7 +172,21 @@ func TestBucket(t *testing.T) {
 	// Ensures the file bucket is private, encrypted, TLS-only, open to browser
 	// PUT/GET of presigned URLs, and drops unfinished multipart uploads after 7 days.
 	tpl, raw := synth(t, map[string]any{"webOrigins": "https://portal.example.com"})
-	p := props(resources(raw, "AWS::S3::Bucket")[0])
+	var p, logs map[string]any
+	for _, b := range resources(raw, "AWS::S3::Bucket") {
+		if props(b)["CorsConfiguration"] != nil {
+			p = props(b)
+		} else {
+			logs = props(b)
+		}
+	}
+	if lg := fmt.Sprint(p["LoggingConfiguration"]); !strings.Contains(lg, "AccessLogs") || !strings.Contains(lg, "LogFilePrefix:access/") {
+		t.Errorf("the files bucket's access logs: %s", lg)
+	}
+	if lc := fmt.Sprint(logs["LifecycleConfiguration"]); !strings.Contains(lc, "ExpirationInDays:90") ||
+		fmt.Sprint(logs["PublicAccessBlockConfiguration"]) != "map[BlockPublicAcls:true BlockPublicPolicy:true IgnorePublicAcls:true RestrictPublicBuckets:true]" {
+		t.Errorf("the access-log bucket: %v", logs)
+	}
 	if fmt.Sprint(p["PublicAccessBlockConfiguration"]) != "map[BlockPublicAcls:true BlockPublicPolicy:true IgnorePublicAcls:true RestrictPublicBuckets:true]" {
 		t.Errorf("public access %v", p["PublicAccessBlockConfiguration"])
 	}
@@ -274,7 +288,8 @@ func TestFunction(t *testing.T) {
 	for _, policy := range resources(raw, "AWS::IAM::Policy") {
 		roles, _ := json.Marshal(props(policy)["Roles"])
 		if strings.Contains(string(roles), "BucketNotificationsHandler") { // CDK's own helper: it may only set notifications
-			if doc, _ := json.Marshal(props(policy)["PolicyDocument"]); !strings.Contains(string(doc), "s3:PutBucketNotification") || strings.Count(string(doc), `"Action"`) != 1 {
+			if doc, _ := json.Marshal(props(policy)["PolicyDocument"]); strings.Count(string(doc), `"Action":"s3:PutBucketNotification"`) != 2 ||
+				strings.Count(string(doc), `"Action"`) != 2 {
 				t.Errorf("notification helper policy %s", doc)
 			}
 			continue
@@ -287,10 +302,11 @@ func TestFunction(t *testing.T) {
 			continue
 		}
 		fnPolicies++
-		checkFunctionPolicy(t, policy, strings.Contains(string(roles), "Api") || strings.Contains(string(roles), "S3Events"))
+		checkFunctionPolicy(t, policy, strings.Contains(string(roles), "Api") || strings.Contains(string(roles), "S3Events"),
+			strings.Contains(string(roles), "AccessLog"))
 	}
-	if fnPolicies != 12 {
-		t.Fatalf("%d function policies, want api, s3events and the 10 flow steps", fnPolicies)
+	if fnPolicies != 14 {
+		t.Fatalf("%d function policies, want api, s3events, accesslog, digest and the 10 flow steps", fnPolicies)
 	}
 	var alarms []string
 	for _, a := range resources(raw, "AWS::CloudWatch::Alarm") {
@@ -299,10 +315,10 @@ func TestFunction(t *testing.T) {
 	}
 	sort.Strings(alarms)
 	var want []string
-	for range 12 { // every function
+	for range 14 { // every function
 		want = append(want, "AWS/Lambda Errors Sum >= 1")
 	}
-	for range 12 {
+	for range 14 {
 		want = append(want, "AWS/Lambda Throttles Sum >= 1")
 	}
 	if !slices.Equal(alarms, want) {
@@ -323,7 +339,7 @@ func TestFunction(t *testing.T) {
 }
 
 // checkFunctionPolicy pins a function's rights: the adapters' calls on the table and bucket, nothing else.
-func checkFunctionPolicy(t *testing.T, policy map[string]any, startsFlows bool) {
+func checkFunctionPolicy(t *testing.T, policy map[string]any, startsFlows, readsLogs bool) {
 	t.Helper()
 	got := map[string]string{}
 	for _, s := range props(policy)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
@@ -348,6 +364,9 @@ func checkFunctionPolicy(t *testing.T, policy map[string]any, startsFlows bool) 
 	}
 	if startsFlows { // the API and the storage-event function start inspections and QC outcomes
 		want["<nil>"] = "Allow states:StartExecution"
+	}
+	if readsLogs { // accesslog reads the access-log bucket
+		want["<nil>"] = "Allow [s3:GetObject* s3:GetBucket* s3:List*]"
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("least privilege\n got %v\nwant %v", got, want)
@@ -456,6 +475,49 @@ func TestFlows(t *testing.T) {
 			"Description": "openlot HTTP API",
 			"Environment": map[string]any{"Variables": assertions.Match_ObjectLike(&map[string]any{
 				"OPENLOT_STATE_MACHINES": assertions.Match_AnyValue()})},
+		})
+	})
+}
+
+func TestMailDigestAndAccessLogs(t *testing.T) {
+	// Ensures the SES context options reach every function with a send right on the sender identity only, the digest runs daily at 06:00 UTC, and new access logs go to the accesslog function.
+	tpl, raw := synth(t, map[string]any{"mailFrom": "openlot <no-reply@mail.example.com>", "sesConfigurationSet": "openlot", "publicUrl": "https://openlot.example.com"})
+	n := 0
+	for _, policy := range resources(raw, "AWS::IAM::Policy") {
+		doc, _ := json.Marshal(props(policy)["PolicyDocument"])
+		if !strings.Contains(string(doc), `"Sid":"TableReadWrite"`) {
+			continue // not a function's
+		}
+		n++
+		if !strings.Contains(string(doc), `"Action":"ses:SendEmail"`) || !strings.Contains(string(doc), ":identity/no-reply@mail.example.com") ||
+			!strings.Contains(string(doc), ":identity/mail.example.com") || !strings.Contains(string(doc), ":configuration-set/openlot") {
+			t.Errorf("a function cannot send mail from the identity alone: %s", doc)
+		}
+	}
+	if n != 14 {
+		t.Errorf("%d function policies", n)
+	}
+	holds(t, "functions know the sender", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+			"Environment": map[string]any{"Variables": assertions.Match_ObjectLike(&map[string]any{
+				"OPENLOT_MAIL_FROM": "openlot <no-reply@mail.example.com>", "OPENLOT_SES_CONFIGURATION_SET": "openlot",
+				"OPENLOT_PUBLIC_URL": "https://openlot.example.com"})},
+		})
+	})
+	holds(t, "daily digest at 06:00 UTC", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::Events::Rule"), map[string]any{
+			"ScheduleExpression": "cron(0 6 * * ? *)",
+			"Targets": []any{assertions.Match_ObjectLike(&map[string]any{
+				"Arn": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^Digest")), "Arn"}}})},
+		})
+	})
+	holds(t, "new access logs reach accesslog", func() {
+		tpl.HasResourceProperties(jsii.String("Custom::S3BucketNotifications"), map[string]any{
+			"NotificationConfiguration": map[string]any{"LambdaFunctionConfigurations": []any{map[string]any{
+				"Events":            []any{"s3:ObjectCreated:*"},
+				"Filter":            map[string]any{"Key": map[string]any{"FilterRules": []any{map[string]any{"Name": "prefix", "Value": "access/"}}}},
+				"LambdaFunctionArn": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^AccessLog")), "Arn"}},
+			}}},
 		})
 	})
 }
