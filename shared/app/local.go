@@ -245,7 +245,9 @@ func (l *Local) startFlows(ctx context.Context) error {
 		limit = 2 // decoding is heavy; two at once keep the API responsive
 	}
 	runner, err := localflow.Open(ctx, l.cfg.DataDir, localflow.Config{
-		Flows: portal.Flows(), Steps: l.Service.Steps(), Limit: limit, Log: l.cfg.Log, Clock: l.cfg.Clock})
+		Flows: portal.Flows(), Steps: l.Service.Steps(), Limit: limit, Log: l.cfg.Log, Clock: l.cfg.Clock,
+		// Proxies (a pool being filled, say) take one slot at most: inspections never wait behind them.
+		FlowLimits: map[string]int{portal.WatermarkFlow: max(1, limit-1)}})
 	if err != nil {
 		return fmt.Errorf("flow runner: %w", err)
 	}

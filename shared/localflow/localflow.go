@@ -39,7 +39,11 @@ type Config struct {
 	Flows map[string]flow.Definition
 	Steps flow.Steps
 	Limit int // executions advancing at once; 0 is 4
-	Log   *slog.Logger
+	// FlowLimits caps executions of one flow at once, below Limit, so a
+	// flow with much background work (filling proxy pools) leaves room for
+	// the others (inspections); absent flows share Limit.
+	FlowLimits map[string]int
+	Log        *slog.Logger
 	Clock lot.Clock // stamps executions; nil is the system clock
 }
 
@@ -49,7 +53,7 @@ type Runner struct {
 	cfg   Config
 	wake  chan struct{}
 	mu    sync.Mutex
-	busy  map[string]bool // executions advancing now
+	busy  map[string]string // executions advancing now → their flow
 	delay func(time.Duration) time.Duration
 }
 
@@ -87,7 +91,7 @@ func Open(ctx context.Context, dir string, cfg Config) (*Runner, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	return &Runner{db: db, cfg: cfg, wake: make(chan struct{}, 1), busy: map[string]bool{},
+	return &Runner{db: db, cfg: cfg, wake: make(chan struct{}, 1), busy: map[string]string{},
 		delay: func(d time.Duration) time.Duration { return d }}, nil
 }
 
@@ -245,25 +249,29 @@ func (r *Runner) dispatch(ctx context.Context, wg *sync.WaitGroup) (time.Duratio
 	free := r.cfg.Limit - len(r.busy)
 	r.mu.Unlock()
 	if free > 0 {
-		rows, err := r.db.QueryContext(ctx, `SELECT name FROM executions WHERE status = ? AND due <= ? ORDER BY due, name LIMIT ?`,
-			Running, now, free+len(r.busy))
+		// Every due execution is read (not only the first few), so one
+		// flow's backlog at its own limit cannot hide another flow's.
+		rows, err := r.db.QueryContext(ctx, `SELECT name, flow FROM executions WHERE status = ? AND due <= ? ORDER BY due, name`,
+			Running, now)
 		if err != nil {
 			return 0, err
 		}
-		var names []string
+		type due struct{ name, flow string }
+		var list []due
 		for rows.Next() {
-			var n string
-			rows.Scan(&n)
-			names = append(names, n)
+			var d due
+			rows.Scan(&d.name, &d.flow)
+			list = append(list, d)
 		}
 		rows.Close()
-		for _, n := range names {
+		for _, d := range list {
+			n := d.name
 			r.mu.Lock()
-			if r.busy[n] || len(r.busy) >= r.cfg.Limit {
+			if _, busy := r.busy[n]; busy || len(r.busy) >= r.cfg.Limit || !r.flowHasRoom(d.flow) {
 				r.mu.Unlock()
 				continue
 			}
-			r.busy[n] = true
+			r.busy[n] = d.flow
 			r.mu.Unlock()
 			wg.Go(func() {
 				defer func() {
@@ -284,6 +292,21 @@ func (r *Runner) dispatch(ctx context.Context, wg *sync.WaitGroup) (time.Duratio
 		return time.Minute, nil
 	}
 	return min(time.Duration(due.Int64-now)*time.Millisecond, time.Minute), nil
+}
+
+// flowHasRoom reports whether flow is below its own limit (r.mu held).
+func (r *Runner) flowHasRoom(flow string) bool {
+	limit, ok := r.cfg.FlowLimits[flow]
+	if !ok {
+		return true
+	}
+	n := 0
+	for _, f := range r.busy {
+		if f == flow {
+			n++
+		}
+	}
+	return n < limit
 }
 
 // advance runs one execution state by state until it ends, has to wait,

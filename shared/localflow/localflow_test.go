@@ -184,3 +184,45 @@ func TestInternalErrorsAreRetriedThenFail(t *testing.T) {
 		t.Fatalf("events %s", got)
 	}
 }
+
+func TestAFlowAtItsLimitLeavesRoomForOthers(t *testing.T) {
+	// Ensures a backlog of one flow held to its own limit (a proxy pool being
+	// filled) does not keep another flow (an inspection) waiting.
+	release := make(chan struct{})
+	slow := flow.Definition{StartAt: "Hold", States: []flow.State{{Name: "Hold", Kind: flow.Task, Step: "Hold", End: true}}}
+	steps := (&world{}).steps()
+	var holding atomic.Int32
+	steps["Hold"] = flow.Typed(func(ctx context.Context, in item) (item, error) {
+		holding.Add(1)
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+		return in, nil
+	})
+	r, err := localflow.Open(context.Background(), t.TempDir(), localflow.Config{
+		Flows: map[string]flow.Definition{"three": threeStates, "slow": slow}, Steps: steps, Limit: 2,
+		FlowLimits: map[string]int{"slow": 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { r.Run(ctx); close(done) }()
+	defer func() { close(release); cancel(); <-done; r.Close() }()
+	for i := range 10 {
+		must(t, r.Start(context.Background(), "slow", "pool-"+string(rune('a'+i)), item{ID: "p"}))
+	}
+	must(t, r.Start(context.Background(), "three", "inspection-1", item{ID: "tr"}))
+	waitFor(t, r, "inspection-1", localflow.Succeeded)
+	if n := holding.Load(); n != 1 {
+		t.Fatalf("%d slow executions ran at once, want its limit 1", n)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
