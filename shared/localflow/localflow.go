@@ -44,7 +44,7 @@ type Config struct {
 	// the others (inspections); absent flows share Limit.
 	FlowLimits map[string]int
 	Log        *slog.Logger
-	Clock lot.Clock // stamps executions; nil is the system clock
+	Clock      lot.Clock // stamps executions; nil is the system clock
 }
 
 // Runner stores and runs executions.
