@@ -21,6 +21,7 @@ import (
 
 type materialItem struct {
 	ID        string `json:"id"`
+	MovieID   int64  `json:"movieId"`
 	Title     string `json:"title"`
 	AssetType string `json:"assetType"`
 	Variant   string `json:"variant"`
@@ -191,7 +192,11 @@ func (d *downloader) one(ctx context.Context, bars *mpb.Progress, it materialIte
 	if st.Download.Code != "" {
 		name = strings.TrimSuffix(name, filepath.Ext(name)) + "_" + st.Download.Code + ".mp4"
 	}
-	dir := filepath.Join(d.out, safeName(it.Title), safeName(it.AssetType+map[bool]string{true: "_" + it.Variant}[it.Variant != ""]))
+	title := it.Title
+	if title == "" { // a material named alone (its history carries no title)
+		title = fmt.Sprint(it.MovieID)
+	}
+	dir := filepath.Join(d.out, safeName(title), safeName(it.AssetType+map[bool]string{true: "_" + it.Variant}[it.Variant != ""]))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}

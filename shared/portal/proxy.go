@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -289,7 +290,24 @@ func (s *Service) watermarkLines(ctx context.Context, px *lot.Proxy, m *lot.Mate
 	if p, err := s.store.GetPartner(ctx, px.Partner); err == nil {
 		partner = p.Name
 	}
-	return []string{"openlot · " + partner + " · " + firstNonEmpty(px.UserName, px.User), when + " · " + px.Code}
+	who := firstNonEmpty(px.UserName, px.User)
+	if strings.Contains(who, partner) { // "Juniper Post (robot)" names its facility already
+		partner = ""
+	}
+	return []string{fitLine(strings.Join(slices.DeleteFunc([]string{"openlot", partner, who}, func(s string) bool { return s == "" }), " · ")),
+		when + " · " + px.Code}
+}
+
+// watermarkRunes is how many characters of the mono font fit across a
+// 640-pixel proxy; longer lines are cut with an ellipsis, never off the picture.
+const watermarkRunes = 50
+
+func fitLine(s string) string {
+	r := []rune(s)
+	if len(r) <= watermarkRunes {
+		return s
+	}
+	return string(r[:watermarkRunes-1]) + "…"
 }
 
 func (s *Service) proxySegment(ctx context.Context, in proxySegment) (segmentOut, error) {
