@@ -244,10 +244,15 @@ func (l *Local) startFlows(ctx context.Context) error {
 	if limit == 0 {
 		limit = 2 // decoding is heavy; two at once keep the API responsive
 	}
+	flows := portal.Flows()
+	// Pools are filled under a second name of the watermark flow, one at a
+	// time: inspections and proxies made on demand never wait behind them.
+	const poolFlow = portal.WatermarkFlow + "-pool"
+	flows[poolFlow] = portal.ProxyFlow()
+	l.Service.PoolFlow = poolFlow
 	runner, err := localflow.Open(ctx, l.cfg.DataDir, localflow.Config{
-		Flows: portal.Flows(), Steps: l.Service.Steps(), Limit: limit, Log: l.cfg.Log, Clock: l.cfg.Clock,
-		// Proxies (a pool being filled, say) take one slot at most: inspections never wait behind them.
-		FlowLimits: map[string]int{portal.WatermarkFlow: max(1, limit-1)}})
+		Flows: flows, Steps: l.Service.Steps(), Limit: limit, Log: l.cfg.Log, Clock: l.cfg.Clock,
+		FlowLimits: map[string]int{poolFlow: 1, portal.WatermarkFlow: max(1, limit-1)}})
 	if err != nil {
 		return fmt.Errorf("flow runner: %w", err)
 	}

@@ -43,6 +43,11 @@ type Service struct {
 	ProxySegmentSeconds float64
 	// PublicURL is the API's base URL, for links in mail.
 	PublicURL string
+	// PoolFlow is the flow name pool proxies are made under (default
+	// WatermarkFlow). The local runner registers the same flow under a
+	// second name with its own small limit, so a partner's proxy made on
+	// demand never waits behind a pool being filled.
+	PoolFlow string
 
 	seen    sync.Map // user subject → what noteUser last stored
 	indexMu sync.Mutex

@@ -119,7 +119,11 @@ func (s *Service) watermarkCode() string {
 // the proxy Failed, so asking again tries anew.
 func (s *Service) startWatermark(ctx context.Context, px *lot.Proxy) {
 	name := fmt.Sprintf("%s-%d", px.ID, px.Attempt)
-	err := s.Flows.Start(ctx, WatermarkFlow, name, ProxyInput{Proxy: px.ID})
+	flowName := WatermarkFlow
+	if px.User == "" && s.PoolFlow != "" {
+		flowName = s.PoolFlow
+	}
+	err := s.Flows.Start(ctx, flowName, name, ProxyInput{Proxy: px.ID})
 	if err == nil {
 		return
 	}
