@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/openlot/openlot/shared/app/apptest"
 	"github.com/openlot/openlot/shared/ffmpeg/fftest"
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/mailbox"
 )
 
 const (
@@ -118,5 +120,65 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestStepsMakeAProxyOverTheWire(t *testing.T) {
+	// Ensures the watermark flow's steps, as the Lambdas the state machine invokes, make a proxy over the AWS adapters: the plan probes the source in MinIO, each segment renders from a presigned URL and is stored, the finish joins them into a ready proxy whose code is in the picture and mails its recipient; a fault marks a proxy failed.
+	fftest.Need(t)
+	cloud := apptest.Cloud(t, "proxysteps")
+	ctx := context.Background()
+	box := &mailbox.Box{Dir: t.TempDir()} // SES is not reachable here; the mailbox adapter stands in
+	cloud.Service.Mailer = box
+	cloud.Service.ProxySegmentSeconds = 4 // 12 s: three segments, as the fixtures name them
+	src := fftest.Make(t, t.TempDir(), "source", fftest.Spec{Seconds: 12, Width: 1280, Height: 720})
+	size, sum, err := cloud.Service.StoreFile(ctx, "materials/proxysteps/source.mp4", src, "video/mp4")
+	must(t, err)
+	m := &lot.Material{ID: "81000002.PROXY_VIDEO.v1", MovieID: 81000002, AssetType: lot.AssetProxyVideo, Version: 1,
+		FileName: "source.mp4", Size: size, SHA256: sum, ContentType: "video/mp4", Key: "materials/proxysteps/source.mp4", DeliveredAt: time.Now()}
+	must(t, cloud.Store.CreateMaterial(ctx, m))
+	for _, id := range []string{"81000002.PROXY_VIDEO.v1.u0123456789ab", "81000002.PROXY_VIDEO.v1.ufedcba987654"} {
+		must(t, cloud.Store.CreateProxy(ctx, &lot.Proxy{ID: id, MaterialID: m.ID, MovieID: m.MovieID, State: lot.ProxyProcessing,
+			Code: "K7Q2M9XD", User: "ana", UserName: "Ana", Email: "ana@juniper.example", Partner: "juniper", Attempt: 1, CreatedAt: time.Now()}))
+	}
+	invoke := func(step string, in []byte) []byte {
+		t.Helper()
+		h, err := app.FlowStep(cloud, step)
+		must(t, err)
+		out, err := lambda.NewHandler(h).Invoke(ctx, in)
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		return out
+	}
+	var plan struct{ Segments []json.RawMessage }
+	must(t, json.Unmarshal(invoke("ProxyPlan", fixture(t, "proxy-plan.json")), &plan))
+	if len(plan.Segments) != 3 {
+		t.Fatalf("the plan: %d segments", len(plan.Segments))
+	}
+	if out := invoke("ProxySegment", fixture(t, "proxy-segment.json")); !bytes.Contains(out, []byte("seg-001.ts")) {
+		t.Fatalf("segment 1: %s", out)
+	}
+	for _, seg := range plan.Segments[1:] {
+		invoke("ProxySegment", seg)
+	}
+	invoke("ProxyFinish", fixture(t, "proxy-finish.json"))
+	invoke("ProxyFinish", fixture(t, "proxy-finish.json")) // run again: nothing changes, nobody is mailed twice
+	px, err := cloud.Store.GetProxy(ctx, "81000002.PROXY_VIDEO.v1.u0123456789ab")
+	must(t, err)
+	if px.State != lot.ProxyReady || px.Size == 0 || px.Key != "proxies/81000002.PROXY_VIDEO.v1.u0123456789ab/1/K7Q2M9XD.mp4" {
+		t.Fatalf("the proxy: %+v", px)
+	}
+	u, err := cloud.Blobs.PresignGet(ctx, px.Key, lot.GetOptions{})
+	must(t, err)
+	if text := fftest.FrameText(t, u.URL, 9); !fftest.HasCode(text, "K7Q2M9XD") {
+		t.Fatalf("the code is not in the third segment's picture: %q", text)
+	}
+	if mail, _ := box.List(); len(mail) != 1 || !strings.Contains(mail[0].To, "ana@juniper.example") {
+		t.Fatalf("the ready mail: %+v", mail)
+	}
+	invoke("ProxyFault", fixture(t, "proxy-fault.json"))
+	if failed, err := cloud.Store.GetProxy(ctx, "81000002.PROXY_VIDEO.v1.ufedcba987654"); err != nil || failed.State != lot.ProxyFailed {
+		t.Fatalf("after a fault: %+v %v", failed, err)
 	}
 }
