@@ -261,6 +261,16 @@ func TestMaterialTenancyMatrix(t *testing.T) {
 			}
 		}
 	}
+	// Bulk: juniper names a request of each title and gets both titles' materials, by asset type.
+	bulk := w.do("juniper", "GET", "/v1/materials?requests="+w.ids["jSub"]+","+w.ids["lToJ"]+","+w.ids["jForced"], nil).json(t)
+	if len(bulk["titles"].([]any)) != 2 || bulk["total"] != 2.0 || assetType(t, bulk, "AUDIO_STEMS")["count"] != 1.0 ||
+		assetType(t, bulk, "SCRIPT")["materials"].([]any)[0].(map[string]any)["title"] != "Glass Harbor" {
+		t.Errorf("juniper's bulk listing: %v", bulk)
+	}
+	if r := w.do("lumen", "GET", "/v1/materials?requests="+w.ids["lSub"]+","+w.ids["jSub"], nil); r.Status != 404 {
+		t.Errorf("a bulk listing naming a foreign request: %d %s", r.Status, r.Body)
+	}
+
 	// Download history is per partner: lumen's two downloads of the aurora
 	// script are lumen's to see, not juniper's (which has a request of that title too).
 	if h := w.do("juniper", "GET", "/v1/materials/"+aurora+"/downloads", nil).json(t)["downloads"].([]any); len(h) != 0 {
