@@ -236,24 +236,36 @@ func StandInS3(ctx context.Context, endpoint, key, secret, bucket string) (*s3bl
 // did not (idempotent; other keys are ignored).
 func S3Events(c *Cloud) func(context.Context, events.S3Event) error {
 	return func(ctx context.Context, e events.S3Event) error {
-		for _, r := range e.Records {
-			if !strings.HasPrefix(r.EventName, "ObjectCreated:") {
-				continue
-			}
-			key, err := url.QueryUnescape(r.S3.Object.Key)
+		for _, o := range c.created(ctx, e) {
+			done, err := c.Service.CompleteFromStorage(ctx, o.key)
 			if err != nil {
-				c.Log.WarnContext(ctx, "s3 event with a malformed key", "key", r.S3.Object.Key)
-				continue
-			}
-			done, err := c.Service.CompleteFromStorage(ctx, key)
-			if err != nil {
-				c.Log.ErrorContext(ctx, "complete from storage", "key", key, "err", err)
+				c.Log.ErrorContext(ctx, "complete from storage", "key", o.key, "err", err)
 				return err // the event is delivered again
 			}
-			c.Log.InfoContext(ctx, "s3 event", "key", key, "event", r.EventName, "completed", done)
+			c.Log.InfoContext(ctx, "s3 event", "key", o.key, "completed", done)
 		}
 		return nil
 	}
+}
+
+type createdObject struct{ bucket, key string }
+
+// created lists the objects an S3 event says were created, keys unescaped;
+// a malformed key is logged and left out.
+func (c *Cloud) created(ctx context.Context, e events.S3Event) []createdObject {
+	var out []createdObject
+	for _, r := range e.Records {
+		if !strings.HasPrefix(r.EventName, "ObjectCreated:") {
+			continue
+		}
+		key, err := url.QueryUnescape(r.S3.Object.Key)
+		if err != nil {
+			c.Log.WarnContext(ctx, "s3 event with a malformed key", "key", r.S3.Object.Key)
+			continue
+		}
+		out = append(out, createdObject{r.S3.Bucket.Name, key})
+	}
+	return out
 }
 
 // AccessLogs is the handler of the access-log bucket's object-created
@@ -263,15 +275,9 @@ func S3Events(c *Cloud) func(context.Context, events.S3Event) error {
 // reach its size.
 func AccessLogs(c *Cloud) func(context.Context, events.S3Event) error {
 	return func(ctx context.Context, e events.S3Event) error {
-		for _, r := range e.Records {
-			if !strings.HasPrefix(r.EventName, "ObjectCreated:") {
-				continue
-			}
-			key, err := url.QueryUnescape(r.S3.Object.Key)
-			if err != nil {
-				continue
-			}
-			claim := "accesslog/" + r.S3.Bucket.Name + "/" + key
+		for _, o := range c.created(ctx, e) {
+			key := o.key
+			claim := "accesslog/" + o.bucket + "/" + key
 			saved, err := c.Store.ClaimKey(ctx, claim, "accesslog", time.Now(), 30*24*time.Hour)
 			if err != nil {
 				return err
@@ -279,7 +285,7 @@ func AccessLogs(c *Cloud) func(context.Context, events.S3Event) error {
 			if saved != nil {
 				continue // read before
 			}
-			n, err := c.readAccessLog(ctx, r.S3.Bucket.Name, key)
+			n, err := c.readAccessLog(ctx, o.bucket, key)
 			if err != nil {
 				c.Store.ReleaseKey(context.WithoutCancel(ctx), claim)
 				c.Log.ErrorContext(ctx, "access log", "key", key, "err", err)
