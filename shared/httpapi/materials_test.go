@@ -225,6 +225,7 @@ func TestMaterialTenancyMatrix(t *testing.T) {
 		{"GET", "/v1/materials/{id}/downloads", nil},
 		{"GET", "/v1/materials/{id}/downloads?mine=true", nil},
 		{"POST", "/v1/materials/{id}/qc", map[string]any{"qc": "READY_FOR_MIX"}},
+		{"POST", "/v1/materials/{id}/pool/empty", nil},
 	}
 	lumenDownload := w.do("lumen", "POST", "/v1/materials/"+aurora+"/downloads", nil).json(t)["download"].(map[string]any)["id"].(string)
 	cases := []struct {
