@@ -250,8 +250,8 @@ const (
 	CompletedByClient     = "client"
 )
 
-// Serve records that [from, to) was served; it reports whether that
-// completed the download.
+// Serve records that [from, to) was served (the download completes when the
+// ranges cover it); it reports whether the download changed.
 func (d *Download) Serve(from, to int64, at time.Time) bool {
 	if d.Completed() || to <= from {
 		return false
@@ -259,13 +259,13 @@ func (d *Download) Serve(from, to int64, at time.Time) bool {
 	d.Served = MergeRanges(append(d.Served, Range{from, to}))
 	if len(d.Served) == 1 && d.Served[0].From <= 0 && d.Served[0].To >= d.Size {
 		d.complete(at, CompletedByBlobServer)
-		return true
 	}
-	return false
+	return true
 }
 
-// Sent records n more bytes counted by the storage access log; the download
-// completes when the sum reaches the size.
+// Sent records n more bytes counted by the storage access log (the
+// download completes when the sum reaches its size); it reports whether
+// the download changed.
 func (d *Download) Sent(n int64, at time.Time) bool {
 	if d.Completed() || n <= 0 {
 		return false
@@ -273,9 +273,8 @@ func (d *Download) Sent(n int64, at time.Time) bool {
 	d.BytesSent += n
 	if d.BytesSent >= d.Size {
 		d.complete(at, CompletedByAccessLog)
-		return true
 	}
-	return false
+	return true
 }
 
 // Confirm completes the download when the client's SHA-256 (hex) matches;

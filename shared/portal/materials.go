@@ -537,11 +537,7 @@ func (s *Service) recordDownload(ctx context.Context, id string, fn func(*lot.Do
 		return
 	}
 	for range 5 {
-		_, err := s.store.UpdateDownload(ctx, id, func(d *lot.Download) (bool, error) {
-			before := len(d.Served)
-			done := fn(d)
-			return done || len(d.Served) != before || d.BytesSent > 0, nil
-		})
+		_, err := s.store.UpdateDownload(ctx, id, func(d *lot.Download) (bool, error) { return fn(d), nil })
 		if !lot.IsCode(err, lot.CodeConflict) {
 			if err != nil && !lot.IsCode(err, lot.CodeNotFound) {
 				s.log.ErrorContext(ctx, "record download", "download", id, "err", err)
