@@ -4,21 +4,8 @@
 // Build it as `bootstrap` with -tags lambda.norpc.
 package main
 
-import (
-	"context"
-	"log/slog"
-	"os"
-
-	"github.com/aws/aws-lambda-go/lambda"
-
-	"github.com/openlot/openlot/shared/app"
-)
+import "github.com/openlot/openlot/shared/app"
 
 func main() {
-	cloud, err := app.AWS(context.Background(), os.Getenv)
-	if err != nil {
-		slog.Error("openlot accesslog cannot start", "err", err)
-		os.Exit(1)
-	}
-	lambda.Start(app.AccessLogs(cloud))
+	app.Start("accesslog", func(c *app.Cloud) (any, error) { return app.AccessLogs(c), nil })
 }

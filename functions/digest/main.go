@@ -3,21 +3,6 @@
 // Build it as `bootstrap` with -tags lambda.norpc.
 package main
 
-import (
-	"context"
-	"log/slog"
-	"os"
+import "github.com/openlot/openlot/shared/app"
 
-	"github.com/aws/aws-lambda-go/lambda"
-
-	"github.com/openlot/openlot/shared/app"
-)
-
-func main() {
-	cloud, err := app.AWS(context.Background(), os.Getenv)
-	if err != nil {
-		slog.Error("openlot digest cannot start", "err", err)
-		os.Exit(1)
-	}
-	lambda.Start(app.Digest(cloud))
-}
+func main() { app.Start("digest", func(c *app.Cloud) (any, error) { return app.Digest(c), nil }) }

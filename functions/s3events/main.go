@@ -3,21 +3,6 @@
 // calling complete. Build it as `bootstrap` with -tags lambda.norpc.
 package main
 
-import (
-	"context"
-	"log/slog"
-	"os"
+import "github.com/openlot/openlot/shared/app"
 
-	"github.com/aws/aws-lambda-go/lambda"
-
-	"github.com/openlot/openlot/shared/app"
-)
-
-func main() {
-	cloud, err := app.AWS(context.Background(), os.Getenv)
-	if err != nil {
-		slog.Error("openlot s3events cannot start", "err", err)
-		os.Exit(1)
-	}
-	lambda.Start(app.S3Events(cloud))
-}
+func main() { app.Start("s3events", func(c *app.Cloud) (any, error) { return app.S3Events(c), nil }) }

@@ -7,25 +7,11 @@
 package main
 
 import (
-	"context"
-	"log/slog"
 	"os"
-
-	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/openlot/openlot/shared/app"
 )
 
 func main() {
-	cloud, err := app.AWS(context.Background(), os.Getenv)
-	if err != nil {
-		slog.Error("openlot step cannot start", "err", err)
-		os.Exit(1)
-	}
-	h, err := app.FlowStep(cloud, os.Getenv(app.EnvStep))
-	if err != nil {
-		slog.Error("openlot step cannot start", "err", err)
-		os.Exit(1)
-	}
-	lambda.Start(h)
+	app.Start("steps", func(c *app.Cloud) (any, error) { return app.FlowStep(c, os.Getenv(app.EnvStep)) })
 }

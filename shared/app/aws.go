@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -152,6 +153,22 @@ func AWS(ctx context.Context, env func(string) string) (*Cloud, error) {
 		TokenURL: env(EnvTokenURL),
 	})
 	return c, nil
+}
+
+// Start builds the AWS adapters from the environment and runs the Lambda
+// handler handler(cloud) gives; a function that cannot start logs why and
+// exits. Every functions/*/main.go is this one call.
+func Start(name string, handler func(*Cloud) (any, error)) {
+	cloud, err := AWS(context.Background(), os.Getenv)
+	var h any
+	if err == nil {
+		h, err = handler(cloud)
+	}
+	if err != nil {
+		slog.Error("openlot "+name+" cannot start", "err", err)
+		os.Exit(1)
+	}
+	lambda.Start(h)
 }
 
 // GatewayClaims authenticates with the claims API Gateway's JWT authorizer
