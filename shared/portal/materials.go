@@ -154,7 +154,7 @@ func (s *Service) titleMaterials(ctx context.Context, p lot.Principal, t *lot.Ti
 			}
 		}
 		if m.AssetType.Watermarked() && !p.Internal() {
-			if it.Proxy, err = s.userProxy(ctx, m, p); err != nil {
+			if it.Proxy, _, err = s.userProxy(ctx, m, p); err != nil {
 				return nil, err
 			}
 		}
@@ -163,25 +163,28 @@ func (s *Service) titleMaterials(ctx context.Context, p lot.Principal, t *lot.Ti
 	return items, nil
 }
 
-// userProxy returns the caller's proxy of m, if there is one.
-func (s *Service) userProxy(ctx context.Context, m *lot.Material, p lot.Principal) (*lot.Proxy, error) {
+// userProxy returns the caller's proxy of m, if there is one, and, when it
+// had to look, m's proxies (the pool among them). One made on demand is
+// read by its ID (strongly consistent: a second ask a moment later finds
+// it); one taken from the pool is found in the list.
+func (s *Service) userProxy(ctx context.Context, m *lot.Material, p lot.Principal) (*lot.Proxy, []*lot.Proxy, error) {
 	px, err := s.store.GetProxy(ctx, lot.UserProxyID(m.ID, userKey(p)))
 	if err == nil {
-		return px, nil
+		return px, nil, nil
 	}
 	if !lot.IsCode(err, lot.CodeNotFound) {
-		return nil, err
+		return nil, nil, err
 	}
 	list, err := s.store.ListProxies(ctx, m.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, px := range list {
 		if px.User == p.Subject && px.State == lot.ProxyReady {
-			return px, nil
+			return px, list, nil
 		}
 	}
-	return nil, nil
+	return nil, list, nil
 }
 
 // userKey is a short stable name for a user, safe in IDs and execution names.
@@ -454,16 +457,17 @@ func (s *Service) checkNewest(ctx context.Context, m *lot.Material) error {
 // have, else one claimed from the pool, else one started on demand. Asking
 // again while it is made answers the same Processing proxy.
 func (s *Service) proxyFor(ctx context.Context, p lot.Principal, m *lot.Material) (*lot.Proxy, error) {
-	mine, err := s.userProxy(ctx, m, p)
+	mine, pool, err := s.userProxy(ctx, m, p)
 	if err != nil {
 		return nil, err
 	}
 	if mine != nil && mine.State != lot.ProxyFailed {
 		return mine, nil
 	}
-	pool, err := s.store.ListProxies(ctx, m.ID)
-	if err != nil {
-		return nil, err
+	if pool == nil { // a failed proxy of one's own was read alone
+		if pool, err = s.store.ListProxies(ctx, m.ID); err != nil {
+			return nil, err
+		}
 	}
 	now := s.clock.Now().UTC()
 	for _, px := range pool {
