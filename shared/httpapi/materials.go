@@ -134,6 +134,28 @@ type DownloadStartJSON struct {
 	Proxy    *ProxyJSON        `json:"proxy,omitempty"`
 }
 
+type versionsOutput struct {
+	Body struct {
+		Versions []MaterialJSON `json:"versions"`
+	}
+}
+
+type uploadOutput struct {
+	Body struct {
+		Upload  string            `json:"upload" doc:"Give this to POST /v1/materials once the file is uploaded."`
+		Method  string            `json:"method"`
+		URL     string            `json:"url"`
+		Header  map[string]string `json:"header,omitempty"`
+		Expires time.Time         `json:"expires"`
+	}
+}
+
+type poolOutput struct {
+	Body struct {
+		Removed int `json:"removed"`
+	}
+}
+
 type downloadsOutput struct {
 	Body struct {
 		Downloads []DownloadJSON `json:"downloads"`
@@ -191,20 +213,12 @@ func (a *api) materialRoutes(api huma.API) {
 		})
 	huma.Register(api, huma.Operation{OperationID: "materialHistory", Method: http.MethodGet, Path: "/v1/materials/{id}/history",
 		Summary: "Every version of a material's asset type, newest first (the update history)", Tags: tags, Errors: []int{400, 401, 404, 429}},
-		func(ctx context.Context, in *materialIDPath) (*struct {
-			Body struct {
-				Versions []MaterialJSON `json:"versions"`
-			}
-		}, error) {
+		func(ctx context.Context, in *materialIDPath) (*versionsOutput, error) {
 			vs, err := a.svc.MaterialHistory(ctx, who(ctx), in.ID)
 			if err != nil {
 				return nil, a.fail(ctx, err)
 			}
-			out := &struct {
-				Body struct {
-					Versions []MaterialJSON `json:"versions"`
-				}
-			}{}
+			out := &versionsOutput{}
 			out.Body.Versions = []MaterialJSON{}
 			for _, m := range vs {
 				out.Body.Versions = append(out.Body.Versions, materialJSON(m, "", a.clock.Now()))
@@ -218,28 +232,12 @@ func (a *api) materialRoutes(api huma.API) {
 				FileName    string `json:"fileName" minLength:"1" maxLength:"255"`
 				ContentType string `json:"contentType,omitempty" maxLength:"200"`
 			}
-		}) (*struct {
-			Body struct {
-				Upload  string            `json:"upload" doc:"Give this to POST /v1/materials once the file is uploaded."`
-				Method  string            `json:"method"`
-				URL     string            `json:"url"`
-				Header  map[string]string `json:"header,omitempty"`
-				Expires time.Time         `json:"expires"`
-			}
-		}, error) {
+		}) (*uploadOutput, error) {
 			key, u, err := a.svc.MaterialUploadURL(ctx, who(ctx), in.Body.FileName, in.Body.ContentType)
 			if err != nil {
 				return nil, a.fail(ctx, err)
 			}
-			out := &struct {
-				Body struct {
-					Upload  string            `json:"upload" doc:"Give this to POST /v1/materials once the file is uploaded."`
-					Method  string            `json:"method"`
-					URL     string            `json:"url"`
-					Header  map[string]string `json:"header,omitempty"`
-					Expires time.Time         `json:"expires"`
-				}
-			}{}
+			out := &uploadOutput{}
 			out.Body.Upload, out.Body.Method, out.Body.URL, out.Body.Header, out.Body.Expires = key, u.Method, u.URL, u.Header, u.Expires
 			return out, nil
 		})
@@ -327,20 +325,12 @@ func (a *api) materialRoutes(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "emptyProxyPool", Method: http.MethodPost, Path: "/v1/materials/{id}/pool/empty",
 		Summary: "Studio operators: remove the proxies of a proxy video's pool that nobody has taken", Tags: tags, Errors: errs,
 		Description: "Partners then get proxies made on demand (PROCESSING, then an email). Proxies already handed out stay theirs."},
-		func(ctx context.Context, in *materialIDPath) (*struct {
-			Body struct {
-				Removed int `json:"removed"`
-			}
-		}, error) {
+		func(ctx context.Context, in *materialIDPath) (*poolOutput, error) {
 			n, err := a.svc.EmptyPool(ctx, who(ctx), in.ID)
 			if err != nil {
 				return nil, a.fail(ctx, err)
 			}
-			out := &struct {
-				Body struct {
-					Removed int `json:"removed"`
-				}
-			}{}
+			out := &poolOutput{}
 			out.Body.Removed = n
 			return out, nil
 		})
