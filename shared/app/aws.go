@@ -293,25 +293,16 @@ func (c *Cloud) created(ctx context.Context, e events.S3Event) []createdObject {
 func AccessLogs(c *Cloud) func(context.Context, events.S3Event) error {
 	return func(ctx context.Context, e events.S3Event) error {
 		for _, o := range c.created(ctx, e) {
-			key := o.key
-			claim := "accesslog/" + o.bucket + "/" + key
-			saved, err := c.Store.ClaimKey(ctx, claim, "accesslog", time.Now(), 30*24*time.Hour)
-			if err != nil {
+			var n int
+			read, err := c.Service.Once(ctx, "accesslog/"+o.bucket+"/"+o.key, 30*24*time.Hour, func() (err error) {
+				n, err = c.readAccessLog(ctx, o.bucket, o.key)
 				return err
-			}
-			if saved != nil {
-				continue // read before
-			}
-			n, err := c.readAccessLog(ctx, o.bucket, key)
+			})
 			if err != nil {
-				c.Store.ReleaseKey(context.WithoutCancel(ctx), claim)
-				c.Log.ErrorContext(ctx, "access log", "key", key, "err", err)
+				c.Log.ErrorContext(ctx, "access log", "key", o.key, "err", err)
 				return err // the event is delivered again
 			}
-			if err := c.Store.FinishKey(ctx, claim, 200, "", nil); err != nil {
-				return err
-			}
-			c.Log.InfoContext(ctx, "access log read", "key", key, "downloads", n)
+			c.Log.InfoContext(ctx, "access log", "key", o.key, "read", read, "downloads", n)
 		}
 		return nil
 	}

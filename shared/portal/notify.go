@@ -59,29 +59,32 @@ func Render(name string, data any) (subject, text, html string, err error) {
 // MailKeyTTL is how long a sent mail's key keeps the same mail from going again.
 const MailKeyTTL = 30 * 24 * time.Hour
 
-// send sends m once per key, whatever the mailer (SES cannot tell): the key
-// is claimed in the store first, released if sending fails.
+// send sends m once per key, whatever the mailer (SES cannot tell).
 func (s *Service) send(ctx context.Context, m lot.Mail) error {
-	key := "mail/" + m.Key
-	if m.Key != "" {
-		saved, err := s.store.ClaimKey(ctx, key, "mail", s.clock.Now(), MailKeyTTL)
-		if err != nil {
-			return err
-		}
-		if saved != nil {
-			return nil // sent before (or being sent)
-		}
+	if m.Key == "" {
+		return s.Mailer.Send(ctx, m)
 	}
-	if err := s.Mailer.Send(ctx, m); err != nil {
-		if m.Key != "" {
-			s.store.ReleaseKey(context.WithoutCancel(ctx), key)
-		}
-		return err
+	_, err := s.Once(ctx, "mail/"+m.Key, MailKeyTTL, func() error { return s.Mailer.Send(ctx, m) })
+	return err
+}
+
+// Once runs fn unless key ran before (within ttl): the key is claimed in the
+// store first, released if fn fails (so a retry runs it again), and marked
+// done after. It reports whether fn ran. For work an event or a flow step
+// may bring twice: a mail, an access log counted.
+func (s *Service) Once(ctx context.Context, key string, ttl time.Duration, fn func() error) (bool, error) {
+	saved, err := s.store.ClaimKey(ctx, key, "once", s.clock.Now(), ttl)
+	if err != nil {
+		return false, err
 	}
-	if m.Key != "" {
-		return s.store.FinishKey(ctx, key, 200, "", nil)
+	if saved != nil {
+		return false, nil // done before (or under way)
 	}
-	return nil
+	if err := fn(); err != nil {
+		s.store.ReleaseKey(context.WithoutCancel(ctx), key)
+		return false, err
+	}
+	return true, s.store.FinishKey(ctx, key, 200, "", nil)
 }
 
 // notify sends one templated mail; a failure is logged, never the caller's.
