@@ -15,6 +15,8 @@ cleanup() {
   for d in "${cleanup_dirs[@]:-}"; do [ -n "$d" ] && rm -rf "$d"; done
 }
 trap cleanup EXIT
+# What git sees now; the run must leave the tree as it found it (build output goes to ignored folders or temp dirs).
+tree_before=$(git status --porcelain --untracked-files=all 2>/dev/null || true)
 
 log "gofmt"
 unformatted=$(gofmt -l cmd shared functions infra)
@@ -77,4 +79,9 @@ synth_dir=$(mktemp -d "${TMPDIR:-/tmp}/openlot-cdk.XXXXXX")
 cleanup_dirs+=("$synth_dir")
 AWS_EC2_METADATA_DISABLED=true scripts/cdk.sh synth -q -o "$synth_dir" -c machineClients=fp-juniper=fp/juniper+cancel >/dev/null
 grep -q '"partner.juniper"' "$synth_dir/Openlot.template.json"
+log "nothing the build or the tests made is left in the tree outside ignored folders"
+tree_after=$(git status --porcelain --untracked-files=all 2>/dev/null || true)
+if [ "$tree_before" != "$tree_after" ]; then
+  echo "the test run changed or left files in the tree:"; diff <(echo "$tree_before") <(echo "$tree_after") || true; exit 1
+fi
 log "all tests passed"
