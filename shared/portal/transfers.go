@@ -302,28 +302,72 @@ func (s *Deliveries) CompleteTransfer(ctx context.Context, p lot.Principal, id s
 		return t, nil // completing again answers the same transfer
 	case !t.Status.Uploading():
 		return nil, lot.Errorf(lot.CodeNotAllowed, "this transfer is %s; it cannot be completed", t.Status.Name())
-	case len(sums) > 0 && len(sums) != len(t.Files):
-		return nil, lot.Errorf(lot.CodeInvalid, "give one sha256 per file (%d), in order", len(t.Files))
+	}
+	if err := declareSums(t, sums); err != nil {
+		return nil, err
+	}
+	progress, err := s.storedParts(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	a := lot.Act{By: p, At: s.Clock.Now().UTC()}
+	// Once storage starts joining, finish even if the caller goes away:
+	// a half-recorded completion would leave the transfer stranded.
+	ctx = context.WithoutCancel(ctx)
+	if err := s.joinFiles(ctx, a, t, progress); err != nil {
+		return nil, err
+	}
+	done, delivered, err := s.markDelivered(ctx, a, t)
+	if err != nil {
+		return done, err
+	}
+	if delivered {
+		s.recordDelivery(ctx, a, done)
+	}
+	if done.Status == lot.TransferPendingInspection {
+		s.StartInspection(ctx, done, 1) // again on a repeated complete: a started name is not started twice
+	}
+	return done, nil
+}
+
+// declareSums settles the whole SHA-256 of each file of t: the one in sums
+// (one per file, in order, or none at all) when given, else the one
+// declared at the start, and sets it on t's files. It fails with invalid
+// for a wrong number of sums, a malformed one, one that differs from the
+// sum declared at the start, or a file left without any.
+func declareSums(t *lot.Transfer, sums []string) error {
+	if len(sums) > 0 && len(sums) != len(t.Files) {
+		return lot.Errorf(lot.CodeInvalid, "give one sha256 per file (%d), in order", len(t.Files))
 	}
 	for i := range t.Files {
 		declared := ""
 		if len(sums) > 0 {
+			var err error
 			if declared, err = delivery.CheckSum(sums[i]); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		switch f := &t.Files[i]; {
 		case declared != "" && f.SHA256 != "" && declared != f.SHA256:
-			return nil, lot.Errorf(lot.CodeInvalid, "%s: the sha256 given now differs from the one declared at the start", f.Name)
+			return lot.Errorf(lot.CodeInvalid, "%s: the sha256 given now differs from the one declared at the start", f.Name)
 		case declared != "":
 			f.SHA256 = declared
 		case f.SHA256 == "":
-			return nil, lot.Errorf(lot.CodeInvalid, "%s: declare the whole file's sha256 to complete", f.Name)
+			return lot.Errorf(lot.CodeInvalid, "%s: declare the whole file's sha256 to complete", f.Name)
 		}
 	}
+	return nil
+}
+
+// storedParts returns what storage holds of each file of t, once every
+// part of every file is there. It fails with conflict listing the missing
+// parts (file name and part ranges), with conflict when a file's upload is
+// gone, or with the storage error.
+func (s *Deliveries) storedParts(ctx context.Context, t *lot.Transfer) ([]FileProgress, error) {
 	var missing []string
 	progress := make([]FileProgress, len(t.Files))
 	for i, f := range t.Files {
+		var err error
 		if progress[i], err = s.fileProgress(ctx, t, f); err != nil {
 			return nil, err
 		}
@@ -334,46 +378,81 @@ func (s *Deliveries) CompleteTransfer(ctx context.Context, p lot.Principal, id s
 	if len(missing) > 0 {
 		return nil, &lot.Error{Code: lot.CodeConflict, Message: "parts are missing: " + strings.Join(missing, "; ") + "; upload them and complete again"}
 	}
-	a := lot.Act{By: p, At: s.Clock.Now().UTC()}
-	// Once storage starts joining, finish even if the caller goes away:
-	// a half-recorded completion would leave the transfer stranded.
-	ctx = context.WithoutCancel(ctx)
+	return progress, nil
+}
+
+// joinFiles has storage join the parts of each file of t not assembled yet
+// and checks each whole file's SHA-256 against the declared one, in file
+// order. On the first mismatch it marks the transfer Error (as a) and fails
+// with checksum_mismatch naming the file and both sums; it fails with
+// conflict when a file's upload is gone, or with the storage or store error.
+func (s *Deliveries) joinFiles(ctx context.Context, a lot.Act, t *lot.Transfer, progress []FileProgress) error {
 	for i, f := range t.Files {
-		var sum string
-		if !progress[i].Complete {
-			info, err := s.Blobs.CompleteUpload(ctx, f.Key, f.UploadID, progress[i].Received)
-			if lot.IsCode(err, lot.CodeNotFound) { // another complete joined it first
-				info, err = s.Blobs.Head(ctx, f.Key)
-				if err == nil && info.Size != f.Size {
-					err = &lot.Error{Code: lot.CodeConflict, Message: "the upload of " + f.Name + " is gone; start a new transfer"}
-				}
-			}
-			if err != nil {
-				return nil, err
-			}
-			sum = info.SHA256 // the disk store hashes while joining
-		} else if info, err := s.Blobs.Head(ctx, f.Key); err == nil {
-			sum = info.SHA256
-		}
-		if sum == "" {
-			if sum, err = BlobSHA256(ctx, s.Blobs, f.Key); err != nil {
-				return nil, err
-			}
+		sum, err := s.joinFile(ctx, f, progress[i])
+		if err != nil {
+			return err
 		}
 		if sum != f.SHA256 {
-			msg := fmt.Sprintf("%s: the file received has SHA-256 %s, not the %s declared; deliver it again", f.Name, sum, f.SHA256)
-			if _, err := s.Store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
-				x.Files[i].SHA256 = f.SHA256
-				x.Fail(a, CodeChecksumMismatch, msg)
-				return true, nil
-			}); err != nil {
-				return nil, err
-			}
-			return nil, &lot.Error{Code: CodeChecksumMismatch, Message: msg}
+			return s.failChecksum(ctx, a, t.ID, i, f, sum)
 		}
 	}
+	return nil
+}
+
+// joinFile has storage join the parts of file f, unless it is assembled
+// already, and returns the whole file's hex SHA-256: the one storage
+// reports (the disk store hashes while joining) or, when it reports none,
+// the one of the file read back once. A join another complete did first
+// counts as done when the stored size is f's. It fails with conflict when
+// the upload is gone, or with the storage error.
+func (s *Deliveries) joinFile(ctx context.Context, f lot.TransferFile, progress FileProgress) (string, error) {
+	var sum string
+	if !progress.Complete {
+		info, err := s.Blobs.CompleteUpload(ctx, f.Key, f.UploadID, progress.Received)
+		if lot.IsCode(err, lot.CodeNotFound) { // another complete joined it first
+			info, err = s.Blobs.Head(ctx, f.Key)
+			if err == nil && info.Size != f.Size {
+				err = &lot.Error{Code: lot.CodeConflict, Message: "the upload of " + f.Name + " is gone; start a new transfer"}
+			}
+		}
+		if err != nil {
+			return "", err
+		}
+		sum = info.SHA256 // the disk store hashes while joining
+	} else if info, err := s.Blobs.Head(ctx, f.Key); err == nil {
+		sum = info.SHA256
+	}
+	if sum != "" {
+		return sum, nil
+	}
+	return BlobSHA256(ctx, s.Blobs, f.Key)
+}
+
+// failChecksum marks transfer id Error (as a) because file i, f, arrived
+// with SHA-256 sum instead of the declared one, keeping the declared sum on
+// the file. It returns the checksum_mismatch error to answer, or the
+// store's error when the mark could not be written.
+func (s *Deliveries) failChecksum(ctx context.Context, a lot.Act, id string, i int, f lot.TransferFile, sum string) error {
+	msg := fmt.Sprintf("%s: the file received has SHA-256 %s, not the %s declared; deliver it again", f.Name, sum, f.SHA256)
+	if _, err := s.Store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
+		x.Files[i].SHA256 = f.SHA256
+		x.Fail(a, CodeChecksumMismatch, msg)
+		return true, nil
+	}); err != nil {
+		return err
+	}
+	return &lot.Error{Code: CodeChecksumMismatch, Message: msg}
+}
+
+// markDelivered moves the transfer to Pending Inspection (as a) with the
+// settled sums of t's files, in one conditional write, and reports whether
+// this call moved it (false when a concurrent complete did first). It
+// fails with the store's error (conflict when the transfer changed
+// meanwhile) or with the transfer's rule refusing the move, returning the
+// transfer as the store left it.
+func (s *Deliveries) markDelivered(ctx context.Context, a lot.Act, t *lot.Transfer) (*lot.Transfer, bool, error) {
 	delivered := false
-	done, err := s.Store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
+	done, err := s.Store.UpdateTransfer(ctx, t.ID, func(x *lot.Transfer) (bool, error) {
 		if x.Status == lot.TransferPendingInspection {
 			return false, nil
 		}
@@ -384,16 +463,11 @@ func (s *Deliveries) CompleteTransfer(ctx context.Context, p lot.Principal, id s
 		delivered = true
 		return true, x.Delivered(a)
 	})
-	if err == nil && delivered {
-		s.recordDelivery(ctx, a, done)
-	}
-	if err == nil && done.Status == lot.TransferPendingInspection {
-		s.StartInspection(ctx, done, 1) // again on a repeated complete: a started name is not started twice
-	}
-	return done, err
+	return done, delivered && err == nil, err
 }
 
-// recordDelivery writes the delivery into the request's history. The
+// recordDelivery has the request follow its transfer t, now delivered
+// (Pending Inspection): the delivery goes into the request's history. The
 // transfer is delivered either way; a failure here is logged, not returned.
 func (s *Deliveries) recordDelivery(ctx context.Context, a lot.Act, t *lot.Transfer) {
 	s.followTransfer(ctx, t.RequestID, func(r *lot.Request) { r.RecordDelivery(a, t) })
