@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -67,8 +68,8 @@ func InspectionFlow() flow.Definition {
 	}
 }
 
-// InspectionSteps binds the flow's steps to this service.
-func (s *Service) InspectionSteps() flow.Steps {
+// InspectionSteps binds the inspection flow's steps to these use cases.
+func (s *Deliveries) InspectionSteps() flow.Steps {
 	return flow.Steps{
 		"InspectBegin":     flow.Typed(s.inspectBegin),
 		"InspectIntegrity": flow.Typed(s.inspectIntegrity),
@@ -81,25 +82,26 @@ func (s *Service) InspectionSteps() flow.Steps {
 // StartInspection starts the inspection of a transfer (named transfer ID
 // and attempt, so a repeated start does nothing). Without a flow runner
 // the transfer stays in Pending Inspection.
-func (s *Service) StartInspection(ctx context.Context, t *lot.Transfer, attempt int) {
+func (s *Deliveries) StartInspection(ctx context.Context, t *lot.Transfer, attempt int) {
 	if s.Flows == nil {
 		return
 	}
 	name := fmt.Sprintf("%s-%d", t.ID, attempt)
 	if err := s.Flows.Start(ctx, FlowInspection, name, InspectionInput{TransferID: t.ID, Attempt: attempt}); err != nil {
 		// The transfer is delivered either way; s3events or a retry starts it.
-		s.log.ErrorContext(ctx, "inspection not started", "transfer", t.ID, "err", err)
+		s.Log.ErrorContext(ctx, "inspection not started", "transfer", t.ID, "err", err)
 	}
 }
 
-// internal turns a platform failure into the flow error the flow retries;
-// the detail goes to the log.
-func (s *Service) internal(ctx context.Context, step string, in InspectionInput, err error) error {
+// internal turns a platform failure of a step about transfer in.TransferID
+// into the flow error the flow retries; the detail goes to log. A flow
+// error passes as it is.
+func internal(ctx context.Context, log *slog.Logger, step string, in InspectionInput, err error) error {
 	var fe *flow.Error
 	if errors.As(err, &fe) {
 		return err
 	}
-	s.log.ErrorContext(ctx, "inspection step failed", "step", step, "transfer", in.TransferID, "err", err)
+	log.ErrorContext(ctx, "inspection step failed", "step", step, "transfer", in.TransferID, "err", err)
 	return &flow.Error{Name: errInternal, Cause: step + " could not finish; it is tried again"}
 }
 
@@ -116,13 +118,13 @@ type beginOut struct {
 // inspectBegin decides whether to inspect now: not a transfer no longer
 // under inspection; not yet a secondary asset whose title's primary video
 // is not processed (Waiting for Primary), which looks again later.
-func (s *Service) inspectBegin(ctx context.Context, in InspectionInput) (beginOut, error) {
+func (s *Deliveries) inspectBegin(ctx context.Context, in InspectionInput) (beginOut, error) {
 	t, r, err := s.transferAndRequest(ctx, in)
 	if lot.IsCode(err, lot.CodeNotFound) {
 		return beginOut{Skip: true, Status: "gone"}, nil
 	}
 	if err != nil {
-		return beginOut{}, s.internal(ctx, "InspectBegin", in, err)
+		return beginOut{}, internal(ctx, s.Log, "InspectBegin", in, err)
 	}
 	if !t.Status.Inspecting() {
 		return beginOut{Skip: true, Status: string(t.Status)}, nil
@@ -131,16 +133,16 @@ func (s *Service) inspectBegin(ctx context.Context, in InspectionInput) (beginOu
 	if inspect.PolicyFor(r.SourceType).Secondary {
 		p, err := s.primaryOf(ctx, r, false)
 		if err != nil {
-			return beginOut{}, s.internal(ctx, "InspectBegin", in, err)
+			return beginOut{}, internal(ctx, s.Log, "InspectBegin", in, err)
 		}
 		wait = p.exists && !p.processed
 	}
-	a := lot.Act{At: s.clock.Now().UTC()}
-	t, err = s.store.UpdateTransfer(ctx, t.ID, func(x *lot.Transfer) (bool, error) {
+	a := lot.Act{At: s.Clock.Now().UTC()}
+	t, err = s.Store.UpdateTransfer(ctx, t.ID, func(x *lot.Transfer) (bool, error) {
 		return x.AwaitPrimary(a, wait), nil
 	})
 	if err != nil {
-		return beginOut{}, s.internal(ctx, "InspectBegin", in, err)
+		return beginOut{}, internal(ctx, s.Log, "InspectBegin", in, err)
 	}
 	return beginOut{WaitForPrimary: wait, Status: string(t.Status)}, nil
 }
@@ -154,9 +156,9 @@ type primary struct {
 // primaryOf finds the title's primary video requests (AV, IMF or non-IMF
 // video) and whether one of them is processed, and, when withRate, the
 // frame rate of its processed delivery.
-func (s *Service) primaryOf(ctx context.Context, r *lot.Request, withRate bool) (primary, error) {
+func (s *Deliveries) primaryOf(ctx context.Context, r *lot.Request, withRate bool) (primary, error) {
 	var p primary
-	all, err := s.store.ScopeRequests(ctx, lot.Scope{ContentPartner: r.ContentPartner})
+	all, err := s.Store.ScopeRequests(ctx, lot.Scope{ContentPartner: r.ContentPartner})
 	if err != nil {
 		return p, err
 	}
@@ -174,7 +176,7 @@ func (s *Service) primaryOf(ctx context.Context, r *lot.Request, withRate bool) 
 		if !withRate || p.frameRate > 0 {
 			continue
 		}
-		ts, err := s.store.ListTransfers(ctx, o.ID)
+		ts, err := s.Store.ListTransfers(ctx, o.ID)
 		if err != nil {
 			return p, err
 		}
@@ -196,16 +198,16 @@ type integrityOut struct {
 }
 
 // inspectIntegrity streams every stored file once and hashes it.
-func (s *Service) inspectIntegrity(ctx context.Context, in InspectionInput) (integrityOut, error) {
-	t, err := s.store.GetTransfer(ctx, in.TransferID)
+func (s *Deliveries) inspectIntegrity(ctx context.Context, in InspectionInput) (integrityOut, error) {
+	t, err := s.Store.GetTransfer(ctx, in.TransferID)
 	if err != nil {
-		return integrityOut{}, s.internal(ctx, "InspectIntegrity", in, err)
+		return integrityOut{}, internal(ctx, s.Log, "InspectIntegrity", in, err)
 	}
 	var out integrityOut
 	for _, f := range t.Files {
-		sum, err := s.wholeSum(ctx, f.Key)
+		sum, err := BlobSHA256(ctx, s.Blobs, f.Key)
 		if err != nil {
-			return integrityOut{}, s.internal(ctx, "InspectIntegrity", in, err)
+			return integrityOut{}, internal(ctx, s.Log, "InspectIntegrity", in, err)
 		}
 		out.Files = append(out.Files, lot.InspectedFile{Name: f.Name, SHA256: sum})
 	}
@@ -226,10 +228,10 @@ type examined struct {
 // inspectExamine reads each file as its source type's policy says: ffprobe
 // and, when the policy decodes, one decoding pass; subtitle files are read
 // and checked as text.
-func (s *Service) inspectExamine(ctx context.Context, in InspectionInput) (examineOut, error) {
+func (s *Deliveries) inspectExamine(ctx context.Context, in InspectionInput) (examineOut, error) {
 	t, r, err := s.transferAndRequest(ctx, in)
 	if err != nil {
-		return examineOut{}, s.internal(ctx, "InspectExamine", in, err)
+		return examineOut{}, internal(ctx, s.Log, "InspectExamine", in, err)
 	}
 	p := inspect.PolicyFor(r.SourceType)
 	var out examineOut
@@ -239,16 +241,16 @@ func (s *Service) inspectExamine(ctx context.Context, in InspectionInput) (exami
 		case p.Media == "subtitle":
 			text, err := s.readSmall(ctx, f.Key, inspect.MaxSubtitleBytes)
 			if err != nil {
-				return examineOut{}, s.internal(ctx, "InspectExamine", in, err)
+				return examineOut{}, internal(ctx, s.Log, "InspectExamine", in, err)
 			}
 			e.Subtitle = inspect.CheckSubtitle(p, subject(r, f, nil, 0), text)
 		case p.Probes():
 			if s.Media == nil {
-				return examineOut{}, s.internal(ctx, "InspectExamine", in, errors.New("no media reader (ffprobe) configured"))
+				return examineOut{}, internal(ctx, s.Log, "InspectExamine", in, errors.New("no media reader (ffprobe) configured"))
 			}
 			u, err := s.Blobs.PresignGet(ctx, f.Key, lot.GetOptions{Expires: time.Hour})
 			if err != nil {
-				return examineOut{}, s.internal(ctx, "InspectExamine", in, err)
+				return examineOut{}, internal(ctx, s.Log, "InspectExamine", in, err)
 			}
 			info, err := s.Media.Probe(ctx, u.URL)
 			if errors.Is(err, lot.ErrUnreadableMedia) {
@@ -256,13 +258,13 @@ func (s *Service) inspectExamine(ctx context.Context, in InspectionInput) (exami
 				break
 			}
 			if err != nil {
-				return examineOut{}, s.internal(ctx, "InspectExamine", in, err)
+				return examineOut{}, internal(ctx, s.Log, "InspectExamine", in, err)
 			}
 			e.Media = &info
 			if p.Decodes() {
 				det, err := s.Media.Detect(ctx, u.URL, lot.DetectOptions{MinBlack: p.MaxBlackS / 2, MinSilence: p.MaxSilenceS / 2, NoiseDB: p.SilenceNoiseDB})
 				if err != nil {
-					return examineOut{}, s.internal(ctx, "InspectExamine", in, err)
+					return examineOut{}, internal(ctx, s.Log, "InspectExamine", in, err)
 				}
 				e.Detection = &det
 			}
@@ -272,7 +274,7 @@ func (s *Service) inspectExamine(ctx context.Context, in InspectionInput) (exami
 	return out, nil
 }
 
-func (s *Service) readSmall(ctx context.Context, key string, limit int64) ([]byte, error) {
+func (s *Deliveries) readSmall(ctx context.Context, key string, limit int64) ([]byte, error) {
 	rc, err := s.Blobs.Read(ctx, key, 0, -1)
 	if err != nil {
 		return nil, err
@@ -281,19 +283,19 @@ func (s *Service) readSmall(ctx context.Context, key string, limit int64) ([]byt
 	return io.ReadAll(io.LimitReader(rc, limit))
 }
 
-func (s *Service) transferAndRequest(ctx context.Context, in InspectionInput) (*lot.Transfer, *lot.Request, error) {
-	t, err := s.store.GetTransfer(ctx, in.TransferID)
+func (s *Deliveries) transferAndRequest(ctx context.Context, in InspectionInput) (*lot.Transfer, *lot.Request, error) {
+	t, err := s.Store.GetTransfer(ctx, in.TransferID)
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := s.store.GetRequest(ctx, t.RequestID)
+	r, err := s.Store.GetRequest(ctx, t.RequestID)
 	return t, r, err
 }
 
 // previousInspected is the newest other transfer to the request that was
 // inspected (for durations and the diff of findings).
-func (s *Service) previousInspected(ctx context.Context, t *lot.Transfer) *lot.Transfer {
-	all, err := s.store.ListTransfers(ctx, t.RequestID)
+func (s *Deliveries) previousInspected(ctx context.Context, t *lot.Transfer) *lot.Transfer {
+	all, err := s.Store.ListTransfers(ctx, t.RequestID)
 	if err != nil {
 		return nil
 	}
@@ -338,10 +340,10 @@ type decideOut struct {
 
 // inspectDecide turns what was read into findings and records the verdict
 // on the transfer and the request.
-func (s *Service) inspectDecide(ctx context.Context, in decideIn) (decideOut, error) {
+func (s *Deliveries) inspectDecide(ctx context.Context, in decideIn) (decideOut, error) {
 	t, r, err := s.transferAndRequest(ctx, in.InspectionInput)
 	if err != nil {
-		return decideOut{}, s.internal(ctx, "InspectDecide", in.InspectionInput, err)
+		return decideOut{}, internal(ctx, s.Log, "InspectDecide", in.InspectionInput, err)
 	}
 	var integrity integrityOut
 	var examine examineOut
@@ -350,7 +352,7 @@ func (s *Service) inspectDecide(ctx context.Context, in decideIn) (decideOut, er
 		return decideOut{}, &flow.Error{Name: flow.ErrBadInput, Cause: "the flow's results do not match the transfer's files"}
 	}
 	p := inspect.PolicyFor(r.SourceType)
-	insp := lot.Inspection{Attempt: in.Attempt, PolicyVersion: p.Version, At: s.clock.Now().UTC(), Findings: []lot.Finding{}}
+	insp := lot.Inspection{Attempt: in.Attempt, PolicyVersion: p.Version, At: s.Clock.Now().UTC(), Findings: []lot.Finding{}}
 	prev := s.previousInspected(ctx, t)
 	primaryRate := 0.0
 	if p.Runs("frameRate") && r.SourceType != lot.SourceAVMuxed && r.SourceType != lot.SourceIMF {
@@ -385,7 +387,7 @@ func (s *Service) inspectDecide(ctx context.Context, in decideIn) (decideOut, er
 	}
 	a := lot.Act{At: insp.At}
 	recorded := false
-	done, err := s.store.UpdateTransfer(ctx, t.ID, func(x *lot.Transfer) (bool, error) {
+	done, err := s.Store.UpdateTransfer(ctx, t.ID, func(x *lot.Transfer) (bool, error) {
 		if !x.Status.Inspecting() {
 			return false, nil // decided before (this step ran again) or withdrawn
 		}
@@ -397,13 +399,13 @@ func (s *Service) inspectDecide(ctx context.Context, in decideIn) (decideOut, er
 		return true, nil
 	})
 	if err != nil {
-		return decideOut{}, s.internal(ctx, "InspectDecide", in.InspectionInput, err)
+		return decideOut{}, internal(ctx, s.Log, "InspectDecide", in.InspectionInput, err)
 	}
 	if recorded {
-		s.recordOnRequest(ctx, done.RequestID, func(r *lot.Request) { r.RecordInspection(a, done) })
-		s.deliveryMaterials(ctx, done, r)
+		s.followTransfer(ctx, done.RequestID, func(r *lot.Request) { r.RecordInspection(a, done) })
+		s.library.deliveryMaterials(ctx, done, r)
 		if done.Status == lot.TransferFailed {
-			s.notifyTransferFailed(ctx, done, r)
+			s.notes.notifyTransferFailed(ctx, done, r)
 		}
 	}
 	out := decideOut{Status: string(done.Status), Findings: []string{}}
@@ -444,32 +446,37 @@ type faultIn struct {
 
 // inspectFault records that inspection could not finish (Internal Error):
 // a platform fault, never blamed on the partner.
-func (s *Service) inspectFault(ctx context.Context, in faultIn) (struct{}, error) {
-	s.log.ErrorContext(ctx, "inspection failed", "transfer", in.TransferID, "error", in.Fault.Name, "cause", in.Fault.Cause)
-	a := lot.Act{At: s.clock.Now().UTC()}
-	_, err := s.store.UpdateTransfer(ctx, in.TransferID, func(x *lot.Transfer) (bool, error) {
+func (s *Deliveries) inspectFault(ctx context.Context, in faultIn) (struct{}, error) {
+	s.Log.ErrorContext(ctx, "inspection failed", "transfer", in.TransferID, "error", in.Fault.Name, "cause", in.Fault.Cause)
+	a := lot.Act{At: s.Clock.Now().UTC()}
+	_, err := s.Store.UpdateTransfer(ctx, in.TransferID, func(x *lot.Transfer) (bool, error) {
 		if !x.Status.Inspecting() || x.Status == lot.TransferInternalError {
 			return false, nil
 		}
 		return true, x.InspectionFault(a, "inspection could not finish; openlot will look into it")
 	})
 	if err != nil && !lot.IsCode(err, lot.CodeNotFound) {
-		return struct{}{}, s.internal(ctx, "InspectFault", in.InspectionInput, err)
+		return struct{}{}, internal(ctx, s.Log, "InspectFault", in.InspectionInput, err)
 	}
 	return struct{}{}, nil
 }
 
-// recordOnRequest applies a history-writing change to a request, trying a
-// few times against concurrent changes; a failure is logged.
-func (s *Service) recordOnRequest(ctx context.Context, id string, fn func(*lot.Request)) {
+// followTransfer is how a request follows its transfer: fn, one of the
+// request's Record* rules (RecordDelivery, RecordInspection,
+// RecordTransferDecision), writes what happened to the transfer into the
+// request's history and moves the request's status accordingly. The write
+// is tried a few times against concurrent changes to the request; a
+// failure is logged, not returned, since the transfer's own change stands
+// either way.
+func (s *Deliveries) followTransfer(ctx context.Context, requestID string, fn func(*lot.Request)) {
 	for range 3 {
-		_, err := s.store.UpdateRequest(ctx, id, func(r *lot.Request) error {
+		_, err := s.Store.UpdateRequest(ctx, requestID, func(r *lot.Request) error {
 			fn(r)
 			return nil
 		})
 		if !lot.IsCode(err, lot.CodeConflict) {
 			if err != nil {
-				s.log.WarnContext(ctx, "request history not written", "request", id, "err", err)
+				s.Log.WarnContext(ctx, "request history not written", "request", requestID, "err", err)
 			}
 			return
 		}
@@ -490,12 +497,12 @@ const (
 
 // DecideTransfer applies a decision to a delivery and moves its request
 // along, with the reason in the request's history.
-func (s *Service) DecideTransfer(ctx context.Context, p lot.Principal, id string, d Decision, reason string) (*lot.Transfer, error) {
+func (s *Deliveries) DecideTransfer(ctx context.Context, p lot.Principal, id string, d Decision, reason string) (*lot.Transfer, error) {
 	if _, err := s.Transfer(ctx, p, id); err != nil {
 		return nil, err
 	}
-	a := lot.Act{By: p, At: s.clock.Now().UTC()}
-	t, err := s.store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
+	a := lot.Act{By: p, At: s.Clock.Now().UTC()}
+	t, err := s.Store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
 		switch d {
 		case DecideOverride:
 			return true, x.Override(a, reason)
@@ -503,7 +510,7 @@ func (s *Service) DecideTransfer(ctx context.Context, p lot.Principal, id string
 			if err := x.VerifyOverride(a); err != nil {
 				return false, err
 			}
-			if r, err := s.store.GetRequest(ctx, x.RequestID); err == nil {
+			if r, err := s.Store.GetRequest(ctx, x.RequestID); err == nil {
 				openQC(a, x, r.SourceType)
 			}
 			return true, nil
@@ -517,12 +524,12 @@ func (s *Service) DecideTransfer(ctx context.Context, p lot.Principal, id string
 	if err != nil {
 		return nil, err
 	}
-	s.recordOnRequest(ctx, t.RequestID, func(r *lot.Request) { r.RecordTransferDecision(a, t, reason) })
+	s.followTransfer(ctx, t.RequestID, func(r *lot.Request) { r.RecordTransferDecision(a, t, reason) })
 	if d == DecideVerify || d == DecideReject {
-		if r, err := s.store.GetRequest(ctx, t.RequestID); err == nil {
-			s.deliveryMaterials(ctx, t, r)
+		if r, err := s.Store.GetRequest(ctx, t.RequestID); err == nil {
+			s.library.deliveryMaterials(ctx, t, r)
 			if d == DecideReject {
-				s.notifyRedelivery(ctx, r, "the studio rejected the override: "+reason, "reject/"+t.ID)
+				s.notes.notifyRedelivery(ctx, r, "the studio rejected the override: "+reason, "reject/"+t.ID)
 			}
 		}
 	}
@@ -531,13 +538,13 @@ func (s *Service) DecideTransfer(ctx context.Context, p lot.Principal, id string
 
 // Reinspect inspects again a delivery whose inspection hit a platform
 // fault (studio operators); the new execution is named for its attempt.
-func (s *Service) Reinspect(ctx context.Context, p lot.Principal, id string) (*lot.Transfer, error) {
+func (s *Deliveries) Reinspect(ctx context.Context, p lot.Principal, id string) (*lot.Transfer, error) {
 	if _, err := s.Transfer(ctx, p, id); err != nil {
 		return nil, err
 	}
-	a := lot.Act{By: p, At: s.clock.Now().UTC()}
+	a := lot.Act{By: p, At: s.Clock.Now().UTC()}
 	attempt := 0
-	t, err := s.store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
+	t, err := s.Store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
 		var err error
 		attempt, err = x.Reinspect(a)
 		return true, err

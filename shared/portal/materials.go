@@ -58,6 +58,21 @@ type MaterialsView struct {
 	Groups []AssetGroup
 }
 
+// Library are the use cases of materials: the files of a title partners
+// may download (added by studio operators, or earlier deliveries once
+// processed), their versions, the downloads, and the watermarked proxies
+// partners get of proxy videos (made in advance for a pool, or on demand).
+type Library struct {
+	*Deps
+	tenancy *Tenancy       // a material is visible with a request of its title
+	notes   *Notifications // proxy-ready mail
+}
+
+// NewLibrary returns the material use cases over d.
+func NewLibrary(d *Deps, tenancy *Tenancy, notes *Notifications) *Library {
+	return &Library{Deps: d, tenancy: tenancy, notes: notes}
+}
+
 func parseGroup(g string) (string, error) {
 	switch strings.ToLower(strings.TrimSpace(g)) {
 	case "", GroupAll:
@@ -70,7 +85,7 @@ func parseGroup(g string) (string, error) {
 
 // Materials lists the materials of the titles of the given requests.
 // Requests the caller may not see answer not_found.
-func (s *Service) Materials(ctx context.Context, p lot.Principal, q MaterialsQuery) (*MaterialsView, error) {
+func (s *Library) Materials(ctx context.Context, p lot.Principal, q MaterialsQuery) (*MaterialsView, error) {
 	group, err := parseGroup(q.Group)
 	if err != nil {
 		return nil, err
@@ -81,7 +96,7 @@ func (s *Service) Materials(ctx context.Context, p lot.Principal, q MaterialsQue
 	view := &MaterialsView{}
 	var movies []int64
 	for _, id := range q.Requests {
-		r, err := s.visible(ctx, p, id)
+		r, err := s.tenancy.visible(ctx, p, id)
 		if err != nil {
 			return nil, err
 		}
@@ -89,7 +104,7 @@ func (s *Service) Materials(ctx context.Context, p lot.Principal, q MaterialsQue
 			continue
 		}
 		movies = append(movies, r.MovieID)
-		t, err := s.store.GetTitle(ctx, r.MovieID)
+		t, err := s.Store.GetTitle(ctx, r.MovieID)
 		if err != nil {
 			if !lot.IsCode(err, lot.CodeNotFound) {
 				return nil, err
@@ -98,7 +113,7 @@ func (s *Service) Materials(ctx context.Context, p lot.Principal, q MaterialsQue
 		}
 		view.Titles = append(view.Titles, t)
 	}
-	now := s.clock.Now()
+	now := s.Clock.Now()
 	byType := map[lot.AssetType][]MaterialItem{}
 	for _, t := range view.Titles {
 		items, err := s.titleMaterials(ctx, p, t, now)
@@ -132,8 +147,8 @@ func inGroup(it MaterialItem, group string) bool {
 
 // titleMaterials returns the newest version of each slot of a title with
 // the caller's downloads and proxies.
-func (s *Service) titleMaterials(ctx context.Context, p lot.Principal, t *lot.Title, now time.Time) ([]MaterialItem, error) {
-	all, err := s.store.ListMaterials(ctx, t.MovieID)
+func (s *Library) titleMaterials(ctx context.Context, p lot.Principal, t *lot.Title, now time.Time) ([]MaterialItem, error) {
+	all, err := s.Store.ListMaterials(ctx, t.MovieID)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +156,7 @@ func (s *Service) titleMaterials(ctx context.Context, p lot.Principal, t *lot.Ti
 	if len(newest) == 0 {
 		return nil, nil
 	}
-	downloads, err := s.store.ListDownloads(ctx, t.MovieID, p.Partner)
+	downloads, err := s.Store.ListDownloads(ctx, t.MovieID, p.Partner)
 	if err != nil {
 		return nil, err
 	}
@@ -167,15 +182,15 @@ func (s *Service) titleMaterials(ctx context.Context, p lot.Principal, t *lot.Ti
 // had to look, m's proxies (the pool among them). One made on demand is
 // read by its ID (strongly consistent: a second ask a moment later finds
 // it); one taken from the pool is found in the list.
-func (s *Service) userProxy(ctx context.Context, m *lot.Material, p lot.Principal) (*lot.Proxy, []*lot.Proxy, error) {
-	px, err := s.store.GetProxy(ctx, lot.UserProxyID(m.ID, userKey(p)))
+func (s *Library) userProxy(ctx context.Context, m *lot.Material, p lot.Principal) (*lot.Proxy, []*lot.Proxy, error) {
+	px, err := s.Store.GetProxy(ctx, lot.UserProxyID(m.ID, userKey(p)))
 	if err == nil {
 		return px, nil, nil
 	}
 	if !lot.IsCode(err, lot.CodeNotFound) {
 		return nil, nil, err
 	}
-	list, err := s.store.ListProxies(ctx, m.ID)
+	list, err := s.Store.ListProxies(ctx, m.ID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -195,11 +210,11 @@ func userKey(p lot.Principal) string {
 
 // material loads a material the caller may see: its title must be the
 // title of a request in the caller's scope. Others answer not_found.
-func (s *Service) material(ctx context.Context, p lot.Principal, id string) (*lot.Material, error) {
+func (s *Library) material(ctx context.Context, p lot.Principal, id string) (*lot.Material, error) {
 	if _, _, _, _, err := lot.ParseMaterialID(id); err != nil {
 		return nil, err
 	}
-	m, err := s.store.GetMaterial(ctx, id)
+	m, err := s.Store.GetMaterial(ctx, id)
 	if lot.IsCode(err, lot.CodeNotFound) {
 		return nil, errNoMaterial
 	}
@@ -207,7 +222,7 @@ func (s *Service) material(ctx context.Context, p lot.Principal, id string) (*lo
 		return nil, err
 	}
 	if !p.Internal() {
-		x, err := s.index(ctx, p)
+		x, err := s.tenancy.index(ctx, p)
 		if err != nil {
 			return nil, err
 		}
@@ -221,12 +236,12 @@ func (s *Service) material(ctx context.Context, p lot.Principal, id string) (*lo
 var errNoMaterial = &lot.Error{Code: lot.CodeNotFound, Message: "no such material"}
 
 // MaterialHistory returns every version of the material's slot, newest first.
-func (s *Service) MaterialHistory(ctx context.Context, p lot.Principal, id string) ([]*lot.Material, error) {
+func (s *Library) MaterialHistory(ctx context.Context, p lot.Principal, id string) ([]*lot.Material, error) {
 	m, err := s.material(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}
-	all, err := s.store.ListMaterials(ctx, m.MovieID)
+	all, err := s.Store.ListMaterials(ctx, m.MovieID)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +271,7 @@ type NewMaterial struct {
 
 // MaterialUploadURL hands a studio operator a URL to upload a material file
 // in one PUT; AddMaterial then makes it a version.
-func (s *Service) MaterialUploadURL(ctx context.Context, p lot.Principal, fileName, contentType string) (string, lot.SignedURL, error) {
+func (s *Library) MaterialUploadURL(ctx context.Context, p lot.Principal, fileName, contentType string) (string, lot.SignedURL, error) {
 	if p.Role != lot.RoleStudio {
 		return "", lot.SignedURL{}, lot.Errorf(lot.CodeForbidden, "only studio operators add materials")
 	}
@@ -266,7 +281,7 @@ func (s *Service) MaterialUploadURL(ctx context.Context, p lot.Principal, fileNa
 	if _, err := delivery.CheckName(fileName); err != nil {
 		return "", lot.SignedURL{}, err
 	}
-	key := "materials/uploads/" + s.ids.NewID() + "/file"
+	key := "materials/uploads/" + s.IDs.NewID() + "/file"
 	u, err := s.Blobs.PresignPut(ctx, key, lot.PutOptions{ContentType: contentType, Expires: DownloadURLTTL})
 	return key, u, err
 }
@@ -274,7 +289,7 @@ func (s *Service) MaterialUploadURL(ctx context.Context, p lot.Principal, fileNa
 // AddMaterial makes a stored file the next version of its slot: the new
 // version supersedes the old one (only it may be downloaded) and clears
 // "Downloaded" for it, since downloads count per version.
-func (s *Service) AddMaterial(ctx context.Context, p lot.Principal, n NewMaterial) (*lot.Material, error) {
+func (s *Library) AddMaterial(ctx context.Context, p lot.Principal, n NewMaterial) (*lot.Material, error) {
 	if p.Role != lot.RoleStudio {
 		return nil, lot.Errorf(lot.CodeForbidden, "only studio operators add materials")
 	}
@@ -306,7 +321,7 @@ func (s *Service) AddMaterial(ctx context.Context, p lot.Principal, n NewMateria
 	if !strings.HasPrefix(n.Upload, "materials/uploads/") || lot.CheckBlobKey(n.Upload) != nil {
 		return nil, lot.Errorf(lot.CodeInvalid, "upload must be a key handed out by POST /v1/materials/uploads")
 	}
-	if _, err := s.store.GetTitle(ctx, n.MovieID); err != nil {
+	if _, err := s.Store.GetTitle(ctx, n.MovieID); err != nil {
 		return nil, notFoundAsInvalid(err, "there is no title %d", n.MovieID)
 	}
 	info, err := s.Blobs.Head(ctx, n.Upload)
@@ -316,7 +331,7 @@ func (s *Service) AddMaterial(ctx context.Context, p lot.Principal, n NewMateria
 	if err != nil {
 		return nil, err
 	}
-	sum, err := s.wholeSum(ctx, n.Upload)
+	sum, err := BlobSHA256(ctx, s.Blobs, n.Upload)
 	if err != nil {
 		return nil, err
 	}
@@ -325,7 +340,7 @@ func (s *Service) AddMaterial(ctx context.Context, p lot.Principal, n NewMateria
 	}
 	m := &lot.Material{MovieID: n.MovieID, AssetType: n.AssetType, Variant: n.Variant, FileName: name, Size: info.Size,
 		SHA256: sum, ContentType: firstNonEmpty(n.ContentType, info.ContentType, "application/octet-stream"), Key: n.Upload,
-		QC: n.QC, DeliveredAt: s.clock.Now().UTC(), AddedBy: p.Subject, Note: n.Note}
+		QC: n.QC, DeliveredAt: s.Clock.Now().UTC(), AddedBy: p.Subject, Note: n.Note}
 	if m.QC != "" {
 		m.QCUpdatedAt = m.DeliveredAt
 	}
@@ -334,13 +349,13 @@ func (s *Service) AddMaterial(ctx context.Context, p lot.Principal, n NewMateria
 	}
 	if m.AssetType.Watermarked() {
 		if err := s.FillPool(ctx, m, s.poolSize()); err != nil { // the version stands; partners get proxies made on demand
-			s.log.ErrorContext(ctx, "fill proxy pool", "material", m.ID, "err", err)
+			s.Log.ErrorContext(ctx, "fill proxy pool", "material", m.ID, "err", err)
 		}
 	}
 	return m, nil
 }
 
-func (s *Service) poolSize() int {
+func (s *Library) poolSize() int {
 	if s.PoolSize != 0 {
 		return max(s.PoolSize, 0)
 	}
@@ -349,9 +364,9 @@ func (s *Service) poolSize() int {
 
 // createVersion stores m as the next version of its slot, trying again when
 // another version was created meanwhile.
-func (s *Service) createVersion(ctx context.Context, m *lot.Material) error {
+func (s *Library) createVersion(ctx context.Context, m *lot.Material) error {
 	for range 5 {
-		all, err := s.store.ListMaterials(ctx, m.MovieID)
+		all, err := s.Store.ListMaterials(ctx, m.MovieID)
 		if err != nil {
 			return err
 		}
@@ -362,7 +377,7 @@ func (s *Service) createVersion(ctx context.Context, m *lot.Material) error {
 			}
 		}
 		m.ID = lot.MaterialID(m.MovieID, m.AssetType, m.Variant, m.Version)
-		if err = s.store.CreateMaterial(ctx, m); !lot.IsCode(err, lot.CodeConflict) {
+		if err = s.Store.CreateMaterial(ctx, m); !lot.IsCode(err, lot.CodeConflict) {
 			return err
 		}
 	}
@@ -370,7 +385,7 @@ func (s *Service) createVersion(ctx context.Context, m *lot.Material) error {
 }
 
 // SetMaterialQC sets the QC label of an audio material (studio and QC operators).
-func (s *Service) SetMaterialQC(ctx context.Context, p lot.Principal, id string, qc lot.MaterialQC) (*lot.Material, error) {
+func (s *Library) SetMaterialQC(ctx context.Context, p lot.Principal, id string, qc lot.MaterialQC) (*lot.Material, error) {
 	if !p.Internal() {
 		return nil, lot.Errorf(lot.CodeForbidden, "only studio and QC operators set QC labels")
 	}
@@ -381,11 +396,11 @@ func (s *Service) SetMaterialQC(ctx context.Context, p lot.Principal, id string,
 	if !m.AssetType.Audio() {
 		return nil, lot.Errorf(lot.CodeInvalid, "only audio materials carry a QC label")
 	}
-	return s.store.UpdateMaterial(ctx, id, func(m *lot.Material) (bool, error) {
+	return s.Store.UpdateMaterial(ctx, id, func(m *lot.Material) (bool, error) {
 		if m.QC == qc {
 			return false, nil
 		}
-		m.QC, m.QCUpdatedAt = qc, s.clock.Now().UTC()
+		m.QC, m.QCUpdatedAt = qc, s.Clock.Now().UTC()
 		return true, nil
 	})
 }
@@ -402,7 +417,7 @@ type DownloadStart struct {
 // version of a material and records the download as started. Partners get
 // their own watermarked proxy of proxy videos: one from the title's pool,
 // or, when the pool is empty, one made on demand (Processing).
-func (s *Service) StartDownload(ctx context.Context, p lot.Principal, id string) (*DownloadStart, error) {
+func (s *Library) StartDownload(ctx context.Context, p lot.Principal, id string) (*DownloadStart, error) {
 	if s.Blobs == nil {
 		return nil, &lot.Error{Code: lot.CodeUnavailable, Message: "file storage is not configured"}
 	}
@@ -413,9 +428,9 @@ func (s *Service) StartDownload(ctx context.Context, p lot.Principal, id string)
 	if err := s.checkNewest(ctx, m); err != nil {
 		return nil, err
 	}
-	d := &lot.Download{ID: s.ids.NewID(), MaterialID: m.ID, MovieID: m.MovieID, AssetType: m.AssetType, Variant: m.Variant,
+	d := &lot.Download{ID: s.IDs.NewID(), MaterialID: m.ID, MovieID: m.MovieID, AssetType: m.AssetType, Variant: m.Variant,
 		Version: m.Version, User: p.Subject, UserName: p.Name, Partner: p.Partner, Key: m.Key, Size: m.Size, SHA256: m.SHA256,
-		StartedAt: s.clock.Now().UTC()}
+		StartedAt: s.Clock.Now().UTC()}
 	fileName := m.FileName
 	if m.AssetType.Watermarked() && !p.Internal() {
 		px, err := s.proxyFor(ctx, p, m)
@@ -428,7 +443,7 @@ func (s *Service) StartDownload(ctx context.Context, p lot.Principal, id string)
 		d.Key, d.Size, d.SHA256, d.Proxy, d.Code = px.Key, px.Size, px.SHA256, px.ID, px.Code
 		fileName = strings.TrimSuffix(m.FileName, path.Ext(m.FileName)) + "_" + px.Code + path.Ext(px.Key)
 	}
-	if err := s.store.CreateDownload(ctx, d); err != nil {
+	if err := s.Store.CreateDownload(ctx, d); err != nil {
 		return nil, err
 	}
 	u, err := s.Blobs.PresignGet(ctx, d.Key, lot.GetOptions{Filename: fileName, Expires: DownloadURLTTL, Tag: d.ID})
@@ -439,8 +454,8 @@ func (s *Service) StartDownload(ctx context.Context, p lot.Principal, id string)
 }
 
 // checkNewest refuses superseded versions: only the newest may be downloaded.
-func (s *Service) checkNewest(ctx context.Context, m *lot.Material) error {
-	all, err := s.store.ListMaterials(ctx, m.MovieID)
+func (s *Library) checkNewest(ctx context.Context, m *lot.Material) error {
+	all, err := s.Store.ListMaterials(ctx, m.MovieID)
 	if err != nil {
 		return err
 	}
@@ -456,7 +471,7 @@ func (s *Service) checkNewest(ctx context.Context, m *lot.Material) error {
 // proxyFor returns the caller's watermarked proxy of m: one they already
 // have, else one claimed from the pool, else one started on demand. Asking
 // again while it is made answers the same Processing proxy.
-func (s *Service) proxyFor(ctx context.Context, p lot.Principal, m *lot.Material) (*lot.Proxy, error) {
+func (s *Library) proxyFor(ctx context.Context, p lot.Principal, m *lot.Material) (*lot.Proxy, error) {
 	mine, pool, err := s.userProxy(ctx, m, p)
 	if err != nil {
 		return nil, err
@@ -465,16 +480,16 @@ func (s *Service) proxyFor(ctx context.Context, p lot.Principal, m *lot.Material
 		return mine, nil
 	}
 	if pool == nil { // a failed proxy of one's own was read alone
-		if pool, err = s.store.ListProxies(ctx, m.ID); err != nil {
+		if pool, err = s.Store.ListProxies(ctx, m.ID); err != nil {
 			return nil, err
 		}
 	}
-	now := s.clock.Now().UTC()
+	now := s.Clock.Now().UTC()
 	for _, px := range pool {
 		if px.State != lot.ProxyPooled {
 			continue
 		}
-		claimed, err := s.store.UpdateProxy(ctx, px.ID, func(px *lot.Proxy) (bool, error) {
+		claimed, err := s.Store.UpdateProxy(ctx, px.ID, func(px *lot.Proxy) (bool, error) {
 			if px.State != lot.ProxyPooled {
 				return false, errTaken
 			}
@@ -493,16 +508,16 @@ var errTaken = errors.New("taken")
 
 // startProxy records a proxy made on demand for the caller and starts the
 // watermark flow; a second ask while it runs finds it and starts nothing.
-func (s *Service) startProxy(ctx context.Context, p lot.Principal, m *lot.Material, failed *lot.Proxy) (*lot.Proxy, error) {
+func (s *Library) startProxy(ctx context.Context, p lot.Principal, m *lot.Material, failed *lot.Proxy) (*lot.Proxy, error) {
 	if s.Flows == nil || s.Media == nil {
 		return nil, &lot.Error{Code: lot.CodeUnavailable, Message: "the proxy pool of this title is empty and making proxies is not configured"}
 	}
 	id := lot.UserProxyID(m.ID, userKey(p))
-	now := s.clock.Now().UTC()
+	now := s.Clock.Now().UTC()
 	var px *lot.Proxy
 	var err error
 	if failed != nil {
-		px, err = s.store.UpdateProxy(ctx, id, func(px *lot.Proxy) (bool, error) {
+		px, err = s.Store.UpdateProxy(ctx, id, func(px *lot.Proxy) (bool, error) {
 			if px.State != lot.ProxyFailed {
 				return false, nil
 			}
@@ -512,8 +527,8 @@ func (s *Service) startProxy(ctx context.Context, p lot.Principal, m *lot.Materi
 	} else {
 		px = &lot.Proxy{ID: id, MaterialID: m.ID, MovieID: m.MovieID, State: lot.ProxyProcessing, Code: s.watermarkCode(),
 			User: p.Subject, UserName: p.Name, Email: p.Email, Partner: p.Partner, Attempt: 1, CreatedAt: now}
-		if err = s.store.CreateProxy(ctx, px); lot.IsCode(err, lot.CodeConflict) {
-			return s.store.GetProxy(ctx, id) // asked twice at once: the first one makes it
+		if err = s.Store.CreateProxy(ctx, px); lot.IsCode(err, lot.CodeConflict) {
+			return s.Store.GetProxy(ctx, id) // asked twice at once: the first one makes it
 		}
 	}
 	if err != nil {
@@ -527,24 +542,24 @@ func (s *Service) startProxy(ctx context.Context, p lot.Principal, m *lot.Materi
 
 // DownloadRange records that the blob server sent [from, to) of a tagged
 // download; the download completes when every byte was sent.
-func (s *Service) DownloadRange(ctx context.Context, id string, from, to int64) {
-	s.recordDownload(ctx, id, func(d *lot.Download) bool { return d.Serve(from, to, s.clock.Now().UTC()) })
+func (s *Library) DownloadRange(ctx context.Context, id string, from, to int64) {
+	s.recordDownload(ctx, id, func(d *lot.Download) bool { return d.Serve(from, to, s.Clock.Now().UTC()) })
 }
 
 // DownloadBytes records bytes a storage access log counted for a download.
-func (s *Service) DownloadBytes(ctx context.Context, id string, n int64) {
-	s.recordDownload(ctx, id, func(d *lot.Download) bool { return d.Sent(n, s.clock.Now().UTC()) })
+func (s *Library) DownloadBytes(ctx context.Context, id string, n int64) {
+	s.recordDownload(ctx, id, func(d *lot.Download) bool { return d.Sent(n, s.Clock.Now().UTC()) })
 }
 
-func (s *Service) recordDownload(ctx context.Context, id string, fn func(*lot.Download) bool) {
+func (s *Library) recordDownload(ctx context.Context, id string, fn func(*lot.Download) bool) {
 	if !lot.ValidID(id) {
 		return
 	}
 	for range 5 {
-		_, err := s.store.UpdateDownload(ctx, id, func(d *lot.Download) (bool, error) { return fn(d), nil })
+		_, err := s.Store.UpdateDownload(ctx, id, func(d *lot.Download) (bool, error) { return fn(d), nil })
 		if !lot.IsCode(err, lot.CodeConflict) {
 			if err != nil && !lot.IsCode(err, lot.CodeNotFound) {
-				s.log.ErrorContext(ctx, "record download", "download", id, "err", err)
+				s.Log.ErrorContext(ctx, "record download", "download", id, "err", err)
 			}
 			return
 		}
@@ -553,11 +568,11 @@ func (s *Service) recordDownload(ctx context.Context, id string, fn func(*lot.Do
 
 // CompleteDownload records the client's word that it holds the whole file:
 // the SHA-256 it computed must be the one of what it was handed.
-func (s *Service) CompleteDownload(ctx context.Context, p lot.Principal, id, sum string) (*lot.Download, error) {
+func (s *Library) CompleteDownload(ctx context.Context, p lot.Principal, id, sum string) (*lot.Download, error) {
 	if !lot.ValidID(id) {
 		return nil, lot.Errorf(lot.CodeInvalid, "download ID %.40q is not an openlot ID", id)
 	}
-	d, err := s.store.GetDownload(ctx, id)
+	d, err := s.Store.GetDownload(ctx, id)
 	if lot.IsCode(err, lot.CodeNotFound) || err == nil && d.User != p.Subject {
 		return nil, &lot.Error{Code: lot.CodeNotFound, Message: "no such download"}
 	}
@@ -567,21 +582,21 @@ func (s *Service) CompleteDownload(ctx context.Context, p lot.Principal, id, sum
 	if sum, err = delivery.CheckSum(sum); err != nil || sum == "" {
 		return nil, lot.Errorf(lot.CodeInvalid, "sha256 must be the 64 hex digits of the file's SHA-256")
 	}
-	return s.store.UpdateDownload(ctx, id, func(d *lot.Download) (bool, error) {
+	return s.Store.UpdateDownload(ctx, id, func(d *lot.Download) (bool, error) {
 		was := d.Completed()
-		return !was, d.Confirm(sum, s.clock.Now().UTC())
+		return !was, d.Confirm(sum, s.Clock.Now().UTC())
 	})
 }
 
 // Downloads is the download history of a material's asset type for the
 // caller's partner (everyone's for studio and QC operators' own), newest
 // first; mine keeps the caller's own.
-func (s *Service) Downloads(ctx context.Context, p lot.Principal, id string, mine bool) ([]*lot.Download, error) {
+func (s *Library) Downloads(ctx context.Context, p lot.Principal, id string, mine bool) ([]*lot.Download, error) {
 	m, err := s.material(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}
-	all, err := s.store.ListDownloads(ctx, m.MovieID, p.Partner)
+	all, err := s.Store.ListDownloads(ctx, m.MovieID, p.Partner)
 	if err != nil {
 		return nil, err
 	}
@@ -595,27 +610,18 @@ func (s *Service) Downloads(ctx context.Context, p lot.Principal, id string, min
 	return out, nil
 }
 
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
 // deliveryMaterials makes a processed delivery's files materials of its
 // title (asset type Earlier Delivery, one slot per source type, language and
 // file), so partners working on the title may download them; a redelivery
 // is the slot's next version. Running again for the same transfer adds
 // nothing. Failures are logged: the delivery stands either way.
-func (s *Service) deliveryMaterials(ctx context.Context, t *lot.Transfer, r *lot.Request) {
+func (s *Library) deliveryMaterials(ctx context.Context, t *lot.Transfer, r *lot.Request) {
 	if t.Status != lot.TransferProcessed {
 		return
 	}
-	all, err := s.store.ListMaterials(ctx, r.MovieID)
+	all, err := s.Store.ListMaterials(ctx, r.MovieID)
 	if err != nil {
-		s.log.ErrorContext(ctx, "delivery materials", "transfer", t.ID, "err", err)
+		s.Log.ErrorContext(ctx, "delivery materials", "transfer", t.ID, "err", err)
 		return
 	}
 	for i, f := range t.Files {
@@ -630,13 +636,13 @@ func (s *Service) deliveryMaterials(ctx context.Context, t *lot.Transfer, r *lot
 			variant = string(r.SourceType)
 		}
 		m := &lot.Material{MovieID: r.MovieID, AssetType: lot.AssetDelivery, Variant: variant, FileName: f.Name, Size: f.Size,
-			SHA256: f.SHA256, ContentType: f.ContentType, Key: f.Key, DeliveredAt: s.clock.Now().UTC(), AddedBy: t.DeliveredBy,
+			SHA256: f.SHA256, ContentType: f.ContentType, Key: f.Key, DeliveredAt: s.Clock.Now().UTC(), AddedBy: t.DeliveredBy,
 			Transfer: t.ID, Note: fmt.Sprintf("delivered by %s for request %s", t.FulfillmentPartner, r.ID)}
 		if slices.ContainsFunc(all, func(o *lot.Material) bool { return o.Transfer == t.ID && o.Slot() == m.Slot() }) {
 			continue
 		}
 		if err := s.createVersion(ctx, m); err != nil {
-			s.log.ErrorContext(ctx, "delivery material", "transfer", t.ID, "err", err)
+			s.Log.ErrorContext(ctx, "delivery material", "transfer", t.ID, "err", err)
 		}
 	}
 }

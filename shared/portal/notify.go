@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 	"time"
 
@@ -56,11 +57,27 @@ func Render(name string, data any) (subject, text, html string, err error) {
 	return strings.TrimSpace(sb.String()), strings.TrimLeft(tb.String(), "\n"), hb.String(), nil
 }
 
+// Notifications are the mail openlot sends: notices about deliveries, QC,
+// redeliveries and proxies, and the daily digest. Each mail has a key, so
+// a step or event that runs twice mails nobody twice; a mail that fails is
+// logged, never the caller's failure.
+type Notifications struct {
+	*Deps
+	tenancy *Tenancy // the digest's searches
+	seen    sync.Map // user subject → what noteUser last stored
+}
+
+// NewNotifications returns the notifications over d; digests search what
+// tenancy lets each user see.
+func NewNotifications(d *Deps, tenancy *Tenancy) *Notifications {
+	return &Notifications{Deps: d, tenancy: tenancy}
+}
+
 // MailKeyTTL is how long a sent mail's key keeps the same mail from going again.
 const MailKeyTTL = 30 * 24 * time.Hour
 
 // send sends m once per key, whatever the mailer (SES cannot tell).
-func (s *Service) send(ctx context.Context, m lot.Mail) error {
+func (s *Notifications) send(ctx context.Context, m lot.Mail) error {
 	if m.Key == "" {
 		return s.Mailer.Send(ctx, m)
 	}
@@ -68,27 +85,8 @@ func (s *Service) send(ctx context.Context, m lot.Mail) error {
 	return err
 }
 
-// Once runs fn unless key ran before (within ttl): the key is claimed in the
-// store first, released if fn fails (so a retry runs it again), and marked
-// done after. It reports whether fn ran. For work an event or a flow step
-// may bring twice: a mail, an access log counted.
-func (s *Service) Once(ctx context.Context, key string, ttl time.Duration, fn func() error) (bool, error) {
-	saved, err := s.store.ClaimKey(ctx, key, "once", s.clock.Now(), ttl)
-	if err != nil {
-		return false, err
-	}
-	if saved != nil {
-		return false, nil // done before (or under way)
-	}
-	if err := fn(); err != nil {
-		s.store.ReleaseKey(context.WithoutCancel(ctx), key)
-		return false, err
-	}
-	return true, s.store.FinishKey(ctx, key, 200, "", nil)
-}
-
 // notify sends one templated mail; a failure is logged, never the caller's.
-func (s *Service) notify(ctx context.Context, to, toName, template, key string, data any) {
+func (s *Notifications) notify(ctx context.Context, to, toName, template, key string, data any) {
 	if s.Mailer == nil || to == "" {
 		return
 	}
@@ -97,18 +95,18 @@ func (s *Service) notify(ctx context.Context, to, toName, template, key string, 
 		err = s.send(ctx, lot.Mail{To: to, ToName: toName, Subject: subject, Text: text, HTML: html, Key: key})
 	}
 	if err != nil {
-		s.log.ErrorContext(ctx, "mail not sent", "template", template, "to", to, "err", err)
+		s.Log.ErrorContext(ctx, "mail not sent", "template", template, "to", to, "err", err)
 	}
 }
 
-func (s *Service) notifyProxyReady(ctx context.Context, px *lot.Proxy) {
-	m, err := s.store.GetMaterial(ctx, px.MaterialID)
+func (s *Notifications) notifyProxyReady(ctx context.Context, px *lot.Proxy) {
+	m, err := s.Store.GetMaterial(ctx, px.MaterialID)
 	if err != nil {
-		s.log.ErrorContext(ctx, "proxy ready mail", "proxy", px.ID, "err", err)
+		s.Log.ErrorContext(ctx, "proxy ready mail", "proxy", px.ID, "err", err)
 		return
 	}
 	title := ""
-	if t, err := s.store.GetTitle(ctx, m.MovieID); err == nil {
+	if t, err := s.Store.GetTitle(ctx, m.MovieID); err == nil {
 		title = t.Name
 	}
 	s.notify(ctx, px.Email, firstNonEmpty(px.UserName, px.User), "proxy-ready", "proxy-ready/"+px.ID+"/"+px.Code, map[string]any{
@@ -119,38 +117,38 @@ func (s *Service) notifyProxyReady(ctx context.Context, px *lot.Proxy) {
 // noteUser remembers who signed in (name, email, partner) so mail can
 // reach them; it writes only when something changed since this process
 // last saw them.
-func (s *Service) noteUser(ctx context.Context, p lot.Principal) {
+func (s *Notifications) noteUser(ctx context.Context, p lot.Principal) {
 	sig := strings.Join([]string{p.Name, p.Email, string(p.Role), p.Partner}, "\x00")
 	if v, ok := s.seen.Load(p.Subject); ok && v == sig {
 		return
 	}
-	u := &lot.User{Subject: p.Subject, Name: p.Name, Email: p.Email, Role: p.Role, Partner: p.Partner, SeenAt: s.clock.Now().UTC()}
-	if have, err := s.store.GetUser(ctx, p.Subject); err == nil && have.Name == u.Name && have.Email == u.Email &&
+	u := &lot.User{Subject: p.Subject, Name: p.Name, Email: p.Email, Role: p.Role, Partner: p.Partner, SeenAt: s.Clock.Now().UTC()}
+	if have, err := s.Store.GetUser(ctx, p.Subject); err == nil && have.Name == u.Name && have.Email == u.Email &&
 		have.Role == u.Role && have.Partner == u.Partner {
 		s.seen.Store(p.Subject, sig)
 		return
 	}
-	if err := s.store.PutUser(ctx, u); err != nil {
-		s.log.WarnContext(ctx, "user not recorded", "user", p.Subject, "err", err)
+	if err := s.Store.PutUser(ctx, u); err != nil {
+		s.Log.WarnContext(ctx, "user not recorded", "user", p.Subject, "err", err)
 		return
 	}
 	s.seen.Store(p.Subject, sig)
 }
 
 // user returns the user with an email to mail, or nil.
-func (s *Service) user(ctx context.Context, subject string) *lot.User {
-	u, err := s.store.GetUser(ctx, subject)
+func (s *Notifications) user(ctx context.Context, subject string) *lot.User {
+	u, err := s.Store.GetUser(ctx, subject)
 	if err != nil || u.Email == "" {
 		return nil
 	}
 	return u
 }
 
-func (s *Service) titleName(ctx context.Context, r *lot.Request) string {
+func (s *Notifications) titleName(ctx context.Context, r *lot.Request) string {
 	if r.TitleName != "" {
 		return r.TitleName
 	}
-	if t, err := s.store.GetTitle(ctx, r.MovieID); err == nil {
+	if t, err := s.Store.GetTitle(ctx, r.MovieID); err == nil {
 		return t.Name
 	}
 	return fmt.Sprint(r.MovieID)
@@ -162,7 +160,7 @@ type findingMail struct {
 }
 
 // notifyTransferFailed tells the person who delivered why inspection failed.
-func (s *Service) notifyTransferFailed(ctx context.Context, t *lot.Transfer, r *lot.Request) {
+func (s *Notifications) notifyTransferFailed(ctx context.Context, t *lot.Transfer, r *lot.Request) {
 	u := s.user(ctx, t.DeliveredBy)
 	if u == nil || t.Inspection == nil {
 		return
@@ -185,7 +183,7 @@ func (s *Service) notifyTransferFailed(ctx context.Context, t *lot.Transfer, r *
 }
 
 // notifyQC tells the person who delivered how QC ended.
-func (s *Service) notifyQC(ctx context.Context, t *lot.Transfer, r *lot.Request) {
+func (s *Notifications) notifyQC(ctx context.Context, t *lot.Transfer, r *lot.Request) {
 	u := s.user(ctx, t.DeliveredBy)
 	if u == nil || t.QC == nil {
 		return
@@ -204,7 +202,7 @@ func (s *Service) notifyQC(ctx context.Context, t *lot.Transfer, r *lot.Request)
 // (and its subassignee) that it asks for a redelivery.
 // cause names what asked (a transfer's QC, a rejected override, a request
 // version), so a flow step run again mails nobody twice.
-func (s *Service) notifyRedelivery(ctx context.Context, r *lot.Request, why, cause string) {
+func (s *Notifications) notifyRedelivery(ctx context.Context, r *lot.Request, why, cause string) {
 	if r.Status != lot.StatusRedeliveryRequested {
 		return
 	}
@@ -212,9 +210,9 @@ func (s *Service) notifyRedelivery(ctx context.Context, r *lot.Request, why, cau
 		if partner == "" {
 			continue
 		}
-		users, err := s.store.ListUsers(ctx, partner)
+		users, err := s.Store.ListUsers(ctx, partner)
 		if err != nil {
-			s.log.ErrorContext(ctx, "redelivery mail", "request", r.ID, "err", err)
+			s.Log.ErrorContext(ctx, "redelivery mail", "request", r.ID, "err", err)
 			return
 		}
 		for _, u := range users {
@@ -236,13 +234,13 @@ type DigestRow struct {
 // SendDigests mails each fulfillment-partner user, at most once per UTC
 // day, the requests of their scope that turned Critical or At Risk since
 // their last digest (none: no mail). It returns how many went out.
-func (s *Service) SendDigests(ctx context.Context) (int, error) {
+func (s *Notifications) SendDigests(ctx context.Context) (int, error) {
 	if s.Mailer == nil {
 		return 0, nil
 	}
-	now := s.clock.Now().UTC()
+	now := s.Clock.Now().UTC()
 	day := now.Format("2006-01-02")
-	partners, err := s.store.ListPartners(ctx)
+	partners, err := s.Store.ListPartners(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -251,7 +249,7 @@ func (s *Service) SendDigests(ctx context.Context) (int, error) {
 		if part.Kind != lot.PartnerFulfillment {
 			continue
 		}
-		users, err := s.store.ListUsers(ctx, part.ID)
+		users, err := s.Store.ListUsers(ctx, part.ID)
 		if err != nil {
 			return sent, err
 		}
@@ -271,7 +269,7 @@ func (s *Service) SendDigests(ctx context.Context) (int, error) {
 	return sent, nil
 }
 
-func (s *Service) digest(ctx context.Context, u *lot.User, part *lot.Partner, day string) (bool, error) {
+func (s *Notifications) digest(ctx context.Context, u *lot.User, part *lot.Partner, day string) (bool, error) {
 	p := lot.Principal{Subject: u.Subject, Name: u.Name, Role: u.Role, Partner: u.Partner}
 	now := map[string]string{}
 	var critical, atRisk []DigestRow
@@ -281,7 +279,7 @@ func (s *Service) digest(ctx context.Context, u *lot.User, part *lot.Partner, da
 			if cursor != "" {
 				v.Set("cursor", cursor)
 			}
-			res, _, err := s.Search(ctx, p, v)
+			res, _, err := s.tenancy.search(ctx, p, v) // a digest names no template
 			if err != nil {
 				return false, err
 			}
@@ -318,7 +316,7 @@ func (s *Service) digest(ctx context.Context, u *lot.User, part *lot.Partner, da
 		}
 		mailed = true
 	}
-	_, err := s.store.UpdateUser(ctx, u.Subject, func(x *lot.User) (bool, error) {
+	_, err := s.Store.UpdateUser(ctx, u.Subject, func(x *lot.User) (bool, error) {
 		x.DigestDay, x.Digested = day, now
 		return true, nil
 	})

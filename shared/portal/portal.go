@@ -1,17 +1,24 @@
 // Package portal holds openlot's use cases: who may do what to which request.
 // Tenancy is enforced here: a request the caller may not see answers
 // not_found, exactly like a missing one.
+//
+// The use cases come in one type per aggregate, each built from one Deps
+// and given the other aggregates it needs by name:
+//
+//	Tenancy        what a principal may see (visibility, the search index of each scope)
+//	Notifications  mail: notices, daily digests, the users mail reaches
+//	Requests       requests: details, changes, bulk actions, search, saved templates
+//	Library        materials, downloads and watermarked proxies
+//	Deliveries     transfers (file deliveries) and their inspection
+//	QC             quality control of processed deliveries
 package portal
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"net/url"
-	"slices"
-	"strings"
-	"sync"
+	"time"
 
+	"github.com/openlot/openlot/shared/flow"
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/search"
 )
@@ -19,12 +26,14 @@ import (
 // MaxBulk is the most requests one bulk action takes.
 const MaxBulk = 500
 
-// Service runs the use cases over a store.
-type Service struct {
-	store lot.Store
-	clock lot.Clock
-	ids   lot.IDs
-	log   *slog.Logger
+// Deps are what every aggregate is built from. The aggregates of one
+// portal share one *Deps, so an optional field set after they are built
+// (before they are used) is seen by all of them.
+type Deps struct {
+	Store lot.Store
+	Clock lot.Clock
+	IDs   lot.IDs
+	Log   *slog.Logger
 	// Rules are the bucket thresholds searches use.
 	Rules search.Rules
 	// Blobs stores delivered files (nil: deliveries answer unavailable).
@@ -48,15 +57,71 @@ type Service struct {
 	// second name with its own small limit, so a partner's proxy made on
 	// demand never waits behind a pool being filled.
 	PoolFlow string
-
-	seen    sync.Map // user subject → what noteUser last stored
-	indexMu sync.Mutex
-	indexes map[lot.Scope]*cachedIndex
 }
 
-// New returns a Service with the default bucket rules.
+// Once runs fn unless key ran before (within ttl): the key is claimed in the
+// store first, released if fn fails (so a retry runs it again), and marked
+// done after. It reports whether fn ran. For work an event or a flow step
+// may bring twice: a mail, an access log counted. It fails with the
+// store's error when the key cannot be claimed or marked, or with fn's.
+func (d *Deps) Once(ctx context.Context, key string, ttl time.Duration, fn func() error) (bool, error) {
+	saved, err := d.Store.ClaimKey(ctx, key, "once", d.Clock.Now(), ttl)
+	if err != nil {
+		return false, err
+	}
+	if saved != nil {
+		return false, nil // done before (or under way)
+	}
+	if err := fn(); err != nil {
+		d.Store.ReleaseKey(context.WithoutCancel(ctx), key)
+		return false, err
+	}
+	return true, d.Store.FinishKey(ctx, key, 200, "", nil)
+}
+
+// Service bundles one portal's aggregates over one Deps, so that callers
+// written against the single service of earlier versions keep working:
+// svc.Blobs sets the shared Deps, and svc.SetMaterialStatus,
+// svc.CompleteTransfer ... are the aggregates' methods, promoted. New code
+// names the aggregate (svc.Requests.SetMaterialStatus).
+type Service struct {
+	*Deps
+	*Requests
+	*Deliveries
+	*QC
+	*Library
+	*Notifications
+}
+
+// New returns a portal over store with the default bucket rules; set the
+// optional Deps fields (Blobs, Flows, Mailer ...) on it before use.
 func New(store lot.Store, clock lot.Clock, ids lot.IDs, log *slog.Logger) *Service {
-	return &Service{store: store, clock: clock, ids: ids, log: log, Rules: search.DefaultRules}
+	d := &Deps{Store: store, Clock: clock, IDs: ids, Log: log, Rules: search.DefaultRules}
+	tenancy := NewTenancy(d)
+	notes := NewNotifications(d, tenancy)
+	requests := NewRequests(d, tenancy, notes)
+	library := NewLibrary(d, tenancy, notes)
+	deliveries := NewDeliveries(d, requests, library, notes)
+	return &Service{Deps: d, Requests: requests, Deliveries: deliveries, QC: NewQC(d, deliveries, requests, notes),
+		Library: library, Notifications: notes}
+}
+
+// Steps are every flow step, bound to this portal's aggregates.
+func (s *Service) Steps() flow.Steps {
+	return Steps(s.Deliveries, s.QC, s.Library)
+}
+
+// Steps are every flow step of Flows: inspection's bound to d, the QC
+// outcome's to q, the watermark flow's to l.
+func Steps(d *Deliveries, q *QC, l *Library) flow.Steps {
+	out := d.InspectionSteps()
+	for k, v := range q.QCSteps() {
+		out[k] = v
+	}
+	for k, v := range l.ProxySteps() {
+		out[k] = v
+	}
+	return out
 }
 
 var errNotFound = &lot.Error{Code: lot.CodeNotFound, Message: "no such request"}
@@ -68,263 +133,8 @@ func checkID(id string) error {
 	return nil
 }
 
-// Authorize checks that principal p may use openlot: an FP or CP must belong
-// to a known partner of its kind. It fails with unauthorized.
-func (s *Service) Authorize(ctx context.Context, p lot.Principal) error {
-	if !p.Internal() {
-		want := map[lot.Role]lot.PartnerKind{lot.RoleFP: lot.PartnerFulfillment, lot.RoleCP: lot.PartnerContent}[p.Role]
-		part, err := s.store.GetPartner(ctx, p.Partner)
-		if lot.IsCode(err, lot.CodeNotFound) || err == nil && part.Kind != want {
-			return lot.Errorf(lot.CodeUnauthorized, "the token names partner %q, which openlot does not know as a %s", p.Partner, strings.ToLower(p.Role.Name()))
-		}
-		if err != nil {
-			return err
-		}
-	}
-	s.noteUser(ctx, p) // where their mail goes
-	return nil
-}
-
-// RequestView is a request with its title and package, as the details page shows it.
-type RequestView struct {
-	Request *lot.Request
-	Title   *lot.Title
-	Package *lot.Package
-}
-
-// Request returns request id with its title and package. It fails with
-// not_found when the request is missing or not visible to p.
-func (s *Service) Request(ctx context.Context, p lot.Principal, id string) (*RequestView, error) {
-	r, err := s.visible(ctx, p, id)
-	if err != nil {
-		return nil, err
-	}
-	return s.view(ctx, r)
-}
-
-func (s *Service) view(ctx context.Context, r *lot.Request) (*RequestView, error) {
-	v := &RequestView{Request: r}
-	var err error
-	if v.Title, err = s.store.GetTitle(ctx, r.MovieID); err != nil && !lot.IsCode(err, lot.CodeNotFound) {
-		return nil, err
-	}
-	if v.Package, err = s.store.GetPackage(ctx, r.PackageID); err != nil && !lot.IsCode(err, lot.CodeNotFound) {
-		return nil, err
-	}
-	return v, nil
-}
-
-func (s *Service) visible(ctx context.Context, p lot.Principal, id string) (*lot.Request, error) {
-	if err := checkID(id); err != nil {
-		return nil, err
-	}
-	r, err := s.store.GetRequest(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if !r.VisibleTo(p) {
-		return nil, errNotFound
-	}
-	return r, nil
-}
-
-// Search runs a search (query parameters as search.Parse reads them) over
-// the requests p may see. Visibility is checked again on every candidate: a
-// store bug must not leak another tenant's request into a count.
-func (s *Service) Search(ctx context.Context, p lot.Principal, v url.Values) (search.Result, search.Query, error) {
-	v, err := s.withTemplate(ctx, p, v)
-	if err != nil {
-		return search.Result{}, search.Query{}, err
-	}
-	q, err := search.Parse(v)
-	if err != nil {
-		return search.Result{}, q, err
-	}
-	x, err := s.index(ctx, p)
-	if err != nil {
-		return search.Result{}, q, err
-	}
-	res, err := x.Run(q, s.clock.Now(), s.Rules)
-	return res, q, err
-}
-
-// Revisioned is a store that can say cheaply whether any request changed:
-// the revision moves with every committed change. The embedded store is one;
-// searches then reuse their index until something changes.
-type Revisioned interface {
-	RequestsRevision(ctx context.Context) (int64, error)
-}
-
-// cachedIndex is one scope's search index; its own lock lets one search
-// rebuild it while searches of other scopes go on.
-type cachedIndex struct {
-	mu  sync.Mutex
-	rev int64
-	x   *search.Index
-}
-
-// index returns the search index of p's scope, reused while the store's
-// revision stands still (stores without revisions build one per search).
-func (s *Service) index(ctx context.Context, p lot.Principal) (*search.Index, error) {
-	scope := lot.ScopeOf(p)
-	rs, cacheable := s.store.(Revisioned)
-	if !cacheable {
-		return s.build(ctx, p, scope)
-	}
-	rev, err := rs.RequestsRevision(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.indexMu.Lock()
-	if s.indexes == nil || len(s.indexes) >= 64 {
-		s.indexes = map[lot.Scope]*cachedIndex{}
-	}
-	c := s.indexes[scope]
-	if c == nil {
-		c = &cachedIndex{}
-		s.indexes[scope] = c
-	}
-	s.indexMu.Unlock()
-	c.mu.Lock() // one build per scope at a time; its other searches wait for it
-	defer c.mu.Unlock()
-	if c.x != nil && c.rev == rev {
-		return c.x, nil
-	}
-	x, err := s.build(ctx, p, scope)
-	if err != nil {
-		return nil, err
-	}
-	c.rev, c.x = rev, x
-	return x, nil
-}
-
-// build indexes the requests in scope that p may see.
-func (s *Service) build(ctx context.Context, p lot.Principal, scope lot.Scope) (*search.Index, error) {
-	reqs, err := s.store.ScopeRequests(ctx, scope)
-	if err != nil {
-		return nil, err
-	}
-	visible := reqs[:0]
-	for _, r := range reqs {
-		if r.VisibleTo(p) { // checked again: a store bug must not leak another tenant's request
-			visible = append(visible, r)
-		}
-	}
-	return search.Build(visible), nil
-}
-
-// update applies fn to request id as principal p in one conditional write.
-// Requests p may not see answer not_found.
-func (s *Service) update(ctx context.Context, p lot.Principal, id string, fn func(r *lot.Request, a lot.Act) error) (*lot.Request, error) {
-	if err := checkID(id); err != nil {
-		return nil, err
-	}
-	a := lot.Act{By: p, At: s.clock.Now().UTC()}
-	return s.store.UpdateRequest(ctx, id, func(r *lot.Request) error {
-		if !r.VisibleTo(p) {
-			return errNotFound
-		}
-		return fn(r, a)
-	})
-}
-
-// SetMaterialStatus changes the material status of one request.
-func (s *Service) SetMaterialStatus(ctx context.Context, p lot.Principal, id string, to lot.MaterialStatus, reason, comment string) (*lot.Request, error) {
-	return s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error { return r.SetMaterialStatus(a, to, reason, comment) })
-}
-
-// Result is the outcome of a bulk action for one request.
-type Result struct {
-	ID      string
-	Request *lot.Request // set on success
-	Err     error        // set on failure
-}
-
-// BulkMaterialStatus changes the material status of up to MaxBulk requests.
-// Each ID gets its own result; a bad ID never stops the others. It fails as a
-// whole only for an empty or oversized list, a bad status or a bad reason.
-func (s *Service) BulkMaterialStatus(ctx context.Context, p lot.Principal, ids []string, to lot.MaterialStatus, reason, comment string) ([]Result, error) {
-	if err := checkBulk(ids); err != nil {
-		return nil, err
-	}
-	if _, err := lot.ParseMaterialStatus(string(to)); err != nil {
-		return nil, err
-	}
-	if _, err := lot.CheckReason(reason, true); err != nil {
-		return nil, err
-	}
-	if _, err := lot.CheckComment(comment, false); err != nil {
-		return nil, err
-	}
-	return s.bulk(ctx, ids, "material status", func(id string) (*lot.Request, error) {
-		return s.SetMaterialStatus(ctx, p, id, to, reason, comment)
-	})
-}
-
-// bulk runs one action per ID (each its own result; a repeated ID gets the
-// first answer again, without a second change).
-func (s *Service) bulk(ctx context.Context, ids []string, what string, one func(id string) (*lot.Request, error)) ([]Result, error) {
-	if err := checkBulk(ids); err != nil {
-		return nil, err
-	}
-	out := make([]Result, len(ids))
-	seen := make(map[string]int, len(ids))
-	for i, id := range ids {
-		if j, dup := seen[id]; dup {
-			out[i] = out[j]
-			continue
-		}
-		seen[id] = i
-		r, err := one(id)
-		out[i] = Result{ID: id, Request: r, Err: err}
-		if err != nil && lot.ErrorCode(err) == lot.CodeInternal {
-			s.log.ErrorContext(ctx, "bulk "+what, "request", id, "err", err)
-		}
-	}
-	return out, nil
-}
-
-// BulkComment adds the same comment to up to MaxBulk requests.
-func (s *Service) BulkComment(ctx context.Context, p lot.Principal, ids []string, text string) ([]Result, error) {
-	if _, err := lot.CheckComment(text, true); err != nil {
-		return nil, err
-	}
-	return s.bulk(ctx, ids, "comment", func(id string) (*lot.Request, error) {
-		if _, err := s.Comment(ctx, p, id, text); err != nil {
-			return nil, err
-		}
-		v, err := s.Request(ctx, p, id)
-		if err != nil {
-			return nil, err
-		}
-		return v.Request, nil
-	})
-}
-
-// BulkServiceType sets the service type of up to MaxBulk requests.
-func (s *Service) BulkServiceType(ctx context.Context, p lot.Principal, ids []string, to lot.ServiceType, comment string) ([]Result, error) {
-	if _, err := lot.ParseServiceType(string(to)); err != nil {
-		return nil, err
-	}
-	return s.bulk(ctx, ids, "service type", func(id string) (*lot.Request, error) {
-		return s.SetServiceType(ctx, p, id, to, comment)
-	})
-}
-
-// BulkEstimatedDelivery sets the same estimated delivery date on up to MaxBulk requests.
-func (s *Service) BulkEstimatedDelivery(ctx context.Context, p lot.Principal, ids []string, day lot.Date, clock, zone string, reason lot.EDDReason, comment string) ([]Result, error) {
-	if err := checkBulk(ids); err != nil {
-		return nil, err
-	}
-	// The first request tells input errors (zone, time, reason) before any change; they fail every ID alike.
-	if err := (&lot.Request{Status: lot.StatusOpen, DueDate: day}).SetEstimatedDelivery(lot.Act{By: lot.Principal{Role: lot.RoleStudio}, At: s.clock.Now()}, day, clock, zone, reason, comment); err != nil && lot.ErrorCode(err) == lot.CodeInvalid {
-		return nil, err
-	}
-	return s.bulk(ctx, ids, "estimated delivery", func(id string) (*lot.Request, error) {
-		return s.SetEstimatedDelivery(ctx, p, id, day, clock, zone, reason, comment)
-	})
-}
-
+// checkBulk checks the size of a bulk action's list of IDs: it fails with
+// invalid for an empty list and too_large for more than MaxBulk.
 func checkBulk(ids []string) error {
 	if len(ids) == 0 {
 		return lot.Errorf(lot.CodeInvalid, "name at least one request ID")
@@ -335,149 +145,8 @@ func checkBulk(ids []string) error {
 	return nil
 }
 
-// Cancel cancels an Open request.
-func (s *Service) Cancel(ctx context.Context, p lot.Principal, id, reason, comment string) (*lot.Request, error) {
-	return s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error { return r.Cancel(a, reason, comment) })
-}
-
-// Uncancel reopens a Cancelled request.
-func (s *Service) Uncancel(ctx context.Context, p lot.Principal, id, reason, comment string) (*lot.Request, error) {
-	return s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error { return r.Uncancel(a, reason, comment) })
-}
-
-// Subassign hands request id to partner to.
-func (s *Service) Subassign(ctx context.Context, p lot.Principal, id, to, comment string) (*lot.Request, error) {
-	if !lot.ValidPartnerID(to) {
-		return nil, lot.Errorf(lot.CodeInvalid, "partner %.40q is not a partner ID", to)
-	}
-	target, err := s.partnerOrNil(ctx, to)
-	if err != nil {
-		return nil, err
-	}
-	// An FP may subassign only as the facility of record (the rule checks), so
-	// its facility is its own partner.
-	var facility *lot.Partner
-	if p.Role == lot.RoleFP {
-		if facility, err = s.partnerOrNil(ctx, p.Partner); err != nil {
-			return nil, err
-		}
-	}
-	return s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error {
-		if target == nil {
-			return lot.Errorf(lot.CodeNotSubassignable, "there is no partner %q", to)
-		}
-		return r.Subassign(a, facility, target, comment)
-	})
-}
-
-// partnerOrNil returns partner id, or nil when there is none.
-func (s *Service) partnerOrNil(ctx context.Context, id string) (*lot.Partner, error) {
-	pt, err := s.store.GetPartner(ctx, id)
-	if lot.IsCode(err, lot.CodeNotFound) {
-		return nil, nil
-	}
-	return pt, err
-}
-
-// SetEstimatedDelivery edits the estimated delivery date.
-func (s *Service) SetEstimatedDelivery(ctx context.Context, p lot.Principal, id string, day lot.Date, clock, zone string, reason lot.EDDReason, comment string) (*lot.Request, error) {
-	return s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error {
-		return r.SetEstimatedDelivery(a, day, clock, zone, reason, comment)
-	})
-}
-
-// SetServiceType edits the service type.
-func (s *Service) SetServiceType(ctx context.Context, p lot.Principal, id string, to lot.ServiceType, comment string) (*lot.Request, error) {
-	return s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error { return r.SetServiceType(a, to, comment) })
-}
-
-// Comment adds a comment. Comments commute, so a conflict with another change
-// is retried (a few times) instead of reported.
-func (s *Service) Comment(ctx context.Context, p lot.Principal, id, text string) (lot.HistoryEntry, error) {
-	var entry lot.HistoryEntry
-	var r *lot.Request
-	var err error
-	for range 5 {
-		r, err = s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error {
-			if err := r.AddComment(a, text); err != nil {
-				return err
-			}
-			pending := r.Pending()
-			entry = pending[len(pending)-1]
-			return nil
-		})
-		if !lot.IsCode(err, lot.CodeConflict) {
-			break
-		}
-	}
-	if err != nil {
-		return lot.HistoryEntry{}, err
-	}
-	entry.RequestID, entry.Version = id, r.Version
-	return entry, nil
-}
-
-// History returns every entry of a visible request, oldest first.
-func (s *Service) History(ctx context.Context, p lot.Principal, id string) ([]lot.HistoryEntry, error) {
-	if _, err := s.visible(ctx, p, id); err != nil {
-		return nil, err
-	}
-	return s.store.History(ctx, id)
-}
-
-// Comments returns the comments of a visible request, oldest first.
-func (s *Service) Comments(ctx context.Context, p lot.Principal, id string) ([]lot.HistoryEntry, error) {
-	h, err := s.History(ctx, p, id)
-	if err != nil {
-		return nil, err
-	}
-	return slices.DeleteFunc(h, func(e lot.HistoryEntry) bool { return e.Action != lot.ActionCommented }), nil
-}
-
-// CreateSpec is what a studio operator sends to create a request.
-type CreateSpec struct {
-	MovieID            int64
-	PackageID          int64
-	FulfillmentPartner string
-	SourceType         lot.SourceType
-	Language           string
-	ServiceType        lot.ServiceType
-	DueDate            lot.Date
-	MaterialStatus     lot.MaterialStatus
-	Issues             []string
-	Comment            string
-}
-
-// Create makes a new Open request (studio operators only).
-func (s *Service) Create(ctx context.Context, p lot.Principal, c CreateSpec) (*lot.Request, error) {
-	if p.Role != lot.RoleStudio {
-		return nil, lot.Errorf(lot.CodeForbidden, "only studio operators can create requests")
-	}
-	t, err := s.store.GetTitle(ctx, c.MovieID)
-	if err != nil {
-		return nil, notFoundAsInvalid(err, "title %d", c.MovieID)
-	}
-	pk, err := s.store.GetPackage(ctx, c.PackageID)
-	if err != nil {
-		return nil, notFoundAsInvalid(err, "package %d", c.PackageID)
-	}
-	fp, err := s.store.GetPartner(ctx, c.FulfillmentPartner)
-	if err != nil {
-		return nil, notFoundAsInvalid(err, "fulfillment partner %q", c.FulfillmentPartner)
-	}
-	r, err := lot.Create(lot.Act{By: p, At: s.clock.Now().UTC()}, s.ids.NewID(), lot.NewRequest{
-		Title: t, Package: pk, FulfillmentPartner: fp, SourceType: c.SourceType, Language: c.Language,
-		ServiceType: c.ServiceType, DueDate: c.DueDate, MaterialStatus: c.MaterialStatus, Issues: c.Issues, Comment: c.Comment,
-	})
-	if err != nil {
-		return nil, err
-	}
-	if err := s.store.CreateRequests(ctx, r); err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
+// notFoundAsInvalid turns a missing referenced record (a title, a package,
+// a partner named in the input) into invalid input.
 func notFoundAsInvalid(err error, format string, args ...any) error {
 	if lot.IsCode(err, lot.CodeNotFound) {
 		return lot.Errorf(lot.CodeInvalid, "there is no "+format, args...)
@@ -485,63 +154,11 @@ func notFoundAsInvalid(err error, format string, args ...any) error {
 	return err
 }
 
-// RequestRedelivery reopens a Delivered or Processed request (studio only).
-func (s *Service) RequestRedelivery(ctx context.Context, p lot.Principal, id, reason, comment string) (*lot.Request, error) {
-	r, err := s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error { return r.RequestRedelivery(a, reason, comment) })
-	if err == nil {
-		s.notifyRedelivery(ctx, r, reason, fmt.Sprint("v", r.Version))
-	}
-	return r, err
-}
-
-// Upgrade marks request id Upgraded and creates its replacement (studio
-// only). The old request is changed first, in its conditional write, so two
-// upgrades cannot both win; the new request is created right after.
-func (s *Service) Upgrade(ctx context.Context, p lot.Principal, id string, sourceType lot.SourceType, due lot.Date, reason string) (old, created *lot.Request, err error) {
-	newID := s.ids.NewID()
-	old, err = s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error {
-		n, err := lot.UpgradeTo(a, r, newID, sourceType, due, reason)
-		if err != nil {
-			return err
-		}
-		created = n
-		return r.Upgrade(a, newID, reason)
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := s.store.CreateRequests(ctx, created); err != nil {
-		s.log.ErrorContext(ctx, "upgrade: old request marked but new request not created", "old", id, "new", newID, "err", err)
-		return nil, nil, err
-	}
-	return old, created, nil
-}
-
-// Selected returns the requests among ids that p may see, in the order
-// given (repeats once), each with where it stands; IDs that are malformed,
-// unknown or another tenant's are skipped alike and counted.
-func (s *Service) Selected(ctx context.Context, p lot.Principal, ids []string) ([]search.Row, int, error) {
-	if err := checkBulk(ids); err != nil {
-		return nil, 0, err
-	}
-	now := s.clock.Now()
-	var rows []search.Row
-	skipped := 0
-	seen := map[string]bool{}
-	for _, id := range ids {
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
-		v, err := s.Request(ctx, p, id)
-		switch {
-		case lot.IsCode(err, lot.CodeNotFound) || lot.IsCode(err, lot.CodeInvalid):
-			skipped++
-		case err != nil:
-			return nil, 0, err
-		default:
-			rows = append(rows, search.Row{Request: v.Request, Insight: search.Explain(v.Request, now, s.Rules)})
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
 		}
 	}
-	return rows, skipped, nil
+	return ""
 }

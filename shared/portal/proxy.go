@@ -89,8 +89,8 @@ func ProxyFlow() flow.Definition {
 	}
 }
 
-// ProxySteps binds the watermark flow's steps to this service.
-func (s *Service) ProxySteps() flow.Steps {
+// ProxySteps binds the watermark flow's steps to these use cases.
+func (s *Library) ProxySteps() flow.Steps {
 	return flow.Steps{
 		"ProxyPlan":    flow.Typed(s.proxyPlan),
 		"ProxySegment": flow.Typed(s.proxySegment),
@@ -105,7 +105,7 @@ const codeAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 // watermarkCode is a fresh 8-character code (40 bits) burned into a proxy
 // and recorded with its downloads, so a leaked copy names its recipient.
-func (s *Service) watermarkCode() string {
+func (s *Library) watermarkCode() string {
 	b := make([]byte, 8)
 	rand.Read(b)
 	for i := range b {
@@ -117,7 +117,7 @@ func (s *Service) watermarkCode() string {
 // startWatermark starts the watermark flow for px (execution name = proxy
 // ID + attempt, so a repeated start is a no-op). A start that fails marks
 // the proxy Failed, so asking again tries anew.
-func (s *Service) startWatermark(ctx context.Context, px *lot.Proxy) {
+func (s *Library) startWatermark(ctx context.Context, px *lot.Proxy) {
 	name := fmt.Sprintf("%s-%d", px.ID, px.Attempt)
 	flowName := WatermarkFlow
 	if px.User == "" && s.PoolFlow != "" {
@@ -127,30 +127,30 @@ func (s *Service) startWatermark(ctx context.Context, px *lot.Proxy) {
 	if err == nil {
 		return
 	}
-	s.log.ErrorContext(ctx, "start watermark flow", "proxy", px.ID, "err", err)
+	s.Log.ErrorContext(ctx, "start watermark flow", "proxy", px.ID, "err", err)
 	s.failProxy(context.WithoutCancel(ctx), px.ID, px.Attempt, "the proxy could not be started; ask again")
 	px.State = lot.ProxyFailed
 }
 
-func (s *Service) failProxy(ctx context.Context, id string, attempt int, why string) {
-	if _, err := s.store.UpdateProxy(ctx, id, func(p *lot.Proxy) (bool, error) {
+func (s *Library) failProxy(ctx context.Context, id string, attempt int, why string) {
+	if _, err := s.Store.UpdateProxy(ctx, id, func(p *lot.Proxy) (bool, error) {
 		if p.State != lot.ProxyProcessing || attempt != 0 && p.Attempt != attempt {
 			return false, nil
 		}
 		p.State, p.Error = lot.ProxyFailed, why
 		return true, nil
 	}); err != nil {
-		s.log.ErrorContext(ctx, "mark proxy failed", "proxy", id, "err", err)
+		s.Log.ErrorContext(ctx, "mark proxy failed", "proxy", id, "err", err)
 	}
 }
 
 // FillPool makes n proxies of a proxy-video material in advance, each with
 // its own code, for partners to take without waiting.
-func (s *Service) FillPool(ctx context.Context, m *lot.Material, n int) error {
+func (s *Library) FillPool(ctx context.Context, m *lot.Material, n int) error {
 	if s.Flows == nil || n <= 0 {
 		return nil
 	}
-	existing, err := s.store.ListProxies(ctx, m.ID)
+	existing, err := s.Store.ListProxies(ctx, m.ID)
 	if err != nil {
 		return err
 	}
@@ -163,8 +163,8 @@ func (s *Service) FillPool(ctx context.Context, m *lot.Material, n int) error {
 	}
 	for i := range n {
 		px := &lot.Proxy{ID: lot.PooledProxyID(m.ID, next+i), MaterialID: m.ID, MovieID: m.MovieID, State: lot.ProxyProcessing,
-			Code: s.watermarkCode(), Attempt: 1, CreatedAt: s.clock.Now().UTC()}
-		if err := s.store.CreateProxy(ctx, px); err != nil {
+			Code: s.watermarkCode(), Attempt: 1, CreatedAt: s.Clock.Now().UTC()}
+		if err := s.Store.CreateProxy(ctx, px); err != nil {
 			return err
 		}
 		s.startWatermark(ctx, px)
@@ -174,7 +174,7 @@ func (s *Service) FillPool(ctx context.Context, m *lot.Material, n int) error {
 
 // EmptyPool removes the proxies of a material's pool nobody has taken (a
 // studio operator's switch: revoke a batch, or show proxies made on demand).
-func (s *Service) EmptyPool(ctx context.Context, p lot.Principal, id string) (int, error) {
+func (s *Library) EmptyPool(ctx context.Context, p lot.Principal, id string) (int, error) {
 	if p.Role != lot.RoleStudio {
 		return 0, lot.Errorf(lot.CodeForbidden, "only studio operators empty proxy pools")
 	}
@@ -185,7 +185,7 @@ func (s *Service) EmptyPool(ctx context.Context, p lot.Principal, id string) (in
 	if !m.AssetType.Watermarked() {
 		return 0, lot.Errorf(lot.CodeInvalid, "only proxy videos have a pool")
 	}
-	list, err := s.store.ListProxies(ctx, m.ID)
+	list, err := s.Store.ListProxies(ctx, m.ID)
 	if err != nil {
 		return 0, err
 	}
@@ -194,7 +194,7 @@ func (s *Service) EmptyPool(ctx context.Context, p lot.Principal, id string) (in
 		if px.User != "" || px.State == lot.ProxyFailed {
 			continue
 		}
-		_, err := s.store.UpdateProxy(ctx, px.ID, func(px *lot.Proxy) (bool, error) {
+		_, err := s.Store.UpdateProxy(ctx, px.ID, func(px *lot.Proxy) (bool, error) {
 			if px.State != lot.ProxyPooled && px.State != lot.ProxyProcessing || px.User != "" {
 				return false, errTaken
 			}
@@ -211,22 +211,22 @@ func (s *Service) EmptyPool(ctx context.Context, p lot.Principal, id string) (in
 }
 
 // proxyStep turns a platform failure into the flow error the flow retries.
-func (s *Service) proxyStep(ctx context.Context, step, proxy string, err error) error {
+func (s *Library) proxyStep(ctx context.Context, step, proxy string, err error) error {
 	var fe *flow.Error
 	if errors.As(err, &fe) {
 		return err
 	}
-	s.log.ErrorContext(ctx, "proxy step failed", "step", step, "proxy", proxy, "err", err)
+	s.Log.ErrorContext(ctx, "proxy step failed", "step", step, "proxy", proxy, "err", err)
 	return &flow.Error{Name: errInternal, Cause: step + " could not finish; it is tried again"}
 }
 
 // proxySource loads a proxy being made and a signed URL of its source.
-func (s *Service) proxySource(ctx context.Context, id string) (*lot.Proxy, *lot.Material, string, error) {
-	px, err := s.store.GetProxy(ctx, id)
+func (s *Library) proxySource(ctx context.Context, id string) (*lot.Proxy, *lot.Material, string, error) {
+	px, err := s.Store.GetProxy(ctx, id)
 	if err != nil {
 		return nil, nil, "", err
 	}
-	m, err := s.store.GetMaterial(ctx, px.MaterialID)
+	m, err := s.Store.GetMaterial(ctx, px.MaterialID)
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -234,7 +234,7 @@ func (s *Service) proxySource(ctx context.Context, id string) (*lot.Proxy, *lot.
 	return px, m, u.URL, err
 }
 
-func (s *Service) proxyPlan(ctx context.Context, in ProxyInput) (proxyPlan, error) {
+func (s *Library) proxyPlan(ctx context.Context, in ProxyInput) (proxyPlan, error) {
 	px, _, src, err := s.proxySource(ctx, in.Proxy)
 	if err != nil {
 		return proxyPlan{}, s.proxyStep(ctx, "ProxyPlan", in.Proxy, err)
@@ -252,7 +252,7 @@ func (s *Service) proxyPlan(ctx context.Context, in ProxyInput) (proxyPlan, erro
 	return proxyPlan{Segments: planSegments(px.ID, info.Duration, s.segmentSeconds())}, nil
 }
 
-func (s *Service) segmentSeconds() float64 {
+func (s *Library) segmentSeconds() float64 {
 	if s.ProxySegmentSeconds > 0 {
 		return s.ProxySegmentSeconds
 	}
@@ -281,17 +281,17 @@ func planSegments(proxy string, duration, every float64) []proxySegment {
 	return out
 }
 
-func (s *Service) watermarkLines(ctx context.Context, px *lot.Proxy, m *lot.Material) []string {
+func (s *Library) watermarkLines(ctx context.Context, px *lot.Proxy, m *lot.Material) []string {
 	when := px.CreatedAt.UTC().Format("2006-01-02 15:04 UTC")
 	if px.User == "" {
 		title := fmt.Sprint(m.MovieID)
-		if t, err := s.store.GetTitle(ctx, m.MovieID); err == nil {
+		if t, err := s.Store.GetTitle(ctx, m.MovieID); err == nil {
 			title = t.Name
 		}
 		return []string{"openlot · " + title, when + " · " + px.Code}
 	}
 	partner := px.Partner
-	if p, err := s.store.GetPartner(ctx, px.Partner); err == nil {
+	if p, err := s.Store.GetPartner(ctx, px.Partner); err == nil {
 		partner = p.Name
 	}
 	who := firstNonEmpty(px.UserName, px.User)
@@ -314,7 +314,7 @@ func fitLine(s string) string {
 	return string(r[:watermarkRunes-1]) + "…"
 }
 
-func (s *Service) proxySegment(ctx context.Context, in proxySegment) (segmentOut, error) {
+func (s *Library) proxySegment(ctx context.Context, in proxySegment) (segmentOut, error) {
 	fail := func(err error) (segmentOut, error) {
 		return segmentOut{}, s.proxyStep(ctx, "ProxySegment", in.Proxy, err)
 	}
@@ -344,9 +344,9 @@ func (s *Service) proxySegment(ctx context.Context, in proxySegment) (segmentOut
 	return segmentOut{Key: key}, nil
 }
 
-func (s *Service) proxyFinish(ctx context.Context, in finishIn) (struct{}, error) {
+func (s *Library) proxyFinish(ctx context.Context, in finishIn) (struct{}, error) {
 	fail := func(err error) (struct{}, error) { return struct{}{}, s.proxyStep(ctx, "ProxyFinish", in.Proxy, err) }
-	px, err := s.store.GetProxy(ctx, in.Proxy)
+	px, err := s.Store.GetProxy(ctx, in.Proxy)
 	if err != nil {
 		return fail(err)
 	}
@@ -379,8 +379,8 @@ func (s *Service) proxyFinish(ctx context.Context, in finishIn) (struct{}, error
 	if err != nil {
 		return fail(err)
 	}
-	now := s.clock.Now().UTC()
-	done, err := s.store.UpdateProxy(ctx, px.ID, func(p *lot.Proxy) (bool, error) {
+	now := s.Clock.Now().UTC()
+	done, err := s.Store.UpdateProxy(ctx, px.ID, func(p *lot.Proxy) (bool, error) {
 		if p.State != lot.ProxyProcessing {
 			return false, nil
 		}
@@ -395,17 +395,17 @@ func (s *Service) proxyFinish(ctx context.Context, in finishIn) (struct{}, error
 	}
 	for _, seg := range in.Segments {
 		if err := s.Blobs.Delete(ctx, seg.Key); err != nil {
-			s.log.WarnContext(ctx, "delete proxy segment", "key", seg.Key, "err", err)
+			s.Log.WarnContext(ctx, "delete proxy segment", "key", seg.Key, "err", err)
 		}
 	}
 	if done.State == lot.ProxyReady {
-		s.notifyProxyReady(ctx, done)
+		s.notes.notifyProxyReady(ctx, done)
 	}
 	return struct{}{}, nil
 }
 
-func (s *Service) proxyFault(ctx context.Context, in proxyFaultIn) (struct{}, error) {
-	s.log.ErrorContext(ctx, "proxy could not be made", "proxy", in.Proxy, "error", in.Fault.Error, "cause", in.Fault.Cause)
+func (s *Library) proxyFault(ctx context.Context, in proxyFaultIn) (struct{}, error) {
+	s.Log.ErrorContext(ctx, "proxy could not be made", "proxy", in.Proxy, "error", in.Fault.Error, "cause", in.Fault.Cause)
 	s.failProxy(ctx, in.Proxy, 0, "the proxy could not be made; ask again")
 	return struct{}{}, nil
 }
@@ -413,7 +413,7 @@ func (s *Service) proxyFault(ctx context.Context, in proxyFaultIn) (struct{}, er
 // StoreFile uploads a local file through a signed PUT URL (so the bytes go
 // to storage as a client's would), hashing it on the way, and returns its
 // size and hex SHA-256.
-func (s *Service) StoreFile(ctx context.Context, key, path, contentType string) (int64, string, error) {
+func (s *Library) StoreFile(ctx context.Context, key, path, contentType string) (int64, string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, "", err

@@ -15,6 +15,22 @@ import (
 // next flow).
 const FlowQCOutcome = "qc-outcome"
 
+// QC are the use cases of quality control: a processed delivery whose
+// source type's policy asks for QC gets one; QC operators record events and
+// finish it, and the outcome (through the QC outcome flow) goes into the
+// request's history and, when it failed, asks for a redelivery.
+type QC struct {
+	*Deps
+	deliveries *Deliveries    // the transfers QC is about
+	requests   *Requests      // the request a report shows
+	notes      *Notifications // the outcome's mail
+}
+
+// NewQC returns the QC use cases over d, for the transfers of deliveries.
+func NewQC(d *Deps, deliveries *Deliveries, requests *Requests, notes *Notifications) *QC {
+	return &QC{Deps: d, deliveries: deliveries, requests: requests, notes: notes}
+}
+
 // QCOutcomeFlow is the QC outcome, written once for both runners.
 func QCOutcomeFlow() flow.Definition {
 	return flow.Definition{
@@ -26,8 +42,8 @@ func QCOutcomeFlow() flow.Definition {
 	}
 }
 
-// QCSteps binds the QC outcome flow's steps to this service.
-func (s *Service) QCSteps() flow.Steps {
+// QCSteps binds the QC outcome flow's steps to these use cases.
+func (s *QC) QCSteps() flow.Steps {
 	return flow.Steps{"QCApplyOutcome": flow.Typed(s.qcApplyOutcome)}
 }
 
@@ -56,8 +72,8 @@ func openQC(a lot.Act, t *lot.Transfer, st lot.SourceType) {
 }
 
 // qcTransfer loads a transfer with QC that p may see.
-func (s *Service) qcTransfer(ctx context.Context, p lot.Principal, id string) (*lot.Transfer, error) {
-	t, err := s.Transfer(ctx, p, id)
+func (s *QC) qcTransfer(ctx context.Context, p lot.Principal, id string) (*lot.Transfer, error) {
+	t, err := s.deliveries.Transfer(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}
@@ -68,12 +84,12 @@ func (s *Service) qcTransfer(ctx context.Context, p lot.Principal, id string) (*
 }
 
 // updateQC applies fn to a transfer's QC in one conditional write.
-func (s *Service) updateQC(ctx context.Context, p lot.Principal, id string, fn func(q *lot.QC, a lot.Act) error) (*lot.Transfer, error) {
+func (s *QC) updateQC(ctx context.Context, p lot.Principal, id string, fn func(q *lot.QC, a lot.Act) error) (*lot.Transfer, error) {
 	if _, err := s.qcTransfer(ctx, p, id); err != nil {
 		return nil, err
 	}
-	a := lot.Act{By: p, At: s.clock.Now().UTC()}
-	return s.store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
+	a := lot.Act{By: p, At: s.Clock.Now().UTC()}
+	return s.Store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
 		return true, fn(x.QC, a)
 	})
 }
@@ -81,7 +97,7 @@ func (s *Service) updateQC(ctx context.Context, p lot.Principal, id string, fn f
 // QCAct changes a QC's status: start, hold, fix-notes, resume, cancel, or
 // finish (which takes the outcome its events give and starts the QC
 // outcome flow).
-func (s *Service) QCAct(ctx context.Context, p lot.Principal, id string, action lot.QCAction, note string) (*lot.Transfer, error) {
+func (s *QC) QCAct(ctx context.Context, p lot.Principal, id string, action lot.QCAction, note string) (*lot.Transfer, error) {
 	t, err := s.updateQC(ctx, p, id, func(q *lot.QC, a lot.Act) error {
 		if action == lot.QCFinish {
 			_, err := q.Finish(a, note)
@@ -98,13 +114,13 @@ func (s *Service) QCAct(ctx context.Context, p lot.Principal, id string, action 
 		return t, err
 	}
 	if err := s.Flows.Start(ctx, FlowQCOutcome, fmt.Sprintf("%s-qc-%d", t.ID, in.Round), in); err != nil {
-		s.log.ErrorContext(ctx, "QC outcome flow not started", "transfer", t.ID, "err", err)
+		s.Log.ErrorContext(ctx, "QC outcome flow not started", "transfer", t.ID, "err", err)
 	}
 	return t, nil
 }
 
 // AddQCEvent records a QC event.
-func (s *Service) AddQCEvent(ctx context.Context, p lot.Principal, id string, e lot.QCEvent) (lot.QCEvent, error) {
+func (s *QC) AddQCEvent(ctx context.Context, p lot.Principal, id string, e lot.QCEvent) (lot.QCEvent, error) {
 	var added lot.QCEvent
 	_, err := s.updateQC(ctx, p, id, func(q *lot.QC, a lot.Act) error {
 		var err error
@@ -115,13 +131,13 @@ func (s *Service) AddQCEvent(ctx context.Context, p lot.Principal, id string, e 
 }
 
 // SignOffQCEvent accepts an Issue as it is.
-func (s *Service) SignOffQCEvent(ctx context.Context, p lot.Principal, id string, n int) (*lot.Transfer, error) {
+func (s *QC) SignOffQCEvent(ctx context.Context, p lot.Principal, id string, n int) (*lot.Transfer, error) {
 	return s.updateQC(ctx, p, id, func(q *lot.QC, a lot.Act) error { return q.SignOff(a, n) })
 }
 
 // RequestQC lists the QC of a request's deliveries, newest first.
-func (s *Service) RequestQC(ctx context.Context, p lot.Principal, requestID string) ([]*lot.Transfer, error) {
-	all, err := s.Transfers(ctx, p, requestID)
+func (s *QC) RequestQC(ctx context.Context, p lot.Principal, requestID string) ([]*lot.Transfer, error) {
+	all, err := s.deliveries.Transfers(ctx, p, requestID)
 	if err != nil {
 		return nil, err
 	}
@@ -142,12 +158,12 @@ type QCReportOf struct {
 }
 
 // QCReport gathers a QC report's content.
-func (s *Service) QCReport(ctx context.Context, p lot.Principal, id string) (QCReportOf, error) {
+func (s *QC) QCReport(ctx context.Context, p lot.Principal, id string) (QCReportOf, error) {
 	t, err := s.qcTransfer(ctx, p, id)
 	if err != nil {
 		return QCReportOf{}, err
 	}
-	v, err := s.Request(ctx, p, t.RequestID)
+	v, err := s.requests.Request(ctx, p, t.RequestID)
 	if err != nil {
 		return QCReportOf{}, err
 	}
@@ -166,10 +182,10 @@ type QCOutcomeInput struct {
 
 // qcApplyOutcome writes a finished QC into its request's history; a
 // failed one asks for a redelivery. Running it twice writes it once.
-func (s *Service) qcApplyOutcome(ctx context.Context, in QCOutcomeInput) (struct{}, error) {
-	t, err := s.store.GetTransfer(ctx, in.TransferID)
+func (s *QC) qcApplyOutcome(ctx context.Context, in QCOutcomeInput) (struct{}, error) {
+	t, err := s.Store.GetTransfer(ctx, in.TransferID)
 	if err != nil {
-		return struct{}{}, s.internal(ctx, "QCApplyOutcome", InspectionInput{TransferID: in.TransferID}, err)
+		return struct{}{}, internal(ctx, s.Log, "QCApplyOutcome", InspectionInput{TransferID: in.TransferID}, err)
 	}
 	if t.QC == nil || !t.QC.Status.Finished() || t.QC.Applied {
 		return struct{}{}, nil // nothing to apply, or applied by an earlier run
@@ -177,7 +193,7 @@ func (s *Service) qcApplyOutcome(ctx context.Context, in QCOutcomeInput) (struct
 	last := t.QC.Timeline[len(t.QC.Timeline)-1]
 	a := lot.Act{By: lot.Principal{Subject: last.By}, At: last.At}
 	marker := fmt.Sprintf("QC of transfer %s: %s", t.ID, t.QC.Status.Name())
-	r, err := s.store.UpdateRequest(ctx, t.RequestID, func(r *lot.Request) error {
+	r, err := s.Store.UpdateRequest(ctx, t.RequestID, func(r *lot.Request) error {
 		r.RecordQC(a, t, marker)
 		return nil
 	})
@@ -185,22 +201,22 @@ func (s *Service) qcApplyOutcome(ctx context.Context, in QCOutcomeInput) (struct
 		return struct{}{}, &flow.Error{Name: errInternal, Cause: "the request changed meanwhile; tried again"}
 	}
 	if err != nil {
-		return struct{}{}, s.internal(ctx, "QCApplyOutcome", InspectionInput{TransferID: in.TransferID}, err)
+		return struct{}{}, internal(ctx, s.Log, "QCApplyOutcome", InspectionInput{TransferID: in.TransferID}, err)
 	}
 	// Marked after the history is written: a crash between the two writes
 	// the history twice, never loses it.
-	if _, err := s.store.UpdateTransfer(ctx, t.ID, func(x *lot.Transfer) (bool, error) {
+	if _, err := s.Store.UpdateTransfer(ctx, t.ID, func(x *lot.Transfer) (bool, error) {
 		if x.QC == nil || x.QC.Applied {
 			return false, nil
 		}
 		x.QC.Applied = true
 		return true, nil
 	}); err != nil {
-		return struct{}{}, s.internal(ctx, "QCApplyOutcome", InspectionInput{TransferID: in.TransferID}, err)
+		return struct{}{}, internal(ctx, s.Log, "QCApplyOutcome", InspectionInput{TransferID: in.TransferID}, err)
 	}
-	s.notifyQC(ctx, t, r) // keyed by transfer: a rerun of this step mails nobody twice
+	s.notes.notifyQC(ctx, t, r) // keyed by transfer: a rerun of this step mails nobody twice
 	if t.QC.Status == lot.QCFailed {
-		s.notifyRedelivery(ctx, r, "QC of the delivery failed", "qc/"+t.ID)
+		s.notes.notifyRedelivery(ctx, r, "QC of the delivery failed", "qc/"+t.ID)
 	}
 	return struct{}{}, nil
 }
@@ -208,16 +224,4 @@ func (s *Service) qcApplyOutcome(ctx context.Context, in QCOutcomeInput) (struct
 // Flows are every flow the product runs, by name.
 func Flows() map[string]flow.Definition {
 	return map[string]flow.Definition{FlowInspection: InspectionFlow(), FlowQCOutcome: QCOutcomeFlow(), WatermarkFlow: ProxyFlow()}
-}
-
-// Steps are every flow step, bound to this service.
-func (s *Service) Steps() flow.Steps {
-	out := s.InspectionSteps()
-	for k, v := range s.QCSteps() {
-		out[k] = v
-	}
-	for k, v := range s.ProxySteps() {
-		out[k] = v
-	}
-	return out
 }

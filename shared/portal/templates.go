@@ -23,22 +23,22 @@ func checkTemplateName(name string) (string, error) {
 }
 
 // Templates returns p's saved searches by name.
-func (s *Service) Templates(ctx context.Context, p lot.Principal) ([]*lot.Template, error) {
-	return s.store.ListTemplates(ctx, p.Subject)
+func (s *Requests) Templates(ctx context.Context, p lot.Principal) ([]*lot.Template, error) {
+	return s.Store.ListTemplates(ctx, p.Subject)
 }
 
 // Template returns one of p's saved searches; another user's is not_found.
-func (s *Service) Template(ctx context.Context, p lot.Principal, name string) (*lot.Template, error) {
+func (s *Requests) Template(ctx context.Context, p lot.Principal, name string) (*lot.Template, error) {
 	name, err := checkTemplateName(name)
 	if err != nil {
 		return nil, err
 	}
-	return s.store.GetTemplate(ctx, p.Subject, name)
+	return s.Store.GetTemplate(ctx, p.Subject, name)
 }
 
 // SaveTemplate keeps the modifiers and groupings of query (a search query
 // string; paging, bucket and columns are not kept) under name for p.
-func (s *Service) SaveTemplate(ctx context.Context, p lot.Principal, name, query string) (*lot.Template, error) {
+func (s *Requests) SaveTemplate(ctx context.Context, p lot.Principal, name, query string) (*lot.Template, error) {
 	name, err := checkTemplateName(name)
 	if err != nil {
 		return nil, err
@@ -54,8 +54,8 @@ func (s *Service) SaveTemplate(ctx context.Context, p lot.Principal, name, query
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.store.GetTemplate(ctx, p.Subject, name); lot.IsCode(err, lot.CodeNotFound) {
-		list, err := s.store.ListTemplates(ctx, p.Subject)
+	if _, err := s.Store.GetTemplate(ctx, p.Subject, name); lot.IsCode(err, lot.CodeNotFound) {
+		list, err := s.Store.ListTemplates(ctx, p.Subject)
 		if err != nil {
 			return nil, err
 		}
@@ -65,25 +65,25 @@ func (s *Service) SaveTemplate(ctx context.Context, p lot.Principal, name, query
 	} else if err != nil {
 		return nil, err
 	}
-	t := &lot.Template{Owner: p.Subject, Name: name, Query: q.Encode().Encode(), UpdatedAt: s.clock.Now().UTC()}
-	if err := s.store.PutTemplate(ctx, t); err != nil {
+	t := &lot.Template{Owner: p.Subject, Name: name, Query: q.Encode().Encode(), UpdatedAt: s.Clock.Now().UTC()}
+	if err := s.Store.PutTemplate(ctx, t); err != nil {
 		return nil, err
 	}
 	return t, nil
 }
 
 // DeleteTemplate removes one of p's saved searches.
-func (s *Service) DeleteTemplate(ctx context.Context, p lot.Principal, name string) error {
+func (s *Requests) DeleteTemplate(ctx context.Context, p lot.Principal, name string) error {
 	name, err := checkTemplateName(name)
 	if err != nil {
 		return err
 	}
-	return s.store.DeleteTemplate(ctx, p.Subject, name)
+	return s.Store.DeleteTemplate(ctx, p.Subject, name)
 }
 
 // withTemplate applies the template= parameter: the template's parameters,
 // then the explicit ones on top (an explicit modifier replaces the saved one).
-func (s *Service) withTemplate(ctx context.Context, p lot.Principal, v url.Values) (url.Values, error) {
+func (s *Requests) withTemplate(ctx context.Context, p lot.Principal, v url.Values) (url.Values, error) {
 	name := v.Get("template")
 	if name == "" {
 		return v, nil

@@ -34,9 +34,25 @@ type TransferResult struct {
 	Err       error
 }
 
+// Deliveries are the use cases of transfers (a fulfillment partner's
+// delivery of files to a request) and their inspection: start, upload
+// parts, complete, abort, the inspection flow's steps, and the decisions
+// people take on an inspected delivery.
+type Deliveries struct {
+	*Deps
+	requests *Requests      // the request a transfer delivers to, as the caller sees it
+	library  *Library       // a processed delivery's files become materials
+	notes    *Notifications // failed inspections, redeliveries
+}
+
+// NewDeliveries returns the transfer and inspection use cases over d.
+func NewDeliveries(d *Deps, requests *Requests, library *Library, notes *Notifications) *Deliveries {
+	return &Deliveries{Deps: d, requests: requests, library: library, notes: notes}
+}
+
 var errNoTransfer = &lot.Error{Code: lot.CodeNotFound, Message: "no such transfer"}
 
-func (s *Service) mayDeliver(p lot.Principal) error {
+func (s *Deliveries) mayDeliver(p lot.Principal) error {
 	if p.Role != lot.RoleFP && p.Role != lot.RoleStudio {
 		return lot.Errorf(lot.CodeForbidden, "only fulfillment partners (and studio operators) deliver files")
 	}
@@ -49,7 +65,7 @@ func (s *Service) mayDeliver(p lot.Principal) error {
 // StartTransfers starts one transfer per entry (each its own result): the
 // files are checked, unfinished uploads to the same request are superseded,
 // and a multipart upload is created per file.
-func (s *Service) StartTransfers(ctx context.Context, p lot.Principal, method lot.DeliveryMethod, list []NewTransfer) ([]TransferResult, error) {
+func (s *Deliveries) StartTransfers(ctx context.Context, p lot.Principal, method lot.DeliveryMethod, list []NewTransfer) ([]TransferResult, error) {
 	if err := s.mayDeliver(p); err != nil {
 		return nil, err
 	}
@@ -61,14 +77,14 @@ func (s *Service) StartTransfers(ctx context.Context, p lot.Principal, method lo
 		t, err := s.startTransfer(ctx, p, method, n)
 		out[i] = TransferResult{RequestID: n.RequestID, Transfer: t, Err: err}
 		if err != nil && lot.ErrorCode(err) == lot.CodeInternal {
-			s.log.ErrorContext(ctx, "start transfer", "request", n.RequestID, "err", err)
+			s.Log.ErrorContext(ctx, "start transfer", "request", n.RequestID, "err", err)
 		}
 	}
 	return out, nil
 }
 
-func (s *Service) startTransfer(ctx context.Context, p lot.Principal, method lot.DeliveryMethod, n NewTransfer) (*lot.Transfer, error) {
-	v, err := s.Request(ctx, p, n.RequestID)
+func (s *Deliveries) startTransfer(ctx context.Context, p lot.Principal, method lot.DeliveryMethod, n NewTransfer) (*lot.Transfer, error) {
+	v, err := s.requests.Request(ctx, p, n.RequestID)
 	if err != nil {
 		return nil, err
 	}
@@ -77,14 +93,14 @@ func (s *Service) startTransfer(ctx context.Context, p lot.Principal, method lot
 	if err != nil {
 		return nil, err
 	}
-	a := lot.Act{By: p, At: s.clock.Now().UTC()}
-	id := s.ids.NewID()
+	a := lot.Act{By: p, At: s.Clock.Now().UTC()}
+	id := s.IDs.NewID()
 	t, err := lot.NewTransfer(a, id, r, method, files)
 	if err != nil {
 		return nil, err
 	}
 	// A newer delivery supersedes uploads to the same request that have not finished.
-	earlier, err := s.store.ListTransfers(ctx, r.ID)
+	earlier, err := s.Store.ListTransfers(ctx, r.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +108,7 @@ func (s *Service) startTransfer(ctx context.Context, p lot.Principal, method lot
 		if !old.Status.Uploading() {
 			continue
 		}
-		if _, err := s.store.UpdateTransfer(ctx, old.ID, func(x *lot.Transfer) (bool, error) { return x.Supersede(a, id), nil }); err != nil {
+		if _, err := s.Store.UpdateTransfer(ctx, old.ID, func(x *lot.Transfer) (bool, error) { return x.Supersede(a, id), nil }); err != nil {
 			return nil, err
 		}
 		s.abortUploads(ctx, old)
@@ -104,26 +120,26 @@ func (s *Service) startTransfer(ctx context.Context, p lot.Principal, method lot
 			return nil, err
 		}
 	}
-	if err := s.store.CreateTransfer(ctx, t); err != nil {
+	if err := s.Store.CreateTransfer(ctx, t); err != nil {
 		return nil, err
 	}
 	return t, nil
 }
 
-func (s *Service) abortUploads(ctx context.Context, t *lot.Transfer) {
+func (s *Deliveries) abortUploads(ctx context.Context, t *lot.Transfer) {
 	for _, f := range t.Files {
 		if err := s.Blobs.AbortUpload(ctx, f.Key, f.UploadID); err != nil && !lot.IsCode(err, lot.CodeNotFound) {
-			s.log.WarnContext(ctx, "abort upload", "transfer", t.ID, "key", f.Key, "err", err)
+			s.Log.WarnContext(ctx, "abort upload", "transfer", t.ID, "key", f.Key, "err", err)
 		}
 	}
 }
 
 // Transfer returns a transfer p may see.
-func (s *Service) Transfer(ctx context.Context, p lot.Principal, id string) (*lot.Transfer, error) {
+func (s *Deliveries) Transfer(ctx context.Context, p lot.Principal, id string) (*lot.Transfer, error) {
 	if !lot.ValidID(id) {
 		return nil, lot.Errorf(lot.CodeInvalid, "transfer ID %.40q is not an openlot ID", id)
 	}
-	t, err := s.store.GetTransfer(ctx, id)
+	t, err := s.Store.GetTransfer(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +158,7 @@ type FileProgress struct {
 
 // Progress reads what storage holds of every file, and records the first
 // part's arrival on the timeline (Waiting for Upload → Uploading).
-func (s *Service) Progress(ctx context.Context, p lot.Principal, id string) (*lot.Transfer, []FileProgress, error) {
+func (s *Deliveries) Progress(ctx context.Context, p lot.Principal, id string) (*lot.Transfer, []FileProgress, error) {
 	t, err := s.Transfer(ctx, p, id)
 	if err != nil {
 		return nil, nil, err
@@ -156,20 +172,20 @@ func (s *Service) Progress(ctx context.Context, p lot.Principal, id string) (*lo
 		started = started || len(prog[i].Received) > 0
 	}
 	if started && t.Status == lot.TransferWaitingForUpload {
-		t, err = s.store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
-			return x.Started(lot.Act{By: p, At: s.clock.Now().UTC()}), nil
+		t, err = s.Store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
+			return x.Started(lot.Act{By: p, At: s.Clock.Now().UTC()}), nil
 		})
 		if err != nil && !lot.IsCode(err, lot.CodeConflict) {
 			return nil, nil, err
 		}
 		if err != nil {
-			t, _ = s.store.GetTransfer(ctx, id)
+			t, _ = s.Store.GetTransfer(ctx, id)
 		}
 	}
 	return t, prog, nil
 }
 
-func (s *Service) fileProgress(ctx context.Context, t *lot.Transfer, f lot.TransferFile) (FileProgress, error) {
+func (s *Deliveries) fileProgress(ctx context.Context, t *lot.Transfer, f lot.TransferFile) (FileProgress, error) {
 	var fp FileProgress
 	if !t.Status.Uploading() {
 		fp.Complete = t.Status != lot.TransferSuperseded && t.Status != lot.TransferAborted
@@ -205,7 +221,7 @@ func (s *Service) fileProgress(ctx context.Context, t *lot.Transfer, f lot.Trans
 // "recommended" when storage cannot hash a file whole by itself (the part
 // hashes are then what proves each part on arrival), "optional" when it does
 // (the whole file's SHA-256, checked at completion, proves every byte).
-func (s *Service) PartChecksums() string {
+func (s *Deliveries) PartChecksums() string {
 	if w, ok := s.Blobs.(lot.WholeHashing); ok && w.HashesWhole() {
 		return "optional"
 	}
@@ -221,7 +237,7 @@ type PartRequest struct {
 
 // PartURLs returns upload URLs for parts of a transfer still uploading, each
 // bound to the part's length and, when given, its SHA-256.
-func (s *Service) PartURLs(ctx context.Context, p lot.Principal, id string, reqs []PartRequest) ([]lot.SignedURL, error) {
+func (s *Deliveries) PartURLs(ctx context.Context, p lot.Principal, id string, reqs []PartRequest) ([]lot.SignedURL, error) {
 	t, err := s.Transfer(ctx, p, id)
 	if err != nil {
 		return nil, err
@@ -276,7 +292,7 @@ func partSum(s string) (string, error) {
 // sums, when given, holds each file's whole SHA-256 (hex) in order: a client
 // that hashes while it uploads declares them here ("" keeps the one declared
 // at the start). A file with no SHA-256 either way cannot complete.
-func (s *Service) CompleteTransfer(ctx context.Context, p lot.Principal, id string, sums []string) (*lot.Transfer, error) {
+func (s *Deliveries) CompleteTransfer(ctx context.Context, p lot.Principal, id string, sums []string) (*lot.Transfer, error) {
 	t, err := s.Transfer(ctx, p, id)
 	if err != nil {
 		return nil, err
@@ -286,28 +302,72 @@ func (s *Service) CompleteTransfer(ctx context.Context, p lot.Principal, id stri
 		return t, nil // completing again answers the same transfer
 	case !t.Status.Uploading():
 		return nil, lot.Errorf(lot.CodeNotAllowed, "this transfer is %s; it cannot be completed", t.Status.Name())
-	case len(sums) > 0 && len(sums) != len(t.Files):
-		return nil, lot.Errorf(lot.CodeInvalid, "give one sha256 per file (%d), in order", len(t.Files))
+	}
+	if err := declareSums(t, sums); err != nil {
+		return nil, err
+	}
+	progress, err := s.storedParts(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	a := lot.Act{By: p, At: s.Clock.Now().UTC()}
+	// Once storage starts joining, finish even if the caller goes away:
+	// a half-recorded completion would leave the transfer stranded.
+	ctx = context.WithoutCancel(ctx)
+	if err := s.joinFiles(ctx, a, t, progress); err != nil {
+		return nil, err
+	}
+	done, delivered, err := s.markDelivered(ctx, a, t)
+	if err != nil {
+		return done, err
+	}
+	if delivered {
+		s.recordDelivery(ctx, a, done)
+	}
+	if done.Status == lot.TransferPendingInspection {
+		s.StartInspection(ctx, done, 1) // again on a repeated complete: a started name is not started twice
+	}
+	return done, nil
+}
+
+// declareSums settles the whole SHA-256 of each file of t: the one in sums
+// (one per file, in order, or none at all) when given, else the one
+// declared at the start, and sets it on t's files. It fails with invalid
+// for a wrong number of sums, a malformed one, one that differs from the
+// sum declared at the start, or a file left without any.
+func declareSums(t *lot.Transfer, sums []string) error {
+	if len(sums) > 0 && len(sums) != len(t.Files) {
+		return lot.Errorf(lot.CodeInvalid, "give one sha256 per file (%d), in order", len(t.Files))
 	}
 	for i := range t.Files {
 		declared := ""
 		if len(sums) > 0 {
+			var err error
 			if declared, err = delivery.CheckSum(sums[i]); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		switch f := &t.Files[i]; {
 		case declared != "" && f.SHA256 != "" && declared != f.SHA256:
-			return nil, lot.Errorf(lot.CodeInvalid, "%s: the sha256 given now differs from the one declared at the start", f.Name)
+			return lot.Errorf(lot.CodeInvalid, "%s: the sha256 given now differs from the one declared at the start", f.Name)
 		case declared != "":
 			f.SHA256 = declared
 		case f.SHA256 == "":
-			return nil, lot.Errorf(lot.CodeInvalid, "%s: declare the whole file's sha256 to complete", f.Name)
+			return lot.Errorf(lot.CodeInvalid, "%s: declare the whole file's sha256 to complete", f.Name)
 		}
 	}
+	return nil
+}
+
+// storedParts returns what storage holds of each file of t, once every
+// part of every file is there. It fails with conflict listing the missing
+// parts (file name and part ranges), with conflict when a file's upload is
+// gone, or with the storage error.
+func (s *Deliveries) storedParts(ctx context.Context, t *lot.Transfer) ([]FileProgress, error) {
 	var missing []string
 	progress := make([]FileProgress, len(t.Files))
 	for i, f := range t.Files {
+		var err error
 		if progress[i], err = s.fileProgress(ctx, t, f); err != nil {
 			return nil, err
 		}
@@ -318,46 +378,81 @@ func (s *Service) CompleteTransfer(ctx context.Context, p lot.Principal, id stri
 	if len(missing) > 0 {
 		return nil, &lot.Error{Code: lot.CodeConflict, Message: "parts are missing: " + strings.Join(missing, "; ") + "; upload them and complete again"}
 	}
-	a := lot.Act{By: p, At: s.clock.Now().UTC()}
-	// Once storage starts joining, finish even if the caller goes away:
-	// a half-recorded completion would leave the transfer stranded.
-	ctx = context.WithoutCancel(ctx)
+	return progress, nil
+}
+
+// joinFiles has storage join the parts of each file of t not assembled yet
+// and checks each whole file's SHA-256 against the declared one, in file
+// order. On the first mismatch it marks the transfer Error (as a) and fails
+// with checksum_mismatch naming the file and both sums; it fails with
+// conflict when a file's upload is gone, or with the storage or store error.
+func (s *Deliveries) joinFiles(ctx context.Context, a lot.Act, t *lot.Transfer, progress []FileProgress) error {
 	for i, f := range t.Files {
-		var sum string
-		if !progress[i].Complete {
-			info, err := s.Blobs.CompleteUpload(ctx, f.Key, f.UploadID, progress[i].Received)
-			if lot.IsCode(err, lot.CodeNotFound) { // another complete joined it first
-				info, err = s.Blobs.Head(ctx, f.Key)
-				if err == nil && info.Size != f.Size {
-					err = &lot.Error{Code: lot.CodeConflict, Message: "the upload of " + f.Name + " is gone; start a new transfer"}
-				}
-			}
-			if err != nil {
-				return nil, err
-			}
-			sum = info.SHA256 // the disk store hashes while joining
-		} else if info, err := s.Blobs.Head(ctx, f.Key); err == nil {
-			sum = info.SHA256
-		}
-		if sum == "" {
-			if sum, err = s.wholeSum(ctx, f.Key); err != nil {
-				return nil, err
-			}
+		sum, err := s.joinFile(ctx, f, progress[i])
+		if err != nil {
+			return err
 		}
 		if sum != f.SHA256 {
-			msg := fmt.Sprintf("%s: the file received has SHA-256 %s, not the %s declared; deliver it again", f.Name, sum, f.SHA256)
-			if _, err := s.store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
-				x.Files[i].SHA256 = f.SHA256
-				x.Fail(a, CodeChecksumMismatch, msg)
-				return true, nil
-			}); err != nil {
-				return nil, err
-			}
-			return nil, &lot.Error{Code: CodeChecksumMismatch, Message: msg}
+			return s.failChecksum(ctx, a, t.ID, i, f, sum)
 		}
 	}
+	return nil
+}
+
+// joinFile has storage join the parts of file f, unless it is assembled
+// already, and returns the whole file's hex SHA-256: the one storage
+// reports (the disk store hashes while joining) or, when it reports none,
+// the one of the file read back once. A join another complete did first
+// counts as done when the stored size is f's. It fails with conflict when
+// the upload is gone, or with the storage error.
+func (s *Deliveries) joinFile(ctx context.Context, f lot.TransferFile, progress FileProgress) (string, error) {
+	var sum string
+	if !progress.Complete {
+		info, err := s.Blobs.CompleteUpload(ctx, f.Key, f.UploadID, progress.Received)
+		if lot.IsCode(err, lot.CodeNotFound) { // another complete joined it first
+			info, err = s.Blobs.Head(ctx, f.Key)
+			if err == nil && info.Size != f.Size {
+				err = &lot.Error{Code: lot.CodeConflict, Message: "the upload of " + f.Name + " is gone; start a new transfer"}
+			}
+		}
+		if err != nil {
+			return "", err
+		}
+		sum = info.SHA256 // the disk store hashes while joining
+	} else if info, err := s.Blobs.Head(ctx, f.Key); err == nil {
+		sum = info.SHA256
+	}
+	if sum != "" {
+		return sum, nil
+	}
+	return BlobSHA256(ctx, s.Blobs, f.Key)
+}
+
+// failChecksum marks transfer id Error (as a) because file i, f, arrived
+// with SHA-256 sum instead of the declared one, keeping the declared sum on
+// the file. It returns the checksum_mismatch error to answer, or the
+// store's error when the mark could not be written.
+func (s *Deliveries) failChecksum(ctx context.Context, a lot.Act, id string, i int, f lot.TransferFile, sum string) error {
+	msg := fmt.Sprintf("%s: the file received has SHA-256 %s, not the %s declared; deliver it again", f.Name, sum, f.SHA256)
+	if _, err := s.Store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
+		x.Files[i].SHA256 = f.SHA256
+		x.Fail(a, CodeChecksumMismatch, msg)
+		return true, nil
+	}); err != nil {
+		return err
+	}
+	return &lot.Error{Code: CodeChecksumMismatch, Message: msg}
+}
+
+// markDelivered moves the transfer to Pending Inspection (as a) with the
+// settled sums of t's files, in one conditional write, and reports whether
+// this call moved it (false when a concurrent complete did first). It
+// fails with the store's error (conflict when the transfer changed
+// meanwhile) or with the transfer's rule refusing the move, returning the
+// transfer as the store left it.
+func (s *Deliveries) markDelivered(ctx context.Context, a lot.Act, t *lot.Transfer) (*lot.Transfer, bool, error) {
 	delivered := false
-	done, err := s.store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
+	done, err := s.Store.UpdateTransfer(ctx, t.ID, func(x *lot.Transfer) (bool, error) {
 		if x.Status == lot.TransferPendingInspection {
 			return false, nil
 		}
@@ -368,24 +463,14 @@ func (s *Service) CompleteTransfer(ctx context.Context, p lot.Principal, id stri
 		delivered = true
 		return true, x.Delivered(a)
 	})
-	if err == nil && delivered {
-		s.recordDelivery(ctx, a, done)
-	}
-	if err == nil && done.Status == lot.TransferPendingInspection {
-		s.StartInspection(ctx, done, 1) // again on a repeated complete: a started name is not started twice
-	}
-	return done, err
+	return done, delivered && err == nil, err
 }
 
-// recordDelivery writes the delivery into the request's history. The
+// recordDelivery has the request follow its transfer t, now delivered
+// (Pending Inspection): the delivery goes into the request's history. The
 // transfer is delivered either way; a failure here is logged, not returned.
-func (s *Service) recordDelivery(ctx context.Context, a lot.Act, t *lot.Transfer) {
-	s.recordOnRequest(ctx, t.RequestID, func(r *lot.Request) { r.RecordDelivery(a, t) })
-}
-
-// wholeSum hashes a stored file, reading it once.
-func (s *Service) wholeSum(ctx context.Context, key string) (string, error) {
-	return BlobSHA256(ctx, s.Blobs, key)
+func (s *Deliveries) recordDelivery(ctx context.Context, a lot.Act, t *lot.Transfer) {
+	s.followTransfer(ctx, t.RequestID, func(r *lot.Request) { r.RecordDelivery(a, t) })
 }
 
 // BlobSHA256 is the hex SHA-256 of a stored blob, read once from storage
@@ -422,7 +507,7 @@ func ranges(ns []int) string {
 }
 
 // AbortTransfer ends an unfinished upload and discards its parts.
-func (s *Service) AbortTransfer(ctx context.Context, p lot.Principal, id string) (*lot.Transfer, error) {
+func (s *Deliveries) AbortTransfer(ctx context.Context, p lot.Principal, id string) (*lot.Transfer, error) {
 	t, err := s.Transfer(ctx, p, id)
 	if err != nil {
 		return nil, err
@@ -430,9 +515,9 @@ func (s *Service) AbortTransfer(ctx context.Context, p lot.Principal, id string)
 	if err := s.mayDeliver(p); err != nil {
 		return nil, err
 	}
-	t, err = s.store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
+	t, err = s.Store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
 		was := x.Status
-		err := x.Abort(lot.Act{By: p, At: s.clock.Now().UTC()})
+		err := x.Abort(lot.Act{By: p, At: s.Clock.Now().UTC()})
 		return err == nil && was != lot.TransferAborted, err
 	})
 	if err != nil {
@@ -443,11 +528,11 @@ func (s *Service) AbortTransfer(ctx context.Context, p lot.Principal, id string)
 }
 
 // Transfers returns the transfers of a request p may see, newest first.
-func (s *Service) Transfers(ctx context.Context, p lot.Principal, requestID string) ([]*lot.Transfer, error) {
-	if _, err := s.Request(ctx, p, requestID); err != nil {
+func (s *Deliveries) Transfers(ctx context.Context, p lot.Principal, requestID string) ([]*lot.Transfer, error) {
+	if _, err := s.requests.Request(ctx, p, requestID); err != nil {
 		return nil, err
 	}
-	list, err := s.store.ListTransfers(ctx, requestID)
+	list, err := s.Store.ListTransfers(ctx, requestID)
 	if err != nil {
 		return nil, err
 	}
@@ -464,7 +549,7 @@ type PlanResult struct {
 
 // Plan scores the named files for each request p may see (the file bin):
 // every recommendation says why, and nothing is delivered.
-func (s *Service) Plan(ctx context.Context, p lot.Principal, names []string, ids []string) ([]PlanResult, error) {
+func (s *Deliveries) Plan(ctx context.Context, p lot.Principal, names []string, ids []string) ([]PlanResult, error) {
 	if len(names) == 0 || len(names) > 1000 {
 		return nil, lot.Errorf(lot.CodeInvalid, "name 1 to 1,000 files")
 	}
@@ -481,7 +566,7 @@ func (s *Service) Plan(ctx context.Context, p lot.Principal, names []string, ids
 	out := make([]PlanResult, len(ids))
 	for i, id := range ids {
 		out[i].RequestID = id
-		v, err := s.Request(ctx, p, id)
+		v, err := s.requests.Request(ctx, p, id)
 		if err != nil {
 			out[i].Err = err
 			continue
@@ -510,12 +595,12 @@ func TransferOfKey(key string) string {
 // complete (S3's CompleteMultipartUpload event). It is idempotent: a
 // transfer already completed, or not yet fully assembled, or whose
 // whole-file SHA-256 was not declared up front, is left as it is (false).
-func (s *Service) CompleteFromStorage(ctx context.Context, key string) (bool, error) {
+func (s *Deliveries) CompleteFromStorage(ctx context.Context, key string) (bool, error) {
 	id := TransferOfKey(key)
 	if id == "" {
 		return false, nil
 	}
-	t, err := s.store.GetTransfer(ctx, id)
+	t, err := s.Store.GetTransfer(ctx, id)
 	if lot.IsCode(err, lot.CodeNotFound) {
 		return false, nil
 	}
