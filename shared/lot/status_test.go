@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -21,20 +22,21 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // relation to the matrix's request (FP juniper, subassigned to lumen, of
 // content partner northstar).
 type party struct {
-	name string
-	p    lot.Principal
+	name  string
+	party lot.Party
+	p     lot.Principal
 }
 
 var allPerms = []lot.Permission{lot.PermCancel, lot.PermSubassign}
 
 var matrixParties = []party{
-	{"FP", lot.Principal{Subject: "fp", Role: lot.RoleFP, Partner: "juniper", Permissions: allPerms}},
-	{"subFP", lot.Principal{Subject: "sub", Role: lot.RoleFP, Partner: "lumen", Permissions: allPerms}},
-	{"otherFP", lot.Principal{Subject: "other", Role: lot.RoleFP, Partner: "delta", Permissions: allPerms}},
-	{"CP", lot.Principal{Subject: "cp", Role: lot.RoleCP, Partner: "northstar"}},
-	{"studio", lot.Principal{Subject: "ops", Role: lot.RoleStudio}},
-	{"QC", lot.Principal{Subject: "qc", Role: lot.RoleQC}},
-	{"platform", lot.Principal{Subject: "openlot"}},
+	{"FP", lot.PartyFP, lot.Principal{Subject: "fp", Role: lot.RoleFP, Partner: "juniper", Permissions: allPerms}},
+	{"subFP", lot.PartySubFP, lot.Principal{Subject: "sub", Role: lot.RoleFP, Partner: "lumen", Permissions: allPerms}},
+	{"otherFP", lot.PartyOtherFP, lot.Principal{Subject: "other", Role: lot.RoleFP, Partner: "delta", Permissions: allPerms}},
+	{"CP", lot.PartyCP, lot.Principal{Subject: "cp", Role: lot.RoleCP, Partner: "northstar"}},
+	{"studio", lot.PartyStudio, lot.Principal{Subject: "ops", Role: lot.RoleStudio}},
+	{"QC", lot.PartyQC, lot.Principal{Subject: "qc", Role: lot.RoleQC}},
+	{"platform", lot.PartyPlatform, lot.Principal{Subject: "openlot"}},
 }
 
 // matrixRequest is a request every operation could apply to, status aside:
@@ -82,42 +84,42 @@ type run func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, err
 
 // matrixOps runs each operation of the status rules through the domain
 // methods that code outside lot calls.
-var matrixOps = map[string]run{
-	"create": func(tb testing.TB, _ *lot.Request, p lot.Principal) (*lot.Request, error) {
+var matrixOps = map[lot.Op]run{
+	lot.OpCreate: func(tb testing.TB, _ *lot.Request, p lot.Principal) (*lot.Request, error) {
 		title := &lot.Title{MovieID: 7, Name: "Tides", MovieType: lot.MovieStandalone, ContentPartner: "northstar"}
 		return lot.Create(act(p), "0190f0f0-0000-7000-8000-000000000009", lot.NewRequest{Title: title,
 			Package: &lot.Package{ID: 3, MovieID: 7}, FulfillmentPartner: &lot.Partner{ID: "juniper", Kind: lot.PartnerFulfillment},
 			SourceType: lot.SourceForcedSub, Language: "es", DueDate: lot.DateOf(now).AddDays(20)})
 	},
-	"set-material-status": func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
+	lot.OpSetMaterialStatus: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
 		return r, r.SetMaterialStatus(act(p), lot.MaterialReceived, "proxy checked", "")
 	},
-	"cancel": func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
+	lot.OpCancel: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
 		return r, r.Cancel(act(p), "not needed", "")
 	},
-	"uncancel": func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
+	lot.OpUncancel: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
 		return r, r.Uncancel(act(p), "needed after all", "")
 	},
-	"subassign": func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
+	lot.OpSubassign: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
 		var fac *lot.Partner
 		if p.Role == lot.RoleFP {
 			fac = facility
 		}
 		return r, r.Subassign(act(p), fac, harbor, "")
 	},
-	"set-estimated-delivery": func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
+	lot.OpSetEstimatedDelivery: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
 		return r, r.SetEstimatedDelivery(act(p), lot.DateOf(now).AddDays(5), "17:00", "UTC", lot.EDDCapacity, "")
 	},
-	"set-service-type": func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
+	lot.OpSetServiceType: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
 		return r, r.SetServiceType(act(p), lot.ServiceConform, "")
 	},
-	"comment": func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
+	lot.OpComment: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
 		return r, r.AddComment(act(p), "on it")
 	},
-	"request-redelivery": func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
+	lot.OpRequestRedelivery: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
 		return r, r.RequestRedelivery(act(p), "sync drift", "")
 	},
-	"upgrade": func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
+	lot.OpUpgrade: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
 		n, err := lot.UpgradeTo(act(p), r, "0190f0f0-0000-7000-8000-000000000002", "", lot.Date{}, "STL to TTML")
 		if err != nil {
 			return r, err
@@ -130,7 +132,7 @@ var matrixOps = map[string]run{
 		}
 		return r, nil
 	},
-	"deliver": func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
+	lot.OpDeliver: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
 		t, err := lot.NewTransfer(act(p), "0190f0f0-0000-7000-8000-000000000011", r, lot.MethodAPI, []lot.TransferFile{{Name: "forced.ttml", Size: 10}})
 		if err != nil {
 			return r, err
@@ -142,7 +144,7 @@ var matrixOps = map[string]run{
 		r.RecordDelivery(act(p), t)
 		return r, nil
 	},
-	"inspection-passed": func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
+	lot.OpInspectionPassed: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
 		t := matrixTransfer(r, lot.TransferPendingInspection)
 		if err := t.Inspected(act(p), lot.Inspection{PolicyVersion: "7"}); err != nil {
 			return r, err
@@ -150,7 +152,7 @@ var matrixOps = map[string]run{
 		r.RecordInspection(act(p), t)
 		return r, nil
 	},
-	"inspection-failed": func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
+	lot.OpInspectionFailed: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
 		t := matrixTransfer(r, lot.TransferPendingInspection)
 		if err := t.Inspected(act(p), *t.Inspection); err != nil {
 			return r, err
@@ -158,7 +160,7 @@ var matrixOps = map[string]run{
 		r.RecordInspection(act(p), t)
 		return r, nil
 	},
-	"override": func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
+	lot.OpOverride: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
 		t := matrixTransfer(r, lot.TransferFailed)
 		if err := t.Override(act(p), "loud by design"); err != nil {
 			return r, err
@@ -166,7 +168,7 @@ var matrixOps = map[string]run{
 		r.RecordTransferDecision(act(p), t, "loud by design")
 		return r, nil
 	},
-	"verify-override": func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
+	lot.OpVerifyOverride: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
 		t := matrixTransfer(r, lot.TransferOverridden)
 		if err := t.VerifyOverride(act(p)); err != nil {
 			return r, err
@@ -174,7 +176,7 @@ var matrixOps = map[string]run{
 		r.RecordTransferDecision(act(p), t, "")
 		return r, nil
 	},
-	"reject-override": func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
+	lot.OpRejectOverride: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
 		t := matrixTransfer(r, lot.TransferOverridden)
 		if err := t.RejectOverride(act(p), "too loud after all"); err != nil {
 			return r, err
@@ -182,7 +184,7 @@ var matrixOps = map[string]run{
 		r.RecordTransferDecision(act(p), t, "too loud after all")
 		return r, nil
 	},
-	"ignore-delivery": func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
+	lot.OpIgnoreDelivery: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
 		t := matrixTransfer(r, lot.TransferProcessed)
 		if err := t.Ignore(act(p), "the earlier one stands"); err != nil {
 			return r, err
@@ -190,7 +192,7 @@ var matrixOps = map[string]run{
 		r.RecordTransferDecision(act(p), t, "the earlier one stands")
 		return r, nil
 	},
-	"qc-failed": func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
+	lot.OpQCFailed: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
 		t := matrixTransfer(r, lot.TransferProcessed)
 		qcInProgress(tb, t, blocker)
 		if _, err := t.QC.Finish(act(p), ""); err != nil {
@@ -199,7 +201,7 @@ var matrixOps = map[string]run{
 		r.RecordQC(act(p), t, "QC of the delivery: Failed")
 		return r, nil
 	},
-	"qc-passed": func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
+	lot.OpQCPassed: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
 		t := matrixTransfer(r, lot.TransferProcessed)
 		qcInProgress(tb, t)
 		if _, err := t.QC.Finish(act(p), ""); err != nil {
@@ -247,8 +249,8 @@ func do(tb testing.TB, op run, st lot.RequestStatus, p lot.Principal) outcome {
 
 // matrixStatuses are the request statuses an operation is tried from: none
 // for create, every status for the others.
-func matrixStatuses(op string) []lot.RequestStatus {
-	if op == "create" {
+func matrixStatuses(op lot.Op) []lot.RequestStatus {
+	if op == lot.OpCreate {
 		return []lot.RequestStatus{""}
 	}
 	return lot.RequestStatuses
@@ -256,7 +258,7 @@ func matrixStatuses(op string) []lot.RequestStatus {
 
 // renderMatrix writes, for every operation, what each party gets from a
 // request in each status, and the history the first allowed party records.
-func renderMatrix(tb testing.TB, ops []string) []byte {
+func renderMatrix(tb testing.TB, ops []lot.Op) []byte {
 	var buf bytes.Buffer
 	w := tabwriter.NewWriter(&buf, 0, 0, 1, ' ', 0)
 	var hist, refusals []string
@@ -310,11 +312,7 @@ func TestStatusMatrixGolden(t *testing.T) {
 	// Ensures what every operation does to a request in every status, by
 	// every party, stays as testdata/status_matrix.golden records it
 	// (refresh it with -update when a rule changes on purpose).
-	var ops []string
-	for name := range matrixOps {
-		ops = append(ops, name)
-	}
-	slices.Sort(ops)
+	ops := slices.Sorted(maps.Keys(matrixOps))
 	got := renderMatrix(t, ops)
 	path := filepath.Join("testdata", "status_matrix.golden")
 	if *update {
@@ -334,21 +332,190 @@ func TestStatusMatrixGolden(t *testing.T) {
 	}
 }
 
-// lineDiff lists the lines of want and got that differ, by line number.
+// lineDiff lists the lines only want has (-) and only got has (+), in
+// order, by a longest common subsequence of lines.
 func lineDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	lcs := make([][]int, len(w)+1) // lcs[i][j]: of w[i:] and g[j:]
+	for i := range lcs {
+		lcs[i] = make([]int, len(g)+1)
+	}
+	for i := len(w) - 1; i >= 0; i-- {
+		for j := len(g) - 1; j >= 0; j-- {
+			if w[i] == g[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
 	var out []string
-	for i := 0; i < max(len(wl), len(gl)); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			out = append(out, fmt.Sprintf("line %d\n  want %s\n  got  %s", i+1, w, g))
+	i, j := 0, 0
+	for i < len(w) || j < len(g) {
+		switch {
+		case i < len(w) && j < len(g) && w[i] == g[j]:
+			i, j = i+1, j+1
+		case j < len(g) && (i == len(w) || lcs[i][j+1] >= lcs[i+1][j]):
+			out = append(out, "+ "+g[j])
+			j++
+		default:
+			out = append(out, "- "+w[i])
+			i++
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// expected is what the status table says one operation does.
+type expected struct {
+	status lot.RequestStatus // after
+	code   string            // "" when allowed
+	action lot.Action        // the history entry an allowed operation writes
+}
+
+// expect reads the table: a party not in By is refused with forbidden; a
+// status not in From with the rule's code, unless the request follows a
+// delivery (then it keeps its status); otherwise the request takes Next.
+func expect(rule lot.StatusRule, st lot.RequestStatus, p lot.Party) expected {
+	switch {
+	case !rule.By.Has(p):
+		return expected{status: st, code: lot.CodeForbidden}
+	case rule.Op == lot.OpCreate:
+		return expected{status: rule.To, action: rule.Action}
+	case !rule.Follows && !rule.AllowsFrom(st):
+		return expected{status: st, code: rule.Code}
+	}
+	return expected{status: rule.Next(st), action: rule.Action}
+}
+
+func TestDomainMethodsAnswerWhatTheStatusTableSays(t *testing.T) {
+	// Ensures every operation of the status table, run through its real
+	// domain method on a request in every status by a principal of every
+	// party, is allowed or refused as the table says: allowed, the request
+	// takes the rule's next status and records the rule's history action;
+	// refused, it keeps its status, records nothing, and the error carries
+	// the table's code.
+	rules := lot.Rules()
+	if len(rules) != len(matrixOps) {
+		t.Errorf("the table has %d rules; the matrix runs %d operations", len(rules), len(matrixOps))
+	}
+	for _, rule := range rules {
+		run := matrixOps[rule.Op]
+		if run == nil {
+			t.Errorf("%s: the matrix cannot run this operation", rule.Op)
+			continue
+		}
+		for _, st := range matrixStatuses(rule.Op) {
+			for _, pt := range matrixParties {
+				want := expect(rule, st, pt.party)
+				got := do(t, run, st, pt.p)
+				where := fmt.Sprintf("%s on a %s request by the %s", rule.Op, st, pt.party)
+				if c := code(got.err); c != want.code {
+					t.Errorf("%s: error %q (%v), want %q", where, c, got.err, want.code)
+				}
+				if got.status != want.status {
+					t.Errorf("%s: status %s, want %s", where, got.status, want.status)
+				}
+				switch {
+				case want.code != "" && len(got.history) > 0:
+					t.Errorf("%s: refused, yet recorded %+v", where, got.history)
+				case want.code == "" && len(got.history) == 0:
+					t.Errorf("%s: allowed, yet recorded nothing", where)
+				case want.code == "" && got.history[len(got.history)-1].Action != want.action:
+					t.Errorf("%s: recorded %s, want %s", where, got.history[len(got.history)-1].Action, want.action)
+				}
+			}
+		}
+	}
+}
+
+func TestMatrixPrincipalsStandAsTheirParty(t *testing.T) {
+	// Ensures each principal of the matrix is, to the matrix request, the
+	// party its column names, and that every party has a column.
+	r := matrixRequest(t, lot.StatusOpen)
+	var all lot.Party
+	for _, pt := range matrixParties {
+		if got := r.PartyOf(pt.p); got != pt.party {
+			t.Errorf("%s: PartyOf says %s, want %s", pt.name, got, pt.party)
+		}
+		all |= pt.party
+	}
+	if all != lot.Anyone || len(matrixParties) != len(lot.Parties) {
+		t.Errorf("the matrix covers %s of %s", all, lot.Anyone)
+	}
+}
+
+func TestEveryStatusRuleIsWellFormed(t *testing.T) {
+	// Ensures each rule names who may do it, says how a refused status is
+	// reported, moves only to a status there is, and that open is what
+	// deliveries need.
+	for _, rule := range lot.Rules() {
+		if rule.By == 0 {
+			t.Errorf("%s: nobody may do it", rule.Op)
+		}
+		if rule.Action.Name() == "" {
+			t.Errorf("%s: history action %q is not one of lot.Actions", rule.Op, rule.Action)
+		}
+		if rule.To != "" && rule.To.Name() == "" {
+			t.Errorf("%s: leads to %q, not a request status", rule.Op, rule.To)
+		}
+		refusable := !rule.Follows && rule.Op != lot.OpCreate && len(rule.From) < len(lot.RequestStatuses)
+		if refusable && rule.Code == "" {
+			t.Errorf("%s: refuses some statuses without an error code", rule.Op)
+		}
+		if got := lot.Rule(rule.Op); got.Op != rule.Op || !slices.Equal(got.From, rule.From) {
+			t.Errorf("%s: Rule gives %+v", rule.Op, got)
+		}
+	}
+	if lot.Rule("paint").Op != "" {
+		t.Error("an unknown operation has a rule")
+	}
+	for _, st := range lot.RequestStatuses {
+		if st.IsOpen() != lot.Rule(lot.OpDeliver).AllowsFrom(st) {
+			t.Errorf("%s: IsOpen says %v, the deliver rule %v", st, st.IsOpen(), !st.IsOpen())
+		}
+	}
+}
+
+func TestAllowsRoleAsksEveryPartyOfTheRole(t *testing.T) {
+	// Ensures a role may try an operation exactly when one of its parties may.
+	roleParties := map[lot.Role]lot.Party{lot.RoleFP: lot.PartyFP | lot.PartySubFP | lot.PartyOtherFP,
+		lot.RoleCP: lot.PartyCP, lot.RoleStudio: lot.PartyStudio, lot.RoleQC: lot.PartyQC, "": lot.PartyPlatform}
+	for _, rule := range lot.Rules() {
+		for role, parties := range roleParties {
+			if got, want := rule.AllowsRole(role), rule.By&parties != 0; got != want {
+				t.Errorf("%s by %q: %v, want %v", rule.Op, role, got, want)
+			}
+		}
+	}
+}
+
+func TestFollowMovesTheRequestByTheRuleOfWhatHappened(t *testing.T) {
+	// Ensures Follow, the one helper behind RecordInspection,
+	// RecordTransferDecision and RecordQC, moves a request by each follow
+	// rule from every status, and refuses an operation a request does not
+	// follow.
+	for _, rule := range lot.Rules() {
+		for _, st := range lot.RequestStatuses {
+			r := matrixRequest(t, st)
+			tr := matrixTransfer(r, lot.TransferProcessed)
+			qcInProgress(t, tr)
+			err := r.Follow(act(studio), tr, rule.Op, "why")
+			if !rule.Follows {
+				if !lot.IsCode(err, lot.CodeInvalid) || r.Status != st || len(r.Pending()) != 0 {
+					t.Errorf("%s from %s: %v, status %s, %d entries", rule.Op, st, err, r.Status, len(r.Pending()))
+				}
+				continue
+			}
+			if err != nil {
+				t.Fatalf("%s from %s: %v", rule.Op, st, err)
+			}
+			if r.Status != rule.Next(st) {
+				t.Errorf("%s from %s: %s, want %s", rule.Op, st, r.Status, rule.Next(st))
+			}
+			if p := r.Pending(); len(p) != 1 || p[0].Action != rule.Action {
+				t.Errorf("%s from %s: recorded %+v, want one %s", rule.Op, st, p, rule.Action)
+			}
+		}
+	}
 }
