@@ -264,21 +264,21 @@ func renderMatrix(tb testing.TB, ops []lot.Op) []byte {
 	var hist, refusals []string
 	seen := map[string]bool{}
 	for _, name := range ops {
-		fmt.Fprintf(w, "%s\t", name)
+		header := []string{string(name)}
 		for _, pt := range matrixParties {
-			fmt.Fprintf(w, "%s\t", pt.name)
+			header = append(header, pt.name)
 		}
-		fmt.Fprintln(w)
+		fmt.Fprintln(w, strings.Join(header, "\t"))
 		for _, st := range matrixStatuses(name) {
 			row := string(st)
 			if row == "" {
 				row = "(new)"
 			}
-			fmt.Fprintf(w, "  %s\t", row)
+			cells := []string{"  " + row}
 			first := true
 			for _, pt := range matrixParties {
 				o := do(tb, matrixOps[name], st, pt.p)
-				fmt.Fprintf(w, "%s\t", o.cell(st))
+				cells = append(cells, o.cell(st))
 				if o.err != nil {
 					var le *lot.Error
 					if !errors.As(o.err, &le) {
@@ -296,7 +296,7 @@ func renderMatrix(tb testing.TB, ops []lot.Op) []byte {
 					}
 				}
 			}
-			fmt.Fprintln(w)
+			fmt.Fprintln(w, strings.Join(cells, "\t"))
 		}
 		fmt.Fprintln(w)
 	}
