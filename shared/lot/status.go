@@ -10,7 +10,7 @@ import (
 // changes the request's status, the statuses it may be done from, the
 // status it leads to and who may do it. The domain methods (rules.go,
 // transfer.go, inspection.go, qc.go, follow.go) ask the table; search
-// buckets and the digest ask OpenStatuses.
+// buckets and the portal's digest use OpenStatuses.
 
 // OpenStatuses are the statuses of a request that awaits a delivery: Open
 // and Redelivery Requested. Only an open request may be delivered to or
@@ -119,10 +119,10 @@ func partyOf(p Principal, fp, sub string) Party {
 }
 
 // StatusRule is the request-status rule of one operation. A domain method
-// asks who first (a party not in By is refused with forbidden), then checks
-// its own inputs, then the request's status (a status not in From is
-// refused with Code) — except the operations that follow a delivery
-// (Follows), which are never refused for the request's status: the
+// asks who first (a party not in By is refused with forbidden), then the
+// request's status (a status not in From is refused with Code); most check
+// their own inputs in between. The operations that follow a delivery
+// (Follows) are never refused for the request's status: the
 // delivery's change happened, the request moves if From holds its status
 // and keeps it otherwise, and its history records what happened either way.
 type StatusRule struct {
