@@ -59,10 +59,6 @@ var requestStatusNames = map[RequestStatus]string{
 
 func (s RequestStatus) Name() string { return requestStatusNames[s] }
 
-// IsOpen reports whether a request in status s waits for a delivery
-// (Open or Redelivery Requested).
-func (s RequestStatus) IsOpen() bool { return s == StatusOpen || s == StatusRedeliveryRequested }
-
 // ParseRequestStatus accepts a code or display name; it fails with CodeInvalid.
 func ParseRequestStatus(s string) (RequestStatus, error) {
 	return parseEnum("request status", s, RequestStatuses)

@@ -84,26 +84,12 @@ func (t *Transfer) InspectionFault(a Act, cause string) error {
 	return nil
 }
 
-// RecordInspection notes an inspection's verdict on the request: a passed
-// one processes the request; a failed one leaves it deliverable.
-func (r *Request) RecordInspection(a Act, t *Transfer) {
-	if t.Status == TransferProcessed {
-		before := r.Status
-		if r.Status == StatusOpen || r.Status == StatusRedeliveryRequested || r.Status == StatusDelivered {
-			r.Status = StatusProcessed
-		}
-		r.record(a, ActionProcessed, "status", string(before), string(r.Status), "", "transfer "+t.ID+" passed inspection")
-		return
-	}
-	r.record(a, ActionInspectionFailed, "transfer", "", t.ID, "", t.ErrorCode+": "+t.ErrorMessage)
-}
-
 // Override accepts a failed inspection whose findings may all be
 // overridden, with the partner's reason: Overridden, pending the studio's
 // verification.
 func (t *Transfer) Override(a Act, reason string) error {
-	if a.By.Role != RoleFP {
-		return Errorf(CodeForbidden, "only the delivering partner overrides an inspection")
+	if err := t.may(OpOverride, a.By); err != nil {
+		return err
 	}
 	reason, err := CheckReason(reason, true)
 	if err != nil {
@@ -127,7 +113,7 @@ func (t *Transfer) Override(a Act, reason string) error {
 
 // VerifyOverride is the studio accepting an override: Processed.
 func (t *Transfer) VerifyOverride(a Act) error {
-	if err := studioOnly(a.By, "verify an override"); err != nil {
+	if err := t.may(OpVerifyOverride, a.By); err != nil {
 		return err
 	}
 	if t.Status != TransferOverridden {
@@ -141,7 +127,7 @@ func (t *Transfer) VerifyOverride(a Act) error {
 // RejectOverride is the studio refusing an override: the delivery is
 // Failed again and the request asks for a redelivery.
 func (t *Transfer) RejectOverride(a Act, reason string) error {
-	if err := studioOnly(a.By, "reject an override"); err != nil {
+	if err := t.may(OpRejectOverride, a.By); err != nil {
 		return err
 	}
 	reason, err := CheckReason(reason, true)
@@ -157,7 +143,7 @@ func (t *Transfer) RejectOverride(a Act, reason string) error {
 
 // Ignore is the studio setting a delivery aside: the previous one stands.
 func (t *Transfer) Ignore(a Act, reason string) error {
-	if err := studioOnly(a.By, "ignore a delivery"); err != nil {
+	if err := t.may(OpIgnoreDelivery, a.By); err != nil {
 		return err
 	}
 	reason, err := CheckReason(reason, true)
@@ -173,33 +159,6 @@ func (t *Transfer) Ignore(a Act, reason string) error {
 	return nil
 }
 
-// RecordTransferDecision notes a decision on one of the request's
-// deliveries and moves the request along: an override makes it Delivered,
-// a verified one Processed, a rejected one Redelivery Requested; an
-// ignored delivery changes nothing but the history.
-func (r *Request) RecordTransferDecision(a Act, t *Transfer, reason string) {
-	before := r.Status
-	action := ActionTransferIgnored
-	switch t.Status {
-	case TransferOverridden:
-		action = ActionOverridden
-		if r.Status == StatusOpen || r.Status == StatusRedeliveryRequested {
-			r.Status = StatusDelivered
-		}
-	case TransferProcessed:
-		action = ActionProcessed
-		if r.Status != StatusCancelled && r.Status != StatusUpgraded {
-			r.Status = StatusProcessed
-		}
-	case TransferFailed:
-		action = ActionRedeliveryRequested
-		if r.Status == StatusDelivered || r.Status == StatusProcessed {
-			r.Status = StatusRedeliveryRequested
-		}
-	}
-	r.record(a, action, "status", string(before), string(r.Status), reason, "transfer "+t.ID)
-}
-
 // AwaitPrimary moves a transfer under inspection to Waiting for Primary
 // (wait) or back to Pending Inspection when its primary is processed; it
 // reports whether anything changed.
@@ -213,6 +172,15 @@ func (t *Transfer) AwaitPrimary(a Act, wait bool) bool {
 		return false
 	}
 	return true
+}
+
+// studioOnly returns a forbidden error unless p is a studio operator, for
+// the transfer operations that leave the request alone.
+func studioOnly(p Principal, what string) error {
+	if p.Role != RoleStudio {
+		return Errorf(CodeForbidden, "only studio operators can %s", what)
+	}
+	return nil
 }
 
 // Reinspect sends a delivery whose inspection could not finish (Internal

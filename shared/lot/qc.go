@@ -131,11 +131,10 @@ func NewQC(a Act, frameRate float64) *QC {
 	return q
 }
 
+// qcOnly returns a forbidden error unless p works on QC: whoever may finish
+// QC, by the status rule of a failed QC, may take every QC action.
 func qcOnly(p Principal) error {
-	if p.Role != RoleQC && p.Role != RoleStudio {
-		return Errorf(CodeForbidden, "only QC and studio operators work on QC")
-	}
-	return nil
+	return ruleOf[OpQCFailed].allow(partyOf(p, "", ""), p, "")
 }
 
 // QCAction is a change of a QC request's status.
@@ -314,21 +313,4 @@ func FormatTimecode(frames int64, rate float64, dropFrame bool) string {
 	f := frames % nominal
 	s := frames / nominal
 	return fmt.Sprintf("%02d:%02d:%02d%s%02d", s/3600, s/60%60, s%60, sep, f)
-}
-
-// RecordQC writes a finished QC into the request's history; a failed QC
-// asks for a redelivery (a Delivered or Processed request becomes
-// Redelivery Requested).
-func (r *Request) RecordQC(a Act, t *Transfer, comment string) {
-	if t.QC.Status != QCFailed {
-		r.record(a, ActionQCPassed, "qc", "", string(t.QC.Status), "", comment)
-		return
-	}
-	before := r.Status
-	if r.Status == StatusDelivered || r.Status == StatusProcessed {
-		r.Status = StatusRedeliveryRequested
-	}
-	c := t.QC.Counts()
-	r.record(a, ActionQCFailed, "status", string(before), string(r.Status), "QC failed",
-		fmt.Sprintf("%s (%d blockers, %d issues, %d FYIs)", comment, c[SeverityBlocker], c[SeverityIssue], c[SeverityFYI]))
 }

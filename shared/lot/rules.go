@@ -11,41 +11,13 @@ import (
 // operators all of them.
 func (r *Request) VisibleTo(p Principal) bool { return ScopeOf(p).Contains(r) }
 
-// workedBy reports whether p acts on r as the fulfillment partner of record
-// or as a studio operator. It returns a forbidden error otherwise.
-func (r *Request) workedBy(p Principal, what string) error {
-	switch {
-	case p.Role == RoleStudio:
-		return nil
-	case p.Role == RoleFP && r.FulfillmentPartner == p.Partner:
-		return nil
-	case p.Role == RoleFP && r.SubAssignee == p.Partner:
-		return Errorf(CodeForbidden, "this request is subassigned to your facility; only %s, the fulfillment partner of record, can %s", r.FulfillmentPartner, what)
-	}
-	return Errorf(CodeForbidden, "a %s cannot %s", strings.ToLower(p.Role.Name()), what)
-}
-
-func studioOnly(p Principal, what string) error {
-	if p.Role != RoleStudio {
-		return Errorf(CodeForbidden, "only studio operators can %s", what)
-	}
-	return nil
-}
-
-func (r *Request) needOpen(what string) error {
-	if !r.Status.IsOpen() {
-		return Errorf(CodeNotAllowed, "%s needs the request to be Open or Redelivery Requested; it is %s", what, r.Status.Name())
-	}
-	return nil
-}
-
 // Deliverable reports whether a file may be delivered to r now. It returns a
 // *Error with code not_deliverable when the request is not Open or Redelivery
 // Requested, or (except for IMF) when its material status is not Received or
 // Accepted.
 func (r *Request) Deliverable() error {
-	if !r.Status.IsOpen() {
-		return Errorf(CodeNotDeliverable, "deliveries need the request to be Open or Redelivery Requested; it is %s", r.Status.Name())
+	if err := r.mayFrom(OpDeliver); err != nil {
+		return err
 	}
 	if r.SourceType != SourceIMF && !r.MaterialStatus.Usable() {
 		return Errorf(CodeNotDeliverable, "set the material status to Received or Accepted before delivering; it is %s", r.MaterialStatus.Name())
@@ -58,7 +30,7 @@ func (r *Request) Deliverable() error {
 // operators may, and only while the request is open. Setting the status it
 // already has changes nothing and records nothing.
 func (r *Request) SetMaterialStatus(a Act, to MaterialStatus, reason, comment string) error {
-	if err := r.workedBy(a.By, "change the material status"); err != nil {
+	if err := r.may(OpSetMaterialStatus, a.By); err != nil {
 		return err
 	}
 	if _, err := ParseMaterialStatus(string(to)); err != nil {
@@ -71,7 +43,7 @@ func (r *Request) SetMaterialStatus(a Act, to MaterialStatus, reason, comment st
 	if comment, err = CheckComment(comment, false); err != nil {
 		return err
 	}
-	if err := r.needOpen("changing the material status"); err != nil {
+	if err := r.mayFrom(OpSetMaterialStatus); err != nil {
 		return err
 	}
 	if r.MaterialStatus == to {
@@ -79,17 +51,22 @@ func (r *Request) SetMaterialStatus(a Act, to MaterialStatus, reason, comment st
 	}
 	from := r.MaterialStatus
 	r.MaterialStatus = to
-	r.record(a, ActionMaterialStatus, "materialStatus", string(from), string(to), reason, comment)
+	r.record(a, ruleOf[OpSetMaterialStatus].Action, "materialStatus", string(from), string(to), reason, comment)
 	return nil
 }
 
-func (r *Request) mayCancel(p Principal, what string) error {
-	if p.Role == RoleStudio {
-		return nil
-	}
-	if err := r.workedBy(p, what); err != nil {
+// mayCancel returns a forbidden error unless p may do op (cancel or
+// uncancel) on r: studio operators may, on any request; the fulfillment
+// partner of record only with the cancel permission, on the source types
+// partners may cancel.
+func (r *Request) mayCancel(p Principal, op Op) error {
+	if err := r.may(op, p); err != nil {
 		return err
 	}
+	if r.PartyOf(p) == PartyStudio {
+		return nil
+	}
+	what := ruleOf[op].doing
 	if !r.SourceType.PartnerCancellable() {
 		return Errorf(CodeForbidden, "fulfillment partners can %s only Forced Sub and Dub Card Image requests; this is %s", what, r.SourceType.Name())
 	}
@@ -103,16 +80,17 @@ func (r *Request) mayCancel(p Principal, what string) error {
 // cancel any request; fulfillment partners with the cancel permission only
 // Forced Sub and Dub Card Image requests assigned to them.
 func (r *Request) Cancel(a Act, reason, comment string) error {
-	return r.flip(a, "cancel", StatusOpen, StatusCancelled, ActionCancelled, reason, comment)
+	return r.flip(a, OpCancel, reason, comment)
 }
 
 // Uncancel reopens a Cancelled request, under the same permissions as Cancel.
 func (r *Request) Uncancel(a Act, reason, comment string) error {
-	return r.flip(a, "uncancel", StatusCancelled, StatusOpen, ActionUncancelled, reason, comment)
+	return r.flip(a, OpUncancel, reason, comment)
 }
 
-func (r *Request) flip(a Act, what string, from, to RequestStatus, action Action, reason, comment string) error {
-	if err := r.mayCancel(a.By, what); err != nil {
+// flip cancels or uncancels r (op), by the rule of op.
+func (r *Request) flip(a Act, op Op, reason, comment string) error {
+	if err := r.mayCancel(a.By, op); err != nil {
 		return err
 	}
 	reason, err := CheckReason(reason, true)
@@ -122,11 +100,13 @@ func (r *Request) flip(a Act, what string, from, to RequestStatus, action Action
 	if comment, err = CheckComment(comment, false); err != nil {
 		return err
 	}
-	if r.Status != from {
-		return Errorf(CodeNotAllowed, "only %s requests can be %sled; this one is %s", from.Name(), what, r.Status.Name())
+	if err := r.mayFrom(op); err != nil {
+		return err
 	}
-	r.Status = to
-	r.record(a, action, "status", string(from), string(to), reason, comment)
+	rule := ruleOf[op]
+	from := r.Status
+	r.Status = rule.Next(from)
+	r.record(a, rule.Action, "status", string(from), string(r.Status), reason, comment)
 	return nil
 }
 
@@ -135,7 +115,7 @@ func (r *Request) flip(a Act, what string, from, to RequestStatus, action Action
 // subassignee and the user needs the subassign permission; studio operators
 // may subassign to any fulfillment partner. The request must be open.
 func (r *Request) Subassign(a Act, facility *Partner, to *Partner, comment string) error {
-	if err := r.workedBy(a.By, "subassign"); err != nil {
+	if err := r.may(OpSubassign, a.By); err != nil {
 		return err
 	}
 	comment, err := CheckComment(comment, false)
@@ -148,7 +128,7 @@ func (r *Request) Subassign(a Act, facility *Partner, to *Partner, comment strin
 	if to.ID == r.FulfillmentPartner {
 		return Errorf(CodeNotSubassignable, "%s is already the fulfillment partner of record", to.ID)
 	}
-	if a.By.Role == RoleFP {
+	if r.PartyOf(a.By) == PartyFP {
 		if facility == nil || len(facility.Subassignees) == 0 {
 			return Errorf(CodeForbidden, "your facility is not allowed to subassign requests")
 		}
@@ -159,7 +139,7 @@ func (r *Request) Subassign(a Act, facility *Partner, to *Partner, comment strin
 			return Errorf(CodeNotSubassignable, "%s is not an approved partner for your facility", to.ID)
 		}
 	}
-	if err := r.needOpen("subassigning"); err != nil {
+	if err := r.mayFrom(OpSubassign); err != nil {
 		return err
 	}
 	if r.SubAssignee == to.ID {
@@ -167,7 +147,7 @@ func (r *Request) Subassign(a Act, facility *Partner, to *Partner, comment strin
 	}
 	from := r.SubAssignee
 	r.SubAssignee = to.ID
-	r.record(a, ActionSubassigned, "subAssignee", from, to.ID, "", comment)
+	r.record(a, ruleOf[OpSubassign].Action, "subAssignee", from, to.ID, "", comment)
 	return nil
 }
 
@@ -176,7 +156,7 @@ func (r *Request) Subassign(a Act, facility *Partner, to *Partner, comment strin
 // comment). The fulfillment partner of record and studio operators may, while
 // the request is open. It fails with invalid for a bad day, time or zone.
 func (r *Request) SetEstimatedDelivery(a Act, day Date, clock string, zone string, reason EDDReason, comment string) error {
-	if err := r.workedBy(a.By, "edit the estimated delivery date"); err != nil {
+	if err := r.may(OpSetEstimatedDelivery, a.By); err != nil {
 		return err
 	}
 	at, err := EDDAt(day, clock, zone)
@@ -192,7 +172,7 @@ func (r *Request) SetEstimatedDelivery(a Act, day Date, clock string, zone strin
 	if reason == EDDOther && comment == "" {
 		return Errorf(CodeInvalid, "the reason Other needs a comment that explains it")
 	}
-	if err := r.needOpen("editing the estimated delivery date"); err != nil {
+	if err := r.mayFrom(OpSetEstimatedDelivery); err != nil {
 		return err
 	}
 	if at.Before(a.At.Add(-time.Minute)) {
@@ -203,7 +183,7 @@ func (r *Request) SetEstimatedDelivery(a Act, day Date, clock string, zone strin
 		before = r.EstimatedDelivery.Local().Format(time.RFC3339) + " " + r.EstimatedDelivery.Zone
 	}
 	r.EstimatedDelivery = EDD{At: at.UTC(), Zone: zone}
-	r.record(a, ActionEDDChanged, "estimatedDeliveryDate", before, at.Format(time.RFC3339)+" "+zone, string(reason), comment)
+	r.record(a, ruleOf[OpSetEstimatedDelivery].Action, "estimatedDeliveryDate", before, at.Format(time.RFC3339)+" "+zone, string(reason), comment)
 	return nil
 }
 
@@ -231,7 +211,7 @@ func EDDAt(day Date, clock, zone string) (time.Time, error) {
 // applies only to Subtitle, SDH/CC, Forced Sub, Secondary Audio and Audio
 // Description requests that are open.
 func (r *Request) SetServiceType(a Act, to ServiceType, comment string) error {
-	if err := r.workedBy(a.By, "edit the service type"); err != nil {
+	if err := r.may(OpSetServiceType, a.By); err != nil {
 		return err
 	}
 	if _, err := ParseServiceType(string(to)); err != nil {
@@ -244,7 +224,7 @@ func (r *Request) SetServiceType(a Act, to ServiceType, comment string) error {
 	if !r.SourceType.ServiceTypeEditable() {
 		return Errorf(CodeNotAllowed, "the service type can be edited only on Subtitle, SDH/CC, Forced Sub, Secondary Audio and Audio Description requests; this is %s", r.SourceType.Name())
 	}
-	if err := r.needOpen("editing the service type"); err != nil {
+	if err := r.mayFrom(OpSetServiceType); err != nil {
 		return err
 	}
 	if r.ServiceType == to {
@@ -252,25 +232,31 @@ func (r *Request) SetServiceType(a Act, to ServiceType, comment string) error {
 	}
 	from := r.ServiceType
 	r.ServiceType = to
-	r.record(a, ActionServiceType, "serviceType", string(from), string(to), "", comment)
+	r.record(a, ruleOf[OpSetServiceType].Action, "serviceType", string(from), string(to), "", comment)
 	return nil
 }
 
 // AddComment adds a comment. Everyone who sees the request may comment
 // (who sees it is the caller's check).
 func (r *Request) AddComment(a Act, text string) error {
+	if err := r.may(OpComment, a.By); err != nil {
+		return err
+	}
 	text, err := CheckComment(text, true)
 	if err != nil {
 		return err
 	}
-	r.record(a, ActionCommented, "", "", "", "", text)
+	if err := r.mayFrom(OpComment); err != nil {
+		return err
+	}
+	r.record(a, ruleOf[OpComment].Action, "", "", "", "", text)
 	return nil
 }
 
 // RequestRedelivery rejects the delivered asset and opens the request for a new
 // delivery (studio operators only; from Delivered or Processed).
 func (r *Request) RequestRedelivery(a Act, reason, comment string) error {
-	if err := studioOnly(a.By, "request a redelivery"); err != nil {
+	if err := r.may(OpRequestRedelivery, a.By); err != nil {
 		return err
 	}
 	reason, err := CheckReason(reason, true)
@@ -280,32 +266,34 @@ func (r *Request) RequestRedelivery(a Act, reason, comment string) error {
 	if comment, err = CheckComment(comment, false); err != nil {
 		return err
 	}
-	if r.Status != StatusDelivered && r.Status != StatusProcessed {
-		return Errorf(CodeNotAllowed, "a redelivery can be requested only for Delivered or Processed requests; this one is %s", r.Status.Name())
+	if err := r.mayFrom(OpRequestRedelivery); err != nil {
+		return err
 	}
+	rule := ruleOf[OpRequestRedelivery]
 	from := r.Status
-	r.Status = StatusRedeliveryRequested
-	r.record(a, ActionRedeliveryRequested, "status", string(from), string(r.Status), reason, comment)
+	r.Status = rule.Next(from)
+	r.record(a, rule.Action, "status", string(from), string(r.Status), reason, comment)
 	return nil
 }
 
 // Upgrade marks a Delivered or Processed request Upgraded, pointing at the new
 // request newID that asks for a better version (studio operators only).
 func (r *Request) Upgrade(a Act, newID, reason string) error {
-	if err := studioOnly(a.By, "upgrade a request"); err != nil {
+	if err := r.may(OpUpgrade, a.By); err != nil {
 		return err
 	}
 	reason, err := CheckReason(reason, true)
 	if err != nil {
 		return err
 	}
-	if r.Status != StatusDelivered && r.Status != StatusProcessed {
-		return Errorf(CodeNotAllowed, "only Delivered or Processed requests can be upgraded; this one is %s", r.Status.Name())
+	if err := r.mayFrom(OpUpgrade); err != nil {
+		return err
 	}
+	rule := ruleOf[OpUpgrade]
 	from := r.Status
-	r.Status = StatusUpgraded
+	r.Status = rule.Next(from)
 	r.UpgradedTo = newID
-	r.record(a, ActionUpgraded, "status", string(from), string(r.Status), reason, "upgraded by request "+newID)
+	r.record(a, rule.Action, "status", string(from), string(r.Status), reason, "upgraded by request "+newID)
 	return nil
 }
 
@@ -327,7 +315,8 @@ type NewRequest struct {
 // Only studio operators may. It fails with invalid when the title, package or
 // partner do not fit together or a field is missing.
 func Create(a Act, id string, n NewRequest) (*Request, error) {
-	if err := studioOnly(a.By, "create requests"); err != nil {
+	rule := ruleOf[OpCreate]
+	if err := rule.allow(partyOf(a.By, "", ""), a.By, ""); err != nil {
 		return nil, err
 	}
 	if n.Title == nil || n.Package == nil || n.FulfillmentPartner == nil {
@@ -378,11 +367,11 @@ func Create(a Act, id string, n NewRequest) (*Request, error) {
 		ID: id, MovieID: n.Title.MovieID, TitleName: n.Title.Name, MovieType: n.Title.MovieType, IsOriginal: n.Title.IsOriginal,
 		PackageID: n.Package.ID, Countries: slices.Clone(n.Package.Countries),
 		SourceType: n.SourceType, Language: lang, ServiceType: n.ServiceType, DueDate: n.DueDate,
-		Status: StatusOpen, MaterialStatus: n.MaterialStatus, Issues: issues,
+		Status: rule.To, MaterialStatus: n.MaterialStatus, Issues: issues,
 		FulfillmentPartner: n.FulfillmentPartner.ID, ContentPartner: n.Title.ContentPartner,
 		CreatedAt: a.At,
 	}
-	r.record(a, ActionCreated, "status", "", string(StatusOpen), "", comment)
+	r.record(a, rule.Action, "status", "", string(r.Status), "", comment)
 	return r, nil
 }
 
@@ -390,12 +379,12 @@ func Create(a Act, id string, n NewRequest) (*Request, error) {
 // with ID id, the same title, package, partner and language, and the new
 // source type and due date where given.
 func UpgradeTo(a Act, old *Request, id string, sourceType SourceType, due Date, reason string) (*Request, error) {
-	if err := studioOnly(a.By, "upgrade a request"); err != nil {
+	if err := old.may(OpUpgrade, a.By); err != nil {
 		return nil, err
 	}
 	n := old.Clone()
 	n.ID, n.Version, n.CreatedAt = id, 0, a.At
-	n.Status, n.UpgradedFrom, n.UpgradedTo = StatusOpen, old.ID, ""
+	n.Status, n.UpgradedFrom, n.UpgradedTo = ruleOf[OpCreate].To, old.ID, ""
 	n.EstimatedDelivery = EDD{}
 	if sourceType != "" {
 		if _, err := ParseSourceType(string(sourceType)); err != nil {
@@ -406,7 +395,7 @@ func UpgradeTo(a Act, old *Request, id string, sourceType SourceType, due Date, 
 	if !due.IsZero() {
 		n.DueDate = due
 	}
-	n.record(a, ActionCreatedByUpgrade, "status", "", string(StatusOpen), reason, "upgrade of request "+old.ID)
+	n.record(a, ActionCreatedByUpgrade, "status", "", string(n.Status), reason, "upgrade of request "+old.ID)
 	return n, nil
 }
 

@@ -159,9 +159,13 @@ func (t *Transfer) Clone() *Transfer {
 	return &c
 }
 
-// NewTransfer starts a transfer to r (which must be deliverable) in Waiting
-// for Upload.
+// NewTransfer starts a transfer to r in Waiting for Upload. Its fulfillment
+// partner of record, its subassignee and studio operators may deliver
+// (others get forbidden), while r is Deliverable (not_deliverable).
 func NewTransfer(a Act, id string, r *Request, method DeliveryMethod, files []TransferFile) (*Transfer, error) {
+	if err := r.may(OpDeliver, a.By); err != nil {
+		return nil, err
+	}
 	if err := r.Deliverable(); err != nil {
 		return nil, err
 	}
@@ -263,5 +267,5 @@ func (r *Request) RecordDelivery(a Act, t *Transfer) {
 	for i, f := range t.Files {
 		names[i] = f.Name
 	}
-	r.record(a, ActionDelivered, "transfer", "", t.ID, "", "files: "+strings.Join(names, ", "))
+	r.record(a, ruleOf[OpDeliver].Action, "transfer", "", t.ID, "", "files: "+strings.Join(names, ", "))
 }

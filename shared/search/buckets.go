@@ -210,22 +210,21 @@ func (c *clock) forDocs() docClock {
 		risk: int32(c.risk.Ord()), missing: int32(c.missing.Ord())}
 }
 
-// Indexes of the statuses the buckets test, in the index's enum numbering.
+// The statuses the buckets test, as sets of the index's enum numbers, built
+// from lot's own rules: a request is open (lot.RequestStatus.IsOpen) and its
+// materials usable (lot.MaterialStatus.Usable) as lot says.
 var (
-	openStatus     = enumIndex(lot.RequestStatuses, lot.StatusOpen)
-	redelivery     = enumIndex(lot.RequestStatuses, lot.StatusRedeliveryRequested)
-	materialIn     = enumIndex(lot.MaterialStatuses, lot.MaterialReceived)
-	materialAccept = enumIndex(lot.MaterialStatuses, lot.MaterialAccepted)
+	openStatuses    = enumSet(lot.RequestStatuses, lot.RequestStatus.IsOpen)
+	usableMaterials = enumSet(lot.MaterialStatuses, lot.MaterialStatus.Usable)
 )
 
 // place decides the buckets of an indexed request: the bucket rules of
 // openlot, in one place.
 func (c *docClock) place(o *doc) Insight {
-	if o.status != openStatus && o.status != redelivery {
+	if !openStatuses.has(o.status) {
 		return Insight{}
 	}
-	in := Insight{Open: true, Materials: o.studioMaterials || o.material == materialIn || o.material == materialAccept,
-		Overdue: o.due < c.today}
+	in := Insight{Open: true, Materials: o.studioMaterials || usableMaterials.has(o.material), Overdue: o.due < c.today}
 	switch {
 	case o.due <= c.critical || o.eddAt != 0 && o.eddAt < c.now:
 		in.Bucket = BucketCritical

@@ -61,6 +61,26 @@ func enumIndex[T comparable](all []T, v T) uint8 {
 	return 0
 }
 
+// enumNumbers is a set of enum numbers (enumIndex), one bit each.
+type enumNumbers uint64
+
+// enumSet returns the numbers of the values of all for which in holds.
+func enumSet[T any](all []T, in func(T) bool) enumNumbers {
+	if len(all) >= 64 {
+		panic("search: an enum of 64 values or more does not fit an enumNumbers")
+	}
+	var s enumNumbers
+	for i, v := range all {
+		if in(v) {
+			s |= 1 << (i + 1)
+		}
+	}
+	return s
+}
+
+// has reports whether number i is in s (0, the unknown value, never is).
+func (s enumNumbers) has(i uint8) bool { return s>>i&1 != 0 }
+
 func enumValue[T any](all []T, i uint8) (v T) {
 	if i > 0 && int(i) <= len(all) {
 		return all[i-1]

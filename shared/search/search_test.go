@@ -198,16 +198,16 @@ func refMatch(r *lot.Request, v url.Values) bool {
 		has("packageId", func(s string) bool { return s == fmt.Sprint(r.PackageID) })
 }
 
-// refBuckets names every bucket r is in, straight from the rules.
+// refBuckets names every bucket r is in, straight from the rules
+// (open and usable materials as lot defines them).
 func refBuckets(r *lot.Request) []search.Bucket {
-	open := r.Status == lot.StatusOpen || r.Status == lot.StatusRedeliveryRequested
-	if !open {
+	if !r.Status.IsOpen() {
 		return nil
 	}
 	days := func(d lot.Date) int { return int(d.Time().Sub(today.Time()).Hours() / 24) }
 	due := days(r.DueDate)
 	edd := r.EstimatedDelivery
-	materials := r.MaterialStatus == lot.MaterialReceived || r.MaterialStatus == lot.MaterialAccepted || r.MaterialsAvailable
+	materials := r.MaterialStatus.Usable() || r.MaterialsAvailable
 	out := []search.Bucket{search.BucketRequests}
 	critical := due <= 2 || !edd.IsZero() && edd.At.Before(now)
 	atRisk := !critical && (due <= 7 || !edd.IsZero() && lot.DateOf(edd.Local()).String() > r.DueDate.String() || !materials && due <= 10)
@@ -501,6 +501,31 @@ func TestWhySaysWhy(t *testing.T) {
 		}
 		if got := res.Rows[0].Insight; got.Bucket != c.bucket || got.Why != c.why {
 			t.Errorf("got %s %q, want %s %q", got.Bucket, got.Why, c.bucket, c.why)
+		}
+	}
+}
+
+func TestBucketsHoldExactlyTheRequestsLotCallsOpen(t *testing.T) {
+	// Ensures a request counts in the buckets exactly when lot says it is
+	// open, and has its materials exactly when lot says they are usable (or
+	// the studio made them available), for every status and material status.
+	for _, st := range lot.RequestStatuses {
+		for _, ms := range lot.MaterialStatuses {
+			r := &lot.Request{ID: "0190f0f0-0000-7000-8000-000000000001", Status: st, MaterialStatus: ms, DueDate: today.AddDays(30)}
+			in := search.Explain(r, now, search.DefaultRules)
+			if in.Open != st.IsOpen() {
+				t.Errorf("%s: open %v, lot says %v", st, in.Open, st.IsOpen())
+			}
+			if in.Open && in.Materials != ms.Usable() {
+				t.Errorf("%s %s: materials %v, lot says usable %v", st, ms, in.Materials, ms.Usable())
+			}
+			res, err := search.Run([]*lot.Request{r}, mustParse(t, url.Values{"status": {"all"}}), now, search.DefaultRules)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := map[bool]int{true: 1}[st.IsOpen()]; res.Buckets.Requests != want {
+				t.Errorf("%s: counted %d open requests, want %d", st, res.Buckets.Requests, want)
+			}
 		}
 	}
 }
