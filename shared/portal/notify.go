@@ -226,6 +226,16 @@ func (s *Notifications) notifyRedelivery(ctx context.Context, r *lot.Request, wh
 	}
 }
 
+// openStatuses is lot's one list of open statuses as the value of the
+// search's status modifier (codes: OPEN,REDELIVERY_REQUESTED).
+var openStatuses = func() string {
+	codes := make([]string, len(lot.OpenStatuses))
+	for i, s := range lot.OpenStatuses {
+		codes[i] = string(s)
+	}
+	return strings.Join(codes, ",")
+}()
+
 // DigestRow is one request of a digest.
 type DigestRow struct {
 	ID, Title, SourceType, Language, Why string
@@ -275,7 +285,7 @@ func (s *Notifications) digest(ctx context.Context, u *lot.User, part *lot.Partn
 	var critical, atRisk []DigestRow
 	for _, bucket := range []string{"critical", "atRisk"} {
 		for cursor := ""; ; {
-			v := url.Values{"status": {"Open,Redelivery Requested"}, "bucket": {bucket}, "limit": {"500"}}
+			v := url.Values{"status": {openStatuses}, "bucket": {bucket}, "limit": {"500"}}
 			if cursor != "" {
 				v.Set("cursor", cursor)
 			}

@@ -310,7 +310,7 @@ type CreateSpec struct {
 
 // Create makes a new Open request (studio operators only).
 func (s *Requests) Create(ctx context.Context, p lot.Principal, c CreateSpec) (*lot.Request, error) {
-	if p.Role != lot.RoleStudio {
+	if !lot.Rule(lot.OpCreate).AllowsRole(p.Role) {
 		return nil, lot.Errorf(lot.CodeForbidden, "only studio operators can create requests")
 	}
 	t, err := s.Store.GetTitle(ctx, c.MovieID)

@@ -53,7 +53,7 @@ func NewDeliveries(d *Deps, requests *Requests, library *Library, notes *Notific
 var errNoTransfer = &lot.Error{Code: lot.CodeNotFound, Message: "no such transfer"}
 
 func (s *Deliveries) mayDeliver(p lot.Principal) error {
-	if p.Role != lot.RoleFP && p.Role != lot.RoleStudio {
+	if !lot.Rule(lot.OpDeliver).AllowsRole(p.Role) {
 		return lot.Errorf(lot.CodeForbidden, "only fulfillment partners (and studio operators) deliver files")
 	}
 	if s.Blobs == nil {
