@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +17,7 @@ import (
 	"github.com/openlot/openlot/shared/blobtest"
 	"github.com/openlot/openlot/shared/diskblob"
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/problem"
 )
 
 // serve opens a store on dir behind a real HTTP server, as the local server mounts it.
@@ -179,5 +181,55 @@ func TestWholeHashOfUnhashedParts(t *testing.T) {
 	defer rc.Close()
 	if got, _ := io.ReadAll(rc); !bytes.Equal(got, whole) {
 		t.Fatalf("read back %d bytes that differ from the %d sent", len(got), len(whole))
+	}
+}
+
+func TestErrorAnswers(t *testing.T) {
+	// Ensures refused requests answer {code, message} JSON with the status the one code table gives the code.
+	ctx := context.Background()
+	s, _ := serve(t, t.TempDir())
+	key := blobtest.Key("a.txt")
+	put, err := s.PresignPut(ctx, key, lot.PutOptions{SHA256: blobtest.SHA256([]byte("hello")), Expires: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get, err := s.PresignGet(ctx, blobtest.Key("missing.txt"), lot.GetOptions{Expires: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := get
+	forged.URL += "0"
+	for _, c := range []struct {
+		name   string
+		u      lot.SignedURL
+		body   []byte
+		status int
+		code   string
+	}{
+		{"other bytes than signed", put, []byte("goodbye"), 400, lot.CodeInvalid},
+		{"forged signature", forged, nil, 403, lot.CodeForbidden},
+		{"no such blob", get, nil, 404, lot.CodeNotFound},
+	} {
+		status, b, h := blobtest.Do(t, c.u, c.body)
+		var e struct{ Code, Message string }
+		if err := json.Unmarshal(b, &e); err != nil {
+			t.Errorf("%s: body is not JSON: %d %s", c.name, status, b)
+			continue
+		}
+		if status != c.status {
+			t.Errorf("%s: status %d, want %d", c.name, status, c.status)
+		}
+		if e.Code != c.code {
+			t.Errorf("%s: code %q, want %q", c.name, e.Code, c.code)
+		}
+		if want := problem.Status(e.Code); status != want {
+			t.Errorf("%s: status %d is not the status of %q, %d", c.name, status, e.Code, want)
+		}
+		if e.Message == "" {
+			t.Errorf("%s: no message", c.name)
+		}
+		if ct := h.Get("Content-Type"); ct != "application/json" {
+			t.Errorf("%s: Content-Type %q", c.name, ct)
+		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/problem"
 )
 
 // Handler serves the signed URLs under Prefix: PUT uploads a blob or a part,
@@ -28,47 +29,51 @@ func (s *Store) Handler(log *slog.Logger) http.Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		g, err := s.verify(r)
-		if err == nil {
-			switch {
-			case r.Method == http.MethodPut && g.Upload != "":
-				err = s.putPart(w, r, g)
-			case r.Method == http.MethodPut:
-				err = s.putObject(w, r, g)
-			default:
-				err = s.get(w, r, g)
-			}
-		}
-		if err != nil {
-			code := lot.ErrorCode(err)
-			if code == lot.CodeInternal {
-				log.ErrorContext(r.Context(), "blob request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-			}
-			writeError(w, err)
-		}
-	})
+	return &server{store: s, log: log}
 }
 
-var statusOf = map[string]int{
-	lot.CodeInvalid: http.StatusBadRequest, lot.CodeForbidden: http.StatusForbidden,
-	lot.CodeNotFound: http.StatusNotFound, lot.CodeTooLarge: http.StatusRequestEntityTooLarge,
+// server is the HTTP side of a Store: the local stand-in for S3's
+// presigned URLs.
+type server struct {
+	store *Store
+	log   *slog.Logger
 }
+
+// ServeHTTP serves one signed URL: an upload of a blob or a part, or a
+// download. Errors answer {code, message}; faults of the store are logged
+// and answer internal.
+func (v *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s := v.store
+	g, err := s.verify(r)
+	if err == nil {
+		switch {
+		case r.Method == http.MethodPut && g.Upload != "":
+			err = s.putPart(w, r, g)
+		case r.Method == http.MethodPut:
+			err = s.putObject(w, r, g)
+		default:
+			err = s.get(w, r, g)
+		}
+	}
+	if err != nil {
+		if lot.ErrorCode(err) == lot.CodeInternal {
+			v.log.ErrorContext(r.Context(), "blob request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+		writeError(w, err)
+	}
+}
+
+// told are the codes whose message a blob client gets; any other error is a
+// fault of the store, answered internal.
+var told = map[string]bool{lot.CodeInvalid: true, lot.CodeForbidden: true, lot.CodeNotFound: true, lot.CodeTooLarge: true}
 
 func writeError(w http.ResponseWriter, err error) {
-	code := lot.ErrorCode(err)
-	status, ok := statusOf[code]
-	msg := "the blob store failed; try again"
-	if ok {
-		var le *lot.Error
-		errors.As(err, &le)
-		msg = le.Message
-	} else {
-		code, status = lot.CodeInternal, http.StatusInternalServerError
+	var le *lot.Error
+	if errors.As(err, &le) && told[le.Code] {
+		problem.Write(w, le.Code, le.Message)
+		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]string{"code": code, "message": msg})
+	problem.Write(w, lot.CodeInternal, "the blob store failed; try again")
 }
 
 var errDenied = &lot.Error{Code: lot.CodeForbidden, Message: "this link is not valid for this request; ask for a new one"}

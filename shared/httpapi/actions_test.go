@@ -202,18 +202,24 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 		{"bad cursor", "GET", "/v1/requests?cursor=zzz", nil, 400, "invalid"},
 		{"bad bulk IDs type", "POST", "/v1/requests/material-status", map[string]any{"ids": "all", "materialStatus": "RECEIVED", "reason": "x"}, 400, "invalid"},
 		{"empty bulk", "POST", "/v1/requests/material-status", map[string]any{"ids": []string{}, "materialStatus": "RECEIVED", "reason": "x"}, 400, "invalid"},
-		{"wrong method", "PUT", path, map[string]any{}, 405, "invalid"},
+		{"wrong method", "PUT", path, map[string]any{}, 405, "method_not_allowed"},
 		{"unknown route", "GET", "/v1/requestz", nil, 404, "not_found"},
 	}
 	for _, c := range cases {
 		r := w.do("juniper", c.method, c.path, c.body)
-		if r.Status != c.status || r.code() != c.code {
-			t.Errorf("%s: %d %.300s; want %d %s", c.name, r.Status, r.Body, c.status, c.code)
+		if r.Status != c.status {
+			t.Errorf("%s: status %d, want %d: %.300s", c.name, r.Status, c.status, r.Body)
+		}
+		if r.code() != c.code {
+			t.Errorf("%s: code %q, want %q: %.300s", c.name, r.code(), c.code, r.Body)
 		}
 	}
 	after, hAfter := w.request("jSub"), len(w.history("jSub"))
-	if fmt.Sprint(after) != fmt.Sprint(before) || hAfter != hBefore {
-		t.Errorf("bad input changed the request:\n%v\n%v\nhistory %d → %d", before, after, hBefore, hAfter)
+	if fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("bad input changed the request:\n%v\n%v", before, after)
+	}
+	if hAfter != hBefore {
+		t.Errorf("bad input added history: %d → %d entries", hBefore, hAfter)
 	}
 }
 
@@ -341,5 +347,45 @@ func TestRateLimit(t *testing.T) {
 	}
 	if r := w.do("lumen", "GET", "/v1/requests?limit=1", nil); r.Status != 200 {
 		t.Errorf("another caller: %d", r.Status)
+	}
+}
+
+func TestHTTPErrorsHaveTheirOwnCodes(t *testing.T) {
+	// Ensures answers the router and the body reader give (wrong method, unknown route, a body that is not JSON) carry a code of their own, with its status.
+	w := mustWorld(t)
+	path := "/v1/requests/" + w.ids["jSub"] + "/comments"
+	for _, c := range []struct {
+		name, method, path string
+		status             int
+		code, allow        string
+	}{
+		{"wrong method", "DELETE", path, 405, "method_not_allowed", "GET, POST"},
+		{"unknown route", "GET", "/v1/nothing-here", 404, "not_found", ""},
+	} {
+		r := w.do("juniper", c.method, c.path, nil)
+		if r.Status != c.status {
+			t.Errorf("%s: status %d, want %d: %s", c.name, r.Status, c.status, r.Body)
+		}
+		if r.code() != c.code {
+			t.Errorf("%s: code %q, want %q", c.name, r.code(), c.code)
+		}
+		if got := strings.Join(r.Header.Values("Allow"), ", "); got != c.allow {
+			t.Errorf("%s: Allow %q, want %q", c.name, got, c.allow)
+		}
+	}
+	// Not through w.do: the document lists no 415 for the route.
+	req, _ := http.NewRequest("POST", w.srv.URL+path, strings.NewReader("text=hello"))
+	req.Header.Set("Content-Type", "text/plain")
+	req.Header.Set("Authorization", "Bearer "+w.tok["juniper"])
+	res, err := http.DefaultClient.Do(req)
+	must(t, err)
+	defer res.Body.Close()
+	var e struct{ Code, Message string }
+	must(t, json.NewDecoder(res.Body).Decode(&e))
+	if res.StatusCode != 415 {
+		t.Errorf("body not JSON: status %d, want 415", res.StatusCode)
+	}
+	if e.Code != "unsupported_media_type" {
+		t.Errorf("body not JSON: code %q, want unsupported_media_type", e.Code)
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/portal"
+	"github.com/openlot/openlot/shared/problem"
 )
 
 // Version is the API version in the OpenAPI document.
@@ -47,6 +48,7 @@ type api struct {
 	clock   lot.Clock
 	log     *slog.Logger
 	limiter *limiter
+	mux     *http.ServeMux // for noRoute to ask which methods a path has
 }
 
 // New returns the API handler.
@@ -68,6 +70,7 @@ func build(c Config) (http.Handler, *huma.OpenAPI) {
 	a := &api{svc: c.Service, auth: c.Auth, keys: c.Keys, clock: c.Clock, log: c.Log,
 		limiter: &limiter{rps: rate.Limit(c.RatePerSecond), burst: c.Burst, per: map[string]*rate.Limiter{}}}
 	mux := http.NewServeMux()
+	a.mux = mux
 	cfg := huma.DefaultConfig("openlot API", Version)
 	cfg.CreateHooks = nil // no $schema links in bodies
 	cfg.DocsPath = ""     // the docs renderer loads scripts from a CDN; serve the document only
@@ -94,7 +97,7 @@ func build(c Config) (http.Handler, *huma.OpenAPI) {
 	for prefix, h := range c.Mounts {
 		mux.Handle(prefix, h)
 	}
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { a.noRoute(mux, w, r) })
+	mux.HandleFunc("/", a.noRoute)
 	var h http.Handler = mux
 	h = a.idempotent(h)
 	h = a.authenticate(h)
@@ -102,13 +105,14 @@ func build(c Config) (http.Handler, *huma.OpenAPI) {
 	return h, hapi.OpenAPI()
 }
 
-// noRoute answers 405 (with Allow) when the path exists for other methods, and 404 otherwise.
-func (a *api) noRoute(mux *http.ServeMux, w http.ResponseWriter, r *http.Request) {
+// noRoute answers what no route matched: method_not_allowed (with Allow)
+// when the path exists for other methods, and not_found otherwise.
+func (a *api) noRoute(w http.ResponseWriter, r *http.Request) {
 	var allow []string
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch} {
 		r2 := r.Clone(r.Context())
 		r2.Method = m
-		if _, pattern := mux.Handler(r2); pattern != "" && pattern != "/" {
+		if _, pattern := a.mux.Handler(r2); pattern != "" && pattern != "/" {
 			allow = append(allow, m)
 		}
 	}
@@ -116,10 +120,10 @@ func (a *api) noRoute(mux *http.ServeMux, w http.ResponseWriter, r *http.Request
 		for _, m := range allow {
 			w.Header().Add("Allow", m)
 		}
-		writeProblem(w, &Problem{status: 405, Code: lot.CodeInvalid, Message: r.Method + " is not allowed on " + r.URL.Path})
+		problem.Write(w, problem.CodeMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path)
 		return
 	}
-	writeProblem(w, &Problem{status: 404, Code: lot.CodeNotFound, Message: "no such route: " + r.URL.Path})
+	problem.Write(w, lot.CodeNotFound, "no such route: "+r.URL.Path)
 }
 
 // who returns the caller; authenticate put it there for every /v1 route.

@@ -41,96 +41,118 @@ const (
 	csvType  = "text/csv; charset=utf-8"
 )
 
-func (a *api) bulkRoutes(api huma.API) {
+func (a *api) bulkRoutes() []route {
 	tags := []string{"Bulk actions"}
 	errs := []int{400, 401, 413, 429}
-	huma.Register(api, huma.Operation{OperationID: "bulkComment", Method: http.MethodPost, Path: "/v1/requests/comments",
-		Summary: "Comment on up to 500 requests", Tags: tags, Errors: errs, Description: bulkDoc},
-		func(ctx context.Context, in *struct {
-			Body struct {
-				IDs  []string `json:"ids" doc:"Up to 500 request IDs."`
-				Text string   `json:"text" maxLength:"4000"`
+	return []route{
+		serve(huma.Operation{OperationID: "bulkComment", Method: http.MethodPost, Path: "/v1/requests/comments", Tags: tags, Errors: errs,
+			Summary: "Comment on up to 500 requests", Description: bulkDoc}, a.bulkComment),
+		serve(huma.Operation{OperationID: "bulkServiceType", Method: http.MethodPost, Path: "/v1/requests/service-type", Tags: tags, Errors: errs,
+			Summary: "Set the service type of up to 500 requests", Description: bulkDoc}, a.bulkServiceType),
+		serve(huma.Operation{OperationID: "bulkEstimatedDeliveryDate", Method: http.MethodPost, Path: "/v1/requests/estimated-delivery-date", Tags: tags, Errors: errs,
+			Summary: "Set the estimated delivery date of up to 500 requests", Description: bulkDoc}, a.bulkEstimatedDeliveryDate),
+		serve(huma.Operation{OperationID: "exportRequests", Method: http.MethodPost, Path: "/v1/requests/export", Tags: tags, Errors: errs,
+			Summary:     "Export up to 500 selected requests to Excel (XLSX) or CSV",
+			Description: "Only your requests are exported; other IDs are skipped and counted in X-Openlot-Skipped.",
+			Responses: map[string]*huma.Response{"200": {Description: "The file", Content: map[string]*huma.MediaType{
+				xlsxType:   {Schema: &huma.Schema{Type: "string", Format: "binary"}},
+				"text/csv": {Schema: &huma.Schema{Type: "string"}},
+			}}}}, a.exportRequests),
+	}
+}
+
+type bulkCommentRequest struct {
+	IDs  []string `json:"ids" doc:"Up to 500 request IDs."`
+	Text string   `json:"text" maxLength:"4000"`
+}
+
+type bulkCommentInput struct{ Body bulkCommentRequest }
+
+// bulkComment comments on up to 500 requests, each with its own result.
+func (a *api) bulkComment(ctx context.Context, in *bulkCommentInput) (*bulkOutput, error) {
+	res, err := a.svc.BulkComment(ctx, who(ctx), in.Body.IDs, in.Body.Text)
+	return a.bulkAnswer(ctx, res, err)
+}
+
+type bulkServiceTypeRequest struct {
+	IDs         []string    `json:"ids" doc:"Up to 500 request IDs."`
+	ServiceType ServiceType `json:"serviceType"`
+	Comment     string      `json:"comment,omitempty" maxLength:"4000"`
+}
+
+type bulkServiceTypeInput struct{ Body bulkServiceTypeRequest }
+
+// bulkServiceType sets the service type of up to 500 requests, each with its own result.
+func (a *api) bulkServiceType(ctx context.Context, in *bulkServiceTypeInput) (*bulkOutput, error) {
+	res, err := a.svc.BulkServiceType(ctx, who(ctx), in.Body.IDs, lot.ServiceType(in.Body.ServiceType), in.Body.Comment)
+	return a.bulkAnswer(ctx, res, err)
+}
+
+type bulkEstimatedDeliveryDateRequest struct {
+	IDs      []string  `json:"ids" doc:"Up to 500 request IDs."`
+	Date     string    `json:"date" format:"date" doc:"Day, YYYY-MM-DD."`
+	Time     string    `json:"time" pattern:"^[0-9]{2}:[0-9]{2}$" doc:"Time of day, HH:MM (24 h)."`
+	TimeZone string    `json:"timeZone" maxLength:"64" doc:"IANA time zone, e.g. America/Los_Angeles."`
+	Reason   EDDReason `json:"reason"`
+	Comment  string    `json:"comment,omitempty" maxLength:"4000" doc:"Required with reason OTHER."`
+}
+
+type bulkEstimatedDeliveryDateInput struct {
+	Body bulkEstimatedDeliveryDateRequest
+}
+
+// bulkEstimatedDeliveryDate sets the estimated delivery date of up to 500
+// requests, each with its own result; a malformed day answers invalid.
+func (a *api) bulkEstimatedDeliveryDate(ctx context.Context, in *bulkEstimatedDeliveryDateInput) (*bulkOutput, error) {
+	day, err := lot.ParseDate(in.Body.Date)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	res, err := a.svc.BulkEstimatedDelivery(ctx, who(ctx), in.Body.IDs, day, in.Body.Time, in.Body.TimeZone, lot.EDDReason(in.Body.Reason), in.Body.Comment)
+	return a.bulkAnswer(ctx, res, err)
+}
+
+type exportRequestsRequest struct {
+	IDs     []string `json:"ids" doc:"Up to 500 request IDs."`
+	Columns []string `json:"columns,omitempty" doc:"Columns in order (default: the search's default columns)."`
+	Format  string   `json:"format,omitempty" enum:"xlsx,csv" default:"xlsx"`
+}
+
+type exportRequestsInput struct{ Body exportRequestsRequest }
+
+// exportRequests answers the caller's requests among those selected as an
+// XLSX or CSV file, counting the IDs skipped; an unknown column answers invalid.
+func (a *api) exportRequests(ctx context.Context, in *exportRequestsInput) (*exportOutput, error) {
+	cols := search.DefaultColumns
+	if len(in.Body.Columns) > 0 {
+		cols = nil
+		for _, c := range in.Body.Columns {
+			i := slices.IndexFunc(search.Columns, func(x string) bool { return strings.EqualFold(x, c) })
+			if i < 0 {
+				return nil, a.fail(ctx, lot.Errorf(lot.CodeInvalid, "column %.40q is not one of %s", c, strings.Join(search.Columns, ", ")))
 			}
-		}) (*bulkOutput, error) {
-			res, err := a.svc.BulkComment(ctx, who(ctx), in.Body.IDs, in.Body.Text)
-			return a.bulkAnswer(ctx, res, err)
-		})
-	huma.Register(api, huma.Operation{OperationID: "bulkServiceType", Method: http.MethodPost, Path: "/v1/requests/service-type",
-		Summary: "Set the service type of up to 500 requests", Tags: tags, Errors: errs, Description: bulkDoc},
-		func(ctx context.Context, in *struct {
-			Body struct {
-				IDs         []string    `json:"ids" doc:"Up to 500 request IDs."`
-				ServiceType ServiceType `json:"serviceType"`
-				Comment     string      `json:"comment,omitempty" maxLength:"4000"`
-			}
-		}) (*bulkOutput, error) {
-			res, err := a.svc.BulkServiceType(ctx, who(ctx), in.Body.IDs, lot.ServiceType(in.Body.ServiceType), in.Body.Comment)
-			return a.bulkAnswer(ctx, res, err)
-		})
-	huma.Register(api, huma.Operation{OperationID: "bulkEstimatedDeliveryDate", Method: http.MethodPost, Path: "/v1/requests/estimated-delivery-date",
-		Summary: "Set the estimated delivery date of up to 500 requests", Tags: tags, Errors: errs, Description: bulkDoc},
-		func(ctx context.Context, in *struct {
-			Body struct {
-				IDs      []string  `json:"ids" doc:"Up to 500 request IDs."`
-				Date     string    `json:"date" format:"date" doc:"Day, YYYY-MM-DD."`
-				Time     string    `json:"time" pattern:"^[0-9]{2}:[0-9]{2}$" doc:"Time of day, HH:MM (24 h)."`
-				TimeZone string    `json:"timeZone" maxLength:"64" doc:"IANA time zone, e.g. America/Los_Angeles."`
-				Reason   EDDReason `json:"reason"`
-				Comment  string    `json:"comment,omitempty" maxLength:"4000" doc:"Required with reason OTHER."`
-			}
-		}) (*bulkOutput, error) {
-			day, err := lot.ParseDate(in.Body.Date)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			res, err := a.svc.BulkEstimatedDelivery(ctx, who(ctx), in.Body.IDs, day, in.Body.Time, in.Body.TimeZone, lot.EDDReason(in.Body.Reason), in.Body.Comment)
-			return a.bulkAnswer(ctx, res, err)
-		})
-	huma.Register(api, huma.Operation{OperationID: "exportRequests", Method: http.MethodPost, Path: "/v1/requests/export",
-		Summary: "Export up to 500 selected requests to Excel (XLSX) or CSV", Tags: tags, Errors: errs,
-		Description: "Only your requests are exported; other IDs are skipped and counted in X-Openlot-Skipped.",
-		Responses: map[string]*huma.Response{"200": {Description: "The file", Content: map[string]*huma.MediaType{
-			xlsxType:   {Schema: &huma.Schema{Type: "string", Format: "binary"}},
-			"text/csv": {Schema: &huma.Schema{Type: "string"}},
-		}}}},
-		func(ctx context.Context, in *struct {
-			Body struct {
-				IDs     []string `json:"ids" doc:"Up to 500 request IDs."`
-				Columns []string `json:"columns,omitempty" doc:"Columns in order (default: the search's default columns)."`
-				Format  string   `json:"format,omitempty" enum:"xlsx,csv" default:"xlsx"`
-			}
-		}) (*exportOutput, error) {
-			cols := search.DefaultColumns
-			if len(in.Body.Columns) > 0 {
-				cols = nil
-				for _, c := range in.Body.Columns {
-					i := slices.IndexFunc(search.Columns, func(x string) bool { return strings.EqualFold(x, c) })
-					if i < 0 {
-						return nil, a.fail(ctx, lot.Errorf(lot.CodeInvalid, "column %.40q is not one of %s", c, strings.Join(search.Columns, ", ")))
-					}
-					cols = append(cols, search.Columns[i])
-				}
-			}
-			rows, skipped, err := a.svc.Selected(ctx, who(ctx), in.Body.IDs)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			out := make([]export.Row, len(rows))
-			for i, r := range rows {
-				out[i] = export.Row{Request: r.Request, Insight: r.Insight}
-			}
-			o := &exportOutput{Skipped: skipped}
-			stamp := a.clock.Now().UTC().Format("20060102-1504")
-			if in.Body.Format == "csv" {
-				o.ContentType, o.Disposition = csvType, fmt.Sprintf(`attachment; filename="openlot-requests-%s.csv"`, stamp)
-				o.Body, err = export.CSV(out, cols)
-			} else {
-				o.ContentType, o.Disposition = xlsxType, fmt.Sprintf(`attachment; filename="openlot-requests-%s.xlsx"`, stamp)
-				o.Body, err = export.XLSX(out, cols)
-			}
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			return o, nil
-		})
+			cols = append(cols, search.Columns[i])
+		}
+	}
+	rows, skipped, err := a.svc.Selected(ctx, who(ctx), in.Body.IDs)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	out := make([]export.Row, len(rows))
+	for i, r := range rows {
+		out[i] = export.Row{Request: r.Request, Insight: r.Insight}
+	}
+	o := &exportOutput{Skipped: skipped}
+	stamp := a.clock.Now().UTC().Format("20060102-1504")
+	if in.Body.Format == "csv" {
+		o.ContentType, o.Disposition = csvType, fmt.Sprintf(`attachment; filename="openlot-requests-%s.csv"`, stamp)
+		o.Body, err = export.CSV(out, cols)
+	} else {
+		o.ContentType, o.Disposition = xlsxType, fmt.Sprintf(`attachment; filename="openlot-requests-%s.xlsx"`, stamp)
+		o.Body, err = export.XLSX(out, cols)
+	}
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return o, nil
 }

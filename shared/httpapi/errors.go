@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -11,49 +10,24 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/problem"
 )
 
 // Problem is every error answer: a code from a closed list (or a rule's code)
 // and a message for the caller. Internal details never go here; they go to the log.
+// Its status is the code's, from the one table in package problem.
 type Problem struct {
-	status  int
-	Code    string   `json:"code" doc:"Machine-readable error code: invalid, unauthorized, forbidden, not_found, conflict, too_large, rate_limited, unavailable, internal, or a rule code (HTTP 422) such as not_allowed, not_deliverable, not_subassignable, idempotency_key_reused."`
+	Code    string   `json:"code" doc:"Machine-readable error code: invalid, unauthorized, forbidden, not_found, method_not_allowed, not_acceptable, request_timeout, conflict, too_large, unsupported_media_type, rate_limited, unavailable, internal, or a rule code (HTTP 422) such as not_allowed, not_deliverable, not_subassignable, idempotency_key_reused."`
 	Message string   `json:"message" doc:"What went wrong, written for the person who made the call."`
 	Details []string `json:"details,omitempty" doc:"Per-field problems, for invalid input."`
 }
 
-func (p *Problem) Error() string  { return p.Code + ": " + p.Message }
-func (p *Problem) GetStatus() int { return p.status }
+func (p *Problem) Error() string { return p.Code + ": " + p.Message }
 
-// statusOf holds the closed list of codes and their HTTP statuses; any other
-// code names a broken rule (422).
-var statusOf = map[string]int{
-	lot.CodeInvalid: http.StatusBadRequest, lot.CodeUnauthorized: http.StatusUnauthorized,
-	lot.CodeForbidden: http.StatusForbidden, lot.CodeNotFound: http.StatusNotFound,
-	lot.CodeConflict: http.StatusConflict, lot.CodeTooLarge: http.StatusRequestEntityTooLarge,
-	lot.CodeRateLimited: http.StatusTooManyRequests, lot.CodeUnavailable: http.StatusServiceUnavailable,
-	lot.CodeInternal: http.StatusInternalServerError,
-}
+// GetStatus returns the status of p's code (huma answers with it).
+func (p *Problem) GetStatus() int { return problem.Status(p.Code) }
 
-// StatusOf maps a domain error code to its HTTP status.
-func StatusOf(code string) int {
-	if s, ok := statusOf[code]; ok {
-		return s
-	}
-	return http.StatusUnprocessableEntity
-}
-
-// codeOf is the inverse of StatusOf for the statuses huma produces itself.
-func codeOf(status int) string {
-	for c, s := range statusOf {
-		if s == status {
-			return c
-		}
-	}
-	return lot.CodeInvalid
-}
-
-var internalProblem = Problem{status: 500, Code: lot.CodeInternal, Message: "Internal error."}
+var internalProblem = Problem{Code: lot.CodeInternal, Message: "Internal error."}
 
 // problemOf turns any error into the Problem a client sees. Errors that are
 // not domain errors become "internal" and are logged with their detail.
@@ -64,25 +38,22 @@ func problemOf(ctx context.Context, log *slog.Logger, err error) *Problem {
 	}
 	var le *lot.Error
 	if errors.As(err, &le) && le.Code != lot.CodeInternal {
-		return &Problem{status: StatusOf(le.Code), Code: le.Code, Message: le.Message}
+		return &Problem{Code: le.Code, Message: le.Message}
 	}
 	log.ErrorContext(ctx, "internal error", "err", err.Error(), "request_id", RequestID(ctx))
 	ip := internalProblem
 	return &ip
 }
 
-// writeProblem writes p as JSON.
+// writeProblem writes p as JSON with its code's status.
 func writeProblem(w http.ResponseWriter, p *Problem) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(p.status)
-	_ = json.NewEncoder(w).Encode(p)
+	problem.WriteBody(w, p.Code, p)
 }
 
 func init() {
 	// Huma's own errors (unreadable bodies, schema violations, oversize bodies)
-	// take the same {code, message} shape. Schema violations are 400 invalid:
-	// 422 is kept for broken business rules.
+	// take the same {code, message} shape, and the status of their code.
+	// Schema violations are 400 invalid: 422 is kept for broken business rules.
 	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
 		var details []string
 		for _, e := range errs {
@@ -96,24 +67,24 @@ func init() {
 				details = append(details, e.Error())
 			}
 		}
-		code := lot.CodeInvalid
-		switch {
-		case status == http.StatusUnprocessableEntity || status == http.StatusBadRequest:
-			status = http.StatusBadRequest
+		code := problem.CodeFor(status)
+		if status >= 500 {
+			code = lot.CodeInternal // whatever huma called the fault, its detail is for the log
+		}
+		switch code {
+		case lot.CodeInvalid:
 			if msg == "validation failed" {
 				msg = "the request is not valid"
 			}
-		case status == http.StatusRequestEntityTooLarge:
-			code, msg = lot.CodeTooLarge, "the request body is too large (at most 1 MiB)"
-		case status >= 500:
-			code, msg, details = lot.CodeInternal, "Internal error.", nil
-		default:
-			code = codeOf(status)
+		case lot.CodeTooLarge:
+			msg = "the request body is too large (at most 1 MiB)"
+		case lot.CodeInternal:
+			msg, details = "Internal error.", nil
 		}
 		if len(details) > 0 {
 			msg = msg + ": " + strings.Join(details, "; ")
 		}
-		return &Problem{status: status, Code: code, Message: msg, Details: details}
+		return &Problem{Code: code, Message: msg, Details: details}
 	}
 }
 

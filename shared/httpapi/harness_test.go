@@ -19,6 +19,7 @@ import (
 	"github.com/openlot/openlot/shared/app"
 	"github.com/openlot/openlot/shared/ids"
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/problem"
 )
 
 // clock is a settable test clock.
@@ -161,7 +162,7 @@ func (r resp) code() string {
 
 // do sends a request as the named principal ("" for none) and checks every
 // answer: it carries X-Request-Id, is never a 500, errors have code and
-// message, and /v1 bodies match the OpenAPI document.
+// message and the status of their code, and /v1 bodies match the OpenAPI document.
 func (w *world) do(who, method, path string, body any, hdr ...string) resp {
 	w.t.Helper()
 	var rd io.Reader
@@ -199,15 +200,32 @@ func (w *world) do(who, method, path string, body any, hdr ...string) resp {
 		w.t.Errorf("%s %s: %d %s", method, path, r.Status, b)
 	}
 	if r.Status >= 400 {
-		var e struct{ Code, Message string }
-		if json.Unmarshal(b, &e) != nil || e.Code == "" || e.Message == "" {
-			w.t.Errorf("%s %s: error without code and message: %d %s", method, path, r.Status, b)
-		}
+		w.checkError(method, path, r)
 	}
 	if strings.HasPrefix(path, "/v1/") {
 		w.spec.check(w.t, method, path, r)
 	}
 	return r
+}
+
+// checkError checks an error answer: a JSON code and message, and the status
+// the one table gives the code.
+func (w *world) checkError(method, path string, r resp) {
+	w.t.Helper()
+	var e struct{ Code, Message string }
+	if err := json.Unmarshal(r.Body, &e); err != nil {
+		w.t.Errorf("%s %s: error body is not JSON: %d %s", method, path, r.Status, r.Body)
+		return
+	}
+	if e.Code == "" {
+		w.t.Errorf("%s %s: error without code: %d %s", method, path, r.Status, r.Body)
+	}
+	if e.Message == "" {
+		w.t.Errorf("%s %s: error without message: %d %s", method, path, r.Status, r.Body)
+	}
+	if want := problem.Status(e.Code); r.Status != want {
+		w.t.Errorf("%s %s: answered %d for code %q, whose status is %d", method, path, r.Status, e.Code, want)
+	}
 }
 
 // spec validates answers against the served OpenAPI document.

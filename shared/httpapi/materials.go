@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"net/http"
-	"reflect"
 	"strings"
 	"time"
 
@@ -162,211 +161,255 @@ type downloadsOutput struct {
 	}
 }
 
-func (a *api) materialRoutes(api huma.API) {
+func (a *api) materialRoutes() []route {
 	tags := []string{"Materials"}
-	errs := []int{400, 401, 403, 404, 409, 422, 429, 503}
-	huma.Register(api, huma.Operation{OperationID: "listMaterials", Method: http.MethodGet, Path: "/v1/materials",
-		Summary: "The materials of the titles of one or many requests, by asset type", Tags: tags, Errors: []int{400, 401, 404, 429},
-		Description: "Only the newest version of each asset type is listed (and downloadable); every asset type is listed, " +
-			"those with nothing to download with count 0. group: all (default), available, downloaded (the caller's), new " +
-			"(delivered or QC-updated in the last 7 days)."},
-		func(ctx context.Context, in *struct {
-			Requests  string `query:"requests" required:"true" maxLength:"4000" doc:"Comma-separated request IDs (1 to 100)."`
-			Group     string `query:"group" enum:"all,available,downloaded,new," doc:"Which materials; default all."`
-			AssetType string `query:"assetType" maxLength:"40" doc:"One asset type (code or name)."`
-		}) (*materialsOutput, error) {
-			q := portal.MaterialsQuery{Group: in.Group}
-			for id := range strings.SplitSeq(in.Requests, ",") {
-				if id = strings.TrimSpace(id); id != "" {
-					q.Requests = append(q.Requests, id)
-				}
-			}
-			if in.AssetType != "" {
-				at, err := lot.ParseAssetType(in.AssetType)
-				if err != nil {
-					return nil, a.fail(ctx, err)
-				}
-				q.AssetType = at
-			}
-			v, err := a.svc.Materials(ctx, who(ctx), q)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			now := a.clock.Now()
-			out := &materialsOutput{}
-			out.Body.Titles = []TitleRef{}
-			for _, t := range v.Titles {
-				out.Body.Titles = append(out.Body.Titles, TitleRef{t.MovieID, t.Name})
-			}
-			out.Body.AssetTypes = []AssetTypeJSON{}
-			for _, g := range v.Groups {
-				j := AssetTypeJSON{AssetType: string(g.AssetType), Name: g.AssetType.Name(), Count: len(g.Items), Materials: []MaterialJSON{}}
-				for _, it := range g.Items {
-					mj := materialJSON(it.Material, it.Title, now)
-					mj.Downloaded = downloadedAs(it)
-					j.Materials = append(j.Materials, mj)
-				}
-				out.Body.Total += j.Count
-				out.Body.AssetTypes = append(out.Body.AssetTypes, j)
-			}
-			return out, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "materialHistory", Method: http.MethodGet, Path: "/v1/materials/{id}/history",
-		Summary: "Every version of a material's asset type, newest first (the update history)", Tags: tags, Errors: []int{400, 401, 404, 429}},
-		func(ctx context.Context, in *materialIDPath) (*versionsOutput, error) {
-			vs, err := a.svc.MaterialHistory(ctx, who(ctx), in.ID)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			out := &versionsOutput{}
-			out.Body.Versions = []MaterialJSON{}
-			for _, m := range vs {
-				out.Body.Versions = append(out.Body.Versions, materialJSON(m, "", a.clock.Now()))
-			}
-			return out, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "materialUpload", Method: http.MethodPost, Path: "/v1/materials/uploads",
-		Summary: "Studio operators: a URL to upload a material file in one PUT (up to 5 GiB)", Tags: tags, Errors: errs},
-		func(ctx context.Context, in *struct {
-			Body struct {
-				FileName    string `json:"fileName" minLength:"1" maxLength:"255"`
-				ContentType string `json:"contentType,omitempty" maxLength:"200"`
-			}
-		}) (*uploadOutput, error) {
-			key, u, err := a.svc.MaterialUploadURL(ctx, who(ctx), in.Body.FileName, in.Body.ContentType)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			out := &uploadOutput{}
-			out.Body.Upload, out.Body.Method, out.Body.URL, out.Body.Header, out.Body.Expires = key, u.Method, u.URL, u.Header, u.Expires
-			return out, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "addMaterial", Method: http.MethodPost, Path: "/v1/materials", DefaultStatus: 201,
-		Summary: "Studio operators: add an uploaded file as the next version of an asset type of a title", Tags: tags, Errors: errs,
-		Description: "The new version supersedes the previous one (only it may be downloaded) and clears \"Downloaded\" for it. " +
-			"The stored file's SHA-256 must be the one given."},
-		func(ctx context.Context, in *struct {
-			Body struct {
-				MovieID     int64  `json:"movieId" minimum:"1"`
-				AssetType   string `json:"assetType" maxLength:"40"`
-				Variant     string `json:"variant,omitempty" maxLength:"40"`
-				FileName    string `json:"fileName" minLength:"1" maxLength:"255"`
-				SHA256      string `json:"sha256" maxLength:"64"`
-				ContentType string `json:"contentType,omitempty" maxLength:"200"`
-				QC          string `json:"qc,omitempty" maxLength:"20" doc:"Audio materials: QC_PENDING (default) or READY_FOR_MIX."`
-				Note        string `json:"note,omitempty" maxLength:"1000"`
-				Upload      string `json:"upload" maxLength:"300"`
-			}
-		}) (*materialOutput, error) {
-			b := in.Body
-			at, err := lot.ParseAssetType(b.AssetType)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			var qc lot.MaterialQC
-			if b.QC != "" {
-				if qc, err = lot.ParseMaterialQC(b.QC); err != nil {
-					return nil, a.fail(ctx, err)
-				}
-			}
-			m, err := a.svc.AddMaterial(ctx, who(ctx), portal.NewMaterial{MovieID: b.MovieID, AssetType: at, Variant: b.Variant,
-				FileName: b.FileName, SHA256: b.SHA256, ContentType: b.ContentType, QC: qc, Note: b.Note, Upload: b.Upload})
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			return &materialOutput{Body: materialJSON(m, "", a.clock.Now())}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "setMaterialQC", Method: http.MethodPost, Path: "/v1/materials/{id}/qc",
-		Summary: "Studio and QC operators: set an audio material's QC label", Tags: tags, Errors: errs},
-		func(ctx context.Context, in *struct {
-			ID   string `path:"id" maxLength:"120" doc:"Material ID: movie.ASSET_TYPE[.variant].vN."`
-			Body struct {
-				QC string `json:"qc" maxLength:"20" doc:"QC_PENDING or READY_FOR_MIX."`
-			}
-		}) (*materialOutput, error) {
-			qc, err := lot.ParseMaterialQC(in.Body.QC)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			m, err := a.svc.SetMaterialQC(ctx, who(ctx), in.ID, qc)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			return &materialOutput{Body: materialJSON(m, "", a.clock.Now())}, nil
-		})
-	startSchema := api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[DownloadStartJSON](), true, "DownloadStartJSON")
-	huma.Register(api, huma.Operation{OperationID: "startDownload", Method: http.MethodPost, Path: "/v1/materials/{id}/downloads",
-		DefaultStatus: http.StatusCreated, Responses: map[string]*huma.Response{
-			"202": {Description: "A watermarked proxy is being made (PROCESSING)", Content: map[string]*huma.MediaType{"application/json": {Schema: startSchema}}}},
-		Summary: "Download the newest version of a material: a signed URL that expires, or PROCESSING", Tags: tags, Errors: errs,
-		Description: "201 with the URL (GET it, with Range to resume). Partners receive proxy videos with their own visible " +
-			"watermark: from the title's pool, or made on demand (202, PROCESSING; an email says when it is ready, then ask again). " +
-			"The download counts as completed when every byte was sent, or when the client reports the SHA-256 it computed " +
-			"(POST /v1/downloads/{id}/complete)."},
-		func(ctx context.Context, in *materialIDPath) (*downloadStartOutput, error) {
-			st, err := a.svc.StartDownload(ctx, who(ctx), in.ID)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			out := &downloadStartOutput{Status: http.StatusCreated}
-			if st.Download == nil {
-				out.Status = http.StatusAccepted
-				out.Body.Status, out.Body.Proxy = "PROCESSING", proxyJSON(st.Proxy)
-				if st.Proxy.State == lot.ProxyFailed {
-					return nil, a.fail(ctx, &lot.Error{Code: lot.CodeUnavailable, Message: st.Proxy.Error})
-				}
-				return out, nil
-			}
-			d := downloadJSON(st.Download)
-			out.Body.Status, out.Body.Download = "READY", &d
-			out.Body.Method, out.Body.URL, out.Body.Header, out.Body.Expires = st.URL.Method, st.URL.URL, st.URL.Header, st.URL.Expires
-			return out, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "emptyProxyPool", Method: http.MethodPost, Path: "/v1/materials/{id}/pool/empty",
-		Summary: "Studio operators: remove the proxies of a proxy video's pool that nobody has taken", Tags: tags, Errors: errs,
-		Description: "Partners then get proxies made on demand (PROCESSING, then an email). Proxies already handed out stay theirs."},
-		func(ctx context.Context, in *materialIDPath) (*poolOutput, error) {
-			n, err := a.svc.EmptyPool(ctx, who(ctx), in.ID)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			out := &poolOutput{}
-			out.Body.Removed = n
-			return out, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "listDownloads", Method: http.MethodGet, Path: "/v1/materials/{id}/downloads",
-		Summary: "The download history of a material's asset type for the caller's partner, newest first", Tags: tags,
-		Errors: []int{400, 401, 404, 429}},
-		func(ctx context.Context, in *struct {
-			ID   string `path:"id" maxLength:"120" doc:"Material ID: movie.ASSET_TYPE[.variant].vN."`
-			Mine bool   `query:"mine" doc:"Only the caller's own downloads."`
-		}) (*downloadsOutput, error) {
-			ds, err := a.svc.Downloads(ctx, who(ctx), in.ID, in.Mine)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			out := &downloadsOutput{}
-			out.Body.Downloads = []DownloadJSON{}
-			for _, d := range ds {
-				out.Body.Downloads = append(out.Body.Downloads, downloadJSON(d))
-			}
-			return out, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "completeDownload", Method: http.MethodPost, Path: "/v1/downloads/{id}/complete",
-		Summary: "Report a download complete with the SHA-256 the client computed", Tags: tags, Errors: errs,
-		Description: "422 checksum_mismatch when the SHA-256 is not the one of the file handed out."},
-		func(ctx context.Context, in *struct {
-			ID   string `path:"id" maxLength:"64" doc:"Download ID."`
-			Body struct {
-				SHA256 string `json:"sha256" maxLength:"64"`
-			}
-		}) (*struct{ Body DownloadJSON }, error) {
-			d, err := a.svc.CompleteDownload(ctx, who(ctx), in.ID, in.Body.SHA256)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			return &struct{ Body DownloadJSON }{Body: downloadJSON(d)}, nil
-		})
+	reads := []int{400, 401, 404, 429}
+	writes := []int{400, 401, 403, 404, 409, 422, 429, 503}
+	return []route{
+		serve(huma.Operation{OperationID: "listMaterials", Method: http.MethodGet, Path: "/v1/materials", Tags: tags, Errors: reads,
+			Summary: "The materials of the titles of one or many requests, by asset type",
+			Description: "Only the newest version of each asset type is listed (and downloadable); every asset type is listed, " +
+				"those with nothing to download with count 0. group: all (default), available, downloaded (the caller's), new " +
+				"(delivered or QC-updated in the last 7 days)."}, a.listMaterials),
+		serve(huma.Operation{OperationID: "materialHistory", Method: http.MethodGet, Path: "/v1/materials/{id}/history", Tags: tags, Errors: reads,
+			Summary: "Every version of a material's asset type, newest first (the update history)"}, a.materialHistory),
+		serve(huma.Operation{OperationID: "materialUpload", Method: http.MethodPost, Path: "/v1/materials/uploads", Tags: tags, Errors: writes,
+			Summary: "Studio operators: a URL to upload a material file in one PUT (up to 5 GiB)"}, a.materialUpload),
+		serve(huma.Operation{OperationID: "addMaterial", Method: http.MethodPost, Path: "/v1/materials", DefaultStatus: 201, Tags: tags, Errors: writes,
+			Summary: "Studio operators: add an uploaded file as the next version of an asset type of a title",
+			Description: "The new version supersedes the previous one (only it may be downloaded) and clears \"Downloaded\" for it. " +
+				"The stored file's SHA-256 must be the one given."}, a.addMaterial),
+		serve(huma.Operation{OperationID: "setMaterialQC", Method: http.MethodPost, Path: "/v1/materials/{id}/qc", Tags: tags, Errors: writes,
+			Summary: "Studio and QC operators: set an audio material's QC label"}, a.setMaterialQC),
+		serve(huma.Operation{OperationID: "startDownload", Method: http.MethodPost, Path: "/v1/materials/{id}/downloads", DefaultStatus: 201,
+			Responses: map[string]*huma.Response{"202": {Description: "A watermarked proxy is being made (PROCESSING)",
+				Content: map[string]*huma.MediaType{"application/json": {Schema: schemaRef[DownloadStartJSON]()}}}},
+			Tags: tags, Errors: writes,
+			Summary: "Download the newest version of a material: a signed URL that expires, or PROCESSING",
+			Description: "201 with the URL (GET it, with Range to resume). Partners receive proxy videos with their own visible " +
+				"watermark: from the title's pool, or made on demand (202, PROCESSING; an email says when it is ready, then ask again). " +
+				"The download counts as completed when every byte was sent, or when the client reports the SHA-256 it computed " +
+				"(POST /v1/downloads/{id}/complete)."}, a.startDownload),
+		serve(huma.Operation{OperationID: "emptyProxyPool", Method: http.MethodPost, Path: "/v1/materials/{id}/pool/empty", Tags: tags, Errors: writes,
+			Summary:     "Studio operators: remove the proxies of a proxy video's pool that nobody has taken",
+			Description: "Partners then get proxies made on demand (PROCESSING, then an email). Proxies already handed out stay theirs."}, a.emptyProxyPool),
+		serve(huma.Operation{OperationID: "listDownloads", Method: http.MethodGet, Path: "/v1/materials/{id}/downloads", Tags: tags, Errors: reads,
+			Summary: "The download history of a material's asset type for the caller's partner, newest first"}, a.listDownloads),
+		serve(huma.Operation{OperationID: "completeDownload", Method: http.MethodPost, Path: "/v1/downloads/{id}/complete", Tags: tags, Errors: writes,
+			Summary:     "Report a download complete with the SHA-256 the client computed",
+			Description: "422 checksum_mismatch when the SHA-256 is not the one of the file handed out."}, a.completeDownload),
+	}
+}
+
+type listMaterialsInput struct {
+	Requests  string `query:"requests" required:"true" maxLength:"4000" doc:"Comma-separated request IDs (1 to 100)."`
+	Group     string `query:"group" enum:"all,available,downloaded,new," doc:"Which materials; default all."`
+	AssetType string `query:"assetType" maxLength:"40" doc:"One asset type (code or name)."`
+}
+
+// listMaterials answers the materials of the titles of the requests asked
+// for, grouped by asset type, with the caller's "Downloaded" labels.
+func (a *api) listMaterials(ctx context.Context, in *listMaterialsInput) (*materialsOutput, error) {
+	q := portal.MaterialsQuery{Group: in.Group}
+	for id := range strings.SplitSeq(in.Requests, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			q.Requests = append(q.Requests, id)
+		}
+	}
+	if in.AssetType != "" {
+		at, err := lot.ParseAssetType(in.AssetType)
+		if err != nil {
+			return nil, a.fail(ctx, err)
+		}
+		q.AssetType = at
+	}
+	v, err := a.svc.Materials(ctx, who(ctx), q)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	now := a.clock.Now()
+	out := &materialsOutput{}
+	out.Body.Titles = []TitleRef{}
+	for _, t := range v.Titles {
+		out.Body.Titles = append(out.Body.Titles, TitleRef{t.MovieID, t.Name})
+	}
+	out.Body.AssetTypes = []AssetTypeJSON{}
+	for _, g := range v.Groups {
+		j := AssetTypeJSON{AssetType: string(g.AssetType), Name: g.AssetType.Name(), Count: len(g.Items), Materials: []MaterialJSON{}}
+		for _, it := range g.Items {
+			mj := materialJSON(it.Material, it.Title, now)
+			mj.Downloaded = downloadedAs(it)
+			j.Materials = append(j.Materials, mj)
+		}
+		out.Body.Total += j.Count
+		out.Body.AssetTypes = append(out.Body.AssetTypes, j)
+	}
+	return out, nil
+}
+
+// materialHistory answers every version of a material's asset type, newest first.
+func (a *api) materialHistory(ctx context.Context, in *materialIDPath) (*versionsOutput, error) {
+	vs, err := a.svc.MaterialHistory(ctx, who(ctx), in.ID)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	out := &versionsOutput{}
+	out.Body.Versions = []MaterialJSON{}
+	for _, m := range vs {
+		out.Body.Versions = append(out.Body.Versions, materialJSON(m, "", a.clock.Now()))
+	}
+	return out, nil
+}
+
+type materialUploadRequest struct {
+	FileName    string `json:"fileName" minLength:"1" maxLength:"255"`
+	ContentType string `json:"contentType,omitempty" maxLength:"200"`
+}
+
+type materialUploadInput struct{ Body materialUploadRequest }
+
+// materialUpload hands a studio operator a signed URL to upload a material
+// file in one PUT.
+func (a *api) materialUpload(ctx context.Context, in *materialUploadInput) (*uploadOutput, error) {
+	key, u, err := a.svc.MaterialUploadURL(ctx, who(ctx), in.Body.FileName, in.Body.ContentType)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	out := &uploadOutput{}
+	out.Body.Upload, out.Body.Method, out.Body.URL, out.Body.Header, out.Body.Expires = key, u.Method, u.URL, u.Header, u.Expires
+	return out, nil
+}
+
+type addMaterialRequest struct {
+	MovieID     int64  `json:"movieId" minimum:"1"`
+	AssetType   string `json:"assetType" maxLength:"40"`
+	Variant     string `json:"variant,omitempty" maxLength:"40"`
+	FileName    string `json:"fileName" minLength:"1" maxLength:"255"`
+	SHA256      string `json:"sha256" maxLength:"64"`
+	ContentType string `json:"contentType,omitempty" maxLength:"200"`
+	QC          string `json:"qc,omitempty" maxLength:"20" doc:"Audio materials: QC_PENDING (default) or READY_FOR_MIX."`
+	Note        string `json:"note,omitempty" maxLength:"1000"`
+	Upload      string `json:"upload" maxLength:"300"`
+}
+
+type addMaterialInput struct{ Body addMaterialRequest }
+
+// addMaterial adds an uploaded file as the next version of an asset type of a title.
+func (a *api) addMaterial(ctx context.Context, in *addMaterialInput) (*materialOutput, error) {
+	b := in.Body
+	at, err := lot.ParseAssetType(b.AssetType)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	var qc lot.MaterialQC
+	if b.QC != "" {
+		if qc, err = lot.ParseMaterialQC(b.QC); err != nil {
+			return nil, a.fail(ctx, err)
+		}
+	}
+	m, err := a.svc.AddMaterial(ctx, who(ctx), portal.NewMaterial{MovieID: b.MovieID, AssetType: at, Variant: b.Variant,
+		FileName: b.FileName, SHA256: b.SHA256, ContentType: b.ContentType, QC: qc, Note: b.Note, Upload: b.Upload})
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return &materialOutput{Body: materialJSON(m, "", a.clock.Now())}, nil
+}
+
+type setMaterialQCRequest struct {
+	QC string `json:"qc" maxLength:"20" doc:"QC_PENDING or READY_FOR_MIX."`
+}
+
+type setMaterialQCInput struct {
+	ID   string `path:"id" maxLength:"120" doc:"Material ID: movie.ASSET_TYPE[.variant].vN."`
+	Body setMaterialQCRequest
+}
+
+// setMaterialQC sets an audio material's QC label.
+func (a *api) setMaterialQC(ctx context.Context, in *setMaterialQCInput) (*materialOutput, error) {
+	qc, err := lot.ParseMaterialQC(in.Body.QC)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	m, err := a.svc.SetMaterialQC(ctx, who(ctx), in.ID, qc)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return &materialOutput{Body: materialJSON(m, "", a.clock.Now())}, nil
+}
+
+// startDownload answers 201 with a signed URL of the newest version of a
+// material, or 202 while a watermarked proxy is being made for the caller.
+// A proxy that failed to be made answers unavailable.
+func (a *api) startDownload(ctx context.Context, in *materialIDPath) (*downloadStartOutput, error) {
+	st, err := a.svc.StartDownload(ctx, who(ctx), in.ID)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	out := &downloadStartOutput{Status: 201}
+	if st.Download == nil {
+		out.Status = 202
+		out.Body.Status, out.Body.Proxy = "PROCESSING", proxyJSON(st.Proxy)
+		if st.Proxy.State == lot.ProxyFailed {
+			return nil, a.fail(ctx, &lot.Error{Code: lot.CodeUnavailable, Message: st.Proxy.Error})
+		}
+		return out, nil
+	}
+	d := downloadJSON(st.Download)
+	out.Body.Status, out.Body.Download = "READY", &d
+	out.Body.Method, out.Body.URL, out.Body.Header, out.Body.Expires = st.URL.Method, st.URL.URL, st.URL.Header, st.URL.Expires
+	return out, nil
+}
+
+// emptyProxyPool removes the proxies of a proxy video's pool that nobody has taken.
+func (a *api) emptyProxyPool(ctx context.Context, in *materialIDPath) (*poolOutput, error) {
+	n, err := a.svc.EmptyPool(ctx, who(ctx), in.ID)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	out := &poolOutput{}
+	out.Body.Removed = n
+	return out, nil
+}
+
+type listDownloadsInput struct {
+	ID   string `path:"id" maxLength:"120" doc:"Material ID: movie.ASSET_TYPE[.variant].vN."`
+	Mine bool   `query:"mine" doc:"Only the caller's own downloads."`
+}
+
+// listDownloads answers the download history of a material's asset type for
+// the caller's partner (or the caller alone), newest first.
+func (a *api) listDownloads(ctx context.Context, in *listDownloadsInput) (*downloadsOutput, error) {
+	ds, err := a.svc.Downloads(ctx, who(ctx), in.ID, in.Mine)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	out := &downloadsOutput{}
+	out.Body.Downloads = []DownloadJSON{}
+	for _, d := range ds {
+		out.Body.Downloads = append(out.Body.Downloads, downloadJSON(d))
+	}
+	return out, nil
+}
+
+type completeDownloadRequest struct {
+	SHA256 string `json:"sha256" maxLength:"64"`
+}
+
+type completeDownloadInput struct {
+	ID   string `path:"id" maxLength:"64" doc:"Download ID."`
+	Body completeDownloadRequest
+}
+
+type downloadOutput struct{ Body DownloadJSON }
+
+// completeDownload records a download complete with the SHA-256 the client
+// computed; a different SHA-256 answers checksum_mismatch.
+func (a *api) completeDownload(ctx context.Context, in *completeDownloadInput) (*downloadOutput, error) {
+	d, err := a.svc.CompleteDownload(ctx, who(ctx), in.ID, in.Body.SHA256)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return &downloadOutput{Body: downloadJSON(d)}, nil
 }
 
 func downloadedAs(it portal.MaterialItem) *DownloadedAs {

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/problem"
 )
 
 type ctxKey int
@@ -165,7 +166,7 @@ func (a *api) authenticate(next http.Handler) http.Handler {
 		}
 		if !a.limiter.allow(p.Subject) {
 			w.Header().Set("Retry-After", "1")
-			writeProblem(w, &Problem{status: 429, Code: lot.CodeRateLimited, Message: "too many requests; slow down and retry after a second"})
+			problem.Write(w, lot.CodeRateLimited, "too many requests; slow down and retry after a second")
 			return
 		}
 		if info, ok := r.Context().Value(keyLogInfo).(*logInfo); ok {
@@ -213,17 +214,17 @@ func (a *api) idempotent(next http.Handler) http.Handler {
 			return
 		}
 		if len(key) > 255 || strings.ContainsFunc(key, func(c rune) bool { return c < 0x21 || c > 0x7e }) {
-			writeProblem(w, &Problem{status: 400, Code: lot.CodeInvalid, Message: "Idempotency-Key must be 1–255 visible ASCII characters"})
+			problem.Write(w, lot.CodeInvalid, "Idempotency-Key must be 1–255 visible ASCII characters")
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 		if err != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
-				writeProblem(w, &Problem{status: 413, Code: lot.CodeTooLarge, Message: "the request body is too large (at most 1 MiB)"})
+				problem.Write(w, lot.CodeTooLarge, "the request body is too large (at most 1 MiB)")
 				return
 			}
-			writeProblem(w, &Problem{status: 400, Code: lot.CodeInvalid, Message: "the request body could not be read"})
+			problem.Write(w, lot.CodeInvalid, "the request body could not be read")
 			return
 		}
 		p, _ := PrincipalOf(r.Context())
@@ -238,10 +239,10 @@ func (a *api) idempotent(next http.Handler) http.Handler {
 		if saved != nil {
 			switch {
 			case saved.RequestHash != hash:
-				writeProblem(w, &Problem{status: 422, Code: lot.CodeIdempotencyReuse, Message: "this Idempotency-Key was used for a different request; use a new key"})
+				problem.Write(w, lot.CodeIdempotencyReuse, "this Idempotency-Key was used for a different request; use a new key")
 			case !saved.Done:
 				w.Header().Set("Retry-After", "1")
-				writeProblem(w, &Problem{status: 409, Code: lot.CodeConflict, Message: "a request with this Idempotency-Key is still being processed; retry shortly"})
+				problem.Write(w, lot.CodeConflict, "a request with this Idempotency-Key is still being processed; retry shortly")
 			default:
 				w.Header().Set("Content-Type", saved.ContentType)
 				w.Header().Set("Idempotent-Replayed", "true")

@@ -46,113 +46,178 @@ type glossaryOutput struct {
 	}
 }
 
-func (a *api) qcRoutes(api huma.API) {
+func (a *api) qcRoutes() []route {
 	tags := []string{"Quality control"}
 	errs := []int{400, 401, 403, 404, 422, 429}
-	huma.Register(api, huma.Operation{OperationID: "requestQC", Method: http.MethodGet, Path: "/v1/requests/{id}/qc",
-		Summary: "The QC cards of a request's deliveries, newest first", Tags: tags, Errors: []int{400, 401, 404, 429}},
-		func(ctx context.Context, in *idPath) (*qcListOutput, error) {
-			ts, err := a.svc.RequestQC(ctx, who(ctx), in.ID)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			out := &qcListOutput{}
-			out.Body.QC = []QCJSON{}
-			for _, t := range ts {
-				out.Body.QC = append(out.Body.QC, qcJSON(t))
-			}
-			return out, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "qcGlossary", Method: http.MethodGet, Path: "/v1/qc/glossary",
-		Summary: "The numbered categories QC events are filed under", Tags: tags, Errors: []int{401, 429}},
-		func(ctx context.Context, _ *struct{}) (*glossaryOutput, error) {
-			out := &glossaryOutput{}
-			out.Body.Categories = lot.QCGlossary
-			return out, nil
-		})
-	for _, action := range []lot.QCAction{lot.QCStart, lot.QCHold, lot.QCFixNotes, lot.QCResume, lot.QCFinish, lot.QCCancel} {
-		huma.Register(api, huma.Operation{OperationID: "qc-" + string(action), Method: http.MethodPost, Path: "/v1/transfers/{id}/qc/" + string(action),
-			Summary: "QC: " + string(action), Tags: tags, Errors: errs,
-			Description: "QC and studio operators. finish takes the outcome the events give: Passed (none), Passed With Issues " +
-				"(only FYIs, or Issues signed off) or Failed (a Blocker or an open Issue; the request then asks for a redelivery). " +
-				"fix-notes and cancel need a note."},
-			func(ctx context.Context, in *struct {
-				ID   string `path:"id" maxLength:"64"`
-				Body *struct {
-					Note string `json:"note,omitempty" maxLength:"2000"`
-				} // optional: only fix-notes and cancel need a note
-			}) (*qcOutput, error) {
-				var note string
-				if in.Body != nil {
-					note = in.Body.Note
-				}
-				t, err := a.svc.QCAct(ctx, who(ctx), in.ID, action, note)
-				if err != nil {
-					return nil, a.fail(ctx, err)
-				}
-				return &qcOutput{Body: qcJSON(t)}, nil
-			})
+	const acting = "QC and studio operators. finish takes the outcome the events give: Passed (none), Passed With Issues " +
+		"(only FYIs, or Issues signed off) or Failed (a Blocker or an open Issue; the request then asks for a redelivery). " +
+		"fix-notes and cancel need a note."
+	act := func(action lot.QCAction) huma.Operation {
+		return huma.Operation{OperationID: "qc-" + string(action), Method: http.MethodPost, Path: "/v1/transfers/{id}/qc/" + string(action),
+			Tags: tags, Errors: errs, Summary: "QC: " + string(action), Description: acting}
 	}
-	huma.Register(api, huma.Operation{OperationID: "addQCEvent", Method: http.MethodPost, Path: "/v1/transfers/{id}/qc/events",
-		Summary: "Add a QC event", Tags: tags, Errors: errs,
-		Description: "Timecodes are SMPTE HH:MM:SS:FF (;FF drop-frame) at the delivery's frame rate."},
-		func(ctx context.Context, in *struct {
-			ID   string `path:"id" maxLength:"64"`
-			Body struct {
-				In       string `json:"in" maxLength:"11"`
-				Out      string `json:"out" maxLength:"11"`
-				Severity string `json:"severity" enum:"FYI,ISSUE,BLOCKER"`
-				Category string `json:"category" maxLength:"8" doc:"A glossary code (GET /v1/qc/glossary), e.g. 2.2."`
-				Note     string `json:"note" maxLength:"2000"`
-			}
-		}) (*struct{ Body lot.QCEvent }, error) {
-			e, err := a.svc.AddQCEvent(ctx, who(ctx), in.ID, lot.QCEvent{In: in.Body.In, Out: in.Body.Out,
-				Severity: lot.Severity(in.Body.Severity), Category: in.Body.Category, Note: in.Body.Note})
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			return &struct{ Body lot.QCEvent }{Body: e}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "signOffQCEvent", Method: http.MethodPost, Path: "/v1/transfers/{id}/qc/events/{n}/sign-off",
-		Summary: "Sign off an Issue: accepted as it is, it no longer fails QC", Tags: tags, Errors: errs},
-		func(ctx context.Context, in *struct {
-			ID string `path:"id" maxLength:"64"`
-			N  int    `path:"n" minimum:"1"`
-		}) (*qcOutput, error) {
-			t, err := a.svc.SignOffQCEvent(ctx, who(ctx), in.ID, in.N)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			return &qcOutput{Body: qcJSON(t)}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "qcReport", Method: http.MethodGet, Path: "/v1/transfers/{id}/qc/report",
-		Summary: "A delivery's QC report as PDF or CSV", Tags: tags, Errors: []int{400, 401, 404, 429},
-		Responses: map[string]*huma.Response{"200": {Description: "The report", Content: map[string]*huma.MediaType{
-			"application/pdf": {Schema: &huma.Schema{Type: "string", Format: "binary"}},
-			"text/csv":        {Schema: &huma.Schema{Type: "string"}},
-		}}}},
-		func(ctx context.Context, in *struct {
-			ID     string `path:"id" maxLength:"64"`
-			Format string `query:"format" enum:"pdf,csv" default:"pdf"`
-		}) (*exportOutput, error) {
-			r, err := a.svc.QCReport(ctx, who(ctx), in.ID)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			rep := qcreport.Report{Title: r.Title, Request: r.Request, Transfer: r.Transfer, Made: a.clock.Now()}
-			var b bytes.Buffer
-			o := &exportOutput{}
-			if in.Format == "csv" {
-				o.ContentType, o.Disposition = csvType, fmt.Sprintf(`attachment; filename="qc-%s.csv"`, in.ID)
-				err = qcreport.CSV(&b, rep)
-			} else {
-				o.ContentType, o.Disposition = "application/pdf", fmt.Sprintf(`attachment; filename="qc-%s.pdf"`, in.ID)
-				err = qcreport.PDF(&b, rep)
-			}
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			o.Body = b.Bytes()
-			return o, nil
-		})
+	return []route{
+		serve(huma.Operation{OperationID: "requestQC", Method: http.MethodGet, Path: "/v1/requests/{id}/qc", Tags: tags, Errors: []int{400, 401, 404, 429},
+			Summary: "The QC cards of a request's deliveries, newest first"}, a.requestQC),
+		serve(huma.Operation{OperationID: "qcGlossary", Method: http.MethodGet, Path: "/v1/qc/glossary", Tags: tags, Errors: []int{401, 429},
+			Summary: "The numbered categories QC events are filed under"}, a.qcGlossary),
+		serve(act(lot.QCStart), a.qcStart),
+		serve(act(lot.QCHold), a.qcHold),
+		serve(act(lot.QCFixNotes), a.qcFixNotes),
+		serve(act(lot.QCResume), a.qcResume),
+		serve(act(lot.QCFinish), a.qcFinish),
+		serve(act(lot.QCCancel), a.qcCancel),
+		serve(huma.Operation{OperationID: "addQCEvent", Method: http.MethodPost, Path: "/v1/transfers/{id}/qc/events", Tags: tags, Errors: errs,
+			Summary:     "Add a QC event",
+			Description: "Timecodes are SMPTE HH:MM:SS:FF (;FF drop-frame) at the delivery's frame rate."}, a.addQCEvent),
+		serve(huma.Operation{OperationID: "signOffQCEvent", Method: http.MethodPost, Path: "/v1/transfers/{id}/qc/events/{n}/sign-off", Tags: tags, Errors: errs,
+			Summary: "Sign off an Issue: accepted as it is, it no longer fails QC"}, a.signOffQCEvent),
+		serve(huma.Operation{OperationID: "qcReport", Method: http.MethodGet, Path: "/v1/transfers/{id}/qc/report", Tags: tags, Errors: []int{400, 401, 404, 429},
+			Summary: "A delivery's QC report as PDF or CSV",
+			Responses: map[string]*huma.Response{"200": {Description: "The report", Content: map[string]*huma.MediaType{
+				"application/pdf": {Schema: &huma.Schema{Type: "string", Format: "binary"}},
+				"text/csv":        {Schema: &huma.Schema{Type: "string"}},
+			}}}}, a.qcReport),
+	}
+}
+
+// requestQC answers the QC cards of a request's deliveries, newest first.
+func (a *api) requestQC(ctx context.Context, in *idPath) (*qcListOutput, error) {
+	ts, err := a.svc.RequestQC(ctx, who(ctx), in.ID)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	out := &qcListOutput{}
+	out.Body.QC = []QCJSON{}
+	for _, t := range ts {
+		out.Body.QC = append(out.Body.QC, qcJSON(t))
+	}
+	return out, nil
+}
+
+// qcGlossary answers the numbered categories QC events are filed under.
+func (a *api) qcGlossary(ctx context.Context, _ *struct{}) (*glossaryOutput, error) {
+	out := &glossaryOutput{}
+	out.Body.Categories = lot.QCGlossary
+	return out, nil
+}
+
+// qcNoteInput is the input of every QC action. It is an alias of an unnamed
+// struct on purpose: huma names an unnamed body after its operation
+// (Qc-startRequest ...), the names the published document has.
+type qcNoteInput = struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body *struct {
+		Note string `json:"note,omitempty" maxLength:"2000"`
+	} // optional: only fix-notes and cancel need a note
+}
+
+// qcStart starts QC of a delivery.
+func (a *api) qcStart(ctx context.Context, in *qcNoteInput) (*qcOutput, error) {
+	return a.qcAct(ctx, in, lot.QCStart)
+}
+
+// qcHold puts a delivery's QC on hold.
+func (a *api) qcHold(ctx context.Context, in *qcNoteInput) (*qcOutput, error) {
+	return a.qcAct(ctx, in, lot.QCHold)
+}
+
+// qcFixNotes sends a delivery's QC back with notes to fix; it needs a note.
+func (a *api) qcFixNotes(ctx context.Context, in *qcNoteInput) (*qcOutput, error) {
+	return a.qcAct(ctx, in, lot.QCFixNotes)
+}
+
+// qcResume resumes a delivery's QC.
+func (a *api) qcResume(ctx context.Context, in *qcNoteInput) (*qcOutput, error) {
+	return a.qcAct(ctx, in, lot.QCResume)
+}
+
+// qcFinish finishes a delivery's QC with the outcome its events give.
+func (a *api) qcFinish(ctx context.Context, in *qcNoteInput) (*qcOutput, error) {
+	return a.qcAct(ctx, in, lot.QCFinish)
+}
+
+// qcCancel cancels a delivery's QC; it needs a note.
+func (a *api) qcCancel(ctx context.Context, in *qcNoteInput) (*qcOutput, error) {
+	return a.qcAct(ctx, in, lot.QCCancel)
+}
+
+// qcAct takes a QC action on a delivery, with the note given, if any.
+func (a *api) qcAct(ctx context.Context, in *qcNoteInput, action lot.QCAction) (*qcOutput, error) {
+	var note string
+	if in.Body != nil {
+		note = in.Body.Note
+	}
+	t, err := a.svc.QCAct(ctx, who(ctx), in.ID, action, note)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return &qcOutput{Body: qcJSON(t)}, nil
+}
+
+type addQCEventRequest struct {
+	In       string `json:"in" maxLength:"11"`
+	Out      string `json:"out" maxLength:"11"`
+	Severity string `json:"severity" enum:"FYI,ISSUE,BLOCKER"`
+	Category string `json:"category" maxLength:"8" doc:"A glossary code (GET /v1/qc/glossary), e.g. 2.2."`
+	Note     string `json:"note" maxLength:"2000"`
+}
+
+type addQCEventInput struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body addQCEventRequest
+}
+
+type qcEventOutput struct{ Body lot.QCEvent }
+
+// addQCEvent adds a QC event to a delivery, with SMPTE timecodes.
+func (a *api) addQCEvent(ctx context.Context, in *addQCEventInput) (*qcEventOutput, error) {
+	e, err := a.svc.AddQCEvent(ctx, who(ctx), in.ID, lot.QCEvent{In: in.Body.In, Out: in.Body.Out,
+		Severity: lot.Severity(in.Body.Severity), Category: in.Body.Category, Note: in.Body.Note})
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return &qcEventOutput{Body: e}, nil
+}
+
+type qcEventInput struct {
+	ID string `path:"id" maxLength:"64"`
+	N  int    `path:"n" minimum:"1"`
+}
+
+// signOffQCEvent signs off an Issue: accepted as it is, it no longer fails QC.
+func (a *api) signOffQCEvent(ctx context.Context, in *qcEventInput) (*qcOutput, error) {
+	t, err := a.svc.SignOffQCEvent(ctx, who(ctx), in.ID, in.N)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return &qcOutput{Body: qcJSON(t)}, nil
+}
+
+type qcReportInput struct {
+	ID     string `path:"id" maxLength:"64"`
+	Format string `query:"format" enum:"pdf,csv" default:"pdf"`
+}
+
+// qcReport answers a delivery's QC report as PDF (the default) or CSV.
+func (a *api) qcReport(ctx context.Context, in *qcReportInput) (*exportOutput, error) {
+	r, err := a.svc.QCReport(ctx, who(ctx), in.ID)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	rep := qcreport.Report{Title: r.Title, Request: r.Request, Transfer: r.Transfer, Made: a.clock.Now()}
+	var b bytes.Buffer
+	o := &exportOutput{}
+	if in.Format == "csv" {
+		o.ContentType, o.Disposition = csvType, fmt.Sprintf(`attachment; filename="qc-%s.csv"`, in.ID)
+		err = qcreport.CSV(&b, rep)
+	} else {
+		o.ContentType, o.Disposition = "application/pdf", fmt.Sprintf(`attachment; filename="qc-%s.pdf"`, in.ID)
+		err = qcreport.PDF(&b, rep)
+	}
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	o.Body = b.Bytes()
+	return o, nil
 }

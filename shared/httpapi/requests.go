@@ -158,201 +158,213 @@ type upgradeOutput struct {
 
 func out(r *lot.Request) *requestBody { return &requestBody{Body: requestJSON(r)} }
 
-func (a *api) routes(api huma.API) {
+func (a *api) requestRoutes() []route {
 	tags := []string{"Source requests"}
 	actions := []string{"Actions"}
 	studio := []string{"Studio"}
-	errs := []int{400, 401, 404, 429}
-	actErrs := []int{400, 401, 403, 404, 409, 413, 422, 429}
-
-	a.searchRoute(api)
-	a.templateRoutes(api)
-	a.bulkRoutes(api)
-	a.transferRoutes(api)
-	a.inspectionRoutes(api)
-	a.qcRoutes(api)
-	a.materialRoutes(api)
-	a.planRoute(api)
-
-	huma.Register(api, huma.Operation{OperationID: "getRequest", Method: http.MethodGet, Path: "/v1/requests/{id}",
-		Summary: "Get a source request with its title and package", Tags: tags, Errors: errs},
-		func(ctx context.Context, in *idPath) (*detailsOutput, error) {
-			v, err := a.svc.Request(ctx, who(ctx), in.ID)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			o := &detailsOutput{}
-			o.Body.Request = requestJSON(v.Request)
-			if t := v.Title; t != nil {
-				o.Body.Title = &TitleJSON{MovieID: t.MovieID, Name: t.Name, ReleaseYear: t.ReleaseYear, MovieType: MovieType(t.MovieType),
-					IsOriginal: t.IsOriginal, ContentPartner: t.ContentPartner, DayOfBroadcast: t.DayOfBroadcast, DayAfterBroadcast: t.DayAfterBroadcast}
-			}
-			if p := v.Package; p != nil {
-				o.Body.Package = &PackageJSON{ID: p.ID, MovieID: p.MovieID, Countries: p.Countries}
-				if o.Body.Package.Countries == nil {
-					o.Body.Package.Countries = []string{}
-				}
-			}
-			return o, nil
-		})
-
-	huma.Register(api, huma.Operation{OperationID: "setMaterialStatus", Method: http.MethodPost, Path: "/v1/requests/{id}/material-status",
-		Summary: "Set the material status of a request", Tags: actions, Errors: actErrs},
-		func(ctx context.Context, in *materialStatusInput) (*requestBody, error) {
-			r, err := a.svc.SetMaterialStatus(ctx, who(ctx), in.ID, lot.MaterialStatus(in.Body.MaterialStatus), in.Body.Reason, in.Body.Comment)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			return out(r), nil
-		})
-
-	huma.Register(api, huma.Operation{OperationID: "bulkSetMaterialStatus", Method: http.MethodPost, Path: "/v1/requests/material-status",
-		Summary: "Set the material status of up to 500 requests", Tags: actions, Errors: []int{400, 401, 413, 429},
-		Description: "Every ID gets its own result; a bad or foreign ID fails alone (not_found) and never stops the others."},
-		func(ctx context.Context, in *bulkMaterialStatusInput) (*bulkOutput, error) {
-			res, err := a.svc.BulkMaterialStatus(ctx, who(ctx), in.Body.IDs, lot.MaterialStatus(in.Body.MaterialStatus), in.Body.Reason, in.Body.Comment)
-			return a.bulkAnswer(ctx, res, err)
-		})
-
-	for _, c := range []struct {
-		id, path, summary string
-		do                func(context.Context, lot.Principal, string, string, string) (*lot.Request, error)
-	}{
-		{"cancelRequest", "cancel", "Cancel an Open request", a.svc.Cancel},
-		{"uncancelRequest", "uncancel", "Reopen a Cancelled request", a.svc.Uncancel},
-	} {
-		huma.Register(api, huma.Operation{OperationID: c.id, Method: http.MethodPost, Path: "/v1/requests/{id}/" + c.path,
-			Summary: c.summary, Tags: actions, Errors: actErrs,
-			Description: "Studio operators on any request; fulfillment partners with the cancel permission on their Forced Sub and Dub Card Image requests."},
-			func(ctx context.Context, in *reasonInput) (*requestBody, error) {
-				r, err := c.do(ctx, who(ctx), in.ID, in.Body.Reason, in.Body.Comment)
-				if err != nil {
-					return nil, a.fail(ctx, err)
-				}
-				return out(r), nil
-			})
+	reads := []int{400, 401, 404, 429}
+	acts := []int{400, 401, 403, 404, 409, 413, 422, 429}
+	const cancelWho = "Studio operators on any request; fulfillment partners with the cancel permission on their Forced Sub and Dub Card Image requests."
+	return []route{
+		serve(huma.Operation{OperationID: "getRequest", Method: http.MethodGet, Path: "/v1/requests/{id}", Tags: tags, Errors: reads,
+			Summary: "Get a source request with its title and package"}, a.getRequest),
+		serve(huma.Operation{OperationID: "setMaterialStatus", Method: http.MethodPost, Path: "/v1/requests/{id}/material-status", Tags: actions, Errors: acts,
+			Summary: "Set the material status of a request"}, a.setMaterialStatus),
+		serve(huma.Operation{OperationID: "bulkSetMaterialStatus", Method: http.MethodPost, Path: "/v1/requests/material-status", Tags: actions,
+			Errors: []int{400, 401, 413, 429}, Summary: "Set the material status of up to 500 requests", Description: bulkDoc}, a.bulkSetMaterialStatus),
+		serve(huma.Operation{OperationID: "cancelRequest", Method: http.MethodPost, Path: "/v1/requests/{id}/cancel", Tags: actions, Errors: acts,
+			Summary: "Cancel an Open request", Description: cancelWho}, a.cancelRequest),
+		serve(huma.Operation{OperationID: "uncancelRequest", Method: http.MethodPost, Path: "/v1/requests/{id}/uncancel", Tags: actions, Errors: acts,
+			Summary: "Reopen a Cancelled request", Description: cancelWho}, a.uncancelRequest),
+		serve(huma.Operation{OperationID: "subassignRequest", Method: http.MethodPost, Path: "/v1/requests/{id}/subassign", Tags: actions, Errors: acts,
+			Summary: "Subassign a request to an approved partner"}, a.subassignRequest),
+		serve(huma.Operation{OperationID: "setEstimatedDeliveryDate", Method: http.MethodPost, Path: "/v1/requests/{id}/estimated-delivery-date", Tags: actions, Errors: acts,
+			Summary: "Edit the estimated delivery date"}, a.setEstimatedDeliveryDate),
+		serve(huma.Operation{OperationID: "setServiceType", Method: http.MethodPost, Path: "/v1/requests/{id}/service-type", Tags: actions, Errors: acts,
+			Summary: "Edit the service type (Subtitle, SDH/CC, Forced Sub, Secondary Audio, Audio Description)"}, a.setServiceType),
+		serve(huma.Operation{OperationID: "listComments", Method: http.MethodGet, Path: "/v1/requests/{id}/comments", Tags: tags, Errors: reads,
+			Summary: "List the comments on a request"}, a.listComments),
+		serve(huma.Operation{OperationID: "addComment", Method: http.MethodPost, Path: "/v1/requests/{id}/comments", DefaultStatus: 201, Tags: tags, Errors: acts,
+			Summary: "Comment on a request"}, a.addComment),
+		serve(huma.Operation{OperationID: "getHistory", Method: http.MethodGet, Path: "/v1/requests/{id}/history", Tags: tags, Errors: reads,
+			Summary: "Every action, comment and status change on a request, oldest first"}, a.getHistory),
+		serve(huma.Operation{OperationID: "createRequest", Method: http.MethodPost, Path: "/v1/requests", DefaultStatus: 201, Tags: studio, Errors: acts,
+			Summary: "Create a source request (studio operators)"}, a.createRequest),
+		serve(huma.Operation{OperationID: "requestRedelivery", Method: http.MethodPost, Path: "/v1/requests/{id}/redelivery", Tags: studio, Errors: acts,
+			Summary: "Reject the delivered asset and request a redelivery (studio operators)"}, a.requestRedelivery),
+		serve(huma.Operation{OperationID: "upgradeRequest", Method: http.MethodPost, Path: "/v1/requests/{id}/upgrade", Tags: studio, Errors: acts,
+			Summary: "Mark a request Upgraded and create the request for the better version (studio operators)"}, a.upgradeRequest),
 	}
+}
 
-	huma.Register(api, huma.Operation{OperationID: "subassignRequest", Method: http.MethodPost, Path: "/v1/requests/{id}/subassign",
-		Summary: "Subassign a request to an approved partner", Tags: actions, Errors: actErrs},
-		func(ctx context.Context, in *subassignInput) (*requestBody, error) {
-			r, err := a.svc.Subassign(ctx, who(ctx), in.ID, in.Body.Partner, in.Body.Comment)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			return out(r), nil
-		})
+// getRequest answers a source request with its title and package.
+func (a *api) getRequest(ctx context.Context, in *idPath) (*detailsOutput, error) {
+	v, err := a.svc.Request(ctx, who(ctx), in.ID)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	o := &detailsOutput{}
+	o.Body.Request = requestJSON(v.Request)
+	if t := v.Title; t != nil {
+		o.Body.Title = &TitleJSON{MovieID: t.MovieID, Name: t.Name, ReleaseYear: t.ReleaseYear, MovieType: MovieType(t.MovieType),
+			IsOriginal: t.IsOriginal, ContentPartner: t.ContentPartner, DayOfBroadcast: t.DayOfBroadcast, DayAfterBroadcast: t.DayAfterBroadcast}
+	}
+	if p := v.Package; p != nil {
+		o.Body.Package = &PackageJSON{ID: p.ID, MovieID: p.MovieID, Countries: p.Countries}
+		if o.Body.Package.Countries == nil {
+			o.Body.Package.Countries = []string{}
+		}
+	}
+	return o, nil
+}
 
-	huma.Register(api, huma.Operation{OperationID: "setEstimatedDeliveryDate", Method: http.MethodPost, Path: "/v1/requests/{id}/estimated-delivery-date",
-		Summary: "Edit the estimated delivery date", Tags: actions, Errors: actErrs},
-		func(ctx context.Context, in *eddInput) (*requestBody, error) {
-			day, err := lot.ParseDate(in.Body.Date)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			r, err := a.svc.SetEstimatedDelivery(ctx, who(ctx), in.ID, day, in.Body.Time, in.Body.TimeZone, lot.EDDReason(in.Body.Reason), in.Body.Comment)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			return out(r), nil
-		})
+// setMaterialStatus sets the material status of a request, with a reason.
+func (a *api) setMaterialStatus(ctx context.Context, in *materialStatusInput) (*requestBody, error) {
+	r, err := a.svc.SetMaterialStatus(ctx, who(ctx), in.ID, lot.MaterialStatus(in.Body.MaterialStatus), in.Body.Reason, in.Body.Comment)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return out(r), nil
+}
 
-	huma.Register(api, huma.Operation{OperationID: "setServiceType", Method: http.MethodPost, Path: "/v1/requests/{id}/service-type",
-		Summary: "Edit the service type (Subtitle, SDH/CC, Forced Sub, Secondary Audio, Audio Description)", Tags: actions, Errors: actErrs},
-		func(ctx context.Context, in *serviceTypeInput) (*requestBody, error) {
-			r, err := a.svc.SetServiceType(ctx, who(ctx), in.ID, lot.ServiceType(in.Body.ServiceType), in.Body.Comment)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			return out(r), nil
-		})
+// bulkSetMaterialStatus sets the material status of up to 500 requests, each
+// with its own result.
+func (a *api) bulkSetMaterialStatus(ctx context.Context, in *bulkMaterialStatusInput) (*bulkOutput, error) {
+	res, err := a.svc.BulkMaterialStatus(ctx, who(ctx), in.Body.IDs, lot.MaterialStatus(in.Body.MaterialStatus), in.Body.Reason, in.Body.Comment)
+	return a.bulkAnswer(ctx, res, err)
+}
 
-	huma.Register(api, huma.Operation{OperationID: "listComments", Method: http.MethodGet, Path: "/v1/requests/{id}/comments",
-		Summary: "List the comments on a request", Tags: tags, Errors: errs},
-		func(ctx context.Context, in *idPath) (*commentsOutput, error) {
-			h, err := a.svc.Comments(ctx, who(ctx), in.ID)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			o := &commentsOutput{}
-			o.Body.Comments = make([]CommentJSON, len(h))
-			for i, e := range h {
-				o.Body.Comments[i] = commentJSON(e)
-			}
-			return o, nil
-		})
+// cancelRequest cancels an Open request.
+func (a *api) cancelRequest(ctx context.Context, in *reasonInput) (*requestBody, error) {
+	r, err := a.svc.Cancel(ctx, who(ctx), in.ID, in.Body.Reason, in.Body.Comment)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return out(r), nil
+}
 
-	huma.Register(api, huma.Operation{OperationID: "addComment", Method: http.MethodPost, Path: "/v1/requests/{id}/comments",
-		Summary: "Comment on a request", Tags: tags, DefaultStatus: http.StatusCreated, Errors: actErrs},
-		func(ctx context.Context, in *commentInput) (*commentOutput, error) {
-			e, err := a.svc.Comment(ctx, who(ctx), in.ID, in.Body.Text)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			return &commentOutput{Body: commentJSON(e)}, nil
-		})
+// uncancelRequest reopens a Cancelled request.
+func (a *api) uncancelRequest(ctx context.Context, in *reasonInput) (*requestBody, error) {
+	r, err := a.svc.Uncancel(ctx, who(ctx), in.ID, in.Body.Reason, in.Body.Comment)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return out(r), nil
+}
 
-	huma.Register(api, huma.Operation{OperationID: "getHistory", Method: http.MethodGet, Path: "/v1/requests/{id}/history",
-		Summary: "Every action, comment and status change on a request, oldest first", Tags: tags, Errors: errs},
-		func(ctx context.Context, in *idPath) (*historyOutput, error) {
-			h, err := a.svc.History(ctx, who(ctx), in.ID)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			o := &historyOutput{}
-			o.Body.Entries = make([]HistoryJSON, len(h))
-			for i, e := range h {
-				o.Body.Entries[i] = historyJSON(e)
-			}
-			return o, nil
-		})
+// subassignRequest subassigns a request to an approved partner.
+func (a *api) subassignRequest(ctx context.Context, in *subassignInput) (*requestBody, error) {
+	r, err := a.svc.Subassign(ctx, who(ctx), in.ID, in.Body.Partner, in.Body.Comment)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return out(r), nil
+}
 
-	huma.Register(api, huma.Operation{OperationID: "createRequest", Method: http.MethodPost, Path: "/v1/requests",
-		Summary: "Create a source request (studio operators)", Tags: studio, DefaultStatus: http.StatusCreated, Errors: actErrs},
-		func(ctx context.Context, in *createInput) (*createOutput, error) {
-			b := in.Body
-			due, err := lot.ParseDate(b.DueDate)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			r, err := a.svc.Create(ctx, who(ctx), portal.CreateSpec{MovieID: b.MovieID, PackageID: b.PackageID,
-				FulfillmentPartner: b.FulfillmentPartner, SourceType: lot.SourceType(b.SourceType), Language: b.Language,
-				ServiceType: lot.ServiceType(b.ServiceType), DueDate: due, MaterialStatus: lot.MaterialStatus(b.MaterialStatus),
-				Issues: b.Issues, Comment: b.Comment})
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			return &createOutput{Location: "/v1/requests/" + r.ID, Body: requestJSON(r)}, nil
-		})
+// setEstimatedDeliveryDate sets a request's estimated delivery date, given as
+// a day, a time of day and a time zone; a malformed day answers invalid.
+func (a *api) setEstimatedDeliveryDate(ctx context.Context, in *eddInput) (*requestBody, error) {
+	day, err := lot.ParseDate(in.Body.Date)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	r, err := a.svc.SetEstimatedDelivery(ctx, who(ctx), in.ID, day, in.Body.Time, in.Body.TimeZone, lot.EDDReason(in.Body.Reason), in.Body.Comment)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return out(r), nil
+}
 
-	huma.Register(api, huma.Operation{OperationID: "requestRedelivery", Method: http.MethodPost, Path: "/v1/requests/{id}/redelivery",
-		Summary: "Reject the delivered asset and request a redelivery (studio operators)", Tags: studio, Errors: actErrs},
-		func(ctx context.Context, in *reasonInput) (*requestBody, error) {
-			r, err := a.svc.RequestRedelivery(ctx, who(ctx), in.ID, in.Body.Reason, in.Body.Comment)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			return out(r), nil
-		})
+// setServiceType sets a request's service type.
+func (a *api) setServiceType(ctx context.Context, in *serviceTypeInput) (*requestBody, error) {
+	r, err := a.svc.SetServiceType(ctx, who(ctx), in.ID, lot.ServiceType(in.Body.ServiceType), in.Body.Comment)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return out(r), nil
+}
 
-	huma.Register(api, huma.Operation{OperationID: "upgradeRequest", Method: http.MethodPost, Path: "/v1/requests/{id}/upgrade",
-		Summary: "Mark a request Upgraded and create the request for the better version (studio operators)", Tags: studio, Errors: actErrs},
-		func(ctx context.Context, in *upgradeInput) (*upgradeOutput, error) {
-			var due lot.Date
-			if in.Body.DueDate != "" {
-				var err error
-				if due, err = lot.ParseDate(in.Body.DueDate); err != nil {
-					return nil, a.fail(ctx, err)
-				}
-			}
-			old, n, err := a.svc.Upgrade(ctx, who(ctx), in.ID, lot.SourceType(in.Body.SourceType), due, in.Body.Reason)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			o := &upgradeOutput{}
-			o.Body.Upgraded, o.Body.Created = requestJSON(old), requestJSON(n)
-			return o, nil
-		})
+// listComments answers the comments on a request, oldest first.
+func (a *api) listComments(ctx context.Context, in *idPath) (*commentsOutput, error) {
+	h, err := a.svc.Comments(ctx, who(ctx), in.ID)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	o := &commentsOutput{}
+	o.Body.Comments = make([]CommentJSON, len(h))
+	for i, e := range h {
+		o.Body.Comments[i] = commentJSON(e)
+	}
+	return o, nil
+}
+
+// addComment comments on a request.
+func (a *api) addComment(ctx context.Context, in *commentInput) (*commentOutput, error) {
+	e, err := a.svc.Comment(ctx, who(ctx), in.ID, in.Body.Text)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return &commentOutput{Body: commentJSON(e)}, nil
+}
+
+// getHistory answers every action, comment and status change on a request, oldest first.
+func (a *api) getHistory(ctx context.Context, in *idPath) (*historyOutput, error) {
+	h, err := a.svc.History(ctx, who(ctx), in.ID)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	o := &historyOutput{}
+	o.Body.Entries = make([]HistoryJSON, len(h))
+	for i, e := range h {
+		o.Body.Entries[i] = historyJSON(e)
+	}
+	return o, nil
+}
+
+// createRequest creates a source request and answers it with its Location;
+// a malformed due date answers invalid.
+func (a *api) createRequest(ctx context.Context, in *createInput) (*createOutput, error) {
+	b := in.Body
+	due, err := lot.ParseDate(b.DueDate)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	r, err := a.svc.Create(ctx, who(ctx), portal.CreateSpec{MovieID: b.MovieID, PackageID: b.PackageID,
+		FulfillmentPartner: b.FulfillmentPartner, SourceType: lot.SourceType(b.SourceType), Language: b.Language,
+		ServiceType: lot.ServiceType(b.ServiceType), DueDate: due, MaterialStatus: lot.MaterialStatus(b.MaterialStatus),
+		Issues: b.Issues, Comment: b.Comment})
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return &createOutput{Location: "/v1/requests/" + r.ID, Body: requestJSON(r)}, nil
+}
+
+// requestRedelivery rejects the delivered asset of a request and asks for a redelivery.
+func (a *api) requestRedelivery(ctx context.Context, in *reasonInput) (*requestBody, error) {
+	r, err := a.svc.RequestRedelivery(ctx, who(ctx), in.ID, in.Body.Reason, in.Body.Comment)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return out(r), nil
+}
+
+// upgradeRequest marks a request Upgraded and creates the request for the
+// better version; it answers both. A malformed due date answers invalid.
+func (a *api) upgradeRequest(ctx context.Context, in *upgradeInput) (*upgradeOutput, error) {
+	var due lot.Date
+	if in.Body.DueDate != "" {
+		var err error
+		if due, err = lot.ParseDate(in.Body.DueDate); err != nil {
+			return nil, a.fail(ctx, err)
+		}
+	}
+	old, n, err := a.svc.Upgrade(ctx, who(ctx), in.ID, lot.SourceType(in.Body.SourceType), due, in.Body.Reason)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	o := &upgradeOutput{}
+	o.Body.Upgraded, o.Body.Created = requestJSON(old), requestJSON(n)
+	return o, nil
 }
 
 func (a *api) bulkResult(ctx context.Context, r portal.Result) BulkResult {

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"time"
 
@@ -159,36 +160,41 @@ type searchOutput struct {
 	}
 }
 
-func (a *api) searchRoute(api huma.API) {
-	huma.Register(api, huma.Operation{OperationID: "searchRequests", Method: "GET", Path: "/v1/requests",
-		Summary: "Search source requests: modifiers, buckets, nested groupings, rows",
-		Description: "Every modifier is its own query parameter; values of one modifier are comma-separated and OR-ed; " +
-			"different modifiers are AND-ed. The URL is bookmarkable.",
-		Tags: []string{"Search"}, Errors: []int{400, 401, 429}},
-		func(ctx context.Context, _ *searchInput) (*searchOutput, error) {
-			raw, _ := ctx.Value(keyQuery).(string)
-			v, err := url.ParseQuery(raw)
-			if err != nil {
-				return nil, a.fail(ctx, lot.Errorf(lot.CodeInvalid, "the query string is malformed"))
-			}
-			res, q, err := a.svc.Search(ctx, who(ctx), v)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			o := &searchOutput{}
-			o.Body.Total, o.Body.Buckets, o.Body.Next = res.Total, bucketsJSON(res.Buckets), res.Next
-			o.Body.Groups = make([]GroupJSON, len(res.Groups))
-			for i, g := range res.Groups {
-				key := make(map[string]string, len(g.Key))
-				for j, f := range q.Group {
-					key[string(f)] = g.Key[j]
-				}
-				o.Body.Groups[i] = GroupJSON{Key: key, Total: g.Total, Buckets: bucketsJSON(g.Buckets)}
-			}
-			o.Body.Rows = make([]RowJSON, len(res.Rows))
-			for i, row := range res.Rows {
-				o.Body.Rows[i] = rowJSON(row, q.Columns)
-			}
-			return o, nil
-		})
+func (a *api) searchRoutes() []route {
+	return []route{
+		serve(huma.Operation{OperationID: "searchRequests", Method: http.MethodGet, Path: "/v1/requests", Tags: []string{"Search"}, Errors: []int{400, 401, 429},
+			Summary: "Search source requests: modifiers, buckets, nested groupings, rows",
+			Description: "Every modifier is its own query parameter; values of one modifier are comma-separated and OR-ed; " +
+				"different modifiers are AND-ed. The URL is bookmarkable."}, a.searchRequests),
+	}
+}
+
+// searchRequests answers the requests the raw query's modifiers match:
+// counts, buckets, groups and a page of rows. A malformed query string
+// answers invalid.
+func (a *api) searchRequests(ctx context.Context, _ *searchInput) (*searchOutput, error) {
+	raw, _ := ctx.Value(keyQuery).(string)
+	v, err := url.ParseQuery(raw)
+	if err != nil {
+		return nil, a.fail(ctx, lot.Errorf(lot.CodeInvalid, "the query string is malformed"))
+	}
+	res, q, err := a.svc.Search(ctx, who(ctx), v)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	o := &searchOutput{}
+	o.Body.Total, o.Body.Buckets, o.Body.Next = res.Total, bucketsJSON(res.Buckets), res.Next
+	o.Body.Groups = make([]GroupJSON, len(res.Groups))
+	for i, g := range res.Groups {
+		key := make(map[string]string, len(g.Key))
+		for j, f := range q.Group {
+			key[string(f)] = g.Key[j]
+		}
+		o.Body.Groups[i] = GroupJSON{Key: key, Total: g.Total, Buckets: bucketsJSON(g.Buckets)}
+	}
+	o.Body.Rows = make([]RowJSON, len(res.Rows))
+	for i, row := range res.Rows {
+		o.Body.Rows[i] = rowJSON(row, q.Columns)
+	}
+	return o, nil
 }

@@ -27,59 +27,72 @@ type templateName struct {
 
 type templateOutput struct{ Body TemplateJSON }
 
-func (a *api) templateRoutes(api huma.API) {
+func (a *api) templateRoutes() []route {
 	tags := []string{"Saved templates"}
-	huma.Register(api, huma.Operation{OperationID: "listTemplates", Method: http.MethodGet, Path: "/v1/templates",
-		Summary: "List your saved templates", Tags: tags, Errors: []int{401, 429}},
-		func(ctx context.Context, _ *struct{}) (*struct {
-			Body struct {
-				Templates []TemplateJSON `json:"templates"`
-			}
-		}, error) {
-			list, err := a.svc.Templates(ctx, who(ctx))
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			out := &struct {
-				Body struct {
-					Templates []TemplateJSON `json:"templates"`
-				}
-			}{}
-			out.Body.Templates = make([]TemplateJSON, len(list))
-			for i, t := range list {
-				out.Body.Templates[i] = templateJSON(t)
-			}
-			return out, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "getTemplate", Method: http.MethodGet, Path: "/v1/templates/{name}",
-		Summary: "Get one of your saved templates", Tags: tags, Errors: []int{400, 401, 404, 429}},
-		func(ctx context.Context, in *templateName) (*templateOutput, error) {
-			t, err := a.svc.Template(ctx, who(ctx), in.Name)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			return &templateOutput{Body: templateJSON(t)}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "putTemplate", Method: http.MethodPut, Path: "/v1/templates/{name}",
-		Summary: "Save modifiers and groupings as a template (creates or replaces)", Tags: tags, Errors: []int{400, 401, 422, 429}},
-		func(ctx context.Context, in *struct {
-			Name string `path:"name" maxLength:"64" doc:"Template name."`
-			Body struct {
-				Query string `json:"query" maxLength:"4000" doc:"Search query string, e.g. status=Open&sourceType=SUBTITLE&group=language. Paging, bucket and columns are not kept."`
-			}
-		}) (*templateOutput, error) {
-			t, err := a.svc.SaveTemplate(ctx, who(ctx), in.Name, in.Body.Query)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			return &templateOutput{Body: templateJSON(t)}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "deleteTemplate", Method: http.MethodDelete, Path: "/v1/templates/{name}",
-		Summary: "Delete one of your saved templates", Tags: tags, DefaultStatus: http.StatusNoContent, Errors: []int{400, 401, 404, 429}},
-		func(ctx context.Context, in *templateName) (*struct{}, error) {
-			if err := a.svc.DeleteTemplate(ctx, who(ctx), in.Name); err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			return nil, nil
-		})
+	return []route{
+		serve(huma.Operation{OperationID: "listTemplates", Method: http.MethodGet, Path: "/v1/templates", Tags: tags, Errors: []int{401, 429},
+			Summary: "List your saved templates"}, a.listTemplates),
+		serve(huma.Operation{OperationID: "getTemplate", Method: http.MethodGet, Path: "/v1/templates/{name}", Tags: tags, Errors: []int{400, 401, 404, 429},
+			Summary: "Get one of your saved templates"}, a.getTemplate),
+		serve(huma.Operation{OperationID: "putTemplate", Method: http.MethodPut, Path: "/v1/templates/{name}", Tags: tags, Errors: []int{400, 401, 422, 429},
+			Summary: "Save modifiers and groupings as a template (creates or replaces)"}, a.putTemplate),
+		serve(huma.Operation{OperationID: "deleteTemplate", Method: http.MethodDelete, Path: "/v1/templates/{name}", DefaultStatus: 204, Tags: tags,
+			Errors: []int{400, 401, 404, 429}, Summary: "Delete one of your saved templates"}, a.deleteTemplate),
+	}
+}
+
+type listTemplatesResponse struct {
+	Templates []TemplateJSON `json:"templates"`
+}
+
+type templatesOutput struct{ Body listTemplatesResponse }
+
+// listTemplates answers the caller's saved templates.
+func (a *api) listTemplates(ctx context.Context, _ *struct{}) (*templatesOutput, error) {
+	list, err := a.svc.Templates(ctx, who(ctx))
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	out := &templatesOutput{}
+	out.Body.Templates = make([]TemplateJSON, len(list))
+	for i, t := range list {
+		out.Body.Templates[i] = templateJSON(t)
+	}
+	return out, nil
+}
+
+// getTemplate answers one of the caller's saved templates.
+func (a *api) getTemplate(ctx context.Context, in *templateName) (*templateOutput, error) {
+	t, err := a.svc.Template(ctx, who(ctx), in.Name)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return &templateOutput{Body: templateJSON(t)}, nil
+}
+
+type putTemplateRequest struct {
+	Query string `json:"query" maxLength:"4000" doc:"Search query string, e.g. status=Open&sourceType=SUBTITLE&group=language. Paging, bucket and columns are not kept."`
+}
+
+type putTemplateInput struct {
+	Name string `path:"name" maxLength:"64" doc:"Template name."`
+	Body putTemplateRequest
+}
+
+// putTemplate saves a search's modifiers and groupings as a template of the
+// caller, creating or replacing it.
+func (a *api) putTemplate(ctx context.Context, in *putTemplateInput) (*templateOutput, error) {
+	t, err := a.svc.SaveTemplate(ctx, who(ctx), in.Name, in.Body.Query)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return &templateOutput{Body: templateJSON(t)}, nil
+}
+
+// deleteTemplate deletes one of the caller's saved templates.
+func (a *api) deleteTemplate(ctx context.Context, in *templateName) (*struct{}, error) {
+	if err := a.svc.DeleteTemplate(ctx, who(ctx), in.Name); err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return nil, nil
 }

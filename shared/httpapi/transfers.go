@@ -135,174 +135,191 @@ type URLJSON struct {
 	Expires time.Time         `json:"expires"`
 }
 
-func (a *api) transferRoutes(api huma.API) {
+func (a *api) transferRoutes() []route {
 	tags := []string{"Delivery"}
-	huma.Register(api, huma.Operation{OperationID: "listSourceTypes", Method: http.MethodGet, Path: "/v1/source-types",
-		Summary: "Source types and the delivery metadata each asks for", Tags: tags, Errors: []int{401, 429}},
-		func(ctx context.Context, _ *struct{}) (*struct {
-			Body struct {
-				SourceTypes []delivery.Form `json:"sourceTypes"`
-			}
-		}, error) {
-			out := &struct {
-				Body struct {
-					SourceTypes []delivery.Form `json:"sourceTypes"`
-				}
-			}{}
-			out.Body.SourceTypes = delivery.Forms()
-			return out, nil
-		})
-
-	type StartResultJSON struct {
-		RequestID string        `json:"requestId"`
-		OK        bool          `json:"ok"`
-		Code      string        `json:"code,omitempty"`
-		Message   string        `json:"message,omitempty"`
-		Transfer  *TransferJSON `json:"transfer,omitempty"`
+	return []route{
+		serve(huma.Operation{OperationID: "listSourceTypes", Method: http.MethodGet, Path: "/v1/source-types", Tags: tags, Errors: []int{401, 429},
+			Summary: "Source types and the delivery metadata each asks for"}, a.listSourceTypes),
+		serve(huma.Operation{OperationID: "startTransfers", Method: http.MethodPost, Path: "/v1/transfers", Tags: tags, Errors: []int{400, 401, 403, 429},
+			Summary: "Start deliveries: one transfer per request, each of one or more files",
+			Description: "Every request gets its own result. Upload each part through POST /v1/transfers/{id}/parts, " +
+				"then POST /v1/transfers/{id}/complete. Starting a delivery supersedes an unfinished one to the same request."}, a.startTransfers),
+		serve(huma.Operation{OperationID: "getTransfer", Method: http.MethodGet, Path: "/v1/transfers/{id}", Tags: tags, Errors: []int{400, 401, 404, 409, 429},
+			Summary: "A transfer with the parts storage holds (to resume)"}, a.getTransfer),
+		serve(huma.Operation{OperationID: "partURLs", Method: http.MethodPost, Path: "/v1/transfers/{id}/parts", Tags: tags, Errors: []int{400, 401, 404, 422, 429},
+			Summary: "Upload URLs for parts, each bound to its length and SHA-256"}, a.partURLs),
+		serve(huma.Operation{OperationID: "completeTransfer", Method: http.MethodPost, Path: "/v1/transfers/{id}/complete", Tags: tags,
+			Errors:      []int{400, 401, 403, 404, 409, 422, 429},
+			Summary:     "Finish an upload: every part present and the whole-file SHA-256 right; then Pending Inspection",
+			Description: "Missing parts answer 409 naming them. A client that hashed while uploading declares each file's sha256 here."}, a.completeTransfer),
+		serve(huma.Operation{OperationID: "abortTransfer", Method: http.MethodPost, Path: "/v1/transfers/{id}/abort", Tags: tags, Errors: []int{400, 401, 403, 404, 422, 429},
+			Summary: "Abort an unfinished upload and discard its parts"}, a.abortTransfer),
+		serve(huma.Operation{OperationID: "requestTransfers", Method: http.MethodGet, Path: "/v1/requests/{id}/transfers", Tags: tags, Errors: []int{400, 401, 404, 429},
+			Summary: "The delivery cards of a request, newest first"}, a.requestTransfers),
 	}
-	huma.Register(api, huma.Operation{OperationID: "startTransfers", Method: http.MethodPost, Path: "/v1/transfers",
-		Summary: "Start deliveries: one transfer per request, each of one or more files", Tags: tags, Errors: []int{400, 401, 403, 429},
-		Description: "Every request gets its own result. Upload each part through POST /v1/transfers/{id}/parts, " +
-			"then POST /v1/transfers/{id}/complete. Starting a delivery supersedes an unfinished one to the same request."},
-		func(ctx context.Context, in *struct {
-			Body struct {
-				Method    string            `json:"method,omitempty" enum:"API,UI,CLI" default:"API"`
-				Transfers []NewTransferJSON `json:"transfers" maxItems:"500"`
-			}
-		}) (*struct {
-			Body struct {
-				Results []StartResultJSON `json:"results"`
-			}
-		}, error) {
-			var list []portal.NewTransfer
-			for _, t := range in.Body.Transfers {
-				n := portal.NewTransfer{RequestID: t.RequestID}
-				for _, f := range t.Files {
-					n.Files = append(n.Files, lot.TransferFile{Name: f.Name, Size: f.Size, SHA256: f.SHA256, ContentType: f.ContentType, Metadata: f.Metadata})
-				}
-				list = append(list, n)
-			}
-			method := lot.DeliveryMethod(in.Body.Method)
-			if method == "" {
-				method = lot.MethodAPI
-			}
-			res, err := a.svc.StartTransfers(ctx, who(ctx), method, list)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			out := &struct {
-				Body struct {
-					Results []StartResultJSON `json:"results"`
-				}
-			}{}
-			for _, r := range res {
-				sr := StartResultJSON{RequestID: r.RequestID, OK: r.Err == nil}
-				if r.Err != nil {
-					sr.Code, sr.Message = a.failure(ctx, r.Err)
-				} else {
-					sr.Transfer = ptr(a.transferJSON(r.Transfer, nil))
-				}
-				out.Body.Results = append(out.Body.Results, sr)
-			}
-			return out, nil
-		})
+}
 
-	huma.Register(api, huma.Operation{OperationID: "getTransfer", Method: http.MethodGet, Path: "/v1/transfers/{id}",
-		Summary: "A transfer with the parts storage holds (to resume)", Tags: tags, Errors: []int{400, 401, 404, 409, 429}},
-		func(ctx context.Context, in *transferID) (*transferOutput, error) {
-			t, prog, err := a.svc.Progress(ctx, who(ctx), in.ID)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			return &transferOutput{Body: a.transferJSON(t, prog)}, nil
-		})
+type listSourceTypesResponse struct {
+	SourceTypes []delivery.Form `json:"sourceTypes"`
+}
 
-	huma.Register(api, huma.Operation{OperationID: "partURLs", Method: http.MethodPost, Path: "/v1/transfers/{id}/parts",
-		Summary: "Upload URLs for parts, each bound to its length and SHA-256", Tags: tags, Errors: []int{400, 401, 404, 422, 429}},
-		func(ctx context.Context, in *struct {
-			ID   string `path:"id" maxLength:"64"`
-			Body struct {
-				Parts []PartAskJSON `json:"parts" maxItems:"1000"`
-			}
-		}) (*struct {
-			Body struct {
-				URLs []URLJSON `json:"urls"`
-			}
-		}, error) {
-			var reqs []portal.PartRequest
-			for _, p := range in.Body.Parts {
-				reqs = append(reqs, portal.PartRequest{File: p.File, Number: p.Number, SHA256: p.SHA256})
-			}
-			urls, err := a.svc.PartURLs(ctx, who(ctx), in.ID, reqs)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			out := &struct {
-				Body struct {
-					URLs []URLJSON `json:"urls"`
-				}
-			}{}
-			for i, u := range urls {
-				out.Body.URLs = append(out.Body.URLs, URLJSON{File: reqs[i].File, Number: reqs[i].Number, Method: u.Method,
-					URL: u.URL, Header: u.Header, Expires: u.Expires})
-			}
-			return out, nil
-		})
+type sourceTypesOutput struct{ Body listSourceTypesResponse }
 
-	huma.Register(api, huma.Operation{OperationID: "completeTransfer", Method: http.MethodPost, Path: "/v1/transfers/{id}/complete",
-		Summary: "Finish an upload: every part present and the whole-file SHA-256 right; then Pending Inspection", Tags: tags,
-		Errors:      []int{400, 401, 403, 404, 409, 422, 429},
-		Description: "Missing parts answer 409 naming them. A client that hashed while uploading declares each file's sha256 here."},
-		func(ctx context.Context, in *struct {
-			ID   string `path:"id" maxLength:"64"`
-			Body *struct {
-				Files []CompleteFileJSON `json:"files,omitempty" maxItems:"64"`
-			} `required:"false"`
-		}) (*transferOutput, error) {
-			var sums []string
-			if in.Body != nil {
-				for _, f := range in.Body.Files {
-					sums = append(sums, f.SHA256)
-				}
-			}
-			t, err := a.svc.CompleteTransfer(ctx, who(ctx), in.ID, sums)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			return &transferOutput{Body: a.transferJSON(t, nil)}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "abortTransfer", Method: http.MethodPost, Path: "/v1/transfers/{id}/abort",
-		Summary: "Abort an unfinished upload and discard its parts", Tags: tags, Errors: []int{400, 401, 403, 404, 422, 429}},
-		func(ctx context.Context, in *transferID) (*transferOutput, error) {
-			t, err := a.svc.AbortTransfer(ctx, who(ctx), in.ID)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			return &transferOutput{Body: a.transferJSON(t, nil)}, nil
-		})
+// listSourceTypes answers the source types and the delivery metadata each asks for.
+func (a *api) listSourceTypes(ctx context.Context, _ *struct{}) (*sourceTypesOutput, error) {
+	return &sourceTypesOutput{Body: listSourceTypesResponse{SourceTypes: delivery.Forms()}}, nil
+}
 
-	huma.Register(api, huma.Operation{OperationID: "requestTransfers", Method: http.MethodGet, Path: "/v1/requests/{id}/transfers",
-		Summary: "The delivery cards of a request, newest first", Tags: tags, Errors: []int{400, 401, 404, 429}},
-		func(ctx context.Context, in *idPath) (*struct {
-			Body struct {
-				Transfers []TransferJSON `json:"transfers"`
-			}
-		}, error) {
-			list, err := a.svc.Transfers(ctx, who(ctx), in.ID)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			out := &struct {
-				Body struct {
-					Transfers []TransferJSON `json:"transfers"`
-				}
-			}{}
-			out.Body.Transfers = make([]TransferJSON, len(list))
-			for i, t := range list {
-				out.Body.Transfers[i] = a.transferJSON(t, nil)
-			}
-			return out, nil
-		})
+// StartResultJSON is one request's outcome in starting deliveries.
+type StartResultJSON struct {
+	RequestID string        `json:"requestId"`
+	OK        bool          `json:"ok"`
+	Code      string        `json:"code,omitempty"`
+	Message   string        `json:"message,omitempty"`
+	Transfer  *TransferJSON `json:"transfer,omitempty"`
+}
+
+type startTransfersRequest struct {
+	Method    string            `json:"method,omitempty" enum:"API,UI,CLI" default:"API"`
+	Transfers []NewTransferJSON `json:"transfers" maxItems:"500"`
+}
+
+type startTransfersInput struct{ Body startTransfersRequest }
+
+type startTransfersResponse struct {
+	Results []StartResultJSON `json:"results"`
+}
+
+type startTransfersOutput struct{ Body startTransfersResponse }
+
+// startTransfers starts one transfer per request; every request gets its own
+// result, and one request's failure never stops the others.
+func (a *api) startTransfers(ctx context.Context, in *startTransfersInput) (*startTransfersOutput, error) {
+	var list []portal.NewTransfer
+	for _, t := range in.Body.Transfers {
+		n := portal.NewTransfer{RequestID: t.RequestID}
+		for _, f := range t.Files {
+			n.Files = append(n.Files, lot.TransferFile{Name: f.Name, Size: f.Size, SHA256: f.SHA256, ContentType: f.ContentType, Metadata: f.Metadata})
+		}
+		list = append(list, n)
+	}
+	method := lot.DeliveryMethod(in.Body.Method)
+	if method == "" {
+		method = lot.MethodAPI
+	}
+	res, err := a.svc.StartTransfers(ctx, who(ctx), method, list)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	out := &startTransfersOutput{}
+	for _, r := range res {
+		sr := StartResultJSON{RequestID: r.RequestID, OK: r.Err == nil}
+		if r.Err != nil {
+			sr.Code, sr.Message = a.failure(ctx, r.Err)
+		} else {
+			sr.Transfer = ptr(a.transferJSON(r.Transfer, nil))
+		}
+		out.Body.Results = append(out.Body.Results, sr)
+	}
+	return out, nil
+}
+
+// getTransfer answers a transfer with the parts storage holds of each file.
+func (a *api) getTransfer(ctx context.Context, in *transferID) (*transferOutput, error) {
+	t, prog, err := a.svc.Progress(ctx, who(ctx), in.ID)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return &transferOutput{Body: a.transferJSON(t, prog)}, nil
+}
+
+type partURLsRequest struct {
+	Parts []PartAskJSON `json:"parts" maxItems:"1000"`
+}
+
+type partURLsInput struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body partURLsRequest
+}
+
+type partURLsResponse struct {
+	URLs []URLJSON `json:"urls"`
+}
+
+type partURLsOutput struct{ Body partURLsResponse }
+
+// partURLs answers an upload URL for each part asked for, bound to its length
+// and, when given, its SHA-256.
+func (a *api) partURLs(ctx context.Context, in *partURLsInput) (*partURLsOutput, error) {
+	var reqs []portal.PartRequest
+	for _, p := range in.Body.Parts {
+		reqs = append(reqs, portal.PartRequest{File: p.File, Number: p.Number, SHA256: p.SHA256})
+	}
+	urls, err := a.svc.PartURLs(ctx, who(ctx), in.ID, reqs)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	out := &partURLsOutput{}
+	for i, u := range urls {
+		out.Body.URLs = append(out.Body.URLs, URLJSON{File: reqs[i].File, Number: reqs[i].Number, Method: u.Method,
+			URL: u.URL, Header: u.Header, Expires: u.Expires})
+	}
+	return out, nil
+}
+
+type completeTransferRequest struct {
+	Files []CompleteFileJSON `json:"files,omitempty" maxItems:"64"`
+}
+
+type completeTransferInput struct {
+	ID   string                   `path:"id" maxLength:"64"`
+	Body *completeTransferRequest `required:"false"`
+}
+
+// completeTransfer finishes an upload: every part present and each file's
+// SHA-256 right, the transfer goes on to Pending Inspection. Missing parts
+// answer conflict naming them.
+func (a *api) completeTransfer(ctx context.Context, in *completeTransferInput) (*transferOutput, error) {
+	var sums []string
+	if in.Body != nil {
+		for _, f := range in.Body.Files {
+			sums = append(sums, f.SHA256)
+		}
+	}
+	t, err := a.svc.CompleteTransfer(ctx, who(ctx), in.ID, sums)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return &transferOutput{Body: a.transferJSON(t, nil)}, nil
+}
+
+// abortTransfer aborts an unfinished upload and discards its parts.
+func (a *api) abortTransfer(ctx context.Context, in *transferID) (*transferOutput, error) {
+	t, err := a.svc.AbortTransfer(ctx, who(ctx), in.ID)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return &transferOutput{Body: a.transferJSON(t, nil)}, nil
+}
+
+type requestTransfersResponse struct {
+	Transfers []TransferJSON `json:"transfers"`
+}
+
+type requestTransfersOutput struct{ Body requestTransfersResponse }
+
+// requestTransfers answers the delivery cards of a request, newest first.
+func (a *api) requestTransfers(ctx context.Context, in *idPath) (*requestTransfersOutput, error) {
+	list, err := a.svc.Transfers(ctx, who(ctx), in.ID)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	out := &requestTransfersOutput{}
+	out.Body.Transfers = make([]TransferJSON, len(list))
+	for i, t := range list {
+		out.Body.Transfers[i] = a.transferJSON(t, nil)
+	}
+	return out, nil
 }
 
 // CandidateJSON is a file scored for a request.
@@ -332,48 +349,53 @@ type PlanFileJSON struct {
 	Size int64  `json:"size,omitempty"`
 }
 
-func (a *api) planRoute(api huma.API) {
-	huma.Register(api, huma.Operation{OperationID: "planDeliveries", Method: http.MethodPost, Path: "/v1/deliveries/plan",
-		Summary: "File bin: which of these files fits which request, and why", Tags: []string{"Delivery"}, Errors: []int{400, 401, 413, 429},
-		Description: "Scores every file for every request by title words, episode, language, source-type keywords and extension. " +
-			"It recommends and explains; it never delivers. Deliver the files you choose with one POST /v1/transfers."},
-		func(ctx context.Context, in *struct {
-			Body struct {
-				Files      []PlanFileJSON `json:"files" maxItems:"1000"`
-				RequestIDs []string       `json:"requestIds" maxItems:"500"`
+func (a *api) planRoutes() []route {
+	return []route{
+		serve(huma.Operation{OperationID: "planDeliveries", Method: http.MethodPost, Path: "/v1/deliveries/plan", Tags: []string{"Delivery"},
+			Errors: []int{400, 401, 413, 429}, Summary: "File bin: which of these files fits which request, and why",
+			Description: "Scores every file for every request by title words, episode, language, source-type keywords and extension. " +
+				"It recommends and explains; it never delivers. Deliver the files you choose with one POST /v1/transfers."}, a.planDeliveries),
+	}
+}
+
+type planDeliveriesRequest struct {
+	Files      []PlanFileJSON `json:"files" maxItems:"1000"`
+	RequestIDs []string       `json:"requestIds" maxItems:"500"`
+}
+
+type planDeliveriesInput struct{ Body planDeliveriesRequest }
+
+type planDeliveriesResponse struct {
+	Plans []PlanJSON `json:"plans"`
+}
+
+type planDeliveriesOutput struct{ Body planDeliveriesResponse }
+
+// planDeliveries scores every file for every request and recommends which
+// fits which, with the reasons; it never delivers.
+func (a *api) planDeliveries(ctx context.Context, in *planDeliveriesInput) (*planDeliveriesOutput, error) {
+	names := make([]string, len(in.Body.Files))
+	for i, f := range in.Body.Files {
+		names[i] = f.Name
+	}
+	res, err := a.svc.Plan(ctx, who(ctx), names, in.Body.RequestIDs)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	out := &planDeliveriesOutput{}
+	for _, r := range res {
+		pj := PlanJSON{RequestID: r.RequestID, OK: r.Err == nil, Candidates: []CandidateJSON{}}
+		if r.Err != nil {
+			pj.Code, pj.Message = a.failure(ctx, r.Err)
+		} else {
+			pj.Title, pj.SourceType, pj.Language = r.Request.TitleName, SourceType(r.Request.SourceType), r.Request.Language
+			for _, c := range r.Candidates {
+				pj.Candidates = append(pj.Candidates, CandidateJSON{File: c.File, Name: c.Name, Score: c.Score, Reasons: c.Reasons, Recommended: c.Recommended})
 			}
-		}) (*struct {
-			Body struct {
-				Plans []PlanJSON `json:"plans"`
-			}
-		}, error) {
-			names := make([]string, len(in.Body.Files))
-			for i, f := range in.Body.Files {
-				names[i] = f.Name
-			}
-			res, err := a.svc.Plan(ctx, who(ctx), names, in.Body.RequestIDs)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			out := &struct {
-				Body struct {
-					Plans []PlanJSON `json:"plans"`
-				}
-			}{}
-			for _, r := range res {
-				pj := PlanJSON{RequestID: r.RequestID, OK: r.Err == nil, Candidates: []CandidateJSON{}}
-				if r.Err != nil {
-					pj.Code, pj.Message = a.failure(ctx, r.Err)
-				} else {
-					pj.Title, pj.SourceType, pj.Language = r.Request.TitleName, SourceType(r.Request.SourceType), r.Request.Language
-					for _, c := range r.Candidates {
-						pj.Candidates = append(pj.Candidates, CandidateJSON{File: c.File, Name: c.Name, Score: c.Score, Reasons: c.Reasons, Recommended: c.Recommended})
-					}
-				}
-				out.Body.Plans = append(out.Body.Plans, pj)
-			}
-			return out, nil
-		})
+		}
+		out.Body.Plans = append(out.Body.Plans, pj)
+	}
+	return out, nil
 }
 
 type decisionInput struct {
@@ -397,51 +419,77 @@ type ErrorCodeJSON struct {
 	Overridable bool   `json:"overridable"`
 }
 
-func (a *api) inspectionRoutes(api huma.API) {
+func (a *api) inspectionRoutes() []route {
 	tags := []string{"Inspection"}
-	decisions := []struct {
-		d           portal.Decision
-		id, summary string
-		who         string
-	}{
-		{portal.DecideOverride, "overrideInspection", "Override a failed inspection whose findings are all overridable", "The delivering partner, with a reason; the transfer is Overridden pending the studio's verification and the request Delivered."},
-		{portal.DecideVerify, "verifyOverride", "Verify an override", "Studio operators: the transfer and the request become Processed."},
-		{portal.DecideReject, "rejectOverride", "Reject an override", "Studio operators, with a reason: the transfer is Failed again and the request Redelivery Requested."},
-		{portal.DecideIgnore, "ignoreTransfer", "Ignore a delivery", "Studio operators, with a reason: the delivery is set aside and the previous one stands."},
+	errs := []int{400, 401, 403, 404, 409, 422, 429}
+	return []route{
+		serve(huma.Operation{OperationID: "overrideInspection", Method: http.MethodPost, Path: "/v1/transfers/{id}/override", Tags: tags, Errors: errs,
+			Summary:     "Override a failed inspection whose findings are all overridable",
+			Description: "The delivering partner, with a reason; the transfer is Overridden pending the studio's verification and the request Delivered."}, a.overrideInspection),
+		serve(huma.Operation{OperationID: "verifyOverride", Method: http.MethodPost, Path: "/v1/transfers/{id}/verify", Tags: tags, Errors: errs,
+			Summary: "Verify an override", Description: "Studio operators: the transfer and the request become Processed."}, a.verifyOverride),
+		serve(huma.Operation{OperationID: "rejectOverride", Method: http.MethodPost, Path: "/v1/transfers/{id}/reject", Tags: tags, Errors: errs,
+			Summary: "Reject an override", Description: "Studio operators, with a reason: the transfer is Failed again and the request Redelivery Requested."}, a.rejectOverride),
+		serve(huma.Operation{OperationID: "ignoreTransfer", Method: http.MethodPost, Path: "/v1/transfers/{id}/ignore", Tags: tags, Errors: errs,
+			Summary: "Ignore a delivery", Description: "Studio operators, with a reason: the delivery is set aside and the previous one stands."}, a.ignoreTransfer),
+		serve(huma.Operation{OperationID: "reinspect", Method: http.MethodPost, Path: "/v1/transfers/{id}/reinspect", Tags: tags, Errors: errs,
+			Summary:     "Inspect again a delivery whose inspection hit a platform fault (Internal Error)",
+			Description: "Studio operators. The delivery returns to Pending Inspection and a new inspection attempt starts."}, a.reinspect),
+		serve(huma.Operation{OperationID: "errorCodes", Method: http.MethodGet, Path: "/v1/error-codes", Tags: tags, Errors: []int{401, 429},
+			Summary: "The inspection error codes, with help texts and whether each may be overridden"}, a.errorCodes),
 	}
-	for _, dec := range decisions {
-		huma.Register(api, huma.Operation{OperationID: dec.id, Method: http.MethodPost, Path: "/v1/transfers/{id}/" + string(dec.d),
-			Summary: dec.summary, Description: dec.who, Tags: tags, Errors: []int{400, 401, 403, 404, 409, 422, 429}},
-			func(ctx context.Context, in *decisionInput) (*transferOutput, error) {
-				var reason string
-				if in.Body != nil {
-					reason = in.Body.Reason
-				}
-				t, err := a.svc.DecideTransfer(ctx, who(ctx), in.ID, dec.d, reason)
-				if err != nil {
-					return nil, a.fail(ctx, err)
-				}
-				return &transferOutput{Body: a.transferJSON(t, nil)}, nil
-			})
+}
+
+// overrideInspection overrides a failed inspection whose findings may all be
+// overridden: the transfer awaits the studio's verification.
+func (a *api) overrideInspection(ctx context.Context, in *decisionInput) (*transferOutput, error) {
+	return a.decide(ctx, in, portal.DecideOverride)
+}
+
+// verifyOverride verifies an override: the transfer and the request become Processed.
+func (a *api) verifyOverride(ctx context.Context, in *decisionInput) (*transferOutput, error) {
+	return a.decide(ctx, in, portal.DecideVerify)
+}
+
+// rejectOverride rejects an override: the transfer fails again and the
+// request asks for a redelivery.
+func (a *api) rejectOverride(ctx context.Context, in *decisionInput) (*transferOutput, error) {
+	return a.decide(ctx, in, portal.DecideReject)
+}
+
+// ignoreTransfer sets a delivery aside; the previous one stands.
+func (a *api) ignoreTransfer(ctx context.Context, in *decisionInput) (*transferOutput, error) {
+	return a.decide(ctx, in, portal.DecideIgnore)
+}
+
+// decide takes decision d on a transfer, with the reason given, if any.
+func (a *api) decide(ctx context.Context, in *decisionInput, d portal.Decision) (*transferOutput, error) {
+	var reason string
+	if in.Body != nil {
+		reason = in.Body.Reason
 	}
-	huma.Register(api, huma.Operation{OperationID: "reinspect", Method: http.MethodPost, Path: "/v1/transfers/{id}/reinspect",
-		Summary: "Inspect again a delivery whose inspection hit a platform fault (Internal Error)", Tags: tags,
-		Description: "Studio operators. The delivery returns to Pending Inspection and a new inspection attempt starts.",
-		Errors:      []int{400, 401, 403, 404, 409, 422, 429}},
-		func(ctx context.Context, in *transferID) (*transferOutput, error) {
-			t, err := a.svc.Reinspect(ctx, who(ctx), in.ID)
-			if err != nil {
-				return nil, a.fail(ctx, err)
-			}
-			return &transferOutput{Body: a.transferJSON(t, nil)}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "errorCodes", Method: http.MethodGet, Path: "/v1/error-codes",
-		Summary: "The inspection error codes, with help texts and whether each may be overridden", Tags: tags, Errors: []int{401, 429}},
-		func(ctx context.Context, _ *struct{}) (*errorCodesOutput, error) {
-			out := &errorCodesOutput{}
-			for _, c := range inspect.Catalogue {
-				out.Body.Codes = append(out.Body.Codes, ErrorCodeJSON(c))
-			}
-			return out, nil
-		})
+	t, err := a.svc.DecideTransfer(ctx, who(ctx), in.ID, d, reason)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return &transferOutput{Body: a.transferJSON(t, nil)}, nil
+}
+
+// reinspect starts a new inspection of a delivery whose inspection hit a platform fault.
+func (a *api) reinspect(ctx context.Context, in *transferID) (*transferOutput, error) {
+	t, err := a.svc.Reinspect(ctx, who(ctx), in.ID)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return &transferOutput{Body: a.transferJSON(t, nil)}, nil
+}
+
+// errorCodes answers the inspection error codes, with help texts and whether
+// each may be overridden.
+func (a *api) errorCodes(ctx context.Context, _ *struct{}) (*errorCodesOutput, error) {
+	out := &errorCodesOutput{}
+	for _, c := range inspect.Catalogue {
+		out.Body.Codes = append(out.Body.Codes, ErrorCodeJSON(c))
+	}
+	return out, nil
 }

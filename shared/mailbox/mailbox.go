@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/problem"
 )
 
 // Box writes mail into Dir as <time>-<key hash>.eml.
@@ -158,29 +159,32 @@ var listPage = template.Must(template.New("mail").Parse(`<!doctype html>
 
 // Handler serves the list at /mail and each message at /mail/<file> (as
 // message/rfc822). Local mode only: the folder is the developer's own.
-func (b *Box) Handler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		name := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/mail"), "/")
-		if name == "" {
-			list, err := b.List()
-			if err != nil {
-				http.Error(w, "the mailbox cannot be read", http.StatusInternalServerError)
-				return
-			}
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			listPage.Execute(w, list)
-			return
-		}
-		if strings.ContainsAny(name, `/\`) || !strings.HasSuffix(name, ".eml") || strings.HasPrefix(name, ".") {
-			http.NotFound(w, r)
-			return
-		}
-		body, err := os.ReadFile(filepath.Join(b.Dir, name))
+func (b *Box) Handler() http.Handler { return http.HandlerFunc(b.serve) }
+
+// serve answers the list of mail as a page, or one message. A folder it
+// cannot read answers internal; a name that is not a message in the folder,
+// not_found.
+func (b *Box) serve(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/mail"), "/")
+	if name == "" {
+		list, err := b.List()
 		if err != nil {
-			http.NotFound(w, r)
+			problem.Write(w, lot.CodeInternal, "the mailbox cannot be read")
 			return
 		}
-		w.Header().Set("Content-Type", "message/rfc822")
-		w.Write(body)
-	})
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		listPage.Execute(w, list)
+		return
+	}
+	if strings.ContainsAny(name, `/\`) || !strings.HasSuffix(name, ".eml") || strings.HasPrefix(name, ".") {
+		problem.Write(w, lot.CodeNotFound, "no such message")
+		return
+	}
+	body, err := os.ReadFile(filepath.Join(b.Dir, name))
+	if err != nil {
+		problem.Write(w, lot.CodeNotFound, "no such message")
+		return
+	}
+	w.Header().Set("Content-Type", "message/rfc822")
+	w.Write(body)
 }

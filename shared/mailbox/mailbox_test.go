@@ -1,6 +1,7 @@
 package mailbox_test
 
 import (
+	"encoding/json"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -14,6 +15,7 @@ import (
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/mailbox"
 	"github.com/openlot/openlot/shared/mailtest"
+	"github.com/openlot/openlot/shared/problem"
 )
 
 // read parses every .eml in dir as RFC 5322 with the standard library.
@@ -90,5 +92,34 @@ func TestMailboxPageListsMail(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/mail/..%2f..%2fetc%2fpasswd", nil))
 	if rec.Code != 404 {
 		t.Fatalf("outside the folder: %d", rec.Code)
+	}
+}
+
+func TestMailboxPageErrors(t *testing.T) {
+	// Ensures the /mail page answers {code, message} with the table's status when the folder cannot be read or a message is not in it.
+	file := filepath.Join(t.TempDir(), "not-a-folder")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, dir, path, code string
+	}{
+		{"unreadable folder", file, "/mail", lot.CodeInternal},
+		{"no such message", t.TempDir(), "/mail/none.eml", lot.CodeNotFound},
+		{"outside the folder", t.TempDir(), "/mail/..%2fsecret.eml", lot.CodeNotFound},
+	} {
+		rec := httptest.NewRecorder()
+		(&mailbox.Box{Dir: c.dir}).Handler().ServeHTTP(rec, httptest.NewRequest("GET", c.path, nil))
+		var e struct{ Code, Message string }
+		if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil {
+			t.Errorf("%s: body is not JSON: %d %s", c.name, rec.Code, rec.Body)
+			continue
+		}
+		if e.Code != c.code {
+			t.Errorf("%s: code %q, want %q", c.name, e.Code, c.code)
+		}
+		if want := problem.Status(c.code); rec.Code != want {
+			t.Errorf("%s: status %d, want %d", c.name, rec.Code, want)
+		}
 	}
 }

@@ -32,6 +32,7 @@ import (
 
 	"github.com/openlot/openlot/shared/auth"
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/problem"
 )
 
 // TokenTTL is how long an access token is valid.
@@ -166,12 +167,13 @@ func (i *Issuer) Verify(token string) (map[string]any, error) {
 }
 
 // JWKS serves the public signing keys.
-func (i *Issuer) JWKS() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Cache-Control", "public, max-age=300")
-		_ = json.NewEncoder(w).Encode(i.public)
-	})
+func (i *Issuer) JWKS() http.Handler { return http.HandlerFunc(i.serveJWKS) }
+
+// serveJWKS answers the public signing keys as a JWK set.
+func (i *Issuer) serveJWKS(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	_ = json.NewEncoder(w).Encode(i.public)
 }
 
 // TokenResponse is the successful answer of the token endpoint (RFC 6749 §5.1).
@@ -191,95 +193,101 @@ type tokenError struct {
 }
 
 // Token serves the client credentials grant.
-func (i *Issuer) Token() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fail := func(status int, code, msg string) {
-			w.Header().Set("Content-Type", "application/json")
-			w.Header().Set("Cache-Control", "no-store")
-			if code == "invalid_client" {
-				w.Header().Set("WWW-Authenticate", `Basic realm="openlot"`)
-			}
-			w.WriteHeader(status)
-			_ = json.NewEncoder(w).Encode(tokenError{code, msg, code, msg})
-		}
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			fail(http.StatusMethodNotAllowed, "invalid_request", "use POST")
-			return
-		}
-		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
-			fail(http.StatusBadRequest, "invalid_request", "send the form as application/x-www-form-urlencoded")
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
-		if err := r.ParseForm(); err != nil {
-			fail(http.StatusBadRequest, "invalid_request", "the form could not be read")
-			return
-		}
-		form := r.PostForm
-		if gt := form.Get("grant_type"); gt != "client_credentials" {
-			if gt == "" {
-				fail(http.StatusBadRequest, "invalid_request", "grant_type is required")
-			} else {
-				fail(http.StatusBadRequest, "unsupported_grant_type", "only the client_credentials grant is supported")
-			}
-			return
-		}
-		id, secret, basic := r.BasicAuth()
-		if basic {
-			// RFC 6749 §2.3.1: Basic credentials are form-urlencoded first.
-			var err1, err2 error
-			id, err1 = url.QueryUnescape(id)
-			secret, err2 = url.QueryUnescape(secret)
-			if err1 != nil || err2 != nil || form.Has("client_secret") {
-				fail(http.StatusBadRequest, "invalid_request", "send client credentials once, by Basic auth or in the form")
-				return
-			}
+func (i *Issuer) Token() http.Handler { return http.HandlerFunc(i.serveToken) }
+
+// tokenFail answers an error of the token endpoint: RFC 6749's error and
+// error_description, openlot's code and message beside them, and the
+// code's status from the one table (RFC 6749's: 400; 401 for
+// invalid_client; 500 for server_error).
+func tokenFail(w http.ResponseWriter, code, msg string) {
+	if code == problem.CodeInvalidClient {
+		w.Header().Set("WWW-Authenticate", `Basic realm="openlot"`)
+	}
+	problem.WriteBody(w, code, tokenError{code, msg, code, msg})
+}
+
+// serveToken issues an access token to a client that proves its ID and
+// secret, by Basic auth or in the form, with the scopes its principal has.
+func (i *Issuer) serveToken(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		// RFC 6749 has no error for a wrong method: its error is
+		// invalid_request, openlot's code method_not_allowed (405).
+		w.Header().Set("Allow", http.MethodPost)
+		problem.WriteBody(w, problem.CodeMethodNotAllowed, tokenError{problem.CodeInvalidRequest, "use POST", problem.CodeMethodNotAllowed, "use POST"})
+		return
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
+		tokenFail(w, problem.CodeInvalidRequest, "send the form as application/x-www-form-urlencoded")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
+	if err := r.ParseForm(); err != nil {
+		tokenFail(w, problem.CodeInvalidRequest, "the form could not be read")
+		return
+	}
+	form := r.PostForm
+	if gt := form.Get("grant_type"); gt != "client_credentials" {
+		if gt == "" {
+			tokenFail(w, problem.CodeInvalidRequest, "grant_type is required")
 		} else {
-			id, secret = form.Get("client_id"), form.Get("client_secret")
+			tokenFail(w, problem.CodeUnsupportedGrantType, "only the client_credentials grant is supported")
 		}
-		if id == "" || secret == "" {
-			fail(http.StatusUnauthorized, "invalid_client", "client_id and client_secret are required")
+		return
+	}
+	id, secret, basic := r.BasicAuth()
+	if basic {
+		// RFC 6749 §2.3.1: Basic credentials are form-urlencoded first.
+		var err1, err2 error
+		id, err1 = url.QueryUnescape(id)
+		secret, err2 = url.QueryUnescape(secret)
+		if err1 != nil || err2 != nil || form.Has("client_secret") {
+			tokenFail(w, problem.CodeInvalidRequest, "send client credentials once, by Basic auth or in the form")
 			return
 		}
-		c, err := i.clients.GetClient(r.Context(), id)
-		if err != nil {
-			_ = bcrypt.CompareHashAndPassword(i.dummy, []byte(secret))
-			if !lot.IsCode(err, lot.CodeNotFound) {
-				i.log.ErrorContext(r.Context(), "token: client lookup", "err", err)
-				fail(http.StatusInternalServerError, "server_error", "Internal error.")
+	} else {
+		id, secret = form.Get("client_id"), form.Get("client_secret")
+	}
+	if id == "" || secret == "" {
+		tokenFail(w, problem.CodeInvalidClient, "client_id and client_secret are required")
+		return
+	}
+	c, err := i.clients.GetClient(r.Context(), id)
+	if err != nil {
+		_ = bcrypt.CompareHashAndPassword(i.dummy, []byte(secret))
+		if !lot.IsCode(err, lot.CodeNotFound) {
+			i.log.ErrorContext(r.Context(), "token: client lookup", "err", err)
+			tokenFail(w, problem.CodeServerError, "Internal error.")
+			return
+		}
+		tokenFail(w, problem.CodeInvalidClient, "unknown client or wrong secret")
+		return
+	}
+	if bcrypt.CompareHashAndPassword(c.SecretHash, []byte(secret)) != nil {
+		tokenFail(w, problem.CodeInvalidClient, "unknown client or wrong secret")
+		return
+	}
+	p := lot.Principal{Subject: c.ID, Name: c.Name, Role: c.Role, Partner: c.Partner, Permissions: c.Permissions, Email: c.Email}
+	granted := grantedScopes(p)
+	if want := strings.Fields(form.Get("scope")); len(want) > 0 {
+		for _, s := range want {
+			if !slices.Contains(granted, s) {
+				tokenFail(w, problem.CodeInvalidScope, fmt.Sprintf("scope %q is not granted to this client", s))
 				return
 			}
-			fail(http.StatusUnauthorized, "invalid_client", "unknown client or wrong secret")
-			return
 		}
-		if bcrypt.CompareHashAndPassword(c.SecretHash, []byte(secret)) != nil {
-			fail(http.StatusUnauthorized, "invalid_client", "unknown client or wrong secret")
-			return
-		}
-		p := lot.Principal{Subject: c.ID, Name: c.Name, Role: c.Role, Partner: c.Partner, Permissions: c.Permissions, Email: c.Email}
-		granted := grantedScopes(p)
-		if want := strings.Fields(form.Get("scope")); len(want) > 0 {
-			for _, s := range want {
-				if !slices.Contains(granted, s) {
-					fail(http.StatusBadRequest, "invalid_scope", fmt.Sprintf("scope %q is not granted to this client", s))
-					return
-				}
-			}
-		}
-		tok, exp, err := i.Issue(p)
-		if err != nil {
-			i.log.ErrorContext(r.Context(), "token: sign", "err", err)
-			fail(http.StatusInternalServerError, "server_error", "Internal error.")
-			return
-		}
-		i.log.InfoContext(r.Context(), "token issued", "client", c.ID, "role", c.Role, "partner", c.Partner)
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("Pragma", "no-cache")
-		_ = json.NewEncoder(w).Encode(TokenResponse{AccessToken: tok, TokenType: "Bearer",
-			ExpiresIn: int(math.Ceil(exp.Sub(i.clock.Now()).Seconds())), Scope: strings.Join(granted, " ")})
-	})
+	}
+	tok, exp, err := i.Issue(p)
+	if err != nil {
+		i.log.ErrorContext(r.Context(), "token: sign", "err", err)
+		tokenFail(w, problem.CodeServerError, "Internal error.")
+		return
+	}
+	i.log.InfoContext(r.Context(), "token issued", "client", c.ID, "role", c.Role, "partner", c.Partner)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
+	_ = json.NewEncoder(w).Encode(TokenResponse{AccessToken: tok, TokenType: "Bearer",
+		ExpiresIn: int(math.Ceil(exp.Sub(i.clock.Now()).Seconds())), Scope: strings.Join(granted, " ")})
 }
 
 func grantedScopes(p lot.Principal) []string {
