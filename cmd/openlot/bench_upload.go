@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/openlot/openlot/shared/httpapi"
 )
 
 type uploadResult struct {
@@ -157,7 +159,7 @@ func benchUpload(ctx context.Context, size int64, parallel int, tmp string, prog
 	if err := c.login(ctx); err != nil {
 		return res, err
 	}
-	var found struct{ Rows []struct{ ID string } }
+	var found httpapi.SearchOutputBody
 	if err := c.call(ctx, http.MethodGet, "/v1/requests?sourceType=IMF&status=Open&limit=3&columns=id", nil, &found); err != nil {
 		return res, err
 	}
@@ -227,7 +229,7 @@ func benchUpload(ctx context.Context, size int64, parallel int, tmp string, prog
 	res.InspectS = median(inspectRuns)
 	res.Ratio = round(res.DeliverMBps / res.RawMBps)
 	res.ServerMaxRSS = round(float64(maxRSS.Load()) / 1024)
-	res.TransferState = card.Status
+	res.TransferState = string(card.Status)
 	return res, nil
 }
 

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/openlot/openlot/shared/httpapi"
 )
 
 // credentials is what `openlot login` keeps (file mode 0600): enough to get
@@ -105,11 +107,10 @@ func (c *client) login(ctx context.Context) error {
 	return os.WriteFile(c.path, b, 0o600)
 }
 
-// apiError is the API's {code, message}.
+// apiError is the API's {code, message} (httpapi.Problem) with the HTTP status it came with.
 type apiError struct {
-	Status  int
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Status int
+	httpapi.Problem
 }
 
 func (e *apiError) Error() string {
@@ -146,7 +147,7 @@ func (c *client) do(ctx context.Context, method, path string, body any) (*http.R
 	if resp.StatusCode >= 400 {
 		defer resp.Body.Close()
 		e := &apiError{Status: resp.StatusCode}
-		if json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(e) != nil || e.Code == "" {
+		if json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&e.Problem) != nil || e.Code == "" {
 			e.Code, e.Message = "http", resp.Status
 		}
 		return nil, e
@@ -243,24 +244,15 @@ func searchCmd(cfg *string) *cobra.Command {
 var bucketOrder = []string{"requests", "critical", "atRisk", "onTrack", "awaitingMaterials", "materialsAvailable", "overdueUndelivered"}
 
 func printSearch(w io.Writer, raw []byte, q url.Values) error {
-	var res struct {
-		Total   int
-		Buckets map[string]int
-		Groups  []struct {
-			Key     map[string]string
-			Total   int
-			Buckets map[string]int
-		}
-		Rows []map[string]any
-		Next string
-	}
+	var res httpapi.SearchOutputBody
 	if err := json.Unmarshal(raw, &res); err != nil {
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "%d requests\t", res.Total)
+	buckets := byJSONName(res.Buckets)
 	for _, b := range bucketOrder {
-		fmt.Fprintf(tw, "%s %d\t", b, res.Buckets[b])
+		fmt.Fprintf(tw, "%s %v\t", b, buckets[b])
 	}
 	fmt.Fprintln(tw)
 	if len(res.Groups) > 0 {
@@ -277,8 +269,9 @@ func printSearch(w io.Writer, raw []byte, q url.Values) error {
 				cells = append(cells, v)
 			}
 			cells = append(cells, fmt.Sprint(g.Total))
+			buckets := byJSONName(g.Buckets)
 			for _, b := range bucketOrder {
-				cells = append(cells, fmt.Sprint(g.Buckets[b]))
+				cells = append(cells, fmt.Sprint(buckets[b]))
 			}
 			fmt.Fprintln(tw, strings.Join(cells, "\t"))
 		}
@@ -290,7 +283,8 @@ func printSearch(w io.Writer, raw []byte, q url.Values) error {
 		}
 		fmt.Fprintln(tw)
 		fmt.Fprintln(tw, strings.Join(cols, "\t"))
-		for _, r := range res.Rows {
+		for _, row := range res.Rows {
+			r := byJSONName(row)
 			var cells []string
 			for _, c := range cols {
 				v := fmt.Sprint(r[c])
@@ -306,6 +300,17 @@ func printSearch(w io.Writer, raw []byte, q url.Values) error {
 		}
 	}
 	return tw.Flush()
+}
+
+// byJSONName is v as the API sends it, a field per JSON name, for printing
+// columns the user names.
+func byJSONName(v any) map[string]any {
+	b, _ := json.Marshal(v)
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber() // counts and IDs print as sent, never as 1e+06
+	var m map[string]any
+	_ = d.Decode(&m)
+	return m
 }
 
 func exportCmd(cfg *string) *cobra.Command {
@@ -344,9 +349,9 @@ func exportCmd(cfg *string) *cobra.Command {
 					format = "csv"
 				}
 			}
-			body := map[string]any{"ids": list, "format": format}
+			body := httpapi.ExportRequestsRequest{IDs: list, Format: format}
 			if columns != "" {
-				body["columns"] = strings.Split(columns, ",")
+				body.Columns = strings.Split(columns, ",")
 			}
 			resp, err := c.do(cmd.Context(), http.MethodPost, "/v1/requests/export", body)
 			if err != nil {

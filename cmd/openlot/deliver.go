@@ -21,31 +21,13 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
+
+	"github.com/openlot/openlot/shared/httpapi"
 )
 
-type transferFile struct {
-	Name     string            `json:"name"`
-	Size     int64             `json:"size"`
-	Metadata map[string]string `json:"metadata"`
-	PartSize int64             `json:"partSize"`
-	Parts    int               `json:"parts"`
-	Received []int             `json:"received"`
-	Complete bool              `json:"complete"`
-}
-
-type transferCard struct {
-	ID     string         `json:"id"`
-	Status string         `json:"status"`
-	Files  []transferFile `json:"files"`
-	Error  string         `json:"errorMessage"`
-	// PartChecksums "optional": storage hashes each file whole, so parts go
-	// unhashed and every byte is hashed once on each side.
-	PartChecksums string `json:"partChecksums"`
-	Timeline      []struct {
-		Status string    `json:"status"`
-		At     time.Time `json:"at"`
-	} `json:"timeline"`
-}
+// A delivery card and its files are the API's own types (httpapi), so a
+// field renamed in the API breaks this build, not a partner's upload.
+type transferCard = httpapi.TransferJSON
 
 func deliverCmd(cfg *string) *cobra.Command {
 	var request, planDir, requests string
@@ -139,7 +121,7 @@ func (d *deliverer) run(ctx context.Context, paths []string) (*transferCard, err
 		files = append(files, local{p, filepath.Base(p), fi.Size()})
 	}
 	// Resume: the newest unfinished transfer to this request with the same files.
-	var cards struct{ Transfers []transferCard }
+	var cards httpapi.RequestTransfersResponse
 	if err := d.c.call(ctx, http.MethodGet, "/v1/requests/"+d.request+"/transfers", nil, &cards); err != nil {
 		return nil, err
 	}
@@ -159,25 +141,18 @@ func (d *deliverer) run(ctx context.Context, paths []string) (*transferCard, err
 		}
 	}
 	if card == nil {
-		var newFiles []map[string]any
+		var newFiles []httpapi.NewFileJSON
 		for _, f := range files {
-			newFiles = append(newFiles, map[string]any{"name": f.name, "size": f.size, "contentType": contentType(f.name), "metadata": d.metadata})
+			newFiles = append(newFiles, httpapi.NewFileJSON{Name: f.name, Size: f.size, ContentType: contentType(f.name), Metadata: d.metadata})
 		}
-		var res struct {
-			Results []struct {
-				OK       bool
-				Code     string
-				Message  string
-				Transfer *transferCard
-			}
-		}
-		body := map[string]any{"method": "CLI", "transfers": []map[string]any{{"requestId": d.request, "files": newFiles}}}
+		var res httpapi.StartTransfersResponse
+		body := httpapi.StartTransfersRequest{Method: "CLI", Transfers: []httpapi.NewTransferJSON{{RequestID: d.request, Files: newFiles}}}
 		if err := d.c.call(ctx, http.MethodPost, "/v1/transfers", body, &res); err != nil {
 			return nil, err
 		}
 		if len(res.Results) != 1 || !res.Results[0].OK {
 			if len(res.Results) == 1 {
-				return nil, &apiError{Code: res.Results[0].Code, Message: res.Results[0].Message, Status: 422}
+				return nil, &apiError{Status: 422, Problem: httpapi.Problem{Code: res.Results[0].Code, Message: res.Results[0].Message}}
 			}
 			return nil, errors.New("the server answered no result")
 		}
@@ -214,12 +189,12 @@ func (d *deliverer) run(ctx context.Context, paths []string) (*transferCard, err
 		return nil, firstErr
 	}
 	bars.Wait()
-	var files2 []map[string]string
+	var done httpapi.CompleteTransferRequest
 	for _, s := range sums {
-		files2 = append(files2, map[string]string{"sha256": s})
+		done.Files = append(done.Files, httpapi.CompleteFileJSON{SHA256: s})
 	}
 	began := time.Now()
-	if err := d.c.call(ctx, http.MethodPost, "/v1/transfers/"+card.ID+"/complete", map[string]any{"files": files2}, card); err != nil {
+	if err := d.c.call(ctx, http.MethodPost, "/v1/transfers/"+card.ID+"/complete", done, card); err != nil {
 		return nil, err
 	}
 	d.completeTook = time.Since(began)
@@ -359,20 +334,16 @@ func (d *deliverer) file(ctx context.Context, card *transferCard, index int, pat
 }
 
 // signedURL is a part's upload URL as the API hands it out.
-type signedURL struct {
-	Method string
-	URL    string
-	Header map[string]string
-}
+type signedURL = httpapi.URLJSON
 
 // partURLs asks the API to sign upload URLs for parts of one file.
 func (d *deliverer) partURLs(ctx context.Context, transfer string, file int, numbers []int, sum string) ([]signedURL, error) {
-	var parts []map[string]any
+	var ask httpapi.PartURLsRequest
 	for _, n := range numbers {
-		parts = append(parts, map[string]any{"file": file, "number": n, "sha256": sum})
+		ask.Parts = append(ask.Parts, httpapi.PartAskJSON{File: file, Number: n, SHA256: sum})
 	}
-	var urls struct{ URLs []signedURL }
-	if err := d.c.call(ctx, http.MethodPost, "/v1/transfers/"+transfer+"/parts", map[string]any{"parts": parts}, &urls); err != nil {
+	var urls httpapi.PartURLsResponse
+	if err := d.c.call(ctx, http.MethodPost, "/v1/transfers/"+transfer+"/parts", ask, &urls); err != nil {
 		return nil, err
 	}
 	if len(urls.URLs) != len(numbers) {
@@ -524,7 +495,7 @@ func deliverPlan(cmd *cobra.Command, c *client, dir, requests string, meta []str
 	if err != nil {
 		return err
 	}
-	var files []map[string]any
+	var files []httpapi.PlanFileJSON
 	var names []string
 	for _, e := range entries {
 		if e.Type().IsRegular() {
@@ -532,7 +503,7 @@ func deliverPlan(cmd *cobra.Command, c *client, dir, requests string, meta []str
 			if err != nil {
 				return err
 			}
-			files = append(files, map[string]any{"name": e.Name(), "size": info.Size()})
+			files = append(files, httpapi.PlanFileJSON{Name: e.Name(), Size: info.Size()})
 			names = append(names, e.Name())
 		}
 	}
@@ -540,20 +511,8 @@ func deliverPlan(cmd *cobra.Command, c *client, dir, requests string, meta []str
 		return fmt.Errorf("%s holds no files", dir)
 	}
 	ids := strings.Split(requests, ",")
-	var res struct {
-		Plans []struct {
-			RequestID, Code, Message, Title, SourceType, Language string
-			OK                                                    bool
-			Candidates                                            []struct {
-				File        int
-				Name        string
-				Score       int
-				Reasons     []string
-				Recommended bool
-			}
-		}
-	}
-	if err := c.call(cmd.Context(), http.MethodPost, "/v1/deliveries/plan", map[string]any{"files": files, "requestIds": ids}, &res); err != nil {
+	var res httpapi.PlanDeliveriesResponse
+	if err := c.call(cmd.Context(), http.MethodPost, "/v1/deliveries/plan", httpapi.PlanDeliveriesRequest{Files: files, RequestIDs: ids}, &res); err != nil {
 		return err
 	}
 	out := cmd.OutOrStdout()

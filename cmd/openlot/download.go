@@ -17,34 +17,15 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
+
+	"github.com/openlot/openlot/shared/httpapi"
 )
 
-type materialItem struct {
-	ID        string `json:"id"`
-	MovieID   int64  `json:"movieId"`
-	Title     string `json:"title"`
-	AssetType string `json:"assetType"`
-	Variant   string `json:"variant"`
-	Version   int    `json:"version"`
-	FileName  string `json:"fileName"`
-	Size      int64  `json:"size"`
-}
-
-type downloadStart struct {
-	Status   string `json:"status"`
-	Download *struct {
-		ID     string `json:"id"`
-		Size   int64  `json:"size"`
-		SHA256 string `json:"sha256"`
-		Code   string `json:"code"`
-	} `json:"download"`
-	URL   string            `json:"url"`
-	Hdr   map[string]string `json:"header"`
-	Proxy *struct {
-		ID    string `json:"id"`
-		State string `json:"state"`
-	} `json:"proxy"`
-}
+// A material and a download's start are the API's own types (httpapi).
+type (
+	materialItem  = httpapi.MaterialJSON
+	downloadStart = httpapi.DownloadStartJSON
+)
 
 func downloadCmd(cfg *string) *cobra.Command {
 	var request, material, assetType, out string
@@ -102,7 +83,7 @@ type downloader struct {
 
 func (d *downloader) items(ctx context.Context, request, material, assetType string) ([]materialItem, error) {
 	if material != "" {
-		var h struct{ Versions []materialItem }
+		var h httpapi.VersionsOutputBody
 		if err := d.c.call(ctx, http.MethodGet, "/v1/materials/"+url.PathEscape(material)+"/history", nil, &h); err != nil {
 			return nil, err
 		}
@@ -117,11 +98,7 @@ func (d *downloader) items(ctx context.Context, request, material, assetType str
 	if assetType != "" {
 		q.Set("assetType", assetType)
 	}
-	var list struct {
-		AssetTypes []struct {
-			Materials []materialItem `json:"materials"`
-		} `json:"assetTypes"`
-	}
+	var list httpapi.MaterialsOutputBody
 	if err := d.c.call(ctx, http.MethodGet, "/v1/materials?"+q.Encode(), nil, &list); err != nil {
 		return nil, err
 	}
@@ -203,7 +180,7 @@ func (d *downloader) one(ctx context.Context, bars *mpb.Progress, it materialIte
 	path := filepath.Join(dir, safeName(name))
 	bar := bars.AddBar(st.Download.Size, mpb.PrependDecorators(decor.Name(truncateName(name, 28), decor.WCSyncSpaceR)),
 		mpb.AppendDecorators(decor.CountersKibiByte("% .1f / % .1f"), decor.Name(" "), decor.AverageSpeed(decor.SizeB1024(0), "% .1f")))
-	sum, err := fetch(ctx, st.URL, st.Hdr, path, st.Download.Size, bar)
+	sum, err := fetch(ctx, st.URL, st.Header, path, st.Download.Size, bar)
 	if err != nil {
 		bar.Abort(false)
 		return "", err
@@ -212,7 +189,7 @@ func (d *downloader) one(ctx context.Context, bars *mpb.Progress, it materialIte
 		os.Remove(path + ".part")
 		return "", fmt.Errorf("the file's SHA-256 is %s, not %s; the partial file was removed, run again", sum, st.Download.SHA256)
 	}
-	if err := d.c.call(ctx, http.MethodPost, "/v1/downloads/"+st.Download.ID+"/complete", map[string]string{"sha256": sum}, &struct{}{}); err != nil {
+	if err := d.c.call(ctx, http.MethodPost, "/v1/downloads/"+st.Download.ID+"/complete", httpapi.CompleteDownloadRequest{SHA256: sum}, &httpapi.DownloadJSON{}); err != nil {
 		return "", err
 	}
 	return path, os.Rename(path+".part", path)

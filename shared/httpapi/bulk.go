@@ -112,13 +112,14 @@ func (a *api) bulkEstimatedDeliveryDate(ctx context.Context, in *bulkEstimatedDe
 	return a.bulkAnswer(ctx, res, err)
 }
 
-type exportRequestsRequest struct {
+// ExportRequestsRequest selects requests and columns to export.
+type ExportRequestsRequest struct {
 	IDs     []string `json:"ids" doc:"Up to 500 request IDs."`
 	Columns []string `json:"columns,omitempty" doc:"Columns in order (default: the search's default columns)."`
 	Format  string   `json:"format,omitempty" enum:"xlsx,csv" default:"xlsx"`
 }
 
-type exportRequestsInput struct{ Body exportRequestsRequest }
+type exportRequestsInput struct{ Body ExportRequestsRequest }
 
 // exportRequests answers the caller's requests among those selected as an
 // XLSX or CSV file, counting the IDs skipped; an unknown column answers invalid.

@@ -103,13 +103,14 @@ type materialIDPath struct {
 
 type materialOutput struct{ Body MaterialJSON }
 
-type materialsOutput struct {
-	Body struct {
-		Titles     []TitleRef      `json:"titles"`
-		AssetTypes []AssetTypeJSON `json:"assetTypes"`
-		Total      int             `json:"total"`
-	}
+// MaterialsOutputBody is the materials of one or many titles, by asset type.
+type MaterialsOutputBody struct {
+	Titles     []TitleRef      `json:"titles"`
+	AssetTypes []AssetTypeJSON `json:"assetTypes"`
+	Total      int             `json:"total"`
 }
+
+type materialsOutput struct{ Body MaterialsOutputBody }
 
 // TitleRef names a title.
 type TitleRef struct {
@@ -133,11 +134,12 @@ type DownloadStartJSON struct {
 	Proxy    *ProxyJSON        `json:"proxy,omitempty"`
 }
 
-type versionsOutput struct {
-	Body struct {
-		Versions []MaterialJSON `json:"versions"`
-	}
+// VersionsOutputBody is every version of a material's asset type, newest first.
+type VersionsOutputBody struct {
+	Versions []MaterialJSON `json:"versions"`
 }
+
+type versionsOutput struct{ Body VersionsOutputBody }
 
 type uploadOutput struct {
 	Body struct {
@@ -391,13 +393,14 @@ func (a *api) listDownloads(ctx context.Context, in *listDownloadsInput) (*downl
 	return out, nil
 }
 
-type completeDownloadRequest struct {
+// CompleteDownloadRequest reports the SHA-256 a client computed of what it downloaded.
+type CompleteDownloadRequest struct {
 	SHA256 string `json:"sha256" maxLength:"64"`
 }
 
 type completeDownloadInput struct {
 	ID   string `path:"id" maxLength:"64" doc:"Download ID."`
-	Body completeDownloadRequest
+	Body CompleteDownloadRequest
 }
 
 type downloadOutput struct{ Body DownloadJSON }

@@ -150,15 +150,16 @@ func rowJSON(row search.Row, columns []string) RowJSON {
 	return out
 }
 
-type searchOutput struct {
-	Body struct {
-		Total   int         `json:"total" doc:"Requests matching the modifiers."`
-		Buckets BucketsJSON `json:"buckets"`
-		Groups  []GroupJSON `json:"groups" doc:"One per combination of group values; empty without group."`
-		Rows    []RowJSON   `json:"rows" doc:"The page of rows: of the bucket (and group) expanded, or of every match when there is no grouping."`
-		Next    string      `json:"next" doc:"Cursor of the next page, or empty at the end."`
-	}
+// SearchOutputBody is a search's answer: counts, buckets, groups and a page of rows.
+type SearchOutputBody struct {
+	Total   int         `json:"total" doc:"Requests matching the modifiers."`
+	Buckets BucketsJSON `json:"buckets"`
+	Groups  []GroupJSON `json:"groups" doc:"One per combination of group values; empty without group."`
+	Rows    []RowJSON   `json:"rows" doc:"The page of rows: of the bucket (and group) expanded, or of every match when there is no grouping."`
+	Next    string      `json:"next" doc:"Cursor of the next page, or empty at the end."`
 }
+
+type searchOutput struct{ Body SearchOutputBody }
 
 func (a *api) searchRoutes() []route {
 	return []route{

@@ -159,15 +159,16 @@ func (a *api) transferRoutes() []route {
 	}
 }
 
-type listSourceTypesResponse struct {
+// ListSourceTypesResponse is the source types and the delivery metadata each asks for.
+type ListSourceTypesResponse struct {
 	SourceTypes []delivery.Form `json:"sourceTypes"`
 }
 
-type sourceTypesOutput struct{ Body listSourceTypesResponse }
+type sourceTypesOutput struct{ Body ListSourceTypesResponse }
 
 // listSourceTypes answers the source types and the delivery metadata each asks for.
 func (a *api) listSourceTypes(ctx context.Context, _ *struct{}) (*sourceTypesOutput, error) {
-	return &sourceTypesOutput{Body: listSourceTypesResponse{SourceTypes: delivery.Forms()}}, nil
+	return &sourceTypesOutput{Body: ListSourceTypesResponse{SourceTypes: delivery.Forms()}}, nil
 }
 
 // StartResultJSON is one request's outcome in starting deliveries.
@@ -179,18 +180,20 @@ type StartResultJSON struct {
 	Transfer  *TransferJSON `json:"transfer,omitempty"`
 }
 
-type startTransfersRequest struct {
+// StartTransfersRequest starts deliveries: one transfer per request.
+type StartTransfersRequest struct {
 	Method    string            `json:"method,omitempty" enum:"API,UI,CLI" default:"API"`
 	Transfers []NewTransferJSON `json:"transfers" maxItems:"500"`
 }
 
-type startTransfersInput struct{ Body startTransfersRequest }
+type startTransfersInput struct{ Body StartTransfersRequest }
 
-type startTransfersResponse struct {
+// StartTransfersResponse is every request's own result in starting deliveries.
+type StartTransfersResponse struct {
 	Results []StartResultJSON `json:"results"`
 }
 
-type startTransfersOutput struct{ Body startTransfersResponse }
+type startTransfersOutput struct{ Body StartTransfersResponse }
 
 // startTransfers starts one transfer per request; every request gets its own
 // result, and one request's failure never stops the others.
@@ -233,20 +236,22 @@ func (a *api) getTransfer(ctx context.Context, in *transferID) (*transferOutput,
 	return &transferOutput{Body: a.transferJSON(t, prog)}, nil
 }
 
-type partURLsRequest struct {
+// PartURLsRequest asks for the upload URLs of parts.
+type PartURLsRequest struct {
 	Parts []PartAskJSON `json:"parts" maxItems:"1000"`
 }
 
 type partURLsInput struct {
 	ID   string `path:"id" maxLength:"64"`
-	Body partURLsRequest
+	Body PartURLsRequest
 }
 
-type partURLsResponse struct {
+// PartURLsResponse is a signed upload URL per part asked for.
+type PartURLsResponse struct {
 	URLs []URLJSON `json:"urls"`
 }
 
-type partURLsOutput struct{ Body partURLsResponse }
+type partURLsOutput struct{ Body PartURLsResponse }
 
 // partURLs answers an upload URL for each part asked for, bound to its length
 // and, when given, its SHA-256.
@@ -267,13 +272,14 @@ func (a *api) partURLs(ctx context.Context, in *partURLsInput) (*partURLsOutput,
 	return out, nil
 }
 
-type completeTransferRequest struct {
+// CompleteTransferRequest finishes an upload, declaring each file's SHA-256 where not given at the start.
+type CompleteTransferRequest struct {
 	Files []CompleteFileJSON `json:"files,omitempty" maxItems:"64"`
 }
 
 type completeTransferInput struct {
 	ID   string                   `path:"id" maxLength:"64"`
-	Body *completeTransferRequest `required:"false"`
+	Body *CompleteTransferRequest `required:"false"`
 }
 
 // completeTransfer finishes an upload: every part present and each file's
@@ -302,11 +308,12 @@ func (a *api) abortTransfer(ctx context.Context, in *transferID) (*transferOutpu
 	return &transferOutput{Body: a.transferJSON(t, nil)}, nil
 }
 
-type requestTransfersResponse struct {
+// RequestTransfersResponse is a request's delivery cards, newest first.
+type RequestTransfersResponse struct {
 	Transfers []TransferJSON `json:"transfers"`
 }
 
-type requestTransfersOutput struct{ Body requestTransfersResponse }
+type requestTransfersOutput struct{ Body RequestTransfersResponse }
 
 // requestTransfers answers the delivery cards of a request, newest first.
 func (a *api) requestTransfers(ctx context.Context, in *idPath) (*requestTransfersOutput, error) {
@@ -358,18 +365,20 @@ func (a *api) planRoutes() []route {
 	}
 }
 
-type planDeliveriesRequest struct {
+// PlanDeliveriesRequest names the files of a bin and the requests to fit them to.
+type PlanDeliveriesRequest struct {
 	Files      []PlanFileJSON `json:"files" maxItems:"1000"`
 	RequestIDs []string       `json:"requestIds" maxItems:"500"`
 }
 
-type planDeliveriesInput struct{ Body planDeliveriesRequest }
+type planDeliveriesInput struct{ Body PlanDeliveriesRequest }
 
-type planDeliveriesResponse struct {
+// PlanDeliveriesResponse is the bin's advice, one plan per request.
+type PlanDeliveriesResponse struct {
 	Plans []PlanJSON `json:"plans"`
 }
 
-type planDeliveriesOutput struct{ Body planDeliveriesResponse }
+type planDeliveriesOutput struct{ Body PlanDeliveriesResponse }
 
 // planDeliveries scores every file for every request and recommends which
 // fits which, with the reasons; it never delivers.
