@@ -12,6 +12,7 @@ import (
 	"github.com/openlot/openlot/shared/flow"
 	"github.com/openlot/openlot/shared/inspect"
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/portal/steps"
 )
 
 // FlowInspection is the flow every completed transfer goes through.
@@ -40,7 +41,7 @@ func InspectionFlow() flow.Definition {
 		Comment: "openlot inspection: integrity, probe and decoding checks per the source type's policy, then the verdict",
 		StartAt: "Begin",
 		States: []flow.State{
-			{Name: "Begin", Kind: flow.Task, Step: "InspectBegin", ResultPath: "$.begin", Next: "Go",
+			{Name: "Begin", Kind: flow.Task, Step: steps.InspectBegin, ResultPath: "$.begin", Next: "Go",
 				Retry: retryInternal, Catch: catchAll},
 			{Name: "Go", Kind: flow.Choice, Default: "Read", Choices: []flow.Rule{
 				{Variable: "$.begin.skip", BooleanEquals: flow.B(true), Next: "Done"},
@@ -52,15 +53,15 @@ func InspectionFlow() flow.Definition {
 			// Hashing the stored bytes and reading them as media are
 			// independent: they run at once, and the slower sets the pace.
 			{Name: "Read", Kind: flow.Parallel, ResultPath: "$.read", Next: "Decide", Catch: catchAll, Branches: []flow.Definition{
-				{StartAt: "Integrity", States: []flow.State{{Name: "Integrity", Kind: flow.Task, Step: "InspectIntegrity", End: true,
+				{StartAt: "Integrity", States: []flow.State{{Name: "Integrity", Kind: flow.Task, Step: steps.InspectIntegrity, End: true,
 					Retry: retryInternal, TimeoutSeconds: 900}}},
-				{StartAt: "Examine", States: []flow.State{{Name: "Examine", Kind: flow.Task, Step: "InspectExamine", End: true,
+				{StartAt: "Examine", States: []flow.State{{Name: "Examine", Kind: flow.Task, Step: steps.InspectExamine, End: true,
 					Retry: retryInternal, TimeoutSeconds: 900}}},
 			}},
-			{Name: "Decide", Kind: flow.Task, Step: "InspectDecide", ResultPath: "$.verdict", Next: "Done",
+			{Name: "Decide", Kind: flow.Task, Step: steps.InspectDecide, ResultPath: "$.verdict", Next: "Done",
 				Retry: retryInternal, Catch: catchAll},
 			{Name: "Done", Kind: flow.Succeed},
-			{Name: "Fault", Kind: flow.Task, Step: "InspectFault", ResultPath: flow.Discard, Next: "Failed",
+			{Name: "Fault", Kind: flow.Task, Step: steps.InspectFault, ResultPath: flow.Discard, Next: "Failed",
 				Retry: retryInternal},
 			{Name: "Failed", Kind: flow.Fail, Error: "openlot.InspectionFault", Cause: "inspection could not finish; the transfer is in Internal Error"},
 		},
@@ -70,11 +71,11 @@ func InspectionFlow() flow.Definition {
 // InspectionSteps binds the flow's steps to this service.
 func (s *Service) InspectionSteps() flow.Steps {
 	return flow.Steps{
-		"InspectBegin":     flow.Typed(s.inspectBegin),
-		"InspectIntegrity": flow.Typed(s.inspectIntegrity),
-		"InspectExamine":   flow.Typed(s.inspectExamine),
-		"InspectDecide":    flow.Typed(s.inspectDecide),
-		"InspectFault":     flow.Typed(s.inspectFault),
+		steps.InspectBegin:     flow.Typed(s.inspectBegin),
+		steps.InspectIntegrity: flow.Typed(s.inspectIntegrity),
+		steps.InspectExamine:   flow.Typed(s.inspectExamine),
+		steps.InspectDecide:    flow.Typed(s.inspectDecide),
+		steps.InspectFault:     flow.Typed(s.inspectFault),
 	}
 }
 

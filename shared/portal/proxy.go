@@ -18,6 +18,7 @@ import (
 
 	"github.com/openlot/openlot/shared/flow"
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/portal/steps"
 )
 
 // WatermarkFlow is the name of the flow that makes a watermarked proxy:
@@ -74,16 +75,16 @@ func ProxyFlow() flow.Definition {
 		Comment: "openlot watermarked proxy: segments rendered in parallel with the recipient's watermark, joined, stored, announced",
 		StartAt: "Plan",
 		States: []flow.State{
-			{Name: "Plan", Kind: flow.Task, Step: "ProxyPlan", ResultPath: "$.plan", Next: "Go", Retry: retryInternal, Catch: catchAll},
+			{Name: "Plan", Kind: flow.Task, Step: steps.ProxyPlan, ResultPath: "$.plan", Next: "Go", Retry: retryInternal, Catch: catchAll},
 			{Name: "Go", Kind: flow.Choice, Default: "Render", Choices: []flow.Rule{
 				{Variable: "$.plan.skip", BooleanEquals: flow.B(true), Next: "Done"}}},
 			{Name: "Render", Kind: flow.Map, ItemsPath: "$.plan.segments", MaxConcurrency: MaxProxySegments, ResultPath: "$.segments",
 				Next: "Finish", Catch: catchAll, Iterator: &flow.Definition{StartAt: "Segment", States: []flow.State{
-					{Name: "Segment", Kind: flow.Task, Step: "ProxySegment", End: true, Retry: retryInternal, TimeoutSeconds: 900}}}},
-			{Name: "Finish", Kind: flow.Task, Step: "ProxyFinish", ResultPath: flow.Discard, Next: "Done", Retry: retryInternal,
+					{Name: "Segment", Kind: flow.Task, Step: steps.ProxySegment, End: true, Retry: retryInternal, TimeoutSeconds: 900}}}},
+			{Name: "Finish", Kind: flow.Task, Step: steps.ProxyFinish, ResultPath: flow.Discard, Next: "Done", Retry: retryInternal,
 				Catch: catchAll, TimeoutSeconds: 900},
 			{Name: "Done", Kind: flow.Succeed},
-			{Name: "Fault", Kind: flow.Task, Step: "ProxyFault", ResultPath: flow.Discard, Next: "Failed", Retry: retryInternal},
+			{Name: "Fault", Kind: flow.Task, Step: steps.ProxyFault, ResultPath: flow.Discard, Next: "Failed", Retry: retryInternal},
 			{Name: "Failed", Kind: flow.Fail, Error: "openlot.ProxyFault", Cause: "the proxy could not be made; it is marked failed and may be asked for again"},
 		},
 	}
@@ -92,10 +93,10 @@ func ProxyFlow() flow.Definition {
 // ProxySteps binds the watermark flow's steps to this service.
 func (s *Service) ProxySteps() flow.Steps {
 	return flow.Steps{
-		"ProxyPlan":    flow.Typed(s.proxyPlan),
-		"ProxySegment": flow.Typed(s.proxySegment),
-		"ProxyFinish":  flow.Typed(s.proxyFinish),
-		"ProxyFault":   flow.Typed(s.proxyFault),
+		steps.ProxyPlan:    flow.Typed(s.proxyPlan),
+		steps.ProxySegment: flow.Typed(s.proxySegment),
+		steps.ProxyFinish:  flow.Typed(s.proxyFinish),
+		steps.ProxyFault:   flow.Typed(s.proxyFault),
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/openlot/openlot/shared/flow"
 	"github.com/openlot/openlot/shared/inspect"
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/portal/steps"
 )
 
 // FlowQCOutcome applies a finished QC to its request; the API starts it
@@ -21,14 +22,14 @@ func QCOutcomeFlow() flow.Definition {
 		Comment: "openlot QC outcome: a failed QC asks for a redelivery; every outcome goes into the request's history",
 		StartAt: "Apply",
 		States: []flow.State{
-			{Name: "Apply", Kind: flow.Task, Step: "QCApplyOutcome", End: true, Retry: retryInternal},
+			{Name: "Apply", Kind: flow.Task, Step: steps.QCApplyOutcome, End: true, Retry: retryInternal},
 		},
 	}
 }
 
 // QCSteps binds the QC outcome flow's steps to this service.
 func (s *Service) QCSteps() flow.Steps {
-	return flow.Steps{"QCApplyOutcome": flow.Typed(s.qcApplyOutcome)}
+	return flow.Steps{steps.QCApplyOutcome: flow.Typed(s.qcApplyOutcome)}
 }
 
 // openQC starts QC on a delivery that is now Processed, when its source
