@@ -35,7 +35,7 @@ const fixtures = "../../events/api"
 
 // environment returns the function's environment for a fresh table in the
 // stand-ins, as the stack would set it.
-func environment(t *testing.T) map[string]string {
+func environment(t testing.TB) map[string]string {
 	t.Helper()
 	return map[string]string{
 		awsenv.Table:                fmt.Sprintf("openlot-api-test-%d", time.Now().UnixNano()),
@@ -52,7 +52,7 @@ func environment(t *testing.T) map[string]string {
 
 // cloud builds the function's handler the way main does, and stores the
 // partners, title and the two requests the fixtures use.
-func cloud(t *testing.T) (*awsapp.Cloud, map[string]string) {
+func cloud(t testing.TB) (*awsapp.Cloud, map[string]string) {
 	t.Helper()
 	env := environment(t)
 	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_EC2_METADATA_DISABLED"} {
