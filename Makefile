@@ -5,13 +5,18 @@ ADDR ?= 127.0.0.1:8080
 FUNCTIONS := $(notdir $(wildcard functions/*))
 CDK_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
-.PHONY: run test build vet fmt lambdas synth deploy
+.PHONY: run test standins build vet fmt lambdas synth deploy
 
 run:
 	./scripts/run.sh --addr $(ADDR) --data $(DATA)
 
 test:
 	./scripts/test.sh
+
+# dynalite (DynamoDB) and MinIO (S3) on loopback for the tests that need them; prints the
+# OPENLOT_TEST_* exports to paste into another terminal. Runs until Ctrl-C.
+standins:
+	@./scripts/standins-run.sh
 
 build:
 	go build -o bin/openlot ./cmd/openlot

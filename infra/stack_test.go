@@ -14,6 +14,9 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/openlot/openlot/shared/awsenv"
+	"github.com/openlot/openlot/shared/portal/steps"
 )
 
 func TestMain(m *testing.M) {
@@ -275,9 +278,9 @@ func TestFunction(t *testing.T) {
 			"Runtime": "provided.al2023", "Architectures": []any{"arm64"}, "Handler": "bootstrap",
 			"LoggingConfig": assertions.Match_ObjectLike(&map[string]any{"LogFormat": "JSON"}),
 			"Environment": map[string]any{"Variables": map[string]any{
-				"OPENLOT_TABLE":     map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Table"))},
-				"OPENLOT_BUCKET":    map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Files"))},
-				"OPENLOT_TOKEN_URL": assertions.Match_AnyValue(),
+				awsenv.Table:    map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Table"))},
+				awsenv.Bucket:   map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Files"))},
+				awsenv.TokenURL: assertions.Match_AnyValue(),
 			}},
 		})
 	})
@@ -419,7 +422,7 @@ func TestFlows(t *testing.T) {
 	tpl, raw := synth(t, map[string]any{"ffmpegLayerArn": "arn:aws:lambda:eu-west-1:123456789012:layer:ffmpeg:3"})
 	holds(t, "three state machines", func() { tpl.ResourceCountIs(jsii.String("AWS::StepFunctions::StateMachine"), jsii.Number(3)) })
 	resources := raw["Resources"].(map[string]any)
-	steps := map[string]map[string]any{}
+	stepFns := map[string]map[string]any{}
 	var machines []map[string]any
 	for _, r := range resources {
 		res := r.(map[string]any)
@@ -428,36 +431,42 @@ func TestFlows(t *testing.T) {
 		case "AWS::Lambda::Function":
 			envs, _ := props["Environment"].(map[string]any)
 			vars, _ := envs["Variables"].(map[string]any)
-			if step, ok := vars["OPENLOT_STEP"].(string); ok {
-				steps[step] = props
+			if step, ok := vars[awsenv.Step].(string); ok {
+				stepFns[step] = props
 			}
 		case "AWS::StepFunctions::StateMachine":
 			machines = append(machines, props)
 		}
 	}
-	want := []string{"InspectBegin", "InspectDecide", "InspectExamine", "InspectFault", "InspectIntegrity",
-		"ProxyFault", "ProxyFinish", "ProxyPlan", "ProxySegment", "QCApplyOutcome"}
-	got := slices.Sorted(maps.Keys(steps))
+	want := []string{steps.InspectBegin, steps.InspectDecide, steps.InspectExamine, steps.InspectFault, steps.InspectIntegrity,
+		steps.ProxyFault, steps.ProxyFinish, steps.ProxyPlan, steps.ProxySegment, steps.QCApplyOutcome}
+	got := slices.Sorted(maps.Keys(stepFns))
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("step functions %v, want %v", got, want)
 	}
-	for _, media := range []string{"InspectExamine", "ProxyPlan", "ProxySegment", "ProxyFinish"} {
-		if _, ok := steps[media]["Layers"]; !ok {
+	for _, media := range []string{steps.InspectExamine, steps.ProxyPlan, steps.ProxySegment, steps.ProxyFinish} {
+		if _, ok := stepFns[media]["Layers"]; !ok {
 			t.Errorf("%s reads media but has no ffmpeg layer", media)
 		}
 	}
-	if eph, _ := steps["ProxySegment"]["EphemeralStorage"].(map[string]any); eph["Size"] != 10240.0 || steps["ProxySegment"]["MemorySize"] != 3538.0 {
-		t.Errorf("the segment step: %v MB, /tmp %v", steps["ProxySegment"]["MemorySize"], eph)
+	if eph, _ := stepFns[steps.ProxySegment]["EphemeralStorage"].(map[string]any); eph["Size"] != 10240.0 {
+		t.Errorf("the segment step's /tmp: %v", eph)
 	}
-	if _, ok := steps["InspectBegin"]["Layers"]; ok {
+	if mem := stepFns[steps.ProxySegment]["MemorySize"]; mem != 3538.0 {
+		t.Errorf("the segment step's memory: %v MB", mem)
+	}
+	if _, ok := stepFns[steps.InspectBegin]["Layers"]; ok {
 		t.Error("a step that reads no media has the ffmpeg layer")
 	}
 	for _, m := range machines {
 		subs, _ := m["DefinitionSubstitutions"].(map[string]any)
 		def := fmt.Sprint(m["DefinitionString"])
 		for step := range subs {
-			if !strings.Contains(def, "${"+step+"}") || steps[step] == nil {
-				t.Errorf("substitution %s has no placeholder or no function", step)
+			if !strings.Contains(def, "${"+step+"}") {
+				t.Errorf("substitution %s has no placeholder", step)
+			}
+			if stepFns[step] == nil {
+				t.Errorf("substitution %s has no function", step)
 			}
 		}
 		if len(subs) == 0 {
@@ -474,7 +483,7 @@ func TestFlows(t *testing.T) {
 		tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
 			"Description": "openlot HTTP API",
 			"Environment": map[string]any{"Variables": assertions.Match_ObjectLike(&map[string]any{
-				"OPENLOT_STATE_MACHINES": assertions.Match_AnyValue()})},
+				awsenv.StateMachines: assertions.Match_AnyValue()})},
 		})
 	})
 }
@@ -489,9 +498,10 @@ func TestMailDigestAndAccessLogs(t *testing.T) {
 			continue // not a function's
 		}
 		n++
-		if !strings.Contains(string(doc), `"Action":"ses:SendEmail"`) || !strings.Contains(string(doc), ":identity/no-reply@mail.example.com") ||
-			!strings.Contains(string(doc), ":identity/mail.example.com") || !strings.Contains(string(doc), ":configuration-set/openlot") {
-			t.Errorf("a function cannot send mail from the identity alone: %s", doc)
+		for _, want := range []string{`"Action":"ses:SendEmail"`, ":identity/no-reply@mail.example.com", ":identity/mail.example.com", ":configuration-set/openlot"} {
+			if !strings.Contains(string(doc), want) {
+				t.Errorf("a function cannot send mail from the identity alone: no %s in %s", want, doc)
+			}
 		}
 	}
 	if n != 14 {
@@ -500,8 +510,8 @@ func TestMailDigestAndAccessLogs(t *testing.T) {
 	holds(t, "functions know the sender", func() {
 		tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
 			"Environment": map[string]any{"Variables": assertions.Match_ObjectLike(&map[string]any{
-				"OPENLOT_MAIL_FROM": "openlot <no-reply@mail.example.com>", "OPENLOT_SES_CONFIGURATION_SET": "openlot",
-				"OPENLOT_PUBLIC_URL": "https://openlot.example.com"})},
+				awsenv.MailFrom: "openlot <no-reply@mail.example.com>", awsenv.SESConfigurationSet: "openlot",
+				awsenv.PublicURL: "https://openlot.example.com"})},
 		})
 	})
 	holds(t, "daily digest at 06:00 UTC", func() {
@@ -520,4 +530,74 @@ func TestMailDigestAndAccessLogs(t *testing.T) {
 			}}},
 		})
 	})
+}
+
+func TestEveryStepHasOneFunction(t *testing.T) {
+	// Ensures every flow step declared in Go (shared/portal/steps) has
+	// exactly one function, told its step, with the memory, timeout, /tmp
+	// and ffmpeg declared beside it, and that no function runs a step Go
+	// does not declare.
+	_, raw := synth(t, map[string]any{"ffmpegLayerArn": "arn:aws:lambda:eu-west-1:123456789012:layer:ffmpeg:3"})
+	fns := map[string][]map[string]any{}
+	for _, fn := range resources(raw, "AWS::Lambda::Function") {
+		envs, _ := props(fn)["Environment"].(map[string]any)
+		vars, _ := envs["Variables"].(map[string]any)
+		if step, ok := vars[awsenv.Step].(string); ok {
+			fns[step] = append(fns[step], props(fn))
+		}
+	}
+	for _, step := range slices.Sorted(maps.Keys(fns)) {
+		if _, ok := steps.Needs[step]; !ok {
+			t.Errorf("a function runs step %q, which shared/portal/steps does not declare", step)
+		}
+	}
+	for _, step := range steps.Names() {
+		if len(fns[step]) != 1 {
+			t.Errorf("step %s has %d functions, want 1", step, len(fns[step]))
+			continue
+		}
+		fn, need := fns[step][0], steps.Needs[step]
+		if got := fn["MemorySize"]; got != float64(need.Memory()) {
+			t.Errorf("step %s: %v MB, declared %d", step, got, need.Memory())
+		}
+		if got := fn["Timeout"]; got != float64(need.Timeout()) {
+			t.Errorf("step %s: timeout %v s, declared %d", step, got, need.Timeout())
+		}
+		eph, _ := fn["EphemeralStorage"].(map[string]any)
+		if need.ScratchMB == 0 && eph != nil {
+			t.Errorf("step %s: /tmp %v, declared none", step, eph)
+		}
+		if need.ScratchMB != 0 && (eph == nil || eph["Size"] != float64(need.ScratchMB)) {
+			t.Errorf("step %s: /tmp %v, declared %d MB", step, eph, need.ScratchMB)
+		}
+		if _, layered := fn["Layers"]; layered != need.Media {
+			t.Errorf("step %s: ffmpeg layer %v, declared media %v", step, layered, need.Media)
+		}
+		vars := fn["Environment"].(map[string]any)["Variables"].(map[string]any)
+		if _, found := vars[awsenv.FFmpeg]; found != need.Media {
+			t.Errorf("step %s: %s set %v, declared media %v", step, awsenv.FFmpeg, found, need.Media)
+		}
+		if _, found := vars[awsenv.FFprobe]; found != need.Media {
+			t.Errorf("step %s: %s set %v, declared media %v", step, awsenv.FFprobe, found, need.Media)
+		}
+	}
+}
+
+func TestAFlowWithAnUndeclaredStepIsRefused(t *testing.T) {
+	// Ensures the stack refuses a flow whose ASL names a step that
+	// shared/portal/steps does not declare, instead of deploying its
+	// function with defaults.
+	dir := t.TempDir()
+	asl := `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"${` + steps.InspectBegin + `}","Next":"B"},` +
+		`"B":{"Type":"Task","Resource":"${InspectSomethingNew}","End":true}}}`
+	if err := os.WriteFile(filepath.Join(dir, "new.asl.json"), []byte(asl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := readFlows(dir)
+	if err == nil {
+		t.Fatal("a flow naming an undeclared step was read")
+	}
+	if !strings.Contains(err.Error(), "InspectSomethingNew") {
+		t.Errorf("the error does not name the step: %v", err)
+	}
 }

@@ -19,6 +19,7 @@ import (
 	_ "modernc.org/sqlite" // the peer baseline's plain SQLite table
 
 	"github.com/openlot/openlot/shared/app"
+	"github.com/openlot/openlot/shared/awsapp"
 	"github.com/openlot/openlot/shared/demo"
 	"github.com/openlot/openlot/shared/dynamo"
 	"github.com/openlot/openlot/shared/lot"
@@ -110,7 +111,7 @@ func benchSearch(ctx context.Context, requests, rounds int, store, endpoint stri
 	var calls sync.Map
 	var dyn *dynamo.Store
 	if store == "dynamo" {
-		if dyn, err = app.StandInDynamo(ctx, endpoint, fmt.Sprintf("openlot-bench-%d", time.Now().UnixNano()), &calls); err != nil {
+		if dyn, err = awsapp.StandInDynamo(ctx, endpoint, fmt.Sprintf("openlot-bench-%d", time.Now().UnixNano()), &calls); err != nil {
 			return res, err
 		}
 		cfg.Store = dyn

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/openlot/openlot/shared/app"
+	"github.com/openlot/openlot/shared/awsapp"
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/standin"
 )
@@ -141,7 +142,7 @@ func TestDeliverResumesAfterBeingStoppedOnS3(t *testing.T) {
 	// Ensures the same over S3 (MinIO), where storage checks every part's
 	// signature, length and checksum (parts go bound to their SHA-256).
 	endpoint := standin.Endpoint(t, standin.S3Env)
-	blobs, err := app.StandInS3(context.Background(), endpoint, os.Getenv(standin.S3KeyEnv), os.Getenv(standin.S3SecretEnv),
+	blobs, err := awsapp.StandInS3(context.Background(), endpoint, os.Getenv(standin.S3KeyEnv), os.Getenv(standin.S3SecretEnv),
 		fmt.Sprintf("openlot-deliver-%d", time.Now().UnixNano()))
 	if err != nil {
 		t.Fatal(err)

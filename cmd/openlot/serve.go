@@ -11,6 +11,7 @@ import (
 
 	"github.com/openlot/openlot/shared/app"
 	"github.com/openlot/openlot/shared/demo"
+	"github.com/openlot/openlot/shared/search"
 )
 
 func serveCmd() *cobra.Command {
@@ -52,7 +53,7 @@ func serveCmd() *cobra.Command {
 		if cfg.ProxyPool == 0 {
 			cfg.ProxyPool = -1 // the flag's 0 means none; the config's 0 means the default
 		}
-		cfg.Rules, err = app.ParseRules(*rules)
+		cfg.Rules, err = search.ParseRules(*rules)
 		return err
 	}
 	return cmd

@@ -10,8 +10,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/openlot/openlot/shared/app"
-	"github.com/openlot/openlot/shared/app/apptest"
+	"github.com/openlot/openlot/shared/awsapp/awsapptest"
 	"github.com/openlot/openlot/shared/lot"
 )
 
@@ -19,7 +18,7 @@ const downloadID = "01a20604-4851-7f1c-bd81-0a326b4a9f97" // tagged in the fixtu
 
 func TestAccessLogCompletesDownloads(t *testing.T) {
 	// Ensures a new access-log object (the fixture's two ranged GETs of one tagged URL, a refused GET, an upload) completes the download whose bytes it adds up, and that the same event again counts nothing twice.
-	cloud := apptest.Cloud(t, "accesslog")
+	cloud := awsapptest.Cloud(t, "accesslog")
 	ctx := context.Background()
 	d := &lot.Download{ID: downloadID, MaterialID: "81000001.AUDIO_STEMS.v1", MovieID: 81000001, AssetType: lot.AssetAudioStems,
 		Version: 1, User: "ana", Partner: "juniper", Key: "materials/demo/stems_5.1.wav", Size: 18000, SHA256: "ab", StartedAt: time.Now().UTC()}
@@ -37,7 +36,7 @@ func TestAccessLogCompletesDownloads(t *testing.T) {
 
 	event, err := os.ReadFile("../../events/accesslog/log-delivered.json")
 	must(t, err)
-	h := lambda.NewHandler(app.AccessLogs(cloud))
+	h := lambda.NewHandler(handler(cloud))
 	for range 2 {
 		if _, err := h.Invoke(ctx, event); err != nil {
 			t.Fatal(err)
@@ -45,8 +44,14 @@ func TestAccessLogCompletesDownloads(t *testing.T) {
 	}
 	got, err := cloud.Store.GetDownload(ctx, downloadID)
 	must(t, err)
-	if !got.Completed() || got.CompletedBy != lot.CompletedByAccessLog || got.BytesSent != 18000 {
-		t.Fatalf("after the log, twice: %+v", got)
+	if !got.Completed() {
+		t.Errorf("after the log, twice: not completed: %+v", got)
+	}
+	if got.CompletedBy != lot.CompletedByAccessLog {
+		t.Errorf("after the log, twice: completed by %q, want %q", got.CompletedBy, lot.CompletedByAccessLog)
+	}
+	if got.BytesSent != 18000 {
+		t.Errorf("after the log, twice: %d bytes sent, want 18000 (counted once)", got.BytesSent)
 	}
 }
 

@@ -4,8 +4,8 @@
 // Build it as `bootstrap` with -tags lambda.norpc.
 package main
 
-import "github.com/openlot/openlot/shared/app"
+import "github.com/openlot/openlot/shared/awsapp"
 
 func main() {
-	app.Start("accesslog", func(c *app.Cloud) (any, error) { return app.AccessLogs(c), nil })
+	awsapp.Start("accesslog", func(c *awsapp.Cloud) (any, error) { return handler(c), nil })
 }

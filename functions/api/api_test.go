@@ -19,7 +19,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/openlot/openlot/shared/app"
+	"github.com/openlot/openlot/shared/awsapp"
+	"github.com/openlot/openlot/shared/awsenv"
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/standin"
 )
@@ -34,31 +35,31 @@ const fixtures = "../../events/api"
 
 // environment returns the function's environment for a fresh table in the
 // stand-ins, as the stack would set it.
-func environment(t *testing.T) map[string]string {
+func environment(t testing.TB) map[string]string {
 	t.Helper()
 	return map[string]string{
-		app.EnvTable:                fmt.Sprintf("openlot-api-test-%d", time.Now().UnixNano()),
-		app.EnvBucket:               "openlot-api-test",
-		app.EnvDynamoEndpoint:       standin.Endpoint(t, standin.DynamoDBEnv),
-		app.EnvS3Endpoint:           standin.Endpoint(t, standin.S3Env),
+		awsenv.Table:                fmt.Sprintf("openlot-api-test-%d", time.Now().UnixNano()),
+		awsenv.Bucket:               "openlot-api-test",
+		awsenv.DynamoEndpoint:       standin.Endpoint(t, standin.DynamoDBEnv),
+		awsenv.S3Endpoint:           standin.Endpoint(t, standin.S3Env),
 		"AWS_REGION":                "us-east-1",
 		"AWS_ACCESS_KEY_ID":         "test",
 		"AWS_SECRET_ACCESS_KEY":     "test",
 		"AWS_EC2_METADATA_DISABLED": "true",
-		app.EnvLogLevel:             "warn",
+		awsenv.LogLevel:             "warn",
 	}
 }
 
 // cloud builds the function's handler the way main does, and stores the
 // partners, title and the two requests the fixtures use.
-func cloud(t *testing.T) (*app.Cloud, map[string]string) {
+func cloud(t testing.TB) (*awsapp.Cloud, map[string]string) {
 	t.Helper()
 	env := environment(t)
 	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_EC2_METADATA_DISABLED"} {
 		t.Setenv(k, env[k]) // the SDK's credential chain reads these itself
 	}
 	ctx := context.Background()
-	c, err := app.AWS(ctx, func(k string) string { return env[k] })
+	c, err := awsapp.New(ctx, func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,28 +100,40 @@ type problem struct {
 }
 
 // expect says what each fixture must get back.
-var expect = map[string]func(t *testing.T, c *app.Cloud, resp events.APIGatewayV2HTTPResponse){
-	"list-requests": func(t *testing.T, c *app.Cloud, resp events.APIGatewayV2HTTPResponse) {
+var expect = map[string]func(t *testing.T, c *awsapp.Cloud, resp events.APIGatewayV2HTTPResponse){
+	"list-requests": func(t *testing.T, c *awsapp.Cloud, resp events.APIGatewayV2HTTPResponse) {
 		var body struct {
 			Rows []struct{ ID, FulfillmentPartner string } `json:"rows"`
 		}
 		decode(t, resp, 200, &body)
-		if len(body.Rows) != 1 || body.Rows[0].ID != juniperReq || body.Rows[0].FulfillmentPartner != "juniper" {
-			t.Fatalf("juniper's list: %+v", body.Rows)
+		if len(body.Rows) != 1 {
+			t.Fatalf("juniper's list has %d rows, want 1: %+v", len(body.Rows), body.Rows)
+		}
+		if body.Rows[0].ID != juniperReq {
+			t.Errorf("juniper's list: request %s, want %s", body.Rows[0].ID, juniperReq)
+		}
+		if body.Rows[0].FulfillmentPartner != "juniper" {
+			t.Errorf("juniper's list: partner %q", body.Rows[0].FulfillmentPartner)
 		}
 	},
-	"request-details": func(t *testing.T, c *app.Cloud, resp events.APIGatewayV2HTTPResponse) {
+	"request-details": func(t *testing.T, c *awsapp.Cloud, resp events.APIGatewayV2HTTPResponse) {
 		var body struct {
 			Request struct{ ID, MaterialStatus string }
 			Title   struct{ Name string }
 			Package struct{ Countries []string }
 		}
 		decode(t, resp, 200, &body)
-		if body.Request.ID != juniperReq || body.Title.Name != "House of Tides" || !slices.Equal(body.Package.Countries, []string{"ES", "MX"}) {
-			t.Fatalf("details %+v", body)
+		if body.Request.ID != juniperReq {
+			t.Errorf("details of request %s, want %s", body.Request.ID, juniperReq)
+		}
+		if body.Title.Name != "House of Tides" {
+			t.Errorf("details: title %q", body.Title.Name)
+		}
+		if !slices.Equal(body.Package.Countries, []string{"ES", "MX"}) {
+			t.Errorf("details: package countries %v, want [ES MX]", body.Package.Countries)
 		}
 	},
-	"material-status": func(t *testing.T, c *app.Cloud, resp events.APIGatewayV2HTTPResponse) {
+	"material-status": func(t *testing.T, c *awsapp.Cloud, resp events.APIGatewayV2HTTPResponse) {
 		var body struct{ ID, MaterialStatus string }
 		decode(t, resp, 200, &body)
 		if body.MaterialStatus != "RECEIVED" {
@@ -128,29 +141,44 @@ var expect = map[string]func(t *testing.T, c *app.Cloud, resp events.APIGatewayV
 		}
 		h, err := c.Store.History(context.Background(), juniperReq)
 		must(t, err)
+		if len(h) != 2 {
+			t.Fatalf("%d history entries, want 2: %+v", len(h), h)
+		}
 		last := h[len(h)-1]
-		if len(h) != 2 || last.Actor != "5f1c7a52-0d6e-4c43-9a4e-2b7f1d0c9e11" || last.Partner != "juniper" || last.Reason != "proxy downloaded" {
-			t.Fatalf("history %+v", h)
+		if last.Actor != "5f1c7a52-0d6e-4c43-9a4e-2b7f1d0c9e11" {
+			t.Errorf("the change's actor %q is not the token's subject", last.Actor)
+		}
+		if last.Partner != "juniper" {
+			t.Errorf("the change's partner %q", last.Partner)
+		}
+		if last.Reason != "proxy downloaded" {
+			t.Errorf("the change's reason %q", last.Reason)
 		}
 	},
-	"foreign-tenant-read": func(t *testing.T, c *app.Cloud, resp events.APIGatewayV2HTTPResponse) {
+	"foreign-tenant-read": func(t *testing.T, c *awsapp.Cloud, resp events.APIGatewayV2HTTPResponse) {
 		var p problem
 		decode(t, resp, 404, &p)
-		if p.Code != lot.CodeNotFound || strings.Contains(resp.Body, "lumen") {
-			t.Fatalf("foreign read: %s", resp.Body)
+		if p.Code != lot.CodeNotFound {
+			t.Errorf("foreign read: code %q, want %q", p.Code, lot.CodeNotFound)
+		}
+		if strings.Contains(resp.Body, "lumen") {
+			t.Errorf("foreign read names the other tenant: %s", resp.Body)
 		}
 	},
-	"malformed-body": func(t *testing.T, c *app.Cloud, resp events.APIGatewayV2HTTPResponse) {
+	"malformed-body": func(t *testing.T, c *awsapp.Cloud, resp events.APIGatewayV2HTTPResponse) {
 		var p problem
 		decode(t, resp, 400, &p)
-		if p.Code != lot.CodeInvalid || p.Message == "" {
-			t.Fatalf("malformed body: %s", resp.Body)
+		if p.Code != lot.CodeInvalid {
+			t.Errorf("malformed body: code %q, want %q", p.Code, lot.CodeInvalid)
+		}
+		if p.Message == "" {
+			t.Errorf("malformed body: no message: %s", resp.Body)
 		}
 		if r, _ := c.Store.GetRequest(context.Background(), juniperReq); r.Version != 1 {
 			t.Fatalf("a malformed body changed the request: version %d", r.Version)
 		}
 	},
-	"no-token": func(t *testing.T, c *app.Cloud, resp events.APIGatewayV2HTTPResponse) {
+	"no-token": func(t *testing.T, c *awsapp.Cloud, resp events.APIGatewayV2HTTPResponse) {
 		var p problem
 		decode(t, resp, 401, &p)
 		if p.Code != lot.CodeUnauthorized {
@@ -187,7 +215,7 @@ func TestFixturesThroughTheLambdaHandler(t *testing.T) {
 	// Ensures every API Gateway fixture gets the answer a caller expects
 	// through the same handler Lambda runs, over DynamoDB (dynalite).
 	c, _ := cloud(t)
-	h := lambda.NewHandler(app.APIGateway(c.Handler))
+	h := lambda.NewHandler(handler(c))
 	names := fixtureNames(t)
 	if len(names) < len(expect) {
 		t.Fatalf("%d fixtures in %s, %d expected", len(names), fixtures, len(expect))
@@ -324,7 +352,10 @@ func TestBootstrapRefusesToStartWithoutItsTable(t *testing.T) {
 	cmd := exec.Command(bootstrap(t))
 	cmd.Env = []string{"AWS_LAMBDA_RUNTIME_API=127.0.0.1:1"}
 	out, err := cmd.CombinedOutput()
-	if err == nil || !strings.Contains(string(out), app.EnvTable) {
-		t.Fatalf("exit %v, output %s", err, out)
+	if err == nil {
+		t.Errorf("the function started without its table; output %s", out)
+	}
+	if !strings.Contains(string(out), awsenv.Table) {
+		t.Errorf("the log does not name %s: %s", awsenv.Table, out)
 	}
 }

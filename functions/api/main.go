@@ -3,8 +3,8 @@
 // with -tags lambda.norpc for the provided.al2023 runtime.
 package main
 
-import "github.com/openlot/openlot/shared/app"
+import "github.com/openlot/openlot/shared/awsapp"
 
 func main() {
-	app.Start("api", func(c *app.Cloud) (any, error) { return app.APIGateway(c.Handler), nil })
+	awsapp.Start("api", func(c *awsapp.Cloud) (any, error) { return handler(c), nil })
 }

@@ -9,15 +9,14 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/openlot/openlot/shared/app"
-	"github.com/openlot/openlot/shared/app/apptest"
+	"github.com/openlot/openlot/shared/awsapp/awsapptest"
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/mailbox"
 )
 
 func TestScheduleSendsTheDigestOnce(t *testing.T) {
 	// Ensures the daily schedule's event mails a partner user whose request turned critical, over DynamoDB, and that the same event again mails nobody.
-	cloud := apptest.Cloud(t, "digest")
+	cloud := awsapptest.Cloud(t, "digest")
 	ctx := context.Background()
 	// SES is not reachable here (its adapter is tested on its own in
 	// shared/sesmail); the mail goes to the local mailbox adapter instead.
@@ -35,7 +34,7 @@ func TestScheduleSendsTheDigestOnce(t *testing.T) {
 
 	event, err := os.ReadFile("../../events/digest/daily.json")
 	must(t, err)
-	h := lambda.NewHandler(app.Digest(cloud))
+	h := lambda.NewHandler(handler(cloud))
 	for i := range 2 {
 		out, err := h.Invoke(ctx, event)
 		if err != nil {
@@ -46,9 +45,15 @@ func TestScheduleSendsTheDigestOnce(t *testing.T) {
 			t.Fatalf("run %d answered %s, want %s", i+1, out, want)
 		}
 	}
-	if list, _ := box.List(); len(list) != 1 || !strings.Contains(list[0].To, "ana@juniper.example") ||
-		!strings.Contains(list[0].Subject, "1 request turned critical") {
-		t.Fatalf("mails %+v", list)
+	list, _ := box.List()
+	if len(list) != 1 {
+		t.Fatalf("%d mails, want 1: %+v", len(list), list)
+	}
+	if !strings.Contains(list[0].To, "ana@juniper.example") {
+		t.Errorf("the mail went to %q, want ana@juniper.example", list[0].To)
+	}
+	if !strings.Contains(list[0].Subject, "1 request turned critical") {
+		t.Errorf("the mail's subject %q does not say 1 request turned critical", list[0].Subject)
 	}
 }
 

@@ -3,6 +3,8 @@
 // Build it as `bootstrap` with -tags lambda.norpc.
 package main
 
-import "github.com/openlot/openlot/shared/app"
+import "github.com/openlot/openlot/shared/awsapp"
 
-func main() { app.Start("digest", func(c *app.Cloud) (any, error) { return app.Digest(c), nil }) }
+func main() {
+	awsapp.Start("digest", func(c *awsapp.Cloud) (any, error) { return handler(c), nil })
+}

@@ -3,6 +3,8 @@
 // calling complete. Build it as `bootstrap` with -tags lambda.norpc.
 package main
 
-import "github.com/openlot/openlot/shared/app"
+import "github.com/openlot/openlot/shared/awsapp"
 
-func main() { app.Start("s3events", func(c *app.Cloud) (any, error) { return app.S3Events(c), nil }) }
+func main() {
+	awsapp.Start("s3events", func(c *awsapp.Cloud) (any, error) { return handler(c), nil })
+}

@@ -15,8 +15,9 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambda/messages"
 
-	"github.com/openlot/openlot/shared/app"
 	"github.com/openlot/openlot/shared/app/apptest"
+	"github.com/openlot/openlot/shared/awsapp/awsapptest"
+	"github.com/openlot/openlot/shared/ffmpeg"
 	"github.com/openlot/openlot/shared/ffmpeg/fftest"
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/mailbox"
@@ -42,7 +43,8 @@ func TestStepsInspectOverTheWire(t *testing.T) {
 	// a subtitle whose cue ends before it begins, skip an unknown transfer,
 	// and answer a mismatched input with the error name the state machine
 	// matches (openlot.BadInput).
-	cloud := apptest.Cloud(t, "steps")
+	cloud := awsapptest.Cloud(t, "steps")
+	cloud.Service.Media = ffmpeg.Media{} // as main sets it, the programs on PATH
 	ctx := context.Background()
 
 	// A subtitle request with a delivery stored and completed.
@@ -61,17 +63,27 @@ func TestStepsInspectOverTheWire(t *testing.T) {
 		[]byte("1\n00:00:05,000 --> 00:00:04,000\nHola\n"), map[string]string{"subtitleFormat": "SRT", "frameRate": "24"})
 
 	invoke := func(step string, in []byte) ([]byte, error) {
-		h, err := app.FlowStep(cloud, step)
+		h, err := handler(cloud, step)
 		must(t, err)
 		return lambda.NewHandler(h).Invoke(ctx, in)
 	}
 	var begin struct{ Skip bool }
 	out, err := invoke("InspectBegin", fixture(t, "inspect-begin.json"))
-	if err != nil || json.Unmarshal(out, &begin) != nil || begin.Skip {
-		t.Fatalf("begin: %s %v", out, err)
+	if err != nil {
+		t.Fatalf("begin: %v", err)
 	}
-	if out, err := invoke("InspectBegin", fixture(t, "inspect-begin-unknown.json")); err != nil || !bytes.Contains(out, []byte(`"skip":true`)) {
-		t.Fatalf("begin of an unknown transfer: %s %v", out, err)
+	if err := json.Unmarshal(out, &begin); err != nil {
+		t.Fatalf("begin answered %s: %v", out, err)
+	}
+	if begin.Skip {
+		t.Fatalf("begin skips a delivered transfer: %s", out)
+	}
+	out, err = invoke("InspectBegin", fixture(t, "inspect-begin-unknown.json"))
+	if err != nil {
+		t.Fatalf("begin of an unknown transfer: %v", err)
+	}
+	if !bytes.Contains(out, []byte(`"skip":true`)) {
+		t.Fatalf("begin of an unknown transfer does not skip: %s", out)
 	}
 	integrity, err := invoke("InspectIntegrity", fixture(t, "inspect-read.json"))
 	must(t, err)
@@ -80,12 +92,25 @@ func TestStepsInspectOverTheWire(t *testing.T) {
 	decideIn, _ := json.Marshal(map[string]any{"transferId": transferID, "attempt": 1,
 		"read": []json.RawMessage{integrity, examine}})
 	out, err = invoke("InspectDecide", decideIn)
-	if err != nil || !bytes.Contains(out, []byte(`"status":"FAILED"`)) || !bytes.Contains(out, []byte("SUBTITLE_TIMING")) {
-		t.Fatalf("decide: %s %v", out, err)
+	if err != nil {
+		t.Fatalf("decide: %v", err)
+	}
+	if !bytes.Contains(out, []byte(`"status":"FAILED"`)) {
+		t.Errorf("decide does not fail the subtitle: %s", out)
+	}
+	if !bytes.Contains(out, []byte("SUBTITLE_TIMING")) {
+		t.Errorf("decide does not name SUBTITLE_TIMING: %s", out)
 	}
 	got, err := cloud.Store.GetTransfer(ctx, transferID)
-	if err != nil || got.Status != lot.TransferFailed || got.Inspection == nil || got.Inspection.Files[0].SHA256 != tr.Files[0].SHA256 {
-		t.Fatalf("the stored transfer: %+v %v", got, err)
+	must(t, err)
+	if got.Status != lot.TransferFailed {
+		t.Errorf("the stored transfer is %s, want %s", got.Status, lot.TransferFailed)
+	}
+	if got.Inspection == nil {
+		t.Fatalf("the stored transfer has no inspection: %+v", got)
+	}
+	if got.Inspection.Files[0].SHA256 != tr.Files[0].SHA256 {
+		t.Errorf("the inspection's SHA-256 %s is not the delivery's %s", got.Inspection.Files[0].SHA256, tr.Files[0].SHA256)
 	}
 
 	// A video delivery: ffprobe and the decoding pass read it from MinIO
@@ -100,19 +125,32 @@ func TestStepsInspectOverTheWire(t *testing.T) {
 		integrity, err := invoke("InspectIntegrity", in)
 		must(t, err)
 		examine, err := invoke("InspectExamine", in)
-		if err != nil || !bytes.Contains(examine, []byte(`"width":640`)) || !bytes.Contains(examine, []byte(`"black":[{"startS":1`)) {
-			t.Fatalf("examine over a presigned URL: %s %v", examine, err)
+		if err != nil {
+			t.Fatalf("examine over a presigned URL: %v", err)
+		}
+		if !bytes.Contains(examine, []byte(`"width":640`)) {
+			t.Errorf("examine over a presigned URL did not probe the width: %s", examine)
+		}
+		if !bytes.Contains(examine, []byte(`"black":[{"startS":1`)) {
+			t.Errorf("examine over a presigned URL did not find the black at 1 s: %s", examine)
 		}
 		decideIn, _ := json.Marshal(map[string]any{"transferId": avTransfer, "attempt": 1, "read": []json.RawMessage{integrity, examine}})
-		if out, err := invoke("InspectDecide", decideIn); err != nil || !bytes.Contains(out, []byte("BLACK_SEGMENT")) {
-			t.Fatalf("decide: %s %v", out, err)
+		out, err := invoke("InspectDecide", decideIn)
+		if err != nil {
+			t.Fatalf("decide: %v", err)
+		}
+		if !bytes.Contains(out, []byte("BLACK_SEGMENT")) {
+			t.Errorf("decide does not name BLACK_SEGMENT: %s", out)
 		}
 	}
 
 	_, err = invoke("InspectDecide", fixture(t, "inspect-decide-bad.json"))
 	var ie messages.InvokeResponse_Error
-	if !errors.As(err, &ie) || ie.Type != "openlot.BadInput" {
-		t.Fatalf("a mismatched decide: %#v", err)
+	if !errors.As(err, &ie) {
+		t.Fatalf("a mismatched decide did not answer an invoke error: %#v", err)
+	}
+	if ie.Type != "openlot.BadInput" {
+		t.Errorf("a mismatched decide answered error type %q, want openlot.BadInput", ie.Type)
 	}
 }
 
@@ -126,7 +164,8 @@ func must(t *testing.T, err error) {
 func TestStepsMakeAProxyOverTheWire(t *testing.T) {
 	// Ensures the watermark flow's steps, as the Lambdas the state machine invokes, make a proxy over the AWS adapters: the plan probes the source in MinIO, each segment renders from a presigned URL and is stored, the finish joins them into a ready proxy whose code is in the picture and mails its recipient; a fault marks a proxy failed.
 	fftest.Need(t)
-	cloud := apptest.Cloud(t, "proxysteps")
+	cloud := awsapptest.Cloud(t, "proxysteps")
+	cloud.Service.Media = ffmpeg.Media{} // as main sets it, the programs on PATH
 	ctx := context.Background()
 	box := &mailbox.Box{Dir: t.TempDir()} // SES is not reachable here; the mailbox adapter stands in
 	cloud.Service.Mailer = box
@@ -143,7 +182,7 @@ func TestStepsMakeAProxyOverTheWire(t *testing.T) {
 	}
 	invoke := func(step string, in []byte) []byte {
 		t.Helper()
-		h, err := app.FlowStep(cloud, step)
+		h, err := handler(cloud, step)
 		must(t, err)
 		out, err := lambda.NewHandler(h).Invoke(ctx, in)
 		if err != nil {
@@ -166,19 +205,31 @@ func TestStepsMakeAProxyOverTheWire(t *testing.T) {
 	invoke("ProxyFinish", fixture(t, "proxy-finish.json")) // run again: nothing changes, nobody is mailed twice
 	px, err := cloud.Store.GetProxy(ctx, "81000002.PROXY_VIDEO.v1.u0123456789ab")
 	must(t, err)
-	if px.State != lot.ProxyReady || px.Size == 0 || px.Key != "proxies/81000002.PROXY_VIDEO.v1.u0123456789ab/1/K7Q2M9XD.mp4" {
-		t.Fatalf("the proxy: %+v", px)
+	if px.State != lot.ProxyReady {
+		t.Fatalf("the proxy is %s, want %s: %+v", px.State, lot.ProxyReady, px)
+	}
+	if px.Size == 0 {
+		t.Errorf("the ready proxy has no size: %+v", px)
+	}
+	if px.Key != "proxies/81000002.PROXY_VIDEO.v1.u0123456789ab/1/K7Q2M9XD.mp4" {
+		t.Fatalf("the proxy's key %q", px.Key)
 	}
 	u, err := cloud.Blobs.PresignGet(ctx, px.Key, lot.GetOptions{})
 	must(t, err)
 	if text := fftest.FrameText(t, u.URL, 9); !fftest.HasCode(text, "K7Q2M9XD") {
 		t.Fatalf("the code is not in the third segment's picture: %q", text)
 	}
-	if mail, _ := box.List(); len(mail) != 1 || !strings.Contains(mail[0].To, "ana@juniper.example") {
-		t.Fatalf("the ready mail: %+v", mail)
+	mail, _ := box.List()
+	if len(mail) != 1 {
+		t.Fatalf("%d ready mails, want 1: %+v", len(mail), mail)
+	}
+	if !strings.Contains(mail[0].To, "ana@juniper.example") {
+		t.Errorf("the ready mail went to %q", mail[0].To)
 	}
 	invoke("ProxyFault", fixture(t, "proxy-fault.json"))
-	if failed, err := cloud.Store.GetProxy(ctx, "81000002.PROXY_VIDEO.v1.ufedcba987654"); err != nil || failed.State != lot.ProxyFailed {
-		t.Fatalf("after a fault: %+v %v", failed, err)
+	failed, err := cloud.Store.GetProxy(ctx, "81000002.PROXY_VIDEO.v1.ufedcba987654")
+	must(t, err)
+	if failed.State != lot.ProxyFailed {
+		t.Fatalf("after a fault the proxy is %s, want %s", failed.State, lot.ProxyFailed)
 	}
 }

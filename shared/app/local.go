@@ -1,5 +1,7 @@
-// Package app holds the composition roots: Local wires the embedded adapters
-// into one process (`openlot serve`); the AWS root comes with Step 2.
+// Package app is openlot's local composition root: Local wires the embedded
+// adapters (SQLite, disk blobs, the local flow runner, the mailbox, ffmpeg
+// on PATH, the demo) into one process, `openlot serve`. The AWS composition
+// is shared/awsapp; neither links the other.
 package app
 
 import (

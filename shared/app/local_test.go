@@ -51,16 +51,3 @@ func TestLocalServerServesSignedBlobURLs(t *testing.T) {
 		t.Fatalf("unsigned GET: %d %s", resp.StatusCode, b)
 	}
 }
-
-func TestBucketRulesParse(t *testing.T) {
-	// Ensures bucket thresholds read as days and nonsense is refused.
-	r, err := app.ParseRules("3, 10, 14")
-	if err != nil || r.CriticalDays != 3 || r.AtRiskDays != 10 || r.MaterialsDays != 14 {
-		t.Fatalf("%+v %v", r, err)
-	}
-	for _, bad := range []string{"", "2,7", "7,2,10", "-1,7,10", "a,b,c", "2,7,1000"} {
-		if _, err := app.ParseRules(bad); err == nil {
-			t.Errorf("%q accepted", bad)
-		}
-	}
-}

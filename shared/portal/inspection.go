@@ -13,6 +13,7 @@ import (
 	"github.com/openlot/openlot/shared/flow"
 	"github.com/openlot/openlot/shared/inspect"
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/portal/steps"
 )
 
 // FlowInspection is the flow every completed transfer goes through.
@@ -41,7 +42,7 @@ func InspectionFlow() flow.Definition {
 		Comment: "openlot inspection: integrity, probe and decoding checks per the source type's policy, then the verdict",
 		StartAt: "Begin",
 		States: []flow.State{
-			{Name: "Begin", Kind: flow.Task, Step: "InspectBegin", ResultPath: "$.begin", Next: "Go",
+			{Name: "Begin", Kind: flow.Task, Step: steps.InspectBegin, ResultPath: "$.begin", Next: "Go",
 				Retry: retryInternal, Catch: catchAll},
 			{Name: "Go", Kind: flow.Choice, Default: "Read", Choices: []flow.Rule{
 				{Variable: "$.begin.skip", BooleanEquals: flow.B(true), Next: "Done"},
@@ -53,15 +54,15 @@ func InspectionFlow() flow.Definition {
 			// Hashing the stored bytes and reading them as media are
 			// independent: they run at once, and the slower sets the pace.
 			{Name: "Read", Kind: flow.Parallel, ResultPath: "$.read", Next: "Decide", Catch: catchAll, Branches: []flow.Definition{
-				{StartAt: "Integrity", States: []flow.State{{Name: "Integrity", Kind: flow.Task, Step: "InspectIntegrity", End: true,
+				{StartAt: "Integrity", States: []flow.State{{Name: "Integrity", Kind: flow.Task, Step: steps.InspectIntegrity, End: true,
 					Retry: retryInternal, TimeoutSeconds: 900}}},
-				{StartAt: "Examine", States: []flow.State{{Name: "Examine", Kind: flow.Task, Step: "InspectExamine", End: true,
+				{StartAt: "Examine", States: []flow.State{{Name: "Examine", Kind: flow.Task, Step: steps.InspectExamine, End: true,
 					Retry: retryInternal, TimeoutSeconds: 900}}},
 			}},
-			{Name: "Decide", Kind: flow.Task, Step: "InspectDecide", ResultPath: "$.verdict", Next: "Done",
+			{Name: "Decide", Kind: flow.Task, Step: steps.InspectDecide, ResultPath: "$.verdict", Next: "Done",
 				Retry: retryInternal, Catch: catchAll},
 			{Name: "Done", Kind: flow.Succeed},
-			{Name: "Fault", Kind: flow.Task, Step: "InspectFault", ResultPath: flow.Discard, Next: "Failed",
+			{Name: "Fault", Kind: flow.Task, Step: steps.InspectFault, ResultPath: flow.Discard, Next: "Failed",
 				Retry: retryInternal},
 			{Name: "Failed", Kind: flow.Fail, Error: "openlot.InspectionFault", Cause: "inspection could not finish; the transfer is in Internal Error"},
 		},
@@ -71,11 +72,11 @@ func InspectionFlow() flow.Definition {
 // InspectionSteps binds the inspection flow's steps to these use cases.
 func (s *Deliveries) InspectionSteps() flow.Steps {
 	return flow.Steps{
-		"InspectBegin":     flow.Typed(s.inspectBegin),
-		"InspectIntegrity": flow.Typed(s.inspectIntegrity),
-		"InspectExamine":   flow.Typed(s.inspectExamine),
-		"InspectDecide":    flow.Typed(s.inspectDecide),
-		"InspectFault":     flow.Typed(s.inspectFault),
+		steps.InspectBegin:     flow.Typed(s.inspectBegin),
+		steps.InspectIntegrity: flow.Typed(s.inspectIntegrity),
+		steps.InspectExamine:   flow.Typed(s.inspectExamine),
+		steps.InspectDecide:    flow.Typed(s.inspectDecide),
+		steps.InspectFault:     flow.Typed(s.inspectFault),
 	}
 }
 
@@ -124,7 +125,7 @@ func (s *Deliveries) inspectBegin(ctx context.Context, in InspectionInput) (begi
 		return beginOut{Skip: true, Status: "gone"}, nil
 	}
 	if err != nil {
-		return beginOut{}, internal(ctx, s.Log, "InspectBegin", in, err)
+		return beginOut{}, internal(ctx, s.Log, steps.InspectBegin, in, err)
 	}
 	if !t.Status.Inspecting() {
 		return beginOut{Skip: true, Status: string(t.Status)}, nil
@@ -133,7 +134,7 @@ func (s *Deliveries) inspectBegin(ctx context.Context, in InspectionInput) (begi
 	if inspect.PolicyFor(r.SourceType).Secondary {
 		p, err := s.primaryOf(ctx, r, false)
 		if err != nil {
-			return beginOut{}, internal(ctx, s.Log, "InspectBegin", in, err)
+			return beginOut{}, internal(ctx, s.Log, steps.InspectBegin, in, err)
 		}
 		wait = p.exists && !p.processed
 	}
@@ -142,7 +143,7 @@ func (s *Deliveries) inspectBegin(ctx context.Context, in InspectionInput) (begi
 		return x.AwaitPrimary(a, wait), nil
 	})
 	if err != nil {
-		return beginOut{}, internal(ctx, s.Log, "InspectBegin", in, err)
+		return beginOut{}, internal(ctx, s.Log, steps.InspectBegin, in, err)
 	}
 	return beginOut{WaitForPrimary: wait, Status: string(t.Status)}, nil
 }
@@ -201,13 +202,13 @@ type integrityOut struct {
 func (s *Deliveries) inspectIntegrity(ctx context.Context, in InspectionInput) (integrityOut, error) {
 	t, err := s.Store.GetTransfer(ctx, in.TransferID)
 	if err != nil {
-		return integrityOut{}, internal(ctx, s.Log, "InspectIntegrity", in, err)
+		return integrityOut{}, internal(ctx, s.Log, steps.InspectIntegrity, in, err)
 	}
 	var out integrityOut
 	for _, f := range t.Files {
 		sum, err := BlobSHA256(ctx, s.Blobs, f.Key)
 		if err != nil {
-			return integrityOut{}, internal(ctx, s.Log, "InspectIntegrity", in, err)
+			return integrityOut{}, internal(ctx, s.Log, steps.InspectIntegrity, in, err)
 		}
 		out.Files = append(out.Files, lot.InspectedFile{Name: f.Name, SHA256: sum})
 	}
@@ -231,7 +232,7 @@ type examined struct {
 func (s *Deliveries) inspectExamine(ctx context.Context, in InspectionInput) (examineOut, error) {
 	t, r, err := s.transferAndRequest(ctx, in)
 	if err != nil {
-		return examineOut{}, internal(ctx, s.Log, "InspectExamine", in, err)
+		return examineOut{}, internal(ctx, s.Log, steps.InspectExamine, in, err)
 	}
 	p := inspect.PolicyFor(r.SourceType)
 	var out examineOut
@@ -241,16 +242,16 @@ func (s *Deliveries) inspectExamine(ctx context.Context, in InspectionInput) (ex
 		case p.Media == "subtitle":
 			text, err := s.readSmall(ctx, f.Key, inspect.MaxSubtitleBytes)
 			if err != nil {
-				return examineOut{}, internal(ctx, s.Log, "InspectExamine", in, err)
+				return examineOut{}, internal(ctx, s.Log, steps.InspectExamine, in, err)
 			}
 			e.Subtitle = inspect.CheckSubtitle(p, subject(r, f, nil, 0), text)
 		case p.Probes():
 			if s.Media == nil {
-				return examineOut{}, internal(ctx, s.Log, "InspectExamine", in, errors.New("no media reader (ffprobe) configured"))
+				return examineOut{}, internal(ctx, s.Log, steps.InspectExamine, in, errors.New("no media reader (ffprobe) configured"))
 			}
 			u, err := s.Blobs.PresignGet(ctx, f.Key, lot.GetOptions{Expires: time.Hour})
 			if err != nil {
-				return examineOut{}, internal(ctx, s.Log, "InspectExamine", in, err)
+				return examineOut{}, internal(ctx, s.Log, steps.InspectExamine, in, err)
 			}
 			info, err := s.Media.Probe(ctx, u.URL)
 			if errors.Is(err, lot.ErrUnreadableMedia) {
@@ -258,13 +259,13 @@ func (s *Deliveries) inspectExamine(ctx context.Context, in InspectionInput) (ex
 				break
 			}
 			if err != nil {
-				return examineOut{}, internal(ctx, s.Log, "InspectExamine", in, err)
+				return examineOut{}, internal(ctx, s.Log, steps.InspectExamine, in, err)
 			}
 			e.Media = &info
 			if p.Decodes() {
 				det, err := s.Media.Detect(ctx, u.URL, lot.DetectOptions{MinBlack: p.MaxBlackS / 2, MinSilence: p.MaxSilenceS / 2, NoiseDB: p.SilenceNoiseDB})
 				if err != nil {
-					return examineOut{}, internal(ctx, s.Log, "InspectExamine", in, err)
+					return examineOut{}, internal(ctx, s.Log, steps.InspectExamine, in, err)
 				}
 				e.Detection = &det
 			}
@@ -343,7 +344,7 @@ type decideOut struct {
 func (s *Deliveries) inspectDecide(ctx context.Context, in decideIn) (decideOut, error) {
 	t, r, err := s.transferAndRequest(ctx, in.InspectionInput)
 	if err != nil {
-		return decideOut{}, internal(ctx, s.Log, "InspectDecide", in.InspectionInput, err)
+		return decideOut{}, internal(ctx, s.Log, steps.InspectDecide, in.InspectionInput, err)
 	}
 	var integrity integrityOut
 	var examine examineOut
@@ -399,7 +400,7 @@ func (s *Deliveries) inspectDecide(ctx context.Context, in decideIn) (decideOut,
 		return true, nil
 	})
 	if err != nil {
-		return decideOut{}, internal(ctx, s.Log, "InspectDecide", in.InspectionInput, err)
+		return decideOut{}, internal(ctx, s.Log, steps.InspectDecide, in.InspectionInput, err)
 	}
 	if recorded {
 		s.followTransfer(ctx, done.RequestID, func(r *lot.Request) { r.RecordInspection(a, done) })
@@ -456,7 +457,7 @@ func (s *Deliveries) inspectFault(ctx context.Context, in faultIn) (struct{}, er
 		return true, x.InspectionFault(a, "inspection could not finish; openlot will look into it")
 	})
 	if err != nil && !lot.IsCode(err, lot.CodeNotFound) {
-		return struct{}{}, internal(ctx, s.Log, "InspectFault", in.InspectionInput, err)
+		return struct{}{}, internal(ctx, s.Log, steps.InspectFault, in.InspectionInput, err)
 	}
 	return struct{}{}, nil
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/openlot/openlot/shared/flow"
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/portal/steps"
 )
 
 // WatermarkFlow is the name of the flow that makes a watermarked proxy:
@@ -74,16 +75,16 @@ func ProxyFlow() flow.Definition {
 		Comment: "openlot watermarked proxy: segments rendered in parallel with the recipient's watermark, joined, stored, announced",
 		StartAt: "Plan",
 		States: []flow.State{
-			{Name: "Plan", Kind: flow.Task, Step: "ProxyPlan", ResultPath: "$.plan", Next: "Go", Retry: retryInternal, Catch: catchAll},
+			{Name: "Plan", Kind: flow.Task, Step: steps.ProxyPlan, ResultPath: "$.plan", Next: "Go", Retry: retryInternal, Catch: catchAll},
 			{Name: "Go", Kind: flow.Choice, Default: "Render", Choices: []flow.Rule{
 				{Variable: "$.plan.skip", BooleanEquals: flow.B(true), Next: "Done"}}},
 			{Name: "Render", Kind: flow.Map, ItemsPath: "$.plan.segments", MaxConcurrency: MaxProxySegments, ResultPath: "$.segments",
 				Next: "Finish", Catch: catchAll, Iterator: &flow.Definition{StartAt: "Segment", States: []flow.State{
-					{Name: "Segment", Kind: flow.Task, Step: "ProxySegment", End: true, Retry: retryInternal, TimeoutSeconds: 900}}}},
-			{Name: "Finish", Kind: flow.Task, Step: "ProxyFinish", ResultPath: flow.Discard, Next: "Done", Retry: retryInternal,
+					{Name: "Segment", Kind: flow.Task, Step: steps.ProxySegment, End: true, Retry: retryInternal, TimeoutSeconds: 900}}}},
+			{Name: "Finish", Kind: flow.Task, Step: steps.ProxyFinish, ResultPath: flow.Discard, Next: "Done", Retry: retryInternal,
 				Catch: catchAll, TimeoutSeconds: 900},
 			{Name: "Done", Kind: flow.Succeed},
-			{Name: "Fault", Kind: flow.Task, Step: "ProxyFault", ResultPath: flow.Discard, Next: "Failed", Retry: retryInternal},
+			{Name: "Fault", Kind: flow.Task, Step: steps.ProxyFault, ResultPath: flow.Discard, Next: "Failed", Retry: retryInternal},
 			{Name: "Failed", Kind: flow.Fail, Error: "openlot.ProxyFault", Cause: "the proxy could not be made; it is marked failed and may be asked for again"},
 		},
 	}
@@ -92,10 +93,10 @@ func ProxyFlow() flow.Definition {
 // ProxySteps binds the watermark flow's steps to these use cases.
 func (s *Library) ProxySteps() flow.Steps {
 	return flow.Steps{
-		"ProxyPlan":    flow.Typed(s.proxyPlan),
-		"ProxySegment": flow.Typed(s.proxySegment),
-		"ProxyFinish":  flow.Typed(s.proxyFinish),
-		"ProxyFault":   flow.Typed(s.proxyFault),
+		steps.ProxyPlan:    flow.Typed(s.proxyPlan),
+		steps.ProxySegment: flow.Typed(s.proxySegment),
+		steps.ProxyFinish:  flow.Typed(s.proxyFinish),
+		steps.ProxyFault:   flow.Typed(s.proxyFault),
 	}
 }
 
@@ -237,17 +238,17 @@ func (s *Library) proxySource(ctx context.Context, id string) (*lot.Proxy, *lot.
 func (s *Library) proxyPlan(ctx context.Context, in ProxyInput) (proxyPlan, error) {
 	px, _, src, err := s.proxySource(ctx, in.Proxy)
 	if err != nil {
-		return proxyPlan{}, s.proxyStep(ctx, "ProxyPlan", in.Proxy, err)
+		return proxyPlan{}, s.proxyStep(ctx, steps.ProxyPlan, in.Proxy, err)
 	}
 	if px.State != lot.ProxyProcessing {
 		return proxyPlan{Skip: true}, nil
 	}
 	if s.Media == nil {
-		return proxyPlan{}, s.proxyStep(ctx, "ProxyPlan", in.Proxy, errors.New("no media reader (ffprobe) configured"))
+		return proxyPlan{}, s.proxyStep(ctx, steps.ProxyPlan, in.Proxy, errors.New("no media reader (ffprobe) configured"))
 	}
 	info, err := s.Media.Probe(ctx, src)
 	if err != nil {
-		return proxyPlan{}, s.proxyStep(ctx, "ProxyPlan", in.Proxy, err)
+		return proxyPlan{}, s.proxyStep(ctx, steps.ProxyPlan, in.Proxy, err)
 	}
 	return proxyPlan{Segments: planSegments(px.ID, info.Duration, s.segmentSeconds())}, nil
 }
@@ -316,7 +317,7 @@ func fitLine(s string) string {
 
 func (s *Library) proxySegment(ctx context.Context, in proxySegment) (segmentOut, error) {
 	fail := func(err error) (segmentOut, error) {
-		return segmentOut{}, s.proxyStep(ctx, "ProxySegment", in.Proxy, err)
+		return segmentOut{}, s.proxyStep(ctx, steps.ProxySegment, in.Proxy, err)
 	}
 	px, m, src, err := s.proxySource(ctx, in.Proxy)
 	if err != nil {
@@ -345,7 +346,9 @@ func (s *Library) proxySegment(ctx context.Context, in proxySegment) (segmentOut
 }
 
 func (s *Library) proxyFinish(ctx context.Context, in finishIn) (struct{}, error) {
-	fail := func(err error) (struct{}, error) { return struct{}{}, s.proxyStep(ctx, "ProxyFinish", in.Proxy, err) }
+	fail := func(err error) (struct{}, error) {
+		return struct{}{}, s.proxyStep(ctx, steps.ProxyFinish, in.Proxy, err)
+	}
 	px, err := s.Store.GetProxy(ctx, in.Proxy)
 	if err != nil {
 		return fail(err)

@@ -8,6 +8,7 @@ import (
 	"github.com/openlot/openlot/shared/flow"
 	"github.com/openlot/openlot/shared/inspect"
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/portal/steps"
 )
 
 // FlowQCOutcome applies a finished QC to its request; the API starts it
@@ -37,14 +38,14 @@ func QCOutcomeFlow() flow.Definition {
 		Comment: "openlot QC outcome: a failed QC asks for a redelivery; every outcome goes into the request's history",
 		StartAt: "Apply",
 		States: []flow.State{
-			{Name: "Apply", Kind: flow.Task, Step: "QCApplyOutcome", End: true, Retry: retryInternal},
+			{Name: "Apply", Kind: flow.Task, Step: steps.QCApplyOutcome, End: true, Retry: retryInternal},
 		},
 	}
 }
 
 // QCSteps binds the QC outcome flow's steps to these use cases.
 func (s *QC) QCSteps() flow.Steps {
-	return flow.Steps{"QCApplyOutcome": flow.Typed(s.qcApplyOutcome)}
+	return flow.Steps{steps.QCApplyOutcome: flow.Typed(s.qcApplyOutcome)}
 }
 
 // openQC starts QC on a delivery that is now Processed, when its source
@@ -185,7 +186,7 @@ type QCOutcomeInput struct {
 func (s *QC) qcApplyOutcome(ctx context.Context, in QCOutcomeInput) (struct{}, error) {
 	t, err := s.Store.GetTransfer(ctx, in.TransferID)
 	if err != nil {
-		return struct{}{}, internal(ctx, s.Log, "QCApplyOutcome", InspectionInput{TransferID: in.TransferID}, err)
+		return struct{}{}, internal(ctx, s.Log, steps.QCApplyOutcome, InspectionInput{TransferID: in.TransferID}, err)
 	}
 	if t.QC == nil || !t.QC.Status.Finished() || t.QC.Applied {
 		return struct{}{}, nil // nothing to apply, or applied by an earlier run
@@ -201,7 +202,7 @@ func (s *QC) qcApplyOutcome(ctx context.Context, in QCOutcomeInput) (struct{}, e
 		return struct{}{}, &flow.Error{Name: errInternal, Cause: "the request changed meanwhile; tried again"}
 	}
 	if err != nil {
-		return struct{}{}, internal(ctx, s.Log, "QCApplyOutcome", InspectionInput{TransferID: in.TransferID}, err)
+		return struct{}{}, internal(ctx, s.Log, steps.QCApplyOutcome, InspectionInput{TransferID: in.TransferID}, err)
 	}
 	// Marked after the history is written: a crash between the two writes
 	// the history twice, never loses it.
@@ -212,7 +213,7 @@ func (s *QC) qcApplyOutcome(ctx context.Context, in QCOutcomeInput) (struct{}, e
 		x.QC.Applied = true
 		return true, nil
 	}); err != nil {
-		return struct{}{}, internal(ctx, s.Log, "QCApplyOutcome", InspectionInput{TransferID: in.TransferID}, err)
+		return struct{}{}, internal(ctx, s.Log, steps.QCApplyOutcome, InspectionInput{TransferID: in.TransferID}, err)
 	}
 	s.notes.notifyQC(ctx, t, r) // keyed by transfer: a rerun of this step mails nobody twice
 	if t.QC.Status == lot.QCFailed {

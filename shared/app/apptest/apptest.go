@@ -1,6 +1,6 @@
-// Package apptest builds openlot's AWS side over the local stand-ins
-// (dynalite, MinIO) for the functions' tests, and stores deliveries the way
-// a finished upload leaves them.
+// Package apptest stores deliveries the way a finished upload leaves them,
+// for tests of either composition (shared/app locally, shared/awsapp over
+// the stand-ins).
 package apptest
 
 import (
@@ -8,41 +8,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
-	"os"
 	"testing"
 	"time"
 
-	"github.com/openlot/openlot/shared/app"
 	"github.com/openlot/openlot/shared/blobtest"
 	"github.com/openlot/openlot/shared/lot"
-	"github.com/openlot/openlot/shared/standin"
 )
-
-// Cloud is app.AWS over the stand-ins, on a new table and bucket named for
-// name; it skips the test when the stand-ins are not running.
-func Cloud(t testing.TB, name string) *app.Cloud {
-	t.Helper()
-	env := map[string]string{
-		app.EnvTable: "openlot-" + name + "-" + time.Now().Format("150405.000000"), app.EnvBucket: "openlot-" + name,
-		app.EnvDynamoEndpoint: standin.Endpoint(t, standin.DynamoDBEnv), app.EnvS3Endpoint: standin.Endpoint(t, standin.S3Env),
-		"AWS_REGION": "us-east-1", app.EnvLogLevel: "error",
-	}
-	t.Setenv("AWS_ACCESS_KEY_ID", os.Getenv(standin.S3KeyEnv))
-	t.Setenv("AWS_SECRET_ACCESS_KEY", os.Getenv(standin.S3SecretEnv))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	ctx := context.Background()
-	cloud, err := app.AWS(ctx, func(k string) string { return env[k] })
-	if err == nil {
-		err = cloud.Store.CreateTable(ctx)
-	}
-	if err == nil {
-		err = cloud.Blobs.CreateBucket(ctx)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cloud
-}
 
 // Delivered stores data as the one file of a new transfer to r by juniper's
 // Ana, uploaded and completed (Pending Inspection), and returns it.
