@@ -143,7 +143,7 @@ func TestPlatformFaultsAreRetriedThenInternalError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l.Service.StartInspection(ctx, tr, 1) // as completing the upload does
+	l.Service.Deliveries.StartInspection(ctx, tr, 1) // as completing the upload does
 	waitStatus := func(want lot.TransferStatus) *lot.Transfer {
 		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
 			got, err := l.Store.GetTransfer(ctx, id)

@@ -87,14 +87,14 @@ func benchProxy(ctx context.Context, seconds, segment float64, tmp string, progr
 	}
 	defer l.Close()
 	if segment > 0 {
-		l.Service.ProxySegmentSeconds = segment
+		l.Service.Deps.ProxySegmentSeconds = segment
 	}
 	res.SegmentSeconds = segment
 	if res.SegmentSeconds == 0 {
 		res.SegmentSeconds = 300
 	}
 	key := "materials/bench/source.mp4"
-	size, sum, err := l.Service.StoreFile(ctx, key, src, "video/mp4")
+	size, sum, err := l.Service.Library.StoreFile(ctx, key, src, "video/mp4")
 	if err != nil {
 		return res, err
 	}
@@ -109,7 +109,7 @@ func benchProxy(ctx context.Context, seconds, segment float64, tmp string, progr
 	for _, c := range demo.Clients {
 		p := lot.Principal{Subject: c.ID, Name: c.Name, Role: c.Role, Partner: c.Partner, Email: c.Email}
 		if c.Role == lot.RoleFP {
-			if _, err := l.Service.MaterialHistory(ctx, p, m.ID); err == nil {
+			if _, err := l.Service.Library.MaterialHistory(ctx, p, m.ID); err == nil {
 				who = p
 				break
 			}
@@ -121,7 +121,7 @@ func benchProxy(ctx context.Context, seconds, segment float64, tmp string, progr
 
 	fmt.Fprintln(progress, "openlot: a partner asks; the proxy is made on demand")
 	began := time.Now()
-	st, err := l.Service.StartDownload(ctx, who, m.ID)
+	st, err := l.Service.Library.StartDownload(ctx, who, m.ID)
 	if err != nil {
 		return res, err
 	}

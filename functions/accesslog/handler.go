@@ -20,7 +20,7 @@ func handler(c *awsapp.Cloud) func(context.Context, events.S3Event) error {
 	return func(ctx context.Context, e events.S3Event) error {
 		for _, o := range c.Created(ctx, e) {
 			var n int
-			read, err := c.Service.Once(ctx, "accesslog/"+o.Bucket+"/"+o.Key, 30*24*time.Hour, func() (err error) {
+			read, err := c.Service.Deps.Once(ctx, "accesslog/"+o.Bucket+"/"+o.Key, 30*24*time.Hour, func() (err error) {
 				n, err = readLog(ctx, c, o)
 				return err
 			})
@@ -51,7 +51,7 @@ func readLog(ctx context.Context, c *awsapp.Cloud, o awsapp.S3Object) (int, erro
 	}
 	sent := accesslog.Sent(recs, s3blob.TagParam)
 	for id, n := range sent {
-		c.Service.DownloadBytes(ctx, id, n)
+		c.Service.Library.DownloadBytes(ctx, id, n)
 	}
 	return len(sent), nil
 }

@@ -21,7 +21,7 @@ func TestScheduleSendsTheDigestOnce(t *testing.T) {
 	// SES is not reachable here (its adapter is tested on its own in
 	// shared/sesmail); the mail goes to the local mailbox adapter instead.
 	box := &mailbox.Box{Dir: t.TempDir()}
-	cloud.Service.Mailer = box
+	cloud.Service.Deps.Mailer = box
 	must(t, cloud.Store.PutPartner(ctx, &lot.Partner{ID: "juniper", Name: "Juniper Post", Kind: lot.PartnerFulfillment}))
 	ops := lot.Act{By: lot.Principal{Subject: "ops", Role: lot.RoleStudio}, At: time.Now().UTC()}
 	title := &lot.Title{MovieID: 81000001, Name: "Orbital: Season 1: Episode 3", ContentPartner: "northstar", MovieType: lot.MovieEpisode}

@@ -13,7 +13,7 @@ import (
 // retry sends the rest (nobody gets a digest twice a day).
 func handler(c *awsapp.Cloud) func(context.Context, events.EventBridgeEvent) (map[string]int, error) {
 	return func(ctx context.Context, _ events.EventBridgeEvent) (map[string]int, error) {
-		n, err := c.Service.SendDigests(ctx)
+		n, err := c.Service.Notifications.SendDigests(ctx)
 		if err != nil {
 			c.Log.ErrorContext(ctx, "daily digests", "sent", n, "err", err)
 			return nil, err

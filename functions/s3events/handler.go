@@ -15,7 +15,7 @@ import (
 func handler(c *awsapp.Cloud) func(context.Context, events.S3Event) error {
 	return func(ctx context.Context, e events.S3Event) error {
 		for _, o := range c.Created(ctx, e) {
-			done, err := c.Service.CompleteFromStorage(ctx, o.Key)
+			done, err := c.Service.Deliveries.CompleteFromStorage(ctx, o.Key)
 			if err != nil {
 				c.Log.ErrorContext(ctx, "complete from storage", "key", o.Key, "err", err)
 				return err // the event is delivered again

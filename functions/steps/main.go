@@ -15,7 +15,7 @@ import (
 
 func main() {
 	awsapp.Start("steps", func(c *awsapp.Cloud) (any, error) {
-		c.Service.Media = ffmpeg.Media{FFprobe: c.Env(awsenv.FFprobe), FFmpeg: c.Env(awsenv.FFmpeg)}
+		c.Service.Deps.Media = ffmpeg.Media{FFprobe: c.Env(awsenv.FFprobe), FFmpeg: c.Env(awsenv.FFmpeg)}
 		return handler(c, c.Env(awsenv.Step))
 	})
 }

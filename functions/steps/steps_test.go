@@ -44,7 +44,7 @@ func TestStepsInspectOverTheWire(t *testing.T) {
 	// and answer a mismatched input with the error name the state machine
 	// matches (openlot.BadInput).
 	cloud := awsapptest.Cloud(t, "steps")
-	cloud.Service.Media = ffmpeg.Media{} // as main sets it, the programs on PATH
+	cloud.Service.Deps.Media = ffmpeg.Media{} // as main sets it, the programs on PATH
 	ctx := context.Background()
 
 	// A subtitle request with a delivery stored and completed.
@@ -165,13 +165,13 @@ func TestStepsMakeAProxyOverTheWire(t *testing.T) {
 	// Ensures the watermark flow's steps, as the Lambdas the state machine invokes, make a proxy over the AWS adapters: the plan probes the source in MinIO, each segment renders from a presigned URL and is stored, the finish joins them into a ready proxy whose code is in the picture and mails its recipient; a fault marks a proxy failed.
 	fftest.Need(t)
 	cloud := awsapptest.Cloud(t, "proxysteps")
-	cloud.Service.Media = ffmpeg.Media{} // as main sets it, the programs on PATH
+	cloud.Service.Deps.Media = ffmpeg.Media{} // as main sets it, the programs on PATH
 	ctx := context.Background()
 	box := &mailbox.Box{Dir: t.TempDir()} // SES is not reachable here; the mailbox adapter stands in
-	cloud.Service.Mailer = box
-	cloud.Service.ProxySegmentSeconds = 4 // 12 s: three segments, as the fixtures name them
+	cloud.Service.Deps.Mailer = box
+	cloud.Service.Deps.ProxySegmentSeconds = 4 // 12 s: three segments, as the fixtures name them
 	src := fftest.Make(t, t.TempDir(), "source", fftest.Spec{Seconds: 12, Width: 1280, Height: 720})
-	size, sum, err := cloud.Service.StoreFile(ctx, "materials/proxysteps/source.mp4", src, "video/mp4")
+	size, sum, err := cloud.Service.Library.StoreFile(ctx, "materials/proxysteps/source.mp4", src, "video/mp4")
 	must(t, err)
 	m := &lot.Material{ID: "81000002.PROXY_VIDEO.v1", MovieID: 81000002, AssetType: lot.AssetProxyVideo, Version: 1,
 		FileName: "source.mp4", Size: size, SHA256: sum, ContentType: "video/mp4", Key: "materials/proxysteps/source.mp4", DeliveredAt: time.Now()}

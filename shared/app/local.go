@@ -128,7 +128,7 @@ func (l *Local) Open(ctx context.Context) (err error) {
 	}
 	l.Service = portal.New(l.Store, l.cfg.Clock, l.cfg.IDs, l.cfg.Log)
 	if l.cfg.Rules != (search.Rules{}) {
-		l.Service.Rules = l.cfg.Rules
+		l.Service.Deps.Rules = l.cfg.Rules
 	}
 	if l.cfg.Demo {
 		if err := l.seed(ctx); err != nil {
@@ -154,18 +154,18 @@ func (l *Local) Open(ctx context.Context) (err error) {
 		if err != nil {
 			return err
 		}
-		disk.Served = l.Service.DownloadRange // downloads complete when every byte was sent
+		disk.Served = l.Service.Library.DownloadRange // downloads complete when every byte was sent
 		l.Blobs = disk
 		mounts[diskblob.Prefix] = disk.Handler(l.cfg.Log) // signed URLs, no bearer token
 	}
-	l.Service.Blobs = l.Blobs
-	l.Service.PublicURL, l.Service.PoolSize = l.URL, l.cfg.ProxyPool
-	if l.Service.PoolSize == 0 {
-		l.Service.PoolSize = 1 // one per title keeps the demo's first start light
+	l.Service.Deps.Blobs = l.Blobs
+	l.Service.Deps.PublicURL, l.Service.Deps.PoolSize = l.URL, l.cfg.ProxyPool
+	if l.Service.Deps.PoolSize == 0 {
+		l.Service.Deps.PoolSize = 1 // one per title keeps the demo's first start light
 	}
 	l.Mailbox = &mailbox.Box{Dir: filepath.Join(l.cfg.DataDir, "mail"), From: mail.Address{Name: "openlot", Address: "no-reply@openlot.local"},
 		Clock: l.cfg.Clock}
-	l.Service.Mailer = l.Mailbox
+	l.Service.Deps.Mailer = l.Mailbox
 	mounts["/mail"], mounts["/mail/"] = l.Mailbox.Handler(), l.Mailbox.Handler() // local mode only: the developer's own mail
 	if err := l.startFlows(ctx); err != nil {
 		return err
@@ -209,7 +209,7 @@ func (l *Local) seedMaterials(ctx context.Context) error {
 	var stored []demo.Stored
 	for _, f := range files {
 		key := "materials/demo/" + f.Name
-		size, sum, err := l.Service.StoreFile(ctx, key, f.Path, f.ContentType)
+		size, sum, err := l.Service.Library.StoreFile(ctx, key, f.Path, f.ContentType)
 		if err != nil {
 			return err
 		}
@@ -225,7 +225,7 @@ func (l *Local) seedMaterials(ctx context.Context) error {
 			}
 			n++
 			if m.AssetType.Watermarked() {
-				if err := l.Service.FillPool(ctx, m, max(l.Service.PoolSize, 0)); err != nil {
+				if err := l.Service.Library.FillPool(ctx, m, max(l.Service.Deps.PoolSize, 0)); err != nil {
 					return err
 				}
 			}
@@ -238,9 +238,9 @@ func (l *Local) seedMaterials(ctx context.Context) error {
 // startFlows opens the durable flow runner (inspection) and runs it until
 // Close: executions a stopped server left unfinished go on now.
 func (l *Local) startFlows(ctx context.Context) error {
-	l.Service.Media = l.cfg.Media
-	if l.Service.Media == nil {
-		l.Service.Media = ffmpeg.Media{}
+	l.Service.Deps.Media = l.cfg.Media
+	if l.Service.Deps.Media == nil {
+		l.Service.Deps.Media = ffmpeg.Media{}
 	}
 	limit := l.cfg.Inspections
 	if limit == 0 {
@@ -251,7 +251,7 @@ func (l *Local) startFlows(ctx context.Context) error {
 	// time: inspections and proxies made on demand never wait behind them.
 	const poolFlow = portal.WatermarkFlow + "-pool"
 	flows[poolFlow] = portal.ProxyFlow()
-	l.Service.PoolFlow = poolFlow
+	l.Service.Deps.PoolFlow = poolFlow
 	runner, err := localflow.Open(ctx, l.cfg.DataDir, localflow.Config{
 		Flows: flows, Steps: l.Service.Steps(), Limit: limit, Log: l.cfg.Log, Clock: l.cfg.Clock,
 		FlowLimits: map[string]int{poolFlow: 1, portal.WatermarkFlow: max(1, limit-1)}})
@@ -261,7 +261,7 @@ func (l *Local) startFlows(ctx context.Context) error {
 	if l.cfg.FlowsWithoutDelays {
 		runner.WithoutDelays()
 	}
-	l.Flows, l.Service.Flows = runner, runner
+	l.Flows, l.Service.Deps.Flows = runner, runner
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	l.stopFlows, l.flowsDone = cancel, make(chan struct{})
 	go func() {
@@ -321,7 +321,7 @@ func (l *Local) startDigests() {
 				if l.cfg.Clock.Now().UTC().Hour() < 6 {
 					continue
 				}
-				if n, err := l.Service.SendDigests(ctx); err != nil {
+				if n, err := l.Service.Notifications.SendDigests(ctx); err != nil {
 					l.cfg.Log.ErrorContext(ctx, "daily digests", "err", err)
 				} else if n > 0 {
 					l.cfg.Log.InfoContext(ctx, "daily digests sent", "mails", n)

@@ -86,30 +86,30 @@ func New(ctx context.Context, env func(string) string) (*Cloud, error) {
 		Env:         env,
 	}
 	c.Service = portal.New(c.Store, lot.SystemClock, ids.V7{}, log)
-	c.Service.Blobs = c.Blobs
-	c.Service.Media = mediaInSteps{}
+	c.Service.Deps.Blobs = c.Blobs
+	c.Service.Deps.Media = mediaInSteps{}
 	machines, err := sfnflow.ParseMachines(env(awsenv.StateMachines))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", awsenv.StateMachines, err)
 	}
 	if len(machines) > 0 {
-		c.Service.Flows = sfnflow.Flows{Client: sfn.NewFromConfig(cfg), Machines: machines}
+		c.Service.Deps.Flows = sfnflow.Flows{Client: sfn.NewFromConfig(cfg), Machines: machines}
 	}
 	if from := env(awsenv.MailFrom); from != "" {
 		addr, err := mail.ParseAddress(from)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", awsenv.MailFrom, err)
 		}
-		c.Service.Mailer = &sesmail.Mailer{Client: sesv2.NewFromConfig(cfg), From: *addr, ConfigurationSet: env(awsenv.SESConfigurationSet)}
+		c.Service.Deps.Mailer = &sesmail.Mailer{Client: sesv2.NewFromConfig(cfg), From: *addr, ConfigurationSet: env(awsenv.SESConfigurationSet)}
 	}
-	c.Service.PublicURL = strings.TrimSuffix(env(awsenv.PublicURL), "/")
+	c.Service.Deps.PublicURL = strings.TrimSuffix(env(awsenv.PublicURL), "/")
 	if v := env(awsenv.ProxyPool); v != "" {
-		if c.Service.PoolSize, err = strconv.Atoi(v); err != nil {
+		if c.Service.Deps.PoolSize, err = strconv.Atoi(v); err != nil {
 			return nil, fmt.Errorf("%s: %w", awsenv.ProxyPool, err)
 		}
 	}
 	if v := env(awsenv.BucketRules); v != "" {
-		if c.Service.Rules, err = search.ParseRules(v); err != nil {
+		if c.Service.Deps.Rules, err = search.ParseRules(v); err != nil {
 			return nil, fmt.Errorf("%s: %w", awsenv.BucketRules, err)
 		}
 	}

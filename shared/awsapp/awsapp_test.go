@@ -30,17 +30,17 @@ func TestNewReadsTheStacksEnvironment(t *testing.T) {
 	if c.Service == nil {
 		t.Fatal("no use cases")
 	}
-	if c.Service.Media == nil {
+	if c.Service.Deps.Media == nil {
 		t.Error("no Media: the API would refuse to make proxies")
 	}
-	if c.Service.Flows != nil {
+	if c.Service.Deps.Flows != nil {
 		t.Error("flows without state machines")
 	}
-	if c.Service.PoolSize != 3 {
-		t.Errorf("pool size %d, want 3", c.Service.PoolSize)
+	if c.Service.Deps.PoolSize != 3 {
+		t.Errorf("pool size %d, want 3", c.Service.Deps.PoolSize)
 	}
-	if c.Service.PublicURL != "https://openlot.example.com" {
-		t.Errorf("public URL %q", c.Service.PublicURL)
+	if c.Service.Deps.PublicURL != "https://openlot.example.com" {
+		t.Errorf("public URL %q", c.Service.Deps.PublicURL)
 	}
 	if got := c.Env(awsenv.Table); got != "openlot" {
 		t.Errorf("Env(%s) = %q", awsenv.Table, got)

@@ -70,7 +70,7 @@ type bulkCommentInput struct{ Body bulkCommentRequest }
 
 // bulkComment comments on up to 500 requests, each with its own result.
 func (a *api) bulkComment(ctx context.Context, in *bulkCommentInput) (*bulkOutput, error) {
-	res, err := a.svc.BulkComment(ctx, who(ctx), in.Body.IDs, in.Body.Text)
+	res, err := a.svc.Requests.BulkComment(ctx, who(ctx), in.Body.IDs, in.Body.Text)
 	return a.bulkAnswer(ctx, res, err)
 }
 
@@ -84,7 +84,7 @@ type bulkServiceTypeInput struct{ Body bulkServiceTypeRequest }
 
 // bulkServiceType sets the service type of up to 500 requests, each with its own result.
 func (a *api) bulkServiceType(ctx context.Context, in *bulkServiceTypeInput) (*bulkOutput, error) {
-	res, err := a.svc.BulkServiceType(ctx, who(ctx), in.Body.IDs, lot.ServiceType(in.Body.ServiceType), in.Body.Comment)
+	res, err := a.svc.Requests.BulkServiceType(ctx, who(ctx), in.Body.IDs, lot.ServiceType(in.Body.ServiceType), in.Body.Comment)
 	return a.bulkAnswer(ctx, res, err)
 }
 
@@ -108,7 +108,7 @@ func (a *api) bulkEstimatedDeliveryDate(ctx context.Context, in *bulkEstimatedDe
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
-	res, err := a.svc.BulkEstimatedDelivery(ctx, who(ctx), in.Body.IDs, day, in.Body.Time, in.Body.TimeZone, lot.EDDReason(in.Body.Reason), in.Body.Comment)
+	res, err := a.svc.Requests.BulkEstimatedDelivery(ctx, who(ctx), in.Body.IDs, day, in.Body.Time, in.Body.TimeZone, lot.EDDReason(in.Body.Reason), in.Body.Comment)
 	return a.bulkAnswer(ctx, res, err)
 }
 
@@ -135,7 +135,7 @@ func (a *api) exportRequests(ctx context.Context, in *exportRequestsInput) (*exp
 			cols = append(cols, search.Columns[i])
 		}
 	}
-	rows, skipped, err := a.svc.Selected(ctx, who(ctx), in.Body.IDs)
+	rows, skipped, err := a.svc.Requests.Selected(ctx, who(ctx), in.Body.IDs)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}

@@ -225,7 +225,7 @@ func (a *api) listMaterials(ctx context.Context, in *listMaterialsInput) (*mater
 		}
 		q.AssetType = at
 	}
-	v, err := a.svc.Materials(ctx, who(ctx), q)
+	v, err := a.svc.Library.Materials(ctx, who(ctx), q)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -251,7 +251,7 @@ func (a *api) listMaterials(ctx context.Context, in *listMaterialsInput) (*mater
 
 // materialHistory answers every version of a material's asset type, newest first.
 func (a *api) materialHistory(ctx context.Context, in *materialIDPath) (*versionsOutput, error) {
-	vs, err := a.svc.MaterialHistory(ctx, who(ctx), in.ID)
+	vs, err := a.svc.Library.MaterialHistory(ctx, who(ctx), in.ID)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -273,7 +273,7 @@ type materialUploadInput struct{ Body materialUploadRequest }
 // materialUpload hands a studio operator a signed URL to upload a material
 // file in one PUT.
 func (a *api) materialUpload(ctx context.Context, in *materialUploadInput) (*uploadOutput, error) {
-	key, u, err := a.svc.MaterialUploadURL(ctx, who(ctx), in.Body.FileName, in.Body.ContentType)
+	key, u, err := a.svc.Library.MaterialUploadURL(ctx, who(ctx), in.Body.FileName, in.Body.ContentType)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -309,7 +309,7 @@ func (a *api) addMaterial(ctx context.Context, in *addMaterialInput) (*materialO
 			return nil, a.fail(ctx, err)
 		}
 	}
-	m, err := a.svc.AddMaterial(ctx, who(ctx), portal.NewMaterial{MovieID: b.MovieID, AssetType: at, Variant: b.Variant,
+	m, err := a.svc.Library.AddMaterial(ctx, who(ctx), portal.NewMaterial{MovieID: b.MovieID, AssetType: at, Variant: b.Variant,
 		FileName: b.FileName, SHA256: b.SHA256, ContentType: b.ContentType, QC: qc, Note: b.Note, Upload: b.Upload})
 	if err != nil {
 		return nil, a.fail(ctx, err)
@@ -332,7 +332,7 @@ func (a *api) setMaterialQC(ctx context.Context, in *setMaterialQCInput) (*mater
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
-	m, err := a.svc.SetMaterialQC(ctx, who(ctx), in.ID, qc)
+	m, err := a.svc.Library.SetMaterialQC(ctx, who(ctx), in.ID, qc)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -343,7 +343,7 @@ func (a *api) setMaterialQC(ctx context.Context, in *setMaterialQCInput) (*mater
 // material, or 202 while a watermarked proxy is being made for the caller.
 // A proxy that failed to be made answers unavailable.
 func (a *api) startDownload(ctx context.Context, in *materialIDPath) (*downloadStartOutput, error) {
-	st, err := a.svc.StartDownload(ctx, who(ctx), in.ID)
+	st, err := a.svc.Library.StartDownload(ctx, who(ctx), in.ID)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -364,7 +364,7 @@ func (a *api) startDownload(ctx context.Context, in *materialIDPath) (*downloadS
 
 // emptyProxyPool removes the proxies of a proxy video's pool that nobody has taken.
 func (a *api) emptyProxyPool(ctx context.Context, in *materialIDPath) (*poolOutput, error) {
-	n, err := a.svc.EmptyPool(ctx, who(ctx), in.ID)
+	n, err := a.svc.Library.EmptyPool(ctx, who(ctx), in.ID)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -381,7 +381,7 @@ type listDownloadsInput struct {
 // listDownloads answers the download history of a material's asset type for
 // the caller's partner (or the caller alone), newest first.
 func (a *api) listDownloads(ctx context.Context, in *listDownloadsInput) (*downloadsOutput, error) {
-	ds, err := a.svc.Downloads(ctx, who(ctx), in.ID, in.Mine)
+	ds, err := a.svc.Library.Downloads(ctx, who(ctx), in.ID, in.Mine)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -408,7 +408,7 @@ type downloadOutput struct{ Body DownloadJSON }
 // completeDownload records a download complete with the SHA-256 the client
 // computed; a different SHA-256 answers checksum_mismatch.
 func (a *api) completeDownload(ctx context.Context, in *completeDownloadInput) (*downloadOutput, error) {
-	d, err := a.svc.CompleteDownload(ctx, who(ctx), in.ID, in.Body.SHA256)
+	d, err := a.svc.Library.CompleteDownload(ctx, who(ctx), in.ID, in.Body.SHA256)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}

@@ -154,7 +154,7 @@ func (a *api) authenticate(next http.Handler) http.Handler {
 		var err error
 		if !ok {
 			if p, err = a.auth.Authenticate(r.Context(), r); err == nil {
-				err = a.svc.Authorize(r.Context(), p)
+				err = a.svc.Requests.Authorize(r.Context(), p)
 			}
 		}
 		if err != nil {

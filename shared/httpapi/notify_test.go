@@ -49,7 +49,7 @@ func TestDailyDigestIsOneMailPerUserPerDay(t *testing.T) {
 	w.do("juniper", "GET", "/v1/requests/"+w.ids["jSub"], nil)
 	w.do("lumen", "GET", "/v1/requests/"+w.ids["lSub"], nil)
 	ctx := t.Context()
-	n, err := w.srv.Service.SendDigests(ctx)
+	n, err := w.srv.Service.Notifications.SendDigests(ctx)
 	must(t, err)
 	mails, bodies := w.inbox("ops@juniper.example")
 	if n != 2 || len(mails) != 1 || !strings.Contains(mails[0].Subject, "0 requests turned critical, 3 at risk") {
@@ -63,15 +63,15 @@ func TestDailyDigestIsOneMailPerUserPerDay(t *testing.T) {
 	if strings.Contains(bodies[0], w.ids["lSub"]) || strings.Contains(bodies[0], w.ids["jDone"]) {
 		t.Error("the digest lists a request that is not juniper's open one")
 	}
-	if n, _ := w.srv.Service.SendDigests(ctx); n != 0 {
+	if n, _ := w.srv.Service.Notifications.SendDigests(ctx); n != 0 {
 		t.Fatalf("a second digest the same day: %d", n)
 	}
 	w.clock.Add(24 * time.Hour) // nothing turned: no mail
-	if n, _ := w.srv.Service.SendDigests(ctx); n != 0 {
+	if n, _ := w.srv.Service.Notifications.SendDigests(ctx); n != 0 {
 		t.Fatalf("a digest with nothing new: %d", n)
 	}
 	w.clock.Add(3 * 24 * time.Hour) // due tomorrow now: critical
-	if n, _ := w.srv.Service.SendDigests(ctx); n != 2 {
+	if n, _ := w.srv.Service.Notifications.SendDigests(ctx); n != 2 {
 		t.Fatalf("digests when requests turned critical: %d", n)
 	}
 	mails, _ = w.inbox("ops@juniper.example")

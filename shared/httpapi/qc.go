@@ -83,7 +83,7 @@ func (a *api) qcRoutes() []route {
 
 // requestQC answers the QC cards of a request's deliveries, newest first.
 func (a *api) requestQC(ctx context.Context, in *idPath) (*qcListOutput, error) {
-	ts, err := a.svc.RequestQC(ctx, who(ctx), in.ID)
+	ts, err := a.svc.QC.RequestQC(ctx, who(ctx), in.ID)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -148,7 +148,7 @@ func (a *api) qcAct(ctx context.Context, in *qcNoteInput, action lot.QCAction) (
 	if in.Body != nil {
 		note = in.Body.Note
 	}
-	t, err := a.svc.QCAct(ctx, who(ctx), in.ID, action, note)
+	t, err := a.svc.QC.QCAct(ctx, who(ctx), in.ID, action, note)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -172,7 +172,7 @@ type qcEventOutput struct{ Body lot.QCEvent }
 
 // addQCEvent adds a QC event to a delivery, with SMPTE timecodes.
 func (a *api) addQCEvent(ctx context.Context, in *addQCEventInput) (*qcEventOutput, error) {
-	e, err := a.svc.AddQCEvent(ctx, who(ctx), in.ID, lot.QCEvent{In: in.Body.In, Out: in.Body.Out,
+	e, err := a.svc.QC.AddQCEvent(ctx, who(ctx), in.ID, lot.QCEvent{In: in.Body.In, Out: in.Body.Out,
 		Severity: lot.Severity(in.Body.Severity), Category: in.Body.Category, Note: in.Body.Note})
 	if err != nil {
 		return nil, a.fail(ctx, err)
@@ -187,7 +187,7 @@ type qcEventInput struct {
 
 // signOffQCEvent signs off an Issue: accepted as it is, it no longer fails QC.
 func (a *api) signOffQCEvent(ctx context.Context, in *qcEventInput) (*qcOutput, error) {
-	t, err := a.svc.SignOffQCEvent(ctx, who(ctx), in.ID, in.N)
+	t, err := a.svc.QC.SignOffQCEvent(ctx, who(ctx), in.ID, in.N)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -201,7 +201,7 @@ type qcReportInput struct {
 
 // qcReport answers a delivery's QC report as PDF (the default) or CSV.
 func (a *api) qcReport(ctx context.Context, in *qcReportInput) (*exportOutput, error) {
-	r, err := a.svc.QCReport(ctx, who(ctx), in.ID)
+	r, err := a.svc.QC.QCReport(ctx, who(ctx), in.ID)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}

@@ -199,7 +199,7 @@ func (a *api) requestRoutes() []route {
 
 // getRequest answers a source request with its title and package.
 func (a *api) getRequest(ctx context.Context, in *idPath) (*detailsOutput, error) {
-	v, err := a.svc.Request(ctx, who(ctx), in.ID)
+	v, err := a.svc.Requests.Request(ctx, who(ctx), in.ID)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -220,7 +220,7 @@ func (a *api) getRequest(ctx context.Context, in *idPath) (*detailsOutput, error
 
 // setMaterialStatus sets the material status of a request, with a reason.
 func (a *api) setMaterialStatus(ctx context.Context, in *materialStatusInput) (*requestBody, error) {
-	r, err := a.svc.SetMaterialStatus(ctx, who(ctx), in.ID, lot.MaterialStatus(in.Body.MaterialStatus), in.Body.Reason, in.Body.Comment)
+	r, err := a.svc.Requests.SetMaterialStatus(ctx, who(ctx), in.ID, lot.MaterialStatus(in.Body.MaterialStatus), in.Body.Reason, in.Body.Comment)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -230,13 +230,13 @@ func (a *api) setMaterialStatus(ctx context.Context, in *materialStatusInput) (*
 // bulkSetMaterialStatus sets the material status of up to 500 requests, each
 // with its own result.
 func (a *api) bulkSetMaterialStatus(ctx context.Context, in *bulkMaterialStatusInput) (*bulkOutput, error) {
-	res, err := a.svc.BulkMaterialStatus(ctx, who(ctx), in.Body.IDs, lot.MaterialStatus(in.Body.MaterialStatus), in.Body.Reason, in.Body.Comment)
+	res, err := a.svc.Requests.BulkMaterialStatus(ctx, who(ctx), in.Body.IDs, lot.MaterialStatus(in.Body.MaterialStatus), in.Body.Reason, in.Body.Comment)
 	return a.bulkAnswer(ctx, res, err)
 }
 
 // cancelRequest cancels an Open request.
 func (a *api) cancelRequest(ctx context.Context, in *reasonInput) (*requestBody, error) {
-	r, err := a.svc.Cancel(ctx, who(ctx), in.ID, in.Body.Reason, in.Body.Comment)
+	r, err := a.svc.Requests.Cancel(ctx, who(ctx), in.ID, in.Body.Reason, in.Body.Comment)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -245,7 +245,7 @@ func (a *api) cancelRequest(ctx context.Context, in *reasonInput) (*requestBody,
 
 // uncancelRequest reopens a Cancelled request.
 func (a *api) uncancelRequest(ctx context.Context, in *reasonInput) (*requestBody, error) {
-	r, err := a.svc.Uncancel(ctx, who(ctx), in.ID, in.Body.Reason, in.Body.Comment)
+	r, err := a.svc.Requests.Uncancel(ctx, who(ctx), in.ID, in.Body.Reason, in.Body.Comment)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -254,7 +254,7 @@ func (a *api) uncancelRequest(ctx context.Context, in *reasonInput) (*requestBod
 
 // subassignRequest subassigns a request to an approved partner.
 func (a *api) subassignRequest(ctx context.Context, in *subassignInput) (*requestBody, error) {
-	r, err := a.svc.Subassign(ctx, who(ctx), in.ID, in.Body.Partner, in.Body.Comment)
+	r, err := a.svc.Requests.Subassign(ctx, who(ctx), in.ID, in.Body.Partner, in.Body.Comment)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -268,7 +268,7 @@ func (a *api) setEstimatedDeliveryDate(ctx context.Context, in *eddInput) (*requ
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
-	r, err := a.svc.SetEstimatedDelivery(ctx, who(ctx), in.ID, day, in.Body.Time, in.Body.TimeZone, lot.EDDReason(in.Body.Reason), in.Body.Comment)
+	r, err := a.svc.Requests.SetEstimatedDelivery(ctx, who(ctx), in.ID, day, in.Body.Time, in.Body.TimeZone, lot.EDDReason(in.Body.Reason), in.Body.Comment)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -277,7 +277,7 @@ func (a *api) setEstimatedDeliveryDate(ctx context.Context, in *eddInput) (*requ
 
 // setServiceType sets a request's service type.
 func (a *api) setServiceType(ctx context.Context, in *serviceTypeInput) (*requestBody, error) {
-	r, err := a.svc.SetServiceType(ctx, who(ctx), in.ID, lot.ServiceType(in.Body.ServiceType), in.Body.Comment)
+	r, err := a.svc.Requests.SetServiceType(ctx, who(ctx), in.ID, lot.ServiceType(in.Body.ServiceType), in.Body.Comment)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -286,7 +286,7 @@ func (a *api) setServiceType(ctx context.Context, in *serviceTypeInput) (*reques
 
 // listComments answers the comments on a request, oldest first.
 func (a *api) listComments(ctx context.Context, in *idPath) (*commentsOutput, error) {
-	h, err := a.svc.Comments(ctx, who(ctx), in.ID)
+	h, err := a.svc.Requests.Comments(ctx, who(ctx), in.ID)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -300,7 +300,7 @@ func (a *api) listComments(ctx context.Context, in *idPath) (*commentsOutput, er
 
 // addComment comments on a request.
 func (a *api) addComment(ctx context.Context, in *commentInput) (*commentOutput, error) {
-	e, err := a.svc.Comment(ctx, who(ctx), in.ID, in.Body.Text)
+	e, err := a.svc.Requests.Comment(ctx, who(ctx), in.ID, in.Body.Text)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -309,7 +309,7 @@ func (a *api) addComment(ctx context.Context, in *commentInput) (*commentOutput,
 
 // getHistory answers every action, comment and status change on a request, oldest first.
 func (a *api) getHistory(ctx context.Context, in *idPath) (*historyOutput, error) {
-	h, err := a.svc.History(ctx, who(ctx), in.ID)
+	h, err := a.svc.Requests.History(ctx, who(ctx), in.ID)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -329,7 +329,7 @@ func (a *api) createRequest(ctx context.Context, in *createInput) (*createOutput
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
-	r, err := a.svc.Create(ctx, who(ctx), portal.CreateSpec{MovieID: b.MovieID, PackageID: b.PackageID,
+	r, err := a.svc.Requests.Create(ctx, who(ctx), portal.CreateSpec{MovieID: b.MovieID, PackageID: b.PackageID,
 		FulfillmentPartner: b.FulfillmentPartner, SourceType: lot.SourceType(b.SourceType), Language: b.Language,
 		ServiceType: lot.ServiceType(b.ServiceType), DueDate: due, MaterialStatus: lot.MaterialStatus(b.MaterialStatus),
 		Issues: b.Issues, Comment: b.Comment})
@@ -341,7 +341,7 @@ func (a *api) createRequest(ctx context.Context, in *createInput) (*createOutput
 
 // requestRedelivery rejects the delivered asset of a request and asks for a redelivery.
 func (a *api) requestRedelivery(ctx context.Context, in *reasonInput) (*requestBody, error) {
-	r, err := a.svc.RequestRedelivery(ctx, who(ctx), in.ID, in.Body.Reason, in.Body.Comment)
+	r, err := a.svc.Requests.RequestRedelivery(ctx, who(ctx), in.ID, in.Body.Reason, in.Body.Comment)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -358,7 +358,7 @@ func (a *api) upgradeRequest(ctx context.Context, in *upgradeInput) (*upgradeOut
 			return nil, a.fail(ctx, err)
 		}
 	}
-	old, n, err := a.svc.Upgrade(ctx, who(ctx), in.ID, lot.SourceType(in.Body.SourceType), due, in.Body.Reason)
+	old, n, err := a.svc.Requests.Upgrade(ctx, who(ctx), in.ID, lot.SourceType(in.Body.SourceType), due, in.Body.Reason)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}

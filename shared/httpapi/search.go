@@ -179,7 +179,7 @@ func (a *api) searchRequests(ctx context.Context, _ *searchInput) (*searchOutput
 	if err != nil {
 		return nil, a.fail(ctx, lot.Errorf(lot.CodeInvalid, "the query string is malformed"))
 	}
-	res, q, err := a.svc.Search(ctx, who(ctx), v)
+	res, q, err := a.svc.Requests.Search(ctx, who(ctx), v)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}

@@ -49,7 +49,7 @@ type templatesOutput struct{ Body listTemplatesResponse }
 
 // listTemplates answers the caller's saved templates.
 func (a *api) listTemplates(ctx context.Context, _ *struct{}) (*templatesOutput, error) {
-	list, err := a.svc.Templates(ctx, who(ctx))
+	list, err := a.svc.Requests.Templates(ctx, who(ctx))
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -63,7 +63,7 @@ func (a *api) listTemplates(ctx context.Context, _ *struct{}) (*templatesOutput,
 
 // getTemplate answers one of the caller's saved templates.
 func (a *api) getTemplate(ctx context.Context, in *templateName) (*templateOutput, error) {
-	t, err := a.svc.Template(ctx, who(ctx), in.Name)
+	t, err := a.svc.Requests.Template(ctx, who(ctx), in.Name)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -82,7 +82,7 @@ type putTemplateInput struct {
 // putTemplate saves a search's modifiers and groupings as a template of the
 // caller, creating or replacing it.
 func (a *api) putTemplate(ctx context.Context, in *putTemplateInput) (*templateOutput, error) {
-	t, err := a.svc.SaveTemplate(ctx, who(ctx), in.Name, in.Body.Query)
+	t, err := a.svc.Requests.SaveTemplate(ctx, who(ctx), in.Name, in.Body.Query)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -91,7 +91,7 @@ func (a *api) putTemplate(ctx context.Context, in *putTemplateInput) (*templateO
 
 // deleteTemplate deletes one of the caller's saved templates.
 func (a *api) deleteTemplate(ctx context.Context, in *templateName) (*struct{}, error) {
-	if err := a.svc.DeleteTemplate(ctx, who(ctx), in.Name); err != nil {
+	if err := a.svc.Requests.DeleteTemplate(ctx, who(ctx), in.Name); err != nil {
 		return nil, a.fail(ctx, err)
 	}
 	return nil, nil

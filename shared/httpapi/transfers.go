@@ -62,7 +62,7 @@ type TransferJSON struct {
 }
 
 func (a *api) transferJSON(t *lot.Transfer, prog []portal.FileProgress) TransferJSON {
-	out := TransferJSON{ID: t.ID, PartChecksums: a.svc.PartChecksums(), RequestID: t.RequestID, Method: string(t.Method), DeliveredBy: t.DeliveredBy,
+	out := TransferJSON{ID: t.ID, PartChecksums: a.svc.Deliveries.PartChecksums(), RequestID: t.RequestID, Method: string(t.Method), DeliveredBy: t.DeliveredBy,
 		Status: TransferStatus(t.Status), ErrorCode: t.ErrorCode, ErrorMessage: t.ErrorMessage,
 		CreatedAt: t.CreatedAt.UTC(), Version: t.Version, Files: []FileJSON{}, Timeline: []EventJSON{}}
 	if !t.DeliveredAt.IsZero() {
@@ -210,7 +210,7 @@ func (a *api) startTransfers(ctx context.Context, in *startTransfersInput) (*sta
 	if method == "" {
 		method = lot.MethodAPI
 	}
-	res, err := a.svc.StartTransfers(ctx, who(ctx), method, list)
+	res, err := a.svc.Deliveries.StartTransfers(ctx, who(ctx), method, list)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -229,7 +229,7 @@ func (a *api) startTransfers(ctx context.Context, in *startTransfersInput) (*sta
 
 // getTransfer answers a transfer with the parts storage holds of each file.
 func (a *api) getTransfer(ctx context.Context, in *transferID) (*transferOutput, error) {
-	t, prog, err := a.svc.Progress(ctx, who(ctx), in.ID)
+	t, prog, err := a.svc.Deliveries.Progress(ctx, who(ctx), in.ID)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -260,7 +260,7 @@ func (a *api) partURLs(ctx context.Context, in *partURLsInput) (*partURLsOutput,
 	for _, p := range in.Body.Parts {
 		reqs = append(reqs, portal.PartRequest{File: p.File, Number: p.Number, SHA256: p.SHA256})
 	}
-	urls, err := a.svc.PartURLs(ctx, who(ctx), in.ID, reqs)
+	urls, err := a.svc.Deliveries.PartURLs(ctx, who(ctx), in.ID, reqs)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -292,7 +292,7 @@ func (a *api) completeTransfer(ctx context.Context, in *completeTransferInput) (
 			sums = append(sums, f.SHA256)
 		}
 	}
-	t, err := a.svc.CompleteTransfer(ctx, who(ctx), in.ID, sums)
+	t, err := a.svc.Deliveries.CompleteTransfer(ctx, who(ctx), in.ID, sums)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -301,7 +301,7 @@ func (a *api) completeTransfer(ctx context.Context, in *completeTransferInput) (
 
 // abortTransfer aborts an unfinished upload and discards its parts.
 func (a *api) abortTransfer(ctx context.Context, in *transferID) (*transferOutput, error) {
-	t, err := a.svc.AbortTransfer(ctx, who(ctx), in.ID)
+	t, err := a.svc.Deliveries.AbortTransfer(ctx, who(ctx), in.ID)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -317,7 +317,7 @@ type requestTransfersOutput struct{ Body RequestTransfersResponse }
 
 // requestTransfers answers the delivery cards of a request, newest first.
 func (a *api) requestTransfers(ctx context.Context, in *idPath) (*requestTransfersOutput, error) {
-	list, err := a.svc.Transfers(ctx, who(ctx), in.ID)
+	list, err := a.svc.Deliveries.Transfers(ctx, who(ctx), in.ID)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -387,7 +387,7 @@ func (a *api) planDeliveries(ctx context.Context, in *planDeliveriesInput) (*pla
 	for i, f := range in.Body.Files {
 		names[i] = f.Name
 	}
-	res, err := a.svc.Plan(ctx, who(ctx), names, in.Body.RequestIDs)
+	res, err := a.svc.Deliveries.Plan(ctx, who(ctx), names, in.Body.RequestIDs)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -477,7 +477,7 @@ func (a *api) decide(ctx context.Context, in *decisionInput, d portal.Decision) 
 	if in.Body != nil {
 		reason = in.Body.Reason
 	}
-	t, err := a.svc.DecideTransfer(ctx, who(ctx), in.ID, d, reason)
+	t, err := a.svc.Deliveries.DecideTransfer(ctx, who(ctx), in.ID, d, reason)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -486,7 +486,7 @@ func (a *api) decide(ctx context.Context, in *decisionInput, d portal.Decision) 
 
 // reinspect starts a new inspection of a delivery whose inspection hit a platform fault.
 func (a *api) reinspect(ctx context.Context, in *transferID) (*transferOutput, error) {
-	t, err := a.svc.Reinspect(ctx, who(ctx), in.ID)
+	t, err := a.svc.Deliveries.Reinspect(ctx, who(ctx), in.ID)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}

@@ -79,22 +79,20 @@ func (d *Deps) Once(ctx context.Context, key string, ttl time.Duration, fn func(
 	return true, d.Store.FinishKey(ctx, key, 200, "", nil)
 }
 
-// Service bundles one portal's aggregates over one Deps, so that callers
-// written against the single service of earlier versions keep working:
-// svc.Blobs sets the shared Deps, and svc.SetMaterialStatus,
-// svc.CompleteTransfer ... are the aggregates' methods, promoted. New code
-// names the aggregate (svc.Requests.SetMaterialStatus).
+// Service is one portal: its aggregates over one Deps. Callers name the
+// aggregate they use (svc.Requests.SetMaterialStatus,
+// svc.Deliveries.CompleteTransfer); the optional Deps fields (Blobs,
+// Flows, Mailer ...) are set on svc.Deps before use.
 type Service struct {
-	*Deps
-	*Requests
-	*Deliveries
-	*QC
-	*Library
-	*Notifications
+	Deps          *Deps
+	Requests      *Requests
+	Deliveries    *Deliveries
+	QC            *QC
+	Library       *Library
+	Notifications *Notifications
 }
 
-// New returns a portal over store with the default bucket rules; set the
-// optional Deps fields (Blobs, Flows, Mailer ...) on it before use.
+// New returns a portal over store with the default bucket rules.
 func New(store lot.Store, clock lot.Clock, ids lot.IDs, log *slog.Logger) *Service {
 	d := &Deps{Store: store, Clock: clock, IDs: ids, Log: log, Rules: search.DefaultRules}
 	tenancy := NewTenancy(d)
