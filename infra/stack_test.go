@@ -308,8 +308,8 @@ func TestFunction(t *testing.T) {
 		checkFunctionPolicy(t, policy, strings.Contains(string(roles), "Api") || strings.Contains(string(roles), "S3Events"),
 			strings.Contains(string(roles), "AccessLog"))
 	}
-	if fnPolicies != 14 {
-		t.Fatalf("%d function policies, want api, s3events, accesslog, digest and the 10 flow steps", fnPolicies)
+	if want := 4 + len(steps.Names()); fnPolicies != want {
+		t.Fatalf("%d function policies, want %d: api, s3events, accesslog, digest and the %d flow steps", fnPolicies, want, len(steps.Names()))
 	}
 	var alarms []string
 	for _, a := range resources(raw, "AWS::CloudWatch::Alarm") {
@@ -318,10 +318,11 @@ func TestFunction(t *testing.T) {
 	}
 	sort.Strings(alarms)
 	var want []string
-	for range 14 { // every function
+	functions := 4 + len(steps.Names())
+	for range functions { // every function
 		want = append(want, "AWS/Lambda Errors Sum >= 1")
 	}
-	for range 14 {
+	for range functions {
 		want = append(want, "AWS/Lambda Throttles Sum >= 1")
 	}
 	if !slices.Equal(alarms, want) {
@@ -420,7 +421,13 @@ func TestFlows(t *testing.T) {
 	// start executions and know the machines, and that the ffmpeg layer
 	// (context ffmpegLayerArn) goes on the examining step.
 	tpl, raw := synth(t, map[string]any{"ffmpegLayerArn": "arn:aws:lambda:eu-west-1:123456789012:layer:ffmpeg:3"})
-	holds(t, "three state machines", func() { tpl.ResourceCountIs(jsii.String("AWS::StepFunctions::StateMachine"), jsii.Number(3)) })
+	asl, _, err := ReadFlows()
+	if err != nil {
+		t.Fatal(err)
+	}
+	holds(t, "a state machine per flow", func() {
+		tpl.ResourceCountIs(jsii.String("AWS::StepFunctions::StateMachine"), jsii.Number(float64(len(asl))))
+	})
 	resources := raw["Resources"].(map[string]any)
 	stepFns := map[string]map[string]any{}
 	var machines []map[string]any
@@ -439,7 +446,8 @@ func TestFlows(t *testing.T) {
 		}
 	}
 	want := []string{steps.InspectBegin, steps.InspectDecide, steps.InspectExamine, steps.InspectFault, steps.InspectIntegrity,
-		steps.ProxyFault, steps.ProxyFinish, steps.ProxyPlan, steps.ProxySegment, steps.QCApplyOutcome}
+		steps.NotifySend, steps.ProxyFault, steps.ProxyFinish, steps.ProxyPlan, steps.ProxySegment, steps.QCApplyOutcome}
+	slices.Sort(want)
 	got := slices.Sorted(maps.Keys(stepFns))
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("step functions %v, want %v", got, want)
@@ -504,8 +512,8 @@ func TestMailDigestAndAccessLogs(t *testing.T) {
 			}
 		}
 	}
-	if n != 14 {
-		t.Errorf("%d function policies", n)
+	if want := 4 + len(steps.Names()); n != want {
+		t.Errorf("%d function policies, want %d", n, want)
 	}
 	holds(t, "functions know the sender", func() {
 		tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{

@@ -252,9 +252,11 @@ func (l *Local) startFlows(ctx context.Context) error {
 	const poolFlow = portal.WatermarkFlow + "-pool"
 	flows[poolFlow] = portal.ProxyFlow()
 	l.Service.Deps.PoolFlow = poolFlow
+	// One slot more than the media flows take, so a mail or a QC outcome
+	// (short, no media) starts while inspections run.
 	runner, err := localflow.Open(ctx, l.cfg.DataDir, localflow.Config{
-		Flows: flows, Steps: l.Service.Steps(), Limit: limit, Log: l.cfg.Log, Clock: l.cfg.Clock,
-		FlowLimits: map[string]int{poolFlow: 1, portal.WatermarkFlow: max(1, limit-1)}})
+		Flows: flows, Steps: l.Service.Steps(), Limit: limit + 1, Log: l.cfg.Log, Clock: l.cfg.Clock,
+		FlowLimits: map[string]int{portal.FlowInspection: limit, poolFlow: 1, portal.WatermarkFlow: max(1, limit-1)}})
 	if err != nil {
 		return fmt.Errorf("flow runner: %w", err)
 	}

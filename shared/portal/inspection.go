@@ -530,7 +530,7 @@ func (s *Deliveries) DecideTransfer(ctx context.Context, p lot.Principal, id str
 		if r, err := s.Store.GetRequest(ctx, t.RequestID); err == nil {
 			s.library.deliveryMaterials(ctx, t, r)
 			if d == DecideReject {
-				s.notes.notifyRedelivery(ctx, r, "the studio rejected the override: "+reason, "reject/"+t.ID)
+				s.notes.post(ctx, s.notes.redelivery(ctx, r, "the studio rejected the override: "+reason, "reject/"+t.ID)...)
 			}
 		}
 	}

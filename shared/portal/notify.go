@@ -3,7 +3,9 @@ package portal
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	htmltemplate "html/template"
 	"io/fs"
@@ -14,8 +16,10 @@ import (
 	texttemplate "text/template"
 	"time"
 
+	"github.com/openlot/openlot/shared/flow"
 	"github.com/openlot/openlot/shared/inspect"
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/portal/steps"
 )
 
 //go:embed mail/*.tmpl
@@ -61,6 +65,13 @@ func Render(name string, data any) (subject, text, html string, err error) {
 // redeliveries and proxies, and the daily digest. Each mail has a key, so
 // a step or event that runs twice mails nobody twice; a mail that fails is
 // logged, never the caller's failure.
+//
+// A notice raised by a flow step (a failed inspection, a QC result, a
+// proxy made) is rendered and sent by that step (send). A notice raised by
+// a request to the API (a redelivery asked for, an override rejected) is
+// posted to the notify flow instead (post), which renders and sends it
+// durably, retried, off the request path: the API neither renders nor
+// sends mail, and on AWS its function links no template engine.
 type Notifications struct {
 	*Deps
 	tenancy *Tenancy // the digest's searches
@@ -76,8 +87,66 @@ func NewNotifications(d *Deps, tenancy *Tenancy) *Notifications {
 // MailKeyTTL is how long a sent mail's key keeps the same mail from going again.
 const MailKeyTTL = 30 * 24 * time.Hour
 
-// send sends m once per key, whatever the mailer (SES cannot tell).
-func (s *Notifications) send(ctx context.Context, m lot.Mail) error {
+// A Notice is one mail to one person before it is rendered: its template,
+// the data the template renders, and the key that makes it go out once.
+// It is the notify flow's input.
+type Notice struct {
+	Template string         `json:"template"`
+	Key      string         `json:"key"`
+	To       string         `json:"to"`
+	ToName   string         `json:"toName"`
+	Data     map[string]any `json:"data"`
+}
+
+// FlowNotify is the notify flow: it renders one Notice and sends it once.
+const FlowNotify = "notify"
+
+// NotifyFlow is the notify flow, written once for both runners.
+func NotifyFlow() flow.Definition {
+	return flow.Definition{
+		Comment: "openlot notice: render one mail and send it once (by its key)",
+		StartAt: "Send",
+		States: []flow.State{
+			{Name: "Send", Kind: flow.Task, Step: steps.NotifySend, End: true, Retry: retryInternal},
+		},
+	}
+}
+
+// NotifySteps binds the notify flow's step to these notifications.
+func (s *Notifications) NotifySteps() flow.Steps {
+	return flow.Steps{steps.NotifySend: flow.Typed(s.notifySend)}
+}
+
+// notifySend is the notify flow's step: it renders n and sends it once. A
+// mailer that fails is retried (openlot.Internal); a notice that cannot be
+// rendered is logged and dropped, as retrying cannot mend it.
+func (s *Notifications) notifySend(ctx context.Context, n Notice) (struct{}, error) {
+	if s.Mailer == nil || n.To == "" {
+		return struct{}{}, nil
+	}
+	m, err := n.render()
+	if err != nil {
+		s.Log.ErrorContext(ctx, "mail not rendered", "template", n.Template, "key", n.Key, "err", err)
+		return struct{}{}, nil
+	}
+	if err := s.sendOnce(ctx, m); err != nil {
+		s.Log.WarnContext(ctx, "mail not sent; tried again", "template", n.Template, "key", n.Key, "err", err)
+		return struct{}{}, &flow.Error{Name: errInternal, Cause: steps.NotifySend + " could not send the mail; it is tried again"}
+	}
+	return struct{}{}, nil
+}
+
+// render renders the notice into the mail it is.
+func (n Notice) render() (lot.Mail, error) {
+	subject, text, html, err := Render(n.Template, n.Data)
+	if err != nil {
+		return lot.Mail{}, err
+	}
+	return lot.Mail{To: n.To, ToName: n.ToName, Subject: subject, Text: text, HTML: html, Key: n.Key}, nil
+}
+
+// sendOnce sends m once per key, whatever the mailer (SES cannot tell).
+func (s *Notifications) sendOnce(ctx context.Context, m lot.Mail) error {
 	if m.Key == "" {
 		return s.Mailer.Send(ctx, m)
 	}
@@ -85,17 +154,39 @@ func (s *Notifications) send(ctx context.Context, m lot.Mail) error {
 	return err
 }
 
-// notify sends one templated mail; a failure is logged, never the caller's.
-func (s *Notifications) notify(ctx context.Context, to, toName, template, key string, data any) {
-	if s.Mailer == nil || to == "" {
-		return
+// send renders and sends notices now, from a flow step; a failure is
+// logged, never the caller's.
+func (s *Notifications) send(ctx context.Context, notices ...Notice) {
+	for _, n := range notices {
+		if s.Mailer == nil || n.To == "" {
+			continue
+		}
+		m, err := n.render()
+		if err == nil {
+			err = s.sendOnce(ctx, m)
+		}
+		if err != nil {
+			s.Log.ErrorContext(ctx, "mail not sent", "template", n.Template, "to", n.To, "err", err)
+		}
 	}
-	subject, text, html, err := Render(template, data)
-	if err == nil {
-		err = s.send(ctx, lot.Mail{To: to, ToName: toName, Subject: subject, Text: text, HTML: html, Key: key})
-	}
-	if err != nil {
-		s.Log.ErrorContext(ctx, "mail not sent", "template", template, "to", to, "err", err)
+}
+
+// post hands notices to the notify flow, one execution per key (a key
+// posted twice runs once); a failure is logged, never the caller's.
+// Without a flow runner no mail goes out.
+func (s *Notifications) post(ctx context.Context, notices ...Notice) {
+	for _, n := range notices {
+		if n.To == "" {
+			continue
+		}
+		if s.Flows == nil {
+			s.Log.WarnContext(ctx, "mail not sent: no flow runner", "template", n.Template, "to", n.To)
+			continue
+		}
+		sum := sha256.Sum256([]byte(n.Key))
+		if err := s.Flows.Start(ctx, FlowNotify, "notify-"+hex.EncodeToString(sum[:16]), n); err != nil {
+			s.Log.ErrorContext(ctx, "mail not posted", "template", n.Template, "to", n.To, "err", err)
+		}
 	}
 }
 
@@ -109,9 +200,9 @@ func (s *Notifications) notifyProxyReady(ctx context.Context, px *lot.Proxy) {
 	if t, err := s.Store.GetTitle(ctx, m.MovieID); err == nil {
 		title = t.Name
 	}
-	s.notify(ctx, px.Email, firstNonEmpty(px.UserName, px.User), "proxy-ready", "proxy-ready/"+px.ID+"/"+px.Code, map[string]any{
-		"Name": firstNonEmpty(px.UserName, px.User), "Title": title, "AssetType": m.AssetType.Name(), "Version": m.Version,
-		"Code": px.Code, "Material": m.ID})
+	s.send(ctx, Notice{To: px.Email, ToName: firstNonEmpty(px.UserName, px.User), Template: "proxy-ready", Key: "proxy-ready/" + px.ID + "/" + px.Code,
+		Data: map[string]any{"Name": firstNonEmpty(px.UserName, px.User), "Title": title, "AssetType": m.AssetType.Name(), "Version": m.Version,
+			"Code": px.Code, "Material": m.ID}})
 }
 
 // noteUser remembers who signed in (name, email, partner) so mail can
@@ -177,9 +268,9 @@ func (s *Notifications) notifyTransferFailed(ctx context.Context, t *lot.Transfe
 	for _, f := range t.Files {
 		files = append(files, f.Name)
 	}
-	s.notify(ctx, u.Email, u.Name, "transfer-failed", fmt.Sprintf("transfer-failed/%s/%d", t.ID, t.Inspection.Attempt), map[string]any{
-		"Name": u.Name, "Title": s.titleName(ctx, r), "SourceType": r.SourceType.Name(), "Language": r.Language,
-		"Request": r.ID, "Transfer": t.ID, "Files": strings.Join(files, ", "), "Findings": fs, "AllOverridable": all && len(fs) > 0})
+	s.send(ctx, Notice{To: u.Email, ToName: u.Name, Template: "transfer-failed", Key: fmt.Sprintf("transfer-failed/%s/%d", t.ID, t.Inspection.Attempt),
+		Data: map[string]any{"Name": u.Name, "Title": s.titleName(ctx, r), "SourceType": r.SourceType.Name(), "Language": r.Language,
+			"Request": r.ID, "Transfer": t.ID, "Files": strings.Join(files, ", "), "Findings": fs, "AllOverridable": all && len(fs) > 0}})
 }
 
 // notifyQC tells the person who delivered how QC ended.
@@ -190,22 +281,24 @@ func (s *Notifications) notifyQC(ctx context.Context, t *lot.Transfer, r *lot.Re
 	}
 	c := t.QC.Counts()
 	report := s.PublicURL + "/v1/transfers/" + t.ID + "/qc/report?format="
-	s.notify(ctx, u.Email, u.Name, "qc-result", "qc/"+t.ID, map[string]any{
+	s.send(ctx, Notice{To: u.Email, ToName: u.Name, Template: "qc-result", Key: "qc/" + t.ID, Data: map[string]any{
 		"Name": u.Name, "Title": s.titleName(ctx, r), "SourceType": r.SourceType.Name(), "Language": r.Language,
 		"Request": r.ID, "Transfer": t.ID, "Status": t.QC.Status.Name(), "Failed": t.QC.Status == lot.QCFailed,
 		"Counts": fmt.Sprintf("%d events: %d blocker(s), %d issue(s), %d FYI", len(t.QC.Events), c[lot.SeverityBlocker],
 			c[lot.SeverityIssue], c[lot.SeverityFYI]),
-		"ReportURL": report + "pdf", "ReportCSV": report + "csv"})
+		"ReportURL": report + "pdf", "ReportCSV": report + "csv"}})
 }
 
-// notifyRedelivery tells the users of the request's fulfillment partner
-// (and its subassignee) that it asks for a redelivery.
-// cause names what asked (a transfer's QC, a rejected override, a request
-// version), so a flow step run again mails nobody twice.
-func (s *Notifications) notifyRedelivery(ctx context.Context, r *lot.Request, why, cause string) {
+// redelivery returns the notices that tell the users of the request's
+// fulfillment partner (and its subassignee) that it asks for a
+// redelivery; none when it does not. cause names what asked (a
+// transfer's QC, a rejected override, a request version), so the notices
+// of one cause go out once.
+func (s *Notifications) redelivery(ctx context.Context, r *lot.Request, why, cause string) []Notice {
 	if r.Status != lot.StatusRedeliveryRequested {
-		return
+		return nil
 	}
+	var out []Notice
 	for _, partner := range []string{r.FulfillmentPartner, r.SubAssignee} {
 		if partner == "" {
 			continue
@@ -213,17 +306,19 @@ func (s *Notifications) notifyRedelivery(ctx context.Context, r *lot.Request, wh
 		users, err := s.Store.ListUsers(ctx, partner)
 		if err != nil {
 			s.Log.ErrorContext(ctx, "redelivery mail", "request", r.ID, "err", err)
-			return
+			return out
 		}
 		for _, u := range users {
 			if u.Email == "" || u.Role != lot.RoleFP {
 				continue
 			}
-			s.notify(ctx, u.Email, u.Name, "redelivery", fmt.Sprintf("redelivery/%s/%s/%s", r.ID, cause, u.Subject), map[string]any{
-				"Name": u.Name, "Title": s.titleName(ctx, r), "SourceType": r.SourceType.Name(), "Language": r.Language,
-				"Request": r.ID, "Due": r.DueDate.String(), "Why": why})
+			out = append(out, Notice{To: u.Email, ToName: u.Name, Template: "redelivery",
+				Key: fmt.Sprintf("redelivery/%s/%s/%s", r.ID, cause, u.Subject), Data: map[string]any{
+					"Name": u.Name, "Title": s.titleName(ctx, r), "SourceType": r.SourceType.Name(), "Language": r.Language,
+					"Request": r.ID, "Due": r.DueDate.String(), "Why": why}})
 		}
 	}
+	return out
 }
 
 // openStatuses is lot's one list of open statuses as the value of the
@@ -320,7 +415,7 @@ func (s *Notifications) digest(ctx context.Context, u *lot.User, part *lot.Partn
 		}
 		// The key makes a rerun of the same day (a crash before the mark
 		// below) a no-op where the mailer can tell.
-		if err := s.send(ctx, lot.Mail{To: u.Email, ToName: u.Name, Subject: subject, Text: text, HTML: html,
+		if err := s.sendOnce(ctx, lot.Mail{To: u.Email, ToName: u.Name, Subject: subject, Text: text, HTML: html,
 			Key: "digest/" + u.Subject + "/" + day}); err != nil {
 			return false, err
 		}

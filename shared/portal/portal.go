@@ -16,6 +16,7 @@ package portal
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"time"
 
 	"github.com/openlot/openlot/shared/flow"
@@ -106,18 +107,15 @@ func New(store lot.Store, clock lot.Clock, ids lot.IDs, log *slog.Logger) *Servi
 
 // Steps are every flow step, bound to this portal's aggregates.
 func (s *Service) Steps() flow.Steps {
-	return Steps(s.Deliveries, s.QC, s.Library)
+	return Steps(s.Deliveries, s.QC, s.Library, s.Notifications)
 }
 
 // Steps are every flow step of Flows: inspection's bound to d, the QC
-// outcome's to q, the watermark flow's to l.
-func Steps(d *Deliveries, q *QC, l *Library) flow.Steps {
+// outcome's to q, the watermark flow's to l, the notify flow's to n.
+func Steps(d *Deliveries, q *QC, l *Library, n *Notifications) flow.Steps {
 	out := d.InspectionSteps()
-	for k, v := range q.QCSteps() {
-		out[k] = v
-	}
-	for k, v := range l.ProxySteps() {
-		out[k] = v
+	for _, more := range []flow.Steps{q.QCSteps(), l.ProxySteps(), n.NotifySteps()} {
+		maps.Copy(out, more)
 	}
 	return out
 }

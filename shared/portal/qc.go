@@ -110,9 +110,9 @@ func (s *QC) QCAct(ctx context.Context, p lot.Principal, id string, action lot.Q
 		return t, err
 	}
 	in := QCOutcomeInput{TransferID: t.ID, Round: len(t.QC.Timeline)}
-	if s.Flows == nil {
-		_, err := s.qcApplyOutcome(ctx, in)
-		return t, err
+	if s.Flows == nil { // as with inspections: without a runner the outcome is not applied
+		s.Log.ErrorContext(ctx, "QC outcome not applied: no flow runner", "transfer", t.ID)
+		return t, nil
 	}
 	if err := s.Flows.Start(ctx, FlowQCOutcome, fmt.Sprintf("%s-qc-%d", t.ID, in.Round), in); err != nil {
 		s.Log.ErrorContext(ctx, "QC outcome flow not started", "transfer", t.ID, "err", err)
@@ -217,12 +217,13 @@ func (s *QC) qcApplyOutcome(ctx context.Context, in QCOutcomeInput) (struct{}, e
 	}
 	s.notes.notifyQC(ctx, t, r) // keyed by transfer: a rerun of this step mails nobody twice
 	if t.QC.Status == lot.QCFailed {
-		s.notes.notifyRedelivery(ctx, r, "QC of the delivery failed", "qc/"+t.ID)
+		s.notes.send(ctx, s.notes.redelivery(ctx, r, "QC of the delivery failed", "qc/"+t.ID)...)
 	}
 	return struct{}{}, nil
 }
 
 // Flows are every flow the product runs, by name.
 func Flows() map[string]flow.Definition {
-	return map[string]flow.Definition{FlowInspection: InspectionFlow(), FlowQCOutcome: QCOutcomeFlow(), WatermarkFlow: ProxyFlow()}
+	return map[string]flow.Definition{FlowInspection: InspectionFlow(), FlowQCOutcome: QCOutcomeFlow(), WatermarkFlow: ProxyFlow(),
+		FlowNotify: NotifyFlow()}
 }

@@ -342,7 +342,7 @@ func (s *Requests) Create(ctx context.Context, p lot.Principal, c CreateSpec) (*
 func (s *Requests) RequestRedelivery(ctx context.Context, p lot.Principal, id, reason, comment string) (*lot.Request, error) {
 	r, err := s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error { return r.RequestRedelivery(a, reason, comment) })
 	if err == nil {
-		s.notes.notifyRedelivery(ctx, r, reason, fmt.Sprint("v", r.Version))
+		s.notes.post(ctx, s.notes.redelivery(ctx, r, reason, fmt.Sprint("v", r.Version))...)
 	}
 	return r, err
 }

@@ -33,6 +33,9 @@ const (
 // The QC outcome flow's step (portal.QCOutcomeFlow).
 const QCApplyOutcome = "QCApplyOutcome"
 
+// The notify flow's step (portal.NotifyFlow): renders one mail and sends it.
+const NotifySend = "NotifySend"
+
 // Need is what one step's function needs to run; a zero field takes the
 // default.
 type Need struct {
@@ -66,6 +69,8 @@ var Needs = map[string]Need{
 	ProxyFault:  {},
 
 	QCApplyOutcome: {},
+
+	NotifySend: {},
 }
 
 // Names returns every step's name, sorted.
