@@ -22,6 +22,7 @@ import (
 	"github.com/openlot/openlot/shared/awsapp"
 	"github.com/openlot/openlot/shared/demo"
 	"github.com/openlot/openlot/shared/dynamo"
+	"github.com/openlot/openlot/shared/httpapi"
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/search"
 )
@@ -323,13 +324,7 @@ func peerBaseline(ctx context.Context, path string, l *app.Local, runs int, ours
 		}
 		times = append(times, time.Since(t))
 	}
-	var api struct {
-		Groups []struct {
-			Key     map[string]string
-			Total   int
-			Buckets struct{ Requests, Critical, AtRisk, OnTrack, AwaitingMaterials, MaterialsAvailable, OverdueUndelivered int }
-		}
-	}
+	var api httpapi.SearchOutputBody
 	if err := json.Unmarshal(ours, &api); err != nil {
 		return nil, false, err
 	}
