@@ -23,7 +23,7 @@ func Endpoint(tb testing.TB, env string) string {
 	tb.Helper()
 	u := os.Getenv(env)
 	if u == "" {
-		msg := env + " is not set: run the whole suite with `make test`, which starts the AWS stand-ins"
+		msg := env + " is not set: run `make standins` and paste its exports, or the whole suite with `make test`, which starts the AWS stand-ins"
 		if os.Getenv(RequireEnv) == "1" {
 			tb.Fatal(msg)
 		}
