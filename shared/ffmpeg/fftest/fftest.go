@@ -119,22 +119,44 @@ func FrameText(t testing.TB, video string, at float64) string {
 	return string(out)
 }
 
-// HasCode reports whether OCR text shows a watermark code: some word of it,
-// blanks removed, equals the code but for at most one misread character
+// HasCode reports whether OCR text shows a watermark code: some run of it,
+// blanks removed, is the code but for at most one misread character
 // (tesseract now and then takes a T for an I or a Q for a 0 on a busy
-// picture; another code matching by chance is a one in 10^9 event).
+// picture, or reads one stroke as an extra mark: HB&8Y1S2N for HB8Y1S2N);
+// another code matching by chance is a one in 10^8 event.
 func HasCode(text, code string) bool {
 	text = strings.ReplaceAll(text, " ", "")
-	for i := 0; i+len(code) <= len(text); i++ {
+	for i := range len(text) {
+		for _, n := range []int{len(code), len(code) + 1, len(code) - 1} {
+			if n > 0 && i+n <= len(text) && oneEditAway(text[i:i+n], code) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// oneEditAway reports whether a becomes b by at most one substitution,
+// insertion or deletion of a byte.
+func oneEditAway(a, b string) bool {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	switch len(a) - len(b) {
+	case 0:
 		diff := 0
-		for j := 0; j < len(code) && diff <= 1; j++ {
-			if text[i+j] != code[j] {
+		for i := range len(a) {
+			if a[i] != b[i] {
 				diff++
 			}
 		}
-		if diff <= 1 {
-			return true
+		return diff <= 1
+	case 1:
+		i := 0
+		for i < len(b) && a[i] == b[i] {
+			i++
 		}
+		return a[i+1:] == b[i:]
 	}
 	return false
 }
