@@ -32,15 +32,15 @@ bad=$(go list -deps -f '{{if not .Standard}}{{.ImportPath}}{{end}}' ./shared/lot
   grep -Ev '^github.com/openlot/openlot/shared/(lot|flow)$' || true)
 if [ -n "$bad" ]; then echo "shared/lot or shared/flow imports: $bad"; exit 1; fi
 
-log "only the AWS adapters, awsapp and functions import the AWS SDK"
+log "only the AWS adapters, awsapp, gateway and functions import the AWS SDK"
 bad=$(go list -f '{{.ImportPath}} {{join .Imports " "}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... |
-  grep -Ev '^github.com/openlot/openlot/(shared/(dynamo|s3blob|sfnflow|sesmail|awsapp)|functions/[^ ]+) ' | grep -E ' github.com/aws/' | cut -d' ' -f1 || true)
+  grep -Ev '^github.com/openlot/openlot/(shared/(dynamo|s3blob|sfnflow|sesmail|awsapp|gateway)|functions/[^ ]+) ' | grep -E ' github.com/aws/' | cut -d' ' -f1 || true)
 if [ -n "$bad" ]; then echo "these packages import the AWS SDK: $bad"; exit 1; fi
 
-log "the Lambda functions link no local part (shared/app, SQLite, disk blobs, local flows, mailbox, demo), the API no ffmpeg"
+log "the Lambda functions link no local part (shared/app, SQLite, disk blobs, local flows, mailbox, demo), the API no ffmpeg and no excelize (functions/export writes the workbooks)"
 bad=$(go list -deps ./functions/... |
   grep -E '^(modernc.org/sqlite|github.com/openlot/openlot/shared/(app|sqlite|diskblob|localflow|mailbox|demo|oauth))$' || true)
-bad="$bad$(go list -deps ./functions/api | grep -E '/shared/ffmpeg$|/gofont/' || true)"
+bad="$bad$(go list -deps ./functions/api | grep -E '/shared/ffmpeg$|/gofont/|/excelize/|/go-deepcopy' || true)"
 if [ -n "$bad" ]; then echo "a function links: $bad"; exit 1; fi
 
 log "ffmpeg and ffprobe (inspection, proxies), pdftotext and pdftoppm (QC reports), tesseract (reads watermarks off frames): Debian packages"
