@@ -18,7 +18,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "openlot infra:", err)
 		os.Exit(2)
 	}
-	for _, fn := range []string{"api", "s3events"} {
+	for _, fn := range []string{"api", "export", "s3events"} {
 		if _, err := os.Stat(opts.AssetDir + "/" + fn + "/bootstrap"); err != nil {
 			fmt.Fprintf(os.Stderr, "openlot infra: %s/%s/bootstrap is missing; run `make lambdas` (or `make synth`) first\n", opts.AssetDir, fn)
 			os.Exit(2)

@@ -24,8 +24,8 @@ import (
 
 // NewStack declares openlot on AWS: the state (table, buckets), sign-in
 // (Cognito), the flows (one state machine each, one function per step), the
-// functions that answer the API, storage events, access logs and the daily
-// schedule, and the HTTP API in front.
+// functions that answer the API (and its exports), storage events, access
+// logs and the daily schedule, and the HTTP API in front.
 func NewStack(scope constructs.Construct, id string, props *awscdk.StackProps, o Options) awscdk.Stack {
 	stack := awscdk.NewStack(scope, &id, props)
 	st := newStorage(stack, o)
@@ -36,9 +36,10 @@ func NewStack(scope constructs.Construct, id string, props *awscdk.StackProps, o
 		panic(err) // OptionsFrom read the files already; this is a broken checkout
 	}
 	api := newAPIFunctions(stack, o, env, st, machines)
+	export := newExportFunction(stack, o, env, st)
 	newAccessLogReader(stack, o, env, st)
 	newDailyDigest(stack, o, env, st)
-	http := newHTTPAPI(stack, o, users, api)
+	http := newHTTPAPI(stack, o, users, api, export)
 	newOutputs(stack, st, users, http)
 	return stack
 }
@@ -273,6 +274,20 @@ func newAPIFunctions(stack awscdk.Stack, o Options, env map[string]*string, st s
 	return api
 }
 
+// exportRoute is the one route the export function answers (shared/httpapi's
+// exportRequests); API Gateway prefers it to /v1/{proxy+}.
+const exportRoute = "/v1/requests/export"
+
+// newExportFunction declares the function that answers exportRoute: the
+// API's handler with the Excel workbook writer, apart so that the API's
+// function links no excelize. It has the table and bucket rights every
+// function has (it reads requests and keeps idempotency keys in the table)
+// and starts no flows.
+func newExportFunction(stack awscdk.Stack, o Options, env map[string]*string, st storage) awslambda.Function {
+	return newFunction(stack, o, st, function{name: "Export", asset: "export", description: "openlot: request exports (XLSX, CSV)", env: env,
+		memoryMB: 512, timeoutSeconds: 29}) // API Gateway waits 30 s at most
+}
+
 // newAccessLogReader declares "Downloaded" on AWS: the files bucket's
 // server access logs go to their own bucket; each new log object is read
 // once by accesslog, which adds up the bytes each tagged download URL sent.
@@ -296,10 +311,11 @@ func newDailyDigest(stack awscdk.Stack, o Options, env map[string]*string, st st
 	})
 }
 
-// newHTTPAPI declares the HTTP API in front of the API's function: every
-// /v1 route needs a Cognito token (users' ID tokens from the web client,
-// machine clients' access tokens); the API document is public.
-func newHTTPAPI(stack awscdk.Stack, o Options, u users, fn awslambda.Function) apigw.HttpApi {
+// newHTTPAPI declares the HTTP API in front of the API's function, and of
+// the export function for exportRoute: every /v1 route needs a Cognito
+// token (users' ID tokens from the web client, machine clients' access
+// tokens); the API document is public.
+func newHTTPAPI(stack awscdk.Stack, o Options, u users, fn, export awslambda.Function) apigw.HttpApi {
 	authorizer := awsapigatewayv2authorizers.NewHttpUserPoolAuthorizer(jsii.String("Cognito"), u.pool,
 		&awsapigatewayv2authorizers.HttpUserPoolAuthorizerProps{
 			UserPoolClients: &u.clients,
@@ -319,6 +335,12 @@ func newHTTPAPI(stack awscdk.Stack, o Options, u users, fn awslambda.Function) a
 	api.AddRoutes(&apigw.AddRoutesOptions{
 		Path: jsii.String("/v1/{proxy+}"), Methods: &[]apigw.HttpMethod{apigw.HttpMethod_GET, apigw.HttpMethod_POST},
 		Integration: integration, Authorizer: authorizer,
+	})
+	api.AddRoutes(&apigw.AddRoutesOptions{
+		Path: jsii.String(exportRoute), Methods: &[]apigw.HttpMethod{apigw.HttpMethod_POST},
+		Integration: awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("ExportIntegration"), export,
+			&awsapigatewayv2integrations.HttpLambdaIntegrationProps{PayloadFormatVersion: apigw.PayloadFormatVersion_VERSION_2_0()}),
+		Authorizer: authorizer,
 	})
 	api.AddRoutes(&apigw.AddRoutesOptions{
 		Path: jsii.String("/openapi.json"), Methods: &[]apigw.HttpMethod{apigw.HttpMethod_GET},

@@ -31,7 +31,7 @@ func TestMain(m *testing.M) {
 func synth(t *testing.T, context map[string]any) (assertions.Template, map[string]any) {
 	t.Helper()
 	assets := t.TempDir()
-	for _, fn := range []string{"api", "s3events", "steps", "accesslog", "digest"} {
+	for _, fn := range []string{"api", "export", "s3events", "steps", "accesslog", "digest"} {
 		if err := os.MkdirAll(filepath.Join(assets, fn), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -308,8 +308,8 @@ func TestFunction(t *testing.T) {
 		checkFunctionPolicy(t, policy, strings.Contains(string(roles), "Api") || strings.Contains(string(roles), "S3Events"),
 			strings.Contains(string(roles), "AccessLog"))
 	}
-	if want := 4 + len(steps.Names()); fnPolicies != want {
-		t.Fatalf("%d function policies, want %d: api, s3events, accesslog, digest and the %d flow steps", fnPolicies, want, len(steps.Names()))
+	if want := 5 + len(steps.Names()); fnPolicies != want {
+		t.Fatalf("%d function policies, want %d: api, export, s3events, accesslog, digest and the %d flow steps", fnPolicies, want, len(steps.Names()))
 	}
 	var alarms []string
 	for _, a := range resources(raw, "AWS::CloudWatch::Alarm") {
@@ -318,7 +318,7 @@ func TestFunction(t *testing.T) {
 	}
 	sort.Strings(alarms)
 	var want []string
-	functions := 4 + len(steps.Names())
+	functions := 5 + len(steps.Names())
 	for range functions { // every function
 		want = append(want, "AWS/Lambda Errors Sum >= 1")
 	}
@@ -396,7 +396,7 @@ func TestHTTPAPI(t *testing.T) {
 		p := props(r)
 		routes[p["RouteKey"].(string)] = fmt.Sprint(p["AuthorizationType"])
 	}
-	want := map[string]string{"GET /v1/{proxy+}": "JWT", "POST /v1/{proxy+}": "JWT", "GET /openapi.json": "NONE"}
+	want := map[string]string{"GET /v1/{proxy+}": "JWT", "POST /v1/{proxy+}": "JWT", "POST /v1/requests/export": "JWT", "GET /openapi.json": "NONE"}
 	if fmt.Sprint(routes) != fmt.Sprint(want) {
 		t.Errorf("routes %v, want %v", routes, want)
 	}
@@ -411,6 +411,87 @@ func TestHTTPAPI(t *testing.T) {
 	sort.Strings(outputs)
 	if !slices.Equal(outputs, []string{"ApiUrl", "BucketName", "MachineClientIds", "TableName", "TokenUrl", "UserPoolId", "WebClientId"}) {
 		t.Errorf("outputs %v", outputs)
+	}
+}
+
+func TestExportRoute(t *testing.T) {
+	// Ensures POST /v1/requests/export (a route the API serves) goes to the
+	// export function's integration (payload 2.0) behind the same Cognito
+	// authorizer as /v1/{proxy+}, which still goes to the API's function,
+	// and that the export function knows no state machines.
+	_, raw := synth(t, nil)
+	res := raw["Resources"].(map[string]any)
+	var doc struct {
+		Paths map[string]map[string]any `json:"paths"`
+	}
+	b, err := os.ReadFile(filepath.Join("..", "shared", "httpapi", "testdata", "openapi.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Paths[exportRoute]["post"] == nil {
+		t.Errorf("the API document has no POST %s: the stack routes a path the API does not serve", exportRoute)
+	}
+	// target is the logical ID of the function behind the route with key.
+	target := func(key string) (function string, route map[string]any) {
+		t.Helper()
+		for _, r := range resources(raw, "AWS::ApiGatewayV2::Route") {
+			if props(r)["RouteKey"] != key {
+				continue
+			}
+			j, _ := json.Marshal(props(r)["Target"]) // {"Fn::Join":["",["integrations/",{"Ref":"<integration>"}]]}
+			var join struct {
+				Join []json.RawMessage `json:"Fn::Join"`
+			}
+			var parts []json.RawMessage
+			var ref struct{ Ref string }
+			if err := json.Unmarshal(j, &join); err != nil || len(join.Join) != 2 || json.Unmarshal(join.Join[1], &parts) != nil ||
+				len(parts) != 2 || json.Unmarshal(parts[1], &ref) != nil {
+				t.Fatalf("route %s: target %s", key, j)
+			}
+			integration, _ := res[ref.Ref].(map[string]any)
+			if integration["Type"] != "AWS::ApiGatewayV2::Integration" {
+				t.Fatalf("route %s: target %s is not an integration", key, ref.Ref)
+			}
+			if v := props(integration)["PayloadFormatVersion"]; v != "2.0" {
+				t.Errorf("route %s: payload format %v, want 2.0", key, v)
+			}
+			uri, _ := props(integration)["IntegrationUri"].(map[string]any)
+			att, _ := uri["Fn::GetAtt"].([]any)
+			if len(att) != 2 {
+				t.Fatalf("route %s: integration URI %v is not a function's ARN", key, uri)
+			}
+			return fmt.Sprint(att[0]), props(r)
+		}
+		t.Fatalf("no route %s", key)
+		return "", nil
+	}
+	exportFn, exportRoute := target("POST " + exportRoute)
+	apiFn, proxyRoute := target("POST /v1/{proxy+}")
+	fn, _ := res[exportFn].(map[string]any)
+	if fn["Type"] != "AWS::Lambda::Function" {
+		t.Fatalf("the export route's integration calls %s, not a function", exportFn)
+	}
+	if !strings.HasPrefix(exportFn, "Export") {
+		t.Errorf("the export route's integration calls %s, want the Export function", exportFn)
+	}
+	if !strings.HasPrefix(apiFn, "Api") {
+		t.Errorf("POST /v1/{proxy+} calls %s, want the Api function", apiFn)
+	}
+	if exportRoute["AuthorizationType"] != "JWT" {
+		t.Errorf("the export route's authorization %v, want JWT", exportRoute["AuthorizationType"])
+	}
+	if fmt.Sprint(exportRoute["AuthorizerId"]) != fmt.Sprint(proxyRoute["AuthorizerId"]) {
+		t.Errorf("the export route's authorizer %v, want the Cognito authorizer %v", exportRoute["AuthorizerId"], proxyRoute["AuthorizerId"])
+	}
+	vars, _ := props(fn)["Environment"].(map[string]any)["Variables"].(map[string]any)
+	if _, has := vars[awsenv.StateMachines]; has {
+		t.Errorf("the export function knows the state machines (%s); it starts no flows", awsenv.StateMachines)
+	}
+	if _, has := vars[awsenv.Table]; !has {
+		t.Errorf("the export function does not know its table (%s)", awsenv.Table)
 	}
 }
 
@@ -512,7 +593,7 @@ func TestMailDigestAndAccessLogs(t *testing.T) {
 			}
 		}
 	}
-	if want := 4 + len(steps.Names()); n != want {
+	if want := 5 + len(steps.Names()); n != want {
 		t.Errorf("%d function policies, want %d", n, want)
 	}
 	holds(t, "functions know the sender", func() {

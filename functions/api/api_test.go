@@ -237,6 +237,45 @@ func TestFixturesThroughTheLambdaHandler(t *testing.T) {
 	}
 }
 
+func TestExportWithoutTheWorkbookWriter(t *testing.T) {
+	// Ensures the api function, which links no XLSX writer (the stack routes
+	// the export to functions/export), answers an XLSX export 503
+	// unavailable with a message, and still answers a CSV export
+	// (events/export fixtures).
+	c, _ := cloud(t)
+	h := lambda.NewHandler(handler(c))
+	invoke := func(name string) events.APIGatewayV2HTTPResponse {
+		t.Helper()
+		payload, err := os.ReadFile(filepath.Join("../../events/export", name+".json"))
+		must(t, err)
+		out, err := h.Invoke(context.Background(), payload)
+		must(t, err)
+		var resp events.APIGatewayV2HTTPResponse
+		must(t, json.Unmarshal(out, &resp))
+		return resp
+	}
+
+	var p problem
+	decode(t, invoke("xlsx"), 503, &p)
+	if p.Code != lot.CodeUnavailable {
+		t.Errorf("XLSX export: code %q, want %q", p.Code, lot.CodeUnavailable)
+	}
+	if !strings.Contains(p.Message, "csv") {
+		t.Errorf("XLSX export: the message %q does not point to CSV", p.Message)
+	}
+
+	resp := invoke("csv")
+	if resp.StatusCode != 200 {
+		t.Fatalf("CSV export: status %d, want 200: %s", resp.StatusCode, resp.Body)
+	}
+	if ct := resp.Headers["Content-Type"]; !strings.HasPrefix(ct, "text/csv") {
+		t.Errorf("CSV export: Content-Type %q", ct)
+	}
+	if !strings.Contains(resp.Body, juniperReq+",House of Tides,juniper,") {
+		t.Errorf("CSV export: no line for juniper's request: %q", resp.Body)
+	}
+}
+
 var (
 	buildOnce sync.Once
 	binPath   string

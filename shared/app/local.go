@@ -20,6 +20,7 @@ import (
 
 	"github.com/openlot/openlot/shared/demo"
 	"github.com/openlot/openlot/shared/diskblob"
+	"github.com/openlot/openlot/shared/export/xlsx"
 	"github.com/openlot/openlot/shared/ffmpeg"
 	"github.com/openlot/openlot/shared/httpapi"
 	"github.com/openlot/openlot/shared/ids"
@@ -174,7 +175,7 @@ func (l *Local) Open(ctx context.Context) (err error) {
 		Service: l.Service, Auth: oauth.Authenticator{Issuer: l.Issuer}, Keys: l.Store, Clock: l.cfg.Clock,
 		Log: l.cfg.Log, Token: l.Issuer.Token(), JWKS: l.Issuer.JWKS(), TokenURL: l.URL + "/oauth2/token",
 		RatePerSecond: l.cfg.RatePerSecond, Burst: l.cfg.Burst,
-		Mounts: mounts,
+		Mounts: mounts, Workbook: xlsx.Write,
 	})
 	l.srv = &http.Server{Handler: l.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(l.cfg.Log.Handler(), slog.LevelWarn)}

@@ -1,5 +1,7 @@
 // Package export writes selected requests, with the columns a user chose, as
-// an Excel workbook (XLSX) or CSV.
+// CSV, and holds what every export format shares: the rows, the column titles
+// and each cell's value. The Excel workbook is package xlsx beside it, kept
+// apart so that only the programs that write workbooks link excelize.
 package export
 
 import (
@@ -8,8 +10,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/search"
@@ -31,8 +31,9 @@ type Row struct {
 	Insight search.Insight
 }
 
-// cell is the value of column col: text, a number, a yes/no, or a time.
-func cell(row Row, col string) any {
+// Value is the value of column col: text, a number, "Yes" or "No", or a
+// time; "" for an empty date and for a column export does not know.
+func (row Row) Value(col string) any {
 	r := row.Request
 	yes := func(b bool) string {
 		if b {
@@ -126,7 +127,7 @@ func CSV(rows []Row, columns []string) ([]byte, error) {
 	rec := make([]string, len(columns))
 	for _, row := range rows {
 		for i, c := range columns {
-			rec[i] = text(cell(row, c))
+			rec[i] = text(row.Value(c))
 		}
 		if err := w.Write(rec); err != nil {
 			return nil, err
@@ -134,81 +135,4 @@ func CSV(rows []Row, columns []string) ([]byte, error) {
 	}
 	w.Flush()
 	return b.Bytes(), w.Error()
-}
-
-// Sheet is the name of the worksheet in the workbook.
-const Sheet = "Source requests"
-
-// XLSX writes the rows as an Excel workbook: a bold, frozen header row,
-// dates as Excel dates, numbers as numbers, and an autofilter.
-func XLSX(rows []Row, columns []string) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	if err := f.SetSheetName("Sheet1", Sheet); err != nil {
-		return nil, err
-	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return nil, err
-	}
-	iso, stamp := "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
-	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &iso})
-	if err != nil {
-		return nil, err
-	}
-	timeStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &stamp})
-	if err != nil {
-		return nil, err
-	}
-	sw, err := f.NewStreamWriter(Sheet)
-	if err != nil {
-		return nil, err
-	}
-	for i := range columns {
-		if err := sw.SetColWidth(i+1, i+1, 18); err != nil {
-			return nil, err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return nil, err
-	}
-	head := make([]any, len(columns))
-	for i, c := range columns {
-		head[i] = excelize.Cell{StyleID: bold, Value: Headers[c]}
-	}
-	if err := sw.SetRow("A1", head); err != nil {
-		return nil, err
-	}
-	vals := make([]any, len(columns))
-	for n, row := range rows {
-		for i, c := range columns {
-			v := cell(row, c)
-			if t, ok := v.(time.Time); ok {
-				style := timeStyle
-				if c == "dueDate" {
-					style = dateStyle
-				}
-				v = excelize.Cell{StyleID: style, Value: t}
-			}
-			vals[i] = v
-		}
-		addr, _ := excelize.CoordinatesToCellName(1, n+2)
-		if err := sw.SetRow(addr, vals); err != nil {
-			return nil, err
-		}
-	}
-	if err := sw.Flush(); err != nil {
-		return nil, err
-	}
-	if len(columns) > 0 {
-		last, _ := excelize.CoordinatesToCellName(len(columns), len(rows)+1)
-		if err := f.AutoFilter(Sheet, "A1:"+last, nil); err != nil {
-			return nil, err
-		}
-	}
-	var b bytes.Buffer
-	if _, err := f.WriteTo(&b); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"golang.org/x/time/rate"
 
+	"github.com/openlot/openlot/shared/export"
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/portal"
 	"github.com/openlot/openlot/shared/problem"
@@ -39,16 +40,23 @@ type Config struct {
 	// RatePerSecond and Burst bound each caller; zero means 50/s with bursts of 100.
 	RatePerSecond float64
 	Burst         int
+	// Workbook writes an export as an Excel workbook (xlsx.Write). Nil means
+	// this handler writes no workbooks: an XLSX export answers unavailable
+	// (503) and CSV still works. The api Lambda function leaves it nil so it
+	// does not link excelize; API Gateway sends the export route to
+	// functions/export, which sets it.
+	Workbook func(rows []export.Row, columns []string) ([]byte, error)
 }
 
 type api struct {
-	svc     *portal.Service
-	auth    Authenticator
-	keys    lot.Idempotency
-	clock   lot.Clock
-	log     *slog.Logger
-	limiter *limiter
-	mux     *http.ServeMux // for noRoute to ask which methods a path has
+	svc      *portal.Service
+	auth     Authenticator
+	keys     lot.Idempotency
+	clock    lot.Clock
+	log      *slog.Logger
+	limiter  *limiter
+	workbook func(rows []export.Row, columns []string) ([]byte, error)
+	mux      *http.ServeMux // for noRoute to ask which methods a path has
 }
 
 // New returns the API handler.
@@ -67,7 +75,7 @@ func build(c Config) (http.Handler, *huma.OpenAPI) {
 	if c.RatePerSecond == 0 {
 		c.RatePerSecond, c.Burst = 50, 100
 	}
-	a := &api{svc: c.Service, auth: c.Auth, keys: c.Keys, clock: c.Clock, log: c.Log,
+	a := &api{svc: c.Service, auth: c.Auth, keys: c.Keys, clock: c.Clock, log: c.Log, workbook: c.Workbook,
 		limiter: &limiter{rps: rate.Limit(c.RatePerSecond), burst: c.Burst, per: map[string]*rate.Limiter{}}}
 	mux := http.NewServeMux()
 	a.mux = mux

@@ -122,7 +122,8 @@ type ExportRequestsRequest struct {
 type exportRequestsInput struct{ Body ExportRequestsRequest }
 
 // exportRequests answers the caller's requests among those selected as an
-// XLSX or CSV file, counting the IDs skipped; an unknown column answers invalid.
+// XLSX or CSV file, counting the IDs skipped; an unknown column answers
+// invalid, and XLSX from a handler without a workbook writer unavailable.
 func (a *api) exportRequests(ctx context.Context, in *exportRequestsInput) (*exportOutput, error) {
 	cols := search.DefaultColumns
 	if len(in.Body.Columns) > 0 {
@@ -135,6 +136,10 @@ func (a *api) exportRequests(ctx context.Context, in *exportRequestsInput) (*exp
 			cols = append(cols, search.Columns[i])
 		}
 	}
+	asCSV := in.Body.Format == "csv"
+	if !asCSV && a.workbook == nil {
+		return nil, a.fail(ctx, lot.Errorf(lot.CodeUnavailable, `this server does not write Excel (XLSX) files; ask for format "csv"`))
+	}
 	rows, skipped, err := a.svc.Requests.Selected(ctx, who(ctx), in.Body.IDs)
 	if err != nil {
 		return nil, a.fail(ctx, err)
@@ -145,12 +150,12 @@ func (a *api) exportRequests(ctx context.Context, in *exportRequestsInput) (*exp
 	}
 	o := &exportOutput{Skipped: skipped}
 	stamp := a.clock.Now().UTC().Format("20060102-1504")
-	if in.Body.Format == "csv" {
+	if asCSV {
 		o.ContentType, o.Disposition = csvType, fmt.Sprintf(`attachment; filename="openlot-requests-%s.csv"`, stamp)
 		o.Body, err = export.CSV(out, cols)
 	} else {
 		o.ContentType, o.Disposition = xlsxType, fmt.Sprintf(`attachment; filename="openlot-requests-%s.xlsx"`, stamp)
-		o.Body, err = export.XLSX(out, cols)
+		o.Body, err = a.workbook(out, cols)
 	}
 	if err != nil {
 		return nil, a.fail(ctx, err)
