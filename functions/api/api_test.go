@@ -348,6 +348,21 @@ func (r *runtimeAPI) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 }
 
+// bootstrapCommand is the bootstrap binary bin as Lambda starts it: pointed
+// at the Runtime API at runtimeURL, with the function's environment env;
+// its output goes to logs.
+func bootstrapCommand(bin, runtimeURL string, env map[string]string) (*exec.Cmd, *strings.Builder) {
+	cmd := exec.Command(bin)
+	cmd.Env = []string{"AWS_LAMBDA_RUNTIME_API=" + strings.TrimPrefix(runtimeURL, "http://"), "_HANDLER=bootstrap",
+		"AWS_LAMBDA_FUNCTION_NAME=openlot-api", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=512", "AWS_LAMBDA_FUNCTION_VERSION=$LATEST"}
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	logs := &strings.Builder{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	return cmd, logs
+}
+
 func TestBootstrapBinaryAnswersThroughTheRuntimeAPI(t *testing.T) {
 	// Ensures the real bootstrap binary (provided.al2023 style, lambda.norpc)
 	// starts, reads its environment, and answers a fixture through the
@@ -359,15 +374,7 @@ func TestBootstrapBinaryAnswersThroughTheRuntimeAPI(t *testing.T) {
 	rt := &runtimeAPI{event: event, answers: make(chan string, 4)}
 	srv := httptest.NewServer(rt)
 	defer srv.Close()
-
-	cmd := exec.Command(bin)
-	cmd.Env = []string{"AWS_LAMBDA_RUNTIME_API=" + strings.TrimPrefix(srv.URL, "http://"), "_HANDLER=bootstrap",
-		"AWS_LAMBDA_FUNCTION_NAME=openlot-api", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=512", "AWS_LAMBDA_FUNCTION_VERSION=$LATEST"}
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	var logs strings.Builder
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	cmd, logs := bootstrapCommand(bin, srv.URL, env)
 	must(t, cmd.Start())
 	defer func() { cmd.Process.Kill(); cmd.Wait() }()
 

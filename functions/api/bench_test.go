@@ -34,14 +34,7 @@ func BenchmarkBootstrapFirstAnswer(b *testing.B) {
 		b.StopTimer()
 		rt := &runtimeAPI{event: event, answers: make(chan string, 4)}
 		srv := httptest.NewServer(rt)
-		cmd := exec.Command(bin)
-		cmd.Env = []string{"AWS_LAMBDA_RUNTIME_API=" + strings.TrimPrefix(srv.URL, "http://"), "_HANDLER=bootstrap",
-			"AWS_LAMBDA_FUNCTION_NAME=openlot-api", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=512", "AWS_LAMBDA_FUNCTION_VERSION=$LATEST"}
-		for k, v := range env {
-			cmd.Env = append(cmd.Env, k+"="+v)
-		}
-		var logs strings.Builder
-		cmd.Stdout, cmd.Stderr = &logs, &logs
+		cmd, logs := bootstrapCommand(bin, srv.URL, env)
 		b.StartTimer()
 		start := time.Now()
 		must(b, cmd.Start())
