@@ -18,6 +18,8 @@ import (
 	"testing"
 
 	"github.com/openlot/openlot/shared/flow"
+
+	"github.com/openlot/openlot/shared/standin"
 )
 
 // ToolsEnv names the folder holding scripts/flowtest's npm packages; the
@@ -62,7 +64,7 @@ func Interpreted(t *testing.T, def flow.Definition, steps flow.Steps, fixtures [
 	t.Helper()
 	tools := os.Getenv(ToolsEnv)
 	if tools == "" {
-		if os.Getenv("OPENLOT_REQUIRE_STANDINS") != "" {
+		if os.Getenv(standin.RequireEnv) != "" {
 			t.Fatalf("%s is not set; run the tests with make test", ToolsEnv)
 		}
 		t.Skipf("%s is not set (make test installs the ASL interpreter)", ToolsEnv)

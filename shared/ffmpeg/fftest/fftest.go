@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/openlot/openlot/shared/standin"
 )
 
 // Spec describes a file to make.
@@ -32,7 +34,7 @@ type Spec struct {
 func Need(t testing.TB) {
 	t.Helper()
 	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		if os.Getenv("OPENLOT_REQUIRE_STANDINS") != "" {
+		if os.Getenv(standin.RequireEnv) != "" {
 			t.Fatal("ffmpeg is not installed; make test installs it")
 		}
 		t.Skip("ffmpeg is not installed")
@@ -102,7 +104,7 @@ func Make(t testing.TB, dir, name string, s Spec) string {
 func FrameText(t testing.TB, video string, at float64) string {
 	t.Helper()
 	if _, err := exec.LookPath("tesseract"); err != nil {
-		if os.Getenv("OPENLOT_REQUIRE_STANDINS") != "" {
+		if os.Getenv(standin.RequireEnv) != "" {
 			t.Fatal("tesseract is not installed; make test installs it")
 		}
 		t.Skip("tesseract is not installed")
