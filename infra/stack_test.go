@@ -711,8 +711,12 @@ func TestEveryStepHasOneFunction(t *testing.T) {
 		if need.ScratchMB == 0 && eph != nil {
 			t.Errorf("step %s: /tmp %v, declared none", step, eph)
 		}
-		if need.ScratchMB != 0 && (eph == nil || eph["Size"] != float64(need.ScratchMB)) {
-			t.Errorf("step %s: /tmp %v, declared %d MB", step, eph, need.ScratchMB)
+		if need.ScratchMB != 0 {
+			if eph == nil {
+				t.Errorf("step %s: no /tmp size, declared %d MB", step, need.ScratchMB)
+			} else if eph["Size"] != float64(need.ScratchMB) {
+				t.Errorf("step %s: /tmp %v MB, declared %d MB", step, eph["Size"], need.ScratchMB)
+			}
 		}
 		if _, layered := fn["Layers"]; layered != need.Media {
 			t.Errorf("step %s: ffmpeg layer %v, declared media %v", step, layered, need.Media)
