@@ -97,14 +97,24 @@ func TestTable(t *testing.T) {
 	tables := resources(raw, "AWS::DynamoDB::Table")
 	tb := tables[0]
 	p := props(tb)
-	if p["BillingMode"] != "PAY_PER_REQUEST" || tb["DeletionPolicy"] != "Retain" || p["DeletionProtectionEnabled"] != true {
-		t.Errorf("table billing/retention: %v %v %v", p["BillingMode"], tb["DeletionPolicy"], p["DeletionProtectionEnabled"])
+	if p["BillingMode"] != "PAY_PER_REQUEST" {
+		t.Errorf("table billing mode %v, want PAY_PER_REQUEST", p["BillingMode"])
+	}
+	if tb["DeletionPolicy"] != "Retain" {
+		t.Errorf("table deletion policy %v, want Retain", tb["DeletionPolicy"])
+	}
+	if p["DeletionProtectionEnabled"] != true {
+		t.Errorf("table deletion protection %v, want true", p["DeletionProtectionEnabled"])
 	}
 	if pitr := p["PointInTimeRecoverySpecification"].(map[string]any); pitr["PointInTimeRecoveryEnabled"] != true {
 		t.Errorf("point-in-time recovery %v", pitr)
 	}
-	if ttl := p["TimeToLiveSpecification"].(map[string]any); ttl["AttributeName"] != "expiresAt" || ttl["Enabled"] != true {
-		t.Errorf("TTL %v", ttl)
+	ttl := p["TimeToLiveSpecification"].(map[string]any)
+	if ttl["AttributeName"] != "expiresAt" {
+		t.Errorf("TTL attribute %v, want expiresAt", ttl["AttributeName"])
+	}
+	if ttl["Enabled"] != true {
+		t.Errorf("TTL enabled %v, want true", ttl["Enabled"])
 	}
 	if ks := fmt.Sprint(p["KeySchema"]); ks != "[map[AttributeName:pk KeyType:HASH] map[AttributeName:sk KeyType:RANGE]]" {
 		t.Errorf("key schema %s", ks)
@@ -133,8 +143,11 @@ func TestContextOptions(t *testing.T) {
 	// test stack can be torn down, and bad values stop the synthesis.
 	_, raw := synth(t, map[string]any{"deletionProtection": "false", "removalPolicy": "destroy", "machineClients": "fp-juniper=fp/juniper+cancel, fp-lumen=fp/lumen,ops=studio"})
 	tb := resources(raw, "AWS::DynamoDB::Table")[0]
-	if tb["DeletionPolicy"] != "Delete" || props(tb)["DeletionProtectionEnabled"] != false {
-		t.Errorf("destroyable table: %v %v", tb["DeletionPolicy"], props(tb)["DeletionProtectionEnabled"])
+	if tb["DeletionPolicy"] != "Delete" {
+		t.Errorf("destroyable table: deletion policy %v, want Delete", tb["DeletionPolicy"])
+	}
+	if v := props(tb)["DeletionProtectionEnabled"]; v != false {
+		t.Errorf("destroyable table: deletion protection %v, want false", v)
 	}
 	if b := resources(raw, "AWS::S3::Bucket")[0]; b["DeletionPolicy"] != "Delete" {
 		t.Errorf("bucket deletion policy %v", b["DeletionPolicy"])
@@ -143,8 +156,10 @@ func TestContextOptions(t *testing.T) {
 	for _, s := range props(resources(raw, "AWS::Cognito::UserPoolResourceServer")[0])["Scopes"].([]any) {
 		scopes = append(scopes, s.(map[string]any)["ScopeName"].(string))
 	}
-	if !slices.Contains(scopes, "partner.juniper") || !slices.Contains(scopes, "partner.lumen") {
-		t.Errorf("partner scopes %v", scopes)
+	for _, want := range []string{"partner.juniper", "partner.lumen"} {
+		if !slices.Contains(scopes, want) {
+			t.Errorf("partner scopes %v lack %s", scopes, want)
+		}
 	}
 	granted := map[string]string{}
 	for _, c := range resources(raw, "AWS::Cognito::UserPoolClient") {
@@ -153,8 +168,15 @@ func TestContextOptions(t *testing.T) {
 			granted[p["ClientName"].(string)] = fmt.Sprint(strings.Contains(string(b), "partner.juniper"), strings.Contains(string(b), "/cancel"))
 		}
 	}
-	if granted["fp-juniper"] != "true true" || granted["fp-lumen"] != "false false" || len(granted) != 3 {
-		t.Errorf("machine client scopes %v", granted)
+	// Each client's value is "<has partner.juniper> <has /cancel>".
+	if got := granted["fp-juniper"]; got != "true true" {
+		t.Errorf("fp-juniper's scopes: partner.juniper and cancel %s, want true true", got)
+	}
+	if got := granted["fp-lumen"]; got != "false false" {
+		t.Errorf("fp-lumen's scopes: partner.juniper and cancel %s, want false false", got)
+	}
+	if len(granted) != 3 {
+		t.Errorf("%d machine clients, want 3: %v", len(granted), granted)
 	}
 	for _, bad := range []map[string]any{
 		{"removalPolicy": "maybe"}, {"logRetentionDays": "31"}, {"deletionProtection": "sometimes"}, {"machineClients": "x=fp"}, {"machineClients": "x=studio/juniper"},
@@ -183,12 +205,18 @@ func TestBucket(t *testing.T) {
 			logs = props(b)
 		}
 	}
-	if lg := fmt.Sprint(p["LoggingConfiguration"]); !strings.Contains(lg, "AccessLogs") || !strings.Contains(lg, "LogFilePrefix:access/") {
-		t.Errorf("the files bucket's access logs: %s", lg)
+	lg := fmt.Sprint(p["LoggingConfiguration"])
+	if !strings.Contains(lg, "AccessLogs") {
+		t.Errorf("the files bucket's access logs %s do not go to the AccessLogs bucket", lg)
 	}
-	if lc := fmt.Sprint(logs["LifecycleConfiguration"]); !strings.Contains(lc, "ExpirationInDays:90") ||
-		fmt.Sprint(logs["PublicAccessBlockConfiguration"]) != "map[BlockPublicAcls:true BlockPublicPolicy:true IgnorePublicAcls:true RestrictPublicBuckets:true]" {
-		t.Errorf("the access-log bucket: %v", logs)
+	if !strings.Contains(lg, "LogFilePrefix:access/") {
+		t.Errorf("the files bucket's access logs %s lack the prefix access/", lg)
+	}
+	if lc := fmt.Sprint(logs["LifecycleConfiguration"]); !strings.Contains(lc, "ExpirationInDays:90") {
+		t.Errorf("the access-log bucket's lifecycle %s does not expire logs after 90 days", lc)
+	}
+	if pab := fmt.Sprint(logs["PublicAccessBlockConfiguration"]); pab != "map[BlockPublicAcls:true BlockPublicPolicy:true IgnorePublicAcls:true RestrictPublicBuckets:true]" {
+		t.Errorf("the access-log bucket's public access block %s, want all four true", pab)
 	}
 	if fmt.Sprint(p["PublicAccessBlockConfiguration"]) != "map[BlockPublicAcls:true BlockPublicPolicy:true IgnorePublicAcls:true RestrictPublicBuckets:true]" {
 		t.Errorf("public access %v", p["PublicAccessBlockConfiguration"])
@@ -202,8 +230,12 @@ func TestBucket(t *testing.T) {
 			t.Errorf("CORS %s lacks %s", cors, want)
 		}
 	}
-	if lc := fmt.Sprint(p["LifecycleConfiguration"]); !strings.Contains(lc, "AbortIncompleteMultipartUpload:map[DaysAfterInitiation:7]") || !strings.Contains(lc, "Status:Enabled") {
-		t.Errorf("lifecycle %s", lc)
+	lc := fmt.Sprint(p["LifecycleConfiguration"])
+	if !strings.Contains(lc, "AbortIncompleteMultipartUpload:map[DaysAfterInitiation:7]") {
+		t.Errorf("lifecycle %s does not abort unfinished multipart uploads after 7 days", lc)
+	}
+	if !strings.Contains(lc, "Status:Enabled") {
+		t.Errorf("lifecycle %s is not enabled", lc)
 	}
 	holds(t, "TLS enforced", func() {
 		tpl.HasResourceProperties(jsii.String("AWS::S3::BucketPolicy"), map[string]any{
@@ -221,8 +253,11 @@ func TestCognito(t *testing.T) {
 	tpl, raw := synth(t, nil)
 	pool := props(resources(raw, "AWS::Cognito::UserPool")[0])
 	schema := fmt.Sprint(pool["Schema"])
-	if !strings.Contains(schema, "Name:partner") || !strings.Contains(schema, "Mutable:true") {
-		t.Errorf("custom attributes %s", schema)
+	if !strings.Contains(schema, "Name:partner") {
+		t.Errorf("custom attributes %s lack partner", schema)
+	}
+	if !strings.Contains(schema, "Mutable:true") {
+		t.Errorf("custom attributes %s: none is mutable", schema)
 	}
 	if fmt.Sprint(pool["AdminCreateUserConfig"]) != "map[AllowAdminCreateUserOnly:true]" {
 		t.Errorf("self sign-up must be off: %v", pool["AdminCreateUserConfig"])
@@ -251,8 +286,12 @@ func TestCognito(t *testing.T) {
 	}
 	for _, c := range clients {
 		if p := props(c); p["AllowedOAuthFlows"].([]any)[0] == "code" {
-			if w := fmt.Sprint(p["WriteAttributes"]); strings.Contains(w, "custom:") || !strings.Contains(w, "name") {
+			w := fmt.Sprint(p["WriteAttributes"])
+			if strings.Contains(w, "custom:") {
 				t.Errorf("web users may write %s; custom:partner must be admin-only", w)
+			}
+			if !strings.Contains(w, "name") {
+				t.Errorf("web users may write %s, want name among them", w)
 			}
 		}
 	}
@@ -291,16 +330,23 @@ func TestFunction(t *testing.T) {
 	for _, policy := range resources(raw, "AWS::IAM::Policy") {
 		roles, _ := json.Marshal(props(policy)["Roles"])
 		if strings.Contains(string(roles), "BucketNotificationsHandler") { // CDK's own helper: it may only set notifications
-			if doc, _ := json.Marshal(props(policy)["PolicyDocument"]); strings.Count(string(doc), `"Action":"s3:PutBucketNotification"`) != 2 ||
-				strings.Count(string(doc), `"Action"`) != 2 {
-				t.Errorf("notification helper policy %s", doc)
+			doc, _ := json.Marshal(props(policy)["PolicyDocument"])
+			if n := strings.Count(string(doc), `"Action":"s3:PutBucketNotification"`); n != 2 {
+				t.Errorf("notification helper policy has %d s3:PutBucketNotification actions, want 2: %s", n, doc)
+			}
+			if n := strings.Count(string(doc), `"Action"`); n != 2 {
+				t.Errorf("notification helper policy has %d actions, want 2: %s", n, doc)
 			}
 			continue
 		}
 		if strings.Contains(string(roles), "Flow") { // a state machine: it may only invoke its steps
-			if doc, _ := json.Marshal(props(policy)["PolicyDocument"]); strings.Count(string(doc), `"lambda:InvokeFunction"`) == 0 ||
-				strings.Count(string(doc), `"Action"`) != strings.Count(string(doc), `"lambda:InvokeFunction"`) {
-				t.Errorf("state machine policy %s", doc)
+			doc, _ := json.Marshal(props(policy)["PolicyDocument"])
+			invokes := strings.Count(string(doc), `"lambda:InvokeFunction"`)
+			if invokes == 0 {
+				t.Errorf("state machine policy may not invoke its steps: %s", doc)
+			}
+			if n := strings.Count(string(doc), `"Action"`); n != invokes {
+				t.Errorf("state machine policy has %d actions, want only its %d lambda:InvokeFunction: %s", n, invokes, doc)
 			}
 			continue
 		}
@@ -352,12 +398,21 @@ func checkFunctionPolicy(t *testing.T, policy map[string]any, startsFlows, reads
 		res, _ := json.Marshal(s["Resource"])
 		switch s["Sid"] {
 		case "TableReadWrite": // the table and its indexes, nothing else
-			if !strings.Contains(string(res), `"Fn::GetAtt":["Table`) || !strings.Contains(string(res), `/index/*`) || strings.Count(string(res), "Table") != 2 {
-				t.Errorf("table statement resources %s", res)
+			if !strings.Contains(string(res), `"Fn::GetAtt":["Table`) {
+				t.Errorf("table statement resources %s lack the table", res)
+			}
+			if !strings.Contains(string(res), `/index/*`) {
+				t.Errorf("table statement resources %s lack its indexes", res)
+			}
+			if n := strings.Count(string(res), "Table"); n != 2 {
+				t.Errorf("table statement resources name Table %d times, want 2 (the table and its indexes): %s", n, res)
 			}
 		case "FilesReadWrite": // objects of the one bucket
-			if !strings.Contains(string(res), `"Fn::GetAtt":["Files`) || !strings.Contains(string(res), `/*`) {
-				t.Errorf("files statement resources %s", res)
+			if !strings.Contains(string(res), `"Fn::GetAtt":["Files`) {
+				t.Errorf("files statement resources %s lack the Files bucket", res)
+			}
+			if !strings.Contains(string(res), `/*`) {
+				t.Errorf("files statement resources %s lack its objects /*", res)
 			}
 		}
 	}
@@ -656,8 +711,12 @@ func TestEveryStepHasOneFunction(t *testing.T) {
 		if need.ScratchMB == 0 && eph != nil {
 			t.Errorf("step %s: /tmp %v, declared none", step, eph)
 		}
-		if need.ScratchMB != 0 && (eph == nil || eph["Size"] != float64(need.ScratchMB)) {
-			t.Errorf("step %s: /tmp %v, declared %d MB", step, eph, need.ScratchMB)
+		if need.ScratchMB != 0 {
+			if eph == nil {
+				t.Errorf("step %s: no /tmp size, declared %d MB", step, need.ScratchMB)
+			} else if eph["Size"] != float64(need.ScratchMB) {
+				t.Errorf("step %s: /tmp %v MB, declared %d MB", step, eph["Size"], need.ScratchMB)
+			}
 		}
 		if _, layered := fn["Layers"]; layered != need.Media {
 			t.Errorf("step %s: ffmpeg layer %v, declared media %v", step, layered, need.Media)

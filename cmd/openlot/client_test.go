@@ -43,18 +43,25 @@ func TestLoginSearchAndExportFromTheCommandLine(t *testing.T) {
 	creds := filepath.Join(t.TempDir(), "credentials.json")
 	cfg := "--credentials=" + creds
 
-	if _, err := run(t, "", "search", cfg); err == nil || !strings.Contains(err.Error(), "not logged in") {
-		t.Fatalf("search before login: %v", err)
+	if _, err := run(t, "", "search", cfg); err == nil {
+		t.Fatal("search before login: no error")
+	} else if !strings.Contains(err.Error(), "not logged in") {
+		t.Fatalf("search before login: %q, want it to say not logged in", err)
 	}
 	if _, err := run(t, "", "login", cfg, "--url", l.URL, "--client", "fp-juniper", "--secret", "wrong"); err == nil {
 		t.Fatal("a wrong secret logged in")
 	}
 	out, err := run(t, "", "login", cfg, "--url", l.URL, "--client", "fp-juniper", "--secret", "fp-juniper-secret")
-	if err != nil || !strings.Contains(out, "logged in") {
+	if err != nil {
 		t.Fatalf("login: %v %s", err, out)
 	}
-	if fi, err := os.Stat(creds); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Fatalf("credentials file: %v %v", fi, err)
+	if !strings.Contains(out, "logged in") {
+		t.Errorf("login said %q, want it to say logged in", out)
+	}
+	if fi, err := os.Stat(creds); err != nil {
+		t.Fatalf("credentials file: %v", err)
+	} else if perm := fi.Mode().Perm(); perm != 0o600 {
+		t.Errorf("credentials file mode %v, want %v", perm, os.FileMode(0o600))
 	}
 
 	out, err = run(t, "", "search", cfg, "--status", "Open", "--group", "sourceType,language")
@@ -62,8 +69,17 @@ func TestLoginSearchAndExportFromTheCommandLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if !strings.Contains(lines[0], "requests") || !strings.Contains(strings.Join(strings.Fields(out), " "), "sourceType language total requests critical atRisk") || !strings.Contains(out, "SUBTITLE") || len(lines) < 10 {
-		t.Fatalf("grouped search:\n%s", out)
+	if !strings.Contains(lines[0], "requests") {
+		t.Errorf("grouped search: first line %q does not count requests", lines[0])
+	}
+	if want := "sourceType language total requests critical atRisk"; !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
+		t.Errorf("grouped search: no header %q:\n%s", want, out)
+	}
+	if !strings.Contains(out, "SUBTITLE") {
+		t.Errorf("grouped search: no SUBTITLE group:\n%s", out)
+	}
+	if len(lines) < 10 {
+		t.Errorf("grouped search: %d lines, want at least 10:\n%s", len(lines), out)
 	}
 
 	out, err = run(t, "", "search", cfg, "--bucket", "critical", "--columns", "title,dueDate,why", "--limit", "5")
@@ -79,14 +95,20 @@ func TestLoginSearchAndExportFromTheCommandLine(t *testing.T) {
 			}
 		}
 	}
-	if len(ids) != 5 || !strings.Contains(out, "more: --cursor") {
-		t.Fatalf("critical rows:\n%s", out)
+	if len(ids) != 5 {
+		t.Fatalf("%d critical rows, want 5:\n%s", len(ids), out)
+	}
+	if !strings.Contains(out, "more: --cursor") {
+		t.Errorf("critical rows: no hint of the next page (more: --cursor):\n%s", out)
 	}
 
 	xlsx := filepath.Join(t.TempDir(), "critical.xlsx")
 	out, err = run(t, strings.Join(ids, "\n"), "export", cfg, "--ids", "-", "-o", xlsx)
-	if err != nil || !strings.Contains(out, "0 IDs skipped") {
+	if err != nil {
 		t.Fatalf("export: %v %s", err, out)
+	}
+	if !strings.Contains(out, "0 IDs skipped") {
+		t.Errorf("export said %q, want 0 IDs skipped", out)
 	}
 	f, err := excelize.OpenFile(xlsx)
 	if err != nil {
@@ -94,10 +116,15 @@ func TestLoginSearchAndExportFromTheCommandLine(t *testing.T) {
 	}
 	defer f.Close()
 	rows, _ := f.GetRows("Source requests")
-	if len(rows) != 6 || rows[1][0] != ids[0] {
-		t.Fatalf("exported rows %v", rows)
+	if len(rows) != 6 {
+		t.Fatalf("%d exported rows, want a header and 5: %v", len(rows), rows)
 	}
-	if _, err := run(t, "", "search", cfg, "--group", "colour"); err == nil || !strings.Contains(err.Error(), "invalid") {
-		t.Fatalf("bad group: %v", err)
+	if rows[1][0] != ids[0] {
+		t.Errorf("first exported row starts %q, want the first ID %q", rows[1][0], ids[0])
+	}
+	if _, err := run(t, "", "search", cfg, "--group", "colour"); err == nil {
+		t.Fatal("bad group: no error")
+	} else if !strings.Contains(err.Error(), "invalid") {
+		t.Fatalf("bad group: %q, want it to say invalid", err)
 	}
 }

@@ -53,8 +53,11 @@ func requestWorld(t *testing.T, blobs lot.Blobs, sourceType string, media ...lot
 		t.Fatal(err)
 	}
 	var res struct{ Rows []struct{ ID string } }
-	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res.Rows) != 1 {
-		t.Fatalf("no deliverable %s request: %v %s", sourceType, err, out)
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("search for a deliverable %s request: %v %s", sourceType, err, out)
+	}
+	if len(res.Rows) != 1 {
+		t.Fatalf("no deliverable %s request: %d rows, want 1: %s", sourceType, len(res.Rows), out)
 	}
 	return l, cfg, res.Rows[0].ID
 }
@@ -72,8 +75,11 @@ func deliverKilledAndResumed(t *testing.T, blobs lot.Blobs, partChecksums string
 
 	// The first run dies after two parts.
 	_, err := run(t, "", append(args, "--stop-after-parts", "2", "--parallel", "1")...)
-	if err == nil || !strings.Contains(err.Error(), "run the same command again") {
-		t.Fatalf("first run: %v", err)
+	if err == nil {
+		t.Fatal("first run: no error after two parts")
+	}
+	if !strings.Contains(err.Error(), "run the same command again") {
+		t.Fatalf("first run: %q, want it to say run the same command again", err)
 	}
 	c, err := loadClient(strings.TrimPrefix(cfg, "--credentials="))
 	if err != nil {
@@ -117,9 +123,17 @@ func deliverKilledAndResumed(t *testing.T, blobs lot.Blobs, partChecksums string
 	if tr.PartChecksums != partChecksums {
 		t.Fatalf("part checksums are %q here, want %q", tr.PartChecksums, partChecksums)
 	}
-	if len(tr.Timeline) < 3 || tr.Files[0].SHA256 != hex.EncodeToString(sum[:]) ||
-		tr.Files[0].Metadata["subtitleFormat"] != "TTML" || tr.Files[0].Metadata["frameRate"] != "23.976" {
-		t.Fatalf("delivered transfer %+v", tr)
+	if len(tr.Timeline) < 3 {
+		t.Fatalf("delivered transfer: %d timeline entries, want at least 3: %+v", len(tr.Timeline), tr)
+	}
+	if want := hex.EncodeToString(sum[:]); tr.Files[0].SHA256 != want {
+		t.Errorf("delivered transfer: SHA-256 %s, want %s", tr.Files[0].SHA256, want)
+	}
+	if got := tr.Files[0].Metadata["subtitleFormat"]; got != "TTML" {
+		t.Errorf("delivered transfer: subtitleFormat %q, want TTML", got)
+	}
+	if got := tr.Files[0].Metadata["frameRate"]; got != "23.976" {
+		t.Errorf("delivered transfer: frameRate %q, want 23.976", got)
 	}
 	var steps []string
 	for _, e := range tr.Timeline {
@@ -177,8 +191,17 @@ func TestDeliverFromAFileBin(t *testing.T) {
 		"--meta", "subtitleFormat=TTML", "--meta", "frameRate=24", "--quiet"}
 
 	out, err = run(t, "n\n", args...)
-	if err == nil || !strings.Contains(err.Error(), "nothing delivered") || !strings.Contains(out, "→") || !strings.Contains(out, "language "+res.Rows[0].Language) {
-		t.Fatalf("plan without yes: %v\n%s", err, out)
+	if err == nil {
+		t.Fatalf("plan without yes: no error\n%s", out)
+	}
+	if !strings.Contains(err.Error(), "nothing delivered") {
+		t.Errorf("plan without yes: %q, want it to say nothing delivered", err)
+	}
+	if !strings.Contains(out, "→") {
+		t.Errorf("plan without yes: no file → request line:\n%s", out)
+	}
+	if want := "language " + res.Rows[0].Language; !strings.Contains(out, want) {
+		t.Errorf("plan without yes: no %q:\n%s", want, out)
 	}
 	out, err = run(t, "", append(args, "--yes")...)
 	if err != nil {

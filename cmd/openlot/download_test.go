@@ -31,8 +31,12 @@ func TestDownloadMaterialsFromTheCommandLine(t *testing.T) {
 	}
 	out, err := run(t, "", "search", cfg, "--status", "Open", "--limit", "1", "--json")
 	var found struct{ Rows []struct{ ID, Title string } }
-	if json.Unmarshal([]byte(out), &found); err != nil || len(found.Rows) == 0 {
+	json.Unmarshal([]byte(out), &found)
+	if err != nil {
 		t.Fatalf("a request: %v %s", err, out)
+	}
+	if len(found.Rows) == 0 {
+		t.Fatalf("a request: no rows: %s", out)
 	}
 	req := found.Rows[0]
 	dir := t.TempDir()
@@ -42,13 +46,19 @@ func TestDownloadMaterialsFromTheCommandLine(t *testing.T) {
 	if err != nil {
 		t.Fatalf("download: %v %s", err, out)
 	}
-	if strings.Count(out, "downloaded ") != 6 || !strings.Contains(out, "PROXY_VIDEO.v1: PROCESSING") {
-		t.Fatalf("the first run: %s", out)
+	if n := strings.Count(out, "downloaded "); n != 6 {
+		t.Fatalf("the first run downloaded %d files, want 6: %s", n, out)
+	}
+	if !strings.Contains(out, "PROXY_VIDEO.v1: PROCESSING") {
+		t.Errorf("the first run does not say the proxy is processing: %s", out)
 	}
 	stems := filepath.Join(dir, req.Title, "AUDIO_STEMS", "stems_5.1.wav")
 	whole, err := os.ReadFile(stems)
-	if err != nil || len(whole) < 1000 {
-		t.Fatalf("the stems: %v, %d bytes", err, len(whole))
+	if err != nil {
+		t.Fatalf("the stems: %v", err)
+	}
+	if len(whole) < 1000 {
+		t.Errorf("the stems: %d bytes, want at least 1000", len(whole))
 	}
 	apiJuniper := apiAs(t, cfg)
 	materialID := strings.Split(strings.Split(out, "downloaded ")[1], " ")[0]
@@ -63,9 +73,12 @@ func TestDownloadMaterialsFromTheCommandLine(t *testing.T) {
 	os.Remove(stems)
 	bad := append([]byte(strings.Repeat("x", len(whole)/2)), whole[len(whole)/2:len(whole)/2]...)
 	os.WriteFile(stems+".part", bad, 0o644)
-	if out, err = run(t, "", "download", cfg, "--request", req.ID, "--asset-type", "Audio Stems", "--out", dir, "--quiet"); err == nil ||
-		!strings.Contains(err.Error(), "SHA-256") {
-		t.Fatalf("a resumed file with a wrong first half: %v %s", err, out)
+	out, err = run(t, "", "download", cfg, "--request", req.ID, "--asset-type", "Audio Stems", "--out", dir, "--quiet")
+	if err == nil {
+		t.Fatalf("a resumed file with a wrong first half: no error: %s", out)
+	}
+	if !strings.Contains(err.Error(), "SHA-256") {
+		t.Fatalf("a resumed file with a wrong first half: %q, want a SHA-256 mismatch: %s", err, out)
 	}
 	os.WriteFile(stems+".part", whole[:len(whole)/2], 0o644)
 	if out, err = run(t, "", "download", cfg, "--request", req.ID, "--asset-type", "Audio Stems", "--out", dir, "--quiet"); err != nil {
@@ -77,8 +90,11 @@ func TestDownloadMaterialsFromTheCommandLine(t *testing.T) {
 
 	// The proxy video: made on demand for juniper, waited for, watermarked.
 	out, err = run(t, "", "download", cfg, "--request", req.ID, "--asset-type", "PROXY_VIDEO", "--out", dir, "--wait", "2m", "--quiet")
-	if err != nil || !strings.Contains(out, "downloaded ") {
+	if err != nil {
 		t.Fatalf("the proxy: %v %s", err, out)
+	}
+	if !strings.Contains(out, "downloaded ") {
+		t.Errorf("the proxy: nothing downloaded: %s", out)
 	}
 	got, _ := filepath.Glob(filepath.Join(dir, req.Title, "PROXY_VIDEO", "proxy_source_*.mp4"))
 	if len(got) != 1 {

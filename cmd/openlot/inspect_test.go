@@ -87,9 +87,20 @@ func TestInspectionDecidesDeliveries(t *testing.T) {
 
 	black := fftest.Make(t, dir, "feature_black", fftest.Spec{Seconds: 8, Black: [2]float64{2, 5}})
 	card := deliverAndWait(t, cfg, av, meta, black)
-	if card.Status != "FAILED" || card.ErrorCode != "BLACK_SEGMENT" || len(card.Inspection.Findings) != 1 ||
-		!card.Inspection.Findings[0].Overridable || !strings.Contains(card.Inspection.Findings[0].Message, "0:00:02") {
-		t.Fatalf("3 s of black: %+v", card)
+	if card.Status != "FAILED" {
+		t.Fatalf("3 s of black: status %s, want FAILED: %+v", card.Status, card)
+	}
+	if card.ErrorCode != "BLACK_SEGMENT" {
+		t.Errorf("3 s of black: error code %s, want BLACK_SEGMENT", card.ErrorCode)
+	}
+	if n := len(card.Inspection.Findings); n != 1 {
+		t.Fatalf("3 s of black: %d findings, want 1: %+v", n, card.Inspection.Findings)
+	}
+	if f := card.Inspection.Findings[0]; !f.Overridable {
+		t.Errorf("3 s of black: the finding is not overridable: %+v", f)
+	}
+	if m := card.Inspection.Findings[0].Message; !strings.Contains(m, "0:00:02") {
+		t.Errorf("3 s of black: message %q does not say where (0:00:02)", m)
 	}
 	// The partner who delivered is told why, with the code's help.
 	mailTo := func(subject string) string {
@@ -107,19 +118,39 @@ func TestInspectionDecidesDeliveries(t *testing.T) {
 		t.Fatalf("no mail %q to juniper in %+v", subject, list)
 		return ""
 	}
-	if m := mailTo("Delivery failed inspection"); !strings.Contains(m, "BLACK_SEGMENT") || !strings.Contains(m, "overridden") {
-		t.Fatalf("the failure mail: %s", m)
+	m := mailTo("Delivery failed inspection")
+	if !strings.Contains(m, "BLACK_SEGMENT") {
+		t.Errorf("the failure mail does not name BLACK_SEGMENT: %s", m)
+	}
+	if !strings.Contains(m, "overridden") {
+		t.Errorf("the failure mail does not say the finding may be overridden: %s", m)
 	}
 
 	// The request stays deliverable; the redelivery passes, and its result
 	// says what it resolved against the failed one.
 	good := fftest.Make(t, dir, "feature_good", fftest.Spec{Seconds: 8})
 	card = deliverAndWait(t, cfg, av, meta, good)
-	if card.Status != "PROCESSED" || card.Inspection == nil || len(card.Inspection.Findings) != 0 ||
-		card.Inspection.Files[0].Media == nil || card.Inspection.Files[0].Media.Video[0].Width != 640 ||
-		card.Inspection.PolicyVersion == "" || strings.Join(card.Inspection.Resolved, ",") != "BLACK_SEGMENT" {
+	if card.Status != "PROCESSED" {
 		b, _ := json.Marshal(card)
-		t.Fatalf("a clean redelivery: %s", b)
+		t.Fatalf("a clean redelivery: status %s, want PROCESSED: %s", card.Status, b)
+	}
+	if card.Inspection == nil {
+		t.Fatal("a clean redelivery: no inspection recorded")
+	}
+	if n := len(card.Inspection.Findings); n != 0 {
+		t.Errorf("a clean redelivery: %d findings, want none: %+v", n, card.Inspection.Findings)
+	}
+	if card.Inspection.Files[0].Media == nil {
+		t.Fatal("a clean redelivery: no probe recorded for the file")
+	}
+	if w := card.Inspection.Files[0].Media.Video[0].Width; w != 640 {
+		t.Errorf("a clean redelivery: probed width %d, want 640", w)
+	}
+	if card.Inspection.PolicyVersion == "" {
+		t.Error("a clean redelivery: no policy version recorded")
+	}
+	if got := strings.Join(card.Inspection.Resolved, ","); got != "BLACK_SEGMENT" {
+		t.Errorf("a clean redelivery resolved %q, want BLACK_SEGMENT", got)
 	}
 
 	// The processed delivery becomes a material of its title (an earlier
@@ -153,8 +184,12 @@ func TestInspectionDecidesDeliveries(t *testing.T) {
 	if r := qc(http.MethodPost, "/v1/transfers/"+card.ID+"/qc/events", `{"in":"00:00:01:30","out":"00:00:02:00","severity":"FYI","category":"2.4","note":"x"}`); r.status != 400 {
 		t.Fatalf("a frame past the rate: %d %v", r.status, r.body)
 	}
-	if r := qc(http.MethodPost, "/v1/transfers/"+card.ID+"/qc/finish", ""); r.status != 200 || fmt.Sprint(r.body["qc"].(map[string]any)["status"]) != "FAILED" {
-		t.Fatalf("QC finish: %d %v", r.status, r.body)
+	r := qc(http.MethodPost, "/v1/transfers/"+card.ID+"/qc/finish", "")
+	if r.status != 200 {
+		t.Fatalf("QC finish: status %d, want 200: %v", r.status, r.body)
+	}
+	if got := fmt.Sprint(r.body["qc"].(map[string]any)["status"]); got != "FAILED" {
+		t.Fatalf("QC finish: QC status %s, want FAILED", got)
 	}
 	partnerAPI := apiAs(t, cfg)
 	for deadline := time.Now().Add(20 * time.Second); requestStatus(partnerAPI(http.MethodGet, "/v1/requests/"+av, "")) != "REDELIVERY_REQUESTED"; {
@@ -167,8 +202,12 @@ func TestInspectionDecidesDeliveries(t *testing.T) {
 		t.Fatalf("the QC mail: %s", m)
 	}
 	mailTo("Redelivery requested")
-	if r := partnerAPI(http.MethodGet, "/v1/requests/"+av+"/qc", ""); r.status != 200 || !strings.Contains(fmt.Sprint(r.body["qc"]), "audio drops out") {
-		t.Fatalf("the partner's QC cards: %d %v", r.status, r.body)
+	r = partnerAPI(http.MethodGet, "/v1/requests/"+av+"/qc", "")
+	if r.status != 200 {
+		t.Errorf("the partner's QC cards: status %d, want 200: %v", r.status, r.body)
+	}
+	if !strings.Contains(fmt.Sprint(r.body["qc"]), "audio drops out") {
+		t.Errorf("the partner's QC cards lack the note audio drops out: %v", r.body)
 	}
 	c, _ := loadClient(strings.TrimPrefix(cfg, "--credentials="))
 	for format, magic := range map[string]string{"pdf": "%PDF-", "csv": "#,TC in,TC out"} {
@@ -188,8 +227,12 @@ func TestInspectionDecidesDeliveries(t *testing.T) {
 	out, err := run(t, "", "search", cfg, "--status", "Open", "--sourceType", "AV_MUXED", "--materialStatus", "Received,Accepted",
 		"--limit", "2", "--json")
 	var found struct{ Rows []struct{ ID string } }
-	if json.Unmarshal([]byte(out), &found); err != nil || len(found.Rows) < 2 {
+	json.Unmarshal([]byte(out), &found)
+	if err != nil {
 		t.Fatalf("a second AV request: %v %s", err, out)
+	}
+	if len(found.Rows) < 2 {
+		t.Fatalf("a second AV request: %d rows, want 2: %s", len(found.Rows), out)
 	}
 	other := found.Rows[0].ID
 	if other == av {
@@ -197,11 +240,19 @@ func TestInspectionDecidesDeliveries(t *testing.T) {
 	}
 	card = deliverAndWait(t, cfg, other, meta, black)
 	partner := apiAs(t, cfg)
-	if r := partner(http.MethodPost, "/v1/transfers/"+card.ID+"/override", `{}`); r.status != 400 || r.body["code"] != "invalid" {
-		t.Fatalf("an override without a reason: %d %v", r.status, r.body)
+	r = partner(http.MethodPost, "/v1/transfers/"+card.ID+"/override", `{}`)
+	if r.status != 400 {
+		t.Errorf("an override without a reason: status %d, want 400: %v", r.status, r.body)
 	}
-	if r := partner(http.MethodPost, "/v1/transfers/"+card.ID+"/override", `{"reason":"fade to black in the director's cut"}`); r.status != 200 || r.body["status"] != "OVERRIDDEN" {
-		t.Fatalf("override: %d %v", r.status, r.body)
+	if r.body["code"] != "invalid" {
+		t.Errorf("an override without a reason: code %v, want invalid", r.body["code"])
+	}
+	r = partner(http.MethodPost, "/v1/transfers/"+card.ID+"/override", `{"reason":"fade to black in the director's cut"}`)
+	if r.status != 200 {
+		t.Fatalf("override: status %d, want 200: %v", r.status, r.body)
+	}
+	if r.body["status"] != "OVERRIDDEN" {
+		t.Errorf("override: transfer status %v, want OVERRIDDEN", r.body["status"])
 	}
 	if r := partner(http.MethodGet, "/v1/requests/"+other, ""); requestStatus(r) != "DELIVERED" {
 		t.Fatalf("the request after the override: %v", r.body)
@@ -210,26 +261,46 @@ func TestInspectionDecidesDeliveries(t *testing.T) {
 		t.Fatalf("a partner verifying its own override: %d %v", r.status, r.body)
 	}
 	studio := apiAs(t, login(t, cfgURL(t, cfg), "studio-ops"))
-	if r := studio(http.MethodPost, "/v1/transfers/"+card.ID+"/verify", ""); r.status != 200 || r.body["status"] != "PROCESSED" {
-		t.Fatalf("verify: %d %v", r.status, r.body)
+	r = studio(http.MethodPost, "/v1/transfers/"+card.ID+"/verify", "")
+	if r.status != 200 {
+		t.Fatalf("verify: status %d, want 200: %v", r.status, r.body)
+	}
+	if r.body["status"] != "PROCESSED" {
+		t.Errorf("verify: transfer status %v, want PROCESSED", r.body["status"])
 	}
 	if r := studio(http.MethodGet, "/v1/requests/"+other, ""); requestStatus(r) != "PROCESSED" {
 		t.Fatalf("the request after verification: %v", r.body)
 	}
-	if r := studio(http.MethodGet, "/v1/error-codes", ""); r.status != 200 || !strings.Contains(fmt.Sprint(r.body["codes"]), "BLACK_SEGMENT") {
-		t.Fatalf("error codes: %d %v", r.status, r.body)
+	r = studio(http.MethodGet, "/v1/error-codes", "")
+	if r.status != 200 {
+		t.Errorf("error codes: status %d, want 200: %v", r.status, r.body)
+	}
+	if !strings.Contains(fmt.Sprint(r.body["codes"]), "BLACK_SEGMENT") {
+		t.Errorf("error codes lack BLACK_SEGMENT: %v", r.body)
 	}
 
 	_, cfg2, sub := requestWorld(t, nil, "SUBTITLE")
 	srt := filepath.Join(dir, "tides_es.srt")
 	os.WriteFile(srt, []byte("1\n00:00:05,000 --> 00:00:04,000\nHola\n"), 0o644)
 	card = deliverAndWait(t, cfg2, sub, []string{"subtitleFormat=SRT", "frameRate=23.976"}, srt)
-	if card.Status != "FAILED" || card.ErrorCode != "SUBTITLE_TIMING" || card.Inspection.Findings[0].Overridable {
-		t.Fatalf("a backwards cue: %+v", card)
+	if card.Status != "FAILED" {
+		t.Fatalf("a backwards cue: status %s, want FAILED: %+v", card.Status, card)
 	}
-	if r := apiAs(t, cfg2)(http.MethodPost, "/v1/transfers/"+card.ID+"/override", `{"reason":"it is fine"}`); r.status != 422 ||
-		r.body["code"] != "not_allowed" || !strings.Contains(fmt.Sprint(r.body["message"]), "SUBTITLE_TIMING") {
-		t.Fatalf("overriding what may not be: %d %v", r.status, r.body)
+	if card.ErrorCode != "SUBTITLE_TIMING" {
+		t.Errorf("a backwards cue: error code %s, want SUBTITLE_TIMING", card.ErrorCode)
+	}
+	if f := card.Inspection.Findings[0]; f.Overridable {
+		t.Errorf("a backwards cue: the finding is overridable: %+v", f)
+	}
+	r = apiAs(t, cfg2)(http.MethodPost, "/v1/transfers/"+card.ID+"/override", `{"reason":"it is fine"}`)
+	if r.status != 422 {
+		t.Errorf("overriding what may not be: status %d, want 422: %v", r.status, r.body)
+	}
+	if r.body["code"] != "not_allowed" {
+		t.Errorf("overriding what may not be: code %v, want not_allowed", r.body["code"])
+	}
+	if !strings.Contains(fmt.Sprint(r.body["message"]), "SUBTITLE_TIMING") {
+		t.Errorf("overriding what may not be: message %v does not name SUBTITLE_TIMING", r.body["message"])
 	}
 }
 

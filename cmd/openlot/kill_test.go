@@ -59,8 +59,11 @@ func TestKilledServerFinishesInspectionAfterRestart(t *testing.T) {
 	}
 	e, err := r.Get(context.Background(), transfer+"-1")
 	r.Close()
-	if err != nil || e.Status != localflow.Running {
-		t.Fatalf("after the kill the execution is %+v (%v), want it running", e, err)
+	if err != nil {
+		t.Fatalf("after the kill the execution: %v", err)
+	}
+	if e.Status != localflow.Running {
+		t.Fatalf("after the kill the execution is %v, want %v: %+v", e.Status, localflow.Running, e)
 	}
 
 	base, stop, _ = mustServeCmd(t, bin, data)
@@ -72,8 +75,11 @@ func TestKilledServerFinishesInspectionAfterRestart(t *testing.T) {
 		}
 		call(t, "GET", base+"/v1/transfers/"+transfer, fp, "", &card)
 		if card.Status != "PENDING_INSPECTION" {
-			if card.Status != "FAILED" || card.ErrorCode != "BLACK_SEGMENT" {
-				t.Fatalf("after the restart the transfer is %+v, want FAILED with BLACK_SEGMENT", card)
+			if card.Status != "FAILED" {
+				t.Errorf("after the restart the transfer is %s, want FAILED", card.Status)
+			}
+			if card.ErrorCode != "BLACK_SEGMENT" {
+				t.Errorf("after the restart the transfer's error code is %q, want BLACK_SEGMENT", card.ErrorCode)
 			}
 			break
 		}

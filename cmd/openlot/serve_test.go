@@ -164,19 +164,27 @@ func TestServeDemoPersistsAcrossRestartAndStopsCleanly(t *testing.T) {
 	var got struct {
 		Request struct{ MaterialStatus string }
 	}
-	if code := call(t, "GET", base+"/v1/requests/"+id, fp, "", &got); code != 200 || got.Request.MaterialStatus != "RECEIVED" {
-		t.Fatalf("after restart: %d %+v", code, got)
+	if code := call(t, "GET", base+"/v1/requests/"+id, fp, "", &got); code != 200 {
+		t.Fatalf("after restart: status %d, want 200", code)
+	}
+	if got.Request.MaterialStatus != "RECEIVED" {
+		t.Errorf("after restart: material status %s, want RECEIVED", got.Request.MaterialStatus)
 	}
 	var hist struct{ Entries []struct{ Action string } }
 	call(t, "GET", base+"/v1/requests/"+id+"/history", fp, "", &hist)
-	if n := len(hist.Entries); n != 2 || hist.Entries[1].Action != "MATERIAL_STATUS_CHANGED" {
-		t.Fatalf("history after restart: %+v", hist)
+	if n := len(hist.Entries); n != 2 {
+		t.Fatalf("history after restart: %d entries, want 2: %+v", n, hist)
+	}
+	if a := hist.Entries[1].Action; a != "MATERIAL_STATUS_CHANGED" {
+		t.Errorf("history after restart: the second entry is %s, want MATERIAL_STATUS_CHANGED", a)
 	}
 	if got := fmt.Sprint(materials()); !strings.Contains(got, "PROXY_VIDEO:1") {
 		t.Fatalf("materials after restart: %s", got)
 	}
-	if res, err := http.Get(base + "/mail"); err != nil || res.StatusCode != 200 {
-		t.Fatalf("the local mailbox page: %v %v", err, res)
+	if res, err := http.Get(base + "/mail"); err != nil {
+		t.Fatalf("the local mailbox page: %v", err)
+	} else if res.StatusCode != 200 {
+		t.Errorf("the local mailbox page: status %d, want 200", res.StatusCode)
 	}
 	if again := countAll(t, base); again != total {
 		t.Fatalf("%d requests after restart, %d before: the demo was seeded twice or lost data", again, total)

@@ -23,11 +23,26 @@ func TestSentAddsUpTaggedGETs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 4 || skipped != 1 || recs[0].Key != "materials/demo/stems_5.1.wav" || recs[0].ObjectSize != 18000 || recs[2].Status != 403 {
-		t.Fatalf("records %+v, skipped %d", recs, skipped)
+	if len(recs) != 4 {
+		t.Fatalf("%d records, want 4: %+v", len(recs), recs)
+	}
+	if skipped != 1 {
+		t.Errorf("%d lines skipped, want 1", skipped)
+	}
+	if want := "materials/demo/stems_5.1.wav"; recs[0].Key != want {
+		t.Errorf("record 0: key %q, want %q", recs[0].Key, want)
+	}
+	if recs[0].ObjectSize != 18000 {
+		t.Errorf("record 0: object size %d, want 18000", recs[0].ObjectSize)
+	}
+	if recs[2].Status != 403 {
+		t.Errorf("record 2: status %d, want 403", recs[2].Status)
 	}
 	sent := accesslog.Sent(recs, "x-openlot-download")
-	if len(sent) != 1 || sent["01a20604-4851-7f1c-bd81-0a326b4a9f97"] != 18000 {
-		t.Fatalf("sent %v", sent)
+	if len(sent) != 1 {
+		t.Errorf("sent for %d downloads, want 1: %v", len(sent), sent)
+	}
+	if got := sent["01a20604-4851-7f1c-bd81-0a326b4a9f97"]; got != 18000 {
+		t.Errorf("sent %d bytes for the tagged download, want 18000", got)
 	}
 }

@@ -38,8 +38,15 @@ func TestLocalServerServesSignedBlobURLs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if code, got, h := blobtest.Do(t, g, nil); code != http.StatusOK || string(got) != string(body) || h.Get("Content-Type") != "application/pdf" {
-		t.Fatalf("download: %d %q %v", code, got, h)
+	code, got, h := blobtest.Do(t, g, nil)
+	if code != http.StatusOK {
+		t.Fatalf("download: status %d, want 200: %q", code, got)
+	}
+	if string(got) != string(body) {
+		t.Errorf("download: body %q, want %q", got, body)
+	}
+	if ct := h.Get("Content-Type"); ct != "application/pdf" {
+		t.Errorf("download: Content-Type %q, want application/pdf", ct)
 	}
 	resp, err := http.Get(l.URL + "/blobs/" + key)
 	if err != nil {
@@ -47,7 +54,13 @@ func TestLocalServerServesSignedBlobURLs(t *testing.T) {
 	}
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(b), `"code":"forbidden"`) || resp.Header.Get("X-Request-Id") == "" {
-		t.Fatalf("unsigned GET: %d %s", resp.StatusCode, b)
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("unsigned GET: status %d, want 403: %s", resp.StatusCode, b)
+	}
+	if !strings.Contains(string(b), `"code":"forbidden"`) {
+		t.Errorf("unsigned GET: body %s, want code forbidden", b)
+	}
+	if resp.Header.Get("X-Request-Id") == "" {
+		t.Error("unsigned GET: no X-Request-Id header")
 	}
 }

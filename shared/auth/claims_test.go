@@ -40,8 +40,27 @@ func TestFromClaims(t *testing.T) {
 			}
 			continue
 		}
-		if err != nil || got.Subject != c.want.Subject || got.Name != c.want.Name || got.Role != c.want.Role || got.Partner != c.want.Partner || got.Email != c.want.Email || !slices.Equal(got.Permissions, c.want.Permissions) {
-			t.Errorf("%s: got %+v, %v; want %+v", c.name, got, err, c.want)
+		if err != nil {
+			t.Errorf("%s: %v; want %+v", c.name, err, c.want)
+			continue
+		}
+		if got.Subject != c.want.Subject {
+			t.Errorf("%s: Subject %q, want %q", c.name, got.Subject, c.want.Subject)
+		}
+		if got.Name != c.want.Name {
+			t.Errorf("%s: Name %q, want %q", c.name, got.Name, c.want.Name)
+		}
+		if got.Role != c.want.Role {
+			t.Errorf("%s: Role %q, want %q", c.name, got.Role, c.want.Role)
+		}
+		if got.Partner != c.want.Partner {
+			t.Errorf("%s: Partner %q, want %q", c.name, got.Partner, c.want.Partner)
+		}
+		if got.Email != c.want.Email {
+			t.Errorf("%s: Email %q, want %q", c.name, got.Email, c.want.Email)
+		}
+		if !slices.Equal(got.Permissions, c.want.Permissions) {
+			t.Errorf("%s: Permissions %v, want %v", c.name, got.Permissions, c.want.Permissions)
 		}
 	}
 }

@@ -27,8 +27,13 @@ func TestMetadataFormsAskWhatTheSourceTypeNeeds(t *testing.T) {
 		}
 	}
 	got, err := delivery.CheckMetadata(subtitle(), map[string]string{"subtitleFormat": "ttml", "frameRate": "23.976", "startTimecode": "00:59:58;00"})
-	if err != nil || got["subtitleFormat"] != "TTML" || got["language"] != "es-419" || got["frameRate"] != "23.976" {
-		t.Fatalf("%v %v", got, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for field, want := range map[string]string{"subtitleFormat": "TTML", "language": "es-419", "frameRate": "23.976"} {
+		if got[field] != want {
+			t.Errorf("%s = %q, want %q (all: %v)", field, got[field], want, got)
+		}
 	}
 	for field, m := range map[string]map[string]string{
 		"subtitleFormat": {"frameRate": "24"},
@@ -38,8 +43,10 @@ func TestMetadataFormsAskWhatTheSourceTypeNeeds(t *testing.T) {
 		"colour":         {"subtitleFormat": "SRT", "frameRate": "24", "colour": "blue"},
 	} {
 		_, err := delivery.CheckMetadata(subtitle(), m)
-		if !lot.IsCode(err, delivery.CodeInvalidMetadata) || !strings.Contains(err.Error(), field) {
-			t.Errorf("%v: got %v, want invalid_metadata naming %s", m, err, field)
+		if !lot.IsCode(err, delivery.CodeInvalidMetadata) {
+			t.Errorf("%v: got %v, want code %s", m, err, delivery.CodeInvalidMetadata)
+		} else if !strings.Contains(err.Error(), field) {
+			t.Errorf("%v: error %q does not name %s", m, err, field)
 		}
 	}
 }
@@ -51,8 +58,17 @@ func TestFileChecksRefuseBadNamesAndSizes(t *testing.T) {
 	ok := lot.TransferFile{Name: "tides_es-419.ttml", Size: 1 << 20, SHA256: strings.ToUpper(sum),
 		Metadata: map[string]string{"subtitleFormat": "TTML", "frameRate": "24"}}
 	files, err := delivery.CheckFiles(subtitle(), []lot.TransferFile{ok})
-	if err != nil || files[0].SHA256 != sum || files[0].PartSize != lot.MinTransferPart || files[0].ContentType != "application/octet-stream" {
-		t.Fatalf("%+v %v", files, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files[0].SHA256 != sum {
+		t.Errorf("SHA256 %q, want it in lower case %q", files[0].SHA256, sum)
+	}
+	if files[0].PartSize != lot.MinTransferPart {
+		t.Errorf("part size %d, want %d", files[0].PartSize, lot.MinTransferPart)
+	}
+	if files[0].ContentType != "application/octet-stream" {
+		t.Errorf("content type %q, want application/octet-stream", files[0].ContentType)
 	}
 	with := func(mod func(*lot.TransferFile)) []lot.TransferFile { f := ok; mod(&f); return []lot.TransferFile{f} }
 	cases := map[string][]lot.TransferFile{
@@ -82,8 +98,12 @@ func TestFileChecksRefuseBadNamesAndSizes(t *testing.T) {
 			t.Errorf("%s: accepted", name)
 		}
 	}
-	if ps := lot.PartSize(2 << 40); ps < (2<<40)/lot.MaxParts || ps%(1<<20) != 0 || ps > lot.MaxTransferPart {
-		t.Errorf("part size for 2 TiB: %d", ps)
+	ps := lot.PartSize(2 << 40)
+	if ps < (2<<40)/lot.MaxParts || ps > lot.MaxTransferPart {
+		t.Errorf("part size for 2 TiB: %d, want between %d and %d", ps, (2<<40)/lot.MaxParts, lot.MaxTransferPart)
+	}
+	if ps%(1<<20) != 0 {
+		t.Errorf("part size for 2 TiB: %d, want a whole number of MiB", ps)
 	}
 	if lot.PartSize(lot.MaxFileSize) != lot.MaxTransferPart {
 		t.Errorf("part size at the limit: %d", lot.PartSize(lot.MaxFileSize))

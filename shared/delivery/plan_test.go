@@ -19,8 +19,14 @@ func TestPlanExplainsWhichFileFitsWhichRequest(t *testing.T) {
 	sub := &lot.Request{TitleName: "Orbital: Season 1: Episode 3", SourceType: lot.SourceSubtitle, Language: "es-419"}
 	plan := delivery.Plan(sub, files)
 	best := plan[0]
-	if best.Name != files[0] || !best.Recommended || best.Score < 90 {
-		t.Fatalf("best for the Spanish subtitle: %+v", best)
+	if best.Name != files[0] {
+		t.Errorf("best for the Spanish subtitle: %q, want %q", best.Name, files[0])
+	}
+	if !best.Recommended {
+		t.Errorf("best for the Spanish subtitle: not recommended: %+v", best)
+	}
+	if best.Score < 90 {
+		t.Errorf("best for the Spanish subtitle: score %d, want at least 90", best.Score)
 	}
 	why := strings.Join(best.Reasons, "; ")
 	for _, want := range []string{"title words orbital", "episode S01E03", "language es-419", "extension .ttml fits Subtitle", "keyword subs"} {
@@ -43,7 +49,12 @@ func TestPlanExplainsWhichFileFitsWhichRequest(t *testing.T) {
 			stems = append(stems, c.Name)
 		}
 	}
-	if len(stems) != 2 || !strings.HasSuffix(stems[0], ".wav") || !strings.HasSuffix(stems[1], ".wav") {
-		t.Fatalf("stems recommended for M&E: %v", stems)
+	if len(stems) != 2 {
+		t.Fatalf("%d stems recommended for M&E, want 2: %v", len(stems), stems)
+	}
+	for _, s := range stems {
+		if !strings.HasSuffix(s, ".wav") {
+			t.Errorf("stem recommended for M&E: %q, want a .wav", s)
+		}
 	}
 }

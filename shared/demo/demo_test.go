@@ -25,11 +25,19 @@ func TestSeedIsDeterministicAndCoversTheDomain(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.Requests < 2000 || st.Titles != 60 || st.Partners < 5 {
-			t.Fatalf("stats %+v", st)
+		if st.Requests < 2000 {
+			t.Fatalf("%d requests, want at least 2000", st.Requests)
 		}
-		if ok, err := demo.Seeded(ctx, s); !ok || err != nil {
-			t.Fatalf("seeded: %v %v", ok, err)
+		if st.Titles != 60 {
+			t.Errorf("%d titles, want 60", st.Titles)
+		}
+		if st.Partners < 5 {
+			t.Errorf("%d partners, want at least 5", st.Partners)
+		}
+		if ok, err := demo.Seeded(ctx, s); err != nil {
+			t.Errorf("seeded: %v", err)
+		} else if !ok {
+			t.Error("Seeded = false after Seed, want true")
 		}
 		statuses, materials, types := map[lot.RequestStatus]int{}, map[lot.MaterialStatus]int{}, map[lot.SourceType]int{}
 		overdue, soon, far, subassigned, commented := 0, 0, 0, 0, 0
@@ -70,16 +78,35 @@ func TestSeedIsDeterministicAndCoversTheDomain(t *testing.T) {
 				}
 			}
 		}
-		if len(statuses) != len(lot.RequestStatuses) || len(materials) != len(lot.MaterialStatuses) || len(types) != len(lot.SourceTypes) {
-			t.Fatalf("coverage: %v %v %d source types", statuses, materials, len(types))
+		if len(statuses) != len(lot.RequestStatuses) {
+			t.Errorf("coverage: %d of %d request statuses: %v", len(statuses), len(lot.RequestStatuses), statuses)
 		}
-		if overdue == 0 || soon == 0 || far == 0 || subassigned == 0 || commented == 0 {
-			t.Fatalf("overdue %d, due soon %d, far %d, subassigned %d, comments %d", overdue, soon, far, subassigned, commented)
+		if len(materials) != len(lot.MaterialStatuses) {
+			t.Errorf("coverage: %d of %d material statuses: %v", len(materials), len(lot.MaterialStatuses), materials)
+		}
+		if len(types) != len(lot.SourceTypes) {
+			t.Errorf("coverage: %d of %d source types: %v", len(types), len(lot.SourceTypes), types)
+		}
+		for _, c := range []struct {
+			what string
+			n    int
+		}{{"overdue", overdue}, {"due soon", soon}, {"due in over 30 days", far}, {"subassigned", subassigned}, {"with comments", commented}} {
+			if c.n == 0 {
+				t.Errorf("no request %s, want some", c.what)
+			}
 		}
 		if run == 0 {
 			first = all
-		} else if len(all) != len(first) || all[0] != first[0] || all[len(all)-1] != first[len(first)-1] {
-			t.Fatal("two seeds of the same day differ")
+			continue
+		}
+		if len(all) != len(first) {
+			t.Fatalf("two seeds of the same day differ: %d requests, then %d", len(first), len(all))
+		}
+		if all[0] != first[0] {
+			t.Errorf("two seeds of the same day differ: first ID %s, then %s", first[0], all[0])
+		}
+		if all[len(all)-1] != first[len(first)-1] {
+			t.Errorf("two seeds of the same day differ: last ID %s, then %s", first[len(first)-1], all[len(all)-1])
 		}
 	}
 }

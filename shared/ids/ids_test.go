@@ -14,8 +14,14 @@ func TestIDsHaveTheDomainShapeAndSort(t *testing.T) {
 	prev := ""
 	for range 1000 {
 		x, y := a.NewID(), b.NewID()
-		if x != y || !lot.ValidID(x) || x <= prev {
-			t.Fatalf("seeded %q %q after %q", x, y, prev)
+		if x != y {
+			t.Fatalf("the same seed gave %q and %q", x, y)
+		}
+		if !lot.ValidID(x) {
+			t.Fatalf("seeded %q is not a valid ID", x)
+		}
+		if x <= prev {
+			t.Fatalf("seeded %q does not sort after the one before, %q", x, prev)
 		}
 		prev = x
 	}

@@ -63,14 +63,26 @@ func TestMediaChecksFindWhatIsWrong(t *testing.T) {
 		}
 		for _, f := range got {
 			code, _ := inspect.Lookup(f.Code)
-			if f.Overridable != code.Overridable || f.Message == "" {
-				t.Errorf("%s: %+v disagrees with the catalogue", c.name, f)
+			if f.Overridable != code.Overridable {
+				t.Errorf("%s: %s Overridable = %v, the catalogue says %v", c.name, f.Code, f.Overridable, code.Overridable)
+			}
+			if f.Message == "" {
+				t.Errorf("%s: %s has no message: %+v", c.name, f.Code, f)
 			}
 		}
 	}
 	black := inspect.CheckMedia(p, base, good(), &lot.Detection{Black: []lot.Span{{Start: 100, End: 103}}})
-	if len(black) != 1 || !black[0].Overridable || len(black[0].Spans) != 1 || !strings.Contains(black[0].Message, "0:01:40.000–0:01:43.000") {
-		t.Fatalf("black finding %+v", black)
+	if len(black) != 1 {
+		t.Fatalf("%d black findings, want 1: %+v", len(black), black)
+	}
+	if !black[0].Overridable {
+		t.Errorf("black finding not overridable: %+v", black[0])
+	}
+	if len(black[0].Spans) != 1 {
+		t.Errorf("black finding has %d spans, want 1: %+v", len(black[0].Spans), black[0].Spans)
+	}
+	if want := "0:01:40.000–0:01:43.000"; !strings.Contains(black[0].Message, want) {
+		t.Errorf("black finding message %q, want it to contain %q", black[0].Message, want)
 	}
 }
 
@@ -118,8 +130,14 @@ func TestEveryPolicyAndCode(t *testing.T) {
 		"avRuntime": true, "duration": true, "black": true, "silence": true, "decode": true, "subtitle": true}
 	for _, st := range lot.SourceTypes {
 		p := inspect.PolicyFor(st)
-		if p.Version == "" || p.Media == "" || p.MaxBlackS <= 0 {
-			t.Errorf("%s: policy %+v", st, p)
+		if p.Version == "" {
+			t.Errorf("%s: policy has no version: %+v", st, p)
+		}
+		if p.Media == "" {
+			t.Errorf("%s: policy has no media: %+v", st, p)
+		}
+		if p.MaxBlackS <= 0 {
+			t.Errorf("%s: policy MaxBlackS = %v, want > 0", st, p.MaxBlackS)
 		}
 		for _, c := range p.Checks {
 			if !known[c] {
@@ -128,11 +146,18 @@ func TestEveryPolicyAndCode(t *testing.T) {
 		}
 	}
 	for _, c := range inspect.Catalogue {
-		if c.Help == "" || c.Title == "" {
+		if c.Help == "" {
 			t.Errorf("%s has no help", c.Code)
 		}
+		if c.Title == "" {
+			t.Errorf("%s has no title", c.Code)
+		}
 	}
-	if p := inspect.PolicyFor(lot.SourceAudioDescription); p.MaxSilenceS != 120 || p.MaxBlackS != 2 {
-		t.Errorf("a type's own threshold over the defaults: %+v", p)
+	p := inspect.PolicyFor(lot.SourceAudioDescription)
+	if p.MaxSilenceS != 120 {
+		t.Errorf("a type's own threshold over the defaults: MaxSilenceS = %v, want 120", p.MaxSilenceS)
+	}
+	if p.MaxBlackS != 2 {
+		t.Errorf("a type's own threshold over the defaults: MaxBlackS = %v, want 2", p.MaxBlackS)
 	}
 }

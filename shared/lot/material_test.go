@@ -10,18 +10,45 @@ func TestDownloadCompletesWhenEveryByteWasSent(t *testing.T) {
 	at := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 	d := &Download{Size: 100}
 	for _, r := range []Range{{50, 80}, {0, 30}, {20, 60}} {
-		if !d.Serve(r.From, r.To, at) || d.Completed() {
-			t.Fatalf("after %v: %+v", r, d)
+		if !d.Serve(r.From, r.To, at) {
+			t.Fatalf("Serve(%v) = false, want true: %+v", r, d)
+		}
+		if d.Completed() {
+			t.Fatalf("after %v: Completed() = true, want false: %+v", r, d)
 		}
 	}
-	if !d.Serve(79, 100, at) || !d.Completed() || d.CompletedBy != CompletedByBlobServer || d.Served != nil {
-		t.Fatalf("after the last range: %+v", d)
+	if !d.Serve(79, 100, at) {
+		t.Fatalf("Serve of the last range = false, want true: %+v", d)
 	}
-	if d.Serve(0, 100, at) || d.Sent(100, at) {
-		t.Fatal("a completed download changed")
+	if !d.Completed() {
+		t.Fatalf("after the last range: Completed() = false, want true: %+v", d)
+	}
+	if d.CompletedBy != CompletedByBlobServer {
+		t.Errorf("after the last range: CompletedBy = %q, want %q", d.CompletedBy, CompletedByBlobServer)
+	}
+	if d.Served != nil {
+		t.Errorf("after the last range: Served = %v, want nil", d.Served)
+	}
+	if d.Serve(0, 100, at) {
+		t.Errorf("Serve on a completed download = true, want false: %+v", d)
+	}
+	if d.Sent(100, at) {
+		t.Errorf("Sent on a completed download = true, want false: %+v", d)
 	}
 	s := &Download{Size: 100}
-	if !s.Sent(60, at) || s.Completed() || !s.Sent(40, at) || s.CompletedBy != CompletedByAccessLog || s.Sent(0, at) {
-		t.Fatalf("bytes from access logs: %+v", s)
+	if !s.Sent(60, at) {
+		t.Fatalf("Sent(60) = false, want true: %+v", s)
+	}
+	if s.Completed() {
+		t.Fatalf("after 60 of 100 bytes: Completed() = true, want false: %+v", s)
+	}
+	if !s.Sent(40, at) {
+		t.Fatalf("Sent(40) = false, want true: %+v", s)
+	}
+	if s.CompletedBy != CompletedByAccessLog {
+		t.Errorf("after 100 of 100 bytes: CompletedBy = %q, want %q", s.CompletedBy, CompletedByAccessLog)
+	}
+	if s.Sent(0, at) {
+		t.Errorf("Sent(0) on a completed download = true, want false: %+v", s)
 	}
 }

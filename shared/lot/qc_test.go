@@ -21,8 +21,12 @@ func TestTimecodes(t *testing.T) {
 	}
 	for _, c := range cases {
 		n, err := lot.ParseTimecode(c.tc, c.rate)
-		if err != nil || n != c.frames {
-			t.Errorf("%s at %g: %d %v, want %d", c.tc, c.rate, n, err, c.frames)
+		if err != nil {
+			t.Errorf("%s at %g: %v", c.tc, c.rate, err)
+			continue
+		}
+		if n != c.frames {
+			t.Errorf("%s at %g: %d frames, want %d", c.tc, c.rate, n, c.frames)
 			continue
 		}
 		if back := lot.FormatTimecode(n, c.rate, c.tc[8] == ';'); back != c.tc {
@@ -104,7 +108,10 @@ func TestQCOutcomeFollowsItsEvents(t *testing.T) {
 			t.Errorf("bad event %d: %v", i, err)
 		}
 	}
-	if err := q.Act(qcer, lot.QCHold, ""); err != nil || q.Act(qcer, lot.QCStart, "") == nil {
-		t.Errorf("hold, then start again (not allowed: resume): %v", err)
+	if err := q.Act(qcer, lot.QCHold, ""); err != nil {
+		t.Errorf("hold: %v", err)
+	}
+	if err := q.Act(qcer, lot.QCStart, ""); err == nil {
+		t.Error("start after hold: err = nil, want an error (not allowed: resume)")
 	}
 }

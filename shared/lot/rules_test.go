@@ -72,12 +72,30 @@ func TestSetMaterialStatusRecordsHistoryAndChecksWho(t *testing.T) {
 		t.Fatalf("status %s", r.MaterialStatus)
 	}
 	p := r.Pending()
-	if len(p) != 1 || p[0].Before != "NOT_RECEIVED" || p[0].After != "RECEIVED" || p[0].Reason != "proxy downloaded" || p[0].Actor != "u-j" || p[0].Comment != "all good" {
-		t.Fatalf("history %+v", p)
+	if len(p) != 1 {
+		t.Fatalf("history has %d entries, want 1: %+v", len(p), p)
+	}
+	if p[0].Before != "NOT_RECEIVED" {
+		t.Errorf("history Before = %q, want NOT_RECEIVED", p[0].Before)
+	}
+	if p[0].After != "RECEIVED" {
+		t.Errorf("history After = %q, want RECEIVED", p[0].After)
+	}
+	if p[0].Reason != "proxy downloaded" {
+		t.Errorf("history Reason = %q, want %q", p[0].Reason, "proxy downloaded")
+	}
+	if p[0].Actor != "u-j" {
+		t.Errorf("history Actor = %q, want u-j", p[0].Actor)
+	}
+	if p[0].Comment != "all good" {
+		t.Errorf("history Comment = %q, want %q", p[0].Comment, "all good")
 	}
 	// Same value again: nothing new recorded.
-	if err := r.SetMaterialStatus(act(juniper), lot.MaterialReceived, "again", ""); err != nil || len(r.Pending()) != 1 {
-		t.Fatalf("no-op change: err %v, pending %d", err, len(r.Pending()))
+	if err := r.SetMaterialStatus(act(juniper), lot.MaterialReceived, "again", ""); err != nil {
+		t.Fatalf("no-op change: %v", err)
+	}
+	if n := len(r.Pending()); n != 1 {
+		t.Fatalf("no-op change: %d pending history entries, want 1", n)
 	}
 	for _, c := range []struct {
 		who    lot.Principal
@@ -165,8 +183,11 @@ func TestCancelRules(t *testing.T) {
 	if err := r.Cancel(act(juniper), "no forced narrative", ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Uncancel(act(juniper), "forced narrative found", ""); err != nil || r.Status != lot.StatusOpen {
-		t.Fatalf("uncancel: %v %s", err, r.Status)
+	if err := r.Uncancel(act(juniper), "forced narrative found", ""); err != nil {
+		t.Fatalf("uncancel: %v", err)
+	}
+	if r.Status != lot.StatusOpen {
+		t.Fatalf("uncancel: status %s, want %s", r.Status, lot.StatusOpen)
 	}
 	if got := code(r.Cancel(act(juniper), "", "")); got != lot.CodeInvalid {
 		t.Errorf("cancel without reason: got %q", got)
@@ -269,8 +290,11 @@ func TestRedeliveryAndUpgradeAreStudioOnly(t *testing.T) {
 	if got := code(r.RequestRedelivery(act(juniper), "bad sync", "")); got != lot.CodeForbidden {
 		t.Fatalf("partner redelivery: %q", got)
 	}
-	if err := r.RequestRedelivery(act(studio), "QC failed: sync drift", ""); err != nil || r.Status != lot.StatusRedeliveryRequested {
-		t.Fatalf("redelivery: %v %s", err, r.Status)
+	if err := r.RequestRedelivery(act(studio), "QC failed: sync drift", ""); err != nil {
+		t.Fatalf("redelivery: %v", err)
+	}
+	if r.Status != lot.StatusRedeliveryRequested {
+		t.Fatalf("redelivery: status %s, want %s", r.Status, lot.StatusRedeliveryRequested)
 	}
 	if got := code(r.RequestRedelivery(act(studio), "again", "")); got != lot.CodeNotAllowed {
 		t.Fatalf("redelivery from open: %q", got)
@@ -283,20 +307,33 @@ func TestRedeliveryAndUpgradeAreStudioOnly(t *testing.T) {
 	if err := p.Upgrade(act(studio), n.ID, "STL to TTML"); err != nil {
 		t.Fatal(err)
 	}
-	if p.Status != lot.StatusUpgraded || p.UpgradedTo != n.ID || n.UpgradedFrom != p.ID || n.Status != lot.StatusOpen {
-		t.Fatalf("old %+v new %+v", p, n)
+	if p.Status != lot.StatusUpgraded {
+		t.Errorf("old status %s, want %s", p.Status, lot.StatusUpgraded)
+	}
+	if p.UpgradedTo != n.ID {
+		t.Errorf("old UpgradedTo = %q, want the new ID %q", p.UpgradedTo, n.ID)
+	}
+	if n.UpgradedFrom != p.ID {
+		t.Errorf("new UpgradedFrom = %q, want the old ID %q", n.UpgradedFrom, p.ID)
+	}
+	if n.Status != lot.StatusOpen {
+		t.Errorf("new status %s, want %s", n.Status, lot.StatusOpen)
 	}
 }
 
 func TestParsers(t *testing.T) {
 	// Ensures enum parsing accepts codes and display names in any case, and dates and languages are checked.
 	for in, want := range map[string]lot.RequestStatus{"OPEN": lot.StatusOpen, "redelivery requested": lot.StatusRedeliveryRequested, " Cancelled ": lot.StatusCancelled} {
-		if got, err := lot.ParseRequestStatus(in); err != nil || got != want {
-			t.Errorf("%q: %v %v", in, got, err)
+		if got, err := lot.ParseRequestStatus(in); err != nil {
+			t.Errorf("%q: %v", in, err)
+		} else if got != want {
+			t.Errorf("%q: got %v, want %v", in, got, want)
 		}
 	}
-	if st, err := lot.ParseSourceType("sdh/cc"); err != nil || st != lot.SourceSDHCC {
-		t.Errorf("sdh/cc: %v %v", st, err)
+	if st, err := lot.ParseSourceType("sdh/cc"); err != nil {
+		t.Errorf("sdh/cc: %v", err)
+	} else if st != lot.SourceSDHCC {
+		t.Errorf("sdh/cc: got %v, want %v", st, lot.SourceSDHCC)
 	}
 	if _, err := lot.ParseMaterialStatus("DONE"); lot.ErrorCode(err) != lot.CodeInvalid {
 		t.Errorf("DONE: %v", err)
@@ -307,8 +344,10 @@ func TestParsers(t *testing.T) {
 		}
 	}
 	for in, want := range map[string]string{"en": "en", "pt-br": "pt-BR", "zh-hant-tw": "zh-Hant-TW", "es-419": "es-419", "de-CH-1996": "de-CH-1996", "en-US-x-netflix": "en-US-x-netflix", "yue": "yue"} {
-		if got, err := lot.CheckLanguage(in); err != nil || got != want {
-			t.Errorf("language %q: %q %v", in, got, err)
+		if got, err := lot.CheckLanguage(in); err != nil {
+			t.Errorf("language %q: %v", in, err)
+		} else if got != want {
+			t.Errorf("language %q: got %q, want %q", in, got, want)
 		}
 	}
 	for _, bad := range []string{"", "e", "english language", "en-", "1en", "en-US-x", "abcd", strings.Repeat("a", 50)} {
@@ -316,7 +355,13 @@ func TestParsers(t *testing.T) {
 			t.Errorf("language %q accepted", bad)
 		}
 	}
-	if !lot.ValidID("0190f0f0-0000-7000-8000-000000000001") || lot.ValidID("1") || lot.ValidID("0190F0F0-0000-7000-8000-000000000001") {
-		t.Error("ValidID")
+	for id, want := range map[string]bool{
+		"0190f0f0-0000-7000-8000-000000000001": true,
+		"1":                                    false,
+		"0190F0F0-0000-7000-8000-000000000001": false,
+	} {
+		if got := lot.ValidID(id); got != want {
+			t.Errorf("ValidID(%q) = %v, want %v", id, got, want)
+		}
 	}
 }

@@ -57,8 +57,10 @@ func TestDeployedASLIsTheDescription(t *testing.T) {
 			}
 		}
 		got, err := os.ReadFile(path)
-		if err != nil || !bytes.Equal(got, asl) {
-			t.Errorf("%s differs from flow %q's description (%v); run OPENLOT_UPDATE_FLOWS=1 go test ./shared/portal", path, name, err)
+		if err != nil {
+			t.Errorf("%s: %v; run OPENLOT_UPDATE_FLOWS=1 go test ./shared/portal", path, err)
+		} else if !bytes.Equal(got, asl) {
+			t.Errorf("%s differs from flow %q's description; run OPENLOT_UPDATE_FLOWS=1 go test ./shared/portal", path, name)
 		}
 	}
 }

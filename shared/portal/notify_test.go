@@ -21,11 +21,23 @@ func TestEveryMailTemplateRendersAndEscapes(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if subject == "" || strings.Contains(subject, "\n") || !strings.Contains(text, "openlot") || !strings.Contains(html, "</html>") {
-			t.Errorf("%s: subject %q, text %q, html %q", name, subject, text, html)
+		if subject == "" {
+			t.Errorf("%s: empty subject", name)
 		}
-		if strings.Contains(html, "<script>") || !strings.Contains(html, "&lt;script&gt;") {
-			t.Errorf("%s: user text is not escaped in HTML", name)
+		if strings.Contains(subject, "\n") {
+			t.Errorf("%s: subject %q has a line break", name, subject)
+		}
+		if !strings.Contains(text, "openlot") {
+			t.Errorf("%s: text %q does not contain openlot", name, text)
+		}
+		if !strings.Contains(html, "</html>") {
+			t.Errorf("%s: html %q lacks </html>", name, html)
+		}
+		if strings.Contains(html, "<script>") {
+			t.Errorf("%s: user text is not escaped in HTML: it contains <script>", name)
+		}
+		if !strings.Contains(html, "&lt;script&gt;") {
+			t.Errorf("%s: HTML lacks the escaped user text &lt;script&gt;", name)
 		}
 	}
 	if _, _, _, err := portal.Render("nope", data); err == nil {

@@ -438,17 +438,34 @@ func TestModifierParsing(t *testing.T) {
 	// refused with a clear invalid error.
 	q := mustParse(t, url.Values{"dueDate": {"2026-04..2026-06"}, "title": {"House, M.D."}, "country": {"Korea,jp"},
 		"language": {"Spanish"}, "status": {"open,Redelivery Requested"}, "group": {"sourceType,language"}})
-	if r := q.Due[0]; r.From.String() != "2026-04-01" || r.To.String() != "2026-06-30" {
-		t.Errorf("month range %v..%v", r.From, r.To)
+	r := q.Due[0]
+	if r.From.String() != "2026-04-01" {
+		t.Errorf("month range starts %v, want 2026-04-01", r.From)
 	}
-	if q.Titles[0] != "house md" || !slices.Equal(q.Countries, []string{"KR", "JP"}) || q.Languages[0] != "es" {
-		t.Errorf("parsed %+v", q)
+	if r.To.String() != "2026-06-30" {
+		t.Errorf("month range ends %v, want 2026-06-30", r.To)
 	}
-	if len(q.Statuses) != 2 || len(q.Group) != 2 {
-		t.Errorf("statuses %v group %v", q.Statuses, q.Group)
+	if q.Titles[0] != "house md" {
+		t.Errorf("title %q, want %q", q.Titles[0], "house md")
 	}
-	if enc := q.Encode(); enc.Get("group") != "sourceType,language" || enc.Get("title") != "House, M.D." {
-		t.Errorf("encoded %v", enc)
+	if want := []string{"KR", "JP"}; !slices.Equal(q.Countries, want) {
+		t.Errorf("countries %v, want %v", q.Countries, want)
+	}
+	if q.Languages[0] != "es" {
+		t.Errorf("language %q, want es", q.Languages[0])
+	}
+	if len(q.Statuses) != 2 {
+		t.Errorf("statuses %v, want 2", q.Statuses)
+	}
+	if len(q.Group) != 2 {
+		t.Errorf("group %v, want 2 keys", q.Group)
+	}
+	enc := q.Encode()
+	if got := enc.Get("group"); got != "sourceType,language" {
+		t.Errorf("encoded group %q, want %q", got, "sourceType,language")
+	}
+	if got := enc.Get("title"); got != "House, M.D." {
+		t.Errorf("encoded title %q, want %q", got, "House, M.D.")
 	}
 	for _, bad := range []url.Values{
 		{"dueDate": {"April"}}, {"dueDate": {"2026-13"}}, {"dueDate": {"2026-06..2026-04"}}, {"status": {"Pending"}},
@@ -496,11 +513,18 @@ func TestWhySaysWhy(t *testing.T) {
 		r := base
 		c.mod(&r)
 		res, err := search.Run([]*lot.Request{&r}, mustParse(t, url.Values{"bucket": {string(c.bucket)}}), now, search.DefaultRules)
-		if err != nil || len(res.Rows) != 1 {
-			t.Fatalf("%s: %v %+v", c.why, err, res)
+		if err != nil {
+			t.Fatalf("%s: %v", c.why, err)
 		}
-		if got := res.Rows[0].Insight; got.Bucket != c.bucket || got.Why != c.why {
-			t.Errorf("got %s %q, want %s %q", got.Bucket, got.Why, c.bucket, c.why)
+		if len(res.Rows) != 1 {
+			t.Fatalf("%s: %d rows, want 1: %+v", c.why, len(res.Rows), res)
+		}
+		got := res.Rows[0].Insight
+		if got.Bucket != c.bucket {
+			t.Errorf("%s: bucket %s, want %s", c.why, got.Bucket, c.bucket)
+		}
+		if got.Why != c.why {
+			t.Errorf("why %q, want %q", got.Why, c.why)
 		}
 	}
 }
