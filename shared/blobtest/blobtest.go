@@ -111,31 +111,58 @@ func testPutGet(t *testing.T, bs lot.Blobs) {
 	body := content(100_000, 3)
 	u, err := bs.PresignPut(ctx, key, lot.PutOptions{ContentType: "application/x-subrip", SHA256: SHA256(body), Expires: time.Minute})
 	must(t, err)
-	if u.Method != http.MethodPut || time.Until(u.Expires) > time.Minute+time.Second || time.Until(u.Expires) < 50*time.Second {
-		t.Fatalf("put URL %+v", u)
+	if u.Method != http.MethodPut {
+		t.Errorf("put URL Method = %q, want %q", u.Method, http.MethodPut)
+	}
+	if left := time.Until(u.Expires); left > time.Minute+time.Second || left < 50*time.Second {
+		t.Errorf("put URL expires in %v, want about %v", left, time.Minute)
 	}
 	if code, b, _ := Do(t, u, body); code != http.StatusOK {
 		t.Fatalf("upload: %d %s", code, b)
 	}
 	info, err := bs.Head(ctx, key)
 	must(t, err)
-	if info.Size != int64(len(body)) || info.ContentType != "application/x-subrip" || info.ETag == "" || info.Key != key ||
-		time.Since(info.Modified) > time.Hour {
-		t.Fatalf("head %+v", info)
+	if info.Size != int64(len(body)) {
+		t.Errorf("head Size = %d, want %d", info.Size, len(body))
+	}
+	if info.ContentType != "application/x-subrip" {
+		t.Errorf("head ContentType = %q, want %q", info.ContentType, "application/x-subrip")
+	}
+	if info.ETag == "" {
+		t.Error("head ETag is empty")
+	}
+	if info.Key != key {
+		t.Errorf("head Key = %q, want %q", info.Key, key)
+	}
+	if time.Since(info.Modified) > time.Hour {
+		t.Errorf("head Modified = %v, want within the last hour", info.Modified)
 	}
 
 	g, err := bs.PresignGet(ctx, key, lot.GetOptions{Filename: "House of Tides (es-419).srt"})
 	must(t, err)
 	code, got, h := Do(t, g, nil)
-	if code != http.StatusOK || !bytes.Equal(got, body) {
-		t.Fatalf("download: %d, %d bytes", code, len(got))
+	if code != http.StatusOK {
+		t.Errorf("download: status %d, want %d", code, http.StatusOK)
 	}
-	if cd := h.Get("Content-Disposition"); !strings.Contains(cd, "attachment") || !strings.Contains(cd, "House of Tides") {
-		t.Fatalf("Content-Disposition %q", cd)
+	if !bytes.Equal(got, body) {
+		t.Errorf("download: got %d bytes, not the %d uploaded", len(got), len(body))
+	}
+	cd := h.Get("Content-Disposition")
+	if !strings.Contains(cd, "attachment") {
+		t.Errorf("Content-Disposition %q, want it to contain %q", cd, "attachment")
+	}
+	if !strings.Contains(cd, "House of Tides") {
+		t.Errorf("Content-Disposition %q, want it to contain %q", cd, "House of Tides")
 	}
 	code, got, h = Do(t, g, nil, "Range", "bytes=1000-1999")
-	if code != http.StatusPartialContent || !bytes.Equal(got, body[1000:2000]) || !strings.HasPrefix(h.Get("Content-Range"), "bytes 1000-1999/") {
-		t.Fatalf("ranged download: %d, %d bytes, Content-Range %q", code, len(got), h.Get("Content-Range"))
+	if code != http.StatusPartialContent {
+		t.Errorf("ranged download: status %d, want %d", code, http.StatusPartialContent)
+	}
+	if !bytes.Equal(got, body[1000:2000]) {
+		t.Errorf("ranged download: got %d bytes, not bytes 1000-1999 of the blob", len(got))
+	}
+	if cr := h.Get("Content-Range"); !strings.HasPrefix(cr, "bytes 1000-1999/") {
+		t.Errorf("ranged download: Content-Range %q, want prefix %q", cr, "bytes 1000-1999/")
 	}
 	// A URL tagged with a download ID downloads the same; the tag is signed.
 	tagged, err := bs.PresignGet(ctx, key, lot.GetOptions{Tag: "01a20604-4851-7f1c-bd81-0a326b4a9f97"})
@@ -143,8 +170,12 @@ func testPutGet(t *testing.T, bs lot.Blobs) {
 	if !strings.Contains(tagged.URL, "01a20604-4851-7f1c-bd81-0a326b4a9f97") {
 		t.Fatalf("the tag is not in the URL: %s", tagged.URL)
 	}
-	if code, got, _ := Do(t, tagged, nil, "Range", "bytes=0-99"); code != http.StatusPartialContent || !bytes.Equal(got, body[:100]) {
-		t.Fatalf("tagged ranged download: %d, %d bytes", code, len(got))
+	code, got, _ = Do(t, tagged, nil, "Range", "bytes=0-99")
+	if code != http.StatusPartialContent {
+		t.Errorf("tagged ranged download: status %d, want %d", code, http.StatusPartialContent)
+	}
+	if !bytes.Equal(got, body[:100]) {
+		t.Errorf("tagged ranged download: got %d bytes, not bytes 0-99 of the blob", len(got))
 	}
 	forged := tagged
 	forged.URL = strings.Replace(tagged.URL, "01a20604-4851", "01a20604-4852", 1)
@@ -170,8 +201,12 @@ func testPutGet(t *testing.T, bs lot.Blobs) {
 
 	// Uploading again replaces the blob.
 	upload(t, bs, key, []byte("replaced"), "text/plain")
-	if info, _ := bs.Head(ctx, key); info.Size != 8 || info.ContentType != "text/plain" {
-		t.Fatalf("after replace %+v", info)
+	info, _ = bs.Head(ctx, key)
+	if info.Size != 8 {
+		t.Errorf("after replace Size = %d, want 8", info.Size)
+	}
+	if info.ContentType != "text/plain" {
+		t.Errorf("after replace ContentType = %q, want %q", info.ContentType, "text/plain")
 	}
 	// Keys openlot would never build are refused before any URL exists.
 	for _, bad := range []string{"", "../etc/passwd", "a//b", "a/./b", "spaces are bad", "/abs"} {
@@ -230,8 +265,11 @@ func testTamper(t *testing.T, bs lot.Blobs) {
 	must(t, err)
 	for name, v := range variants(t, g, Key("other.mov")) {
 		code, got, _ := Do(t, v, nil)
-		if !refused(code) || bytes.Equal(got, body) {
-			t.Errorf("GET with tampered %s: %d (%d bytes), want refused", name, code, len(got))
+		if !refused(code) {
+			t.Errorf("GET with tampered %s: %d, want refused", name, code)
+		}
+		if bytes.Equal(got, body) {
+			t.Errorf("GET with tampered %s answered the blob's %d bytes", name, len(got))
 		}
 	}
 	// The URL to read is not a URL to write.
@@ -275,8 +313,12 @@ func testExpired(t *testing.T, bs lot.Blobs) {
 	u, err := bs.PresignPut(ctx, Key("late.txt"), lot.PutOptions{ContentType: "text/plain", Expires: time.Second})
 	must(t, err)
 	time.Sleep(2100 * time.Millisecond)
-	if code, got, _ := Do(t, g, nil); code != http.StatusForbidden || string(got) == "hello" {
+	code, got, _ := Do(t, g, nil)
+	if code != http.StatusForbidden {
 		t.Errorf("expired GET: %d, want 403", code)
+	}
+	if string(got) == "hello" {
+		t.Errorf("expired GET answered the blob %q", got)
 	}
 	if code, _, _ := Do(t, u, []byte("late")); code != http.StatusForbidden {
 		t.Errorf("expired PUT: %d, want 403", code)
@@ -334,9 +376,26 @@ func testMultipart(t *testing.T, bs lot.Blobs) {
 	}
 	parts, err := bs.ListParts(ctx, key, id)
 	must(t, err)
-	if len(parts) != 2 || parts[0].Number != 1 || parts[1].Number != 3 || parts[0].Size != int64(len(p1)) ||
-		parts[0].SHA256 != SHA256(p1) || parts[1].SHA256 != SHA256(p3) || parts[0].ETag == "" {
-		t.Fatalf("listed parts %+v", parts)
+	if len(parts) != 2 {
+		t.Fatalf("%d parts listed, want 2: %+v", len(parts), parts)
+	}
+	if parts[0].Number != 1 {
+		t.Errorf("listed part 0 Number = %d, want 1", parts[0].Number)
+	}
+	if parts[1].Number != 3 {
+		t.Errorf("listed part 1 Number = %d, want 3", parts[1].Number)
+	}
+	if parts[0].Size != int64(len(p1)) {
+		t.Errorf("listed part 0 Size = %d, want %d", parts[0].Size, len(p1))
+	}
+	if parts[0].SHA256 != SHA256(p1) {
+		t.Errorf("listed part 0 SHA256 = %q, want %q", parts[0].SHA256, SHA256(p1))
+	}
+	if parts[1].SHA256 != SHA256(p3) {
+		t.Errorf("listed part 1 SHA256 = %q, want %q", parts[1].SHA256, SHA256(p3))
+	}
+	if parts[0].ETag == "" {
+		t.Error("listed part 0 ETag is empty")
 	}
 	// Resume: upload the missing part, then complete with what the store lists.
 	if code, b, _ := Do(t, urls[2], p2); code != http.StatusOK {
@@ -354,13 +413,19 @@ func testMultipart(t *testing.T, bs lot.Blobs) {
 	info, err := bs.CompleteUpload(ctx, key, id, parts)
 	must(t, err)
 	whole := bytes.Join([][]byte{p1, p2, p3}, nil)
-	if info.Size != int64(len(whole)) || info.Key != key {
-		t.Fatalf("completed %+v", info)
+	if info.Size != int64(len(whole)) {
+		t.Errorf("completed Size = %d, want %d", info.Size, len(whole))
+	}
+	if info.Key != key {
+		t.Errorf("completed Key = %q, want %q", info.Key, key)
 	}
 	head, err := bs.Head(ctx, key)
 	must(t, err)
-	if head.Size != int64(len(whole)) || head.ContentType != "application/mxf" {
-		t.Fatalf("head %+v", head)
+	if head.Size != int64(len(whole)) {
+		t.Errorf("head Size = %d, want %d", head.Size, len(whole))
+	}
+	if head.ContentType != "application/mxf" {
+		t.Errorf("head ContentType = %q, want %q", head.ContentType, "application/mxf")
 	}
 	if sum := sha256.Sum256(whole); info.SHA256 != "" && info.SHA256 != hex.EncodeToString(sum[:]) {
 		t.Fatalf("the store reports SHA-256 %s for the joined blob; it is %x", info.SHA256, sum)

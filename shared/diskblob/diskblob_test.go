@@ -68,8 +68,11 @@ func TestUploadSurvivesRestart(t *testing.T) {
 		t.Fatalf("part 2 after restart: %d %s", code, b)
 	}
 	parts, err := s2.ListParts(ctx, key, id)
-	if err != nil || len(parts) != 2 {
-		t.Fatalf("parts after restart: %+v %v", parts, err)
+	if err != nil {
+		t.Fatalf("parts after restart: %v", err)
+	}
+	if len(parts) != 2 {
+		t.Fatalf("%d parts after restart, want 2: %+v", len(parts), parts)
 	}
 	if _, err := s2.CompleteUpload(ctx, key, id, parts); err != nil {
 		t.Fatal(err)

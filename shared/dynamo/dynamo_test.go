@@ -206,8 +206,17 @@ func TestSchemaFileMatchesTheAdapter(t *testing.T) {
 	// indexes and TTL attribute this adapter reads and writes.
 	s := dynamo.TableSchema()
 	want := map[string][2]string{dynamo.IndexAll: {"t", "id"}, dynamo.IndexFP: {"fp", "id"}, dynamo.IndexSub: {"sub", "id"}, dynamo.IndexCP: {"cp", "id"}, dynamo.IndexRequest: {"rq", "id"}, dynamo.IndexParent: {"par", "id"}}
-	if s.PartitionKey != "pk" || s.SortKey != "sk" || s.TTLAttribute != "expiresAt" || len(s.Indexes) != len(want) {
-		t.Fatalf("schema %+v", s)
+	if s.PartitionKey != "pk" {
+		t.Errorf("schema PartitionKey = %q, want %q", s.PartitionKey, "pk")
+	}
+	if s.SortKey != "sk" {
+		t.Errorf("schema SortKey = %q, want %q", s.SortKey, "sk")
+	}
+	if s.TTLAttribute != "expiresAt" {
+		t.Errorf("schema TTLAttribute = %q, want %q", s.TTLAttribute, "expiresAt")
+	}
+	if len(s.Indexes) != len(want) {
+		t.Errorf("schema has %d indexes, want %d: %+v", len(s.Indexes), len(want), s.Indexes)
 	}
 	for _, ix := range s.Indexes {
 		if want[ix.Name] != [2]string{ix.PartitionKey, ix.SortKey} {

@@ -36,9 +36,29 @@ func TestProbeReadsOverHTTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	v, a := info.Video[0], info.Audio[0]
-	if v.Width != 1280 || v.Height != 720 || !near(v.FrameRate, 23.976, 0.001) || !near(info.Duration, 4, 0.2) ||
-		a.Channels != 6 || a.Language != "spa" || a.SampleRate != 48000 || !near(v.Duration, 4, 0.2) {
-		t.Fatalf("probe %+v", info)
+	if v.Width != 1280 {
+		t.Errorf("probe video Width = %d, want 1280", v.Width)
+	}
+	if v.Height != 720 {
+		t.Errorf("probe video Height = %d, want 720", v.Height)
+	}
+	if !near(v.FrameRate, 23.976, 0.001) {
+		t.Errorf("probe video FrameRate = %v, want 23.976 ± 0.001", v.FrameRate)
+	}
+	if !near(info.Duration, 4, 0.2) {
+		t.Errorf("probe Duration = %v, want 4 ± 0.2", info.Duration)
+	}
+	if a.Channels != 6 {
+		t.Errorf("probe audio Channels = %d, want 6", a.Channels)
+	}
+	if a.Language != "spa" {
+		t.Errorf("probe audio Language = %q, want %q", a.Language, "spa")
+	}
+	if a.SampleRate != 48000 {
+		t.Errorf("probe audio SampleRate = %d, want 48000", a.SampleRate)
+	}
+	if !near(v.Duration, 4, 0.2) {
+		t.Errorf("probe video Duration = %v, want 4 ± 0.2", v.Duration)
 	}
 }
 
@@ -54,15 +74,33 @@ func TestDetectFindsBlackAndSilence(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Black is measured on every third frame: to within 3/24 s here.
-	if len(det.Black) != 1 || !near(det.Black[0].Start, 2, 0.13) || !near(det.Black[0].End, 5, 0.13) {
-		t.Fatalf("black %+v", det.Black)
+	if len(det.Black) != 1 {
+		t.Fatalf("%d black spans, want 1: %+v", len(det.Black), det.Black)
 	}
-	if len(det.Silence) != 1 || !near(det.Silence[0].Start, 4, 0.1) || !near(det.Silence[0].End, 7, 0.1) || det.Undecodable != 0 {
-		t.Fatalf("silence %+v, errors %d", det.Silence, det.Undecodable)
+	if !near(det.Black[0].Start, 2, 0.13) {
+		t.Errorf("black starts at %v, want 2 ± 0.13", det.Black[0].Start)
+	}
+	if !near(det.Black[0].End, 5, 0.13) {
+		t.Errorf("black ends at %v, want 5 ± 0.13", det.Black[0].End)
+	}
+	if det.Undecodable != 0 {
+		t.Errorf("%d undecodable frames, want 0", det.Undecodable)
+	}
+	if len(det.Silence) != 1 {
+		t.Fatalf("%d silent spans, want 1: %+v", len(det.Silence), det.Silence)
+	}
+	if !near(det.Silence[0].Start, 4, 0.1) {
+		t.Errorf("silence starts at %v, want 4 ± 0.1", det.Silence[0].Start)
+	}
+	if !near(det.Silence[0].End, 7, 0.1) {
+		t.Errorf("silence ends at %v, want 7 ± 0.1", det.Silence[0].End)
 	}
 	clean, err := ffmpeg.Media{}.Detect(context.Background(), base+"clean.mp4", opts)
-	if err != nil || len(clean.Black)+len(clean.Silence)+clean.Undecodable != 0 {
-		t.Fatalf("clean file: %+v %v", clean, err)
+	if err != nil {
+		t.Fatalf("clean file: %v", err)
+	}
+	if len(clean.Black)+len(clean.Silence)+clean.Undecodable != 0 {
+		t.Errorf("clean file: black %+v, silence %+v, %d undecodable frames; want none", clean.Black, clean.Silence, clean.Undecodable)
 	}
 }
 
@@ -76,8 +114,12 @@ func TestUnreadableIsThePartnersStorageIsNot(t *testing.T) {
 	if _, err := (ffmpeg.Media{}).Probe(context.Background(), base+"notes.mov"); !errors.Is(err, ffmpeg.ErrUnreadable) {
 		t.Fatalf("text as media: %v", err)
 	}
-	if _, err := (ffmpeg.Media{}).Probe(context.Background(), base+"gone.mov"); err == nil || errors.Is(err, ffmpeg.ErrUnreadable) {
-		t.Fatalf("a 404 URL: %v", err)
+	_, err := (ffmpeg.Media{}).Probe(context.Background(), base+"gone.mov")
+	if err == nil {
+		t.Fatal("a 404 URL: no error")
+	}
+	if errors.Is(err, ffmpeg.ErrUnreadable) {
+		t.Errorf("a 404 URL: %v, want an error other than ErrUnreadable", err)
 	}
 }
 
@@ -90,8 +132,17 @@ func TestDetectAudioOnlySilentToTheEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(det.Black) != 0 || len(det.Silence) != 1 || !near(det.Silence[0].Start, 2, 0.05) || !near(det.Silence[0].End, 4, 0.05) {
-		t.Fatalf("detection %+v", det)
+	if len(det.Black) != 0 {
+		t.Errorf("%d black spans in a file without video, want 0: %+v", len(det.Black), det.Black)
+	}
+	if len(det.Silence) != 1 {
+		t.Fatalf("%d silent spans, want 1: %+v", len(det.Silence), det.Silence)
+	}
+	if !near(det.Silence[0].Start, 2, 0.05) {
+		t.Errorf("silence starts at %v, want 2 ± 0.05", det.Silence[0].Start)
+	}
+	if !near(det.Silence[0].End, 4, 0.05) {
+		t.Errorf("silence ends at %v, want 4 ± 0.05", det.Silence[0].End)
 	}
 }
 
@@ -119,9 +170,24 @@ func TestWatermarkedProxyInSegments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v := info.Video[0]; v.Codec != "h264" || v.Width != 640 || v.Height != 360 || !near(info.Duration, 6, 0.3) ||
-		len(info.Audio) != 1 || info.Audio[0].Codec != "aac" {
-		t.Fatalf("the joined proxy: %+v", info)
+	v := info.Video[0]
+	if v.Codec != "h264" {
+		t.Errorf("the joined proxy's video Codec = %q, want %q", v.Codec, "h264")
+	}
+	if v.Width != 640 {
+		t.Errorf("the joined proxy's video Width = %d, want 640", v.Width)
+	}
+	if v.Height != 360 {
+		t.Errorf("the joined proxy's video Height = %d, want 360", v.Height)
+	}
+	if !near(info.Duration, 6, 0.3) {
+		t.Errorf("the joined proxy's Duration = %v, want 6 ± 0.3", info.Duration)
+	}
+	if len(info.Audio) != 1 {
+		t.Fatalf("the joined proxy has %d audio streams, want 1: %+v", len(info.Audio), info.Audio)
+	}
+	if info.Audio[0].Codec != "aac" {
+		t.Errorf("the joined proxy's audio Codec = %q, want %q", info.Audio[0].Codec, "aac")
 	}
 	for _, at := range []float64{1, 4.5} { // one frame from each segment
 		text := fftest.FrameText(t, out, at)

@@ -29,44 +29,56 @@ func TestDetailsShowRequestPackageAndTitle(t *testing.T) {
 	w := mustWorld(t)
 	d := w.do("juniper", "GET", "/v1/requests/"+w.ids["jSub"], nil).json(t)
 	r, p, ti := d["request"].(map[string]any), d["package"].(map[string]any), d["title"].(map[string]any)
-	if r["status"] != "OPEN" || r["sourceType"] != "SUBTITLE" || r["language"] != "es" || r["dueDate"] != "2026-11-27" || r["fulfillmentPartner"] != "juniper" {
-		t.Errorf("request %v", r)
+	wantFields(t, "request", r, map[string]any{"status": "OPEN", "sourceType": "SUBTITLE", "language": "es", "dueDate": "2026-11-27", "fulfillmentPartner": "juniper"})
+	if got := fmt.Sprint(p["countries"]); got != "[ES MX]" {
+		t.Errorf("package countries = %s, want [ES MX]", got)
 	}
-	if fmt.Sprint(p["countries"]) != "[ES MX]" || ti["name"] != "House of Tides" || ti["dayAfterBroadcast"] != true || ti["movieType"] != "EPISODE" {
-		t.Errorf("package %v title %v", p, ti)
-	}
+	wantFields(t, "title", ti, map[string]any{"name": "House of Tides", "dayAfterBroadcast": true, "movieType": "EPISODE"})
 }
 
 func TestMaterialStatusSingleAndBulk(t *testing.T) {
 	// Ensures single and bulk material status changes apply, answer per ID and land in history with reason and comment.
 	w := mustWorld(t)
 	r := w.do("juniper", "POST", "/v1/requests/"+w.ids["jSub"]+"/material-status", map[string]any{"materialStatus": "RECEIVED", "reason": "proxy downloaded", "comment": "starting"})
-	if r.Status != 200 || r.json(t)["materialStatus"] != "RECEIVED" || r.json(t)["version"] != 2.0 {
-		t.Fatalf("single: %d %s", r.Status, r.Body)
+	if r.Status != 200 {
+		t.Fatalf("single: status %d, want 200: %s", r.Status, r.Body)
 	}
+	wantFields(t, "single:", r.json(t), map[string]any{"materialStatus": "RECEIVED", "version": 2.0})
 	h := w.history("jSub")
 	last := h[len(h)-1].(map[string]any)
-	if last["action"] != "MATERIAL_STATUS_CHANGED" || last["before"] != "NOT_RECEIVED" || last["after"] != "RECEIVED" || last["reason"] != "proxy downloaded" || last["comment"] != "starting" || last["actor"] != "fp-juniper" || last["role"] != "FP" {
-		t.Fatalf("history entry %v", last)
-	}
+	wantFields(t, "history entry", last, map[string]any{"action": "MATERIAL_STATUS_CHANGED", "before": "NOT_RECEIVED", "after": "RECEIVED",
+		"reason": "proxy downloaded", "comment": "starting", "actor": "fp-juniper", "role": "FP"})
 	ids := []string{w.ids["jSub"], w.ids["jForced"], w.ids["jDone"], "not-an-id", w.ids["lToJ"], w.ids["lSub"]}
 	res := w.do("juniper", "POST", "/v1/requests/material-status", map[string]any{"ids": ids, "materialStatus": "ACCEPTED", "reason": "reviewed"}).json(t)["results"].([]any)
 	want := []string{"", "", "not_allowed", "invalid", "forbidden", "not_found"}
 	for i, x := range res {
 		m := x.(map[string]any)
-		if m["id"] != ids[i] || (want[i] == "") != (m["ok"] == true) || want[i] != "" && m["code"] != want[i] {
-			t.Errorf("result %d: %v, want %q", i, m, want[i])
+		if m["id"] != ids[i] {
+			t.Errorf("result %d: id %v, want %s", i, m["id"], ids[i])
+		}
+		if (want[i] == "") != (m["ok"] == true) {
+			t.Errorf("result %d: ok %v, want %v: %v", i, m["ok"], want[i] == "", m)
+		}
+		if want[i] != "" && m["code"] != want[i] {
+			t.Errorf("result %d: code %v, want %s", i, m["code"], want[i])
 		}
 	}
-	if w.request("jForced")["materialStatus"] != "ACCEPTED" || w.request("jDone")["materialStatus"] != "NOT_RECEIVED" {
-		t.Error("bulk did not apply exactly the successful IDs")
+	if got := w.request("jForced")["materialStatus"]; got != "ACCEPTED" {
+		t.Errorf("bulk left jForced %v, want ACCEPTED", got)
+	}
+	if got := w.request("jDone")["materialStatus"]; got != "NOT_RECEIVED" {
+		t.Errorf("bulk changed jDone, a failed ID, to %v, want NOT_RECEIVED", got)
 	}
 	big := make([]string, 501)
 	for i := range big {
 		big[i] = missingID
 	}
-	if r := w.do("juniper", "POST", "/v1/requests/material-status", map[string]any{"ids": big, "materialStatus": "ACCEPTED", "reason": "x"}); r.Status != 413 || r.code() != "too_large" {
-		t.Errorf("501 IDs: %d %s", r.Status, r.Body)
+	r = w.do("juniper", "POST", "/v1/requests/material-status", map[string]any{"ids": big, "materialStatus": "ACCEPTED", "reason": "x"})
+	if r.Status != 413 {
+		t.Errorf("501 IDs: status %d, want 413: %s", r.Status, r.Body)
+	}
+	if r.code() != "too_large" {
+		t.Errorf("501 IDs: code %q, want too_large", r.code())
 	}
 }
 
@@ -109,17 +121,25 @@ func TestActionsFollowTheRules(t *testing.T) {
 	}
 	for _, s := range steps {
 		r := post(s.who, s.name, s.action, s.body)
-		if r.Status != s.status || s.code != "" && r.code() != s.code {
-			t.Errorf("%s %s %s: %d %s; want %d %s", s.who, s.action, s.name, r.Status, r.Body, s.status, s.code)
+		if r.Status != s.status {
+			t.Errorf("%s %s %s: status %d, want %d: %s", s.who, s.action, s.name, r.Status, s.status, r.Body)
+		}
+		if s.code != "" && r.code() != s.code {
+			t.Errorf("%s %s %s: code %q, want %q", s.who, s.action, s.name, r.code(), s.code)
 		}
 	}
 	got := w.request("jSub")
-	if got["subAssignee"] != "lumen" || got["serviceType"] != "CONFORM" || got["estimatedDeliveryDate"] != "2026-12-01T17:30:00-08:00" || got["estimatedDeliveryTimeZone"] != "America/Los_Angeles" {
-		t.Errorf("jSub after actions: %v", got)
-	}
+	wantFields(t, "jSub after actions:", got, map[string]any{"subAssignee": "lumen", "serviceType": "CONFORM",
+		"estimatedDeliveryDate": "2026-12-01T17:30:00-08:00", "estimatedDeliveryTimeZone": "America/Los_Angeles"})
 	comments := w.do("juniper", "GET", "/v1/requests/"+w.ids["jSub"]+"/comments", nil).json(t)["comments"].([]any)
-	if len(comments) != 2 || comments[0].(map[string]any)["partner"] != "lumen" || comments[1].(map[string]any)["role"] != "CP" {
-		t.Errorf("comments %v", comments)
+	if len(comments) != 2 {
+		t.Fatalf("%d comments, want 2: %v", len(comments), comments)
+	}
+	if got := comments[0].(map[string]any)["partner"]; got != "lumen" {
+		t.Errorf("comment 0 partner = %v, want lumen", got)
+	}
+	if got := comments[1].(map[string]any)["role"]; got != "CP" {
+		t.Errorf("comment 1 role = %v, want CP", got)
 	}
 	up := w.do("studio", "POST", "/v1/requests/"+w.ids["jForced"]+"/upgrade", map[string]any{"reason": "STL to TTML"})
 	if up.Status != 422 {
@@ -135,9 +155,13 @@ func TestStudioCreatesAndUpgrades(t *testing.T) {
 		t.Errorf("FP create: %d", r.Status)
 	}
 	r := w.do("studio", "POST", "/v1/requests", body)
-	if r.Status != 201 || r.Header.Get("Location") != "/v1/requests/"+r.json(t)["id"].(string) || r.json(t)["language"] != "en-US" || r.json(t)["contentPartner"] != "northstar" {
-		t.Fatalf("create: %d %s %v", r.Status, r.Body, r.Header)
+	if r.Status != 201 {
+		t.Fatalf("create: status %d, want 201: %s", r.Status, r.Body)
 	}
+	if loc, want := r.Header.Get("Location"), "/v1/requests/"+r.json(t)["id"].(string); loc != want {
+		t.Errorf("create: Location %q, want %q", loc, want)
+	}
+	wantFields(t, "created", r.json(t), map[string]any{"language": "en-US", "contentPartner": "northstar"})
 	if got := w.do("lumen", "GET", "/v1/requests/"+r.json(t)["id"].(string), nil); got.Status != 200 {
 		t.Errorf("lumen cannot see its new request: %d", got.Status)
 	}
@@ -154,9 +178,8 @@ func TestStudioCreatesAndUpgrades(t *testing.T) {
 	}
 	up := w.do("studio", "POST", "/v1/requests/"+w.ids["jDone"]+"/upgrade", map[string]any{"reason": "HD to UHD", "dueDate": "2027-02-01"}).json(t)
 	old, nw := up["upgraded"].(map[string]any), up["created"].(map[string]any)
-	if old["status"] != "UPGRADED" || old["upgradedTo"] != nw["id"] || nw["upgradedFrom"] != old["id"] || nw["status"] != "OPEN" || nw["dueDate"] != "2027-02-01" {
-		t.Fatalf("upgrade: %v", up)
-	}
+	wantFields(t, "upgraded request", old, map[string]any{"status": "UPGRADED", "upgradedTo": nw["id"]})
+	wantFields(t, "request created by the upgrade,", nw, map[string]any{"upgradedFrom": old["id"], "status": "OPEN", "dueDate": "2027-02-01"})
 	if got := w.do("juniper", "GET", "/v1/requests/"+nw["id"].(string), nil); got.Status != 200 {
 		t.Errorf("juniper cannot see the upgrade: %d", got.Status)
 	}
@@ -234,14 +257,23 @@ func TestAuthFailures(t *testing.T) {
 	w.tok["ghost"], w.tok["cpAsFP"], w.tok["forged"], w.tok["junk"] = ghost, cpAsFP, forged, "not.a.jwt"
 	for _, who := range []string{"", "junk", "forged", "ghost", "cpAsFP"} {
 		r := w.do(who, "GET", "/v1/requests", nil)
-		if r.Status != 401 || r.code() != "unauthorized" || r.Header.Get("WWW-Authenticate") == "" {
-			t.Errorf("token %q: %d %s", who, r.Status, r.Body)
+		if r.Status != 401 {
+			t.Errorf("token %q: status %d, want 401: %s", who, r.Status, r.Body)
+		}
+		if r.code() != "unauthorized" {
+			t.Errorf("token %q: code %q, want unauthorized", who, r.code())
+		}
+		if r.Header.Get("WWW-Authenticate") == "" {
+			t.Errorf("token %q: no WWW-Authenticate header", who)
 		}
 	}
 	w.clock.Add(oauth.TokenTTL + time.Minute)
 	r := w.do("juniper", "GET", "/v1/requests", nil)
-	if r.Status != 401 || !strings.Contains(string(r.Body), "expired") {
-		t.Errorf("expired token: %d %s", r.Status, r.Body)
+	if r.Status != 401 {
+		t.Errorf("expired token: status %d, want 401: %s", r.Status, r.Body)
+	}
+	if !strings.Contains(string(r.Body), "expired") {
+		t.Errorf("expired token: body %s does not say expired", r.Body)
 	}
 }
 
@@ -263,16 +295,23 @@ func TestTokenEndpoint(t *testing.T) {
 	}
 	cc := url.Values{"grant_type": {"client_credentials"}}
 	res, m := form(cc, "fp-juniper", "fp-juniper-secret")
-	if res.StatusCode != 200 || m["token_type"] != "Bearer" || m["expires_in"] != 3600.0 || res.Header.Get("Cache-Control") != "no-store" {
-		t.Fatalf("basic: %d %v", res.StatusCode, m)
+	if res.StatusCode != 200 {
+		t.Fatalf("basic: status %d, want 200: %v", res.StatusCode, m)
+	}
+	wantFields(t, "basic:", m, map[string]any{"token_type": "Bearer", "expires_in": 3600.0})
+	if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("basic: Cache-Control %q, want no-store", cc)
 	}
 	w.tok["viaBasic"] = m["access_token"].(string)
 	if r := w.do("viaBasic", "GET", "/v1/requests?limit=1", nil); r.Status != 200 {
 		t.Errorf("token from the endpoint refused: %d", r.Status)
 	}
 	res, m = form(url.Values{"grant_type": {"client_credentials"}, "client_id": {"cp-northstar"}, "client_secret": {"cp-northstar-secret"}}, "", "")
-	if res.StatusCode != 200 || !strings.Contains(m["scope"].(string), "openlot/partner.northstar") {
-		t.Errorf("form: %d %v", res.StatusCode, m)
+	if res.StatusCode != 200 {
+		t.Errorf("form: status %d, want 200: %v", res.StatusCode, m)
+	}
+	if scope, _ := m["scope"].(string); !strings.Contains(scope, "openlot/partner.northstar") {
+		t.Errorf("form: scope %q, want it to hold openlot/partner.northstar", scope)
 	}
 	for _, c := range []struct {
 		v          url.Values
@@ -287,17 +326,22 @@ func TestTokenEndpoint(t *testing.T) {
 		{url.Values{"grant_type": {"client_credentials"}, "scope": {"openlot/cancel"}}, "fp-lumen", "fp-lumen-secret", 400, "invalid_scope"},
 	} {
 		res, m := form(c.v, c.user, c.pass)
-		if res.StatusCode != c.status || m["error"] != c.err || m["code"] != c.err {
-			t.Errorf("%v %s: %d %v", c.v, c.user, res.StatusCode, m)
+		if res.StatusCode != c.status {
+			t.Errorf("%v %s: status %d, want %d: %v", c.v, c.user, res.StatusCode, c.status, m)
 		}
+		wantFields(t, fmt.Sprintf("%v %s:", c.v, c.user), m, map[string]any{"error": c.err, "code": c.err})
 	}
 	jwks, err := http.Get(w.srv.URL + "/.well-known/jwks.json")
 	must(t, err)
 	var set struct{ Keys []map[string]any }
 	must(t, json.NewDecoder(jwks.Body).Decode(&set))
 	jwks.Body.Close()
-	if len(set.Keys) != 1 || set.Keys[0]["kty"] != "EC" || set.Keys[0]["d"] != nil || set.Keys[0]["kid"] == nil {
-		t.Errorf("jwks %v", set)
+	if len(set.Keys) != 1 {
+		t.Fatalf("jwks has %d keys, want 1: %v", len(set.Keys), set)
+	}
+	wantFields(t, "jwks key", set.Keys[0], map[string]any{"kty": "EC", "d": nil})
+	if set.Keys[0]["kid"] == nil {
+		t.Errorf("jwks key has no kid: %v", set.Keys[0])
 	}
 }
 
@@ -307,24 +351,47 @@ func TestIdempotencyKey(t *testing.T) {
 	path := "/v1/requests/" + w.ids["jSub"] + "/comments"
 	first := w.do("juniper", "POST", path, map[string]any{"text": "once"}, "Idempotency-Key", "k-123")
 	again := w.do("juniper", "POST", path, map[string]any{"text": "once"}, "Idempotency-Key", "k-123")
-	if first.Status != 201 || again.Status != 201 || string(first.Body) != string(again.Body) || again.Header.Get("Idempotent-Replayed") != "true" {
-		t.Fatalf("replay: %d %s / %d %s", first.Status, first.Body, again.Status, again.Body)
+	if first.Status != 201 {
+		t.Errorf("first: status %d, want 201: %s", first.Status, first.Body)
+	}
+	if again.Status != 201 {
+		t.Errorf("replay: status %d, want 201: %s", again.Status, again.Body)
+	}
+	if string(first.Body) != string(again.Body) {
+		t.Errorf("replay: body %s, want the first answer's %s", again.Body, first.Body)
+	}
+	if h := again.Header.Get("Idempotent-Replayed"); h != "true" {
+		t.Errorf("replay: Idempotent-Replayed %q, want true", h)
 	}
 	if n := len(w.do("juniper", "GET", path, nil).json(t)["comments"].([]any)); n != 1 {
 		t.Fatalf("%d comments after a retried POST, want 1", n)
 	}
-	if r := w.do("juniper", "POST", path, map[string]any{"text": "different"}, "Idempotency-Key", "k-123"); r.Status != 422 || r.code() != "idempotency_key_reused" {
-		t.Errorf("reused key: %d %s", r.Status, r.Body)
+	reused := w.do("juniper", "POST", path, map[string]any{"text": "different"}, "Idempotency-Key", "k-123")
+	if reused.Status != 422 {
+		t.Errorf("reused key: status %d, want 422: %s", reused.Status, reused.Body)
+	}
+	if reused.code() != "idempotency_key_reused" {
+		t.Errorf("reused key: code %q, want idempotency_key_reused", reused.code())
 	}
 	// Keys belong to their caller: another partner's same key is a new request.
-	if r := w.do("studio", "POST", path, map[string]any{"text": "once"}, "Idempotency-Key", "k-123"); r.Status != 201 || r.Header.Get("Idempotent-Replayed") != "" {
-		t.Errorf("other caller's key: %d %v", r.Status, r.Header)
+	other := w.do("studio", "POST", path, map[string]any{"text": "once"}, "Idempotency-Key", "k-123")
+	if other.Status != 201 {
+		t.Errorf("other caller's key: status %d, want 201: %s", other.Status, other.Body)
+	}
+	if h := other.Header.Get("Idempotent-Replayed"); h != "" {
+		t.Errorf("other caller's key: Idempotent-Replayed %q, want none", h)
 	}
 	// Failed requests are remembered too: the retry gets the same 4xx.
 	bad := w.do("juniper", "POST", "/v1/requests/"+w.ids["jSub"]+"/cancel", map[string]any{"reason": "x"}, "Idempotency-Key", "k-9")
 	badAgain := w.do("juniper", "POST", "/v1/requests/"+w.ids["jSub"]+"/cancel", map[string]any{"reason": "x"}, "Idempotency-Key", "k-9")
-	if bad.Status != 403 || badAgain.Status != 403 || badAgain.Header.Get("Idempotent-Replayed") != "true" {
-		t.Errorf("4xx replay: %d %d", bad.Status, badAgain.Status)
+	if bad.Status != 403 {
+		t.Errorf("4xx: status %d, want 403", bad.Status)
+	}
+	if badAgain.Status != 403 {
+		t.Errorf("4xx replay: status %d, want 403", badAgain.Status)
+	}
+	if h := badAgain.Header.Get("Idempotent-Replayed"); h != "true" {
+		t.Errorf("4xx replay: Idempotent-Replayed %q, want true", h)
 	}
 	if r := w.do("juniper", "POST", path, map[string]any{"text": "x"}, "Idempotency-Key", strings.Repeat("k", 300)); r.Status != 400 {
 		t.Errorf("oversized key: %d", r.Status)
@@ -342,8 +409,11 @@ func TestRateLimit(t *testing.T) {
 		t.Errorf("codes %v", codes)
 	}
 	r := w.do("juniper", "GET", "/v1/requests?limit=1", nil)
-	if r.code() != "rate_limited" || r.Header.Get("Retry-After") == "" {
-		t.Errorf("429: %s %v", r.Body, r.Header)
+	if r.code() != "rate_limited" {
+		t.Errorf("429: code %q, want rate_limited: %s", r.code(), r.Body)
+	}
+	if r.Header.Get("Retry-After") == "" {
+		t.Errorf("429: no Retry-After header: %v", r.Header)
 	}
 	if r := w.do("lumen", "GET", "/v1/requests?limit=1", nil); r.Status != 200 {
 		t.Errorf("another caller: %d", r.Status)

@@ -40,8 +40,12 @@ func TestBulkActionsAnswerPerID(t *testing.T) {
 	}
 	for _, name := range []string{"jSub", "lToJ"} {
 		c := w.do("juniper", "GET", "/v1/requests/"+w.ids[name]+"/comments", nil).json(t)["comments"].([]any)
-		if len(c) == 0 || c[len(c)-1].(map[string]any)["text"] != "Starting Monday." {
-			t.Errorf("%s comments %v", name, c)
+		if len(c) == 0 {
+			t.Errorf("%s has no comments", name)
+			continue
+		}
+		if got := c[len(c)-1].(map[string]any)["text"]; got != "Starting Monday." {
+			t.Errorf("%s last comment text = %v, want Starting Monday.", name, got)
 		}
 	}
 	if h := w.do("studio", "GET", "/v1/requests/"+w.ids["hAV"]+"/history", nil).json(t)["entries"].([]any); len(h) != 1 {
@@ -49,8 +53,11 @@ func TestBulkActionsAnswerPerID(t *testing.T) {
 	}
 	got = results(t, w.do("juniper", "POST", "/v1/requests/estimated-delivery-date", map[string]any{
 		"ids": ids[:3], "date": today.AddDate(0, 0, 4).Format("2006-01-02"), "time": "17:30", "timeZone": "Europe/Madrid", "reason": "MATERIALS_LATE"}))
-	if got[w.ids["jSub"]] != "ok" || got[w.ids["hAV"]] != "not_found" {
-		t.Errorf("EDD results %v", got)
+	if got[w.ids["jSub"]] != "ok" {
+		t.Errorf("EDD result for jSub %q, want ok", got[w.ids["jSub"]])
+	}
+	if got[w.ids["hAV"]] != "not_found" {
+		t.Errorf("EDD result for hAV %q, want not_found", got[w.ids["hAV"]])
 	}
 	if r := w.do("juniper", "POST", "/v1/requests/estimated-delivery-date", map[string]any{
 		"ids": ids[:1], "date": "2026-12-01", "time": "17:30", "timeZone": "Mars/Olympus", "reason": "MATERIALS_LATE"}); r.Status != 400 {
@@ -71,8 +78,11 @@ func TestExportXLSXAndCSV(t *testing.T) {
 	w := mustWorld(t)
 	ids := []string{w.ids["jSub"], w.ids["hAV"], w.ids["jForced"]}
 	r := w.do("juniper", "POST", "/v1/requests/export", map[string]any{"ids": ids, "columns": []string{"id", "title", "sourceType", "dueDate", "insight", "why"}})
-	if r.Status != 200 || r.Header.Get("X-Openlot-Skipped") != "1" {
-		t.Fatalf("export: %d skipped=%q %s", r.Status, r.Header.Get("X-Openlot-Skipped"), r.Body[:min(len(r.Body), 200)])
+	if r.Status != 200 {
+		t.Fatalf("export: status %d, want 200: %s", r.Status, r.Body[:min(len(r.Body), 200)])
+	}
+	if skipped := r.Header.Get("X-Openlot-Skipped"); skipped != "1" {
+		t.Errorf("export: X-Openlot-Skipped %q, want 1", skipped)
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(r.Body))
 	if err != nil {
@@ -89,9 +99,16 @@ func TestExportXLSXAndCSV(t *testing.T) {
 	if want := []string{"Request ID", "Title", "Source Type", "Due Date", "Insight", "Why"}; !equal(rows[0], want) {
 		t.Errorf("header %v", rows[0])
 	}
-	if rows[1][0] != w.ids["jSub"] || rows[1][1] != "House of Tides" || rows[1][2] != "Subtitle" || rows[1][3] != today.AddDate(0, 0, 5).Format("2006-01-02") ||
-		rows[1][4] != "atRisk" || rows[2][2] != "Forced Sub" {
-		t.Errorf("rows %v", rows[1:])
+	for _, c := range []struct {
+		row, col   int
+		name, want string
+	}{
+		{1, 0, "id", w.ids["jSub"]}, {1, 1, "title", "House of Tides"}, {1, 2, "sourceType", "Subtitle"},
+		{1, 3, "dueDate", today.AddDate(0, 0, 5).Format("2006-01-02")}, {1, 4, "insight", "atRisk"}, {2, 2, "sourceType", "Forced Sub"},
+	} {
+		if got := rows[c.row][c.col]; got != c.want {
+			t.Errorf("row %d %s = %q, want %q", c.row, c.name, got, c.want)
+		}
 	}
 	if v, _ := f.GetCellValue("Source requests", "D2", excelize.Options{RawCellValue: true}); v == "" || v[0] < '0' || v[0] > '9' || len(v) > 8 {
 		t.Errorf("due date cell holds %q, want an Excel date serial", v)
@@ -102,8 +119,17 @@ func TestExportXLSXAndCSV(t *testing.T) {
 		t.Fatalf("csv: %d %s", r.Status, r.Body)
 	}
 	recs, err := csv.NewReader(bytes.NewReader(r.Body)).ReadAll()
-	if err != nil || len(recs) != 3 || recs[1][1] != "Open" || recs[2][2] != "juniper" {
-		t.Fatalf("csv %v %v", recs, err)
+	if err != nil {
+		t.Fatalf("csv does not parse: %v", err)
+	}
+	if len(recs) != 3 {
+		t.Fatalf("csv has %d records, want header + 2: %v", len(recs), recs)
+	}
+	if recs[1][1] != "Open" {
+		t.Errorf("csv record 1 status = %q, want Open", recs[1][1])
+	}
+	if recs[2][2] != "juniper" {
+		t.Errorf("csv record 2 fulfillmentPartner = %q, want juniper", recs[2][2])
 	}
 	if r := w.do("juniper", "POST", "/v1/requests/export", map[string]any{"ids": ids, "columns": []string{"secret"}}); r.Status != 400 {
 		t.Errorf("bad column: %d", r.Status)

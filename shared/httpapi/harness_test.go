@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -136,6 +138,20 @@ func must(tb testing.TB, err error) {
 	if err != nil {
 		tb.Fatal(err)
 	}
+}
+
+// wantFields reports, one error each, every key of want whose value in the
+// JSON object m differs (compared with !=), and returns whether all matched.
+func wantFields(tb testing.TB, what string, m, want map[string]any) bool {
+	tb.Helper()
+	ok := true
+	for _, k := range slices.Sorted(maps.Keys(want)) {
+		if got := m[k]; got != want[k] {
+			tb.Errorf("%s %s = %v, want %v", what, k, got, want[k])
+			ok = false
+		}
+	}
+	return ok
 }
 
 // resp is an answer, already checked against the OpenAPI document.

@@ -31,8 +31,11 @@ func (w *world) addMaterial(movie int64, assetType, variant string, body []byte)
 		req.Header.Set(k, v.(string))
 	}
 	res, err := http.DefaultClient.Do(req)
-	if err != nil || res.StatusCode != 200 {
-		w.t.Fatalf("upload: %v %v", err, res)
+	if err != nil {
+		w.t.Fatalf("upload: %v", err)
+	}
+	if res.StatusCode != 200 {
+		w.t.Fatalf("upload: status %d, want 200", res.StatusCode)
 	}
 	res.Body.Close()
 	sum := sha256.Sum256(body)
@@ -80,21 +83,24 @@ func TestMaterialsVersionsAndTruthfulDownloads(t *testing.T) {
 	w := mustWorld(t)
 	stems := bytes.Repeat([]byte("stems-v1 "), 2000) // 18,000 bytes
 	v1 := w.addMaterial(81000001, "AUDIO_STEMS", "", stems)
-	if v1["id"] != "81000001.AUDIO_STEMS.v1" || v1["version"] != 1.0 || v1["qc"] != "QC_PENDING" || v1["newlyAdded"] != true {
-		t.Fatalf("added %v", v1)
+	if v1["id"] != "81000001.AUDIO_STEMS.v1" {
+		t.Fatalf("added id = %v, want 81000001.AUDIO_STEMS.v1", v1["id"])
 	}
+	wantFields(t, "added", v1, map[string]any{"version": 1.0, "qc": "QC_PENDING", "newlyAdded": true})
 	list := w.do("juniper", "GET", "/v1/materials?requests="+w.ids["jSub"], nil).json(t)
-	if n := len(list["assetTypes"].([]any)); n != 8 || list["total"] != 1.0 {
-		t.Fatalf("every asset type is listed (%d), one file in all: %v", n, list)
+	if n := len(list["assetTypes"].([]any)); n != 8 {
+		t.Errorf("%d asset types listed, want every one of 8: %v", n, list)
+	}
+	if list["total"] != 1.0 {
+		t.Errorf("listing total = %v, want 1", list["total"])
 	}
 	if g := assetType(t, list, "SCRIPT"); g["count"] != 0.0 {
 		t.Fatalf("an asset type without files: %v", g)
 	}
 	g := assetType(t, list, "AUDIO_STEMS")
 	m := g["materials"].([]any)[0].(map[string]any)
-	if g["count"] != 1.0 || m["title"] != "House of Tides" || m["downloaded"] != nil {
-		t.Fatalf("stems: %v", g)
-	}
+	wantFields(t, "stems", g, map[string]any{"count": 1.0})
+	wantFields(t, "stems material", m, map[string]any{"title": "House of Tides", "downloaded": nil})
 
 	start := w.do("juniper", "POST", "/v1/materials/"+v1["id"].(string)+"/downloads", nil)
 	if start.Status != 201 {
@@ -103,25 +109,38 @@ func TestMaterialsVersionsAndTruthfulDownloads(t *testing.T) {
 	st := start.json(t)
 	url := st["url"].(string)
 	// Half the file: started, not downloaded.
-	if code, b := get(t, url, "bytes=0-8999"); code != 206 || !bytes.Equal(b, stems[:9000]) {
-		t.Fatalf("first half: %d %d bytes", code, len(b))
+	code, b := get(t, url, "bytes=0-8999")
+	if code != 206 {
+		t.Errorf("first half: status %d, want 206", code)
+	}
+	if !bytes.Equal(b, stems[:9000]) {
+		t.Errorf("first half: got %d bytes, not bytes 0-8999 of the file", len(b))
 	}
 	hist := w.do("juniper", "GET", "/v1/materials/"+v1["id"].(string)+"/downloads?mine=true", nil).json(t)["downloads"].([]any)
-	if len(hist) != 1 || hist[0].(map[string]any)["state"] != "STARTED" {
-		t.Fatalf("after half the bytes: %v", hist)
+	if len(hist) != 1 {
+		t.Fatalf("after half the bytes: %d downloads, want 1: %v", len(hist), hist)
+	}
+	if state := hist[0].(map[string]any)["state"]; state != "STARTED" {
+		t.Errorf("after half the bytes: state %v, want STARTED", state)
 	}
 	mine := w.do("juniper", "GET", "/v1/materials?requests="+w.ids["jSub"]+"&group=downloaded", nil).json(t)
-	if got := assetType(t, mine, "AUDIO_STEMS")["materials"].([]any); len(got) != 1 || got[0].(map[string]any)["downloaded"].(map[string]any)["state"] != "STARTED" {
-		t.Fatalf("the downloaded group after half: %v", mine)
+	got := assetType(t, mine, "AUDIO_STEMS")["materials"].([]any)
+	if len(got) != 1 {
+		t.Fatalf("the downloaded group after half holds %d materials, want 1: %v", len(got), mine)
+	}
+	if state := got[0].(map[string]any)["downloaded"].(map[string]any)["state"]; state != "STARTED" {
+		t.Errorf("the downloaded group after half: state %v, want STARTED", state)
 	}
 	// The rest, from where it stopped: now it is downloaded.
-	if code, b := get(t, url, "bytes=9000-"); code != 206 || !bytes.Equal(b, stems[9000:]) {
-		t.Fatalf("second half: %d %d bytes", code, len(b))
+	code, b = get(t, url, "bytes=9000-")
+	if code != 206 {
+		t.Errorf("second half: status %d, want 206", code)
+	}
+	if !bytes.Equal(b, stems[9000:]) {
+		t.Errorf("second half: got %d bytes, not bytes 9000- of the file", len(b))
 	}
 	hist = w.do("juniper", "GET", "/v1/materials/"+v1["id"].(string)+"/downloads", nil).json(t)["downloads"].([]any)
-	if h := hist[0].(map[string]any); h["state"] != "COMPLETED" || h["completedBy"] != "blob-server" || h["user"] != "fp-juniper" || h["version"] != 1.0 {
-		t.Fatalf("after every byte: %v", h)
-	}
+	wantFields(t, "after every byte: download", hist[0].(map[string]any), map[string]any{"state": "COMPLETED", "completedBy": "blob-server", "user": "fp-juniper", "version": 1.0})
 	// Another partner's history does not show juniper's download.
 	if other := w.do("lumen", "GET", "/v1/materials/"+v1["id"].(string)+"/downloads", nil); other.Status != 404 {
 		t.Fatalf("lumen has no request of this title: %d %s", other.Status, other.Body)
@@ -138,31 +157,44 @@ func TestMaterialsVersionsAndTruthfulDownloads(t *testing.T) {
 	v2 := w.addMaterial(81000001, "AUDIO_STEMS", "", stems2)
 	g = assetType(t, w.do("juniper", "GET", "/v1/materials?requests="+w.ids["jSub"], nil).json(t), "AUDIO_STEMS")
 	m = g["materials"].([]any)[0].(map[string]any)
-	if g["count"] != 1.0 || m["version"] != 2.0 || m["downloaded"] != nil || m["newlyAdded"] != true {
-		t.Fatalf("after version 2: %v", g)
-	}
+	wantFields(t, "after version 2: stems", g, map[string]any{"count": 1.0})
+	wantFields(t, "after version 2: stems material", m, map[string]any{"version": 2.0, "downloaded": nil, "newlyAdded": true})
 	old := w.do("juniper", "POST", "/v1/materials/"+v1["id"].(string)+"/downloads", nil)
-	if old.Status != 422 || old.code() != "not_allowed" || !strings.Contains(string(old.Body), v2["id"].(string)) {
-		t.Fatalf("downloading a superseded version: %d %s", old.Status, old.Body)
+	if old.Status != 422 {
+		t.Errorf("downloading a superseded version: status %d, want 422: %s", old.Status, old.Body)
+	}
+	if old.code() != "not_allowed" {
+		t.Errorf("downloading a superseded version: code %q, want not_allowed", old.code())
+	}
+	if !strings.Contains(string(old.Body), v2["id"].(string)) {
+		t.Errorf("downloading a superseded version: %s does not name the newest, %s", old.Body, v2["id"])
 	}
 	versions := w.do("juniper", "GET", "/v1/materials/"+v2["id"].(string)+"/history", nil).json(t)["versions"].([]any)
-	if len(versions) != 2 || versions[0].(map[string]any)["version"] != 2.0 {
-		t.Fatalf("update history: %v", versions)
+	if len(versions) != 2 {
+		t.Fatalf("update history has %d versions, want 2: %v", len(versions), versions)
+	}
+	if v := versions[0].(map[string]any)["version"]; v != 2.0 {
+		t.Errorf("update history starts with version %v, want 2", v)
 	}
 
 	// The client may report completion with the SHA-256 it computed.
 	st = w.do("juniper", "POST", "/v1/materials/"+v2["id"].(string)+"/downloads", nil).json(t)
 	id := st["download"].(map[string]any)["id"].(string)
-	if r := w.do("juniper", "POST", "/v1/downloads/"+id+"/complete", map[string]any{"sha256": strings.Repeat("0", 64)}); r.Status != 422 || r.code() != "checksum_mismatch" {
-		t.Fatalf("a wrong SHA-256: %d %s", r.Status, r.Body)
+	wrong := w.do("juniper", "POST", "/v1/downloads/"+id+"/complete", map[string]any{"sha256": strings.Repeat("0", 64)})
+	if wrong.Status != 422 {
+		t.Errorf("a wrong SHA-256: status %d, want 422: %s", wrong.Status, wrong.Body)
+	}
+	if wrong.code() != "checksum_mismatch" {
+		t.Errorf("a wrong SHA-256: code %q, want checksum_mismatch", wrong.code())
 	}
 	if r := w.do("lumen", "POST", "/v1/downloads/"+id+"/complete", map[string]any{"sha256": v2["sha256"]}); r.Status != 404 {
 		t.Fatalf("someone else's download: %d %s", r.Status, r.Body)
 	}
 	r := w.do("juniper", "POST", "/v1/downloads/"+id+"/complete", map[string]any{"sha256": strings.ToUpper(v2["sha256"].(string))})
-	if r.Status != 200 || r.json(t)["state"] != "COMPLETED" || r.json(t)["completedBy"] != "client" {
-		t.Fatalf("reported complete: %d %s", r.Status, r.Body)
+	if r.Status != 200 {
+		t.Fatalf("reported complete: status %d, want 200: %s", r.Status, r.Body)
 	}
+	wantFields(t, "reported complete:", r.json(t), map[string]any{"state": "COMPLETED", "completedBy": "client"})
 }
 
 func TestMaterialsRefuseBadInput(t *testing.T) {
@@ -191,22 +223,31 @@ func TestMaterialsRefuseBadInput(t *testing.T) {
 		{"juniper", "POST", "/v1/downloads/" + missingID + "/complete", map[string]any{"sha256": strings.Repeat("a", 64)}, 404, "not_found"},
 	} {
 		r := w.do(c.who, c.method, c.path, c.body)
-		if r.Status != c.status || c.code != "" && r.code() != c.code {
-			t.Errorf("%s %s %v: %d %s, want %d %s", c.method, c.path, c.body, r.Status, r.Body, c.status, c.code)
+		if r.Status != c.status {
+			t.Errorf("%s %s %v: status %d, want %d: %s", c.method, c.path, c.body, r.Status, c.status, r.Body)
+		}
+		if c.code != "" && r.code() != c.code {
+			t.Errorf("%s %s %v: code %q, want %q", c.method, c.path, c.body, r.code(), c.code)
 		}
 	}
 	// A file whose SHA-256 is not the one given is not added.
 	up := w.do("studio", "POST", "/v1/materials/uploads", map[string]any{"fileName": "s.pdf"}).json(t)
 	req, _ := http.NewRequest("PUT", up["url"].(string), strings.NewReader("script"))
 	res, err := http.DefaultClient.Do(req)
-	if err != nil || res.StatusCode != 200 {
-		t.Fatalf("upload: %v %v", err, res)
+	if err != nil {
+		t.Fatalf("upload: %v", err)
+	}
+	if res.StatusCode != 200 {
+		t.Fatalf("upload: status %d, want 200", res.StatusCode)
 	}
 	res.Body.Close()
 	r := w.do("studio", "POST", "/v1/materials", map[string]any{"movieId": 81000001, "assetType": "SCRIPT", "fileName": "s.pdf",
 		"sha256": strings.Repeat("a", 64), "upload": up["upload"]})
-	if r.Status != 422 || r.code() != "checksum_mismatch" {
-		t.Fatalf("a wrong SHA-256: %d %s", r.Status, r.Body)
+	if r.Status != 422 {
+		t.Errorf("a wrong SHA-256: status %d, want 422: %s", r.Status, r.Body)
+	}
+	if r.code() != "checksum_mismatch" {
+		t.Errorf("a wrong SHA-256: code %q, want checksum_mismatch", r.code())
 	}
 	if g := assetType(t, w.do("studio", "GET", "/v1/materials?requests="+w.ids["jSub"], nil).json(t), "SCRIPT"); g["count"] != 0.0 {
 		t.Fatalf("a refused file became a material: %v", g)
@@ -246,8 +287,11 @@ func TestMaterialTenancyMatrix(t *testing.T) {
 			}
 			for _, f := range c.foreign {
 				got := w.do(c.role, rt.method, strings.Replace(rt.path, "{id}", f, 1), rt.body)
-				if got.Status != miss.Status || string(got.Body) != string(miss.Body) {
-					t.Errorf("LEAK %s %s %s on %s: %d %s", c.role, rt.method, rt.path, f, got.Status, got.Body)
+				if got.Status != miss.Status {
+					t.Errorf("LEAK %s %s %s on %s: status %d, want the missing one's %d", c.role, rt.method, rt.path, f, got.Status, miss.Status)
+				}
+				if string(got.Body) != string(miss.Body) {
+					t.Errorf("LEAK %s %s %s on %s: body %s, want the missing one's %s", c.role, rt.method, rt.path, f, got.Body, miss.Body)
 				}
 			}
 			if own := w.do(c.role, rt.method, strings.Replace(rt.path, "{id}", c.own, 1), rt.body); own.Status == 404 {
@@ -257,16 +301,27 @@ func TestMaterialTenancyMatrix(t *testing.T) {
 		if c.role != "lumen" {
 			got := w.do(c.role, "POST", "/v1/downloads/"+lumenDownload+"/complete", map[string]any{"sha256": strings.Repeat("a", 64)})
 			miss := w.do(c.role, "POST", "/v1/downloads/"+missingID+"/complete", map[string]any{"sha256": strings.Repeat("a", 64)})
-			if got.Status != 404 || string(got.Body) != string(miss.Body) {
-				t.Errorf("LEAK %s completes lumen's download: %d %s", c.role, got.Status, got.Body)
+			if got.Status != 404 {
+				t.Errorf("LEAK %s completes lumen's download: status %d, want 404", c.role, got.Status)
+			}
+			if string(got.Body) != string(miss.Body) {
+				t.Errorf("LEAK %s completes lumen's download: body %s, want the missing one's %s", c.role, got.Body, miss.Body)
 			}
 		}
 	}
 	// Bulk: juniper names a request of each title and gets both titles' materials, by asset type.
 	bulk := w.do("juniper", "GET", "/v1/materials?requests="+w.ids["jSub"]+","+w.ids["lToJ"]+","+w.ids["jForced"], nil).json(t)
-	if len(bulk["titles"].([]any)) != 2 || bulk["total"] != 2.0 || assetType(t, bulk, "AUDIO_STEMS")["count"] != 1.0 ||
-		assetType(t, bulk, "SCRIPT")["materials"].([]any)[0].(map[string]any)["title"] != "Glass Harbor" {
-		t.Errorf("juniper's bulk listing: %v", bulk)
+	if n := len(bulk["titles"].([]any)); n != 2 {
+		t.Errorf("juniper's bulk listing has %d titles, want 2: %v", n, bulk)
+	}
+	if bulk["total"] != 2.0 {
+		t.Errorf("juniper's bulk listing total = %v, want 2", bulk["total"])
+	}
+	if n := assetType(t, bulk, "AUDIO_STEMS")["count"]; n != 1.0 {
+		t.Errorf("juniper's bulk listing AUDIO_STEMS count = %v, want 1", n)
+	}
+	if title := assetType(t, bulk, "SCRIPT")["materials"].([]any)[0].(map[string]any)["title"]; title != "Glass Harbor" {
+		t.Errorf("juniper's bulk listing SCRIPT title = %v, want Glass Harbor", title)
 	}
 	if r := w.do("lumen", "GET", "/v1/materials?requests="+w.ids["lSub"]+","+w.ids["jSub"], nil); r.Status != 404 {
 		t.Errorf("a bulk listing naming a foreign request: %d %s", r.Status, r.Body)
@@ -278,8 +333,13 @@ func TestMaterialTenancyMatrix(t *testing.T) {
 		t.Errorf("juniper sees another partner's downloads: %v", h)
 	}
 	h := w.do("lumen", "GET", "/v1/materials/"+aurora+"/downloads", nil).json(t)["downloads"].([]any)
-	if len(h) != 2 || h[0].(map[string]any)["user"] != "fp-lumen" || h[1].(map[string]any)["user"] != "fp-lumen" {
-		t.Errorf("lumen's history: %v", h)
+	if len(h) != 2 {
+		t.Fatalf("lumen's history has %d downloads, want 2: %v", len(h), h)
+	}
+	for i := range 2 {
+		if user := h[i].(map[string]any)["user"]; user != "fp-lumen" {
+			t.Errorf("lumen's download %d user = %v, want fp-lumen", i, user)
+		}
 	}
 }
 
@@ -314,18 +374,27 @@ func TestProxiesFromThePoolThenMadeOnDemand(t *testing.T) {
 	}
 	d := st.json(t)["download"].(map[string]any)
 	poolCode := d["code"].(string)
-	if len(poolCode) != 8 || !strings.Contains(st.json(t)["url"].(string), poolCode) {
-		t.Fatalf("the pooled proxy's download: %v", st.json(t))
+	if len(poolCode) != 8 {
+		t.Errorf("the pooled proxy's code %q has %d characters, want 8", poolCode, len(poolCode))
+	}
+	if u := st.json(t)["url"].(string); !strings.Contains(u, poolCode) {
+		t.Errorf("the pooled proxy's URL %s does not carry its code %s", u, poolCode)
 	}
 	// The pool is empty now: Northstar's ask starts one made on demand.
 	first := w.do("northstar", "POST", "/v1/materials/"+proxy+"/downloads", nil)
 	again := w.do("northstar", "POST", "/v1/materials/"+proxy+"/downloads", nil)
-	if first.Status != 202 || first.json(t)["status"] != "PROCESSING" {
-		t.Fatalf("an empty pool: %d %s", first.Status, first.Body)
+	if first.Status != 202 {
+		t.Fatalf("an empty pool: status %d, want 202: %s", first.Status, first.Body)
+	}
+	if s := first.json(t)["status"]; s != "PROCESSING" {
+		t.Errorf("an empty pool: status field %v, want PROCESSING", s)
 	}
 	px := first.json(t)["proxy"].(map[string]any)
-	if again.Status != 202 && again.Status != 201 || again.Status == 202 && again.json(t)["proxy"].(map[string]any)["id"] != px["id"] {
-		t.Fatalf("asked twice: %d %s", again.Status, again.Body)
+	if again.Status != 202 && again.Status != 201 {
+		t.Errorf("asked twice: status %d, want 202 or 201: %s", again.Status, again.Body)
+	}
+	if again.Status == 202 && again.json(t)["proxy"].(map[string]any)["id"] != px["id"] {
+		t.Errorf("asked twice: proxy %v, want the first ask's %v", again.json(t)["proxy"].(map[string]any)["id"], px["id"])
 	}
 	if px["code"] == poolCode {
 		t.Fatal("two recipients share a code")
@@ -353,8 +422,11 @@ func TestProxiesFromThePoolThenMadeOnDemand(t *testing.T) {
 		t.Fatalf("ready but not yet downloaded: %v", m)
 	}
 	st = w.do("northstar", "POST", "/v1/materials/"+proxy+"/downloads", nil)
-	if st.Status != 201 || st.json(t)["download"].(map[string]any)["code"] != px["code"] {
-		t.Fatalf("the proxy made on demand: %d %s", st.Status, st.Body)
+	if st.Status != 201 {
+		t.Fatalf("the proxy made on demand: status %d, want 201: %s", st.Status, st.Body)
+	}
+	if c := st.json(t)["download"].(map[string]any)["code"]; c != px["code"] {
+		t.Errorf("the proxy made on demand: code %v, want %v", c, px["code"])
 	}
 	code, file := get(t, st.json(t)["url"].(string), "")
 	if code != 200 {
@@ -366,14 +438,16 @@ func TestProxiesFromThePoolThenMadeOnDemand(t *testing.T) {
 		t.Fatalf("the code is not in the picture: %q", text)
 	}
 	hist := w.do("northstar", "GET", "/v1/materials/"+proxy+"/downloads?mine=true", nil).json(t)["downloads"].([]any)
-	if h := hist[0].(map[string]any); h["state"] != "COMPLETED" || h["code"] != px["code"] {
-		t.Fatalf("the history: %v", h)
-	}
+	wantFields(t, "the history: download", hist[0].(map[string]any), map[string]any{"state": "COMPLETED", "code": px["code"]})
 	// A studio operator empties a pool; nobody's proxy is touched.
 	if r := w.do("juniper", "POST", "/v1/materials/"+proxy+"/pool/empty", nil); r.Status != 403 {
 		t.Fatalf("a partner empties the pool: %d %s", r.Status, r.Body)
 	}
-	if r := w.do("studio", "POST", "/v1/materials/"+proxy+"/pool/empty", nil); r.Status != 200 || r.json(t)["removed"] != 0.0 {
-		t.Fatalf("empty an empty pool: %d %s", r.Status, r.Body)
+	r := w.do("studio", "POST", "/v1/materials/"+proxy+"/pool/empty", nil)
+	if r.Status != 200 {
+		t.Fatalf("empty an empty pool: status %d, want 200: %s", r.Status, r.Body)
+	}
+	if n := r.json(t)["removed"]; n != 0.0 {
+		t.Errorf("empty an empty pool: removed %v, want 0", n)
 	}
 }

@@ -47,32 +47,35 @@ func TestSearchGroupsBucketsAndRows(t *testing.T) {
 		t.Fatalf("expanded rows %v", rows)
 	}
 	row := rows[0].(map[string]any)
-	if row["id"] != w.ids["jSub"] || row["insight"] != "atRisk" || row["why"] != "due "+today.AddDate(0, 0, 5).Format(time.DateOnly)+", in 5 days" {
-		t.Errorf("row %v", row)
-	}
+	wantFields(t, "expanded row", row, map[string]any{"id": w.ids["jSub"], "insight": "atRisk", "why": "due " + today.AddDate(0, 0, 5).Format(time.DateOnly) + ", in 5 days"})
 
 	// Four days on, the same requests are critical.
 	w.clock.Add(4 * 24 * time.Hour)
 	w.signIn()
 	b = w.do("juniper", "GET", "/v1/requests", nil).json(t)["buckets"].(map[string]any)
-	if b["critical"].(float64) != 3 || b["atRisk"].(float64) != 0 {
-		t.Errorf("after four days: %v", b)
-	}
+	wantFields(t, "after four days: bucket", b, map[string]any{"critical": 3.0, "atRisk": 0.0})
 
 	// A change shows in the very next search (the cached index is rebuilt).
 	if r := w.do("juniper", "POST", "/v1/requests/"+w.ids["jSub"]+"/material-status", map[string]any{"materialStatus": "RECEIVED", "reason": "in"}); r.Status != 200 {
 		t.Fatalf("material status: %d %s", r.Status, r.Body)
 	}
 	b = w.do("juniper", "GET", "/v1/requests", nil).json(t)["buckets"].(map[string]any)
-	if b["materialsAvailable"].(float64) != 1 || b["awaitingMaterials"].(float64) != 2 {
-		t.Errorf("after receiving materials: %v", b)
-	}
+	wantFields(t, "after receiving materials: bucket", b, map[string]any{"materialsAvailable": 1.0, "awaitingMaterials": 2.0})
 
 	// Columns pick the row fields.
 	rows = w.do("juniper", "GET", "/v1/requests?columns=contentPartner,countries&requestId="+w.ids["jSub"], nil).json(t)["rows"].([]any)
-	if len(rows) != 1 || len(rows[0].(map[string]any)) != 3 || rows[0].(map[string]any)["contentPartner"] != "northstar" ||
-		fmt.Sprint(rows[0].(map[string]any)["countries"]) != "[ES MX]" {
-		t.Errorf("columns: %v", rows)
+	if len(rows) != 1 {
+		t.Fatalf("columns: %d rows, want 1: %v", len(rows), rows)
+	}
+	row = rows[0].(map[string]any)
+	if len(row) != 3 {
+		t.Errorf("columns: a row with %d fields, want 3 (id and the two asked for): %v", len(row), row)
+	}
+	if row["contentPartner"] != "northstar" {
+		t.Errorf("columns: contentPartner = %v, want northstar", row["contentPartner"])
+	}
+	if got := fmt.Sprint(row["countries"]); got != "[ES MX]" {
+		t.Errorf("columns: countries = %s, want [ES MX]", got)
 	}
 	// Fuzzy title, country by name, language by name.
 	for q, n := range map[string]float64{"title=HOUSE%20of": 3, "title=glass-harbor": 1, "country=Mexico": 3, "language=Spanish&status=Open": 3, "issues=none&movieType=Episode": 3} {
@@ -94,8 +97,13 @@ func TestSearchNeverWidensAPartnersScope(t *testing.T) {
 				t.Errorf("%s: a harbor group leaked", q)
 			}
 		}
-		if q == "fulfillmentPartner=harbor" && (res["total"].(float64) != 0 || res["buckets"].(map[string]any)["requests"].(float64) != 0) {
-			t.Errorf("%s: %v", q, res)
+		if q == "fulfillmentPartner=harbor" {
+			if n := res["total"].(float64); n != 0 {
+				t.Errorf("%s: total %v, want 0", q, n)
+			}
+			if n := res["buckets"].(map[string]any)["requests"].(float64); n != 0 {
+				t.Errorf("%s: requests bucket %v, want 0", q, n)
+			}
 		}
 		for _, r := range res["rows"].([]any) {
 			if id := r.(map[string]any)["id"]; id == w.ids["hAV"] || id == w.ids["lSub"] {
@@ -104,8 +112,12 @@ func TestSearchNeverWidensAPartnersScope(t *testing.T) {
 		}
 	}
 	for _, q := range []string{"colour=red", "group=colour", "dueDate=soon", "bucket=urgent", "limit=0", "sort=size", "groupKey=X"} {
-		if r := w.do("juniper", "GET", "/v1/requests?"+q, nil); r.Status != 400 || r.code() != "invalid" {
-			t.Errorf("%s: %d %s", q, r.Status, r.Body)
+		r := w.do("juniper", "GET", "/v1/requests?"+q, nil)
+		if r.Status != 400 {
+			t.Errorf("%s: status %d, want 400: %s", q, r.Status, r.Body)
+		}
+		if r.code() != "invalid" {
+			t.Errorf("%s: code %q, want invalid", q, r.code())
 		}
 	}
 }
@@ -123,16 +135,22 @@ func TestTemplatesAreSavedPerUserAndApplied(t *testing.T) {
 	}
 	applied := w.do("juniper", "GET", "/v1/requests?template=Forced%20subs", nil).json(t)
 	direct := w.do("juniper", "GET", "/v1/requests?sourceType=FORCED_SUB&group=language", nil).json(t)
-	if fmt.Sprint(applied) != fmt.Sprint(direct) || applied["total"].(float64) != 1 {
-		t.Errorf("applied %v, direct %v", applied, direct)
+	if fmt.Sprint(applied) != fmt.Sprint(direct) {
+		t.Errorf("applied %v, want the direct search's %v", applied, direct)
+	}
+	if n := applied["total"].(float64); n != 1 {
+		t.Errorf("applied total %v, want 1", n)
 	}
 	// An explicit modifier replaces the saved one.
 	if n := w.do("juniper", "GET", "/v1/requests?template=Forced%20subs&sourceType=SUBTITLE", nil).json(t)["total"].(float64); n != 2 {
 		t.Errorf("override total %v, want 2", n)
 	}
 	list := w.do("juniper", "GET", "/v1/templates", nil).json(t)["templates"].([]any)
-	if len(list) != 1 || list[0].(map[string]any)["name"] != "Forced subs" {
-		t.Errorf("list %v", list)
+	if len(list) != 1 {
+		t.Fatalf("juniper lists %d templates, want 1: %v", len(list), list)
+	}
+	if name := list[0].(map[string]any)["name"]; name != "Forced subs" {
+		t.Errorf("template name = %v, want Forced subs", name)
 	}
 	for _, c := range []struct{ method, path string }{{"GET", "/v1/templates/Forced%20subs"}, {"DELETE", "/v1/templates/Forced%20subs"}} {
 		if r := w.do("lumen", c.method, c.path, nil); r.Status != 404 {
@@ -163,7 +181,5 @@ func TestBucketThresholdsAreConfigurable(t *testing.T) {
 	// due in 5 days is critical when critical means within 6 days.
 	w := mustWorld(t, func(c *app.LocalConfig) { c.Rules = search.Rules{CriticalDays: 6, AtRiskDays: 10, MaterialsDays: 12} })
 	b := w.do("juniper", "GET", "/v1/requests", nil).json(t)["buckets"].(map[string]any)
-	if b["critical"].(float64) != 3 || b["atRisk"].(float64) != 0 {
-		t.Errorf("buckets %v", b)
-	}
+	wantFields(t, "bucket", b, map[string]any{"critical": 3.0, "atRisk": 0.0})
 }

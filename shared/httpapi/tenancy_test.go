@@ -54,14 +54,25 @@ func TestTenancyMatrix(t *testing.T) {
 			}
 			for _, rt := range routes() {
 				missing := w.do(c.role, rt.method, strings.Replace(rt.path, "{id}", missingID, 1), rt.body)
-				if missing.Status != 404 || missing.code() != "not_found" {
-					t.Errorf("%s %s missing: %d %s", rt.method, rt.path, missing.Status, missing.Body)
+				if missing.Status != 404 {
+					t.Errorf("%s %s missing: status %d, want 404: %s", rt.method, rt.path, missing.Status, missing.Body)
+				}
+				if missing.code() != "not_found" {
+					t.Errorf("%s %s missing: code %q, want not_found", rt.method, rt.path, missing.code())
 				}
 				for _, name := range c.foreign {
 					got := w.do(c.role, rt.method, strings.Replace(rt.path, "{id}", w.ids[name], 1), rt.body)
-					if got.Status != 404 || string(got.Body) != string(missing.Body) {
+					leaked := false
+					if got.Status != 404 {
+						leaked = true
+						t.Errorf("LEAK %s %s on %s's %s: status %d, want 404", rt.method, rt.path, c.role, name, got.Status)
+					}
+					if string(got.Body) != string(missing.Body) {
+						leaked = true
+						t.Errorf("LEAK %s %s on %s's %s: body %s, want the missing ID's %s", rt.method, rt.path, c.role, name, got.Body, missing.Body)
+					}
+					if leaked {
 						leaks++
-						t.Errorf("LEAK %s %s on %s's %s: %d %s", rt.method, rt.path, c.role, name, got.Status, got.Body)
 					}
 				}
 				own := w.do(c.role, rt.method, strings.Replace(rt.path, "{id}", w.ids[c.own], 1), rt.body)
@@ -75,9 +86,8 @@ func TestTenancyMatrix(t *testing.T) {
 				res := w.do(c.role, "POST", "/v1/requests/material-status", map[string]any{"ids": ids, "materialStatus": "RECEIVED", "reason": "bulk"}).json(t)
 				rs := res["results"].([]any)
 				a, b := rs[0].(map[string]any), rs[1].(map[string]any)
-				if a["ok"] != false || a["code"] != "not_found" || a["message"] != b["message"] || a["request"] != nil {
+				if !wantFields(t, "LEAK bulk: the foreign ID's result", a, map[string]any{"ok": false, "code": "not_found", "message": b["message"], "request": nil}) {
 					leaks++
-					t.Errorf("LEAK bulk: %v vs %v", a, b)
 				}
 			}
 			// Listing never shows a foreign request, even when asked by partner or status.

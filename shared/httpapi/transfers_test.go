@@ -100,19 +100,35 @@ func TestDeliverResumeAndComplete(t *testing.T) {
 	}
 	tr := w.do("juniper", "GET", "/v1/transfers/"+u.id, nil).json(t)
 	f := tr["files"].([]any)[0].(map[string]any)
-	if tr["status"] != "UPLOADING" || fmt.Sprint(f["received"]) != "[1 3]" || fmt.Sprint(f["missing"]) != "[2]" {
-		t.Fatalf("resume view: %v %v %v", tr["status"], f["received"], f["missing"])
+	if tr["status"] != "UPLOADING" {
+		t.Errorf("resume view: status %v, want UPLOADING", tr["status"])
 	}
-	if r := w.do("juniper", "POST", "/v1/transfers/"+u.id+"/complete", nil); r.Status != 409 || !strings.Contains(string(r.Body), "parts 2") {
-		t.Fatalf("complete with part 2 missing: %d %s", r.Status, r.Body)
+	if got := fmt.Sprint(f["received"]); got != "[1 3]" {
+		t.Errorf("resume view: received %s, want [1 3]", got)
+	}
+	if got := fmt.Sprint(f["missing"]); got != "[2]" {
+		t.Errorf("resume view: missing %s, want [2]", got)
+	}
+	r = w.do("juniper", "POST", "/v1/transfers/"+u.id+"/complete", nil)
+	if r.Status != 409 {
+		t.Errorf("complete with part 2 missing: status %d, want 409: %s", r.Status, r.Body)
+	}
+	if !strings.Contains(string(r.Body), "parts 2") {
+		t.Errorf("complete with part 2 missing: %s does not name parts 2", r.Body)
 	}
 	if code := u.send(t, 2, hexSum(u.part(2)), u.part(2)); code != 200 {
 		t.Fatalf("part 2: %d", code)
 	}
 	r = w.do("juniper", "POST", "/v1/transfers/"+u.id+"/complete", nil)
 	done := r.json(t)
-	if r.Status != 200 || done["status"] != "PENDING_INSPECTION" || done["deliveredAt"] == nil {
-		t.Fatalf("complete: %d %s", r.Status, r.Body)
+	if r.Status != 200 {
+		t.Fatalf("complete: status %d, want 200: %s", r.Status, r.Body)
+	}
+	if done["status"] != "PENDING_INSPECTION" {
+		t.Errorf("complete: status field %v, want PENDING_INSPECTION", done["status"])
+	}
+	if done["deliveredAt"] == nil {
+		t.Errorf("complete: no deliveredAt: %s", r.Body)
 	}
 	var steps []string
 	for _, e := range done["timeline"].([]any) {
@@ -121,17 +137,29 @@ func TestDeliverResumeAndComplete(t *testing.T) {
 	if strings.Join(steps, ",") != "WAITING_FOR_UPLOAD,UPLOADING,PENDING_INSPECTION" {
 		t.Fatalf("timeline %v", steps)
 	}
-	if again := w.do("juniper", "POST", "/v1/transfers/"+u.id+"/complete", nil); again.Status != 200 || again.json(t)["version"] != done["version"] {
-		t.Fatalf("a second complete: %d %s", again.Status, again.Body)
+	again := w.do("juniper", "POST", "/v1/transfers/"+u.id+"/complete", nil)
+	if again.Status != 200 {
+		t.Errorf("a second complete: status %d, want 200: %s", again.Status, again.Body)
+	}
+	if v := again.json(t)["version"]; v != done["version"] {
+		t.Errorf("a second complete: version %v, want the first's %v", v, done["version"])
 	}
 	hist := w.do("juniper", "GET", "/v1/requests/"+id+"/history", nil).json(t)["entries"].([]any)
 	last := hist[len(hist)-1].(map[string]any)
-	if last["action"] != "DELIVERED" || last["after"] != u.id || !strings.Contains(fmt.Sprint(last["comment"]), "House of Tides_es.ttml") {
-		t.Fatalf("history after delivery: %v", last)
+	wantFields(t, "history after delivery:", last, map[string]any{"action": "DELIVERED", "after": u.id})
+	if c := fmt.Sprint(last["comment"]); !strings.Contains(c, "House of Tides_es.ttml") {
+		t.Errorf("history after delivery: comment %q does not name House of Tides_es.ttml", c)
 	}
 	cards := w.do("northstar", "GET", "/v1/requests/"+id+"/transfers", nil).json(t)["transfers"].([]any)
-	if len(cards) != 1 || cards[0].(map[string]any)["method"] != "CLI" || cards[0].(map[string]any)["files"].([]any)[0].(map[string]any)["metadata"].(map[string]any)["subtitleFormat"] != "TTML" {
-		t.Fatalf("cards %v", cards)
+	if len(cards) != 1 {
+		t.Fatalf("%d transfer cards, want 1: %v", len(cards), cards)
+	}
+	card := cards[0].(map[string]any)
+	if card["method"] != "CLI" {
+		t.Errorf("card method = %v, want CLI", card["method"])
+	}
+	if sf := card["files"].([]any)[0].(map[string]any)["metadata"].(map[string]any)["subtitleFormat"]; sf != "TTML" {
+		t.Errorf("card file subtitleFormat = %v, want TTML", sf)
 	}
 	// Tenancy: another partner sees no transfer and cannot deliver to juniper's request.
 	if r := w.do("lumen", "GET", "/v1/transfers/"+u.id, nil); r.Status != 404 {
@@ -155,28 +183,41 @@ func TestDeliveryFailuresAreClear(t *testing.T) {
 		t.Fatalf("part: %d", code)
 	}
 	r := w.do("juniper", "POST", "/v1/transfers/"+u.id+"/complete", nil)
-	if r.Status != 422 || r.code() != "checksum_mismatch" {
-		t.Fatalf("mismatch: %d %s", r.Status, r.Body)
+	if r.Status != 422 {
+		t.Errorf("mismatch: status %d, want 422: %s", r.Status, r.Body)
 	}
-	if tr := w.do("juniper", "GET", "/v1/transfers/"+u.id, nil).json(t); tr["status"] != "ERROR" || tr["errorCode"] != "checksum_mismatch" {
-		t.Fatalf("after mismatch: %v", tr)
+	if r.code() != "checksum_mismatch" {
+		t.Errorf("mismatch: code %q, want checksum_mismatch", r.code())
 	}
+	tr := w.do("juniper", "GET", "/v1/transfers/"+u.id, nil).json(t)
+	wantFields(t, "after mismatch: transfer", tr, map[string]any{"status": "ERROR", "errorCode": "checksum_mismatch"})
 	first, _ := start(t, w, "juniper", id, data, hexSum(data))
 	second, _ := start(t, w, "juniper", id, data, hexSum(data))
 	if tr := w.do("juniper", "GET", "/v1/transfers/"+first.id, nil).json(t); tr["status"] != "SUPERSEDED" {
 		t.Fatalf("the earlier upload is %v", tr["status"])
 	}
-	if r := w.do("juniper", "POST", "/v1/transfers/"+first.id+"/parts", map[string]any{"parts": []map[string]any{{"file": 0, "number": 1}}}); r.Status != 422 || r.code() != "not_allowed" {
-		t.Fatalf("a superseded transfer handed out a part URL: %d %s", r.Status, r.Body)
+	r = w.do("juniper", "POST", "/v1/transfers/"+first.id+"/parts", map[string]any{"parts": []map[string]any{{"file": 0, "number": 1}}})
+	if r.Status != 422 {
+		t.Errorf("a superseded transfer's parts: status %d, want 422: %s", r.Status, r.Body)
 	}
-	if r := w.do("juniper", "POST", "/v1/transfers/"+second.id+"/abort", nil); r.Status != 200 || r.json(t)["status"] != "ABORTED" {
-		t.Fatalf("abort: %d %s", r.Status, r.Body)
+	if r.code() != "not_allowed" {
+		t.Errorf("a superseded transfer's parts: code %q, want not_allowed", r.code())
+	}
+	r = w.do("juniper", "POST", "/v1/transfers/"+second.id+"/abort", nil)
+	if r.Status != 200 {
+		t.Errorf("abort: status %d, want 200: %s", r.Status, r.Body)
+	}
+	if s := r.json(t)["status"]; s != "ABORTED" {
+		t.Errorf("abort: status field %v, want ABORTED", s)
 	}
 	r = w.do("juniper", "POST", "/v1/transfers", map[string]any{"transfers": []map[string]any{{"requestId": id, "files": []map[string]any{
 		{"name": "a.srt", "size": 10, "sha256": hexSum(data), "metadata": map[string]string{"subtitleFormat": "SRT"}}}}}})
 	res := r.json(t)["results"].([]any)[0].(map[string]any)
-	if res["code"] != "invalid_metadata" || !strings.Contains(res["message"].(string), "frameRate") {
-		t.Fatalf("missing frame rate: %v", res)
+	if res["code"] != "invalid_metadata" {
+		t.Errorf("missing frame rate: code %v, want invalid_metadata", res["code"])
+	}
+	if msg, _ := res["message"].(string); !strings.Contains(msg, "frameRate") {
+		t.Errorf("missing frame rate: message %q does not name frameRate", msg)
 	}
 	forms := w.do("juniper", "GET", "/v1/source-types", nil).json(t)["sourceTypes"].([]any)
 	if len(forms) != len(lot.SourceTypes) {
@@ -211,9 +252,7 @@ func TestBadFilesAreRefusedBeforeAnyUpload(t *testing.T) {
 	for want, files := range cases {
 		r := w.do("juniper", "POST", "/v1/transfers", map[string]any{"transfers": []map[string]any{{"requestId": id, "files": files}}})
 		res := r.json(t)["results"].([]any)[0].(map[string]any)
-		if res["ok"] != false || res["code"] != strings.TrimSpace(want) {
-			t.Errorf("%v: %v", files[0]["name"], res)
-		}
+		wantFields(t, fmt.Sprintf("%q: result", files[0]["name"]), res, map[string]any{"ok": false, "code": strings.TrimSpace(want)})
 	}
 	if cards := w.do("juniper", "GET", "/v1/requests/"+id+"/transfers", nil).json(t)["transfers"].([]any); len(cards) != 0 {
 		t.Fatalf("refused files made %d transfers", len(cards))

@@ -98,8 +98,11 @@ func TestAStartedNameRunsOnce(t *testing.T) {
 		}
 	}
 	e := waitFor(t, r, "tr-1-1", localflow.Succeeded)
-	if string(e.Output) != `{"id":"tr-1","stage":"first,second,third"}` || w.firsts.Load() != 1 {
-		t.Fatalf("output %s after %d first steps", e.Output, w.firsts.Load())
+	if want := `{"id":"tr-1","stage":"first,second,third"}`; string(e.Output) != want {
+		t.Errorf("output %s, want %s", e.Output, want)
+	}
+	if n := w.firsts.Load(); n != 1 {
+		t.Errorf("the first step ran %d times, want 1", n)
 	}
 	if err := r.Start(ctx, "nope", "x", nil); err == nil {
 		t.Fatal("a start of an unknown flow was accepted")
@@ -151,8 +154,11 @@ func TestResumesAfterRestart(t *testing.T) {
 	r2, stop2 := open(t, dir, w, 4)
 	defer stop2()
 	e := waitFor(t, r2, "tr-2-1", localflow.Succeeded)
-	if string(e.Output) != `{"id":"tr-2","stage":"first,second,third"}` || w.firsts.Load() != 1 {
-		t.Fatalf("output %s after %d first steps (want 1: it finished before the stop)", e.Output, w.firsts.Load())
+	if want := `{"id":"tr-2","stage":"first,second,third"}`; string(e.Output) != want {
+		t.Errorf("output %s, want %s", e.Output, want)
+	}
+	if n := w.firsts.Load(); n != 1 {
+		t.Errorf("the first step ran %d times, want 1: it finished before the stop", n)
 	}
 }
 
@@ -173,8 +179,11 @@ func TestInternalErrorsAreRetriedThenFail(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := waitFor(t, r, "tr-3-1", localflow.Failed)
-	if e.Error != localflow.ErrInternal || calls.Load() != 3 {
-		t.Fatalf("ended %s %q after %d calls, want openlot.Internal after 3", e.Error, e.Cause, calls.Load())
+	if e.Error != localflow.ErrInternal {
+		t.Errorf("ended with %s %q, want %s", e.Error, e.Cause, localflow.ErrInternal)
+	}
+	if n := calls.Load(); n != 3 {
+		t.Errorf("the step was called %d times, want 3", n)
 	}
 	var whats []string
 	for _, ev := range e.Events {

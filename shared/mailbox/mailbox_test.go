@@ -79,14 +79,26 @@ func TestMailboxPageListsMail(t *testing.T) {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/mail", nil))
 	page := rec.Body.String()
-	if rec.Code != 200 || !strings.Contains(page, "Proxy ready: Orbital") || !strings.Contains(page, "ana@juniper.example") {
-		t.Fatalf("the list: %d %s", rec.Code, page)
+	if rec.Code != 200 {
+		t.Errorf("the list: status %d, want 200", rec.Code)
+	}
+	if !strings.Contains(page, "Proxy ready: Orbital") {
+		t.Errorf("the list does not show the subject %q: %s", "Proxy ready: Orbital", page)
+	}
+	if !strings.Contains(page, "ana@juniper.example") {
+		t.Errorf("the list does not show the recipient %q: %s", "ana@juniper.example", page)
 	}
 	list, _ := b.List()
 	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/mail/"+list[0].File, nil))
-	if rec.Code != 200 || rec.Header().Get("Content-Type") != "message/rfc822" || !strings.Contains(rec.Body.String(), "Subject:") {
-		t.Fatalf("one message: %d %s", rec.Code, rec.Body)
+	if rec.Code != 200 {
+		t.Errorf("one message: status %d, want 200", rec.Code)
+	}
+	if ct := rec.Header().Get("Content-Type"); ct != "message/rfc822" {
+		t.Errorf("one message: Content-Type %q, want %q", ct, "message/rfc822")
+	}
+	if !strings.Contains(rec.Body.String(), "Subject:") {
+		t.Errorf("one message has no Subject: header: %s", rec.Body)
 	}
 	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/mail/..%2f..%2fetc%2fpasswd", nil))

@@ -90,13 +90,26 @@ func TestSESRequestShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := got()[0]
-	if c.method != "POST" || c.path != "/v2/email/outbound-emails" || !strings.Contains(c.auth, "AWS4-HMAC-SHA256") ||
-		!strings.Contains(c.auth, "/eu-west-1/ses/aws4_request") {
-		t.Fatalf("request %s %s %q", c.method, c.path, c.auth)
+	if c.method != "POST" {
+		t.Errorf("request method %s, want POST", c.method)
 	}
-	if str(c.body, "FromEmailAddress") != `"openlot" <no-reply@openlot.example>` || str(c.body, "ConfigurationSetName") != "openlot" ||
-		!strings.Contains(string(must(json.Marshal(c.body["EmailTags"]))), `"Value":"proxy-ready"`) {
-		t.Fatalf("body %v", c.body)
+	if c.path != "/v2/email/outbound-emails" {
+		t.Errorf("request path %s, want /v2/email/outbound-emails", c.path)
+	}
+	if !strings.Contains(c.auth, "AWS4-HMAC-SHA256") {
+		t.Errorf("Authorization %q, want it to contain %q", c.auth, "AWS4-HMAC-SHA256")
+	}
+	if !strings.Contains(c.auth, "/eu-west-1/ses/aws4_request") {
+		t.Errorf("Authorization %q, want it to contain %q", c.auth, "/eu-west-1/ses/aws4_request")
+	}
+	if got, want := str(c.body, "FromEmailAddress"), `"openlot" <no-reply@openlot.example>`; got != want {
+		t.Errorf("body FromEmailAddress %q, want %q", got, want)
+	}
+	if got := str(c.body, "ConfigurationSetName"); got != "openlot" {
+		t.Errorf("body ConfigurationSetName %q, want %q", got, "openlot")
+	}
+	if tags := string(must(json.Marshal(c.body["EmailTags"]))); !strings.Contains(tags, `"Value":"proxy-ready"`) {
+		t.Errorf("body EmailTags %s, want a tag with %s", tags, `"Value":"proxy-ready"`)
 	}
 }
 

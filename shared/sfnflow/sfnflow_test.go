@@ -68,9 +68,17 @@ func TestStartNamesTheExecutionOnce(t *testing.T) {
 			t.Fatalf("start %v: %v", in, err)
 		}
 	}
-	if len(ep.calls) != 3 || ep.calls[0]["name"] != "t1-1" || ep.calls[0]["input"] != `{"attempt":1,"transferId":"t1"}` ||
-		ep.calls[0]["stateMachineArn"] != machines["inspection"] {
-		t.Fatalf("calls %v", ep.calls)
+	if len(ep.calls) != 3 {
+		t.Fatalf("%d calls, want 3: %v", len(ep.calls), ep.calls)
+	}
+	if got := ep.calls[0]["name"]; got != "t1-1" {
+		t.Errorf("call 0 name %q, want %q", got, "t1-1")
+	}
+	if got, want := ep.calls[0]["input"], `{"attempt":1,"transferId":"t1"}`; got != want {
+		t.Errorf("call 0 input %s, want %s", got, want)
+	}
+	if got := ep.calls[0]["stateMachineArn"]; got != machines["inspection"] {
+		t.Errorf("call 0 stateMachineArn %q, want %q", got, machines["inspection"])
 	}
 	if err := f.Start(ctx, "qc-outcome", "x", nil); err == nil {
 		t.Fatal("a flow without a state machine was started")

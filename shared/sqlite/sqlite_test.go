@@ -36,7 +36,11 @@ func TestDataSurvivesReopen(t *testing.T) {
 	}
 	s = mustOpen(t, dir)
 	defer s.Close()
-	if p, err := s.GetPartner(ctx, "juniper"); err != nil || p.Name != "Juniper" {
-		t.Fatalf("after reopen: %v %v", p, err)
+	p, err := s.GetPartner(ctx, "juniper")
+	if err != nil {
+		t.Fatalf("after reopen: %v", err)
+	}
+	if p.Name != "Juniper" {
+		t.Errorf("after reopen: partner Name = %q, want %q", p.Name, "Juniper")
 	}
 }

@@ -89,8 +89,14 @@ func testCatalog(t *testing.T, s lot.Store) {
 	must(t, s.PutPartner(ctx, &lot.Partner{ID: "northstar", Name: "Northstar", Kind: lot.PartnerContent}))
 	got, err := s.GetPartner(ctx, "juniper")
 	must(t, err)
-	if got.Name != p.Name || got.Kind != p.Kind || !slices.Equal(got.Subassignees, p.Subassignees) {
-		t.Fatalf("partner %+v", got)
+	if got.Name != p.Name {
+		t.Errorf("partner Name = %q, want %q", got.Name, p.Name)
+	}
+	if got.Kind != p.Kind {
+		t.Errorf("partner Kind = %q, want %q", got.Kind, p.Kind)
+	}
+	if !slices.Equal(got.Subassignees, p.Subassignees) {
+		t.Errorf("partner Subassignees = %q, want %q", got.Subassignees, p.Subassignees)
 	}
 	p.Name = "Juniper Post Ltd"
 	must(t, s.PutPartner(ctx, p))
@@ -119,8 +125,11 @@ func testCatalog(t *testing.T, s lot.Store) {
 	must(t, s.PutPackage(ctx, pk))
 	gp, err := s.GetPackage(ctx, 555)
 	must(t, err)
-	if gp.MovieID != pk.MovieID || !slices.Equal(gp.Countries, pk.Countries) {
-		t.Fatalf("package %+v", gp)
+	if gp.MovieID != pk.MovieID {
+		t.Errorf("package MovieID = %d, want %d", gp.MovieID, pk.MovieID)
+	}
+	if !slices.Equal(gp.Countries, pk.Countries) {
+		t.Errorf("package Countries = %q, want %q", gp.Countries, pk.Countries)
 	}
 	_, err = s.GetPackage(ctx, 556)
 	wantCode(t, err, lot.CodeNotFound)
@@ -145,14 +154,32 @@ func testCreateGet(t *testing.T, s lot.Store) {
 	}
 	h, err := s.History(ctx, r.ID)
 	must(t, err)
-	if len(h) != 1 || h[0].Action != lot.ActionCreated || h[0].Version != 1 || h[0].Comment != "please use the new glossary" || h[0].Actor != "ops" || !h[0].At.Equal(t0) {
-		t.Fatalf("history %+v", h)
+	if len(h) != 1 {
+		t.Fatalf("history has %d entries, want 1: %+v", len(h), h)
+	}
+	if h[0].Action != lot.ActionCreated {
+		t.Errorf("history Action = %q, want %q", h[0].Action, lot.ActionCreated)
+	}
+	if h[0].Version != 1 {
+		t.Errorf("history Version = %d, want 1", h[0].Version)
+	}
+	if h[0].Comment != "please use the new glossary" {
+		t.Errorf("history Comment = %q, want %q", h[0].Comment, "please use the new glossary")
+	}
+	if h[0].Actor != "ops" {
+		t.Errorf("history Actor = %q, want %q", h[0].Actor, "ops")
+	}
+	if !h[0].At.Equal(t0) {
+		t.Errorf("history At = %v, want %v", h[0].At, t0)
 	}
 	_, err = s.GetRequest(ctx, ID(999))
 	wantCode(t, err, lot.CodeNotFound)
 	h, err = s.History(ctx, ID(999))
-	if err != nil && !lot.IsCode(err, lot.CodeNotFound) || len(h) != 0 {
-		t.Fatalf("history of a missing request: %v %v", h, err)
+	if err != nil && !lot.IsCode(err, lot.CodeNotFound) {
+		t.Errorf("history of a missing request: error %v, want none or code %s", err, lot.CodeNotFound)
+	}
+	if len(h) != 0 {
+		t.Errorf("history of a missing request has %d entries, want 0: %+v", len(h), h)
 	}
 }
 
@@ -309,8 +336,11 @@ func testScope(t *testing.T, s lot.Store) {
 		return r.SetMaterialStatus(lot.Act{By: studio, At: t0}, lot.MaterialAccepted, "checked", "")
 	})
 	must(t, err)
-	if old.MaterialStatus != oldStatus || old.Version != 1 {
-		t.Fatalf("a snapshot handed out changed: %+v", old)
+	if old.MaterialStatus != oldStatus {
+		t.Errorf("a snapshot handed out changed: MaterialStatus = %q, want %q", old.MaterialStatus, oldStatus)
+	}
+	if old.Version != 1 {
+		t.Errorf("a snapshot handed out changed: Version = %d, want 1", old.Version)
 	}
 	for i, r := range all {
 		if r.ID == ID(3) {
@@ -318,8 +348,12 @@ func testScope(t *testing.T, s lot.Store) {
 		}
 	}
 	after := check("after update")
-	if r := after[ID(3)]; r.MaterialStatus != lot.MaterialAccepted || r.Version != all[2].Version {
-		t.Fatalf("search sees %+v after the update", r)
+	r3 := after[ID(3)]
+	if r3.MaterialStatus != lot.MaterialAccepted {
+		t.Errorf("search sees MaterialStatus %q after the update, want %q", r3.MaterialStatus, lot.MaterialAccepted)
+	}
+	if r3.Version != all[2].Version {
+		t.Errorf("search sees Version %d after the update, want %d", r3.Version, all[2].Version)
 	}
 	more := mustRequest(t, 61, "harbor", "aurora")
 	must(t, s.CreateRequests(ctx, more))
@@ -383,8 +417,14 @@ func testUpdate(t *testing.T, s lot.Store) {
 		return r.SetMaterialStatus(lot.Act{By: fp, At: at}, lot.MaterialReceived, "proxy downloaded", "")
 	})
 	must(t, err)
-	if got.Version != 2 || got.MaterialStatus != lot.MaterialReceived || !got.UpdatedAt.Equal(at) {
-		t.Fatalf("after update %+v", got)
+	if got.Version != 2 {
+		t.Errorf("after update Version = %d, want 2", got.Version)
+	}
+	if got.MaterialStatus != lot.MaterialReceived {
+		t.Errorf("after update MaterialStatus = %q, want %q", got.MaterialStatus, lot.MaterialReceived)
+	}
+	if !got.UpdatedAt.Equal(at) {
+		t.Errorf("after update UpdatedAt = %v, want %v", got.UpdatedAt, at)
 	}
 	// A failing fn changes nothing.
 	boom := errors.New("boom")
@@ -416,23 +456,51 @@ func testUpdate(t *testing.T, s lot.Store) {
 
 	cur, err := s.GetRequest(ctx, ID(1))
 	must(t, err)
-	if cur.MaterialStatus != lot.MaterialReceived || cur.ServiceType != lot.ServiceCreate || cur.Version != 3 {
-		t.Fatalf("stored %+v", cur)
+	if cur.MaterialStatus != lot.MaterialReceived {
+		t.Errorf("stored MaterialStatus = %q, want %q", cur.MaterialStatus, lot.MaterialReceived)
+	}
+	if cur.ServiceType != lot.ServiceCreate {
+		t.Errorf("stored ServiceType = %q, want %q", cur.ServiceType, lot.ServiceCreate)
+	}
+	if cur.Version != 3 {
+		t.Errorf("stored Version = %d, want 3", cur.Version)
 	}
 	h, err := s.History(ctx, ID(1))
 	must(t, err)
 	var acts []lot.Action
 	for i, e := range h {
 		acts = append(acts, e.Action)
-		if e.Version != int64(i+1) || e.RequestID != ID(1) {
-			t.Fatalf("entry %d: %+v", i, e)
+		if e.Version != int64(i+1) {
+			t.Errorf("entry %d Version = %d, want %d", i, e.Version, i+1)
+		}
+		if e.RequestID != ID(1) {
+			t.Errorf("entry %d RequestID = %q, want %q", i, e.RequestID, ID(1))
 		}
 	}
 	if !slices.Equal(acts, []lot.Action{lot.ActionCreated, lot.ActionMaterialStatus, lot.ActionServiceType}) {
 		t.Fatalf("history actions %v", acts)
 	}
-	if e := h[1]; e.Before != "NOT_RECEIVED" || e.After != "RECEIVED" || e.Reason != "proxy downloaded" || e.ActorName != "Ana" || e.Partner != "juniper" || e.Role != lot.RoleFP || !e.At.Equal(at) {
-		t.Fatalf("material entry %+v", e)
+	e := h[1]
+	if e.Before != "NOT_RECEIVED" {
+		t.Errorf("material entry Before = %q, want %q", e.Before, "NOT_RECEIVED")
+	}
+	if e.After != "RECEIVED" {
+		t.Errorf("material entry After = %q, want %q", e.After, "RECEIVED")
+	}
+	if e.Reason != "proxy downloaded" {
+		t.Errorf("material entry Reason = %q, want %q", e.Reason, "proxy downloaded")
+	}
+	if e.ActorName != "Ana" {
+		t.Errorf("material entry ActorName = %q, want %q", e.ActorName, "Ana")
+	}
+	if e.Partner != "juniper" {
+		t.Errorf("material entry Partner = %q, want %q", e.Partner, "juniper")
+	}
+	if e.Role != lot.RoleFP {
+		t.Errorf("material entry Role = %q, want %q", e.Role, lot.RoleFP)
+	}
+	if !e.At.Equal(at) {
+		t.Errorf("material entry At = %v, want %v", e.At, at)
 	}
 	// Two entries in one change keep their order.
 	_, err = s.UpdateRequest(ctx, ID(1), func(r *lot.Request) error {
@@ -444,8 +512,20 @@ func testUpdate(t *testing.T, s lot.Store) {
 	})
 	must(t, err)
 	h, _ = s.History(ctx, ID(1))
-	if n := len(h); n != 5 || h[3].Comment != "first" || h[4].Comment != "second" || h[4].Seq != 1 || h[4].Version != 4 {
-		t.Fatalf("two-entry change: %+v", h[3:])
+	if len(h) != 5 {
+		t.Fatalf("two-entry change: history has %d entries, want 5: %+v", len(h), h)
+	}
+	if h[3].Comment != "first" {
+		t.Errorf("two-entry change: entry 3 Comment = %q, want %q", h[3].Comment, "first")
+	}
+	if h[4].Comment != "second" {
+		t.Errorf("two-entry change: entry 4 Comment = %q, want %q", h[4].Comment, "second")
+	}
+	if h[4].Seq != 1 {
+		t.Errorf("two-entry change: entry 4 Seq = %d, want 1", h[4].Seq)
+	}
+	if h[4].Version != 4 {
+		t.Errorf("two-entry change: entry 4 Version = %d, want 4", h[4].Version)
 	}
 }
 
@@ -462,8 +542,11 @@ func testStale(t *testing.T, s lot.Store) {
 	})
 	wantCode(t, err, lot.CodeConflict)
 	h, _ := s.History(ctx, ID(1))
-	if len(h) != 2 || h[1].Comment != "inner wins" {
-		t.Fatalf("history %+v", h)
+	if len(h) != 2 {
+		t.Fatalf("history has %d entries, want 2: %+v", len(h), h)
+	}
+	if h[1].Comment != "inner wins" {
+		t.Errorf("history entry 1 Comment = %q, want %q", h[1].Comment, "inner wins")
 	}
 }
 
@@ -505,17 +588,26 @@ func testRace(t *testing.T, s lot.Store) {
 			t.Errorf("racer %d: unexpected error %v", i, err)
 		}
 	}
-	if winners != 1 || conflicts != n-1 {
-		t.Fatalf("%d winners, %d conflicts; want 1 and %d", winners, conflicts, n-1)
+	if conflicts != n-1 {
+		t.Errorf("%d conflicts, want %d", conflicts, n-1)
+	}
+	if winners != 1 {
+		t.Fatalf("%d winners, want 1", winners)
 	}
 	h, err := s.History(ctx, ID(1))
 	must(t, err)
-	if len(h) != 2 || h[1].Reason != fmt.Sprintf("racer %d", winner) {
-		t.Fatalf("history %+v, want creation + racer %d", h, winner)
+	if len(h) != 2 {
+		t.Fatalf("history has %d entries, want 2 (creation + racer %d): %+v", len(h), winner, h)
+	}
+	if want := fmt.Sprintf("racer %d", winner); h[1].Reason != want {
+		t.Errorf("history entry 1 Reason = %q, want %q", h[1].Reason, want)
 	}
 	got, _ := s.GetRequest(ctx, ID(1))
-	if got.Version != 2 || got.MaterialStatus != statuses[winner%4] {
-		t.Fatalf("stored %+v", got)
+	if got.Version != 2 {
+		t.Errorf("stored Version = %d, want 2", got.Version)
+	}
+	if got.MaterialStatus != statuses[winner%4] {
+		t.Errorf("stored MaterialStatus = %q, want %q", got.MaterialStatus, statuses[winner%4])
 	}
 }
 
@@ -525,8 +617,23 @@ func testClients(t *testing.T, s lot.Store) {
 	must(t, s.PutClient(ctx, c))
 	got, err := s.GetClient(ctx, "fp-juniper")
 	must(t, err)
-	if string(got.SecretHash) != string(c.SecretHash) || got.Role != c.Role || got.Partner != c.Partner || !slices.Equal(got.Permissions, c.Permissions) || !got.CreatedAt.Equal(t0) || got.Email != c.Email {
-		t.Fatalf("client %+v", got)
+	if string(got.SecretHash) != string(c.SecretHash) {
+		t.Errorf("client SecretHash = %q, want %q", got.SecretHash, c.SecretHash)
+	}
+	if got.Role != c.Role {
+		t.Errorf("client Role = %q, want %q", got.Role, c.Role)
+	}
+	if got.Partner != c.Partner {
+		t.Errorf("client Partner = %q, want %q", got.Partner, c.Partner)
+	}
+	if !slices.Equal(got.Permissions, c.Permissions) {
+		t.Errorf("client Permissions = %q, want %q", got.Permissions, c.Permissions)
+	}
+	if !got.CreatedAt.Equal(t0) {
+		t.Errorf("client CreatedAt = %v, want %v", got.CreatedAt, t0)
+	}
+	if got.Email != c.Email {
+		t.Errorf("client Email = %q, want %q", got.Email, c.Email)
 	}
 	_, err = s.GetClient(ctx, "nobody")
 	wantCode(t, err, lot.CodeNotFound)
@@ -542,14 +649,35 @@ func testIdempotency(t *testing.T, s lot.Store) {
 	}
 	saved, err = s.ClaimKey(ctx, "k1", "h1", t0.Add(time.Second), ttl)
 	must(t, err)
-	if saved == nil || saved.Done || saved.RequestHash != "h1" {
-		t.Fatalf("in-progress key: %+v", saved)
+	if saved == nil {
+		t.Fatal("in-progress key: got nil, want the saved claim")
+	}
+	if saved.Done {
+		t.Error("in-progress key: Done = true, want false")
+	}
+	if saved.RequestHash != "h1" {
+		t.Errorf("in-progress key: RequestHash = %q, want %q", saved.RequestHash, "h1")
 	}
 	must(t, s.FinishKey(ctx, "k1", 200, "application/json", []byte(`{"ok":true}`)))
 	saved, err = s.ClaimKey(ctx, "k1", "other", t0.Add(time.Minute), ttl)
 	must(t, err)
-	if saved == nil || !saved.Done || saved.Status != 200 || string(saved.Body) != `{"ok":true}` || saved.RequestHash != "h1" || saved.ContentType != "application/json" {
-		t.Fatalf("done key: %+v", saved)
+	if saved == nil {
+		t.Fatal("done key: got nil, want the saved answer")
+	}
+	if !saved.Done {
+		t.Error("done key: Done = false, want true")
+	}
+	if saved.Status != 200 {
+		t.Errorf("done key: Status = %d, want 200", saved.Status)
+	}
+	if string(saved.Body) != `{"ok":true}` {
+		t.Errorf("done key: Body = %q, want %q", saved.Body, `{"ok":true}`)
+	}
+	if saved.RequestHash != "h1" {
+		t.Errorf("done key: RequestHash = %q, want %q", saved.RequestHash, "h1")
+	}
+	if saved.ContentType != "application/json" {
+		t.Errorf("done key: ContentType = %q, want %q", saved.ContentType, "application/json")
 	}
 	// Released keys run again.
 	_, err = s.ClaimKey(ctx, "k2", "h2", t0, ttl)
@@ -596,24 +724,44 @@ func testTemplates(t *testing.T, s lot.Store) {
 	put("ben", "Spanish subs", "language=es-419")
 	got, err := s.GetTemplate(ctx, "ana", "Spanish subs")
 	must(t, err)
-	if got.Query != "language=es&sourceType=SUBTITLE" || got.Owner != "ana" || !got.UpdatedAt.Equal(t0) {
-		t.Fatalf("template %+v", got)
+	if got.Query != "language=es&sourceType=SUBTITLE" {
+		t.Errorf("template Query = %q, want %q", got.Query, "language=es&sourceType=SUBTITLE")
+	}
+	if got.Owner != "ana" {
+		t.Errorf("template Owner = %q, want %q", got.Owner, "ana")
+	}
+	if !got.UpdatedAt.Equal(t0) {
+		t.Errorf("template UpdatedAt = %v, want %v", got.UpdatedAt, t0)
 	}
 	put("ana", "Spanish subs", "language=es")
 	list, err := s.ListTemplates(ctx, "ana")
 	must(t, err)
-	if len(list) != 2 || list[0].Name != "All open" || list[1].Query != "language=es" {
-		t.Fatalf("ana's templates %+v", list)
+	if len(list) != 2 {
+		t.Fatalf("ana has %d templates, want 2: %+v", len(list), list)
 	}
-	if other, _ := s.ListTemplates(ctx, "ben"); len(other) != 1 || other[0].Query != "language=es-419" {
-		t.Fatalf("ben's templates %+v", other)
+	if list[0].Name != "All open" {
+		t.Errorf("ana's template 0 Name = %q, want %q", list[0].Name, "All open")
+	}
+	if list[1].Query != "language=es" {
+		t.Errorf("ana's template 1 Query = %q, want %q", list[1].Query, "language=es")
+	}
+	other, _ := s.ListTemplates(ctx, "ben")
+	if len(other) != 1 {
+		t.Fatalf("ben has %d templates, want 1: %+v", len(other), other)
+	}
+	if other[0].Query != "language=es-419" {
+		t.Errorf("ben's template Query = %q, want %q", other[0].Query, "language=es-419")
 	}
 	must(t, s.DeleteTemplate(ctx, "ana", "All open"))
 	_, err = s.GetTemplate(ctx, "ana", "All open")
 	wantCode(t, err, lot.CodeNotFound)
 	wantCode(t, s.DeleteTemplate(ctx, "ana", "All open"), lot.CodeNotFound)
-	if none, err := s.ListTemplates(ctx, "carla"); err != nil || len(none) != 0 {
-		t.Fatalf("no templates: %v %v", none, err)
+	none, err := s.ListTemplates(ctx, "carla")
+	if err != nil {
+		t.Fatalf("no templates: error %v", err)
+	}
+	if len(none) != 0 {
+		t.Errorf("no templates: got %d, want 0: %+v", len(none), none)
 	}
 }
 
@@ -635,16 +783,36 @@ func testTransfers(t *testing.T, s lot.Store) {
 	wantCode(t, s.CreateTransfer(ctx, first.Clone()), lot.CodeConflict)
 	got, err := s.GetTransfer(ctx, ID(101))
 	must(t, err)
-	if got.Version != 1 || got.Status != lot.TransferWaitingForUpload || got.Files[0].Metadata["subtitleFormat"] != "TTML" ||
-		got.Files[0].UploadID != "u-"+ID(101) || got.FulfillmentPartner != "juniper" || len(got.Timeline) != 1 || !got.Timeline[0].At.Equal(t0) {
-		t.Fatalf("stored transfer %+v", got)
+	if got.Version != 1 {
+		t.Errorf("stored transfer Version = %d, want 1", got.Version)
+	}
+	if got.Status != lot.TransferWaitingForUpload {
+		t.Errorf("stored transfer Status = %q, want %q", got.Status, lot.TransferWaitingForUpload)
+	}
+	if got.Files[0].Metadata["subtitleFormat"] != "TTML" {
+		t.Errorf("stored transfer file subtitleFormat = %q, want %q", got.Files[0].Metadata["subtitleFormat"], "TTML")
+	}
+	if got.Files[0].UploadID != "u-"+ID(101) {
+		t.Errorf("stored transfer file UploadID = %q, want %q", got.Files[0].UploadID, "u-"+ID(101))
+	}
+	if got.FulfillmentPartner != "juniper" {
+		t.Errorf("stored transfer FulfillmentPartner = %q, want %q", got.FulfillmentPartner, "juniper")
+	}
+	if len(got.Timeline) != 1 {
+		t.Fatalf("stored transfer has %d timeline entries, want 1: %+v", len(got.Timeline), got.Timeline)
+	}
+	if !got.Timeline[0].At.Equal(t0) {
+		t.Errorf("stored transfer timeline At = %v, want %v", got.Timeline[0].At, t0)
 	}
 	_, err = s.GetTransfer(ctx, ID(999))
 	wantCode(t, err, lot.CodeNotFound)
 	up, err := s.UpdateTransfer(ctx, ID(101), func(tr *lot.Transfer) (bool, error) { return tr.Started(fp), nil })
 	must(t, err)
-	if up.Version != 2 || up.Status != lot.TransferUploading {
-		t.Fatalf("after start %+v", up)
+	if up.Version != 2 {
+		t.Errorf("after start Version = %d, want 2", up.Version)
+	}
+	if up.Status != lot.TransferUploading {
+		t.Errorf("after start Status = %q, want %q", up.Status, lot.TransferUploading)
 	}
 	same, err := s.UpdateTransfer(ctx, ID(101), func(tr *lot.Transfer) (bool, error) { return tr.Started(fp), nil })
 	must(t, err)
@@ -659,11 +827,24 @@ func testTransfers(t *testing.T, s lot.Store) {
 	wantCode(t, err, lot.CodeConflict)
 	list, err := s.ListTransfers(ctx, r.ID)
 	must(t, err)
-	if len(list) != 2 || list[0].ID != second.ID || list[1].Status != lot.TransferPendingInspection || list[1].Version != 3 {
-		t.Fatalf("transfers of the request: %+v", list)
+	if len(list) != 2 {
+		t.Fatalf("the request has %d transfers, want 2: %+v", len(list), list)
 	}
-	if none, err := s.ListTransfers(ctx, ID(2)); err != nil || len(none) != 0 {
-		t.Fatalf("another request's transfers: %v %v", none, err)
+	if list[0].ID != second.ID {
+		t.Errorf("transfer 0 ID = %q, want %q", list[0].ID, second.ID)
+	}
+	if list[1].Status != lot.TransferPendingInspection {
+		t.Errorf("transfer 1 Status = %q, want %q", list[1].Status, lot.TransferPendingInspection)
+	}
+	if list[1].Version != 3 {
+		t.Errorf("transfer 1 Version = %d, want 3", list[1].Version)
+	}
+	none, err := s.ListTransfers(ctx, ID(2))
+	if err != nil {
+		t.Fatalf("another request's transfers: error %v", err)
+	}
+	if len(none) != 0 {
+		t.Errorf("another request has %d transfers, want 0: %+v", len(none), none)
 	}
 }
 
@@ -698,15 +879,33 @@ func testMaterials(t *testing.T, s lot.Store) {
 	wantCode(t, err, lot.CodeConflict)
 	got, err := s.GetMaterial(ctx, v1.ID)
 	must(t, err)
-	if up.Rev != 2 || got.Rev != 3 || got.QC != lot.MaterialReadyForMix || got.Note != "first" || !got.DeliveredAt.Equal(t0) {
-		t.Fatalf("stored material %+v (update answered revision %d)", got, up.Rev)
+	if up.Rev != 2 {
+		t.Errorf("update answered revision %d, want 2", up.Rev)
+	}
+	if got.Rev != 3 {
+		t.Errorf("stored material Rev = %d, want 3", got.Rev)
+	}
+	if got.QC != lot.MaterialReadyForMix {
+		t.Errorf("stored material QC = %q, want %q", got.QC, lot.MaterialReadyForMix)
+	}
+	if got.Note != "first" {
+		t.Errorf("stored material Note = %q, want %q", got.Note, "first")
+	}
+	if !got.DeliveredAt.Equal(t0) {
+		t.Errorf("stored material DeliveredAt = %v, want %v", got.DeliveredAt, t0)
 	}
 	_, err = s.GetMaterial(ctx, lot.MaterialID(81, lot.AssetScript, "", 1))
 	wantCode(t, err, lot.CodeNotFound)
 	list := eventually(t, func() ([]*lot.Material, error) { return s.ListMaterials(ctx, 81) }, 3)
 	lot.SortMaterials(list)
-	if list[0].Version != 2 || list[1].Version != 1 || list[2].Variant != "es" {
-		t.Fatalf("the title's materials: %+v", list)
+	if list[0].Version != 2 {
+		t.Errorf("the title's material 0 Version = %d, want 2", list[0].Version)
+	}
+	if list[1].Version != 1 {
+		t.Errorf("the title's material 1 Version = %d, want 1", list[1].Version)
+	}
+	if list[2].Variant != "es" {
+		t.Errorf("the title's material 2 Variant = %q, want %q", list[2].Variant, "es")
 	}
 
 	p := &lot.Proxy{ID: lot.PooledProxyID(v1.ID, 1), MaterialID: v1.ID, MovieID: 81, State: lot.ProxyPooled, Code: "K7Q2M9XD", CreatedAt: t0}
@@ -715,8 +914,14 @@ func testMaterials(t *testing.T, s lot.Store) {
 	claimed, err := s.UpdateProxy(ctx, p.ID, func(p *lot.Proxy) (bool, error) { p.State, p.User = lot.ProxyReady, "ana"; return true, nil })
 	must(t, err)
 	proxies := eventually(t, func() ([]*lot.Proxy, error) { return s.ListProxies(ctx, v1.ID) }, 1)
-	if claimed.Rev != 2 || proxies[0].User != "ana" || proxies[0].Code != "K7Q2M9XD" {
-		t.Fatalf("proxies: %+v", proxies[0])
+	if claimed.Rev != 2 {
+		t.Errorf("claimed proxy Rev = %d, want 2", claimed.Rev)
+	}
+	if proxies[0].User != "ana" {
+		t.Errorf("listed proxy User = %q, want %q", proxies[0].User, "ana")
+	}
+	if proxies[0].Code != "K7Q2M9XD" {
+		t.Errorf("listed proxy Code = %q, want %q", proxies[0].Code, "K7Q2M9XD")
 	}
 
 	d := &lot.Download{ID: ID(301), MaterialID: v1.ID, MovieID: 81, AssetType: lot.AssetAudioStems, Version: 1, User: "ana",
@@ -726,11 +931,24 @@ func testMaterials(t *testing.T, s lot.Store) {
 	done, err := s.UpdateDownload(ctx, d.ID, func(d *lot.Download) (bool, error) { return d.Serve(0, 10, t0.Add(time.Minute)), nil })
 	must(t, err)
 	mine := eventually(t, func() ([]*lot.Download, error) { return s.ListDownloads(ctx, 81, "juniper") }, 1)
-	if done.Rev != 2 || !mine[0].Completed() || mine[0].CompletedBy != lot.CompletedByBlobServer || mine[0].User != "ana" {
-		t.Fatalf("juniper's downloads: %+v", mine[0])
+	if done.Rev != 2 {
+		t.Errorf("served download Rev = %d, want 2", done.Rev)
 	}
-	if other, err := s.ListDownloads(ctx, 82, "juniper"); err != nil || len(other) != 0 {
-		t.Fatalf("another title's downloads: %v %v", other, err)
+	if !mine[0].Completed() {
+		t.Errorf("juniper's download is not completed: %+v", mine[0])
+	}
+	if mine[0].CompletedBy != lot.CompletedByBlobServer {
+		t.Errorf("juniper's download CompletedBy = %q, want %q", mine[0].CompletedBy, lot.CompletedByBlobServer)
+	}
+	if mine[0].User != "ana" {
+		t.Errorf("juniper's download User = %q, want %q", mine[0].User, "ana")
+	}
+	other, err := s.ListDownloads(ctx, 82, "juniper")
+	if err != nil {
+		t.Fatalf("another title's downloads: error %v", err)
+	}
+	if len(other) != 0 {
+		t.Errorf("another title has %d downloads, want 0: %+v", len(other), other)
 	}
 }
 
@@ -763,8 +981,17 @@ func testUsers(t *testing.T, s lot.Store) {
 	must(t, s.PutUser(ctx, &lot.User{Subject: "ana", Name: "Ana N.", Email: "ana.n@juniper.example", Role: lot.RoleFP, Partner: "juniper", SeenAt: t0.Add(time.Hour)}))
 	got, err := s.GetUser(ctx, "ana")
 	must(t, err)
-	if got.Name != "Ana N." || got.Email != "ana.n@juniper.example" || got.DigestDay != "2026-11-22" || got.Digested[ID(1)] != "critical" {
-		t.Fatalf("user after a second sign-in: %+v", got)
+	if got.Name != "Ana N." {
+		t.Errorf("user after a second sign-in: Name = %q, want %q", got.Name, "Ana N.")
+	}
+	if got.Email != "ana.n@juniper.example" {
+		t.Errorf("user after a second sign-in: Email = %q, want %q", got.Email, "ana.n@juniper.example")
+	}
+	if got.DigestDay != "2026-11-22" {
+		t.Errorf("user after a second sign-in: DigestDay = %q, want %q", got.DigestDay, "2026-11-22")
+	}
+	if got.Digested[ID(1)] != "critical" {
+		t.Errorf("user after a second sign-in: Digested[%s] = %q, want %q", ID(1), got.Digested[ID(1)], "critical")
 	}
 	_, err = s.GetUser(ctx, "nobody")
 	wantCode(t, err, lot.CodeNotFound)
