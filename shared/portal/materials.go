@@ -555,15 +555,26 @@ func (s *Library) recordDownload(ctx context.Context, id string, fn func(*lot.Do
 	if !lot.ValidID(id) {
 		return
 	}
+	_, err := s.updateDownload(ctx, id, func(d *lot.Download) (bool, error) { return fn(d), nil })
+	if err != nil && !lot.IsCode(err, lot.CodeNotFound) {
+		s.Log.ErrorContext(ctx, "record download", "download", id, "err", err)
+	}
+}
+
+// updateDownload applies fn to download id, again on a fresh read when a
+// concurrent write won (the blob server counting the last bytes while the
+// client reports the file complete): both are openlot's own facts about
+// one download, never a user's edit to reload. It fails with conflict only
+// after five lost races.
+func (s *Library) updateDownload(ctx context.Context, id string, fn func(*lot.Download) (bool, error)) (*lot.Download, error) {
+	var d *lot.Download
+	var err error
 	for range 5 {
-		_, err := s.Store.UpdateDownload(ctx, id, func(d *lot.Download) (bool, error) { return fn(d), nil })
-		if !lot.IsCode(err, lot.CodeConflict) {
-			if err != nil && !lot.IsCode(err, lot.CodeNotFound) {
-				s.Log.ErrorContext(ctx, "record download", "download", id, "err", err)
-			}
-			return
+		if d, err = s.Store.UpdateDownload(ctx, id, fn); !lot.IsCode(err, lot.CodeConflict) {
+			break
 		}
 	}
+	return d, err
 }
 
 // CompleteDownload records the client's word that it holds the whole file:
@@ -582,7 +593,7 @@ func (s *Library) CompleteDownload(ctx context.Context, p lot.Principal, id, sum
 	if sum, err = delivery.CheckSum(sum); err != nil || sum == "" {
 		return nil, lot.Errorf(lot.CodeInvalid, "sha256 must be the 64 hex digits of the file's SHA-256")
 	}
-	return s.Store.UpdateDownload(ctx, id, func(d *lot.Download) (bool, error) {
+	return s.updateDownload(ctx, id, func(d *lot.Download) (bool, error) {
 		was := d.Completed()
 		return !was, d.Confirm(sum, s.Clock.Now().UTC())
 	})
