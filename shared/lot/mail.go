@@ -58,6 +58,7 @@ type Session struct {
 	ID         string
 	Client     string
 	Generation int
+	Scope      string // what the sign-in granted, space-separated
 	Started    time.Time
 	Refreshed  time.Time // when the newest refresh token was issued
 	Expires    time.Time // the family's absolute end

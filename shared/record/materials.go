@@ -296,6 +296,7 @@ type Session struct {
 	ID         string    `json:"id"`
 	Client     string    `json:"client"`
 	Generation int       `json:"generation"`
+	Scope      string    `json:"scope,omitempty"`
 	Started    time.Time `json:"started"`
 	Refreshed  time.Time `json:"refreshed"`
 	Expires    time.Time `json:"expires"`
