@@ -169,7 +169,7 @@ func (i *Issuer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if !i.guards.allow(r, "") {
+	if !i.guards.allowCheap(r) {
 		i.renderPage(w, http.StatusTooManyRequests, page{Title: "Sign in", Error: msgPageTooMany})
 		return
 	}

@@ -35,7 +35,7 @@ func (i *Issuer) serveRevoke(w http.ResponseWriter, r *http.Request) {
 		tokenFail(w, problem.CodeInvalidRequest, "the form could not be read")
 		return
 	}
-	if !i.guards.allow(r, "") {
+	if !i.guards.allowCheap(r) {
 		tokenThrottled(w, lot.CodeRateLimited, msgTooMany)
 		return
 	}
@@ -86,7 +86,7 @@ func (i *Issuer) serveLogout(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if !i.guards.allow(r, "") {
+	if !i.guards.allowCheap(r) {
 		i.renderPage(w, http.StatusTooManyRequests, page{Title: "Sign out", Error: msgPageTooMany})
 		return
 	}

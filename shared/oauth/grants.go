@@ -167,7 +167,7 @@ func (i *Issuer) personGrant(w http.ResponseWriter, r *http.Request, grant strin
 		tokenFail(w, problem.CodeInvalidClient, "unknown client: the authorization_code and refresh_token grants are for openlot's registered apps")
 		return
 	}
-	if !i.guards.allow(r, "") {
+	if !i.guards.allowCheap(r) {
 		tokenThrottled(w, lot.CodeRateLimited, msgTooMany)
 		return
 	}

@@ -35,8 +35,10 @@ type Limits struct {
 }
 
 // DefaultLimits are the guards of a running server: from one address, 5
-// attempts a second with bursts of 20; per client, 10 a second; one bcrypt
-// at a time on a two-core machine; a lockout after 5 failures in a row.
+// attempts a second that check a password or secret, with bursts of 20
+// (and 50 a second, bursts of 100, of the requests that check none); per
+// client, 10 a second; one bcrypt at a time on a two-core machine; a
+// lockout after 5 failures in a row.
 var DefaultLimits = Limits{PerAddress: 5, PerClient: 10, Burst: 20, HashWait: 3 * time.Second}
 
 // Unguarded turns every guard off. Only `openlot bench auth` uses it, to
@@ -70,15 +72,24 @@ func newGuards(l Limits) *guards {
 }
 
 // allow takes a token from the buckets of the caller's address and, when
-// client is not empty, of that client. It reports false when either is empty.
+// client is not empty, of that client, before a password or secret is
+// checked. It reports false when either is empty.
 func (g *guards) allow(r *http.Request, client string) bool {
-	if !g.take("addr\x00"+remoteAddr(r), g.limits.PerAddress) {
+	if !g.take("addr\x00"+remoteAddr(r), g.limits.PerAddress, 1) {
 		return false
 	}
-	return client == "" || g.take("client\x00"+client, g.limits.PerClient)
+	return client == "" || g.take("client\x00"+client, g.limits.PerClient, 1)
 }
 
-func (g *guards) take(key string, per rate.Limit) bool {
+// allowCheap takes a token from the address's bucket for requests that
+// check no password (the page, code exchanges, refreshes, revocation,
+// sign-out): ten times the rate, five times the burst, so a browser's own
+// traffic never eats into its sign-in attempts.
+func (g *guards) allowCheap(r *http.Request) bool {
+	return g.take("cheap\x00"+remoteAddr(r), g.limits.PerAddress*10, 5)
+}
+
+func (g *guards) take(key string, per rate.Limit, burstTimes int) bool {
 	if per == rate.Inf || per <= 0 {
 		return true
 	}
@@ -88,7 +99,7 @@ func (g *guards) take(key string, per rate.Limit) bool {
 		if len(g.buckets) > 50000 { // forget idle callers rather than grow without bound
 			clear(g.buckets)
 		}
-		b = rate.NewLimiter(per, max(g.limits.Burst, 1))
+		b = rate.NewLimiter(per, max(g.limits.Burst*burstTimes, 1))
 		g.buckets[key] = b
 	}
 	g.mu.Unlock()
