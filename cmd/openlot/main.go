@@ -24,6 +24,8 @@ func newRoot() *cobra.Command {
 		SilenceErrors: true,
 	}
 	cfg := root.PersistentFlags().String("credentials", defaultCredentialsPath(), "where login keeps the client's token")
-	root.AddCommand(serveCmd(), benchCmd(), loginCmd(cfg), searchCmd(cfg), exportCmd(cfg), deliverCmd(cfg), downloadCmd(cfg))
+	bench := benchCmd()
+	bench.AddCommand(benchAuthCmd())
+	root.AddCommand(serveCmd(), bench, loginCmd(cfg), searchCmd(cfg), exportCmd(cfg), deliverCmd(cfg), downloadCmd(cfg), usersCmd())
 	return root
 }

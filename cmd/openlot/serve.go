@@ -37,7 +37,12 @@ func serveCmd() *cobra.Command {
 					fmt.Fprintf(out, "    %-13s secret %-20s %s\n", c.ID, c.Secret(), c.Name)
 				}
 				fmt.Fprintf(out, "  try: curl -s -u fp-juniper:fp-juniper-secret -d grant_type=client_credentials %s/oauth2/token\n", srv.URL)
+				fmt.Fprintf(out, "  demo people (sign in at %s/):\n", srv.URL)
+				for _, p := range demo.People {
+					fmt.Fprintf(out, "    %-24s password %-18s %s\n", p.Email, p.Password(), p.Name)
+				}
 			}
+			fmt.Fprintf(out, "  sign-in: %s/.well-known/openid-configuration (client openlot-web; add people with openlot users add)\n", srv.URL)
 			<-ctx.Done()
 			fmt.Fprintln(out, "shutting down: finishing requests in flight")
 			return srv.Close()
@@ -45,7 +50,9 @@ func serveCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().StringVar(&cfg.DataDir, "data", defaultDataDir(), "folder for the database and keys (kept across restarts)")
-	cmd.Flags().BoolVar(&cfg.Demo, "demo", false, "seed demo data (once) and create the demo OAuth2 clients")
+	cmd.Flags().BoolVar(&cfg.Demo, "demo", false, "seed demo data (once) and create the demo OAuth2 clients and demo people")
+	cmd.Flags().StringSliceVar(&cfg.WebRedirectURIs, "web-redirect", nil, "where the portal (client openlot-web) receives sign-in codes (default: <URL>/auth/callback)")
+	cmd.Flags().StringSliceVar(&cfg.WebLogoutURIs, "web-logout-redirect", nil, "where sign-out may send the portal back (default: <URL>/)")
 	cmd.Flags().BoolVar(&cfg.DemoMaterials, "demo-materials", true, "with --demo: make every demo title's materials with ffmpeg at the first start")
 	cmd.Flags().IntVar(&cfg.ProxyPool, "proxy-pool", 1, "watermarked proxies made in advance per proxy video (0: none; every proxy is then made on demand)")
 	rules := cmd.Flags().String("bucket-rules", "2,7,10", "bucket thresholds in days: critical,atRisk,materials-missing")

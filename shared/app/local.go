@@ -67,6 +67,14 @@ type LocalConfig struct {
 	// DigestEvery is how often the daily digests are looked at (0: 15
 	// minutes; negative: never). Each user gets at most one a day, from 06:00 UTC.
 	DigestEvery time.Duration
+	// WebRedirectURIs are where the portal (public client openlot-web) may
+	// receive sign-in codes; WebLogoutURIs where sign-out may send it back.
+	// Empty: <URL>/auth/callback and <URL>/, and the same on localhost when
+	// listening on 127.0.0.1.
+	WebRedirectURIs, WebLogoutURIs []string
+	// AuthLimits replaces the guards against guessing at the token endpoint
+	// and the sign-in page (nil: oauth.DefaultLimits).
+	AuthLimits *oauth.Limits
 }
 
 // Local is openlot running in one process on embedded parts.
@@ -147,7 +155,14 @@ func (l *Local) Open(ctx context.Context) (err error) {
 	if l.Issuer, err = oauth.New(l.URL, key, l.Store, l.cfg.Clock, l.cfg.IDs, l.cfg.Log); err != nil {
 		return err
 	}
+	if l.cfg.AuthLimits != nil {
+		l.Issuer.SetLimits(*l.cfg.AuthLimits)
+	}
+	l.Issuer.EnableSignIn(l.Store, l.webApp())
 	mounts := map[string]http.Handler{}
+	for pattern, h := range l.Issuer.Routes() { // sign-in page, revocation, sign-out, metadata
+		mounts[pattern] = h
+	}
 	if l.cfg.Blobs != nil {
 		l.Blobs = l.cfg.Blobs
 	} else {
@@ -188,6 +203,26 @@ func (l *Local) Open(ctx context.Context) (err error) {
 		}
 	}
 	return nil
+}
+
+// webApp is the portal as an OAuth2 public client: its sign-in codes go to
+// /auth/callback of the server's own origin (and of localhost's when it
+// listens on 127.0.0.1, as a browser may name it either way).
+func (l *Local) webApp() oauth.App {
+	app := oauth.App{ID: oauth.WebAppID, Name: "the openlot portal", RedirectURIs: l.cfg.WebRedirectURIs, PostLogoutRedirectURIs: l.cfg.WebLogoutURIs}
+	origins := []string{l.URL}
+	if host, port, err := net.SplitHostPort(l.ln.Addr().String()); err == nil && host == "127.0.0.1" {
+		origins = append(origins, "http://localhost:"+port)
+	}
+	for _, o := range origins {
+		if len(l.cfg.WebRedirectURIs) == 0 {
+			app.RedirectURIs = append(app.RedirectURIs, o+"/auth/callback")
+		}
+		if len(l.cfg.WebLogoutURIs) == 0 {
+			app.PostLogoutRedirectURIs = append(app.PostLogoutRedirectURIs, o+"/")
+		}
+	}
+	return app
 }
 
 // seedMaterials gives every demo title its materials, once: the files are
@@ -285,6 +320,9 @@ func (l *Local) seed(ctx context.Context) error {
 		}
 		l.cfg.Log.Info("demo data seeded", "requests", l.Seeded.Requests, "titles", l.Seeded.Titles)
 	}
+	if err := l.seedPeople(ctx); err != nil {
+		return err
+	}
 	for _, c := range demo.Clients {
 		if existing, err := l.Store.GetClient(ctx, c.ID); err == nil && existing.Name == c.Name && existing.Email == c.Email {
 			continue
@@ -295,6 +333,28 @@ func (l *Local) seed(ctx context.Context) error {
 		}
 		if err := l.Store.PutClient(ctx, &lot.Client{ID: c.ID, SecretHash: hash, Name: c.Name, Role: c.Role,
 			Partner: c.Partner, Permissions: c.Permissions, Email: c.Email, CreatedAt: l.cfg.Clock.Now().UTC()}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// seedPeople adds the demo people who are not there yet, with their known
+// passwords; people already there (maybe with a changed password) are left alone.
+func (l *Local) seedPeople(ctx context.Context) error {
+	for _, p := range demo.People {
+		if _, err := l.Store.UserByEmail(ctx, p.Email); err == nil {
+			continue
+		} else if !lot.IsCode(err, lot.CodeNotFound) {
+			return err
+		}
+		hash, err := oauth.HashPassword(p.Password())
+		if err != nil {
+			return err
+		}
+		err = l.Store.AddUser(ctx, &lot.User{Subject: l.cfg.IDs.NewID(), Name: p.Name, Email: p.Email, Role: p.Role, Partner: p.Partner,
+			Permissions: p.Permissions, PasswordHash: hash, CreatedAt: l.cfg.Clock.Now().UTC()})
+		if err != nil && !lot.IsCode(err, lot.CodeConflict) {
 			return err
 		}
 	}

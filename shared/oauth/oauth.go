@@ -1,7 +1,12 @@
-// Package oauth makes openlot its own OAuth2 issuer for the local deployment:
-// the client credentials grant (RFC 6749 §4.4) at /oauth2/token, the public
-// keys at /.well-known/jwks.json, and verification of the ES256 tokens it
-// signs. On AWS, Cognito and API Gateway take its place.
+// Package oauth makes openlot its own OAuth2 authorization server for the
+// local deployment. Machine clients use the client credentials grant
+// (RFC 6749 §4.4); people sign in at a registered public app (the portal,
+// `openlot-web`) with the authorization code grant and PKCE S256 (RFC 7636)
+// at /oauth2/authorize, and keep signed in with rotating refresh tokens
+// (OAuth 2.1). Beside /oauth2/token and the public keys at
+// /.well-known/jwks.json it serves the metadata of RFC 8414 and OpenID
+// Connect Discovery, revocation (RFC 7009) and sign-out, and verifies the
+// ES256 access tokens it signs. On AWS, Cognito and API Gateway take its place.
 package oauth
 
 import (
@@ -9,19 +14,16 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
-	"mime"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -32,7 +34,6 @@ import (
 
 	"github.com/openlot/openlot/shared/auth"
 	"github.com/openlot/openlot/shared/lot"
-	"github.com/openlot/openlot/shared/problem"
 )
 
 // TokenTTL is how long an access token is valid.
@@ -51,6 +52,12 @@ type Issuer struct {
 	ids     lot.IDs
 	log     *slog.Logger
 	dummy   []byte // bcrypt hash compared against for unknown clients, so timing does not tell
+
+	macKey []byte // signs refresh tokens and sign-in forms; derived from the signing key
+	guards *guards
+	people lot.Users      // nil until EnableSignIn
+	apps   map[string]App // public clients people sign in at
+	codes  *codes
 }
 
 // New returns an issuer named url (the iss claim) signing with key.
@@ -77,8 +84,18 @@ func New(url string, key *ecdsa.PrivateKey, clients lot.Clients, clock lot.Clock
 		return nil, err
 	}
 	dummy, _ := bcrypt.GenerateFromPassword([]byte("not-a-secret"), bcrypt.DefaultCost)
-	return &Issuer{url: url, priv: priv, public: public, clients: clients, clock: clock, ids: ids, log: log, dummy: dummy}, nil
+	d, err := key.Bytes()
+	if err != nil {
+		return nil, fmt.Errorf("signing key: %w", err)
+	}
+	mac := sha256.Sum256(append([]byte("openlot refresh tokens and sign-in forms\x00"), d...))
+	return &Issuer{url: url, priv: priv, public: public, clients: clients, clock: clock, ids: ids, log: log, dummy: dummy,
+		macKey: mac[:], guards: newGuards(DefaultLimits), apps: map[string]App{}, codes: newCodes()}, nil
 }
+
+// SetLimits replaces the guards against guessing (DefaultLimits until then).
+// Call it before serving.
+func (i *Issuer) SetLimits(l Limits) { i.guards = newGuards(l) }
 
 // LoadOrCreateKey reads the ES256 signing key from path, creating it (0600)
 // on first use, so tokens stay valid across restarts.
@@ -125,11 +142,16 @@ func HashSecret(secret string) ([]byte, error) {
 
 // Issue signs an access token for principal p, valid for TokenTTL.
 func (i *Issuer) Issue(p lot.Principal) (string, time.Time, error) {
+	return i.sign(auth.Claims(p), []string{Audience}, TokenTTL)
+}
+
+// sign signs a JWT with claims for audience aud, valid for ttl from now.
+func (i *Issuer) sign(claims map[string]any, aud []string, ttl time.Duration) (string, time.Time, error) {
 	now := i.clock.Now().Truncate(time.Second)
-	exp := now.Add(TokenTTL)
-	b := jwt.NewBuilder().Issuer(i.url).Audience([]string{Audience}).IssuedAt(now).NotBefore(now).
+	exp := now.Add(ttl)
+	b := jwt.NewBuilder().Issuer(i.url).Audience(aud).IssuedAt(now).NotBefore(now).
 		Expiration(exp).JwtID(i.ids.NewID())
-	for k, v := range auth.Claims(p) {
+	for k, v := range claims {
 		b = b.Claim(k, v)
 	}
 	tok, err := b.Build()
@@ -170,135 +192,11 @@ func (i *Issuer) Verify(token string) (map[string]any, error) {
 func (i *Issuer) JWKS() http.Handler { return http.HandlerFunc(i.serveJWKS) }
 
 // serveJWKS answers the public signing keys as a JWK set.
-func (i *Issuer) serveJWKS(w http.ResponseWriter, _ *http.Request) {
+func (i *Issuer) serveJWKS(w http.ResponseWriter, r *http.Request) {
+	i.cors(w, r)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	_ = json.NewEncoder(w).Encode(i.public)
-}
-
-// TokenResponse is the successful answer of the token endpoint (RFC 6749 §5.1).
-type TokenResponse struct {
-	AccessToken string `json:"access_token"`
-	TokenType   string `json:"token_type"`
-	ExpiresIn   int    `json:"expires_in"`
-	Scope       string `json:"scope,omitempty"`
-}
-
-// tokenError is the error answer (RFC 6749 §5.2), with openlot's code/message too.
-type tokenError struct {
-	Error       string `json:"error"`
-	Description string `json:"error_description"`
-	Code        string `json:"code"`
-	Message     string `json:"message"`
-}
-
-// Token serves the client credentials grant.
-func (i *Issuer) Token() http.Handler { return http.HandlerFunc(i.serveToken) }
-
-// tokenFail answers an error of the token endpoint: RFC 6749's error and
-// error_description, openlot's code and message beside them, and the
-// code's status from the one table (RFC 6749's: 400; 401 for
-// invalid_client; 500 for server_error).
-func tokenFail(w http.ResponseWriter, code, msg string) {
-	if code == problem.CodeInvalidClient {
-		w.Header().Set("WWW-Authenticate", `Basic realm="openlot"`)
-	}
-	problem.WriteBody(w, code, tokenError{code, msg, code, msg})
-}
-
-// serveToken issues an access token to a client that proves its ID and
-// secret, by Basic auth or in the form, with the scopes its principal has.
-func (i *Issuer) serveToken(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		// RFC 6749 has no error for a wrong method: its error is
-		// invalid_request, openlot's code method_not_allowed (405).
-		w.Header().Set("Allow", http.MethodPost)
-		problem.WriteBody(w, problem.CodeMethodNotAllowed, tokenError{problem.CodeInvalidRequest, "use POST", problem.CodeMethodNotAllowed, "use POST"})
-		return
-	}
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
-		tokenFail(w, problem.CodeInvalidRequest, "send the form as application/x-www-form-urlencoded")
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
-	if err := r.ParseForm(); err != nil {
-		tokenFail(w, problem.CodeInvalidRequest, "the form could not be read")
-		return
-	}
-	form := r.PostForm
-	if gt := form.Get("grant_type"); gt != "client_credentials" {
-		if gt == "" {
-			tokenFail(w, problem.CodeInvalidRequest, "grant_type is required")
-		} else {
-			tokenFail(w, problem.CodeUnsupportedGrantType, "only the client_credentials grant is supported")
-		}
-		return
-	}
-	id, secret, basic := r.BasicAuth()
-	if basic {
-		// RFC 6749 §2.3.1: Basic credentials are form-urlencoded first.
-		var err1, err2 error
-		id, err1 = url.QueryUnescape(id)
-		secret, err2 = url.QueryUnescape(secret)
-		if err1 != nil || err2 != nil || form.Has("client_secret") {
-			tokenFail(w, problem.CodeInvalidRequest, "send client credentials once, by Basic auth or in the form")
-			return
-		}
-	} else {
-		id, secret = form.Get("client_id"), form.Get("client_secret")
-	}
-	if id == "" || secret == "" {
-		tokenFail(w, problem.CodeInvalidClient, "client_id and client_secret are required")
-		return
-	}
-	c, err := i.clients.GetClient(r.Context(), id)
-	if err != nil {
-		_ = bcrypt.CompareHashAndPassword(i.dummy, []byte(secret))
-		if !lot.IsCode(err, lot.CodeNotFound) {
-			i.log.ErrorContext(r.Context(), "token: client lookup", "err", err)
-			tokenFail(w, problem.CodeServerError, "Internal error.")
-			return
-		}
-		tokenFail(w, problem.CodeInvalidClient, "unknown client or wrong secret")
-		return
-	}
-	if bcrypt.CompareHashAndPassword(c.SecretHash, []byte(secret)) != nil {
-		tokenFail(w, problem.CodeInvalidClient, "unknown client or wrong secret")
-		return
-	}
-	p := lot.Principal{Subject: c.ID, Name: c.Name, Role: c.Role, Partner: c.Partner, Permissions: c.Permissions, Email: c.Email}
-	granted := grantedScopes(p)
-	if want := strings.Fields(form.Get("scope")); len(want) > 0 {
-		for _, s := range want {
-			if !slices.Contains(granted, s) {
-				tokenFail(w, problem.CodeInvalidScope, fmt.Sprintf("scope %q is not granted to this client", s))
-				return
-			}
-		}
-	}
-	tok, exp, err := i.Issue(p)
-	if err != nil {
-		i.log.ErrorContext(r.Context(), "token: sign", "err", err)
-		tokenFail(w, problem.CodeServerError, "Internal error.")
-		return
-	}
-	i.log.InfoContext(r.Context(), "token issued", "client", c.ID, "role", c.Role, "partner", c.Partner)
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Pragma", "no-cache")
-	_ = json.NewEncoder(w).Encode(TokenResponse{AccessToken: tok, TokenType: "Bearer",
-		ExpiresIn: int(math.Ceil(exp.Sub(i.clock.Now()).Seconds())), Scope: strings.Join(granted, " ")})
-}
-
-func grantedScopes(p lot.Principal) []string {
-	out := []string{auth.ScopePrefix + "role." + strings.ToLower(string(p.Role))}
-	if p.Partner != "" {
-		out = append(out, auth.ScopePrefix+"partner."+p.Partner)
-	}
-	for _, perm := range p.Permissions {
-		out = append(out, auth.ScopePrefix+string(perm))
-	}
-	return out
 }
 
 // Bearer returns the token of an "Authorization: Bearer ..." header, or "".
@@ -325,4 +223,12 @@ func (a Authenticator) Authenticate(_ context.Context, r *http.Request) (lot.Pri
 		return lot.Principal{}, err
 	}
 	return auth.FromClaims(claims)
+}
+
+// HashPassword hashes a person's password for storage (bcrypt; at most 72 bytes).
+func HashPassword(password string) ([]byte, error) {
+	if len(password) > 72 {
+		return nil, lot.Errorf(lot.CodeInvalid, "a password is at most 72 bytes long")
+	}
+	return bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
 }

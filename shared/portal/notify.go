@@ -207,19 +207,28 @@ func (s *Notifications) notifyProxyReady(ctx context.Context, px *lot.Proxy) {
 
 // noteUser remembers who signed in (name, email, partner) so mail can
 // reach them; it writes only when something changed since this process
-// last saw them.
+// last saw them. It changes only those fields of a stored user, in one
+// conditional write, and leaves a person who signs in here alone: that
+// record is where their token's claims came from, so an older token never
+// rolls it back, and their password, rights, disabled flag, lockout and
+// sessions are never touched.
 func (s *Notifications) noteUser(ctx context.Context, p lot.Principal) {
 	sig := strings.Join([]string{p.Name, p.Email, string(p.Role), p.Partner}, "\x00")
 	if v, ok := s.seen.Load(p.Subject); ok && v == sig {
 		return
 	}
-	u := &lot.User{Subject: p.Subject, Name: p.Name, Email: p.Email, Role: p.Role, Partner: p.Partner, SeenAt: s.Clock.Now().UTC()}
-	if have, err := s.Store.GetUser(ctx, p.Subject); err == nil && have.Name == u.Name && have.Email == u.Email &&
-		have.Role == u.Role && have.Partner == u.Partner {
-		s.seen.Store(p.Subject, sig)
-		return
+	now := s.Clock.Now().UTC()
+	_, err := s.Store.UpdateUser(ctx, p.Subject, func(u *lot.User) (bool, error) {
+		if u.SignsInHere() || u.Name == p.Name && u.Email == p.Email && u.Role == p.Role && u.Partner == p.Partner {
+			return false, nil
+		}
+		u.Name, u.Email, u.Role, u.Partner, u.SeenAt = p.Name, p.Email, p.Role, p.Partner, now
+		return true, nil
+	})
+	if lot.IsCode(err, lot.CodeNotFound) {
+		err = s.Store.PutUser(ctx, &lot.User{Subject: p.Subject, Name: p.Name, Email: p.Email, Role: p.Role, Partner: p.Partner, SeenAt: now})
 	}
-	if err := s.Store.PutUser(ctx, u); err != nil {
+	if err != nil {
 		s.Log.WarnContext(ctx, "user not recorded", "user", p.Subject, "err", err)
 		return
 	}

@@ -19,12 +19,16 @@ const (
 	CodeUnsupportedMediaType = "unsupported_media_type" // a body in a format the route does not read
 )
 
-// Codes of the OAuth2 token endpoint (RFC 6749 §5.2; server_error as in §4.1.2.1).
+// Codes of the OAuth2 token endpoint (RFC 6749 §5.2; server_error as in
+// §4.1.2.1) and of revocation (RFC 7009 §2.2.1).
 const (
 	CodeInvalidRequest       = "invalid_request"
 	CodeInvalidClient        = "invalid_client"
+	CodeInvalidGrant         = "invalid_grant"
+	CodeUnauthorizedClient   = "unauthorized_client"
 	CodeUnsupportedGrantType = "unsupported_grant_type"
 	CodeInvalidScope         = "invalid_scope"
+	CodeUnsupportedTokenType = "unsupported_token_type"
 	CodeServerError          = "server_error"
 )
 
@@ -50,8 +54,11 @@ var table = []struct {
 
 	{CodeInvalidRequest, http.StatusBadRequest},
 	{CodeInvalidClient, http.StatusUnauthorized},
+	{CodeInvalidGrant, http.StatusBadRequest},
+	{CodeUnauthorizedClient, http.StatusBadRequest},
 	{CodeUnsupportedGrantType, http.StatusBadRequest},
 	{CodeInvalidScope, http.StatusBadRequest},
+	{CodeUnsupportedTokenType, http.StatusBadRequest},
 	{CodeServerError, http.StatusInternalServerError},
 }
 

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/openlot/openlot/shared/lot"
@@ -32,6 +34,8 @@ const (
 	KindProxy    = "proxy"
 	KindDownload = "download"
 	KindUser     = "user"
+	// KindUserEmail reserves an email for the person AddUser made.
+	KindUserEmail = "user-email"
 )
 
 // Material is one version of an asset type of a title.
@@ -268,44 +272,186 @@ func (m Materials) ListDownloads(ctx context.Context, movieID int64, partner str
 	return downloads.list(ctx, m.Docs, downloadParent(movieID, partner))
 }
 
-// User is someone openlot has seen sign in.
+// User is a person (see lot.User).
 type User struct {
-	Subject   string            `json:"subject"`
-	Name      string            `json:"name"`
-	Email     string            `json:"email,omitempty"`
-	Role      string            `json:"role"`
-	Partner   string            `json:"partner,omitempty"`
-	SeenAt    time.Time         `json:"seenAt"`
-	DigestDay string            `json:"digestDay,omitempty"`
-	Digested  map[string]string `json:"digested,omitempty"`
+	Subject       string            `json:"subject"`
+	Name          string            `json:"name"`
+	Email         string            `json:"email,omitempty"`
+	Role          string            `json:"role"`
+	Partner       string            `json:"partner,omitempty"`
+	SeenAt        time.Time         `json:"seenAt"`
+	DigestDay     string            `json:"digestDay,omitempty"`
+	Digested      map[string]string `json:"digested,omitempty"`
+	Permissions   []string          `json:"permissions,omitempty"`
+	PasswordHash  string            `json:"passwordHash,omitempty"` // bcrypt's own text form
+	Disabled      bool              `json:"disabled,omitempty"`
+	CreatedAt     time.Time         `json:"createdAt,omitzero"`
+	FailedSignIns int               `json:"failedSignIns,omitempty"`
+	LockedUntil   time.Time         `json:"lockedUntil,omitzero"`
+	Sessions      []Session         `json:"sessions,omitempty"`
 }
 
-var users = kindOf[lot.User, User]{KindUser,
-	func(u *lot.User) User {
-		return User{u.Subject, u.Name, u.Email, string(u.Role), u.Partner, u.SeenAt, u.DigestDay, u.Digested}
-	},
-	func(r User, rev int64) *lot.User {
-		return &lot.User{Subject: r.Subject, Name: r.Name, Email: r.Email, Role: lot.Role(r.Role), Partner: r.Partner,
-			SeenAt: r.SeenAt, DigestDay: r.DigestDay, Digested: r.Digested, Rev: rev}
-	},
+// Session is one sign-in's family of refresh tokens (see lot.Session).
+type Session struct {
+	ID         string    `json:"id"`
+	Client     string    `json:"client"`
+	Generation int       `json:"generation"`
+	Scope      string    `json:"scope,omitempty"`
+	Started    time.Time `json:"started"`
+	Refreshed  time.Time `json:"refreshed"`
+	Expires    time.Time `json:"expires"`
+	Ended      time.Time `json:"ended,omitzero"`
+}
+
+func fromUser(u *lot.User) User {
+	r := User{Subject: u.Subject, Name: u.Name, Email: u.Email, Role: string(u.Role), Partner: u.Partner, SeenAt: u.SeenAt,
+		DigestDay: u.DigestDay, Digested: u.Digested, PasswordHash: string(u.PasswordHash), Disabled: u.Disabled,
+		CreatedAt: u.CreatedAt, FailedSignIns: u.FailedSignIns, LockedUntil: u.LockedUntil}
+	for _, p := range u.Permissions {
+		r.Permissions = append(r.Permissions, string(p))
+	}
+	for _, s := range u.Sessions {
+		r.Sessions = append(r.Sessions, Session(s))
+	}
+	return r
+}
+
+func (r User) domain(rev int64) *lot.User {
+	u := &lot.User{Subject: r.Subject, Name: r.Name, Email: r.Email, Role: lot.Role(r.Role), Partner: r.Partner,
+		SeenAt: r.SeenAt, DigestDay: r.DigestDay, Digested: r.Digested, Disabled: r.Disabled, CreatedAt: r.CreatedAt,
+		FailedSignIns: r.FailedSignIns, LockedUntil: r.LockedUntil, Rev: rev}
+	if r.PasswordHash != "" {
+		u.PasswordHash = []byte(r.PasswordHash)
+	}
+	for _, p := range r.Permissions {
+		u.Permissions = append(u.Permissions, lot.Permission(p))
+	}
+	for _, s := range r.Sessions {
+		u.Sessions = append(u.Sessions, lot.Session(s))
+	}
+	return u
+}
+
+var users = kindOf[lot.User, User]{KindUser, fromUser, User.domain,
 	func(u *lot.User) string { return u.Subject }, func(u *lot.User) string { return u.Partner },
 	func(u *lot.User) *int64 { return &u.Rev }}
 
 var _ lot.Users = Materials{}
 
-// PutUser creates the user, or replaces it at whatever version it is.
+// PutUser creates the user, or replaces what a sign-in says of it at
+// whatever version it is.
 func (m Materials) PutUser(ctx context.Context, u *lot.User) error {
 	err := users.create(ctx, m.Docs, u)
 	if !lot.IsCode(err, lot.CodeConflict) {
 		return err
 	}
 	_, err = users.update(ctx, m.Docs, u.Subject, func(have *lot.User) (bool, error) {
-		digestDay, digested, rev := have.DigestDay, have.Digested, have.Rev
+		keep := *have
 		*have = *u
-		have.DigestDay, have.Digested, have.Rev = digestDay, digested, rev // sign-ins do not reset the digest
+		// Sign-ins reset neither the digest nor how the person signs in here.
+		have.DigestDay, have.Digested, have.Rev = keep.DigestDay, keep.Digested, keep.Rev
+		have.Permissions, have.PasswordHash, have.Disabled, have.CreatedAt = keep.Permissions, keep.PasswordHash, keep.Disabled, keep.CreatedAt
+		have.FailedSignIns, have.LockedUntil, have.Sessions = keep.FailedSignIns, keep.LockedUntil, keep.Sessions
 		return true, nil
 	})
 	return err
+}
+
+// emailKey is how an email is compared: trimmed, lower case.
+func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// emailIndex is the document that reserves an email for one person: kind
+// KindUserEmail, ID the email's key, one parent for all, so ListPeople
+// lists them.
+type emailIndex struct {
+	Subject string `json:"subject"`
+}
+
+// AddUser reserves the email, then creates the user. An email whose
+// reservation names a user that does not exist (a crash between the two
+// writes) is taken over.
+func (m Materials) AddUser(ctx context.Context, u *lot.User) error {
+	key := emailKey(u.Email)
+	if key == "" {
+		return lot.Errorf(lot.CodeInvalid, "a person who signs in needs an email")
+	}
+	data := JSON(emailIndex{u.Subject})
+	err := m.Docs.CreateDoc(ctx, KindUserEmail, key, "", data)
+	if lot.IsCode(err, lot.CodeConflict) {
+		raw, version, gerr := m.Docs.GetDoc(ctx, KindUserEmail, key)
+		if gerr != nil {
+			return gerr
+		}
+		var idx emailIndex
+		if jerr := json.Unmarshal(raw, &idx); jerr != nil {
+			return fmt.Errorf("decode %s: %w", KindUserEmail, jerr)
+		}
+		if have, gerr := m.GetUser(ctx, idx.Subject); gerr == nil && emailKey(have.Email) == key {
+			return lot.Errorf(lot.CodeConflict, "a user with the email %s exists", u.Email)
+		} else if gerr != nil && !lot.IsCode(gerr, lot.CodeNotFound) {
+			return gerr
+		}
+		err = m.Docs.ReplaceDoc(ctx, KindUserEmail, key, "", data, version)
+	}
+	if err != nil {
+		return err
+	}
+	if err := users.create(ctx, m.Docs, u); lot.IsCode(err, lot.CodeConflict) {
+		return lot.Errorf(lot.CodeConflict, "a user with the subject %s exists", u.Subject)
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
+// UserByEmail follows the email's reservation to its user.
+func (m Materials) UserByEmail(ctx context.Context, email string) (*lot.User, error) {
+	key := emailKey(email)
+	if key == "" {
+		return nil, lot.Errorf(lot.CodeNotFound, "no such user")
+	}
+	raw, _, err := m.Docs.GetDoc(ctx, KindUserEmail, key)
+	if err != nil {
+		return nil, err
+	}
+	var idx emailIndex
+	if err := json.Unmarshal(raw, &idx); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", KindUserEmail, err)
+	}
+	u, err := m.GetUser(ctx, idx.Subject)
+	if err != nil {
+		return nil, err
+	}
+	if emailKey(u.Email) != key {
+		return nil, lot.Errorf(lot.CodeNotFound, "no such user")
+	}
+	return u, nil
+}
+
+// ListPeople reads every email reservation and its user.
+func (m Materials) ListPeople(ctx context.Context) ([]*lot.User, error) {
+	raws, _, err := m.Docs.ListDocs(ctx, KindUserEmail, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*lot.User, 0, len(raws))
+	for _, raw := range raws {
+		var idx emailIndex
+		if err := json.Unmarshal(raw, &idx); err != nil {
+			return nil, fmt.Errorf("decode %s: %w", KindUserEmail, err)
+		}
+		u, err := m.GetUser(ctx, idx.Subject)
+		if lot.IsCode(err, lot.CodeNotFound) {
+			continue // a reservation whose user was never made
+		} else if err != nil {
+			return nil, err
+		}
+		if !slices.ContainsFunc(out, func(o *lot.User) bool { return o.Subject == u.Subject }) {
+			out = append(out, u)
+		}
+	}
+	slices.SortFunc(out, func(a, b *lot.User) int { return strings.Compare(emailKey(a.Email), emailKey(b.Email)) })
+	return out, nil
 }
 
 func (m Materials) GetUser(ctx context.Context, subject string) (*lot.User, error) {

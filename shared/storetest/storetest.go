@@ -50,6 +50,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Transfers", func(t *testing.T) { testTransfers(t, open(t)) })
 	t.Run("Materials", func(t *testing.T) { testMaterials(t, open(t)) })
 	t.Run("Users", func(t *testing.T) { testUsers(t, open(t)) })
+	t.Run("People", func(t *testing.T) { testPeople(t, open(t)) })
 }
 
 func must(tb testing.TB, err error) {
@@ -998,5 +999,93 @@ func testUsers(t *testing.T, s lot.Store) {
 	list := eventually(t, func() ([]*lot.User, error) { return s.ListUsers(ctx, "juniper") }, 1)
 	if list[0].Subject != "ana" {
 		t.Fatalf("juniper's users: %+v", list)
+	}
+}
+
+func testPeople(t *testing.T, s lot.Store) {
+	// Ensures a person who signs in keeps every sign-in field, is found by
+	// email whatever its case, holds the email alone, and keeps password,
+	// rights, disabled flag, lockout and sessions when a sign-in is recorded again.
+	ctx := context.Background()
+	cy := &lot.User{Subject: "0190f0f0-0000-7000-8000-00000000c1a0", Name: "Cy", Email: "Cy@Juniper.example", Role: lot.RoleFP,
+		Partner: "juniper", Permissions: []lot.Permission{lot.PermCancel}, PasswordHash: []byte("$2a$10$hash"), CreatedAt: t0,
+		FailedSignIns: 2, LockedUntil: t0.Add(time.Minute),
+		Sessions: []lot.Session{{ID: "s1", Client: "openlot-web", Generation: 3, Started: t0, Refreshed: t0.Add(time.Hour), Expires: t0.Add(24 * time.Hour)}}}
+	must(t, s.AddUser(ctx, cy))
+	if cy.Rev != 1 {
+		t.Errorf("added user Rev = %d, want 1", cy.Rev)
+	}
+	got, err := s.UserByEmail(ctx, "  cy@JUNIPER.example ")
+	must(t, err)
+	if got.Subject != cy.Subject {
+		t.Errorf("by email: Subject = %q, want %q", got.Subject, cy.Subject)
+	}
+	if string(got.PasswordHash) != "$2a$10$hash" {
+		t.Errorf("by email: PasswordHash = %q", got.PasswordHash)
+	}
+	if !slices.Equal(got.Permissions, cy.Permissions) {
+		t.Errorf("by email: Permissions = %v, want %v", got.Permissions, cy.Permissions)
+	}
+	if got.FailedSignIns != 2 {
+		t.Errorf("by email: FailedSignIns = %d, want 2", got.FailedSignIns)
+	}
+	if !got.LockedUntil.Equal(cy.LockedUntil) {
+		t.Errorf("by email: LockedUntil = %v, want %v", got.LockedUntil, cy.LockedUntil)
+	}
+	if !got.CreatedAt.Equal(t0) {
+		t.Errorf("by email: CreatedAt = %v, want %v", got.CreatedAt, t0)
+	}
+	if len(got.Sessions) != 1 {
+		t.Fatalf("by email: %d sessions, want 1", len(got.Sessions))
+	}
+	if ss := got.Sessions[0]; ss.ID != "s1" || ss.Client != "openlot-web" || ss.Generation != 3 || !ss.Expires.Equal(t0.Add(24*time.Hour)) {
+		t.Errorf("by email: session = %+v", ss)
+	}
+
+	err = s.AddUser(ctx, &lot.User{Subject: "0190f0f0-0000-7000-8000-00000000c1a1", Name: "Other Cy", Email: "CY@juniper.EXAMPLE",
+		Role: lot.RoleStudio, PasswordHash: []byte("x")})
+	wantCode(t, err, lot.CodeConflict)
+	err = s.AddUser(ctx, &lot.User{Subject: cy.Subject, Name: "Same subject", Email: "cy2@juniper.example", Role: lot.RoleStudio, PasswordHash: []byte("x")})
+	wantCode(t, err, lot.CodeConflict)
+	_, err = s.UserByEmail(ctx, "nobody@juniper.example")
+	wantCode(t, err, lot.CodeNotFound)
+
+	_, err = s.UpdateUser(ctx, cy.Subject, func(u *lot.User) (bool, error) { u.Disabled = true; return true, nil })
+	must(t, err)
+	// A sign-in recorded again (PutUser) keeps how the person signs in here.
+	must(t, s.PutUser(ctx, &lot.User{Subject: cy.Subject, Name: "Cy N.", Email: cy.Email, Role: lot.RoleFP, Partner: "juniper", SeenAt: t0}))
+	got, err = s.GetUser(ctx, cy.Subject)
+	must(t, err)
+	if got.Name != "Cy N." {
+		t.Errorf("after PutUser: Name = %q, want %q", got.Name, "Cy N.")
+	}
+	if string(got.PasswordHash) != "$2a$10$hash" {
+		t.Errorf("after PutUser: PasswordHash = %q, want it kept", got.PasswordHash)
+	}
+	if !got.Disabled {
+		t.Error("after PutUser: Disabled = false, want it kept")
+	}
+	if !slices.Equal(got.Permissions, cy.Permissions) {
+		t.Errorf("after PutUser: Permissions = %v, want %v", got.Permissions, cy.Permissions)
+	}
+	if got.FailedSignIns != 2 {
+		t.Errorf("after PutUser: FailedSignIns = %d, want 2", got.FailedSignIns)
+	}
+	if !got.LockedUntil.Equal(cy.LockedUntil) {
+		t.Errorf("after PutUser: LockedUntil = %v, want kept", got.LockedUntil)
+	}
+	if len(got.Sessions) != 1 {
+		t.Errorf("after PutUser: %d sessions, want 1", len(got.Sessions))
+	}
+
+	must(t, s.AddUser(ctx, &lot.User{Subject: "0190f0f0-0000-7000-8000-00000000c1a2", Name: "Ann", Email: "ann@openlot.example",
+		Role: lot.RoleStudio, PasswordHash: []byte("x")}))
+	must(t, s.PutUser(ctx, &lot.User{Subject: "robot", Name: "Robot", Email: "robot@juniper.example", Role: lot.RoleFP, Partner: "juniper"}))
+	people := eventually(t, func() ([]*lot.User, error) { return s.ListPeople(ctx) }, 2)
+	if people[0].Email != "ann@openlot.example" {
+		t.Errorf("people[0] = %q, want ann (by email)", people[0].Email)
+	}
+	if people[1].Subject != cy.Subject {
+		t.Errorf("people[1] = %q, want Cy", people[1].Subject)
 	}
 }
