@@ -35,7 +35,7 @@ type searchInput struct {
 	Group                 string `query:"group" doc:"Nested groupings in order: sourceType, language, status, materialStatus, serviceType, contentPartner, fulfillmentPartner, movieType, title, packageId, country, dueMonth."`
 	Bucket                string `query:"bucket" enum:"requests,critical,atRisk,onTrack,awaitingMaterials,materialsAvailable,overdueUndelivered" doc:"Expand this bucket into rows."`
 	GroupKey              string `query:"groupKey" doc:"With group: the group to expand, its values in group order separated by |."`
-	Columns               string `query:"columns" doc:"Row fields, comma-separated (id is always included)."`
+	Columns               string `query:"columns" doc:"Row fields, comma-separated (id is always included); actions adds what the caller may do to each row's request."`
 	Sort                  string `query:"sort" doc:"Sort fields, comma-separated; prefix - for descending. Default dueDate."`
 	Cursor                string `query:"cursor" doc:"The next value of the previous page." maxLength:"2048"`
 	Limit                 int    `query:"limit" minimum:"1" maximum:"500" default:"50"`
@@ -66,29 +66,30 @@ type GroupJSON struct {
 
 // RowJSON is one request with the columns asked for; absent columns are left out.
 type RowJSON struct {
-	ID                    string          `json:"id"`
-	Title                 *string         `json:"title,omitempty"`
-	MovieID               *int64          `json:"movieId,omitempty"`
-	MovieType             *MovieType      `json:"movieType,omitempty"`
-	IsOriginal            *bool           `json:"isOriginal,omitempty"`
-	PackageID             *int64          `json:"packageId,omitempty"`
-	Countries             *[]string       `json:"countries,omitempty"`
-	SourceType            *SourceType     `json:"sourceType,omitempty"`
-	Language              *string         `json:"language,omitempty"`
-	ServiceType           *ServiceType    `json:"serviceType,omitempty"`
-	Status                *RequestStatus  `json:"status,omitempty"`
-	MaterialStatus        *MaterialStatus `json:"materialStatus,omitempty"`
-	MaterialsAvailable    *bool           `json:"materialsAvailable,omitempty"`
-	DueDate               *string         `json:"dueDate,omitempty" format:"date"`
-	EstimatedDeliveryDate *string         `json:"estimatedDeliveryDate,omitempty" doc:"RFC 3339 with the offset of its time zone; empty when none."`
-	FulfillmentPartner    *string         `json:"fulfillmentPartner,omitempty"`
-	SubAssignee           *string         `json:"subAssignee,omitempty"`
-	ContentPartner        *string         `json:"contentPartner,omitempty"`
-	Issues                *[]string       `json:"issues,omitempty"`
-	Insight               *string         `json:"insight,omitempty" doc:"The Insights bucket; empty for requests that are not open."`
-	Why                   *string         `json:"why,omitempty" doc:"Why the request is in its Insights bucket."`
-	CreatedAt             *time.Time      `json:"createdAt,omitempty"`
-	UpdatedAt             *time.Time      `json:"updatedAt,omitempty"`
+	ID                    string             `json:"id"`
+	Title                 *string            `json:"title,omitempty"`
+	MovieID               *int64             `json:"movieId,omitempty"`
+	MovieType             *MovieType         `json:"movieType,omitempty"`
+	IsOriginal            *bool              `json:"isOriginal,omitempty"`
+	PackageID             *int64             `json:"packageId,omitempty"`
+	Countries             *[]string          `json:"countries,omitempty"`
+	SourceType            *SourceType        `json:"sourceType,omitempty"`
+	Language              *string            `json:"language,omitempty"`
+	ServiceType           *ServiceType       `json:"serviceType,omitempty"`
+	Status                *RequestStatus     `json:"status,omitempty"`
+	MaterialStatus        *MaterialStatus    `json:"materialStatus,omitempty"`
+	MaterialsAvailable    *bool              `json:"materialsAvailable,omitempty"`
+	DueDate               *string            `json:"dueDate,omitempty" format:"date"`
+	EstimatedDeliveryDate *string            `json:"estimatedDeliveryDate,omitempty" doc:"RFC 3339 with the offset of its time zone; empty when none."`
+	FulfillmentPartner    *string            `json:"fulfillmentPartner,omitempty"`
+	SubAssignee           *string            `json:"subAssignee,omitempty"`
+	ContentPartner        *string            `json:"contentPartner,omitempty"`
+	Issues                *[]string          `json:"issues,omitempty"`
+	Insight               *string            `json:"insight,omitempty" doc:"The Insights bucket; empty for requests that are not open."`
+	Why                   *string            `json:"why,omitempty" doc:"Why the request is in its Insights bucket."`
+	CreatedAt             *time.Time         `json:"createdAt,omitempty"`
+	UpdatedAt             *time.Time         `json:"updatedAt,omitempty"`
+	Actions               RequestActionsJSON `json:"actions,omitempty" doc:"What the caller may do to the request now (columns=...,actions), as on its details."`
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -196,6 +197,19 @@ func (a *api) searchRequests(ctx context.Context, _ *searchInput) (*searchOutput
 	o.Body.Rows = make([]RowJSON, len(res.Rows))
 	for i, row := range res.Rows {
 		o.Body.Rows[i] = rowJSON(row, q.Columns)
+	}
+	if q.Actions {
+		reqs := make([]*lot.Request, len(res.Rows))
+		for i, row := range res.Rows {
+			reqs[i] = row.Request
+		}
+		actions, err := a.requestActions(ctx, reqs...)
+		if err != nil {
+			return nil, a.fail(ctx, err)
+		}
+		for i := range o.Body.Rows {
+			o.Body.Rows[i].Actions = actions[i]
+		}
 	}
 	return o, nil
 }

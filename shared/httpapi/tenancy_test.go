@@ -17,6 +17,7 @@ func routes() []route {
 		{"POST", "/v1/requests/{id}/cancel", map[string]any{"reason": "not needed"}},
 		{"POST", "/v1/requests/{id}/uncancel", map[string]any{"reason": "needed again"}},
 		{"POST", "/v1/requests/{id}/subassign", map[string]any{"partner": "lumen"}},
+		{"GET", "/v1/requests/{id}/subassignees", nil},
 		{"POST", "/v1/requests/{id}/estimated-delivery-date", map[string]any{"date": "2026-12-01", "time": "17:00", "timeZone": "Europe/Madrid", "reason": "CAPACITY"}},
 		{"POST", "/v1/requests/{id}/service-type", map[string]any{"serviceType": "CONFORM"}},
 		{"GET", "/v1/requests/{id}/comments", nil},

@@ -484,6 +484,25 @@ func TestModifierParsing(t *testing.T) {
 	}
 }
 
+func TestActionsIsAColumnNoRequestHas(t *testing.T) {
+	// Ensures columns may name actions (the API then says what the caller
+	// may do to each row), which asks for no request field: it is not
+	// among Columns, so an export refuses it.
+	q := mustParse(t, url.Values{"columns": {"title,Actions,status"}})
+	if !q.Actions {
+		t.Error("columns=title,Actions,status: Actions is false")
+	}
+	if want := []string{"id", "title", "status"}; !slices.Equal(q.Columns, want) {
+		t.Errorf("columns %v, want %v", q.Columns, want)
+	}
+	if mustParse(t, url.Values{}).Actions {
+		t.Error("no columns: Actions is true")
+	}
+	if slices.Contains(search.Columns, search.ActionsColumn) {
+		t.Errorf("search.Columns holds %s", search.ActionsColumn)
+	}
+}
+
 func TestWhySaysWhy(t *testing.T) {
 	// Ensures each row explains its Insights bucket in words.
 	base := lot.Request{ID: "0190f0f0-0000-7000-8000-000000000001", Status: lot.StatusOpen, MaterialStatus: lot.MaterialAccepted}
