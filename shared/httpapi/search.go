@@ -162,8 +162,37 @@ type SearchOutputBody struct {
 
 type searchOutput struct{ Body SearchOutputBody }
 
+// ValueJSON is one value a search modifier takes, present in the caller's scope.
+type ValueJSON struct {
+	Code  string `json:"code" doc:"What the modifier takes."`
+	Name  string `json:"name" doc:"What people read: a partner's, language's or country's name, a status as the portal shows it."`
+	Count int    `json:"count" doc:"Requests in the caller's scope this value finds, of any status."`
+}
+
+// SearchValuesJSON is, by modifier, the values present in the caller's scope.
+type SearchValuesJSON struct {
+	FulfillmentPartner []ValueJSON `json:"fulfillmentPartner" doc:"Partners of record and subassignees."`
+	ContentPartner     []ValueJSON `json:"contentPartner"`
+	Language           []ValueJSON `json:"language" doc:"BCP 47 tags with English names; a tag without a region finds its regional ones too."`
+	Country            []ValueJSON `json:"country" doc:"ISO 3166-1 alpha-2 codes with English names."`
+	SourceType         []ValueJSON `json:"sourceType"`
+	ServiceType        []ValueJSON `json:"serviceType"`
+	Status             []ValueJSON `json:"status"`
+	MaterialStatus     []ValueJSON `json:"materialStatus"`
+	MovieType          []ValueJSON `json:"movieType"`
+	IsOriginal         []ValueJSON `json:"isOriginal"`
+	Issues             []ValueJSON `json:"issues" doc:"has and none (requests with any issue, without), then issue names."`
+}
+
+type searchValuesOutput struct{ Body SearchValuesJSON }
+
 func (a *api) searchRoutes() []route {
 	return []route{
+		serve(huma.Operation{OperationID: "searchValues", Method: http.MethodGet, Path: "/v1/search/values", Tags: []string{"Search"}, Errors: []int{401, 429},
+			Summary: "The values each search modifier may take, as present in the caller's scope",
+			Description: "One list per modifier, named as its query parameter of GET /v1/requests: each value's code (what the modifier takes), " +
+				"its display name and how many of the caller's requests it finds. Free-text modifiers (title, dates) and IDs have none. " +
+				"A fulfillment partner sees only values of its own requests."}, a.searchValues),
 		serve(huma.Operation{OperationID: "searchRequests", Method: http.MethodGet, Path: "/v1/requests", Tags: []string{"Search"}, Errors: []int{400, 401, 429},
 			Summary: "Search source requests: modifiers, buckets, nested groupings, rows",
 			Description: "Every modifier is its own query parameter; values of one modifier are comma-separated and OR-ed; " +
@@ -212,4 +241,24 @@ func (a *api) searchRequests(ctx context.Context, _ *searchInput) (*searchOutput
 		}
 	}
 	return o, nil
+}
+
+// searchValues answers, by modifier, the values present in the caller's scope.
+func (a *api) searchValues(ctx context.Context, _ *struct{}) (*searchValuesOutput, error) {
+	vals, err := a.svc.Requests.SearchValues(ctx, who(ctx))
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	list := func(m string) []ValueJSON {
+		out := make([]ValueJSON, len(vals[m]))
+		for i, v := range vals[m] {
+			out[i] = ValueJSON{Code: v.Code, Name: v.Name, Count: v.Count}
+		}
+		return out
+	}
+	return &searchValuesOutput{Body: SearchValuesJSON{
+		FulfillmentPartner: list("fulfillmentPartner"), ContentPartner: list("contentPartner"), Language: list("language"),
+		Country: list("country"), SourceType: list("sourceType"), ServiceType: list("serviceType"), Status: list("status"),
+		MaterialStatus: list("materialStatus"), MovieType: list("movieType"), IsOriginal: list("isOriginal"), Issues: list("issues"),
+	}}, nil
 }

@@ -405,3 +405,32 @@ func (s *Requests) Selected(ctx context.Context, p lot.Principal, ids []string) 
 	}
 	return rows, skipped, nil
 }
+
+// SearchValues returns, by search modifier, the values the requests p may
+// see have (search.Values), with partners' display names: only partners
+// of those requests are named, so another tenant's partner never shows.
+func (s *Requests) SearchValues(ctx context.Context, p lot.Principal) (search.Values, error) {
+	x, err := s.tenancy.index(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	vals := x.Values()
+	partners, err := s.Store.ListPartners(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(partners))
+	for _, pt := range partners {
+		names[pt.ID] = pt.Name
+	}
+	for _, m := range []string{"fulfillmentPartner", "contentPartner"} {
+		list := vals[m]
+		for i := range list {
+			list[i].Name = firstNonEmpty(names[list[i].Code], list[i].Code)
+		}
+		slices.SortFunc(list, func(a, b search.Value) int {
+			return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+		})
+	}
+	return vals, nil
+}
