@@ -15,7 +15,7 @@ import (
 // why: what taking it would answer.
 type ActionJSON struct {
 	Allowed bool   `json:"allowed"`
-	Code    string `json:"code,omitempty" doc:"When not allowed: the error code taking the action answers. forbidden: this caller never may (hide it); any other code (not_allowed, not_deliverable, unavailable ...): not now (show it greyed, with the reason)."`
+	Code    string `json:"code,omitempty" doc:"When not allowed: the error code taking the action answers. forbidden: this caller may not do it to this request, whatever its status (hide it); any other code (not_allowed, not_deliverable, unavailable ...): not now (show it greyed, with the reason)."`
 	Reason  string `json:"reason,omitempty" doc:"When not allowed: why, in words the caller can act on (the error message taking the action answers)."`
 }
 
