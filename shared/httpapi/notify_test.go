@@ -1,6 +1,10 @@
 package httpapi_test
 
 import (
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +12,8 @@ import (
 	"time"
 
 	"github.com/openlot/openlot/shared/app"
+	"github.com/openlot/openlot/shared/ids"
+	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/mailbox"
 )
 
@@ -109,5 +115,81 @@ func TestDailyDigestIsOneMailPerUserPerDay(t *testing.T) {
 	}
 	if !strings.Contains(mails[0].Subject, "3 requests turned critical, 0 at risk") {
 		t.Errorf("the digest of the critical day: subject %q, want it to say 3 requests turned critical, 0 at risk", mails[0].Subject)
+	}
+}
+
+// decoded returns the text and HTML parts of a mail file's content.
+func decoded(t *testing.T, eml string) (text, html string) {
+	t.Helper()
+	msg, err := mail.ReadMessage(strings.NewReader(eml))
+	must(t, err)
+	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	must(t, err)
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		p, err := mr.NextPart() // decodes quoted-printable
+		if err == io.EOF {
+			return text, html
+		}
+		must(t, err)
+		b, _ := io.ReadAll(p)
+		if strings.HasPrefix(p.Header.Get("Content-Type"), "text/html") {
+			html = string(b)
+		} else {
+			text = string(b)
+		}
+	}
+}
+
+func TestMailLinksPointAtPortalPages(t *testing.T) {
+	// Ensures the mail a partner gets (a redelivery asked for, QC finished,
+	// the daily digest) links to portal pages under the server's URL (the
+	// request's details, its QC card) and never to a /v1/ API URL.
+	w := mustWorld(t, func(c *app.LocalConfig) { c.DigestEvery = -1 })
+	w.do("juniper", "GET", "/v1/requests/"+w.ids["jSub"], nil) // juniper signs in: openlot knows where its mail goes
+	gen := ids.NewSeeded(11, today.Add(-24*time.Hour))
+	r := w.mustRequestIn(gen, walkKinds[0], lot.StatusProcessed)
+	qc := &lot.QC{Status: lot.QCInProgress, FrameRate: 24, Events: []lot.QCEvent{}, Timeline: []lot.QCChange{{Status: lot.QCInProgress, At: today, By: "qc-ops"}}}
+	tr := w.mustTransferIn(gen, r, lot.TransferProcessed, []lot.Finding{}, qc)
+	if res := w.do("qc", "POST", "/v1/transfers/"+tr.ID+"/qc/finish", nil); res.Status != 200 {
+		t.Fatalf("QC finish: %d %s", res.Status, res.Body)
+	}
+	if res := w.do("studio", "POST", "/v1/requests/"+w.ids["jDone"]+"/redelivery", map[string]any{"reason": "wrong cut"}); res.Status != 200 {
+		t.Fatalf("redelivery: %d %s", res.Status, res.Body)
+	}
+	_, err := w.srv.Service.Notifications.SendDigests(t.Context())
+	must(t, err)
+	mails, bodies := w.awaitMail("ops@juniper.example", 3)
+	if len(mails) != 3 {
+		t.Fatalf("juniper got %d mails, want 3 (QC, redelivery, digest): %+v", len(mails), mails)
+	}
+	want := map[string]string{ // a link each mail holds, by its subject's start
+		"QC":                     w.srv.URL + "/requests/" + r.ID + "?tab=qc&transfer=" + tr.ID,
+		"Redelivery requested":   w.srv.URL + "/requests/" + w.ids["jDone"] + "?tab=deliveries",
+		"2026-11-22: 0 requests": w.srv.URL + "/requests/" + w.ids["jSub"],
+	}
+	for i, m := range mails {
+		text, html := decoded(t, bodies[i])
+		if strings.Contains(text, "/v1/") {
+			t.Errorf("%q: the text names an API URL: %s", m.Subject, text)
+		}
+		if strings.Contains(html, "/v1/") {
+			t.Errorf("%q: the HTML names an API URL: %s", m.Subject, html)
+		}
+		for prefix, link := range want {
+			if !strings.HasPrefix(m.Subject, prefix) {
+				continue
+			}
+			if !strings.Contains(text, link) {
+				t.Errorf("%q: the text does not link to %s: %s", m.Subject, link, text)
+			}
+			if !strings.Contains(html, `href="`+strings.ReplaceAll(link, "&", "&amp;")+`"`) {
+				t.Errorf("%q: the HTML does not link to %s: %s", m.Subject, link, html)
+			}
+			delete(want, prefix)
+		}
+	}
+	for prefix := range want {
+		t.Errorf("no mail whose subject starts %q", prefix)
 	}
 }

@@ -19,10 +19,13 @@ type QCJSON struct {
 	Files      []string       `json:"files"`
 	QC         *lot.QC        `json:"qc"`
 	Counts     map[string]int `json:"counts" doc:"Events by severity."`
+	Actions    QCActionsJSON  `json:"actions"`
 }
 
-func qcJSON(t *lot.Transfer) QCJSON {
-	out := QCJSON{TransferID: t.ID, RequestID: t.RequestID, QC: t.QC, Counts: map[string]int{}}
+// qcJSON is a QC card with what the caller may do to it.
+func (a *api) qcJSON(ctx context.Context, t *lot.Transfer) QCJSON {
+	out := QCJSON{TransferID: t.ID, RequestID: t.RequestID, QC: t.QC, Counts: map[string]int{},
+		Actions: a.actionsJSON(ctx, a.svc.QC.Actions(who(ctx), t))}
 	for _, f := range t.Files {
 		out.Files = append(out.Files, f.Name)
 	}
@@ -90,7 +93,7 @@ func (a *api) requestQC(ctx context.Context, in *idPath) (*qcListOutput, error) 
 	out := &qcListOutput{}
 	out.Body.QC = []QCJSON{}
 	for _, t := range ts {
-		out.Body.QC = append(out.Body.QC, qcJSON(t))
+		out.Body.QC = append(out.Body.QC, a.qcJSON(ctx, t))
 	}
 	return out, nil
 }
@@ -152,7 +155,7 @@ func (a *api) qcAct(ctx context.Context, in *qcNoteInput, action lot.QCAction) (
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
-	return &qcOutput{Body: qcJSON(t)}, nil
+	return &qcOutput{Body: a.qcJSON(ctx, t)}, nil
 }
 
 type addQCEventRequest struct {
@@ -191,7 +194,7 @@ func (a *api) signOffQCEvent(ctx context.Context, in *qcEventInput) (*qcOutput, 
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
-	return &qcOutput{Body: qcJSON(t)}, nil
+	return &qcOutput{Body: a.qcJSON(ctx, t)}, nil
 }
 
 type qcReportInput struct {

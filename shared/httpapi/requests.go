@@ -23,9 +23,10 @@ type requestBody struct {
 
 type detailsOutput struct {
 	Body struct {
-		Request RequestJSON  `json:"request"`
-		Title   *TitleJSON   `json:"title,omitempty"`
-		Package *PackageJSON `json:"package,omitempty"`
+		Request RequestJSON        `json:"request"`
+		Title   *TitleJSON         `json:"title,omitempty"`
+		Package *PackageJSON       `json:"package,omitempty"`
+		Actions RequestActionsJSON `json:"actions"`
 	}
 }
 
@@ -167,7 +168,7 @@ func (a *api) requestRoutes() []route {
 	const cancelWho = "Studio operators on any request; fulfillment partners with the cancel permission on their Forced Sub and Dub Card Image requests."
 	return []route{
 		serve(huma.Operation{OperationID: "getRequest", Method: http.MethodGet, Path: "/v1/requests/{id}", Tags: tags, Errors: reads,
-			Summary: "Get a source request with its title and package"}, a.getRequest),
+			Summary: "Get a source request with its title and package, and what the caller may do to it"}, a.getRequest),
 		serve(huma.Operation{OperationID: "setMaterialStatus", Method: http.MethodPost, Path: "/v1/requests/{id}/material-status", Tags: actions, Errors: acts,
 			Summary: "Set the material status of a request"}, a.setMaterialStatus),
 		serve(huma.Operation{OperationID: "bulkSetMaterialStatus", Method: http.MethodPost, Path: "/v1/requests/material-status", Tags: actions,
@@ -203,8 +204,12 @@ func (a *api) getRequest(ctx context.Context, in *idPath) (*detailsOutput, error
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
+	actions, err := a.requestActions(ctx, v.Request)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
 	o := &detailsOutput{}
-	o.Body.Request = requestJSON(v.Request)
+	o.Body.Request, o.Body.Actions = requestJSON(v.Request), actions[0]
 	if t := v.Title; t != nil {
 		o.Body.Title = &TitleJSON{MovieID: t.MovieID, Name: t.Name, ReleaseYear: t.ReleaseYear, MovieType: MovieType(t.MovieType),
 			IsOriginal: t.IsOriginal, ContentPartner: t.ContentPartner, DayOfBroadcast: t.DayOfBroadcast, DayAfterBroadcast: t.DayAfterBroadcast}

@@ -32,7 +32,7 @@ func serve[I, O any](op huma.Operation, h func(context.Context, *I) (*O, error))
 func (a *api) routes(api huma.API) {
 	tables := [][]route{
 		a.searchRoutes(), a.templateRoutes(), a.bulkRoutes(), a.transferRoutes(), a.inspectionRoutes(),
-		a.qcRoutes(), a.materialRoutes(), a.planRoutes(), a.requestRoutes(),
+		a.qcRoutes(), a.materialRoutes(), a.planRoutes(), a.requestRoutes(), a.subassigneeRoutes(),
 	}
 	for _, table := range tables {
 		for _, r := range table {

@@ -35,7 +35,7 @@ type searchInput struct {
 	Group                 string `query:"group" doc:"Nested groupings in order: sourceType, language, status, materialStatus, serviceType, contentPartner, fulfillmentPartner, movieType, title, packageId, country, dueMonth."`
 	Bucket                string `query:"bucket" enum:"requests,critical,atRisk,onTrack,awaitingMaterials,materialsAvailable,overdueUndelivered" doc:"Expand this bucket into rows."`
 	GroupKey              string `query:"groupKey" doc:"With group: the group to expand, its values in group order separated by |."`
-	Columns               string `query:"columns" doc:"Row fields, comma-separated (id is always included)."`
+	Columns               string `query:"columns" doc:"Row fields, comma-separated (id is always included); actions adds what the caller may do to each row's request."`
 	Sort                  string `query:"sort" doc:"Sort fields, comma-separated; prefix - for descending. Default dueDate."`
 	Cursor                string `query:"cursor" doc:"The next value of the previous page." maxLength:"2048"`
 	Limit                 int    `query:"limit" minimum:"1" maximum:"500" default:"50"`
@@ -66,29 +66,30 @@ type GroupJSON struct {
 
 // RowJSON is one request with the columns asked for; absent columns are left out.
 type RowJSON struct {
-	ID                    string          `json:"id"`
-	Title                 *string         `json:"title,omitempty"`
-	MovieID               *int64          `json:"movieId,omitempty"`
-	MovieType             *MovieType      `json:"movieType,omitempty"`
-	IsOriginal            *bool           `json:"isOriginal,omitempty"`
-	PackageID             *int64          `json:"packageId,omitempty"`
-	Countries             *[]string       `json:"countries,omitempty"`
-	SourceType            *SourceType     `json:"sourceType,omitempty"`
-	Language              *string         `json:"language,omitempty"`
-	ServiceType           *ServiceType    `json:"serviceType,omitempty"`
-	Status                *RequestStatus  `json:"status,omitempty"`
-	MaterialStatus        *MaterialStatus `json:"materialStatus,omitempty"`
-	MaterialsAvailable    *bool           `json:"materialsAvailable,omitempty"`
-	DueDate               *string         `json:"dueDate,omitempty" format:"date"`
-	EstimatedDeliveryDate *string         `json:"estimatedDeliveryDate,omitempty" doc:"RFC 3339 with the offset of its time zone; empty when none."`
-	FulfillmentPartner    *string         `json:"fulfillmentPartner,omitempty"`
-	SubAssignee           *string         `json:"subAssignee,omitempty"`
-	ContentPartner        *string         `json:"contentPartner,omitempty"`
-	Issues                *[]string       `json:"issues,omitempty"`
-	Insight               *string         `json:"insight,omitempty" doc:"The Insights bucket; empty for requests that are not open."`
-	Why                   *string         `json:"why,omitempty" doc:"Why the request is in its Insights bucket."`
-	CreatedAt             *time.Time      `json:"createdAt,omitempty"`
-	UpdatedAt             *time.Time      `json:"updatedAt,omitempty"`
+	ID                    string             `json:"id"`
+	Title                 *string            `json:"title,omitempty"`
+	MovieID               *int64             `json:"movieId,omitempty"`
+	MovieType             *MovieType         `json:"movieType,omitempty"`
+	IsOriginal            *bool              `json:"isOriginal,omitempty"`
+	PackageID             *int64             `json:"packageId,omitempty"`
+	Countries             *[]string          `json:"countries,omitempty"`
+	SourceType            *SourceType        `json:"sourceType,omitempty"`
+	Language              *string            `json:"language,omitempty"`
+	ServiceType           *ServiceType       `json:"serviceType,omitempty"`
+	Status                *RequestStatus     `json:"status,omitempty"`
+	MaterialStatus        *MaterialStatus    `json:"materialStatus,omitempty"`
+	MaterialsAvailable    *bool              `json:"materialsAvailable,omitempty"`
+	DueDate               *string            `json:"dueDate,omitempty" format:"date"`
+	EstimatedDeliveryDate *string            `json:"estimatedDeliveryDate,omitempty" doc:"RFC 3339 with the offset of its time zone; empty when none."`
+	FulfillmentPartner    *string            `json:"fulfillmentPartner,omitempty"`
+	SubAssignee           *string            `json:"subAssignee,omitempty"`
+	ContentPartner        *string            `json:"contentPartner,omitempty"`
+	Issues                *[]string          `json:"issues,omitempty"`
+	Insight               *string            `json:"insight,omitempty" doc:"The Insights bucket; empty for requests that are not open."`
+	Why                   *string            `json:"why,omitempty" doc:"Why the request is in its Insights bucket."`
+	CreatedAt             *time.Time         `json:"createdAt,omitempty"`
+	UpdatedAt             *time.Time         `json:"updatedAt,omitempty"`
+	Actions               RequestActionsJSON `json:"actions,omitempty" doc:"What the caller may do to the request now (columns=...,actions), as on its details."`
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -161,8 +162,37 @@ type SearchOutputBody struct {
 
 type searchOutput struct{ Body SearchOutputBody }
 
+// ValueJSON is one value a search modifier takes, present in the caller's scope.
+type ValueJSON struct {
+	Code  string `json:"code" doc:"What the modifier takes."`
+	Name  string `json:"name" doc:"What people read: a partner's, language's or country's name, a status as the portal shows it."`
+	Count int    `json:"count" doc:"Requests in the caller's scope this value finds, of any status."`
+}
+
+// SearchValuesJSON is, by modifier, the values present in the caller's scope.
+type SearchValuesJSON struct {
+	FulfillmentPartner []ValueJSON `json:"fulfillmentPartner" doc:"Partners of record and subassignees."`
+	ContentPartner     []ValueJSON `json:"contentPartner"`
+	Language           []ValueJSON `json:"language" doc:"BCP 47 tags with English names; a tag without a region finds its regional ones too."`
+	Country            []ValueJSON `json:"country" doc:"ISO 3166-1 alpha-2 codes with English names."`
+	SourceType         []ValueJSON `json:"sourceType"`
+	ServiceType        []ValueJSON `json:"serviceType"`
+	Status             []ValueJSON `json:"status"`
+	MaterialStatus     []ValueJSON `json:"materialStatus"`
+	MovieType          []ValueJSON `json:"movieType"`
+	IsOriginal         []ValueJSON `json:"isOriginal"`
+	Issues             []ValueJSON `json:"issues" doc:"has and none (requests with any issue, without), then issue names."`
+}
+
+type searchValuesOutput struct{ Body SearchValuesJSON }
+
 func (a *api) searchRoutes() []route {
 	return []route{
+		serve(huma.Operation{OperationID: "searchValues", Method: http.MethodGet, Path: "/v1/search/values", Tags: []string{"Search"}, Errors: []int{401, 429},
+			Summary: "The values each search modifier may take, as present in the caller's scope",
+			Description: "One list per modifier, named as its query parameter of GET /v1/requests: each value's code (what the modifier takes), " +
+				"its display name and how many of the caller's requests it finds. Free-text modifiers (title, dates) and IDs have none. " +
+				"A fulfillment partner sees only values of its own requests."}, a.searchValues),
 		serve(huma.Operation{OperationID: "searchRequests", Method: http.MethodGet, Path: "/v1/requests", Tags: []string{"Search"}, Errors: []int{400, 401, 429},
 			Summary: "Search source requests: modifiers, buckets, nested groupings, rows",
 			Description: "Every modifier is its own query parameter; values of one modifier are comma-separated and OR-ed; " +
@@ -197,5 +227,38 @@ func (a *api) searchRequests(ctx context.Context, _ *searchInput) (*searchOutput
 	for i, row := range res.Rows {
 		o.Body.Rows[i] = rowJSON(row, q.Columns)
 	}
+	if q.Actions {
+		reqs := make([]*lot.Request, len(res.Rows))
+		for i, row := range res.Rows {
+			reqs[i] = row.Request
+		}
+		actions, err := a.requestActions(ctx, reqs...)
+		if err != nil {
+			return nil, a.fail(ctx, err)
+		}
+		for i := range o.Body.Rows {
+			o.Body.Rows[i].Actions = actions[i]
+		}
+	}
 	return o, nil
+}
+
+// searchValues answers, by modifier, the values present in the caller's scope.
+func (a *api) searchValues(ctx context.Context, _ *struct{}) (*searchValuesOutput, error) {
+	vals, err := a.svc.Requests.SearchValues(ctx, who(ctx))
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	list := func(m string) []ValueJSON {
+		out := make([]ValueJSON, len(vals[m]))
+		for i, v := range vals[m] {
+			out[i] = ValueJSON{Code: v.Code, Name: v.Name, Count: v.Count}
+		}
+		return out
+	}
+	return &searchValuesOutput{Body: SearchValuesJSON{
+		FulfillmentPartner: list("fulfillmentPartner"), ContentPartner: list("contentPartner"), Language: list("language"),
+		Country: list("country"), SourceType: list("sourceType"), ServiceType: list("serviceType"), Status: list("status"),
+		MaterialStatus: list("materialStatus"), MovieType: list("movieType"), IsOriginal: list("isOriginal"), Issues: list("issues"),
+	}}, nil
 }

@@ -1,8 +1,12 @@
 package httpapi_test
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/openlot/openlot/shared/search"
 )
 
 type route struct {
@@ -17,6 +21,7 @@ func routes() []route {
 		{"POST", "/v1/requests/{id}/cancel", map[string]any{"reason": "not needed"}},
 		{"POST", "/v1/requests/{id}/uncancel", map[string]any{"reason": "needed again"}},
 		{"POST", "/v1/requests/{id}/subassign", map[string]any{"partner": "lumen"}},
+		{"GET", "/v1/requests/{id}/subassignees", nil},
 		{"POST", "/v1/requests/{id}/estimated-delivery-date", map[string]any{"date": "2026-12-01", "time": "17:00", "timeZone": "Europe/Madrid", "reason": "CAPACITY"}},
 		{"POST", "/v1/requests/{id}/service-type", map[string]any{"serviceType": "CONFORM"}},
 		{"GET", "/v1/requests/{id}/comments", nil},
@@ -30,6 +35,74 @@ func routes() []route {
 }
 
 const missingID = "01a00000-0000-7000-8000-000000000000"
+
+// scopes are the requests each role sees: assigned and subassigned for
+// FPs, its titles' for CPs, all for studio and QC.
+var scopes = map[string][]string{
+	"juniper":   {"jSub", "jForced", "jDone", "lToJ"},
+	"lumen":     {"lSub", "lToJ"},
+	"northstar": {"jSub", "jForced", "jDone"},
+	"studio":    {"jSub", "jForced", "jDone", "lSub", "lToJ", "hAV"},
+	"qc":        {"jSub", "jForced", "jDone", "lSub", "lToJ", "hAV"},
+}
+
+// checkValues compares the search values role is offered with those of
+// the requests it sees (read as studio), modifier by modifier, and
+// returns how many values leak beyond them (or are missing).
+func checkValues(t *testing.T, w *world, role string) (leaks int) {
+	t.Helper()
+	got := w.do(role, "GET", "/v1/search/values", nil).json(t)
+	if keys := slices.Sorted(maps.Keys(got)); !slices.Equal(keys, slices.Sorted(slices.Values(search.ValueModifiers))) {
+		t.Errorf("%s: values name modifiers %v, want %v", role, keys, search.ValueModifiers)
+	}
+	want := map[string]map[string]bool{}
+	add := func(m string, codes ...string) {
+		if want[m] == nil {
+			want[m] = map[string]bool{}
+		}
+		for _, c := range codes {
+			if c != "" {
+				want[m][c] = true
+			}
+		}
+	}
+	partnerNames := map[string]string{}
+	for _, name := range scopes[role] {
+		d := w.do("studio", "GET", "/v1/requests/"+w.ids[name], nil).json(t)
+		r := d["request"].(map[string]any)
+		str := func(k string) string { s, _ := r[k].(string); return s }
+		add("fulfillmentPartner", str("fulfillmentPartner"), str("subAssignee"))
+		add("contentPartner", str("contentPartner"))
+		add("language", str("language"))
+		add("sourceType", str("sourceType"))
+		add("serviceType", str("serviceType"))
+		add("status", str("status"))
+		add("materialStatus", str("materialStatus"))
+		add("movieType", d["title"].(map[string]any)["movieType"].(string))
+		for _, c := range d["package"].(map[string]any)["countries"].([]any) {
+			add("country", c.(string))
+		}
+	}
+	for _, p := range []struct{ id, name string }{{"juniper", "Juniper Post"}, {"lumen", "Lumen"}, {"harbor", "Harbor"}, {"northstar", "Northstar"}, {"aurora", "Aurora"}} {
+		partnerNames[p.id] = p.name
+	}
+	for m, codes := range want {
+		var have []string
+		for _, v := range got[m].([]any) {
+			val := v.(map[string]any)
+			have = append(have, val["code"].(string))
+			if (m == "fulfillmentPartner" || m == "contentPartner") && val["name"] != partnerNames[val["code"].(string)] {
+				t.Errorf("%s: %s %v is named %v, want %s", role, m, val["code"], val["name"], partnerNames[val["code"].(string)])
+			}
+		}
+		slices.Sort(have)
+		if wantCodes := slices.Sorted(maps.Keys(codes)); !slices.Equal(have, wantCodes) {
+			leaks++
+			t.Errorf("LEAK %s: %s values %v, want those of its requests %v", role, m, have, wantCodes)
+		}
+	}
+	return leaks
+}
 
 func TestTenancyMatrix(t *testing.T) {
 	// Ensures every route × every role × own / foreign / missing ID: foreign IDs answer exactly like missing ones (404), never change anything, and are never listed or counted.
@@ -103,6 +176,8 @@ func TestTenancyMatrix(t *testing.T) {
 					}
 				}
 			}
+			// The values a modifier offers are those of the caller's requests: no foreign partner, title or country.
+			leaks += checkValues(t, w, c.role)
 			for _, name := range c.foreign {
 				if after := string(w.do("studio", "GET", "/v1/requests/"+w.ids[name]+"/history", nil).Body); after != before[name] {
 					leaks++
@@ -111,20 +186,13 @@ func TestTenancyMatrix(t *testing.T) {
 			}
 		})
 	}
-	t.Logf("tenancy matrix: %d routes × %d roles × own/foreign/missing, %d leaks", len(routes())+2, len(cases), leaks)
+	t.Logf("tenancy matrix: %d routes × %d roles × own/foreign/missing, %d leaks", len(routes())+3, len(cases), leaks)
 }
 
 func TestListShowsExactlyTheCallersRequests(t *testing.T) {
 	// Ensures each role's list holds exactly its scope: assigned + subassigned for FPs, its titles for CPs, all for studio and QC.
 	w := mustWorld(t)
-	want := map[string][]string{
-		"juniper":   {"jSub", "jForced", "jDone", "lToJ"},
-		"lumen":     {"lSub", "lToJ"},
-		"northstar": {"jSub", "jForced", "jDone"},
-		"studio":    {"jSub", "jForced", "jDone", "lSub", "lToJ", "hAV"},
-		"qc":        {"jSub", "jForced", "jDone", "lSub", "lToJ", "hAV"},
-	}
-	for role, names := range want {
+	for role, names := range scopes {
 		got := map[string]bool{}
 		cursor := ""
 		for {

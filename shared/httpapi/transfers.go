@@ -44,25 +44,28 @@ type EventJSON struct {
 
 // TransferJSON is a delivery card.
 type TransferJSON struct {
-	ID            string          `json:"id"`
-	RequestID     string          `json:"requestId"`
-	Method        string          `json:"method" enum:"API,UI,CLI"`
-	DeliveredBy   string          `json:"deliveredBy"`
-	Status        TransferStatus  `json:"status"`
-	ErrorCode     string          `json:"errorCode,omitempty"`
-	ErrorMessage  string          `json:"errorMessage,omitempty"`
-	Files         []FileJSON      `json:"files"`
-	PartChecksums string          `json:"partChecksums" enum:"recommended,optional" doc:"Whether to send each part's SHA-256 when asking for its URL: recommended where storage proves parts only by their own hashes; optional where it hashes every file whole as parts arrive and checks that hash on completion (a part is then best sent unhashed: each byte is hashed once on each side)."`
-	Timeline      []EventJSON     `json:"timeline"`
-	CreatedAt     time.Time       `json:"createdAt"`
-	DeliveredAt   *time.Time      `json:"deliveredAt,omitempty"`
-	ProcessedAt   *time.Time      `json:"processedAt,omitempty"`
-	Inspection    *lot.Inspection `json:"inspection,omitempty" doc:"The latest inspection: policy version, what was read of each file (hash, probe, black and silence found) and the findings, each with its code, message, whether it may be overridden, and times."`
-	Version       int64           `json:"version"`
+	ID            string              `json:"id"`
+	RequestID     string              `json:"requestId"`
+	Method        string              `json:"method" enum:"API,UI,CLI"`
+	DeliveredBy   string              `json:"deliveredBy"`
+	Status        TransferStatus      `json:"status"`
+	ErrorCode     string              `json:"errorCode,omitempty"`
+	ErrorMessage  string              `json:"errorMessage,omitempty"`
+	Files         []FileJSON          `json:"files"`
+	PartChecksums string              `json:"partChecksums" enum:"recommended,optional" doc:"Whether to send each part's SHA-256 when asking for its URL: recommended where storage proves parts only by their own hashes; optional where it hashes every file whole as parts arrive and checks that hash on completion (a part is then best sent unhashed: each byte is hashed once on each side)."`
+	Timeline      []EventJSON         `json:"timeline"`
+	CreatedAt     time.Time           `json:"createdAt"`
+	DeliveredAt   *time.Time          `json:"deliveredAt,omitempty"`
+	ProcessedAt   *time.Time          `json:"processedAt,omitempty"`
+	Inspection    *lot.Inspection     `json:"inspection,omitempty" doc:"The latest inspection: policy version, what was read of each file (hash, probe, black and silence found) and the findings, each with its code, message, whether it may be overridden, and times."`
+	Version       int64               `json:"version"`
+	Actions       TransferActionsJSON `json:"actions"`
 }
 
-func (a *api) transferJSON(t *lot.Transfer, prog []portal.FileProgress) TransferJSON {
-	out := TransferJSON{ID: t.ID, PartChecksums: a.svc.Deliveries.PartChecksums(), RequestID: t.RequestID, Method: string(t.Method), DeliveredBy: t.DeliveredBy,
+// transferJSON is a delivery card with what storage holds of each file
+// (prog, when read) and what the caller may do to it.
+func (a *api) transferJSON(ctx context.Context, t *lot.Transfer, prog []portal.FileProgress) TransferJSON {
+	out := TransferJSON{Actions: a.actionsJSON(ctx, a.svc.Deliveries.Actions(who(ctx), t)), ID: t.ID, PartChecksums: a.svc.Deliveries.PartChecksums(), RequestID: t.RequestID, Method: string(t.Method), DeliveredBy: t.DeliveredBy,
 		Status: TransferStatus(t.Status), ErrorCode: t.ErrorCode, ErrorMessage: t.ErrorMessage,
 		CreatedAt: t.CreatedAt.UTC(), Version: t.Version, Files: []FileJSON{}, Timeline: []EventJSON{}}
 	if !t.DeliveredAt.IsZero() {
@@ -220,7 +223,7 @@ func (a *api) startTransfers(ctx context.Context, in *startTransfersInput) (*sta
 		if r.Err != nil {
 			sr.Code, sr.Message = a.failure(ctx, r.Err)
 		} else {
-			sr.Transfer = ptr(a.transferJSON(r.Transfer, nil))
+			sr.Transfer = ptr(a.transferJSON(ctx, r.Transfer, nil))
 		}
 		out.Body.Results = append(out.Body.Results, sr)
 	}
@@ -233,7 +236,7 @@ func (a *api) getTransfer(ctx context.Context, in *transferID) (*transferOutput,
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
-	return &transferOutput{Body: a.transferJSON(t, prog)}, nil
+	return &transferOutput{Body: a.transferJSON(ctx, t, prog)}, nil
 }
 
 // PartURLsRequest asks for the upload URLs of parts.
@@ -296,7 +299,7 @@ func (a *api) completeTransfer(ctx context.Context, in *completeTransferInput) (
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
-	return &transferOutput{Body: a.transferJSON(t, nil)}, nil
+	return &transferOutput{Body: a.transferJSON(ctx, t, nil)}, nil
 }
 
 // abortTransfer aborts an unfinished upload and discards its parts.
@@ -305,7 +308,7 @@ func (a *api) abortTransfer(ctx context.Context, in *transferID) (*transferOutpu
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
-	return &transferOutput{Body: a.transferJSON(t, nil)}, nil
+	return &transferOutput{Body: a.transferJSON(ctx, t, nil)}, nil
 }
 
 // RequestTransfersResponse is a request's delivery cards, newest first.
@@ -324,7 +327,7 @@ func (a *api) requestTransfers(ctx context.Context, in *idPath) (*requestTransfe
 	out := &requestTransfersOutput{}
 	out.Body.Transfers = make([]TransferJSON, len(list))
 	for i, t := range list {
-		out.Body.Transfers[i] = a.transferJSON(t, nil)
+		out.Body.Transfers[i] = a.transferJSON(ctx, t, nil)
 	}
 	return out, nil
 }
@@ -481,7 +484,7 @@ func (a *api) decide(ctx context.Context, in *decisionInput, d portal.Decision) 
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
-	return &transferOutput{Body: a.transferJSON(t, nil)}, nil
+	return &transferOutput{Body: a.transferJSON(ctx, t, nil)}, nil
 }
 
 // reinspect starts a new inspection of a delivery whose inspection hit a platform fault.
@@ -490,7 +493,7 @@ func (a *api) reinspect(ctx context.Context, in *transferID) (*transferOutput, e
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
-	return &transferOutput{Body: a.transferJSON(t, nil)}, nil
+	return &transferOutput{Body: a.transferJSON(ctx, t, nil)}, nil
 }
 
 // errorCodes answers the inspection error codes, with help texts and whether

@@ -95,6 +95,16 @@ func (t *Transfer) Override(a Act, reason string) error {
 	if err != nil {
 		return err
 	}
+	if err := t.overridable(); err != nil {
+		return err
+	}
+	t.move(a, TransferOverridden, reason)
+	return nil
+}
+
+// overridable returns not_allowed unless t failed inspection with findings
+// that may all be overridden.
+func (t *Transfer) overridable() error {
 	if t.Status != TransferFailed || t.Inspection == nil {
 		return Errorf(CodeNotAllowed, "only a delivery that failed inspection can be overridden; this one is %s", t.Status.Name())
 	}
@@ -107,7 +117,6 @@ func (t *Transfer) Override(a Act, reason string) error {
 		}
 		return Errorf(CodeNotAllowed, "these findings cannot be overridden: %s; deliver again", strings.Join(fixed, ", "))
 	}
-	t.move(a, TransferOverridden, reason)
 	return nil
 }
 
@@ -116,8 +125,8 @@ func (t *Transfer) VerifyOverride(a Act) error {
 	if err := t.may(OpVerifyOverride, a.By); err != nil {
 		return err
 	}
-	if t.Status != TransferOverridden {
-		return Errorf(CodeNotAllowed, "only an overridden delivery can be verified; this one is %s", t.Status.Name())
+	if err := t.overridden("verified"); err != nil {
+		return err
 	}
 	t.ProcessedAt = a.At
 	t.move(a, TransferProcessed, "override verified")
@@ -134,10 +143,19 @@ func (t *Transfer) RejectOverride(a Act, reason string) error {
 	if err != nil {
 		return err
 	}
-	if t.Status != TransferOverridden {
-		return Errorf(CodeNotAllowed, "only an overridden delivery can be rejected; this one is %s", t.Status.Name())
+	if err := t.overridden("rejected"); err != nil {
+		return err
 	}
 	t.move(a, TransferFailed, "override rejected: "+reason)
+	return nil
+}
+
+// overridden returns not_allowed unless t is Overridden, awaiting the
+// studio's decision (done: verified or rejected).
+func (t *Transfer) overridden(done string) error {
+	if t.Status != TransferOverridden {
+		return Errorf(CodeNotAllowed, "only an overridden delivery can be %s; this one is %s", done, t.Status.Name())
+	}
 	return nil
 }
 
@@ -150,13 +168,21 @@ func (t *Transfer) Ignore(a Act, reason string) error {
 	if err != nil {
 		return err
 	}
-	switch t.Status {
-	case TransferProcessed, TransferFailed, TransferOverridden, TransferError, TransferInternalError:
-	default:
-		return Errorf(CodeNotAllowed, "a delivery that is %s cannot be ignored", t.Status.Name())
+	if err := t.ignorable(); err != nil {
+		return err
 	}
 	t.move(a, TransferIgnored, reason)
 	return nil
+}
+
+// ignorable returns not_allowed unless t's inspection has decided, one way
+// or the other (or could not finish).
+func (t *Transfer) ignorable() error {
+	switch t.Status {
+	case TransferProcessed, TransferFailed, TransferOverridden, TransferError, TransferInternalError:
+		return nil
+	}
+	return Errorf(CodeNotAllowed, "a delivery that is %s cannot be ignored", t.Status.Name())
 }
 
 // AwaitPrimary moves a transfer under inspection to Waiting for Primary
@@ -190,8 +216,8 @@ func (t *Transfer) Reinspect(a Act) (int, error) {
 	if err := studioOnly(a.By, "inspect a delivery again"); err != nil {
 		return 0, err
 	}
-	if t.Status != TransferInternalError {
-		return 0, Errorf(CodeNotAllowed, "only a delivery in Internal Error is inspected again; this one is %s", t.Status.Name())
+	if err := t.reinspectable(); err != nil {
+		return 0, err
 	}
 	attempt := 1
 	for _, e := range t.Timeline {
@@ -201,4 +227,13 @@ func (t *Transfer) Reinspect(a Act) (int, error) {
 	}
 	t.move(a, TransferPendingInspection, fmt.Sprintf("inspection attempt %d", attempt))
 	return attempt, nil
+}
+
+// reinspectable returns not_allowed unless t's inspection hit a platform
+// fault (Internal Error).
+func (t *Transfer) reinspectable() error {
+	if t.Status != TransferInternalError {
+		return Errorf(CodeNotAllowed, "only a delivery in Internal Error is inspected again; this one is %s", t.Status.Name())
+	}
+	return nil
 }

@@ -163,6 +163,38 @@ var qcMoves = map[QCAction]struct {
 	QCCancel:   {[]QCStatus{QCNotReady, QCReady, QCInProgress, QCOnHold, QCFixNotesNeeded}, QCCanceled},
 }
 
+// QCActions lists every QC action, in the order a QC card offers them.
+var QCActions = []QCAction{QCStart, QCHold, QCFixNotes, QCResume, QCFinish, QCCancel, QCAddEvent, QCSignOff}
+
+// ready returns not_allowed unless QC in its status takes action now: a
+// status change from one of the statuses it leaves, the rest while QC is
+// In Progress. It answers invalid for an unknown action.
+func (q *QC) ready(action QCAction) error {
+	switch action {
+	case QCFinish:
+		if q.Status != QCInProgress {
+			return Errorf(CodeNotAllowed, "QC that is %s cannot finish; start or resume it first", q.Status.Name())
+		}
+	case QCAddEvent:
+		if q.Status != QCInProgress {
+			return Errorf(CodeNotAllowed, "events are added while QC is In Progress; it is %s", q.Status.Name())
+		}
+	case QCSignOff:
+		if q.Status != QCInProgress {
+			return Errorf(CodeNotAllowed, "issues are signed off while QC is In Progress; it is %s", q.Status.Name())
+		}
+	default:
+		m, ok := qcMoves[action]
+		if !ok {
+			return Errorf(CodeInvalid, "no QC action %q (start, hold, fix-notes, resume, finish, cancel)", truncate(string(action), 20))
+		}
+		if !slices.Contains(m.from, q.Status) {
+			return Errorf(CodeNotAllowed, "QC that is %s cannot %s", q.Status.Name(), action)
+		}
+	}
+	return nil
+}
+
 // Act applies a status change (start, hold, fix-notes, resume, cancel).
 func (q *QC) Act(a Act, action QCAction, note string) error {
 	if err := qcOnly(a.By); err != nil {
@@ -176,8 +208,8 @@ func (q *QC) Act(a Act, action QCAction, note string) error {
 	if err != nil {
 		return err
 	}
-	if !slices.Contains(m.from, q.Status) {
-		return Errorf(CodeNotAllowed, "QC that is %s cannot %s", q.Status.Name(), action)
+	if err := q.ready(action); err != nil {
+		return err
 	}
 	q.move(a, m.to, note)
 	return nil
@@ -194,8 +226,8 @@ func (q *QC) Finish(a Act, note string) (QCStatus, error) {
 	if err != nil {
 		return "", err
 	}
-	if q.Status != QCInProgress {
-		return "", Errorf(CodeNotAllowed, "QC that is %s cannot finish; start or resume it first", q.Status.Name())
+	if err := q.ready(QCFinish); err != nil {
+		return "", err
 	}
 	out := QCPassed
 	for _, e := range q.Events {
@@ -215,8 +247,8 @@ func (q *QC) AddEvent(a Act, e QCEvent) (QCEvent, error) {
 	if err := qcOnly(a.By); err != nil {
 		return e, err
 	}
-	if q.Status != QCInProgress {
-		return e, Errorf(CodeNotAllowed, "events are added while QC is In Progress; it is %s", q.Status.Name())
+	if err := q.ready(QCAddEvent); err != nil {
+		return e, err
 	}
 	in, err := ParseTimecode(e.In, q.FrameRate)
 	if err != nil {
@@ -249,8 +281,8 @@ func (q *QC) SignOff(a Act, n int) error {
 	if err := qcOnly(a.By); err != nil {
 		return err
 	}
-	if q.Status != QCInProgress {
-		return Errorf(CodeNotAllowed, "issues are signed off while QC is In Progress; it is %s", q.Status.Name())
+	if err := q.ready(QCSignOff); err != nil {
+		return err
 	}
 	if n < 1 || n > len(q.Events) {
 		return Errorf(CodeNotFound, "no event %d", n)

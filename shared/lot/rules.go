@@ -110,6 +110,23 @@ func (r *Request) flip(a Act, op Op, reason, comment string) error {
 	return nil
 }
 
+// maySubassign returns a forbidden error unless the fulfillment partner of
+// record p may subassign at all: its facility (p's own partner) lists
+// approved subassignees and p holds the subassign permission. Studio
+// operators need neither.
+func (r *Request) maySubassign(p Principal, facility *Partner) error {
+	if r.PartyOf(p) != PartyFP {
+		return nil
+	}
+	if facility == nil || len(facility.Subassignees) == 0 {
+		return Errorf(CodeForbidden, "your facility is not allowed to subassign requests")
+	}
+	if !p.Has(PermSubassign) {
+		return Errorf(CodeForbidden, "your account lacks the subassign permission")
+	}
+	return nil
+}
+
 // Subassign hands the work on r to another approved fulfillment partner. The
 // facility of record (facility) must list the target as an approved
 // subassignee and the user needs the subassign permission; studio operators
@@ -128,16 +145,11 @@ func (r *Request) Subassign(a Act, facility *Partner, to *Partner, comment strin
 	if to.ID == r.FulfillmentPartner {
 		return Errorf(CodeNotSubassignable, "%s is already the fulfillment partner of record", to.ID)
 	}
-	if r.PartyOf(a.By) == PartyFP {
-		if facility == nil || len(facility.Subassignees) == 0 {
-			return Errorf(CodeForbidden, "your facility is not allowed to subassign requests")
-		}
-		if !a.By.Has(PermSubassign) {
-			return Errorf(CodeForbidden, "your account lacks the subassign permission")
-		}
-		if !facility.MaySubassignTo(to.ID) {
-			return Errorf(CodeNotSubassignable, "%s is not an approved partner for your facility", to.ID)
-		}
+	if err := r.maySubassign(a.By, facility); err != nil {
+		return err
+	}
+	if r.PartyOf(a.By) == PartyFP && !facility.MaySubassignTo(to.ID) {
+		return Errorf(CodeNotSubassignable, "%s is not an approved partner for your facility", to.ID)
 	}
 	if err := r.mayFrom(OpSubassign); err != nil {
 		return err
@@ -207,6 +219,15 @@ func EDDAt(day Date, clock, zone string) (time.Time, error) {
 	return time.Date(day.Year, day.Month, day.Day, hm.Hour(), hm.Minute(), 0, 0, loc), nil
 }
 
+// serviceTypeEditable returns not_allowed unless r's source type has a
+// service type people may edit.
+func (r *Request) serviceTypeEditable() error {
+	if !r.SourceType.ServiceTypeEditable() {
+		return Errorf(CodeNotAllowed, "the service type can be edited only on Subtitle, SDH/CC, Forced Sub, Secondary Audio and Audio Description requests; this is %s", r.SourceType.Name())
+	}
+	return nil
+}
+
 // SetServiceType changes the service type (Create, Conform, Unknown). It
 // applies only to Subtitle, SDH/CC, Forced Sub, Secondary Audio and Audio
 // Description requests that are open.
@@ -221,8 +242,8 @@ func (r *Request) SetServiceType(a Act, to ServiceType, comment string) error {
 	if err != nil {
 		return err
 	}
-	if !r.SourceType.ServiceTypeEditable() {
-		return Errorf(CodeNotAllowed, "the service type can be edited only on Subtitle, SDH/CC, Forced Sub, Secondary Audio and Audio Description requests; this is %s", r.SourceType.Name())
+	if err := r.serviceTypeEditable(); err != nil {
+		return err
 	}
 	if err := r.mayFrom(OpSetServiceType); err != nil {
 		return err

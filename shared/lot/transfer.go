@@ -227,12 +227,20 @@ func (t *Transfer) Supersede(a Act, by string) bool {
 // Abort ends an unfinished upload at the deliverer's wish.
 func (t *Transfer) Abort(a Act) error {
 	if t.Status == TransferAborted {
-		return nil
+		return nil // aborted again: the first abort stands
 	}
+	if err := t.abortable(); err != nil {
+		return err
+	}
+	t.move(a, TransferAborted, "aborted by "+a.By.Subject)
+	return nil
+}
+
+// abortable returns not_allowed unless t is still uploading.
+func (t *Transfer) abortable() error {
 	if !t.Status.Uploading() {
 		return Errorf(CodeNotAllowed, "only an upload in progress can be aborted; this transfer is %s", t.Status.Name())
 	}
-	t.move(a, TransferAborted, "aborted by "+a.By.Subject)
 	return nil
 }
 

@@ -418,8 +418,8 @@ type DownloadStart struct {
 // their own watermarked proxy of proxy videos: one from the title's pool,
 // or, when the pool is empty, one made on demand (Processing).
 func (s *Library) StartDownload(ctx context.Context, p lot.Principal, id string) (*DownloadStart, error) {
-	if s.Blobs == nil {
-		return nil, &lot.Error{Code: lot.CodeUnavailable, Message: "file storage is not configured"}
+	if err := s.mayDownload(); err != nil {
+		return nil, err
 	}
 	m, err := s.material(ctx, p, id)
 	if err != nil {
@@ -451,6 +451,16 @@ func (s *Library) StartDownload(ctx context.Context, p lot.Principal, id string)
 		return nil, err
 	}
 	return &DownloadStart{Download: d, URL: u}, nil
+}
+
+// mayDownload returns unavailable when there is no file storage to
+// download from; everyone who sees a request may download its title's
+// materials.
+func (s *Deps) mayDownload() error {
+	if s.Blobs == nil {
+		return &lot.Error{Code: lot.CodeUnavailable, Message: "file storage is not configured"}
+	}
+	return nil
 }
 
 // checkNewest refuses superseded versions: only the newest may be downloaded.

@@ -200,9 +200,15 @@ func (s *Notifications) notifyProxyReady(ctx context.Context, px *lot.Proxy) {
 	if t, err := s.Store.GetTitle(ctx, m.MovieID); err == nil {
 		title = t.Name
 	}
-	s.send(ctx, Notice{To: px.Email, ToName: firstNonEmpty(px.UserName, px.User), Template: "proxy-ready", Key: "proxy-ready/" + px.ID + "/" + px.Code,
+	s.send(ctx, s.proxyReadyNotice(px, m, title))
+}
+
+// proxyReadyNotice tells who asked for proxy px of material m (of title)
+// that it is ready, linking to the title's requests.
+func (s *Notifications) proxyReadyNotice(px *lot.Proxy, m *lot.Material, title string) Notice {
+	return Notice{To: px.Email, ToName: firstNonEmpty(px.UserName, px.User), Template: "proxy-ready", Key: "proxy-ready/" + px.ID + "/" + px.Code,
 		Data: map[string]any{"Name": firstNonEmpty(px.UserName, px.User), "Title": title, "AssetType": m.AssetType.Name(), "Version": m.Version,
-			"Code": px.Code, "Material": m.ID}})
+			"Code": px.Code, "Material": m.ID, "TitleURL": s.link(TitlePath(m.MovieID))}}
 }
 
 // noteUser remembers who signed in (name, email, partner) so mail can
@@ -265,21 +271,29 @@ func (s *Notifications) notifyTransferFailed(ctx context.Context, t *lot.Transfe
 	if u == nil || t.Inspection == nil {
 		return
 	}
+	s.send(ctx, s.transferFailedNotice(u, t, r, s.titleName(ctx, r)))
+}
+
+// transferFailedNotice tells u why inspection failed t, a delivery to r
+// (of title): each finding links to its code's help, and the mail to the
+// delivery's card, where it may be overridden.
+func (s *Notifications) transferFailedNotice(u *lot.User, t *lot.Transfer, r *lot.Request, title string) Notice {
 	all := true
 	var fs []findingMail
 	for _, f := range t.Inspection.Findings {
 		c, _ := inspect.Lookup(f.Code)
 		fs = append(fs, findingMail{Code: f.Code, Message: f.Message, Help: c.Help, Overridable: f.Overridable,
-			Link: s.PublicURL + "/v1/error-codes#" + f.Code})
+			Link: s.link(ErrorCodePath(f.Code))})
 		all = all && f.Overridable
 	}
 	var files []string
 	for _, f := range t.Files {
 		files = append(files, f.Name)
 	}
-	s.send(ctx, Notice{To: u.Email, ToName: u.Name, Template: "transfer-failed", Key: fmt.Sprintf("transfer-failed/%s/%d", t.ID, t.Inspection.Attempt),
-		Data: map[string]any{"Name": u.Name, "Title": s.titleName(ctx, r), "SourceType": r.SourceType.Name(), "Language": r.Language,
-			"Request": r.ID, "Transfer": t.ID, "Files": strings.Join(files, ", "), "Findings": fs, "AllOverridable": all && len(fs) > 0}})
+	return Notice{To: u.Email, ToName: u.Name, Template: "transfer-failed", Key: fmt.Sprintf("transfer-failed/%s/%d", t.ID, t.Inspection.Attempt),
+		Data: map[string]any{"Name": u.Name, "Title": title, "SourceType": r.SourceType.Name(), "Language": r.Language,
+			"Request": r.ID, "Transfer": t.ID, "Files": strings.Join(files, ", "), "Findings": fs, "AllOverridable": all && len(fs) > 0,
+			"RequestURL": s.link(RequestPath(r.ID)), "DeliveryURL": s.link(RequestTabPath(r.ID, TabDeliveries, t.ID))}}
 }
 
 // notifyQC tells the person who delivered how QC ended.
@@ -288,14 +302,19 @@ func (s *Notifications) notifyQC(ctx context.Context, t *lot.Transfer, r *lot.Re
 	if u == nil || t.QC == nil {
 		return
 	}
+	s.send(ctx, s.qcNotice(u, t, r, s.titleName(ctx, r)))
+}
+
+// qcNotice tells u how QC of t, a delivery to r (of title), ended,
+// linking to its QC card, whose report exports as PDF or CSV.
+func (s *Notifications) qcNotice(u *lot.User, t *lot.Transfer, r *lot.Request, title string) Notice {
 	c := t.QC.Counts()
-	report := s.PublicURL + "/v1/transfers/" + t.ID + "/qc/report?format="
-	s.send(ctx, Notice{To: u.Email, ToName: u.Name, Template: "qc-result", Key: "qc/" + t.ID, Data: map[string]any{
-		"Name": u.Name, "Title": s.titleName(ctx, r), "SourceType": r.SourceType.Name(), "Language": r.Language,
+	return Notice{To: u.Email, ToName: u.Name, Template: "qc-result", Key: "qc/" + t.ID, Data: map[string]any{
+		"Name": u.Name, "Title": title, "SourceType": r.SourceType.Name(), "Language": r.Language,
 		"Request": r.ID, "Transfer": t.ID, "Status": t.QC.Status.Name(), "Failed": t.QC.Status == lot.QCFailed,
 		"Counts": fmt.Sprintf("%d events: %d blocker(s), %d issue(s), %d FYI", len(t.QC.Events), c[lot.SeverityBlocker],
 			c[lot.SeverityIssue], c[lot.SeverityFYI]),
-		"ReportURL": report + "pdf", "ReportCSV": report + "csv"}})
+		"RequestURL": s.link(RequestPath(r.ID)), "QCURL": s.link(RequestTabPath(r.ID, TabQC, t.ID))}}
 }
 
 // redelivery returns the notices that tell the users of the request's
@@ -321,13 +340,20 @@ func (s *Notifications) redelivery(ctx context.Context, r *lot.Request, why, cau
 			if u.Email == "" || u.Role != lot.RoleFP {
 				continue
 			}
-			out = append(out, Notice{To: u.Email, ToName: u.Name, Template: "redelivery",
-				Key: fmt.Sprintf("redelivery/%s/%s/%s", r.ID, cause, u.Subject), Data: map[string]any{
-					"Name": u.Name, "Title": s.titleName(ctx, r), "SourceType": r.SourceType.Name(), "Language": r.Language,
-					"Request": r.ID, "Due": r.DueDate.String(), "Why": why}})
+			out = append(out, s.redeliveryNotice(u, r, s.titleName(ctx, r), why, cause))
 		}
 	}
 	return out
+}
+
+// redeliveryNotice tells u that r (of title) asks for a redelivery, and
+// why, linking to its deliveries.
+func (s *Notifications) redeliveryNotice(u *lot.User, r *lot.Request, title, why, cause string) Notice {
+	return Notice{To: u.Email, ToName: u.Name, Template: "redelivery",
+		Key: fmt.Sprintf("redelivery/%s/%s/%s", r.ID, cause, u.Subject), Data: map[string]any{
+			"Name": u.Name, "Title": title, "SourceType": r.SourceType.Name(), "Language": r.Language,
+			"Request": r.ID, "Due": r.DueDate.String(), "Why": why,
+			"RequestURL": s.link(RequestTabPath(r.ID, TabDeliveries, ""))}}
 }
 
 // openStatuses is lot's one list of open statuses as the value of the
@@ -343,6 +369,7 @@ var openStatuses = func() string {
 // DigestRow is one request of a digest.
 type DigestRow struct {
 	ID, Title, SourceType, Language, Why string
+	URL                                  string // its details page
 }
 
 // SendDigests mails each fulfillment-partner user, at most once per UTC
@@ -383,6 +410,24 @@ func (s *Notifications) SendDigests(ctx context.Context) (int, error) {
 	return sent, nil
 }
 
+// digestRow is request r in a digest, linking to its page; why says why
+// it is in its bucket.
+func (s *Notifications) digestRow(r *lot.Request, why string) DigestRow {
+	return DigestRow{ID: r.ID, Title: r.TitleName, SourceType: r.SourceType.Name(), Language: r.Language, Why: why,
+		URL: s.link(RequestPath(r.ID))}
+}
+
+// digestData is what the digest of u (of partner part) on day renders:
+// the requests that turned critical and at risk, each linking to its
+// page, and links to each bucket on the dashboard.
+func (s *Notifications) digestData(u *lot.User, part *lot.Partner, day string, critical, atRisk []DigestRow) map[string]any {
+	bucket := func(b string) string {
+		return s.link(DashboardPath(url.Values{"bucket": {b}})) // buckets hold open requests only
+	}
+	return map[string]any{"Name": u.Name, "Partner": part.Name, "Day": day, "Critical": critical, "AtRisk": atRisk,
+		"CriticalURL": bucket("critical"), "AtRiskURL": bucket("atRisk")}
+}
+
 func (s *Notifications) digest(ctx context.Context, u *lot.User, part *lot.Partner, day string) (bool, error) {
 	p := lot.Principal{Subject: u.Subject, Name: u.Name, Role: u.Role, Partner: u.Partner}
 	now := map[string]string{}
@@ -403,7 +448,7 @@ func (s *Notifications) digest(ctx context.Context, u *lot.User, part *lot.Partn
 				if u.Digested[r.ID] == bucket {
 					continue // reported before, in the same bucket
 				}
-				d := DigestRow{ID: r.ID, Title: r.TitleName, SourceType: r.SourceType.Name(), Language: r.Language, Why: row.Insight.Why}
+				d := s.digestRow(r, row.Insight.Why)
 				if bucket == "critical" {
 					critical = append(critical, d)
 				} else {
@@ -417,8 +462,7 @@ func (s *Notifications) digest(ctx context.Context, u *lot.User, part *lot.Partn
 	}
 	mailed := false
 	if u.Email != "" && len(critical)+len(atRisk) > 0 {
-		subject, text, html, err := Render("digest", map[string]any{"Name": u.Name, "Partner": part.Name, "Day": day,
-			"Critical": critical, "AtRisk": atRisk})
+		subject, text, html, err := Render("digest", s.digestData(u, part, day, critical, atRisk))
 		if err != nil {
 			return false, err
 		}

@@ -51,7 +51,8 @@ type Deps struct {
 	// ProxySegmentSeconds is about how long each segment of a proxy made in
 	// parallel is (default 300).
 	ProxySegmentSeconds float64
-	// PublicURL is the API's base URL, for links in mail.
+	// PublicURL is the base URL of the portal and its API (one handler
+	// serves both), for links in mail to portal pages (links.go).
 	PublicURL string
 	// PoolFlow is the flow name pool proxies are made under (default
 	// WatermarkFlow). The local runner registers the same flow under a

@@ -214,13 +214,9 @@ func (s *Requests) Subassign(ctx context.Context, p lot.Principal, id, to, comme
 	if err != nil {
 		return nil, err
 	}
-	// An FP may subassign only as the facility of record (the rule checks), so
-	// its facility is its own partner.
-	var facility *lot.Partner
-	if p.Role == lot.RoleFP {
-		if facility, err = s.partnerOrNil(ctx, p.Partner); err != nil {
-			return nil, err
-		}
+	facility, err := s.facilityOf(ctx, p)
+	if err != nil {
+		return nil, err
 	}
 	return s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error {
 		if target == nil {
@@ -228,6 +224,17 @@ func (s *Requests) Subassign(ctx context.Context, p lot.Principal, id, to, comme
 		}
 		return r.Subassign(a, facility, target, comment)
 	})
+}
+
+// facilityOf returns the partner of a fulfillment partner's user, nil for
+// other roles or a partner openlot does not know. An FP may subassign only
+// as the facility of record (the rule checks), so its facility is its own
+// partner.
+func (s *Requests) facilityOf(ctx context.Context, p lot.Principal) (*lot.Partner, error) {
+	if p.Role != lot.RoleFP {
+		return nil, nil
+	}
+	return s.partnerOrNil(ctx, p.Partner)
 }
 
 // partnerOrNil returns partner id, or nil when there is none.
@@ -397,4 +404,33 @@ func (s *Requests) Selected(ctx context.Context, p lot.Principal, ids []string) 
 		}
 	}
 	return rows, skipped, nil
+}
+
+// SearchValues returns, by search modifier, the values the requests p may
+// see have (search.Values), with partners' display names: only partners
+// of those requests are named, so another tenant's partner never shows.
+func (s *Requests) SearchValues(ctx context.Context, p lot.Principal) (search.Values, error) {
+	x, err := s.tenancy.index(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	vals := x.Values()
+	partners, err := s.Store.ListPartners(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(partners))
+	for _, pt := range partners {
+		names[pt.ID] = pt.Name
+	}
+	for _, m := range []string{"fulfillmentPartner", "contentPartner"} {
+		list := vals[m]
+		for i := range list {
+			list[i].Name = firstNonEmpty(names[list[i].Code], list[i].Code)
+		}
+		slices.SortFunc(list, func(a, b search.Value) int {
+			return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+		})
+	}
+	return vals, nil
 }

@@ -52,7 +52,10 @@ func NewDeliveries(d *Deps, requests *Requests, library *Library, notes *Notific
 
 var errNoTransfer = &lot.Error{Code: lot.CodeNotFound, Message: "no such transfer"}
 
-func (s *Deliveries) mayDeliver(p lot.Principal) error {
+// mayDeliver returns forbidden unless p's role delivers files at all, and
+// unavailable when there is no file storage to deliver to. Who may deliver
+// to which request is the domain's check (lot.NewTransfer).
+func (s *Deps) mayDeliver(p lot.Principal) error {
 	if !lot.Rule(lot.OpDeliver).AllowsRole(p.Role) {
 		return lot.Errorf(lot.CodeForbidden, "only fulfillment partners (and studio operators) deliver files")
 	}

@@ -46,14 +46,55 @@ func foldedTitle(s string) string {
 	return f
 }
 
-var languageNames = map[string]string{
-	"arabic": "ar", "bulgarian": "bg", "catalan": "ca", "chinese": "zh", "croatian": "hr", "czech": "cs",
-	"danish": "da", "dutch": "nl", "english": "en", "finnish": "fi", "french": "fr", "german": "de",
-	"greek": "el", "hebrew": "he", "hindi": "hi", "hungarian": "hu", "indonesian": "id", "italian": "it",
-	"japanese": "ja", "korean": "ko", "malay": "ms", "norwegian": "nb", "polish": "pl", "portuguese": "pt",
-	"brazilian portuguese": "pt-br", "romanian": "ro", "russian": "ru", "serbian": "sr", "spanish": "es",
-	"latin american spanish": "es-419", "swedish": "sv", "tamil": "ta", "telugu": "te", "thai": "th",
-	"turkish": "tr", "ukrainian": "uk", "vietnamese": "vi", "filipino": "fil",
+// languages are the languages people may name in English, by the BCP 47
+// tag (lower case) they stand for; the first name is the one shown.
+var languages = []named{
+	{"ar", []string{"Arabic"}}, {"bg", []string{"Bulgarian"}}, {"ca", []string{"Catalan"}}, {"zh", []string{"Chinese"}},
+	{"hr", []string{"Croatian"}}, {"cs", []string{"Czech"}}, {"da", []string{"Danish"}}, {"nl", []string{"Dutch"}},
+	{"en", []string{"English"}}, {"fi", []string{"Finnish"}}, {"fr", []string{"French"}}, {"de", []string{"German"}},
+	{"el", []string{"Greek"}}, {"he", []string{"Hebrew"}}, {"hi", []string{"Hindi"}}, {"hu", []string{"Hungarian"}},
+	{"id", []string{"Indonesian"}}, {"it", []string{"Italian"}}, {"ja", []string{"Japanese"}}, {"ko", []string{"Korean"}},
+	{"ms", []string{"Malay"}}, {"nb", []string{"Norwegian"}}, {"pl", []string{"Polish"}}, {"pt", []string{"Portuguese"}},
+	{"pt-br", []string{"Brazilian Portuguese"}}, {"ro", []string{"Romanian"}}, {"ru", []string{"Russian"}},
+	{"sr", []string{"Serbian"}}, {"es", []string{"Spanish"}}, {"es-419", []string{"Latin American Spanish"}},
+	{"sv", []string{"Swedish"}}, {"ta", []string{"Tamil"}}, {"te", []string{"Telugu"}}, {"th", []string{"Thai"}},
+	{"tr", []string{"Turkish"}}, {"uk", []string{"Ukrainian"}}, {"vi", []string{"Vietnamese"}}, {"fil", []string{"Filipino"}},
+}
+
+// named is a code with the names people call it by; the first is the one shown.
+type named struct {
+	code  string
+	names []string
+}
+
+// byName maps each folded name of list to its code; shown maps each code
+// to the name shown.
+func byName(list []named) (byName, shown map[string]string) {
+	byName, shown = map[string]string{}, map[string]string{}
+	for _, n := range list {
+		shown[n.code] = n.names[0]
+		for _, name := range n.names {
+			byName[fold(name)] = n.code
+		}
+	}
+	return byName, shown
+}
+
+var languageNames, languageShown = byName(languages)
+
+// LanguageName is the English name of a BCP 47 tag: Spanish (es), Latin
+// American Spanish (es-419), Spanish (ES) for es-ES, a tag whose region
+// has no name of its own; "" for a language openlot has no name for.
+func LanguageName(tag string) string {
+	t := strings.ToLower(tag)
+	if name, ok := languageShown[t]; ok {
+		return name
+	}
+	primary, rest, _ := strings.Cut(tag, "-")
+	if name, ok := languageShown[strings.ToLower(primary)]; ok && rest != "" {
+		return name + " (" + rest + ")"
+	}
+	return ""
 }
 
 // parseLanguage accepts a BCP 47 tag (es, es-419) or an English name (Spanish).
@@ -80,18 +121,30 @@ func languageMatches(have, want string) bool {
 	return len(have) == len(want) || have[len(want)] == '-' && !strings.Contains(want, "-")
 }
 
-var countryNames = map[string]string{
-	"argentina": "AR", "australia": "AU", "austria": "AT", "belgium": "BE", "brazil": "BR", "canada": "CA",
-	"chile": "CL", "china": "CN", "colombia": "CO", "czechia": "CZ", "czech republic": "CZ", "denmark": "DK",
-	"egypt": "EG", "finland": "FI", "france": "FR", "germany": "DE", "greece": "GR", "hong kong": "HK",
-	"hungary": "HU", "india": "IN", "indonesia": "ID", "ireland": "IE", "israel": "IL", "italy": "IT",
-	"japan": "JP", "korea": "KR", "south korea": "KR", "malaysia": "MY", "mexico": "MX", "netherlands": "NL",
-	"new zealand": "NZ", "norway": "NO", "peru": "PE", "philippines": "PH", "poland": "PL", "portugal": "PT",
-	"romania": "RO", "saudi arabia": "SA", "singapore": "SG", "south africa": "ZA", "spain": "ES",
-	"sweden": "SE", "switzerland": "CH", "taiwan": "TW", "thailand": "TH", "turkey": "TR", "turkiye": "TR",
-	"ukraine": "UA", "united arab emirates": "AE", "united kingdom": "GB", "uk": "GB", "united states": "US",
-	"usa": "US", "vietnam": "VN",
+// countries are the countries people may name in English, by their ISO
+// 3166-1 alpha-2 code; the first name is the one shown.
+var countries = []named{
+	{"AR", []string{"Argentina"}}, {"AU", []string{"Australia"}}, {"AT", []string{"Austria"}}, {"BE", []string{"Belgium"}},
+	{"BR", []string{"Brazil"}}, {"CA", []string{"Canada"}}, {"CL", []string{"Chile"}}, {"CN", []string{"China"}},
+	{"CO", []string{"Colombia"}}, {"CZ", []string{"Czechia", "Czech Republic"}}, {"DK", []string{"Denmark"}},
+	{"EG", []string{"Egypt"}}, {"FI", []string{"Finland"}}, {"FR", []string{"France"}}, {"DE", []string{"Germany"}},
+	{"GR", []string{"Greece"}}, {"HK", []string{"Hong Kong"}}, {"HU", []string{"Hungary"}}, {"IN", []string{"India"}},
+	{"ID", []string{"Indonesia"}}, {"IE", []string{"Ireland"}}, {"IL", []string{"Israel"}}, {"IT", []string{"Italy"}},
+	{"JP", []string{"Japan"}}, {"KR", []string{"South Korea", "Korea"}}, {"MY", []string{"Malaysia"}},
+	{"MX", []string{"Mexico"}}, {"NL", []string{"Netherlands"}}, {"NZ", []string{"New Zealand"}}, {"NO", []string{"Norway"}},
+	{"PE", []string{"Peru"}}, {"PH", []string{"Philippines"}}, {"PL", []string{"Poland"}}, {"PT", []string{"Portugal"}},
+	{"RO", []string{"Romania"}}, {"SA", []string{"Saudi Arabia"}}, {"SG", []string{"Singapore"}},
+	{"ZA", []string{"South Africa"}}, {"ES", []string{"Spain"}}, {"SE", []string{"Sweden"}}, {"CH", []string{"Switzerland"}},
+	{"TW", []string{"Taiwan"}}, {"TH", []string{"Thailand"}}, {"TR", []string{"Türkiye", "Turkey"}}, {"UA", []string{"Ukraine"}},
+	{"AE", []string{"United Arab Emirates"}}, {"GB", []string{"United Kingdom", "UK"}}, {"US", []string{"United States", "USA"}},
+	{"VN", []string{"Vietnam"}},
 }
+
+var countryNames, countryShown = byName(countries)
+
+// CountryName is the English name of an ISO 3166-1 alpha-2 code (KR:
+// South Korea); "" for a country openlot has no name for.
+func CountryName(code string) string { return countryShown[strings.ToUpper(code)] }
 
 // parseCountry accepts an ISO 3166-1 alpha-2 code (KR) or a common English name (Korea).
 func parseCountry(s string) (string, error) {

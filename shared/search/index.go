@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/openlot/openlot/shared/lot"
 )
@@ -16,6 +17,9 @@ type Index struct {
 	reqs []*lot.Request
 	docs []doc
 	dict dicts
+
+	valuesOnce sync.Once
+	values     Values // by Values, once
 }
 
 // doc is one request as the engine sees it.

@@ -46,6 +46,11 @@ var Columns = []string{"id", "title", "movieId", "movieType", "isOriginal", "pac
 	"language", "serviceType", "status", "materialStatus", "materialsAvailable", "dueDate", "estimatedDeliveryDate",
 	"fulfillmentPartner", "subAssignee", "contentPartner", "issues", "insight", "why", "createdAt", "updatedAt"}
 
+// ActionsColumn, named among the columns, has each row say what the caller
+// may do to its request (the API computes it; it is no request field, so
+// exports do not take it).
+const ActionsColumn = "actions"
+
 // DefaultColumns are the row fields when columns= is absent.
 var DefaultColumns = []string{"id", "title", "sourceType", "language", "status", "materialStatus", "dueDate",
 	"estimatedDeliveryDate", "fulfillmentPartner", "insight", "why"}
@@ -88,6 +93,7 @@ type Query struct {
 	Bucket   Bucket   // "" : no expansion
 	GroupKey []string // with Bucket: the group (values in Group order) to expand
 	Columns  []string
+	Actions  bool // columns named actions: each row says what the caller may do to it
 	Sort     []SortKey
 	Cursor   string
 	Limit    int
@@ -259,9 +265,13 @@ func Parse(v url.Values) (Query, error) {
 	if cs := values(v, "columns"); len(cs) > 0 {
 		q.Columns = []string{"id"}
 		for _, c := range cs {
+			if strings.EqualFold(c, ActionsColumn) {
+				q.Actions = true
+				continue
+			}
 			i := slices.IndexFunc(Columns, func(x string) bool { return strings.EqualFold(x, c) })
 			if i < 0 {
-				return q, invalid("column %q is not one of %s", truncate(c), strings.Join(Columns, ", "))
+				return q, invalid("column %q is not one of %s, %s", truncate(c), strings.Join(Columns, ", "), ActionsColumn)
 			}
 			if !slices.Contains(q.Columns, Columns[i]) {
 				q.Columns = append(q.Columns, Columns[i])

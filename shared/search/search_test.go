@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/url"
 	"slices"
@@ -481,6 +482,87 @@ func TestModifierParsing(t *testing.T) {
 		if !lot.IsCode(err, lot.CodeInvalid) {
 			t.Errorf("%v: got %v, want invalid", bad, err)
 		}
+	}
+}
+
+func TestActionsIsAColumnNoRequestHas(t *testing.T) {
+	// Ensures columns may name actions (the API then says what the caller
+	// may do to each row), which asks for no request field: it is not
+	// among Columns, so an export refuses it.
+	q := mustParse(t, url.Values{"columns": {"title,Actions,status"}})
+	if !q.Actions {
+		t.Error("columns=title,Actions,status: Actions is false")
+	}
+	if want := []string{"id", "title", "status"}; !slices.Equal(q.Columns, want) {
+		t.Errorf("columns %v, want %v", q.Columns, want)
+	}
+	if mustParse(t, url.Values{}).Actions {
+		t.Error("no columns: Actions is true")
+	}
+	if slices.Contains(search.Columns, search.ActionsColumn) {
+		t.Errorf("search.Columns holds %s", search.ActionsColumn)
+	}
+}
+
+func TestValuesAreWhatTheirModifiersFind(t *testing.T) {
+	// Ensures the values listed for each modifier are exactly those the
+	// indexed requests have, each with the number of requests its search
+	// finds (of any status), enumerations with their display names and
+	// languages and countries with their English names.
+	rng := rand.New(rand.NewPCG(7, 7))
+	reqs := randomRequests(rng, 3000)
+	reqs[0].Language, reqs[1].Language = "es", "es-419" // es finds both
+	x := search.Build(reqs)
+	vals := x.Values()
+	for _, m := range search.ValueModifiers {
+		if len(vals[m]) == 0 {
+			t.Errorf("%s: no values", m)
+		}
+		for _, v := range vals[m] {
+			q := url.Values{m: {v.Code}, "limit": {"1"}}
+			if m != "status" {
+				q.Set("status", "all")
+			}
+			res, err := x.Run(mustParse(t, q), now, search.DefaultRules)
+			if err != nil {
+				t.Fatalf("%s=%s: %v", m, v.Code, err)
+			}
+			if res.Total != v.Count {
+				t.Errorf("%s=%s: listed with %d requests, its search finds %d", m, v.Code, v.Count, res.Total)
+			}
+		}
+	}
+	names := func(m string) map[string]string {
+		out := map[string]string{}
+		for _, v := range vals[m] {
+			out[v.Code] = v.Name
+		}
+		return out
+	}
+	for m, want := range map[string]map[string]string{
+		"language":   {"es": "Spanish", "es-419": "Latin American Spanish", "es-ES": "Spanish (ES)", "pt-BR": "Brazilian Portuguese", "ko": "Korean"},
+		"country":    {"KR": "South Korea", "US": "United States"},
+		"status":     {"REDELIVERY_REQUESTED": "Redelivery Requested"},
+		"sourceType": {"SDH_CC": "SDH/CC"},
+		"isOriginal": {"yes": "Original", "no": "Licensed"},
+		"issues":     {"has": "Has issues", "none": "No issues", "Forced Narrative": "Forced Narrative"},
+	} {
+		got := names(m)
+		for code, name := range want {
+			if got[code] != name {
+				t.Errorf("%s %s: name %q, want %q", m, code, got[code], name)
+			}
+		}
+	}
+	if got := fmt.Sprint(slices.Sorted(maps.Keys(names("fulfillmentPartner")))); got != "[harbor juniper lumen]" {
+		t.Errorf("fulfillment partners %s, want [harbor juniper lumen]", got)
+	}
+	vals["status"][0].Count = -1
+	if x.Values()["status"][0].Count == -1 {
+		t.Error("a caller's change to its values changed the index's")
+	}
+	if got := search.Build(nil).Values(); len(got["status"]) != 0 {
+		t.Errorf("no requests: statuses %v", got["status"])
 	}
 }
 
