@@ -8,7 +8,7 @@
 //   - other files of the build (the icon): revalidated on every use;
 //   - every other path without a file extension (/, /requests/{id},
 //     /auth/callback …): index.html, never cached, so the app's router shows
-//     the page (or its own "not found").
+//     the page (or its own "not found"); /.well-known/… is never the app.
 //
 // Without a build (a fresh clone that ran no `make web`) the same paths
 // answer a page that says how to build the portal, never a 404.
@@ -143,8 +143,10 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// A missing asset is an error, never the app: a page asking for a script
-	// of an older build must not get HTML back.
-	if name == "assets" || strings.HasPrefix(name, "assets/") || strings.Contains(path.Base("/"+name), ".") {
+	// of an older build must not get HTML back, nor a client asking for
+	// metadata under /.well-known.
+	if name == "assets" || strings.HasPrefix(name, "assets/") || strings.HasPrefix(name, ".") ||
+		strings.Contains(path.Base("/"+name), ".") {
 		problem.Write(w, lot.CodeNotFound, "no such file: "+p)
 		return
 	}

@@ -134,7 +134,7 @@ func TestGzipWhenAccepted(t *testing.T) {
 func TestMissingFilesAreNotTheApp(t *testing.T) {
 	// Ensures a missing asset or file answers not_found rather than index.html.
 	h := web.Serve(build, cfg)
-	for _, p := range []string{"/assets/index-Old1.js", "/assets/", "/robots.txt", "/requests/x/report.pdf"} {
+	for _, p := range []string{"/assets/index-Old1.js", "/assets/", "/robots.txt", "/requests/x/report.pdf", "/.well-known/openid-configuration"} {
 		w := get(t, h, http.MethodGet, p)
 		if w.Code != http.StatusNotFound {
 			t.Errorf("GET %s: status %d, want 404", p, w.Code)
