@@ -52,7 +52,7 @@ export async function hasAuthorizationServer() {
 /**
  * A demo user of fulfillment partner juniper: OPENLOT_E2E_USER and
  * OPENLOT_E2E_PASSWORD, or the line of `serve --demo`'s output that names
- * a juniper user with a password.
+ * a juniper user with a password, or shared/demo's juniper person.
  */
 export function demoUser(partner = 'juniper', role = 'fp') {
   if (process.env.OPENLOT_E2E_USER) return { email: process.env.OPENLOT_E2E_USER, password: process.env.OPENLOT_E2E_PASSWORD ?? '' }
@@ -64,6 +64,8 @@ export function demoUser(partner = 'juniper', role = 'fp') {
       return { email, password }
     }
   }
+  // shared/demo's person of juniper (password "openlot-" + the email's name).
+  if (partner === 'juniper' && role === 'fp') return { email: 'ana@juniper.example', password: 'openlot-ana' }
   throw new Error(`serve --demo printed no ${role} user of ${partner} with a password:\n${lines.join('\n')}`)
 }
 
