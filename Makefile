@@ -5,7 +5,7 @@ ADDR ?= 127.0.0.1:8080
 FUNCTIONS := $(notdir $(wildcard functions/*))
 CDK_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
-.PHONY: run test standins web build vet fmt lambdas synth deploy
+.PHONY: run test standins web e2e build vet fmt lambdas synth deploy
 
 run:
 	./scripts/run.sh --addr $(ADDR) --data $(DATA)
@@ -24,6 +24,10 @@ web:
 
 build: web
 	go build -o bin/openlot ./cmd/openlot
+
+# The browser tests alone (chromium and firefox-esr against bin/openlot serve --demo).
+e2e: build
+	./scripts/e2e.sh bin/openlot
 
 vet:
 	go vet ./...
