@@ -50,7 +50,7 @@ export function RequireUser() {
   const returnTo = location.pathname + location.search + location.hash
 
   useEffect(() => {
-    if (user) return
+    if (user || auth.leaving) return
     let cancelled = false
     restoring ??= auth.restore().finally(() => (restoring = undefined))
     restoring

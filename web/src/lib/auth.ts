@@ -54,6 +54,8 @@ export class Auth {
   private session?: Session
   private refreshing?: Promise<void>
   private readonly listeners = new Set<() => void>()
+  /** Set by signOut: the browser is on its way out, so no one should start a sign-in. */
+  leaving = false
 
   constructor(config: PortalConfig) {
     this.config = config
@@ -222,7 +224,10 @@ export class Auth {
     const token = localStorage.getItem(this.refreshKey)
     const idToken = this.session?.idToken
     localStorage.removeItem(this.refreshKey)
-    this.drop()
+    // Forgotten without telling the listeners: the page is about to leave,
+    // and a gate that saw no user would start a new sign-in meanwhile.
+    this.session = undefined
+    this.leaving = true
     const after = window.location.origin + signedOutPath
     let as: oauth.AuthorizationServer
     try {
