@@ -75,6 +75,7 @@ export function Dashboard() {
 
   return (
     <section className="page" aria-labelledby="dashboard-title">
+      <title>Source Management · openlot</title>
       <div className="page-head">
         <h1 id="dashboard-title">Source Management</h1>
         <button type="button" className="btn" onClick={() => load()} disabled={loading}>

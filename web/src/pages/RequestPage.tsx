@@ -42,6 +42,7 @@ export function RequestPage() {
   if (!r) return <Spinner label="Loading the request" />
   return (
     <section className="page">
+      <title>{`${r.title ?? r.id} · openlot`}</title>
       <p className="eyebrow">{[r.sourceType, r.language].filter(Boolean).join(' · ')}</p>
       <h1>{r.title ?? r.id}</h1>
       <dl className="facts">
