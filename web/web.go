@@ -24,6 +24,7 @@ import (
 	"io/fs"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"sync"
@@ -91,20 +92,43 @@ func Handler(c Config) http.Handler { return Serve(Portal(), c) }
 func Serve(files fs.FS, c Config) http.Handler {
 	cfg, _ := json.Marshal(c) // strings only: cannot fail
 	s := &server{files: files, config: cfg, cache: map[string]*file{}}
-	if files == nil {
-		s.index = newFile("index.html", []byte(notBuiltPage))
-	} else if b, err := fs.ReadFile(files, "index.html"); err == nil {
-		s.index = newFile("index.html", b)
+	if b, err := readIndex(files); err == nil {
+		s.index, s.policy = newFile("index.html", b), policy(c)
 	} else {
 		s.index = newFile("index.html", []byte(notBuiltPage))
 	}
 	return s
 }
 
+func readIndex(files fs.FS) ([]byte, error) {
+	if files == nil {
+		return nil, fs.ErrNotExist
+	}
+	return fs.ReadFile(files, "index.html")
+}
+
+// policy is the app's Content-Security-Policy: its own scripts and styles
+// only, never framed, and requests to its own origin, the issuer's (the
+// local issuer may be named by another host name than the page) and any
+// HTTPS origin (Cognito's discovery and token endpoints are on two hosts
+// that the issuer alone does not name).
+func policy(c Config) string {
+	connect := "'self'"
+	if u, err := url.Parse(c.Issuer); err == nil && u.Scheme != "" && u.Host != "" && !strings.ContainsAny(u.Host, " ;,'") {
+		connect += " " + u.Scheme + "://" + u.Host
+	}
+	if u, err := url.Parse(c.API); err == nil && u.Scheme != "" && u.Host != "" && !strings.ContainsAny(u.Host, " ;,'") {
+		connect += " " + u.Scheme + "://" + u.Host
+	}
+	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+		"connect-src " + connect + " https:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+}
+
 type server struct {
 	files  fs.FS
 	config []byte
 	index  *file
+	policy string // Content-Security-Policy of the app's page; empty for the page without a build
 
 	mu    sync.Mutex
 	cache map[string]*file // files read from the build, by path
@@ -150,6 +174,10 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, lot.CodeNotFound, "no such file: "+p)
 		return
 	}
+	if s.policy != "" {
+		w.Header().Set("Content-Security-Policy", s.policy)
+	}
+	w.Header().Set("Referrer-Policy", "same-origin") // sign-in codes in /auth/callback URLs go nowhere else
 	s.index.serve(w, r, cacheRevalidate)
 }
 

@@ -55,6 +55,21 @@ func TestPortalPagesGetTheAppUncached(t *testing.T) {
 	}
 }
 
+func TestTheAppPageIsLockedDown(t *testing.T) {
+	// Ensures the app's page allows only its own scripts and styles, is never framed, and may call the issuer.
+	h := web.Serve(build, web.Config{Issuer: "http://127.0.0.1:8080", API: "https://api.example.com/base"})
+	w := get(t, h, http.MethodGet, "/requests/1")
+	csp := w.Header().Get("Content-Security-Policy")
+	for _, want := range []string{"script-src 'self'", "frame-ancestors 'none'", "connect-src 'self' http://127.0.0.1:8080 https://api.example.com https:", "object-src 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("Content-Security-Policy %q lacks %q", csp, want)
+		}
+	}
+	if got := w.Header().Get("Referrer-Policy"); got != "same-origin" {
+		t.Errorf("Referrer-Policy %q, want same-origin", got)
+	}
+}
+
 func TestIndexRevalidatesWithItsETag(t *testing.T) {
 	// Ensures a browser holding the current index.html gets 304 Not Modified.
 	h := web.Serve(build, cfg)

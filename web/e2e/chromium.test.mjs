@@ -20,6 +20,7 @@ async function newPage() {
   const page = await context.newPage()
   const errors = []
   page.on('pageerror', (e) => errors.push(e.message))
+  page.on('console', (m) => /Content.Security.Policy/i.test(m.text()) && errors.push(m.text()))
   page.errors = errors
   return page
 }
@@ -114,7 +115,7 @@ describe('signed in', () => {
     assert.ok(body.buckets.requests > 0, 'the demo partner has open requests')
     await assertAccessible(page, 'the dashboard')
     await screenshot(page, 'dashboard')
-    assert.deepEqual(page.errors, [])
+    assert.deepEqual(page.errors, [], 'script errors or Content-Security-Policy violations')
   })
 
   test('only the refresh token is stored; a reload signs in silently', { skip: needsAS() }, async (t) => {
