@@ -5,7 +5,7 @@ ADDR ?= 127.0.0.1:8080
 FUNCTIONS := $(notdir $(wildcard functions/*))
 CDK_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
-.PHONY: run test standins build vet fmt lambdas synth deploy
+.PHONY: run test standins web e2e build vet fmt lambdas synth deploy
 
 run:
 	./scripts/run.sh --addr $(ADDR) --data $(DATA)
@@ -18,17 +18,25 @@ test:
 standins:
 	@./scripts/standins-run.sh
 
-build:
+# The portal (web/) into web/build/portal, which the Go build embeds; only when its sources or lock changed.
+web:
+	./scripts/web.sh
+
+build: web
 	go build -o bin/openlot ./cmd/openlot
+
+# The browser tests alone (chromium and firefox-esr against bin/openlot serve --demo).
+e2e: build
+	./scripts/e2e.sh bin/openlot
 
 vet:
 	go vet ./...
 
 fmt:
-	gofmt -w cmd shared functions infra
+	gofmt -w cmd shared functions infra web/*.go
 
 # Each function as bin/lambda/<name>/bootstrap: static, arm64, for provided.al2023.
-lambdas:
+lambdas: web
 	@for f in $(FUNCTIONS); do \
 	  GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go build -tags lambda.norpc -trimpath -ldflags='-s -w' \
 	    -o bin/lambda/$$f/bootstrap ./functions/$$f || exit 1; \

@@ -3,6 +3,7 @@ package main
 import (
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	apigw "github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
@@ -20,6 +21,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/openlot/openlot/shared/awsenv"
+	"github.com/openlot/openlot/web"
 )
 
 // NewStack declares openlot on AWS: the state (table, buckets), sign-in
@@ -29,17 +31,21 @@ import (
 func NewStack(scope constructs.Construct, id string, props *awscdk.StackProps, o Options) awscdk.Stack {
 	stack := awscdk.NewStack(scope, &id, props)
 	st := newStorage(stack, o)
-	users := newSignIn(stack, o)
+	http := newHTTPAPI(stack, o)
+	users := newSignIn(stack, o, *http.Url())
 	env := functionEnv(o, st, users.tokenURL)
 	machines, err := newFlows(stack, o, env, st)
 	if err != nil {
 		panic(err) // OptionsFrom read the files already; this is a broken checkout
 	}
-	api := newAPIFunctions(stack, o, env, st, machines)
-	export := newExportFunction(stack, o, env, st)
+	// The functions that answer HTTP also serve the portal, whose
+	// /config.json names the user pool and the web client.
+	portal := portalEnv(users)
+	api := newAPIFunctions(stack, o, env, portal, st, machines)
+	export := newExportFunction(stack, o, with(env, portal), st)
 	newAccessLogReader(stack, o, env, st)
 	newDailyDigest(stack, o, env, st)
-	http := newHTTPAPI(stack, o, users, api, export)
+	addRoutes(http, users, api, export)
 	newOutputs(stack, st, users, http)
 	return stack
 }
@@ -126,8 +132,11 @@ type users struct {
 
 // newSignIn declares the user pool: users (role groups, partner attribute)
 // and machine clients (scopes of the openlot resource server), and the
-// hosted domain with the token endpoint.
-func newSignIn(stack awscdk.Stack, o Options) users {
+// hosted domain with the token endpoint. The web client (the portal, code +
+// PKCE) sends people back to the callback URLs of the context, of the
+// public URL and of the deployed API (apiURL ends in /), which serves the
+// portal.
+func newSignIn(stack awscdk.Stack, o Options, apiURL string) users {
 	pool := awscognito.NewUserPool(stack, jsii.String("Users"), &awscognito.UserPoolProps{
 		SelfSignUpEnabled: jsii.Bool(false),
 		SignInAliases:     &awscognito.SignInAliases{Email: jsii.Bool(true)},
@@ -160,7 +169,8 @@ func newSignIn(stack awscdk.Stack, o Options) users {
 		OAuth: &awscognito.OAuthSettings{
 			Flows:        &awscognito.OAuthFlows{AuthorizationCodeGrant: jsii.Bool(true)},
 			Scopes:       &[]awscognito.OAuthScope{awscognito.OAuthScope_OPENID(), awscognito.OAuthScope_EMAIL(), awscognito.OAuthScope_PROFILE()},
-			CallbackUrls: jsii.Strings(o.CallbackURLs...),
+			CallbackUrls: jsii.Strings(webURLs(o, apiURL, web.CallbackPath)...),
+			LogoutUrls:   jsii.Strings(webURLs(o, apiURL, signedOutPath)...),
 		},
 	})
 	u.clients = []awscognito.IUserPoolClient{u.webClient}
@@ -189,6 +199,30 @@ func newSignIn(stack awscdk.Stack, o Options) users {
 	})
 	u.tokenURL = *domain.BaseUrl(nil) + "/oauth2/token"
 	return u
+}
+
+// signedOutPath is the portal's page after sign-out (web/src/lib/auth.ts).
+const signedOutPath = "/signed-out"
+
+// webURLs returns the portal's URLs ending in path that the web client
+// accepts: the context's callback URLs (with path in place of theirs), the
+// public URL's and the deployed API's (apiURL, a token ending in /).
+func webURLs(o Options, apiURL, path string) []string {
+	var out []string
+	for _, u := range o.CallbackURLs {
+		if path != web.CallbackPath {
+			base, ok := strings.CutSuffix(u, web.CallbackPath)
+			if !ok {
+				continue // a callback the context names elsewhere: its sign-out page is unknown
+			}
+			u = base + path
+		}
+		out = append(out, u)
+	}
+	if o.PublicURL != "" {
+		out = append(out, strings.TrimSuffix(o.PublicURL, "/")+path)
+	}
+	return append(out, apiURL+strings.TrimPrefix(path, "/"))
 }
 
 // newResourceServer declares the openlot scopes a machine client may be
@@ -239,6 +273,15 @@ func functionEnv(o Options, st storage, tokenURL string) map[string]*string {
 	return env
 }
 
+// portalEnv tells the portal where people sign in: the user pool's issuer
+// and the web client (shared/gateway.PortalConfig reads them).
+func portalEnv(u users) map[string]*string {
+	return map[string]*string{
+		awsenv.WebIssuer:   u.pool.UserPoolProviderUrl(),
+		awsenv.WebClientID: u.webClient.UserPoolClientId(),
+	}
+}
+
 // with returns env and the variables more, in a new map.
 func with(env map[string]*string, more map[string]*string) map[string]*string {
 	out := make(map[string]*string, len(env)+len(more))
@@ -254,14 +297,15 @@ func with(env map[string]*string, more map[string]*string) map[string]*string {
 // newAPIFunctions declares the API's function and the storage-event safety
 // net for deliveries; both start flows (a completed transfer its
 // inspection, a QC decision its outcome), so both know the state machines.
-// It returns the API's function.
-func newAPIFunctions(stack awscdk.Stack, o Options, env map[string]*string, st storage, machines map[string]awsstepfunctions.StateMachine) awslambda.Function {
+// It returns the API's function, which also gets portal (the portal's
+// sign-in, portalEnv).
+func newAPIFunctions(stack awscdk.Stack, o Options, env, portal map[string]*string, st storage, machines map[string]awsstepfunctions.StateMachine) awslambda.Function {
 	arns := map[string]*string{}
 	for name, m := range machines {
 		arns[name] = m.StateMachineArn()
 	}
 	flowEnv := with(env, map[string]*string{awsenv.StateMachines: stack.ToJsonString(arns, nil)})
-	api := newFunction(stack, o, st, function{name: "Api", asset: "api", description: "openlot HTTP API", env: flowEnv,
+	api := newFunction(stack, o, st, function{name: "Api", asset: "api", description: "openlot HTTP API", env: with(flowEnv, portal),
 		memoryMB: 512, timeoutSeconds: 29}) // API Gateway waits 30 s at most
 	events := newFunction(stack, o, st, function{name: "S3Events", asset: "s3events", description: "openlot: completes deliveries assembled in storage",
 		env: flowEnv, memoryMB: 1024, timeoutSeconds: 900}) // hashes whole files
@@ -311,29 +355,42 @@ func newDailyDigest(stack awscdk.Stack, o Options, env map[string]*string, st st
 	})
 }
 
-// newHTTPAPI declares the HTTP API in front of the API's function, and of
-// the export function for exportRoute: every /v1 route needs a Cognito
-// token (users' ID tokens from the web client, machine clients' access
-// tokens); the API document is public.
-func newHTTPAPI(stack awscdk.Stack, o Options, u users, fn, export awslambda.Function) apigw.HttpApi {
+// newHTTPAPI declares the HTTP API; addRoutes gives it its routes once the
+// functions behind them exist.
+func newHTTPAPI(stack awscdk.Stack, o Options) apigw.HttpApi {
+	return apigw.NewHttpApi(stack, jsii.String("Http"), &apigw.HttpApiProps{
+		Description: jsii.String("openlot API and portal"),
+		CorsPreflight: &apigw.CorsPreflightOptions{
+			AllowOrigins: jsii.Strings(o.WebOrigins...),
+			AllowHeaders: jsii.Strings("Authorization", "Content-Type", "Idempotency-Key"),
+			AllowMethods: &[]apigw.CorsHttpMethod{apigw.CorsHttpMethod_GET, apigw.CorsHttpMethod_POST, apigw.CorsHttpMethod_PUT,
+				apigw.CorsHttpMethod_DELETE, apigw.CorsHttpMethod_OPTIONS},
+			ExposeHeaders: jsii.Strings("X-Request-Id", "Retry-After"),
+			MaxAge:        awscdk.Duration_Hours(jsii.Number(1)),
+		},
+	})
+}
+
+// addRoutes sends the API's routes to the API's function, and exportRoute
+// to the export function: every /v1 route needs a Cognito token (users' ID
+// tokens from the web client, machine clients' access tokens). The API
+// document and the portal are public: GET / and GET /{proxy+} reach the
+// API's function without the authorizer, which serves the portal's pages,
+// assets and /config.json (package web). API Gateway takes the most
+// specific route, so GET /v1/… still goes through /v1/{proxy+} and its
+// authorizer; only GET /v1 itself falls to /{proxy+}, where the handler
+// answers not_found.
+func addRoutes(api apigw.HttpApi, u users, fn, export awslambda.Function) {
 	authorizer := awsapigatewayv2authorizers.NewHttpUserPoolAuthorizer(jsii.String("Cognito"), u.pool,
 		&awsapigatewayv2authorizers.HttpUserPoolAuthorizerProps{
 			UserPoolClients: &u.clients,
 		})
 	integration := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("ApiIntegration"), fn,
 		&awsapigatewayv2integrations.HttpLambdaIntegrationProps{PayloadFormatVersion: apigw.PayloadFormatVersion_VERSION_2_0()})
-	api := apigw.NewHttpApi(stack, jsii.String("Http"), &apigw.HttpApiProps{
-		Description: jsii.String("openlot API"),
-		CorsPreflight: &apigw.CorsPreflightOptions{
-			AllowOrigins:  jsii.Strings(o.WebOrigins...),
-			AllowHeaders:  jsii.Strings("Authorization", "Content-Type", "Idempotency-Key"),
-			AllowMethods:  &[]apigw.CorsHttpMethod{apigw.CorsHttpMethod_GET, apigw.CorsHttpMethod_POST, apigw.CorsHttpMethod_OPTIONS},
-			ExposeHeaders: jsii.Strings("X-Request-Id", "Retry-After"),
-			MaxAge:        awscdk.Duration_Hours(jsii.Number(1)),
-		},
-	})
 	api.AddRoutes(&apigw.AddRoutesOptions{
-		Path: jsii.String("/v1/{proxy+}"), Methods: &[]apigw.HttpMethod{apigw.HttpMethod_GET, apigw.HttpMethod_POST},
+		Path: jsii.String("/v1/{proxy+}"),
+		Methods: &[]apigw.HttpMethod{apigw.HttpMethod_GET, apigw.HttpMethod_POST, apigw.HttpMethod_PUT,
+			apigw.HttpMethod_DELETE}, // PUT and DELETE: saved templates
 		Integration: integration, Authorizer: authorizer,
 	})
 	api.AddRoutes(&apigw.AddRoutesOptions{
@@ -342,11 +399,13 @@ func newHTTPAPI(stack awscdk.Stack, o Options, u users, fn, export awslambda.Fun
 			&awsapigatewayv2integrations.HttpLambdaIntegrationProps{PayloadFormatVersion: apigw.PayloadFormatVersion_VERSION_2_0()}),
 		Authorizer: authorizer,
 	})
-	api.AddRoutes(&apigw.AddRoutesOptions{
-		Path: jsii.String("/openapi.json"), Methods: &[]apigw.HttpMethod{apigw.HttpMethod_GET},
-		Integration: integration, Authorizer: apigw.NewHttpNoneAuthorizer(),
-	})
-	return api
+	public := apigw.NewHttpNoneAuthorizer()
+	for _, path := range []string{"/openapi.json", "/", "/{proxy+}"} {
+		api.AddRoutes(&apigw.AddRoutesOptions{
+			Path: jsii.String(path), Methods: &[]apigw.HttpMethod{apigw.HttpMethod_GET},
+			Integration: integration, Authorizer: public,
+		})
+	}
 }
 
 // newOutputs declares what the stack prints: where the API, sign-in and

@@ -434,7 +434,8 @@ func checkFunctionPolicy(t *testing.T, policy map[string]any, startsFlows, reads
 
 func TestHTTPAPI(t *testing.T) {
 	// Ensures /v1 routes need a Cognito JWT (web and machine clients as
-	// audiences), the API document is public, and Lambda gets payload 2.0.
+	// audiences), the API document and the portal are public, and Lambda
+	// gets payload 2.0.
 	tpl, raw := synth(t, nil)
 	holds(t, "JWT authorizer", func() {
 		tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Authorizer"), map[string]any{
@@ -451,7 +452,8 @@ func TestHTTPAPI(t *testing.T) {
 		p := props(r)
 		routes[p["RouteKey"].(string)] = fmt.Sprint(p["AuthorizationType"])
 	}
-	want := map[string]string{"GET /v1/{proxy+}": "JWT", "POST /v1/{proxy+}": "JWT", "POST /v1/requests/export": "JWT", "GET /openapi.json": "NONE"}
+	want := map[string]string{"GET /v1/{proxy+}": "JWT", "POST /v1/{proxy+}": "JWT", "PUT /v1/{proxy+}": "JWT", "DELETE /v1/{proxy+}": "JWT",
+		"POST /v1/requests/export": "JWT", "GET /openapi.json": "NONE", "GET /": "NONE", "GET /{proxy+}": "NONE"}
 	if fmt.Sprint(routes) != fmt.Sprint(want) {
 		t.Errorf("routes %v, want %v", routes, want)
 	}
@@ -466,6 +468,133 @@ func TestHTTPAPI(t *testing.T) {
 	sort.Strings(outputs)
 	if !slices.Equal(outputs, []string{"ApiUrl", "BucketName", "MachineClientIds", "TableName", "TokenUrl", "UserPoolId", "WebClientId"}) {
 		t.Errorf("outputs %v", outputs)
+	}
+}
+
+// routeTarget returns the logical ID of the function behind the route
+// with key (through its integration), and the route's properties.
+func routeTarget(t *testing.T, raw map[string]any, key string) (function string, route map[string]any) {
+	t.Helper()
+	res := raw["Resources"].(map[string]any)
+	for _, r := range resources(raw, "AWS::ApiGatewayV2::Route") {
+		if props(r)["RouteKey"] != key {
+			continue
+		}
+		j, _ := json.Marshal(props(r)["Target"]) // {"Fn::Join":["",["integrations/",{"Ref":"<integration>"}]]}
+		var join struct {
+			Join []json.RawMessage `json:"Fn::Join"`
+		}
+		var parts []json.RawMessage
+		var ref struct{ Ref string }
+		if err := json.Unmarshal(j, &join); err != nil || len(join.Join) != 2 || json.Unmarshal(join.Join[1], &parts) != nil ||
+			len(parts) != 2 || json.Unmarshal(parts[1], &ref) != nil {
+			t.Fatalf("route %s: target %s", key, j)
+		}
+		integration, _ := res[ref.Ref].(map[string]any)
+		if integration["Type"] != "AWS::ApiGatewayV2::Integration" {
+			t.Fatalf("route %s: target %s is not an integration", key, ref.Ref)
+		}
+		if v := props(integration)["PayloadFormatVersion"]; v != "2.0" {
+			t.Errorf("route %s: payload format %v, want 2.0", key, v)
+		}
+		uri, _ := props(integration)["IntegrationUri"].(map[string]any)
+		att, _ := uri["Fn::GetAtt"].([]any)
+		if len(att) != 2 {
+			t.Fatalf("route %s: integration URI %v is not a function's ARN", key, uri)
+		}
+		return fmt.Sprint(att[0]), props(r)
+	}
+	t.Fatalf("no route %s", key)
+	return "", nil
+}
+
+func TestPortalRoutes(t *testing.T) {
+	// Ensures the portal's pages, assets and /config.json reach the API's
+	// function without the authorizer, while /v1 keeps it.
+	_, raw := synth(t, nil)
+	v1Fn, v1 := routeTarget(t, raw, "GET /v1/{proxy+}")
+	for _, key := range []string{"GET /", "GET /{proxy+}"} {
+		fn, route := routeTarget(t, raw, key)
+		if fn != v1Fn {
+			t.Errorf("%s calls %s, want the API's function %s", key, fn, v1Fn)
+		}
+		if route["AuthorizationType"] != "NONE" {
+			t.Errorf("%s: authorization %v, want NONE (people load the portal before they sign in)", key, route["AuthorizationType"])
+		}
+		if _, has := route["AuthorizerId"]; has {
+			t.Errorf("%s has an authorizer", key)
+		}
+	}
+	if v1["AuthorizationType"] != "JWT" {
+		t.Errorf("GET /v1/{proxy+}: authorization %v, want JWT", v1["AuthorizationType"])
+	}
+	if !strings.HasPrefix(v1Fn, "Api") {
+		t.Errorf("GET /v1/{proxy+} calls %s, want the Api function", v1Fn)
+	}
+}
+
+func TestPortalSignIn(t *testing.T) {
+	// Ensures the functions that serve the portal know the user pool's
+	// issuer and the web client (its /config.json), the others do not, and
+	// the web client sends people back to the local callback, the public
+	// URL's and the deployed API's.
+	_, raw := synth(t, map[string]any{"publicUrl": "https://portal.example.com/"})
+	res := raw["Resources"].(map[string]any)
+	var webClient string
+	for id, r := range res {
+		if strings.HasPrefix(id, "UsersWeb") && r.(map[string]any)["Type"] == "AWS::Cognito::UserPoolClient" {
+			webClient = id
+		}
+	}
+	if webClient == "" {
+		t.Fatal("no web client")
+	}
+	for id, r := range res {
+		r := r.(map[string]any)
+		if r["Type"] != "AWS::Lambda::Function" || props(r)["Environment"] == nil {
+			continue
+		}
+		vars, _ := props(r)["Environment"].(map[string]any)["Variables"].(map[string]any)
+		serves := strings.HasPrefix(id, "Api") || strings.HasPrefix(id, "Export")
+		issuer, hasIssuer := vars[awsenv.WebIssuer]
+		client, hasClient := vars[awsenv.WebClientID]
+		if hasIssuer != serves {
+			t.Errorf("function %s: has %s = %v, want %v", id, awsenv.WebIssuer, hasIssuer, serves)
+		}
+		if hasClient != serves {
+			t.Errorf("function %s: has %s = %v, want %v", id, awsenv.WebClientID, hasClient, serves)
+		}
+		if !serves {
+			continue
+		}
+		if j, _ := json.Marshal(issuer); !strings.Contains(string(j), "ProviderURL") {
+			t.Errorf("function %s: %s = %s, want the user pool's provider URL", id, awsenv.WebIssuer, j)
+		}
+		if j, _ := json.Marshal(client); string(j) != `{"Ref":"`+webClient+`"}` {
+			t.Errorf("function %s: %s = %s, want the web client %s", id, awsenv.WebClientID, j, webClient)
+		}
+	}
+	p := props(res[webClient].(map[string]any))
+	callbacks, _ := json.Marshal(p["CallbackURLs"])
+	for _, want := range []string{`"http://localhost:8080/auth/callback"`, `"https://portal.example.com/auth/callback"`, `"/auth/callback"]`} {
+		if !strings.Contains(string(callbacks), want) {
+			t.Errorf("callback URLs %s lack %s", callbacks, want)
+		}
+	}
+	if !strings.Contains(string(callbacks), `{"Ref":"Http`) {
+		t.Errorf("callback URLs %s: none is the deployed API's", callbacks)
+	}
+	logouts, _ := json.Marshal(p["LogoutURLs"])
+	for _, want := range []string{`"http://localhost:8080/signed-out"`, `"https://portal.example.com/signed-out"`, `/signed-out"]`} {
+		if !strings.Contains(string(logouts), want) {
+			t.Errorf("sign-out URLs %s lack %s", logouts, want)
+		}
+	}
+	if flows := fmt.Sprint(p["AllowedOAuthFlows"]); flows != "[code]" {
+		t.Errorf("web client flows %s, want [code]", flows)
+	}
+	if p["GenerateSecret"] == true {
+		t.Error("the web client has a secret; a browser app is a public client (PKCE)")
 	}
 }
 

@@ -19,10 +19,13 @@ trap cleanup EXIT
 tree_before=$(git status --porcelain --untracked-files=all 2>/dev/null || true)
 
 log "gofmt"
-unformatted=$(gofmt -l cmd shared functions infra)
+unformatted=$(gofmt -l cmd shared functions infra web/*.go)
 if [ -n "$unformatted" ]; then
   echo "not gofmt-formatted:"; echo "$unformatted"; exit 1
 fi
+
+log "the portal: pinned npm packages (cache), type check and Vite build into web/build/portal (only when changed)"
+web_build
 
 log "go vet"
 go vet ./...
@@ -47,6 +50,8 @@ log "ffmpeg and ffprobe (inspection, proxies), pdftotext and pdftoppm (QC report
 command -v ffprobe >/dev/null 2>&1 && command -v ffmpeg >/dev/null 2>&1 || apt_install ffmpeg
 command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || apt_install poppler-utils
 command -v tesseract >/dev/null 2>&1 || apt_install tesseract-ocr tesseract-ocr-eng
+log "chromium and firefox-esr (the browser tests): Debian packages; no test tool downloads a browser"
+[ -x /usr/bin/chromium ] && [ -x /usr/bin/firefox-esr ] || apt_install chromium firefox-esr
 
 log "starting the AWS stand-ins"
 start_dynalite
@@ -60,6 +65,12 @@ export OPENLOT_FLOWTEST_TOOLS="$flowtools"
 
 log "go test (race detector on)"
 go test -race -count=1 ./...
+
+log "browser tests: the portal in chromium (playwright-core, axe-core) and firefox-esr (puppeteer-core, WebDriver BiDi) against openlot serve --demo"
+e2e_dir=$(mktemp -d "${TMPDIR:-/tmp}/openlot-e2e-bin.XXXXXX")
+cleanup_dirs+=("$e2e_dir")
+go build -o "$e2e_dir/openlot" ./cmd/openlot
+web_e2e "$e2e_dir/openlot"
 
 log "benchmark smoke: the search engine and openlot bench search, small"
 go test -run '^$' -bench . -benchtime 3x ./shared/search >/dev/null

@@ -31,6 +31,7 @@ import (
 	"github.com/openlot/openlot/shared/portal"
 	"github.com/openlot/openlot/shared/search"
 	"github.com/openlot/openlot/shared/sqlite"
+	"github.com/openlot/openlot/web"
 )
 
 // LocalConfig configures the all-in-one local server.
@@ -190,7 +191,7 @@ func (l *Local) Open(ctx context.Context) (err error) {
 		Service: l.Service, Auth: oauth.Authenticator{Issuer: l.Issuer}, Keys: l.Store, Clock: l.cfg.Clock,
 		Log: l.cfg.Log, Token: l.Issuer.Token(), JWKS: l.Issuer.JWKS(), TokenURL: l.URL + "/oauth2/token",
 		RatePerSecond: l.cfg.RatePerSecond, Burst: l.cfg.Burst,
-		Mounts: mounts, Workbook: xlsx.Write,
+		Mounts: mounts, Workbook: xlsx.Write, Web: web.Handler(l.portalConfig()),
 	})
 	l.srv = &http.Server{Handler: l.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(l.cfg.Log.Handler(), slog.LevelWarn)}
@@ -216,13 +217,20 @@ func (l *Local) webApp() oauth.App {
 	}
 	for _, o := range origins {
 		if len(l.cfg.WebRedirectURIs) == 0 {
-			app.RedirectURIs = append(app.RedirectURIs, o+"/auth/callback")
+			app.RedirectURIs = append(app.RedirectURIs, o+web.CallbackPath)
 		}
 		if len(l.cfg.WebLogoutURIs) == 0 {
-			app.PostLogoutRedirectURIs = append(app.PostLogoutRedirectURIs, o+"/")
+			app.PostLogoutRedirectURIs = append(app.PostLogoutRedirectURIs, o+"/", o+"/signed-out")
 		}
 	}
 	return app
+}
+
+// portalConfig is the portal's /config.json: people sign in at this server
+// (the local issuer) as its public client, and the app sends the access
+// token, which carries the claims the API reads.
+func (l *Local) portalConfig() web.Config {
+	return web.Config{Issuer: l.URL, ClientID: oauth.WebAppID, Scope: "openid profile email", Bearer: web.BearerAccessToken}
 }
 
 // seedMaterials gives every demo title its materials, once: the files are

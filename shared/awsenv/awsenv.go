@@ -12,6 +12,11 @@ const (
 	TokenURL = "OPENLOT_TOKEN_URL" // Cognito token endpoint, shown in the API document
 	// ProxyPool is how many proxies are made in advance per proxy video (default 2).
 	ProxyPool = "OPENLOT_PROXY_POOL"
+	// WebIssuer and WebClientID tell the portal where people sign in (its
+	// /config.json): the Cognito user pool's issuer URL and the web app
+	// client's ID.
+	WebIssuer   = "OPENLOT_WEB_ISSUER"
+	WebClientID = "OPENLOT_WEB_CLIENT_ID"
 )
 
 // Set by the stack when the deployment's context gives them.

@@ -2,7 +2,9 @@
 // Gateway (HTTP API, payload format 2.0) in Lambda: the handler over the AWS
 // composition (awsapp.Cloud), its callers authenticated by the claims the
 // Cognito JWT authorizer verified. functions/api and functions/export are
-// this handler, the second with the Excel workbook writer.
+// this handler, the second with the Excel workbook writer. The same handler
+// serves the portal (package web) on the routes the stack sends without the
+// authorizer: /, the portal's pages, its assets and /config.json.
 package gateway
 
 import (
@@ -20,6 +22,7 @@ import (
 	"github.com/openlot/openlot/shared/export"
 	"github.com/openlot/openlot/shared/httpapi"
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/web"
 )
 
 // Handler returns the API as API Gateway calls it: the HTTP handler over c's
@@ -29,9 +32,18 @@ import (
 func Handler(c *awsapp.Cloud, workbook func(rows []export.Row, columns []string) ([]byte, error)) func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 	h := httpapi.New(httpapi.Config{
 		Service: c.Service, Auth: claims{}, Keys: c.Store, Clock: lot.SystemClock, Log: c.Log,
-		TokenURL: c.Env(awsenv.TokenURL), Workbook: workbook,
+		TokenURL: c.Env(awsenv.TokenURL), Workbook: workbook, Web: web.Handler(PortalConfig(c.Env)),
 	})
 	return httpadapter.NewV2(h).ProxyWithContext
+}
+
+// PortalConfig is the portal's /config.json on AWS, from the environment the
+// stack sets: people sign in with Cognito (awsenv.WebIssuer) through the web
+// app client (awsenv.WebClientID), and the app sends the ID token, the one
+// Cognito token that carries custom:partner.
+func PortalConfig(env func(string) string) web.Config {
+	return web.Config{Issuer: env(awsenv.WebIssuer), ClientID: env(awsenv.WebClientID),
+		Scope: "openid email profile", Bearer: web.BearerIDToken}
 }
 
 // claims authenticates with the claims API Gateway's JWT authorizer

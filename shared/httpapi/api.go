@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -37,6 +38,10 @@ type Config struct {
 	// prefixes (e.g. the local blob store's signed URLs): they get request
 	// IDs, access logs and panic recovery, but no bearer-token check.
 	Mounts map[string]http.Handler
+	// Web answers the paths no route or mount owns outside /v1 (the portal:
+	// /, /requests/…, /assets/…, /config.json); nil answers them not_found.
+	// /v1 paths keep the API's not_found and method_not_allowed answers.
+	Web http.Handler
 	// RatePerSecond and Burst bound each caller; zero means 50/s with bursts of 100.
 	RatePerSecond float64
 	Burst         int
@@ -57,6 +62,7 @@ type api struct {
 	limiter  *limiter
 	workbook func(rows []export.Row, columns []string) ([]byte, error)
 	mux      *http.ServeMux // for noRoute to ask which methods a path has
+	web      http.Handler
 }
 
 // New returns the API handler.
@@ -75,7 +81,7 @@ func build(c Config) (http.Handler, *huma.OpenAPI) {
 	if c.RatePerSecond == 0 {
 		c.RatePerSecond, c.Burst = 50, 100
 	}
-	a := &api{svc: c.Service, auth: c.Auth, keys: c.Keys, clock: c.Clock, log: c.Log, workbook: c.Workbook,
+	a := &api{svc: c.Service, auth: c.Auth, keys: c.Keys, clock: c.Clock, log: c.Log, workbook: c.Workbook, web: c.Web,
 		limiter: &limiter{rps: rate.Limit(c.RatePerSecond), burst: c.Burst, per: map[string]*rate.Limiter{}}}
 	mux := http.NewServeMux()
 	a.mux = mux
@@ -114,7 +120,8 @@ func build(c Config) (http.Handler, *huma.OpenAPI) {
 }
 
 // noRoute answers what no route matched: method_not_allowed (with Allow)
-// when the path exists for other methods, and not_found otherwise.
+// when the path exists for other methods, the portal (Config.Web) outside
+// /v1, and not_found otherwise.
 func (a *api) noRoute(w http.ResponseWriter, r *http.Request) {
 	var allow []string
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch} {
@@ -129,6 +136,10 @@ func (a *api) noRoute(w http.ResponseWriter, r *http.Request) {
 			w.Header().Add("Allow", m)
 		}
 		problem.Write(w, problem.CodeMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path)
+		return
+	}
+	if a.web != nil && r.URL.Path != "/v1" && !strings.HasPrefix(r.URL.Path, "/v1/") {
+		a.web.ServeHTTP(w, r)
 		return
 	}
 	problem.Write(w, lot.CodeNotFound, "no such route: "+r.URL.Path)
