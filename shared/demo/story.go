@@ -288,9 +288,12 @@ func (s *story) overridable() bool {
 // partner may override: black, silence, or (after a failed delivery that
 // inspection probed) a changed duration.
 func (s *story) failOverridable() (*lot.Transfer, error) {
-	faults := s.faults(true, s.previous())
-	if len(faults) == 0 || s.chance(25) && s.pol.Runs("duration") && len(s.faults(false, nil)) > 0 {
-		// a first cut fails for good, the recut runs longer or shorter
+	faults := s.faults(true, nil) // black or silence
+	if len(faults) == 0 || s.chance(10) && s.pol.Runs("duration") && len(s.faults(false, nil)) > 0 {
+		if s.previous() != nil && s.pol.Runs("duration") { // the recut runs longer or shorter than the last delivery
+			return s.deliver(inspect.DurationChanged)
+		}
+		// a first cut fails for good, and the recut runs longer or shorter
 		return s.fixFailed(inspect.DurationChanged)
 	}
 	return s.deliver(s.pick(faults))

@@ -2,6 +2,9 @@ package demo_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -21,6 +24,7 @@ type seeded struct {
 	requests  map[string]*lot.Request
 	history   map[string][]lot.HistoryEntry
 	transfers map[string][]*lot.Transfer // newest first
+	digest    string                     // of every request, history entry and transfer, in ID order
 }
 
 func mustSeed(tb testing.TB, today time.Time) seeded {
@@ -41,6 +45,9 @@ func mustSeed(tb testing.TB, today time.Time) seeded {
 	}
 	out := seeded{today: today, stats: st, requests: map[string]*lot.Request{}, history: map[string][]lot.HistoryEntry{},
 		transfers: map[string][]*lot.Transfer{}}
+	slices.SortFunc(all, func(a, b *lot.Request) int { return strings.Compare(a.ID, b.ID) })
+	h := sha256.New()
+	enc := json.NewEncoder(h)
 	for _, r := range all {
 		out.requests[r.ID] = r.Clone()
 		if out.history[r.ID], err = s.History(ctx, r.ID); err != nil {
@@ -49,8 +56,25 @@ func mustSeed(tb testing.TB, today time.Time) seeded {
 		if out.transfers[r.ID], err = s.ListTransfers(ctx, r.ID); err != nil {
 			tb.Fatal(err)
 		}
+		if err := enc.Encode([]any{r, out.history[r.ID], out.transfers[r.ID]}); err != nil {
+			tb.Fatal(err)
+		}
 	}
+	out.digest = hex.EncodeToString(h.Sum(nil))
 	return out
+}
+
+func TestTheDemoOfADayIsTheSameEveryTime(t *testing.T) {
+	// Ensures two seeds of the same day write the same requests, histories
+	// and deliveries, down to every ID, time and finding.
+	today := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	a, b := mustSeed(t, today), mustSeed(t, today)
+	if a.stats != b.stats {
+		t.Errorf("two seeds of the same day counted %+v, then %+v", a.stats, b.stats)
+	}
+	if a.digest != b.digest {
+		t.Errorf("two seeds of the same day differ: digest %s, then %s", a.digest, b.digest)
+	}
 }
 
 func TestEveryDemoRequestsHistoryLeadsToItsStatus(t *testing.T) {
