@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"regexp"
 	"slices"
@@ -30,6 +31,9 @@ type programme struct {
 	rateText string // as the delivery metadata declares it
 	drop     bool   // drop-frame timecode (29.97)
 }
+
+// ms rounds seconds to milliseconds, as probes report them.
+func ms(s float64) float64 { return math.Round(s*1000) / 1000 }
 
 // startTC is the programme's start timecode.
 func (p programme) startTC() string {
@@ -340,7 +344,7 @@ func avProbe(rnd *rand.Rand, r *lot.Request, prog programme, f lot.TransferFile,
 	if strings.HasSuffix(f.Name, ".mxf") {
 		container = "mxf"
 	}
-	seconds := prog.seconds + rnd.Float64()*0.04
+	seconds := ms(prog.seconds + rnd.Float64()*0.04)
 	rate := prog.rate
 	if fault == inspect.FrameRateDeclared {
 		rate = map[float64]float64{23.976: 25, 24: 25, 25: 23.976, 29.97: 25}[prog.rate]
@@ -350,7 +354,7 @@ func avProbe(rnd *rand.Rand, r *lot.Request, prog programme, f lot.TransferFile,
 	if fault != inspect.MissingAudio {
 		info.Audio = []lot.AudioStream{audioStream(r, config, seconds, fault)}
 		if fault == inspect.AVRuntimeMismatch {
-			info.Audio[0].Duration = seconds - 2 - rnd.Float64()*6
+			info.Audio[0].Duration = ms(seconds - 2 - rnd.Float64()*6)
 		}
 	}
 	return info, detection(rnd, prog, inspect.PolicyFor(r.SourceType), true, fault)
@@ -358,7 +362,7 @@ func avProbe(rnd *rand.Rand, r *lot.Request, prog programme, f lot.TransferFile,
 
 // audioProbe is what ffprobe and a decoding pass read of a WAV file.
 func audioProbe(rnd *rand.Rand, r *lot.Request, prog programme, config, fault string) (*lot.MediaInfo, *lot.Detection) {
-	seconds := prog.seconds + rnd.Float64()*0.02
+	seconds := ms(prog.seconds + rnd.Float64()*0.02)
 	return &lot.MediaInfo{Container: "wav", Duration: seconds, Audio: []lot.AudioStream{audioStream(r, config, seconds, fault)}},
 		detection(rnd, prog, inspect.PolicyFor(r.SourceType), false, fault)
 }
@@ -379,16 +383,16 @@ func audioStream(r *lot.Request, config string, seconds float64, fault string) l
 // detection is a decoding pass: the short fades and pauses every
 // programme has, and the fault's long black or silence or damaged frames.
 func detection(rnd *rand.Rand, prog programme, pol inspect.Policy, video bool, fault string) *lot.Detection {
-	d := &lot.Detection{Silence: []lot.Span{{Start: 0, End: 0.4 + rnd.Float64()}}}
+	d := &lot.Detection{Silence: []lot.Span{{Start: 0, End: ms(0.4 + rnd.Float64())}}}
 	if video {
-		d.Black = []lot.Span{{Start: 0, End: 0.5 + rnd.Float64()}, {Start: prog.seconds - 1 - rnd.Float64(), End: prog.seconds}}
+		d.Black = []lot.Span{{Start: 0, End: ms(0.5 + rnd.Float64())}, {Start: ms(prog.seconds - 1 - rnd.Float64()), End: prog.seconds}}
 	}
-	mid := prog.seconds * (0.2 + rnd.Float64()*0.6)
+	mid := ms(prog.seconds * (0.2 + rnd.Float64()*0.6))
 	switch fault {
 	case inspect.BlackSegment:
-		d.Black = append(d.Black[:1], lot.Span{Start: mid, End: mid + pol.MaxBlackS + 1 + rnd.Float64()*6}, d.Black[1])
+		d.Black = append(d.Black[:1], lot.Span{Start: mid, End: ms(mid + pol.MaxBlackS + 1 + rnd.Float64()*6)}, d.Black[1])
 	case inspect.Silence:
-		d.Silence = append(d.Silence, lot.Span{Start: mid, End: mid + pol.MaxSilenceS + 2 + rnd.Float64()*30})
+		d.Silence = append(d.Silence, lot.Span{Start: mid, End: ms(mid + pol.MaxSilenceS + 2 + rnd.Float64()*30)})
 	case inspect.UndecodableFrames:
 		d.Undecodable = 3 + rnd.IntN(40)
 	}

@@ -33,7 +33,6 @@ type story struct {
 	fp, studio, qc, cp lot.Principal
 
 	transfers []*lot.Transfer // oldest first
-	comments  int
 }
 
 // tell plays the story of the request that ends in status want
@@ -113,11 +112,7 @@ func (s *story) previous() *lot.Transfer {
 // comment has p comment on the request.
 func (s *story) comment(p lot.Principal, text string) error {
 	s.wait(10*time.Minute, 6*time.Hour)
-	if err := s.r.AddComment(s.as(p), text); err != nil {
-		return err
-	}
-	s.comments++
-	return nil
+	return s.r.AddComment(s.as(p), text)
 }
 
 // falseStart is an upload the partner began and did not finish: it aborts
@@ -173,7 +168,7 @@ func (s *story) deliver(fault string) (*lot.Transfer, error) {
 		if s.chance(50) {
 			d = -d
 		}
-		s.prog.seconds += d
+		s.prog.seconds = ms(s.prog.seconds + d)
 	}
 	tk := makeTake(s.rnd, s.r, s.prog, s.look, fault)
 	t, err := s.start(tk)
