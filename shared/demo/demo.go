@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/openlot/openlot/shared/ids"
@@ -127,6 +128,7 @@ func SeedWith(ctx context.Context, s lot.Store, today time.Time, o Options) (Sta
 
 	var batch []*lot.Request
 	var transfers []*lot.Transfer
+	var tales []told // the stories of a title's requests past Open
 	juniper := 0
 	for ti, t := range titles {
 		if err := s.PutTitle(ctx, t); err != nil {
@@ -144,6 +146,7 @@ func SeedWith(ctx context.Context, s lot.Store, today time.Time, o Options) (Sta
 		}
 		st.Packages++
 		n := 30 + rnd.IntN(12)
+		from := len(batch) // the title's requests are batch[from:]
 		for k := 0; k < n; k++ {
 			stype := lot.SourceTypes[(k+ti)%len(lot.SourceTypes)]
 			lang := ""
@@ -237,22 +240,33 @@ func SeedWith(ctx context.Context, s lot.Store, today time.Time, o Options) (Sta
 						juniper++
 					}
 				}
-				tale := &story{rnd: srnd, ids: sgen, r: r, prog: programmeOf(r), look: newLook(srnd, r), pol: inspect.PolicyFor(r.SourceType),
-					at: who.At.Add(90 * time.Minute), end: today.Add(-30 * time.Minute),
-					fp: fpUser(fp.ID), studio: studio, qc: qcOps, cp: cpUser(r.ContentPartner)}
-				if want == lot.StatusUpgraded {
-					n, err := tale.upgrade(sgen.NewID())
-					if err != nil {
-						return st, fmt.Errorf("demo request %s: %w", r.ID, err)
-					}
-					batch = append(batch, n)
-				} else if err := tale.tell(want); err != nil {
-					return st, err
-				}
-				transfers = append(transfers, tale.transfers...)
+				tales = append(tales, told{&story{rnd: srnd, ids: sgen, r: r, prog: programmeOf(r), look: newLook(srnd, r),
+					pol: inspect.PolicyFor(r.SourceType), at: who.At.Add(90 * time.Minute), end: today.Add(-30 * time.Minute),
+					fp: fpUser(fp.ID), studio: studio, qc: qcOps, cp: cpUser(r.ContentPartner)}, want})
 			}
 			batch = append(batch, r)
 		}
+		// The title's stories: its primary videos' first, since its
+		// secondary assets wait for one of them to be processed.
+		slices.SortStableFunc(tales, func(a, b told) int { return cmpBool(!isPrimary(a.r), !isPrimary(b.r)) })
+		var waits primaries
+		for i, tl := range tales {
+			if i == 0 || isPrimary(tales[i-1].r) && !isPrimary(tl.r) {
+				waits = primariesOf(batch[from:])
+			}
+			tl.primaries = waits
+			if tl.want == lot.StatusUpgraded {
+				up, err := tl.upgrade(sgen.NewID())
+				if err != nil {
+					return st, fmt.Errorf("demo request %s: %w", tl.r.ID, err)
+				}
+				batch = append(batch, up)
+			} else if err := tl.tell(tl.want); err != nil {
+				return st, err
+			}
+			transfers = append(transfers, tl.transfers...)
+		}
+		tales = tales[:0]
 		if len(batch) >= 2000 || ti == len(titles)-1 {
 			if err := s.CreateRequests(ctx, batch...); err != nil {
 				return st, err

@@ -31,6 +31,7 @@ type story struct {
 	end  time.Time // nothing happens after it (just before the demo's today)
 
 	fp, studio, qc, cp lot.Principal
+	primaries          primaries // of the title, for a secondary asset's inspection
 
 	transfers []*lot.Transfer // oldest first
 }
@@ -188,6 +189,9 @@ func (s *story) deliver(fault string) (*lot.Transfer, error) {
 		return nil, err
 	}
 	s.r.RecordDelivery(s.as(s.fp), t)
+	if s.pol.Secondary {
+		s.awaitPrimary(t)
+	}
 
 	// The inspection flow: read (decoding takes a while), decide, record.
 	decode := time.Duration(0)
@@ -207,6 +211,25 @@ func (s *story) deliver(fault string) (*lot.Transfer, error) {
 	s.r.RecordInspection(a, t)
 	s.transfers = append(s.transfers, t)
 	return t, nil
+}
+
+// awaitPrimary holds a secondary asset's delivery while its title's
+// primary video is not processed, as the inspection flow does: Waiting for
+// Primary, then Pending Inspection at the first look that finds a primary
+// processed. When none is processed before the demo's today, the delivery
+// is inspected at once: the demo draws every request's status before its
+// story, and the title's primaries did not come out processed.
+func (s *story) awaitPrimary(t *lot.Transfer) {
+	if !s.primaries.waits(s.at) {
+		return
+	}
+	until, ok := s.primaries.until(s.at, s.end)
+	if !ok {
+		return
+	}
+	t.AwaitPrimary(s.platform(), true)
+	s.at = until
+	t.AwaitPrimary(s.platform(), false)
 }
 
 // expect checks that inspection found what the fault makes it find:

@@ -371,3 +371,84 @@ func TestJuniperCapCountsTheRequestsUpgradesCreate(t *testing.T) {
 		t.Error("no juniper request made by an upgrade: the cap was not tried with them")
 	}
 }
+
+func TestSecondaryDeliveriesWaitForTheirTitlesPrimaryVideo(t *testing.T) {
+	// Ensures a demo subtitle or dub was inspected only when its title had
+	// a processed primary video (AV Muxed, IMF, non-IMF) or none at all, as
+	// the inspection flow's first step decides, having waited (Waiting for
+	// Primary) until then; except where no primary of the title is
+	// processed at any time up to today, which the demo cannot wait for.
+	today := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	d := mustSeed(t, today)
+	lines := map[int64][][]lot.HistoryEntry{} // per title, its primary requests' status changes
+	for id, r := range d.requests {
+		if r.SourceType == lot.SourceAVMuxed || r.SourceType == lot.SourceIMF || r.SourceType == lot.SourceNonIMFDelivery {
+			var line []lot.HistoryEntry
+			for _, e := range d.history[id] {
+				if e.Field == "status" {
+					line = append(line, e)
+				}
+			}
+			lines[r.MovieID] = append(lines[r.MovieID], line)
+		}
+	}
+	// waits says whether inspection at t waits: a primary exists and none is processed.
+	waits := func(movie int64, at time.Time) bool {
+		exists := false
+		for _, line := range lines[movie] {
+			status := ""
+			for _, e := range line {
+				if !e.At.After(at) {
+					status = e.After
+				}
+			}
+			switch lot.RequestStatus(status) {
+			case "", lot.StatusCancelled:
+			case lot.StatusProcessed:
+				return false
+			default:
+				exists = true
+			}
+		}
+		return exists
+	}
+	waited, unwaited := 0, 0
+	for id, r := range d.requests {
+		if !inspect.PolicyFor(r.SourceType).Secondary {
+			continue
+		}
+		for _, tr := range d.transfers[id] {
+			if tr.Inspection == nil {
+				continue
+			}
+			var begun time.Time // when inspection's first step last went on
+			for _, e := range tr.Timeline {
+				if e.Status == lot.TransferPendingInspection {
+					begun = e.At
+				}
+				if e.Status == lot.TransferWaitingForPrimary {
+					waited++
+				}
+			}
+			if !waits(r.MovieID, begun) {
+				continue
+			}
+			// It should have waited: only when no primary is ever processed
+			// (for a look of the flow, every 5 minutes) before the demo's end.
+			for _, line := range lines[r.MovieID] {
+				for _, e := range line {
+					look := e.At.Add(5 * time.Minute)
+					if e.After == string(lot.StatusProcessed) && e.At.After(begun) && look.Before(today.Add(-30*time.Minute)) &&
+						!waits(r.MovieID, e.At) && !waits(r.MovieID, look) {
+						t.Errorf("%s: transfer %s was inspected at %s while its title's primary was not processed; one was at %s", id, tr.ID, begun, e.At)
+					}
+				}
+			}
+			unwaited++
+		}
+	}
+	if waited == 0 {
+		t.Error("no secondary delivery waited for its primary")
+	}
+	t.Logf("%d secondary deliveries waited for their primary; %d of titles whose primary is never processed were inspected at once", waited, unwaited)
+}
