@@ -450,5 +450,5 @@ func TestSecondaryDeliveriesWaitForTheirTitlesPrimaryVideo(t *testing.T) {
 	if waited == 0 {
 		t.Error("no secondary delivery waited for its primary")
 	}
-	t.Logf("%d secondary deliveries waited for their primary; %d of titles whose primary is never processed were inspected at once", waited, unwaited)
+	t.Logf("%d secondary deliveries waited for their primary; %d, of titles whose primary is never processed, were inspected at once", waited, unwaited)
 }
