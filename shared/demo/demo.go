@@ -1,16 +1,21 @@
 // Package demo seeds a store with a deterministic, realistic data set for
 // `openlot serve --demo`: partners, titles, packages and 2,000+ source
 // requests whose dates are relative to the day it runs, so overdue, due-soon
-// and far-off requests all exist.
+// and far-off requests all exist. Every request past Open got there the way
+// the product moves requests (story.go): its deliveries, their inspection,
+// overrides and QC, the studio's decisions and people's comments are made
+// with the domain's methods, so its history tells how it reached its status.
 package demo
 
 import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/openlot/openlot/shared/ids"
+	"github.com/openlot/openlot/shared/inspect"
 	"github.com/openlot/openlot/shared/lot"
 )
 
@@ -55,7 +60,11 @@ func Seeded(ctx context.Context, s lot.Store) (bool, error) {
 }
 
 // Stats counts what Seed wrote.
-type Stats struct{ Partners, Titles, Packages, Requests int }
+type Stats struct {
+	Partners, Titles, Packages, Requests int
+	Transfers                            int // deliveries to the requests that are not Open
+	QC                                   int // the deliveries among them with a QC request
+}
 
 // Options size a generated data set.
 type Options struct {
@@ -108,7 +117,18 @@ func SeedWith(ctx context.Context, s lot.Store, today time.Time, o Options) (Sta
 	fps := []*lot.Partner{Partners[0], Partners[1], Partners[2]}
 	issues := []string{"Forced Narrative", "Content Typos", "Color Issues", "Audio Sync", "Missing Materials"}
 
+	qcOps := lot.Principal{Subject: "qc-ops", Name: "QC Operations", Role: lot.RoleQC}
+	cpUser := func(p string) lot.Principal {
+		return lot.Principal{Subject: "cp-" + p, Name: Partners[map[string]int{"northstar": 3, "aurora": 4}[p]].Name, Role: lot.RoleCP, Partner: p}
+	}
+	// What happens after a partner has its materials draws on its own
+	// random numbers and IDs, so the requests themselves stay as they were.
+	srnd := rand.New(rand.NewPCG(2026, 15))
+	sgen := ids.NewSeeded(15, day.Time().AddDate(0, 0, -90))
+
 	var batch []*lot.Request
+	var transfers []*lot.Transfer
+	var tales []told // the stories of a title's requests past Open
 	juniper := 0
 	for ti, t := range titles {
 		if err := s.PutTitle(ctx, t); err != nil {
@@ -126,6 +146,7 @@ func SeedWith(ctx context.Context, s lot.Store, today time.Time, o Options) (Sta
 		}
 		st.Packages++
 		n := 30 + rnd.IntN(12)
+		from := len(batch) // the title's requests are batch[from:]
 		for k := 0; k < n; k++ {
 			stype := lot.SourceTypes[(k+ti)%len(lot.SourceTypes)]
 			lang := ""
@@ -161,8 +182,10 @@ func SeedWith(ctx context.Context, s lot.Store, today time.Time, o Options) (Sta
 			if who.At.After(today) {
 				who.At = today.Add(-time.Hour)
 			}
-			switch weighted(rnd, 50, 8, 6, 25, 3, 8) {
-			case 0: // Open
+			want := []lot.RequestStatus{lot.StatusOpen, lot.StatusRedeliveryRequested, lot.StatusDelivered, lot.StatusProcessed,
+				lot.StatusUpgraded, lot.StatusCancelled}[weighted(rnd, 50, 8, 6, 25, 3, 8)]
+			switch want {
+			case lot.StatusOpen:
 				ms := lot.MaterialStatuses[weighted(rnd, 30, 20, 25, 20, 5)]
 				if ms != lot.MaterialNotReceived {
 					_ = r.SetMaterialStatus(who, ms, []string{"materials arrived", "proxy downloaded", "reviewed, usable", "assigned by studio", "wrong frame rate"}[rnd.IntN(5)], "")
@@ -177,35 +200,89 @@ func SeedWith(ctx context.Context, s lot.Store, today time.Time, o Options) (Sta
 				if fp.ID == "juniper" && rnd.IntN(25) == 0 {
 					_ = r.Subassign(lot.Act{By: lot.Principal{Subject: "fp-juniper", Role: lot.RoleFP, Partner: "juniper", Permissions: []lot.Permission{lot.PermSubassign}}, At: who.At}, fp, fps[1+rnd.IntN(2)], "overflow capacity")
 				}
-			case 1:
+			case lot.StatusCancelled:
+			default: // a delivery follows: the partner accepted its materials first
 				_ = r.SetMaterialStatus(who, lot.MaterialAccepted, "reviewed, usable", "")
-				r.Status = lot.StatusRedeliveryRequested
-			case 2:
-				_ = r.SetMaterialStatus(who, lot.MaterialAccepted, "reviewed, usable", "")
-				r.Status = lot.StatusDelivered
-			case 3:
-				_ = r.SetMaterialStatus(who, lot.MaterialAccepted, "reviewed, usable", "")
-				r.Status = lot.StatusProcessed
-			case 4:
-				r.Status = lot.StatusUpgraded
-				r.MaterialStatus = lot.MaterialAccepted
-			case 5:
-				_ = r.Cancel(at(30), "not required for this launch", "")
 			}
+			var note string
 			if rnd.IntN(8) == 0 {
-				_ = r.AddComment(lot.Act{By: fpUser(fp.ID), At: who.At.Add(time.Hour)}, []string{
+				note = []string{
 					"Materials received, starting work this week.", "Waiting on the final script from the studio.",
 					"Frame rate of the proxy differs from the IMF; please confirm.", "Delivery planned ahead of the due date.",
-				}[rnd.IntN(4)])
+				}[rnd.IntN(4)]
+			}
+			comment := func() {
+				if note != "" {
+					_ = r.AddComment(lot.Act{By: fpUser(fp.ID), At: who.At.Add(time.Hour)}, note)
+				}
+			}
+			switch want {
+			case lot.StatusOpen:
+				comment()
+			case lot.StatusCancelled: // in the order it happened
+				cancel := func() { _ = r.Cancel(at(30), "not required for this launch", "") }
+				if note != "" && who.At.Add(time.Hour).Before(at(30).At) {
+					comment()
+					cancel()
+				} else {
+					cancel()
+					comment()
+				}
+			default:
+				comment()
+				if want == lot.StatusDelivered && !(&story{r: r, pol: inspect.PolicyFor(r.SourceType)}).overridable() {
+					want = lot.StatusProcessed // nothing inspection finds in such a delivery may be overridden
+				}
+				if want == lot.StatusUpgraded && o.JuniperCap > 0 && fp == fps[0] {
+					if juniper >= o.JuniperCap {
+						want = lot.StatusProcessed // the new request would pass juniper's cap
+					} else {
+						juniper++
+					}
+				}
+				tales = append(tales, told{&story{rnd: srnd, ids: sgen, r: r, prog: programmeOf(r), look: newLook(srnd, r),
+					pol: inspect.PolicyFor(r.SourceType), at: who.At.Add(90 * time.Minute), end: today.Add(-30 * time.Minute),
+					fp: fpUser(fp.ID), studio: studio, qc: qcOps, cp: cpUser(r.ContentPartner)}, want})
 			}
 			batch = append(batch, r)
 		}
+		// The title's stories: its primary videos' first, since its
+		// secondary assets wait for one of them to be processed.
+		slices.SortStableFunc(tales, func(a, b told) int { return cmpBool(!isPrimary(a.r), !isPrimary(b.r)) })
+		var waits primaries
+		for i, tl := range tales {
+			if i == 0 || isPrimary(tales[i-1].r) && !isPrimary(tl.r) {
+				waits = primariesOf(batch[from:])
+			}
+			tl.primaries = waits
+			if tl.want == lot.StatusUpgraded {
+				up, err := tl.upgrade(sgen.NewID())
+				if err != nil {
+					return st, fmt.Errorf("demo request %s: %w", tl.r.ID, err)
+				}
+				batch = append(batch, up)
+			} else if err := tl.tell(tl.want); err != nil {
+				return st, err
+			}
+			transfers = append(transfers, tl.transfers...)
+		}
+		tales = tales[:0]
 		if len(batch) >= 2000 || ti == len(titles)-1 {
 			if err := s.CreateRequests(ctx, batch...); err != nil {
 				return st, err
 			}
 			st.Requests += len(batch)
 			batch = batch[:0]
+			for _, t := range transfers {
+				if err := s.CreateTransfer(ctx, t); err != nil {
+					return st, err
+				}
+				st.Transfers++
+				if t.QC != nil {
+					st.QC++
+				}
+			}
+			transfers = transfers[:0]
 			if o.Progress != nil {
 				o.Progress(st.Requests)
 			}
