@@ -35,6 +35,7 @@ type benchAuthResult struct {
 	GuessesPerS float64 `json:"guesses_per_s"`
 	Refused429  int64   `json:"guesses_refused_429"`
 	Checked401  int64   `json:"guesses_checked_401"`
+	Accepted    int64   `json:"guesses_accepted"` // guesses answered with a token: must be 0
 }
 
 func benchAuthCmd() *cobra.Command {
@@ -150,7 +151,7 @@ func benchAuth(ctx context.Context, guessers, callers int, quiet, loaded time.Du
 	// The guessers come from another loopback address, as an attacker would.
 	guessing := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64,
 		DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}}).DialContext}}
-	var guesses, refused, checked atomic.Int64
+	var guesses, refused, checked, accepted atomic.Int64
 	stop := make(chan struct{})
 	var gwg sync.WaitGroup
 	for g := range guessers {
@@ -176,6 +177,8 @@ func benchAuth(ctx context.Context, guessers, callers int, quiet, loaded time.Du
 					refused.Add(1)
 				case http.StatusUnauthorized:
 					checked.Add(1)
+				case http.StatusOK:
+					accepted.Add(1)
 				}
 			}
 		})
@@ -192,5 +195,6 @@ func benchAuth(ctx context.Context, guessers, callers int, quiet, loaded time.Du
 	}
 	return &benchAuthResult{Guards: !unguarded, Guessers: guessers, Callers: callers,
 		QuietP50: pct(quietMS, 50), QuietP99: pct(quietMS, 99), LoadedP50: pct(loadedMS, 50), LoadedP99: pct(loadedMS, 99),
-		Calls: len(loadedMS), Guesses: guesses.Load(), GuessesPerS: round(rate), Refused429: refused.Load(), Checked401: checked.Load()}, nil
+		Calls: len(loadedMS), Guesses: guesses.Load(), GuessesPerS: round(rate), Refused429: refused.Load(), Checked401: checked.Load(),
+		Accepted: accepted.Load()}, nil
 }

