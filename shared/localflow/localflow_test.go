@@ -224,6 +224,13 @@ func TestAFlowAtItsLimitLeavesRoomForOthers(t *testing.T) {
 	}
 	must(t, r.Start(context.Background(), "three", "inspection-1", item{ID: "tr"}))
 	waitFor(t, r, "inspection-1", localflow.Succeeded)
+	// The inspection may finish before the first slow step is under way
+	// (the runner starts both at once); give it a moment, then check that
+	// no second one joined it.
+	for deadline := time.Now().Add(5 * time.Second); holding.Load() == 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond)
 	if n := holding.Load(); n != 1 {
 		t.Fatalf("%d slow executions ran at once, want its limit 1", n)
 	}
