@@ -68,6 +68,13 @@ export function Header({ details, onChanged }: { details: Details; onChanged: ()
           </div>
         </dl>
       </div>
+      {r.upgradedTo && (
+        <Notice tone="info" title="This request was upgraded">
+          <p>
+            A new request asks for the better version: <Link to={`/requests/${r.upgradedTo}`}>open the new request</Link>.
+          </p>
+        </Notice>
+      )}
       <div className="rq-actions" role="group" aria-label="Request actions" data-testid="request-actions">
         <ActionButton action={a.deliver} label="Deliver" primary unavailable={deliverLater} testId="deliver" />
         <ActionButton action={a.downloadMaterials} label="Download materials" unavailable={downloadLater} testId="downloadMaterials" />
@@ -80,13 +87,6 @@ export function Header({ details, onChanged }: { details: Details; onChanged: ()
         <ActionButton action={a.requestRedelivery} label="Request redelivery" onClick={() => setOpen('requestRedelivery')} testId="requestRedelivery" />
         <ActionButton action={a.upgrade} label="Upgrade" onClick={() => setOpen('upgrade')} testId="upgrade" />
       </div>
-      {r.upgradedTo && (
-        <Notice tone="info" title="This request was upgraded">
-          <p>
-            A new request asks for the better version: <Link to={`/requests/${r.upgradedTo}`}>open the new request</Link>.
-          </p>
-        </Notice>
-      )}
       {Shared && <Shared ids={[r.id]} onClose={close} />}
       {open === 'subassign' && <SubassignDialog requestId={r.id} onClose={close} />}
       {open === 'requestRedelivery' && (

@@ -48,7 +48,7 @@ export function ActionButton({ action, label, onClick, primary, unavailable, tes
       </button>
     )
   }
-  const why = [action?.allowed ? '' : action?.reason, unavailable].filter(Boolean).join(' ') || 'Not available now.'
+  const why = [action?.allowed ? '' : sentence(action?.reason), unavailable].filter(Boolean).join(' ') || 'Not available now.'
   return (
     <span className="why-wrap">
       <button type="button" className={cls} aria-disabled="true" aria-describedby={tipId} data-action={testId} data-greyed="">
@@ -63,6 +63,13 @@ export function ActionButton({ action, label, onClick, primary, unavailable, tes
       </span>
     </span>
   )
+}
+
+/** The API's reasons are clauses ("subassigning needs …"); shown alone, they read as sentences. */
+function sentence(s?: string): string {
+  if (!s) return ''
+  const t = s.charAt(0).toUpperCase() + s.slice(1)
+  return /[.!?]$/.test(t) ? t : t + '.'
 }
 
 interface DialogProps {
