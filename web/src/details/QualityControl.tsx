@@ -25,7 +25,8 @@ export function QualityControl({ cards, transfers, focus }: Props) {
     () => [...cards].sort((a, b) => (order.get(a.transferId) ?? 1e9) - (order.get(b.transferId) ?? 1e9)),
     [cards, order],
   )
-  const [open, setOpen] = useState<Set<string>>(() => new Set(focus ? [focus] : []))
+  // The card a link names, else the newest delivery's, as on the Deliveries tab.
+  const [open, setOpen] = useState<Set<string>>(() => new Set(focus ? [focus] : sorted.slice(0, 1).map((q) => q.transferId)))
 
   useEffect(() => {
     if (!focus) return
@@ -93,6 +94,7 @@ function QCCardView({ card: q, transfer, open, focused, onToggle }: CardProps) {
   const delivered = transfer?.deliveredAt ?? transfer?.createdAt
   const changes = [...(q.qc.timeline ?? []).map((c) => c.at), ...(q.qc.events ?? []).map((e) => e.at)].sort()
   const updated = changes[changes.length - 1]
+  const latest = q.qc.timeline?.[q.qc.timeline.length - 1]
   return (
     <details
       className={`card-x${focused ? ' card-focused' : ''}`}
@@ -137,6 +139,11 @@ function QCCardView({ card: q, transfer, open, focused, onToggle }: CardProps) {
               ['FYIs', fyis ? String(fyis) : ''],
             ]}
           />
+          {latest?.note && (
+            <p className="qc-latest">
+              <strong>{qcStatusName(latest.status)}:</strong> {latest.note} <span className="muted">({latest.by}, {when(latest.at)})</span>
+            </p>
+          )}
           <Events card={q} />
           <QCHistory card={q} />
           <Export transferId={q.transferId} />
