@@ -208,16 +208,29 @@ export function Dialog({ title, onClose, children, footer, busy, wide, testId }:
 
 // ---------------------------------------------------------- popover
 
-/** Places a fixed element under (or above) its anchor, within the window. */
+/**
+ * Places a fixed element under its anchor, or above it when there is more
+ * room there, and no taller than the room on that side.
+ */
 function place(el: HTMLElement, anchor: HTMLElement, align: 'start' | 'end') {
   const a = anchor.getBoundingClientRect()
+  const gap = 4
+  el.style.maxHeight = ''
   const w = el.offsetWidth
   const h = el.offsetHeight
-  const gap = 4
+  const below = window.innerHeight - a.bottom - gap - 8
+  const above = a.top - gap - 8
   let left = align === 'end' ? a.right - w : a.left
   left = Math.max(8, Math.min(left, window.innerWidth - w - 8))
-  let top = a.bottom + gap
-  if (top + h > window.innerHeight - 8 && a.top - gap - h > 8) top = a.top - gap - h
+  let top: number
+  if (h <= below || below >= above) {
+    top = a.bottom + gap
+    if (h > below) el.style.maxHeight = `${Math.floor(below)}px`
+  } else {
+    const room = Math.min(h, above)
+    top = a.top - gap - room
+    if (h > above) el.style.maxHeight = `${Math.floor(above)}px`
+  }
   el.style.left = `${Math.round(left)}px`
   el.style.top = `${Math.round(top)}px`
 }

@@ -314,7 +314,7 @@ export function ModifierBar({ applied, values, fixedPartner, onSearch, busy }: P
         })}
         {!hasStatus && (
           <button type="button" className="pill pill-default pill-body" onClick={() => editPill('status')} data-testid="pill-status-default"
-            aria-label="Status: every status but Cancelled (the default). Edit">
+            aria-label="Status: all but Cancelled (the default). Edit">
             <span className="pill-label">Status:</span> <strong>all but Cancelled</strong>
           </button>
         )}
@@ -388,7 +388,6 @@ export function ModifierBar({ applied, values, fixedPartner, onSearch, busy }: P
             role="option"
             aria-selected={editing ? !!o.checked : i === active}
             className={`modbar-option${i === active ? ' is-active' : ''}${o.checked ? ' is-checked' : ''}`}
-            onMouseEnter={() => setActive(i)}
             onClick={() => choose(o)}
           >
             {editing && <span className="modbar-check" aria-hidden="true">{o.checked && <Icon name="check" />}</span>}

@@ -1,6 +1,8 @@
 // useLoad: runs an API call when its key changes (aborting the one before)
 // and keeps its answer, its error and whether it is loading. The previous
-// answer stays while the next one loads, so the page does not flicker.
+// answer stays while the next one loads, so the page does not flicker; it is
+// loading from the very render whose key changed, so nothing mistakes the
+// previous answer for the new one.
 import { useCallback, useEffect, useRef, useState } from 'react'
 
 export interface Loaded<T> {
@@ -11,26 +13,30 @@ export interface Loaded<T> {
   reload: () => void
 }
 
+interface State<T> {
+  key: string | null // the key (and attempt) the data or error answer
+  attempt: number
+  data?: T
+  error?: unknown
+}
+
 export function useLoad<T>(key: string | null, load: (signal: AbortSignal) => Promise<T>): Loaded<T> {
-  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: key !== null })
   const [attempt, setAttempt] = useState(0)
+  const [state, setState] = useState<State<T>>({ key: null, attempt: -1 })
   const loadRef = useRef(load)
   loadRef.current = load
 
   useEffect(() => {
-    if (key === null) {
-      setState({ loading: false })
-      return
-    }
+    if (key === null) return
     const ctl = new AbortController()
-    setState((s) => ({ ...s, loading: true }))
     loadRef.current(ctl.signal).then(
-      (data) => !ctl.signal.aborted && setState({ data, loading: false }),
-      (error: unknown) => !ctl.signal.aborted && setState((s) => ({ data: s.data, error, loading: false })),
+      (data) => !ctl.signal.aborted && setState({ key, attempt, data }),
+      (error: unknown) => !ctl.signal.aborted && setState((s) => ({ key, attempt, data: s.data, error })),
     )
     return () => ctl.abort()
   }, [key, attempt])
 
   const reload = useCallback(() => setAttempt((n) => n + 1), [])
-  return { ...state, reload }
+  const loading = key !== null && (state.key !== key || state.attempt !== attempt)
+  return { data: state.data, error: loading ? undefined : state.error, loading, reload }
 }
