@@ -195,14 +195,14 @@ describe('dashboard', { skip }, () => {
     await sep.press('ArrowRight')
     assert.equal(Number(await sep.getAttribute('aria-valuenow')), width + 20)
 
-    // Hide Insight in the Columns panel.
+    // Hide Language in the Columns panel.
     await page.getByTestId('columns-button').click()
-    await page.getByTestId('column-list').getByRole('checkbox', { name: 'Insight' }).uncheck()
+    await page.getByTestId('column-list').getByRole('checkbox', { name: 'Language' }).uncheck()
     await assertAccessible(page, 'the columns panel')
     await screenshot(page, 'dashboard-columns')
     await page.keyboard.press('Escape')
     const arranged = await headerOrder()
-    assert.ok(!arranged.includes('insight'))
+    assert.ok(!arranged.includes('language'))
 
     await page.reload()
     await rowsSettled()

@@ -104,7 +104,8 @@ export function IconButton({ label, icon, onClick, disabled, reason, pressed, ex
     <button
       type="button"
       className={`btn-icon${text ? ' btn-icon-text' : ''}${className ? ` ${className}` : ''}`}
-      aria-label={text ? undefined : label}
+      // With text, the name is the label only if it starts with the text (what people see is what they say).
+      aria-label={text && !label.startsWith(text) ? undefined : label}
       aria-disabled={disabled || undefined}
       aria-pressed={pressed}
       aria-expanded={expanded}

@@ -11,6 +11,8 @@ import { Dialog, Icon, Notice } from '../ui'
 /** What the opener knows of a request: its title (for the results) and its actions (for the warning). */
 export interface KnownRequest {
   title?: string | undefined
+  /** What tells requests of one title apart, e.g. "Subtitle · Spanish". */
+  detail?: string | undefined
   actions?: Actions | undefined
 }
 
@@ -38,6 +40,11 @@ interface FrameProps extends ActionDialogProps {
 
 export function requestLabel(id: string, known?: Record<string, KnownRequest>): string {
   return known?.[id]?.title || id
+}
+
+function Detail({ id, known }: { id: string; known?: Record<string, KnownRequest> | undefined }) {
+  const d = known?.[id]?.detail
+  return d ? <span className="result-detail"> · {d}</span> : null
 }
 
 function count(n: number, one: string, many = `${one}s`) {
@@ -88,7 +95,7 @@ export function ActionDialog(props: FrameProps) {
             <li key={r.id} className={`result ${r.ok ? 'result-ok' : 'result-failed'}`} data-testid="bulk-result" data-ok={r.ok} data-id={r.id}>
               <Icon name={r.ok ? 'check' : 'alert'} />
               <span className="result-what">
-                <span className="result-title">{requestLabel(r.id, known)}</span>
+                <span className="result-title">{requestLabel(r.id, known)}<Detail id={r.id} known={known} /></span>
                 <span className="result-message">{r.ok ? done : r.message || r.code || 'refused'}</span>
               </span>
             </li>
@@ -109,12 +116,12 @@ export function ActionDialog(props: FrameProps) {
     }>
       <form id={formId} className="form" onSubmit={(e) => void submit(e)}>
         {ids.length > 1 && <p className="muted form-about">{count(ids.length, 'request')} selected.</p>}
-        {ids.length === 1 && known?.[ids[0]!]?.title && <p className="muted form-about">{known[ids[0]!]!.title}</p>}
+        {ids.length === 1 && known?.[ids[0]!]?.title && <p className="muted form-about">{known[ids[0]!]!.title}<Detail id={ids[0]!} known={known} /></p>}
         {refused.length > 0 && (
           <Notice tone="warning" title={ids.length === 1 ? 'This request will refuse it' : `${count(refused.length, 'request')} of ${ids.length} will refuse it`}>
             <ul className="refused-list">
               {refused.slice(0, 5).map((r) => (
-                <li key={r.id}><strong>{requestLabel(r.id, known)}</strong>: {r.reason}</li>
+                <li key={r.id}><strong>{requestLabel(r.id, known)}</strong><Detail id={r.id} known={known} />: {r.reason}</li>
               ))}
               {refused.length > 5 && <li>and {count(refused.length - 5, 'more request')}</li>}
             </ul>

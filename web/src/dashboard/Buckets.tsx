@@ -1,7 +1,7 @@
 // The Insights and Asset States buckets: cards when the view is not
 // grouped, and the same buckets replicated per group (one table row per
 // combination of the group values) when it is. A count opens its rows.
-import { Fragment, type ReactNode } from 'react'
+import { Fragment, type ReactNode, useEffect, useRef } from 'react'
 import {
   type BucketKey, type BucketSpec, type Buckets, type SearchGroup, type SearchValues,
   assetStateBuckets, groupField, groupKeyOf, insightBuckets, valueName,
@@ -93,8 +93,20 @@ const specs = [...insightBuckets, ...assetStateBuckets]
 
 export function GroupTable({ group, groups, values, loading, bucket, groupKey, onOpen, openRows, panelId }: TableProps) {
   const cols = group.length + 2 + specs.length
+  // The group a bookmark opens may be far down the table: bring it to the top once.
+  const wrap = useRef<HTMLDivElement>(null)
+  const initial = useRef(groupKey)
+  const ready = groups.length > 0
+  useEffect(() => {
+    const key = initial.current
+    const box = wrap.current
+    if (!ready || key === undefined || !box) return
+    initial.current = undefined
+    const row = [...box.querySelectorAll<HTMLElement>('tr.group-row')].find((r) => r.dataset.group === key)
+    if (row) box.scrollTop = row.offsetTop - (box.querySelector('thead')?.offsetHeight ?? 0)
+  }, [ready])
   return (
-    <div className="group-table-wrap" aria-busy={loading}>
+    <div className="group-table-wrap" aria-busy={loading} ref={wrap}>
       <table className="group-table" data-testid="group-table">
         <caption className="sr-only">Buckets by {group.map((g) => groupField(g)?.label ?? g).join(', then ')}</caption>
         <colgroup>
@@ -127,7 +139,7 @@ export function GroupTable({ group, groups, values, loading, bucket, groupKey, o
             const prev = i > 0 ? groups[i - 1]!.key : undefined
             return (
               <Fragment key={key}>
-                <tr className={`group-row${isOpen ? ' is-open' : ''}`} data-group={key}>
+                <tr className={`group-row${isOpen ? ' is-open' : ''}${group.length > 1 && prev && prev[group[0]!] !== g.key[group[0]!] ? ' group-first' : ''}`} data-group={key}>
                   {group.map((f, j) => {
                     // Repeated outer values are dimmed, so the nesting reads at a glance.
                     const repeat = prev !== undefined && group.slice(0, j + 1).every((h) => prev[h] === g.key[h])
@@ -137,7 +149,7 @@ export function GroupTable({ group, groups, values, loading, bucket, groupKey, o
                       </th>
                     )
                   })}
-                  <td className="num">
+                  <td className="num col-total-cell">
                     <CountButton n={g.total} label={`every request of ${name}`} open={isOpen && !bucket} panelId={panelId} onClick={() => onOpen(isOpen && !bucket ? undefined : key, undefined)} testId={`group-total-${key}`} />
                   </td>
                   {specs.map((b) => (

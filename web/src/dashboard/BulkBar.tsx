@@ -4,9 +4,9 @@
 // Cancel and Uncancel; each enabled when any selected request may take it
 // (the others are refused by the API, each with its reason).
 import { type ActionName, type KnownRequest, selectionView } from '../actions'
-import type { SearchRow } from '../lib/search'
-import { Icon, IconButton, Menu } from '../ui'
-import { nextRelease } from './RowActions'
+import type { SearchRow, SearchValues } from '../lib/search'
+import { IconButton, Menu } from '../ui'
+import { knownOf, nextRelease } from './RowActions'
 import type { RowAction } from './RowsPanel'
 
 interface Props {
@@ -14,13 +14,14 @@ interface Props {
   onClear: () => void
   onAction: (a: RowAction, ids: string[], known: Record<string, KnownRequest>) => void
   exporting: boolean
+  values?: SearchValues | undefined
 }
 
-export function BulkBar({ selection, onClear, onAction, exporting }: Props) {
+export function BulkBar({ selection, onClear, onAction, exporting, values }: Props) {
   if (selection.size === 0) return null
   const rows = [...selection.values()]
   const ids = [...selection.keys()]
-  const known = Object.fromEntries(rows.map((r) => [r.id, { title: r.title, actions: r.actions }]))
+  const known = Object.fromEntries(rows.map((r) => [r.id, knownOf(r, values)]))
   const view = (name: ActionName) => selectionView(name, rows)
   const run = (a: RowAction) => onAction(a, ids, known)
   const comment = view('comment')
@@ -40,8 +41,8 @@ export function BulkBar({ selection, onClear, onAction, exporting }: Props) {
       <span className="bulkbar-sep" aria-hidden="true" />
       {comment.show && <IconButton icon="comment" text="Comment" label="Comment" disabled={!comment.enabled} reason={comment.reason} onClick={() => run('comment')} testId="bulk-comment" />}
       <IconButton icon="sheet" text={exporting ? 'Exporting…' : 'Export to Excel'} label="Export the selected requests to Excel" disabled={exporting} onClick={() => run('export')} testId="bulk-export" />
-      {download.show && <IconButton icon="download" text="Download Materials" label="Download Materials" disabled reason={download.enabled ? nextRelease : download.reason} />}
-      {deliver.show && <IconButton icon="deliver" text="Deliver" label="Deliver" disabled reason={deliver.enabled ? nextRelease : deliver.reason} />}
+      {download.show && <IconButton icon="download" label="Download Materials" disabled reason={download.enabled ? nextRelease : download.reason} />}
+      {deliver.show && <IconButton icon="deliver" label="Deliver" disabled reason={deliver.enabled ? nextRelease : deliver.reason} />}
       {(material.show || service.show) && (
         <Menu
           label="Edit requests"
@@ -55,10 +56,9 @@ export function BulkBar({ selection, onClear, onAction, exporting }: Props) {
           ]}
         />
       )}
-      {edd.show && <IconButton icon="calendar" text="Edit Estimated Delivery Dates" label="Edit Estimated Delivery Dates" disabled={!edd.enabled} reason={edd.reason} onClick={() => run('setEstimatedDeliveryDate')} testId="bulk-edd" />}
+      {edd.show && <IconButton icon="calendar" text="Edit EDDs" label="Edit EDDs (Estimated Delivery Dates)" disabled={!edd.enabled} reason={edd.reason} onClick={() => run('setEstimatedDeliveryDate')} testId="bulk-edd" />}
       {cancel.show && <IconButton icon="cancel" text="Cancel" label="Cancel the requests" disabled={!cancel.enabled} reason={cancel.reason} onClick={() => run('cancel')} testId="bulk-cancel" />}
       {uncancel.show && <IconButton icon="undo" text="Uncancel" label="Uncancel the requests" disabled={!uncancel.enabled} reason={uncancel.reason} onClick={() => run('uncancel')} testId="bulk-uncancel" />}
-      <span className="bulkbar-hint"><Icon name="info" /> Shift-click selects a range</span>
     </div>
   )
 }

@@ -2,11 +2,17 @@
 // Download Materials, Deliver, and More actions. Each is shown, greyed
 // with the API's reason, or hidden, as the row's `actions` say.
 import { type DialogAction, type KnownRequest, actionView, dialogActions } from '../actions'
-import type { SearchRow } from '../lib/search'
+import { type SearchRow, type SearchValues, valueName } from '../lib/search'
 import { IconButton, IconLink, Menu, type MenuItem } from '../ui'
 import type { RowAction } from './RowsPanel'
 
 export const nextRelease = 'coming in the next release'
+
+/** What the action dialogs show of a row: its title, and its source type and language. */
+export function knownOf(r: SearchRow, values?: SearchValues): KnownRequest {
+  const detail = [r.sourceType && valueName(values, 'sourceType', r.sourceType), r.language && valueName(values, 'language', r.language)].filter(Boolean).join(' · ')
+  return { title: r.title, detail: detail || undefined, actions: r.actions }
+}
 
 const icons: Record<DialogAction, MenuItem['icon']> = {
   setMaterialStatus: 'status',
@@ -17,9 +23,9 @@ const icons: Record<DialogAction, MenuItem['icon']> = {
   uncancel: 'undo',
 }
 
-export function RowActions({ row, onAction }: { row: SearchRow; onAction: (a: RowAction, ids: string[], known: Record<string, KnownRequest>) => void }) {
+export function RowActions({ row, values, onAction }: { row: SearchRow; values?: SearchValues | undefined; onAction: (a: RowAction, ids: string[], known: Record<string, KnownRequest>) => void }) {
   const a = row.actions ?? {}
-  const known = { [row.id]: { title: row.title, actions: row.actions } }
+  const known = { [row.id]: knownOf(row, values) }
   const details = `/requests/${encodeURIComponent(row.id)}`
   const download = actionView(a.downloadMaterials)
   const deliver = actionView(a.deliver)

@@ -90,7 +90,7 @@ export function RowsPanel(props: Props) {
   useEffect(() => setCursors(['']), [baseKey])
 
   const visible = useMemo(() => prefs.order.filter((c) => prefs.visible.includes(c)), [prefs.order, prefs.visible])
-  const wanted = useMemo(() => [...new Set(['title', ...visible])].join(',') + ',actions', [visible])
+  const wanted = useMemo(() => [...new Set(['title', 'sourceType', 'language', ...visible])].join(',') + ',actions', [visible])
   const rowsQuery = useMemo(() => {
     const p = new URLSearchParams(query)
     if (sort) p.set('sort', sort)
@@ -125,6 +125,7 @@ export function RowsPanel(props: Props) {
       cell: ({ row }) => (
         <Checkbox
           label={`Select ${row.original.title ?? row.original.id}`}
+          tip="Shift-click selects a range"
           checked={row.getIsSelected()}
           onClick={row.getToggleSelectedHandler()}
           testId="row-select"
@@ -156,7 +157,7 @@ export function RowsPanel(props: Props) {
       enableHiding: false,
       enableResizing: false,
       header: () => <span className="sr-only">Actions</span>,
-      cell: ({ row }) => <RowActions row={row.original} onAction={(a, ids, known) => actionRef.current(a, ids, known)} />,
+      cell: ({ row }) => <RowActions row={row.original} values={values} onAction={(a, ids, known) => actionRef.current(a, ids, known)} />,
     }
     return [select, ...dataCols, actions]
   }, [values])
@@ -404,8 +405,9 @@ export function RowsPanel(props: Props) {
   )
 }
 
-function Checkbox({ label, checked, indeterminate = false, onClick, testId }: {
+function Checkbox({ label, checked, indeterminate = false, onClick, testId, tip }: {
   label: string
+  tip?: string
   checked: boolean
   indeterminate?: boolean
   onClick: (e: unknown) => void
@@ -426,6 +428,7 @@ function Checkbox({ label, checked, indeterminate = false, onClick, testId }: {
       onClick={onClick}
       onChange={() => undefined}
       data-testid={testId}
+      data-tip={tip}
     />
   )
 }

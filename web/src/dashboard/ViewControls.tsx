@@ -3,16 +3,23 @@
 // modifiers and groupings under a name; the list applies or deletes them).
 import { useId, useRef, useState } from 'react'
 import { ApiError } from '../lib/api'
-import { type View, canonicalQuery, groupField, groupFields, modifier, templateQuery, viewOf } from '../lib/search'
+import { type SearchValues, type View, canonicalQuery, groupField, groupFields, modifier, templateQuery, valueName, viewOf } from '../lib/search'
 import { useLoad } from '../lib/useLoad'
 import { messageOf, useSession } from '../session'
 import { Icon, IconButton, Popover, toast } from '../ui'
 
-export function GroupBy({ group, onChange }: { group: string[]; onChange: (group: string[]) => void }) {
+export function GroupBy({ group: applied, onChange }: { group: string[]; onChange: (group: string[]) => void }) {
   const id = useId().replace(/:/g, '')
   const button = useRef<HTMLButtonElement>(null)
   const [open, setOpen] = useState(false)
-  const toggle = (key: string) => onChange(group.includes(key) ? group.filter((g) => g !== key) : [...group, key])
+  // The choice shows at once, while the URL (and so applied) follows a moment later.
+  const [chosen, setChosen] = useState<{ for: string[]; group: string[] }>()
+  const group = chosen && chosen.for === applied ? chosen.group : applied
+  const toggle = (key: string) => {
+    const next = group.includes(key) ? group.filter((g) => g !== key) : [...group, key]
+    setChosen({ for: applied, group: next })
+    onChange(next)
+  }
   return (
     <div className="groupby">
       <button ref={button} type="button" className={`btn${group.length ? ' btn-on' : ''}`} popoverTarget={id} aria-expanded={open} data-testid="group-by">
@@ -63,16 +70,20 @@ interface Template {
   updatedAt: string
 }
 
-/** What a template's query reads as: "Source Type · Language, grouped by Status". */
-function summary(query: string): string {
+/** What a template's query reads as: "Source Type: Subtitle · Language: Korean, grouped by Status". */
+function summary(query: string, values?: SearchValues): string {
   const v = viewOf(new URLSearchParams(query))
-  const mods = v.filters.map((f) => modifier(f.key)?.label ?? f.key)
+  const mods = v.filters.map((f) => {
+    const m = modifier(f.key)
+    const vals = f.values.map((x) => (m?.kind === 'values' ? valueName(values, f.key, x) : x)).join(', ')
+    return `${m?.label ?? f.key}: ${vals}`
+  })
   const parts = [mods.length ? mods.join(' · ') : 'No modifiers']
   if (v.group.length) parts.push(`grouped by ${v.group.map((g) => groupField(g)?.label ?? g).join(' › ')}`)
   return parts.join(', ')
 }
 
-export function Templates({ view, onApply }: { view: View; onApply: (query: string) => void }) {
+export function Templates({ view, values, onApply }: { view: View; values?: SearchValues | undefined; onApply: (query: string) => void }) {
   const { api } = useSession()
   const list = useLoad('templates', (s) => api.get<{ templates: Template[] }>('/v1/templates', undefined, s))
   const templates = list.data?.templates ?? []
@@ -139,7 +150,7 @@ export function Templates({ view, onApply }: { view: View; onApply: (query: stri
       <Popover id={saveId} anchor={star} open={saveOpen} onOpenChange={setSaveOpen} label="Save as a template" className="panel template-save" align="end">
         <form onSubmit={(e) => { e.preventDefault(); void save() }}>
           <p className="panel-title">Save as a template</p>
-          <p className="muted panel-note">Keeps the modifiers and groupings: {summary(templateQuery(view))}.</p>
+          <p className="muted panel-note">Keeps the modifiers and groupings: {summary(templateQuery(view), values)}.</p>
           <div className="field">
             <label htmlFor={nameId}>Name</label>
             <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} maxLength={64} required autoFocus data-testid="template-name" />
@@ -175,7 +186,7 @@ export function Templates({ view, onApply }: { view: View; onApply: (query: stri
                 <>
                   <button type="button" className="template-apply" onClick={() => { setListOpen(false); onApply(t.query) }}>
                     <span className="template-name">{t === current && <Icon name="star" filled />}{t.name}</span>
-                    <span className="template-summary">{summary(t.query)}</span>
+                    <span className="template-summary" title={summary(t.query, values)}>{summary(t.query, values)}</span>
                   </button>
                   <IconButton label={`Delete the template “${t.name}”`} icon="trash" onClick={() => setConfirm(t.name)} />
                 </>

@@ -43,7 +43,7 @@ function badge(kind: string, code: string | undefined, text: string): ReactNode 
 }
 
 export const columnSpecs: ColumnSpec[] = [
-  { id: 'title', label: 'Title', sort: 'title', size: 230, text: (r) => r.title ?? '' },
+  { id: 'title', label: 'Title', sort: 'title', size: 270, text: (r) => r.title ?? '' },
   { id: 'id', label: 'Request ID', sort: 'id', size: 150, mono: true, text: (r) => r.id },
   { id: 'movieId', label: 'Movie ID', size: 100, numeric: true, text: (r) => (r.movieId === undefined ? '' : String(r.movieId)) },
   { id: 'movieType', label: 'Movie Type', size: 110, text: (r, v) => (r.movieType ? valueName(v, 'movieType', r.movieType) : '') },
@@ -51,7 +51,7 @@ export const columnSpecs: ColumnSpec[] = [
   { id: 'packageId', label: 'Package ID', size: 100, numeric: true, text: (r) => (r.packageId === undefined ? '' : String(r.packageId)) },
   { id: 'countries', label: 'Countries', size: 140, text: (r) => (r.countries ?? []).join(', ') },
   { id: 'sourceType', label: 'Source Type', sort: 'sourceType', size: 140, text: (r, v) => (r.sourceType ? valueName(v, 'sourceType', r.sourceType) : '') },
-  { id: 'language', label: 'Language', sort: 'language', size: 120, text: (r, v) => (r.language ? valueName(v, 'language', r.language) : '') },
+  { id: 'language', label: 'Language', sort: 'language', size: 130, text: (r, v) => (r.language ? valueName(v, 'language', r.language) : '') },
   { id: 'serviceType', label: 'Service Type', sort: 'serviceType', size: 110, text: (r, v) => (r.serviceType ? valueName(v, 'serviceType', r.serviceType) : '') },
   {
     id: 'status', label: 'Status', sort: 'status', size: 172,
@@ -59,7 +59,7 @@ export const columnSpecs: ColumnSpec[] = [
     render: (r, v) => badge('status', r.status, r.status ? valueName(v, 'status', r.status) : ''),
   },
   {
-    id: 'materialStatus', label: 'Material Status', sort: 'materialStatus', size: 156,
+    id: 'materialStatus', label: 'Material Status', sort: 'materialStatus', size: 140,
     text: (r, v) => (r.materialStatus ? valueName(v, 'materialStatus', r.materialStatus) : ''),
     render: (r, v) => badge('material', r.materialStatus, r.materialStatus ? valueName(v, 'materialStatus', r.materialStatus) : ''),
   },
@@ -75,7 +75,7 @@ export const columnSpecs: ColumnSpec[] = [
     text: (r) => (r.insight ? insightNames[r.insight] ?? r.insight : ''),
     render: (r) => (r.insight ? badge('insight', r.insight, insightNames[r.insight] ?? r.insight) : null),
   },
-  { id: 'why', label: 'Why', size: 204, text: (r) => r.why ?? '' },
+  { id: 'why', label: 'Why', size: 232, text: (r) => r.why ?? '' },
   { id: 'createdAt', label: 'Created', sort: 'createdAt', size: 140, mono: true, text: (r) => stamp(r.createdAt) },
   { id: 'updatedAt', label: 'Updated', sort: 'updatedAt', size: 140, mono: true, text: (r) => stamp(r.updatedAt) },
 ]
@@ -84,7 +84,8 @@ export function columnSpec(id: string): ColumnSpec | undefined {
   return columnSpecs.find((c) => c.id === id)
 }
 
-const defaultVisible = ['title', 'sourceType', 'language', 'status', 'materialStatus', 'dueDate', 'estimatedDeliveryDate', 'insight', 'why']
+// Insight is left out: the bucket a row is in says it, and the why says more.
+const defaultVisible = ['title', 'sourceType', 'language', 'status', 'materialStatus', 'dueDate', 'estimatedDeliveryDate', 'why']
 
 /** The grid as a person arranged it: the columns' order, which are shown, their widths, the page size. */
 export interface GridPrefs {

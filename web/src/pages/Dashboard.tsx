@@ -183,7 +183,7 @@ export function Dashboard() {
   if (!view.group.length) {
     below = spec
       ? rowsPanel(`${spec.label} requests`, answer?.buckets[spec.key], () => openBucket(undefined))
-      : rowsPanel('Every matching request', answer?.total)
+      : rowsPanel('All matching requests', answer?.total)
   } else if (view.groupKey !== undefined) {
     const name = openGroupData ? groupName(view.group, openGroupData.key, values.data) : view.groupKey.split('|').join(' – ')
     inline = rowsPanel(
@@ -201,7 +201,7 @@ export function Dashboard() {
       <div className="page-head">
         <h1 id="dashboard-title">Source Management</h1>
         <div className="page-tools">
-          <Templates view={view} onApply={(q) => setParams(new URLSearchParams(q))} />
+          <Templates view={view} values={values.data} onApply={(q) => setParams(new URLSearchParams(q))} />
           <IconButton label="Refresh" icon="refresh" text="Refresh" onClick={reloadAll} disabled={counts.loading} />
         </div>
       </div>
@@ -239,7 +239,7 @@ export function Dashboard() {
         />
       )}
       {below}
-      <BulkBar selection={selection} onClear={() => setSelection(new Map())} onAction={onAction} exporting={exporting} />
+      <BulkBar selection={selection} onClear={() => setSelection(new Map())} onAction={onAction} exporting={exporting} values={values.data} />
       {dialog && (
         <RequestActionDialog
           action={dialog.action}
