@@ -17,6 +17,8 @@ interface Props {
   fixedPartner?: { code: string; name: string } | undefined
   onSearch: (filters: Filter[]) => void
   busy?: boolean
+  /** The modifier the API refused, if any (its pill is marked). */
+  invalid?: string | undefined
 }
 
 interface Option {
@@ -50,7 +52,7 @@ function fold(s: string): string {
   return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
 }
 
-export function ModifierBar({ applied, values, fixedPartner, onSearch, busy }: Props) {
+export function ModifierBar({ applied, values, fixedPartner, onSearch, busy, invalid }: Props) {
   const [draft, setDraft] = useState<Filter[]>(applied)
   const [text, setText] = useState('')
   const [open, setOpen] = useState(false)
@@ -302,7 +304,7 @@ export function ModifierBar({ applied, values, fixedPartner, onSearch, busy }: P
           const m = modifier(f.key)
           const isApplied = applied.some((a) => a.key === f.key && filterParams([a]).toString() === filterParams([f]).toString())
           return (
-            <span key={f.key} className={`pill${isApplied ? '' : ' pill-draft'}${stage === f.key ? ' pill-editing' : ''}`} data-testid={`pill-${f.key}`}>
+            <span key={f.key} className={`pill${isApplied ? '' : ' pill-draft'}${stage === f.key ? ' pill-editing' : ''}${isApplied && invalid === f.key ? ' pill-invalid' : ''}`} data-testid={`pill-${f.key}`}>
               <button type="button" className="pill-body" onClick={() => editPill(f.key)} aria-label={`${m?.label ?? f.key}: ${pillText(f, values)}. Edit`}>
                 <span className="pill-label">{m?.label ?? f.key}:</span> <strong>{pillText(f, values)}</strong>
               </button>

@@ -178,9 +178,15 @@ export function Dashboard() {
     />
   )
 
+  // A search the API refuses (a malformed date, say) has no rows either: its message is shown once.
+  const refused = counts.error !== undefined
+  // The modifier the API's message names, to mark its pill.
+  const invalidKey = refused ? /^(\w+)\b/.exec(messageOf(counts.error))?.[1] : undefined
   let below = null
   let inline = null
-  if (!view.group.length) {
+  if (refused) {
+    // nothing to list
+  } else if (!view.group.length) {
     below = spec
       ? rowsPanel(`${spec.label} requests`, answer?.buckets[spec.key], () => openBucket(undefined))
       : rowsPanel('All matching requests', answer?.total)
@@ -205,7 +211,7 @@ export function Dashboard() {
           <IconButton label="Refresh" icon="refresh" text="Refresh" onClick={reloadAll} disabled={counts.loading} />
         </div>
       </div>
-      <ModifierBar applied={view.filters} values={values.data} fixedPartner={fixedPartner} onSearch={search} busy={counts.loading} />
+      <ModifierBar applied={view.filters} values={values.data} fixedPartner={fixedPartner} onSearch={search} busy={counts.loading} invalid={invalidKey} />
       <div className="view-bar">
         <GroupBy group={view.group} onChange={setGroup} />
         <span className="view-total" aria-live="polite" data-testid="total">
