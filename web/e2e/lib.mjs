@@ -93,3 +93,46 @@ export async function assertAccessible(page, name) {
 export async function screenshot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`) })
 }
+
+/**
+ * A demo person of a partner, by the partner's name as `serve --demo`
+ * prints it among the demo people (e.g. "Lumen"), or shared/demo's person
+ * of that partner.
+ */
+export function demoPerson(partner) {
+  const lines = (process.env.OPENLOT_E2E_SERVE_OUTPUT ?? '').split('\n')
+  const p = partner.toLowerCase()
+  for (const line of lines) {
+    const email = /[\w.+-]+@[\w.-]+\.\w+/.exec(line)?.[0]
+    const password = /password\s*:?\s*(\S+)/i.exec(line)?.[1]
+    if (email && password && line.toLowerCase().includes(p)) return { email, password }
+  }
+  const known = { lumen: ['leo@lumen.example', 'openlot-leo'], juniper: ['ana@juniper.example', 'openlot-ana'] }
+  if (known[p]) return { email: known[p][0], password: known[p][1] }
+  throw new Error(`serve --demo printed no person of ${partner}`)
+}
+
+/**
+ * A bearer token of a demo machine client (client credentials), e.g.
+ * fp-lumen: the secret is the one `serve --demo` prints, else
+ * "<client>-secret".
+ */
+export async function clientToken(client) {
+  const out = process.env.OPENLOT_E2E_SERVE_OUTPUT ?? ''
+  const secret = new RegExp(`\\b${client}\\s+secret\\s+(\\S+)`).exec(out)?.[1] ?? `${client}-secret`
+  const res = await fetch(baseURL + '/oauth2/token', {
+    method: 'POST',
+    headers: { Authorization: `Basic ${Buffer.from(`${client}:${secret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  })
+  assert.equal(res.status, 200, `token for ${client}`)
+  return (await res.json()).access_token
+}
+
+/** GET an API path with a bearer token, as JSON. */
+export async function apiGet(token, path) {
+  const res = await fetch(baseURL + path, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } })
+  const body = await res.json()
+  assert.equal(res.status, 200, `GET ${path}: ${JSON.stringify(body)}`)
+  return body
+}

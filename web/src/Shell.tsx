@@ -3,6 +3,7 @@
 import { useState } from 'react'
 import { NavLink, Outlet } from 'react-router'
 import { useSession, useUser } from './session'
+import { UiLayer } from './ui'
 
 const roles: Record<string, string> = {
   fp: 'Fulfillment partner',
@@ -48,6 +49,7 @@ export function Shell() {
       <main className="app-main" id="main" tabIndex={-1}>
         <Outlet />
       </main>
+      <UiLayer />
     </>
   )
 }

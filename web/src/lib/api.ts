@@ -24,12 +24,47 @@ export class Api {
     this.base = auth.config.api
   }
 
-  get<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T> {
+  /** GETs path; query as a record, or as URLSearchParams where a parameter repeats. */
+  get<T>(path: string, query?: Query | URLSearchParams, signal?: AbortSignal): Promise<T> {
     return this.send<T>('GET', path + queryString(query), undefined, signal)
   }
 
   post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
     return this.send<T>('POST', path, body, signal)
+  }
+
+  put<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    return this.send<T>('PUT', path, body, signal)
+  }
+
+  delete(path: string, signal?: AbortSignal): Promise<void> {
+    return this.send<void>('DELETE', path, undefined, signal)
+  }
+
+  /**
+   * POSTs body and answers the file the API sends back (an export): its
+   * bytes, the name its Content-Disposition gives, and its headers.
+   * Errors come back as ApiError, as for JSON calls.
+   */
+  async download(path: string, body: unknown, signal?: AbortSignal): Promise<{ blob: Blob; filename: string; headers: Headers }> {
+    let res = await this.fetchOnce('POST', path, body, signal, '*/*')
+    if (res.status === 401) {
+      await this.auth.refresh()
+      res = await this.fetchOnce('POST', path, body, signal, '*/*')
+      if (res.status === 401) throw new SignInRequired('Your session has ended. Please sign in again.')
+    }
+    if (!res.ok) {
+      let e: { code?: string; message?: string } = {}
+      try {
+        e = (await res.json()) as typeof e
+      } catch {
+        // not JSON: the status says enough
+      }
+      throw new ApiError(res.status, e.code ?? 'error', e.message ?? `The server answered ${res.status}.`)
+    }
+    const disposition = res.headers.get('Content-Disposition') ?? ''
+    const filename = /filename="?([^";]+)"?/i.exec(disposition)?.[1] ?? 'download'
+    return { blob: await res.blob(), filename, headers: res.headers }
   }
 
   private async send<T>(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<T> {
@@ -55,9 +90,9 @@ export class Api {
     return data as T
   }
 
-  private async fetchOnce(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
+  private async fetchOnce(method: string, path: string, body: unknown, signal?: AbortSignal, accept = 'application/json'): Promise<Response> {
     const headers: Record<string, string> = {
-      Accept: 'application/json',
+      Accept: accept,
       Authorization: `Bearer ${await this.auth.bearer()}`,
     }
     const init: RequestInit = { method, headers }
@@ -70,8 +105,12 @@ export class Api {
   }
 }
 
-function queryString(q?: Query): string {
+export function queryString(q?: Query | URLSearchParams): string {
   if (!q) return ''
+  if (q instanceof URLSearchParams) {
+    const s = q.toString()
+    return s ? `?${s}` : ''
+  }
   const p = new URLSearchParams()
   for (const [k, v] of Object.entries(q)) {
     if (v !== undefined && v !== null && v !== '') p.set(k, String(v))
