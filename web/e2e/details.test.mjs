@@ -401,6 +401,30 @@ describe('source request details (chromium)', { skip }, () => {
     await page.context().close()
   })
 
+  test('edit the material status from the details page: the shared dialog, for one request', async (t) => {
+    // An open juniper request still waiting for materials, from the start of the list
+    // (the subassign test takes its pick from the end).
+    const rows = await search('fp-juniper', { status: 'OPEN', materialStatus: 'NOT_RECEIVED', columns: 'materialStatus,actions', sort: 'dueDate' })
+    const pick = rows.find((r) => r.actions?.setMaterialStatus?.allowed)
+    assert.ok(pick, 'an open juniper request whose material status may be set')
+    t.diagnostic(`request ${pick.id}`)
+    const page = await signedIn('ana', `/requests/${pick.id}`)
+    await opened(page)
+    await page.locator('[data-action=setMaterialStatus]').click()
+    const dialog = page.getByTestId('dialog-material-status')
+    await dialog.getByLabel('Material status').selectOption('RECEIVED')
+    await dialog.getByLabel('Reason').fill('proxy downloaded and reviewed')
+    await assertAccessible(page, 'details: the material status dialog')
+    await dialog.getByRole('button', { name: /^Set material status/ }).click()
+    await dialog.getByTestId('bulk-result').and(dialog.locator('[data-ok=true]')).waitFor()
+    await dialog.getByRole('button', { name: 'Close' }).first().click()
+    await dialog.waitFor({ state: 'detached' })
+    await page.getByTestId('overview-request').getByText('Received').first().waitFor() // the page reloaded the request
+    assert.equal((await api('fp-juniper', `/v1/requests/${pick.id}`)).request.materialStatus, 'RECEIVED')
+    assert.deepEqual(page.errors, [])
+    await page.context().close()
+  })
+
   test('the error-code help page: every code, an anchor each', async () => {
     const { codes } = await api('fp-juniper', '/v1/error-codes')
     const target = codes.find((c) => c.overridable) ?? codes[0]

@@ -40,7 +40,7 @@ export function RowActions({ row, values, onAction }: { row: SearchRow; values?:
   }
   if (subassign.show) {
     items.push(subassign.enabled
-      ? { key: 'subassign', label: 'Subassign…', icon: 'subassign', href: `${details}?tab=actions`, newTab: true }
+      ? { key: 'subassign', label: 'Subassign…', icon: 'subassign', href: details, newTab: true }
       : { key: 'subassign', label: 'Subassign…', icon: 'subassign', disabled: true, reason: subassign.reason })
   }
   items.push({ key: 'export', label: 'Export to Excel', icon: 'sheet', onSelect: () => onAction('export', [row.id], known) })
@@ -52,7 +52,7 @@ export function RowActions({ row, values, onAction }: { row: SearchRow; values?:
         <IconButton label="Download Materials" icon="download" disabled reason={download.enabled ? nextRelease : download.reason} />
       )}
       {deliver.show && (deliver.enabled
-        ? <IconLink label="Deliver" icon="deliver" href={`${details}?tab=actions`} newTab />
+        ? <IconLink label="Deliver" icon="deliver" href={details} newTab />
         : <IconButton label="Deliver" icon="deliver" disabled reason={deliver.reason} />)}
       <Menu label={`More actions for ${name}`} items={items} testId="row-more" />
     </div>

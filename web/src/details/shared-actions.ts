@@ -1,18 +1,9 @@
-// MERGE HOOK (issue 15): the request actions whose dialogs the dashboard
-// branch builds in web/src/actions (each taking a list of request IDs).
-// The details page offers them from the API's `actions` already; a button
-// whose dialog is not registered here is greyed with `notYet`. After both
-// branches are merged, register each dialog below (an adapter if its props
-// differ), and the details page opens it for its one request:
-//
-//   import { MaterialStatusDialog } from '../actions/MaterialStatusDialog'
-//   export const sharedDialogs: SharedDialogs = {
-//     setMaterialStatus: MaterialStatusDialog,
-//     ...
-//   }
-//
-// Nothing else in web/src/details needs to change.
-import type { ComponentType } from 'react'
+// The request actions whose dialogs live in web/src/actions (shared with
+// the dashboard, each taking a list of request IDs and showing each one's
+// result): the details page opens them for its one request. A button whose
+// dialog is not registered here is greyed with `notYet`.
+import { createElement, useRef, type ComponentType } from 'react'
+import { RequestActionDialog, type DialogAction } from '../actions'
 import type { RequestActionKey } from './types'
 
 /** The actions the dashboard's dialogs take, keyed as the API's `actions` name them. */
@@ -31,8 +22,30 @@ export interface SharedDialogProps {
 
 export type SharedDialogs = Partial<Record<SharedActionKey, ComponentType<SharedDialogProps>>>
 
+/** sharedDialog adapts the shared dialog of action to the details page: it
+ * closes with changed = true when the action ran for the request. */
+function sharedDialog(action: DialogAction & SharedActionKey): ComponentType<SharedDialogProps> {
+  function Dialog({ ids, onClose }: SharedDialogProps) {
+    const changed = useRef(false)
+    return createElement(RequestActionDialog, {
+      action,
+      ids,
+      onDone: (results) => {
+        changed.current = changed.current || results.some((r) => r.ok)
+      },
+      onClose: () => onClose(changed.current),
+    })
+  }
+  Dialog.displayName = `SharedDialog(${action})`
+  return Dialog
+}
+
 export const sharedDialogs: SharedDialogs = {
-  // MERGE HOOK: setMaterialStatus, setServiceType, setEstimatedDeliveryDate, cancel, uncancel
+  setMaterialStatus: sharedDialog('setMaterialStatus'),
+  setServiceType: sharedDialog('setServiceType'),
+  setEstimatedDeliveryDate: sharedDialog('setEstimatedDeliveryDate'),
+  cancel: sharedDialog('cancel'),
+  uncancel: sharedDialog('uncancel'),
 }
 
 /** The note on an allowed action whose dialog is not registered yet. */
