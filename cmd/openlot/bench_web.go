@@ -40,19 +40,24 @@ const (
 )
 
 type benchWebResult struct {
-	Requests      int     `json:"requests"`     // in the measured partner's scope
-	Stored        int     `json:"stored"`       // every partner's
-	BucketShown   int     `json:"bucket_shown"` // the Requests bucket as the dashboard drew it
-	Rounds        int     `json:"rounds"`       // warm reloads
-	P50           float64 `json:"p50_ms"`       // page.goto('/') to the buckets drawn, warm reload
-	P99           float64 `json:"p99_ms"`       //
-	Max           float64 `json:"max_ms"`       //
-	ColdRounds    int     `json:"cold_rounds"`  // fresh browser contexts with only the refresh token
-	ColdP50       float64 `json:"cold_p50_ms"`  //
-	ColdP99       float64 `json:"cold_p99_ms"`  //
-	ColdMax       float64 `json:"cold_max_ms"`  //
-	SignIn        float64 `json:"sign_in_ms"`   // the first visit: sign-in page, PKCE, dashboard
+	Requests      int     `json:"requests"`       // in the measured partner's scope
+	Stored        int     `json:"stored"`         // every partner's
+	BucketShown   int     `json:"bucket_shown"`   // the Requests bucket as the dashboard drew it
+	Rounds        int     `json:"rounds"`         // warm reloads
+	P50           float64 `json:"p50_ms"`         // page.goto('/') to the buckets drawn, warm reload
+	P99           float64 `json:"p99_ms"`         //
+	Max           float64 `json:"max_ms"`         //
+	ChangedRounds int     `json:"changed_rounds"` // warm reloads, each after a comment on one of the partner's requests
+	ChangedP50    float64 `json:"changed_p50_ms"`
+	ChangedP99    float64 `json:"changed_p99_ms"`
+	ChangedMax    float64 `json:"changed_max_ms"`
+	ColdRounds    int     `json:"cold_rounds"` // fresh browser contexts with only the refresh token
+	ColdP50       float64 `json:"cold_p50_ms"` //
+	ColdP99       float64 `json:"cold_p99_ms"` //
+	ColdMax       float64 `json:"cold_max_ms"` //
+	SignIn        float64 `json:"sign_in_ms"`  // the first visit: sign-in page, PKCE, dashboard
 	APICountsP50  float64 `json:"api_counts_p50_ms"`
+	APIChangedP50 float64 `json:"api_counts_after_change_p50_ms"` // the bucket counts right after a comment (the index rebuilt)
 	APIValuesP50  float64 `json:"api_values_p50_ms"`
 	APIRowsP50    float64 `json:"api_rows_p50_ms"`
 	InitialJS     int     `json:"initial_js_gzip_bytes"` // index.html's entry script and its static imports, gzip level 9
@@ -63,12 +68,13 @@ type benchWebResult struct {
 	// as the page saw it (Resource Timing): the HTML, the scripts, the
 	// silent sign-in, the bucket counts (and their time to first byte, the
 	// server's part), the count in the DOM and the frame after it.
-	WarmPhases map[string]float64 `json:"warm_phases_p50_ms"`
-	ColdPhases map[string]float64 `json:"cold_phases_p50_ms,omitempty"`
+	WarmPhases    map[string]float64 `json:"warm_phases_p50_ms"`
+	ChangedPhases map[string]float64 `json:"changed_phases_p50_ms,omitempty"`
+	ColdPhases    map[string]float64 `json:"cold_phases_p50_ms,omitempty"`
 }
 
 func benchWebCmd() *cobra.Command {
-	var requests, rounds, cold int
+	var requests, rounds, changed, cold int
 	var node, repo string
 	cmd := &cobra.Command{
 		Use:   "web",
@@ -85,7 +91,7 @@ func benchWebCmd() *cobra.Command {
 				return errors.New("this openlot was built without the portal (web/build/portal is empty): build it with `make build` " +
 					"(or `make web`, then go build) and run bin/openlot bench web")
 			}
-			res, err := benchWeb(cmd.Context(), requests, rounds, cold, node, repo, cmd.ErrOrStderr())
+			res, err := benchWeb(cmd.Context(), requests, rounds, changed, cold, node, repo, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -94,6 +100,7 @@ func benchWebCmd() *cobra.Command {
 	}
 	cmd.Flags().IntVar(&requests, "requests", 100000, "requests of the measured partner")
 	cmd.Flags().IntVar(&rounds, "rounds", 30, "warm reloads of the signed-in dashboard")
+	cmd.Flags().IntVar(&changed, "changed", 10, "warm reloads, each after a comment on one of the partner's requests (the server's index rebuilt)")
 	cmd.Flags().IntVar(&cold, "cold", 10, "cold starts: fresh browser contexts that carry only the refresh token")
 	cmd.Flags().StringVar(&node, "node", "", "the Node to run web/e2e/bench.mjs on (default: the browser tests' Node, installed like make e2e does)")
 	cmd.Flags().StringVar(&repo, "repo", "", "the openlot repository (default: the one the current folder is in)")
@@ -105,6 +112,7 @@ type benchBrowser struct {
 	SignInMs       float64      `json:"signInMs"`
 	BucketRequests int          `json:"bucketRequests"`
 	Warm           []benchRound `json:"warm"`
+	Changed        []benchRound `json:"changed"`
 	Cold           []benchRound `json:"cold"`
 	PageErrors     []string     `json:"pageErrors"`
 }
@@ -123,8 +131,8 @@ type benchRound struct {
 	} `json:"kinds"`
 }
 
-func benchWeb(ctx context.Context, requests, rounds, cold int, node, repo string, progress io.Writer) (benchWebResult, error) {
-	res := benchWebResult{Rounds: rounds, ColdRounds: cold}
+func benchWeb(ctx context.Context, requests, rounds, changed, cold int, node, repo string, progress io.Writer) (benchWebResult, error) {
+	res := benchWebResult{Rounds: rounds, ChangedRounds: changed, ColdRounds: cold}
 	chromium := cmp.Or(os.Getenv("OPENLOT_CHROMIUM"), "/usr/bin/chromium")
 	if _, err := os.Stat(chromium); err != nil {
 		return res, fmt.Errorf("no chromium at %s: install Debian's (apt-get install chromium) or set OPENLOT_CHROMIUM; no browser is downloaded", chromium)
@@ -194,13 +202,23 @@ func benchWeb(ctx context.Context, requests, rounds, cold int, node, repo string
 		return res, err
 	}
 	res.Requests = len(scope)
+	if len(scope) == 0 {
+		return res, errors.New("the partner has no requests")
+	}
+	token, _, err := l.Issuer.Issue(who)
+	if err != nil {
+		return res, err
+	}
+	changeURL := l.URL + "/v1/requests/" + scope[0].ID + "/comments"
 
 	// The browser.
-	fmt.Fprintf(progress, "chromium: %d warm reloads and %d cold starts of %s\n", rounds, cold, l.URL)
-	run := exec.CommandContext(ctx, node, filepath.Join(repo, "web", "e2e", "bench.mjs"), "--rounds", fmt.Sprint(rounds), "--cold", fmt.Sprint(cold))
+	fmt.Fprintf(progress, "chromium: %d warm reloads, %d after a change and %d cold starts of %s\n", rounds, changed, cold, l.URL)
+	run := exec.CommandContext(ctx, node, filepath.Join(repo, "web", "e2e", "bench.mjs"),
+		"--rounds", fmt.Sprint(rounds), "--changed", fmt.Sprint(changed), "--cold", fmt.Sprint(cold))
 	run.Dir = filepath.Join(repo, "web", "e2e")
 	run.Env = append(os.Environ(), "OPENLOT_E2E_URL="+l.URL, "OPENLOT_E2E_ARTIFACTS="+dir, "OPENLOT_CHROMIUM="+chromium,
-		"OPENLOT_E2E_USER="+person.Email, "OPENLOT_E2E_PASSWORD="+person.Password())
+		"OPENLOT_E2E_USER="+person.Email, "OPENLOT_E2E_PASSWORD="+person.Password(),
+		"OPENLOT_BENCH_TOKEN="+token, "OPENLOT_BENCH_CHANGE="+scope[0].ID)
 	var out bytes.Buffer
 	run.Stdout, run.Stderr = &out, progress
 	if err := run.Run(); err != nil {
@@ -225,20 +243,27 @@ func benchWeb(ctx context.Context, requests, rounds, cold int, node, repo string
 		return out
 	}
 	res.P50, res.P99, res.Max = pctMs(wall(b.Warm), 50), pctMs(wall(b.Warm), 99), pctMs(wall(b.Warm), 100)
+	res.ChangedP50, res.ChangedP99, res.ChangedMax = pctMs(wall(b.Changed), 50), pctMs(wall(b.Changed), 99), pctMs(wall(b.Changed), 100)
 	res.ColdP50, res.ColdP99, res.ColdMax = pctMs(wall(b.Cold), 50), pctMs(wall(b.Cold), 99), pctMs(wall(b.Cold), 100)
-	res.WarmPhases, res.ColdPhases = phases(b.Warm), phases(b.Cold)
+	res.WarmPhases, res.ChangedPhases, res.ColdPhases = phases(b.Warm), phases(b.Changed), phases(b.Cold)
 
 	// The same API calls without a browser: the server's own time.
-	token, _, err := l.Issuer.Issue(who)
-	if err != nil {
-		return res, err
-	}
 	for kind, p50 := range map[string]*float64{"counts": &res.APICountsP50, "values": &res.APIValuesP50, "rows": &res.APIRowsP50} {
 		k, ok := b.Warm[0].Kinds[kind]
 		if !ok {
 			continue // the dashboard did not call it
 		}
-		if *p50, err = timeGet(ctx, k.URL, token, max(rounds, 10)); err != nil {
+		if *p50, err = timeGet(ctx, k.URL, token, max(rounds, 10), nil); err != nil {
+			return res, err
+		}
+	}
+	if k, ok := b.Warm[0].Kinds["counts"]; ok && changed > 0 {
+		i := 0
+		change := func() error {
+			i++
+			return post(ctx, changeURL, token, fmt.Sprintf(`{"text":"bench web: API change %d"}`, i))
+		}
+		if res.APIChangedP50, err = timeGet(ctx, k.URL, token, changed, change); err != nil {
 			return res, err
 		}
 	}
@@ -283,7 +308,9 @@ func pctMs(ms []float64, p int) float64 {
 	return round(s[max(i, 0)])
 }
 
-func timeGet(ctx context.Context, url, token string, n int) (float64, error) {
+// timeGet times n GETs of url (after one to warm up), each after before
+// (untimed) when it is not nil; the p50 in ms.
+func timeGet(ctx context.Context, url, token string, n int, before func() error) (float64, error) {
 	get := func() error {
 		req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
 		if err != nil {
@@ -307,6 +334,11 @@ func timeGet(ctx context.Context, url, token string, n int) (float64, error) {
 	}
 	var ms []float64
 	for range n {
+		if before != nil {
+			if err := before(); err != nil {
+				return 0, err
+			}
+		}
 		t := time.Now()
 		if err := get(); err != nil {
 			return 0, err
@@ -314,6 +346,25 @@ func timeGet(ctx context.Context, url, token string, n int) (float64, error) {
 		ms = append(ms, float64(time.Since(t).Microseconds())/1000)
 	}
 	return pctMs(ms, 50), nil
+}
+
+func post(ctx context.Context, url, token, body string) error {
+	req, err := http.NewRequestWithContext(ctx, "POST", url, strings.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode/100 != 2 {
+		err = fmt.Errorf("POST %s: %d %s", url, resp.StatusCode, b)
+	}
+	return err
 }
 
 var (
@@ -324,9 +375,10 @@ var (
 	staticImport = regexp.MustCompile(`(?:\bimport|\bfrom)\s*["'](\.{1,2}/[^"']+\.js)["']`)
 )
 
-// initialJS sums the gzipped size (level 9, as gzip -9) of the JavaScript the
-// portal's first page loads: index.html's scripts and module preloads and,
-// transitively, their static imports; lazy chunks are not counted.
+// initialJS sums the gzipped size (compress/gzip level 9; GNU gzip -9 makes
+// about 0.5% less) of the JavaScript the portal's first page loads:
+// index.html's scripts and module preloads and, transitively, their static
+// imports; lazy chunks are not counted.
 func initialJS(files fs.FS) (int, []string, error) {
 	index, err := fs.ReadFile(files, "index.html")
 	if err != nil {

@@ -6,6 +6,10 @@
 //
 //   - warm: --rounds reloads of the signed-in page (HTTP cache warm; the
 //     silent sign-in with the refresh token is part of each reload);
+//   - changed: --changed reloads, each after a comment on one of the
+//     partner's requests (OPENLOT_BENCH_CHANGE, with the bearer token
+//     OPENLOT_BENCH_TOKEN), so the server rebuilds the partner's search index
+//     as it does after any change;
 //   - cold: --cold fresh browser contexts (empty HTTP cache, no compiled
 //     code) that carry only the stored refresh token, as a new window would.
 //
@@ -15,14 +19,17 @@
 // took (Resource Timing). One JSON object on stdout; progress on stderr.
 //
 //   OPENLOT_E2E_URL=… OPENLOT_E2E_ARTIFACTS=… OPENLOT_E2E_USER=… OPENLOT_E2E_PASSWORD=… \
-//     node bench.mjs [--rounds 30] [--cold 10]
+//     OPENLOT_BENCH_TOKEN=… OPENLOT_BENCH_CHANGE=… node bench.mjs [--rounds 30] [--changed 10] [--cold 10]
 import { parseArgs } from 'node:util'
 import { performance } from 'node:perf_hooks'
 import { baseURL, demoUser, launchChromium, signIn, viewport } from './lib.mjs'
 
-const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '30' }, cold: { type: 'string', default: '10' } } })
+const { values: args } = parseArgs({
+  options: { rounds: { type: 'string', default: '30' }, changed: { type: 'string', default: '10' }, cold: { type: 'string', default: '10' } },
+})
 const rounds = Number(args.rounds)
 const coldRounds = Number(args.cold)
+const changedRounds = Number(args.changed)
 const log = (s) => process.stderr.write(`${s}\n`)
 
 // Runs in the page before its own scripts: notes when the Requests bucket
@@ -82,6 +89,17 @@ async function measure(page) {
   return { wall, ...t }
 }
 
+// A change to one of the partner's requests through the API, outside the page.
+async function comment(text) {
+  const id = process.env.OPENLOT_BENCH_CHANGE
+  const res = await fetch(`${baseURL}/v1/requests/${encodeURIComponent(id)}/comments`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${process.env.OPENLOT_BENCH_TOKEN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ text }),
+  })
+  if (res.status !== 201) throw new Error(`comment on ${id}: ${res.status} ${await res.text()}`)
+}
+
 const browser = await launchChromium()
 const failures = []
 try {
@@ -103,6 +121,12 @@ try {
     warm.push(await measure(page))
     log(`warm ${i + 1}/${rounds}: ${warm.at(-1).wall.toFixed(0)} ms`)
   }
+  const changed = []
+  for (let i = 0; i < changedRounds; i++) {
+    await comment(`bench web: change ${i + 1}`)
+    changed.push(await measure(page))
+    log(`changed ${i + 1}/${changedRounds}: ${changed.at(-1).wall.toFixed(0)} ms`)
+  }
   // A fresh context per cold round with the storage of the one before
   // (refresh tokens rotate: each reload stores the next one).
   const cold = []
@@ -117,7 +141,7 @@ try {
     log(`cold ${i + 1}/${coldRounds}: ${cold.at(-1).wall.toFixed(0)} ms`)
   }
   await context.close()
-  process.stdout.write(JSON.stringify({ signInMs, bucketRequests: requests, warm, cold, pageErrors: failures }) + '\n')
+  process.stdout.write(JSON.stringify({ signInMs, bucketRequests: requests, warm, changed, cold, pageErrors: failures }) + '\n')
 } finally {
   await browser.close()
 }
