@@ -72,7 +72,7 @@ cleanup_dirs+=("$e2e_dir")
 go build -o "$e2e_dir/openlot" ./cmd/openlot
 web_e2e "$e2e_dir/openlot"
 
-log "benchmark smoke: the search engine and openlot bench search, small"
+log "benchmark smoke: the search engine, openlot bench search, upload, inspect, proxy and web, small"
 go test -run '^$' -bench . -benchtime 3x ./shared/search >/dev/null
 go run ./cmd/openlot bench search --requests 3000 --rounds 3 2>/dev/null | grep -q '"peer_agrees":true'
 go run ./cmd/openlot bench search --store dynamo --endpoint "$OPENLOT_TEST_DYNAMODB" --requests 400 --rounds 2 2>/dev/null |
@@ -84,6 +84,15 @@ bench_dir=$(mktemp -d "${TMPDIR:-/tmp}/openlot-bench.XXXXXX")
 cleanup_dirs+=("$bench_dir")
 go run ./cmd/openlot bench proxy --seconds 20 --segment 8 --dir "$bench_dir" 2>/dev/null |
   python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["segments"]==3 and r["proxy_bytes"]>0 and r["ratio"]>0, r'
+# The dashboard in chromium (on the browser tests' Node and packages, installed above), small: that it ran and measured.
+go run ./cmd/openlot bench web --requests 2000 --rounds 2 --changed 1 --cold 1 >"$bench_dir/web.json" 2>"$bench_dir/web.log" ||
+  { tail -n 30 "$bench_dir/web.log"; exit 1; }
+python3 - "$bench_dir/web.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for k in ("p50_ms", "changed_p50_ms", "cold_p50_ms", "api_counts_p50_ms", "initial_js_gzip_bytes", "bucket_shown"):
+    assert r[k] > 0, (k, r)
+PY
 
 log "infra: CDK assertions (own module)"
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20

@@ -25,7 +25,7 @@ func newRoot() *cobra.Command {
 	}
 	cfg := root.PersistentFlags().String("credentials", defaultCredentialsPath(), "where login keeps the client's token")
 	bench := benchCmd()
-	bench.AddCommand(benchAuthCmd())
+	bench.AddCommand(benchAuthCmd(), benchWebCmd())
 	root.AddCommand(serveCmd(), bench, loginCmd(cfg), searchCmd(cfg), exportCmd(cfg), deliverCmd(cfg), downloadCmd(cfg), usersCmd())
 	return root
 }
