@@ -126,8 +126,11 @@ func FrameText(t testing.TB, video string, at float64) string {
 // (tesseract now and then takes a T for an I or a Q for a 0 on a busy
 // picture, or reads one stroke as an extra mark: HB&8Y1S2N for HB8Y1S2N);
 // another code matching by chance is a one in 10^8 event.
+//
+// Codes are Crockford base32 (no I, L, O or U), so letters OCR reads in
+// their place are read as what they can only be: O as 0, I and L as 1, U as V.
 func HasCode(text, code string) bool {
-	text = strings.ReplaceAll(text, " ", "")
+	text = strings.NewReplacer(" ", "", "O", "0", "I", "1", "L", "1", "U", "V").Replace(strings.ToUpper(text))
 	for i := range len(text) {
 		for _, n := range []int{len(code), len(code) + 1, len(code) - 1} {
 			if n > 0 && i+n <= len(text) && oneEditAway(text[i:i+n], code) {

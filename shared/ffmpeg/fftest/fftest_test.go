@@ -18,7 +18,7 @@ func TestHasCodeForgivesOneMisreadCharacter(t *testing.T) {
 		{"UTC · HB&8Y1S2N", true},  // an extra mark (seen in CI)
 		{"UTC · HB8Y1S2", true},    // the last character lost
 		{"UTC · H B8Y1 S2N", true}, // blanks inside
-		{"UTC · HB&8YIS2N", false}, // two misreads
+		{"UTC · HB&8Y1S3N", false}, // two misreads
 		{"UTC · 5VWH3BJR", false},  // another code
 		{"", false},
 	} {
