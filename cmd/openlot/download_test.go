@@ -101,7 +101,7 @@ func TestDownloadMaterialsFromTheCommandLine(t *testing.T) {
 		t.Fatalf("proxy files: %v", got)
 	}
 	code := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(got[0]), "proxy_source_"), ".mp4")
-	if text := fftest.FrameText(t, got[0], 3); !fftest.HasCode(text, code) {
-		t.Fatalf("the code %s is not in the picture: %q", code, text)
+	if ok, read := fftest.ShowsCode(t, got[0], code, 3, 2, 4); !ok {
+		t.Fatalf("the code %s is not in the picture: %q", code, read)
 	}
 }

@@ -434,8 +434,8 @@ func TestProxiesFromThePoolThenMadeOnDemand(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "proxy.mp4")
 	must(t, os.WriteFile(out, file, 0o644))
-	if text := fftest.FrameText(t, out, 2); !fftest.HasCode(text, px["code"].(string)) {
-		t.Fatalf("the code %s is not in the picture: %q", px["code"], text)
+	if ok, read := fftest.ShowsCode(t, out, px["code"].(string), 2, 1, 3); !ok {
+		t.Fatalf("the code %s is not in the picture: %q", px["code"], read)
 	}
 	hist := w.do("northstar", "GET", "/v1/materials/"+proxy+"/downloads?mine=true", nil).json(t)["downloads"].([]any)
 	wantFields(t, "the history: download", hist[0].(map[string]any), map[string]any{"state": "COMPLETED", "code": px["code"]})

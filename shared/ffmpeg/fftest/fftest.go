@@ -121,6 +121,23 @@ func FrameText(t testing.TB, video string, at float64) string {
 	return string(out)
 }
 
+// ShowsCode reports whether the watermark code is read off any of the
+// frames at the given seconds of the video (the watermark is on every
+// frame; OCR of one busy frame now and then misreads two characters), and
+// returns what was read, for a failure message.
+func ShowsCode(t testing.TB, video, code string, at ...float64) (bool, []string) {
+	t.Helper()
+	var read []string
+	for _, sec := range at {
+		text := FrameText(t, video, sec)
+		read = append(read, text)
+		if HasCode(text, code) {
+			return true, read
+		}
+	}
+	return false, read
+}
+
 // HasCode reports whether OCR text shows a watermark code: some run of it,
 // blanks removed, is the code but for at most one misread character
 // (tesseract now and then takes a T for an I or a Q for a 0 on a busy
