@@ -14,6 +14,7 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	_ "time/tzdata" // IANA zones for estimated delivery dates, even on hosts without zoneinfo
@@ -203,6 +204,11 @@ func (l *Local) Open(ctx context.Context) (err error) {
 			return fmt.Errorf("demo materials: %w", err)
 		}
 	}
+	if l.cfg.Demo {
+		if err := l.storeDeliveries(ctx); err != nil {
+			return fmt.Errorf("demo deliveries: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -238,7 +244,9 @@ func (l *Local) portalConfig() web.Config {
 // title's proxy video gets its pool, made by the flow runner meanwhile.
 func (l *Local) seedMaterials(ctx context.Context) error {
 	titles := demo.Titles()
-	if have, err := l.Store.ListMaterials(ctx, titles[0].MovieID); err != nil || len(have) > 0 {
+	// A start that stopped before the last material makes the rest now.
+	// (A title's earlier deliveries are materials too; they do not count.)
+	if _, err := l.Store.GetMaterial(ctx, demo.LastMaterialID()); !lot.IsCode(err, lot.CodeNotFound) {
 		return err
 	}
 	dir, err := os.MkdirTemp("", "openlot-demo-media-")
@@ -279,6 +287,71 @@ func (l *Local) seedMaterials(ctx context.Context) error {
 	return nil
 }
 
+// storeDeliveries stores the files of the demo's deliveries that the first
+// start made (demo.Pending), those not stored yet, and makes each processed
+// delivery an earlier delivery of its title, as inspection does; then the
+// files' folder goes. A start that stopped halfway is finished by the next.
+func (l *Local) storeDeliveries(ctx context.Context) error {
+	p, err := demo.LoadPending(l.deliveriesDir())
+	if err != nil || p == nil {
+		return err
+	}
+	files := make(chan demo.Blob)
+	errs := make(chan error, 4)
+	stored := 0
+	var mu sync.Mutex
+	for range cap(errs) {
+		go func() {
+			var err error
+			for f := range files {
+				if err != nil {
+					continue
+				}
+				if info, herr := l.Blobs.Head(ctx, f.Key); herr == nil && info.Size == f.Size {
+					continue
+				}
+				var size int64
+				var sum string
+				if size, sum, err = l.Service.Library.StoreFile(ctx, f.Key, p.Path(f), f.ContentType); err == nil && (size != f.Size || sum != f.SHA256) {
+					err = fmt.Errorf("%s holds %d bytes of SHA-256 %s; its deliveries declare %d bytes of %s", p.Path(f), size, sum, f.Size, f.SHA256)
+				}
+				if err == nil {
+					mu.Lock()
+					stored++
+					mu.Unlock()
+				}
+			}
+			errs <- err
+		}()
+	}
+	for _, f := range p.Files {
+		files <- f
+	}
+	close(files)
+	var all []error
+	for range cap(errs) {
+		all = append(all, <-errs)
+	}
+	if err := errors.Join(all...); err != nil {
+		return err
+	}
+	for _, id := range p.Processed {
+		t, err := l.Store.GetTransfer(ctx, id)
+		if err != nil {
+			return err
+		}
+		r, err := l.Store.GetRequest(ctx, t.RequestID)
+		if err != nil {
+			return err
+		}
+		if err := l.Service.Library.DeliveryMaterials(ctx, t, r); err != nil {
+			return err
+		}
+	}
+	l.cfg.Log.Info("demo deliveries stored", "files", len(p.Files), "stored now", stored, "earlier deliveries", len(p.Processed))
+	return p.Done()
+}
+
 // startFlows opens the durable flow runner (inspection) and runs it until
 // Close: executions a stopped server left unfinished go on now.
 func (l *Local) startFlows(ctx context.Context) error {
@@ -317,16 +390,28 @@ func (l *Local) startFlows(ctx context.Context) error {
 	return nil
 }
 
+// deliveriesDir holds the files of the demo's deliveries from the first
+// start until they are stored.
+func (l *Local) deliveriesDir() string { return filepath.Join(l.cfg.DataDir, "demo-deliveries") }
+
 func (l *Local) seed(ctx context.Context) error {
 	done, err := demo.Seeded(ctx, l.Store)
 	if err != nil {
 		return err
 	}
 	if !done {
-		if l.Seeded, err = demo.Seed(ctx, l.Store, l.cfg.Clock.Now()); err != nil {
+		// With materials, the deliveries hold real files too: made now,
+		// declared by the transfers, stored once the server listens.
+		o := demo.Options{}
+		if l.cfg.DemoMaterials {
+			if o.Deliveries, err = demo.NewDeliveries(l.deliveriesDir()); err != nil {
+				return err
+			}
+		}
+		if l.Seeded, err = demo.SeedWith(ctx, l.Store, l.cfg.Clock.Now(), o); err != nil {
 			return err
 		}
-		l.cfg.Log.Info("demo data seeded", "requests", l.Seeded.Requests, "titles", l.Seeded.Titles)
+		l.cfg.Log.Info("demo data seeded", "requests", l.Seeded.Requests, "titles", l.Seeded.Titles, "transfers", l.Seeded.Transfers)
 	}
 	if err := l.seedPeople(ctx); err != nil {
 		return err
