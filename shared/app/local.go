@@ -141,7 +141,14 @@ func (l *Local) Open(ctx context.Context) (err error) {
 	if l.cfg.Rules != (search.Rules{}) {
 		l.Service.Deps.Rules = l.cfg.Rules
 	}
+	var media *materialMedia
 	if l.cfg.Demo {
+		// The titles' material files are made (with ffmpeg) while the demo
+		// is seeded, and stored once the server listens.
+		if media, err = l.makeMaterialFiles(ctx); err != nil {
+			return fmt.Errorf("demo materials: %w", err)
+		}
+		defer media.discard()
 		if err := l.seed(ctx); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
@@ -199,14 +206,14 @@ func (l *Local) Open(ctx context.Context) (err error) {
 	l.done = make(chan error, 1)
 	go func() { l.done <- l.srv.Serve(l.ln) }()
 	l.startDigests()
-	if l.cfg.Demo && l.cfg.DemoMaterials {
-		if err := l.seedMaterials(ctx); err != nil {
-			return fmt.Errorf("demo materials: %w", err)
-		}
-	}
 	if l.cfg.Demo {
+		// The deliveries first: the titles' materials start their proxy
+		// pools, which then take the machine for a while.
 		if err := l.storeDeliveries(ctx); err != nil {
 			return fmt.Errorf("demo deliveries: %w", err)
+		}
+		if err := l.seedMaterials(ctx, media); err != nil {
+			return fmt.Errorf("demo materials: %w", err)
 		}
 	}
 	return nil
@@ -239,25 +246,59 @@ func (l *Local) portalConfig() web.Config {
 	return web.Config{Issuer: l.URL, ClientID: oauth.WebAppID, Scope: "openid profile email", Bearer: web.BearerAccessToken}
 }
 
-// seedMaterials gives every demo title its materials, once: the files are
-// made with ffmpeg now (never committed), stored once and shared, and each
-// title's proxy video gets its pool, made by the flow runner meanwhile.
-func (l *Local) seedMaterials(ctx context.Context) error {
-	titles := demo.Titles()
-	// A start that stopped before the last material makes the rest now.
-	// (A title's earlier deliveries are materials too; they do not count.)
+// materialMedia are the demo titles' material files, being made.
+type materialMedia struct {
+	dir   string
+	files []demo.MaterialFile
+	err   error
+	done  chan struct{}
+}
+
+// makeMaterialFiles starts making the demo titles' material files with
+// ffmpeg when their materials are not all there yet (nil when they are,
+// or without materials). Only the first start makes them; a start that
+// stopped before the last material makes them again.
+func (l *Local) makeMaterialFiles(ctx context.Context) (*materialMedia, error) {
+	if !l.cfg.DemoMaterials {
+		return nil, nil
+	}
+	// Earlier deliveries are materials too: the last material made tells.
 	if _, err := l.Store.GetMaterial(ctx, demo.LastMaterialID()); !lot.IsCode(err, lot.CodeNotFound) {
-		return err
+		return nil, err
 	}
 	dir, err := os.MkdirTemp("", "openlot-demo-media-")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	files, err := demo.MakeMaterialFiles(ctx, dir)
-	if err != nil {
-		return err
+	m := &materialMedia{dir: dir, done: make(chan struct{})}
+	go func() {
+		defer close(m.done)
+		m.files, m.err = demo.MakeMaterialFiles(ctx, dir)
+	}()
+	return m, nil
+}
+
+// discard waits for the files and removes them.
+func (m *materialMedia) discard() {
+	if m != nil {
+		<-m.done
+		os.RemoveAll(m.dir)
 	}
+}
+
+// seedMaterials gives every demo title its materials, once: the files
+// (made with ffmpeg meanwhile, never committed) are stored once and
+// shared, and each title's proxy video gets its pool, made by the flow
+// runner meanwhile.
+func (l *Local) seedMaterials(ctx context.Context, media *materialMedia) error {
+	if media == nil {
+		return nil
+	}
+	<-media.done
+	if media.err != nil {
+		return media.err
+	}
+	files, titles := media.files, demo.Titles()
 	var stored []demo.Stored
 	for _, f := range files {
 		key := "materials/demo/" + f.Name
@@ -335,7 +376,24 @@ func (l *Local) storeDeliveries(ctx context.Context) error {
 	if err := errors.Join(all...); err != nil {
 		return err
 	}
-	for _, id := range p.Processed {
+	if err := l.earlierDeliveries(ctx, p.Processed); err != nil {
+		return err
+	}
+	l.cfg.Log.Info("demo deliveries stored", "files", len(p.Files), "stored now", stored, "earlier deliveries", len(p.Processed))
+	return p.Done()
+}
+
+// earlierDeliveries makes the processed deliveries (transfer IDs, in the
+// order processed) earlier deliveries of their titles, a few titles at a
+// time, each title's in order (a redelivery is its slot's next version).
+func (l *Local) earlierDeliveries(ctx context.Context, ids []string) error {
+	type delivery struct {
+		t *lot.Transfer
+		r *lot.Request
+	}
+	byTitle := map[int64][]delivery{}
+	var titles []int64
+	for _, id := range ids {
 		t, err := l.Store.GetTransfer(ctx, id)
 		if err != nil {
 			return err
@@ -344,12 +402,35 @@ func (l *Local) storeDeliveries(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := l.Service.Library.DeliveryMaterials(ctx, t, r); err != nil {
-			return err
+		if _, ok := byTitle[r.MovieID]; !ok {
+			titles = append(titles, r.MovieID)
 		}
+		byTitle[r.MovieID] = append(byTitle[r.MovieID], delivery{t, r})
 	}
-	l.cfg.Log.Info("demo deliveries stored", "files", len(p.Files), "stored now", stored, "earlier deliveries", len(p.Processed))
-	return p.Done()
+	next := make(chan int64)
+	errs := make(chan error, 4)
+	for range cap(errs) {
+		go func() {
+			var err error
+			for movie := range next {
+				for _, d := range byTitle[movie] {
+					if err == nil {
+						err = l.Service.Library.DeliveryMaterials(ctx, d.t, d.r)
+					}
+				}
+			}
+			errs <- err
+		}()
+	}
+	for _, m := range titles {
+		next <- m
+	}
+	close(next)
+	var all []error
+	for range cap(errs) {
+		all = append(all, <-errs)
+	}
+	return errors.Join(all...)
 }
 
 // startFlows opens the durable flow runner (inspection) and runs it until
