@@ -42,7 +42,7 @@ export function Card(props: Props) {
   const refused = deliver && !deliver.allowed ? deliver.reason || 'This request cannot take a delivery now.' : undefined
   const several = !!form?.severalFiles
   const titleId = `dl-card-${r.id}`
-  const busy = delivery && delivery.phase !== 'failed'
+  const busy = !!refused || (delivery && delivery.phase !== 'failed')
   const ready = !refused && !busy && chosen.length > 0 && check !== 'checking' && !!check?.ok
   const files = chosen.map((k) => bin.find((b) => b.key === k)).filter((b): b is BinFile => !!b)
   const fields = form?.fields ?? []
@@ -58,7 +58,7 @@ export function Card(props: Props) {
   else state = { text: 'Metadata needed', tone: 'risk' }
 
   return (
-    <article className={`dl-card${refused ? ' dl-card-off' : ''}${selected ? ' dl-card-selected' : ''}`} aria-labelledby={titleId} data-testid="deliver-card" data-request={r.id}>
+    <article className={`dl-card${refused && !delivery ? ' dl-card-off' : ''}${selected ? ' dl-card-selected' : ''}`} aria-labelledby={titleId} data-testid="deliver-card" data-request={r.id}>
       <header className="dl-card-head">
         <input
           type="checkbox"
@@ -81,7 +81,7 @@ export function Card(props: Props) {
         <Link className="btn btn-quiet btn-small" to={`/requests/${encodeURIComponent(r.id)}`} target="_blank" rel="noopener">Details</Link>
       </header>
 
-      {refused ? (
+      {refused && !delivery ? (
         <p className="dl-refused" data-testid="card-refused">{refused}</p>
       ) : (
         <div className="dl-card-body">
@@ -241,8 +241,10 @@ function DeliveryState({ delivery, files }: { delivery: Delivery; files: BinFile
       {delivery.transfer?.errorMessage && <p className="dl-problem">{delivery.transfer.errorMessage}</p>}
       {delivery.error && <p className="dl-problem" role="alert">{delivery.error}</p>}
       {delivery.transfer && delivery.phase !== 'uploading' && (
-        <p className="muted">
-          Transfer <Link to={`/requests/${encodeURIComponent(delivery.transfer.requestId)}?transfer=${encodeURIComponent(delivery.transfer.id)}`} target="_blank" rel="noopener">{delivery.transfer.id}</Link>
+        <p>
+          <Link to={`/requests/${encodeURIComponent(delivery.transfer.requestId)}?transfer=${encodeURIComponent(delivery.transfer.id)}`} target="_blank" rel="noopener">
+            See this delivery on the request&apos;s page
+          </Link>
         </p>
       )}
     </div>

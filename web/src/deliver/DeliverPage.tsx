@@ -160,7 +160,16 @@ export function DeliverPage() {
       for (const pair of following.split(',')) {
         const [rid, tid] = pair.split(':') as [string, string]
         api.get<TransferCard>(`/v1/transfers/${encodeURIComponent(tid)}`).then(
-          (card) => setDeliveries((all) => ({ ...all, [rid]: { ...all[rid]!, transfer: card, phase: inFlight(card.status) ? 'following' : 'done' } })),
+          (card) => {
+            setDeliveries((all) => ({ ...all, [rid]: { ...all[rid]!, transfer: card, phase: inFlight(card.status) ? 'following' : 'done' } }))
+            if (!inFlight(card.status)) {
+              // Inspection over: the request moved on too (Processed, Redelivery Requested …).
+              api.get<Details>(`/v1/requests/${encodeURIComponent(rid)}`).then(
+                (d) => setItems((list) => list?.map((x) => (x.request.id === rid ? d : x))),
+                () => undefined,
+              )
+            }
+          },
           () => undefined, // a missed poll: the next one tries again
         )
       }

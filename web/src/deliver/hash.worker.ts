@@ -1,7 +1,8 @@
 // The hashing worker: reads one file once, part by part, and feeds every
 // byte to the whole file's SHA-256 and, where the transfer asks for part
 // checksums, to that part's own SHA-256 too (hash-wasm, streaming). The
-// page uploads the parts from the File itself; this worker only reads.
+// page uploads the parts from the File itself (a Blob body: the browser's
+// network process reads it, off the page's thread); this worker only reads.
 import { createSHA256 } from 'hash-wasm'
 
 export interface HashJob {
@@ -16,6 +17,9 @@ export type HashMessage =
   | { type: 'done'; sha256: string }
   | { type: 'error'; message: string }
 
+/** Parts read ahead of the one being hashed. */
+const readAhead = 2
+
 const post = (m: HashMessage) => (self as unknown as Worker).postMessage(m)
 
 self.onmessage = async (e: MessageEvent<HashJob>) => {
@@ -26,9 +30,14 @@ self.onmessage = async (e: MessageEvent<HashJob>) => {
     const wanted = new Set(partSums)
     const parts = Math.max(1, Math.ceil(file.size / partSize))
     let hashed = 0
+    // Reads run ahead of the hash (a blob read waits on the browser
+    // process; the hash runs on this thread): a few parts in flight at once.
+    const read = (n: number) => file.slice((n - 1) * partSize, Math.min(n * partSize, file.size)).arrayBuffer()
+    const ahead: Promise<ArrayBuffer>[] = []
+    for (let n = 1; n <= Math.min(parts, readAhead); n++) ahead.push(read(n))
     for (let n = 1; n <= parts; n++) {
-      const lo = (n - 1) * partSize
-      const bytes = new Uint8Array(await file.slice(lo, Math.min(lo + partSize, file.size)).arrayBuffer())
+      const bytes = new Uint8Array(await ahead.shift()!)
+      if (n + readAhead <= parts) ahead.push(read(n + readAhead))
       whole.update(bytes)
       hashed += bytes.length
       let sha256: string | undefined

@@ -167,12 +167,26 @@ export async function deliver(api: Api, requestId: string, out: Outgoing[], onPr
     resumed,
     transferId: card.id,
   }
-  const tell = () => onProgress({ ...p, sent: [...p.sent], hashed: [...p.hashed] })
-  tell()
+  // Progress at most every 100 ms: a page redrawn on every upload event would
+  // take the CPU the hash and the upload need.
+  let told = 0
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const tellNow = () => {
+    clearTimeout(timer)
+    timer = undefined
+    told = performance.now()
+    onProgress({ ...p, sent: [...p.sent], hashed: [...p.hashed] })
+  }
+  const tell = () => {
+    if (timer) return
+    timer = setTimeout(tellNow, Math.max(0, told + 100 - performance.now()))
+  }
+  tellNow()
   const sums: string[] = []
   for (let i = 0; i < cardFiles.length; i++) {
     sums.push(await sendFile(api, card, i, files[i]!, held[i]!, p, tell, signal))
   }
+  tellNow()
   const done = await api.post<TransferCard>(`/v1/transfers/${encodeURIComponent(card.id)}/complete`, { files: sums.map((sha256) => ({ sha256 })) }, signal)
   remember(requestId, files, undefined)
   return done
@@ -259,7 +273,7 @@ async function sendFile(api: Api, card: TransferCard, index: number, file: File,
           } catch (e) {
             p.sent[index]! -= sent
             last = e
-            if (signal.aborted || (e instanceof ApiError && e.status < 500 && e.status !== 403 && e.status !== 408)) break
+            if (signal.aborted || (e instanceof ApiError && e.status >= 400 && e.status < 500 && e.status !== 403 && e.status !== 408)) break
           }
         }
         failed ??= last
@@ -268,7 +282,10 @@ async function sendFile(api: Api, card: TransferCard, index: number, file: File,
         slots.give()
       }
     }))
-    return await whole
+    performance.mark(`openlot:parts-sent:${card.id}:${index}`)
+    const sum = await whole
+    performance.mark(`openlot:hashed:${card.id}:${index}`)
+    return sum
   } finally {
     signal.removeEventListener('abort', abortWorker)
     worker.terminate()
