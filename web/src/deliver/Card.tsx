@@ -90,7 +90,7 @@ export function Card(props: Props) {
               <DropZone
                 label={several ? 'Drop files on this request' : 'Drop a file on this request'}
                 onFiles={props.onDrop}
-                compact={files.length > 0}
+                compact
                 testId="card-drop"
               />
               <SourcePicker several={several} bin={bin} plan={plan} chosen={chosen} onChoose={props.onChoose} title={r.title} />
