@@ -52,6 +52,7 @@ type languageMatch struct {
 // without the region (+10), the language of another region (-20), another
 // language altogether (-30), or nothing said (0).
 func matchLanguage(tag string, nameWords []string) languageMatch {
+	shown := tag // in reasons, as the request spells it
 	tag = strings.ToLower(strings.ReplaceAll(tag, "_", "-"))
 	subtags := strings.Split(tag, "-")
 	primary := subtags[0]
@@ -68,7 +69,7 @@ func matchLanguage(tag string, nameWords []string) languageMatch {
 	}
 	qualifiers := subtags[1:] // script and region
 	if hasTag(tag) {
-		return languageMatch{20, "language " + tag}
+		return languageMatch{20, "language " + shown}
 	}
 	alias := said(aliases[tag])
 	name := said(languageWords[primary])
@@ -86,31 +87,31 @@ func matchLanguage(tag string, nameWords []string) languageMatch {
 			}
 		}
 		if all {
-			return languageMatch{20, fmt.Sprintf("language %s (%q)", tag, strings.Join(words, " "))}
+			return languageMatch{20, fmt.Sprintf("language %s (%q)", shown, strings.Join(words, " "))}
 		}
 		if alias != "" {
-			return languageMatch{20, fmt.Sprintf("language %s (%q)", tag, alias)}
+			return languageMatch{20, fmt.Sprintf("language %s (%q)", shown, alias)}
 		}
 		if other := otherRegion(lang, qualifiers, nameWords, has, hasTag); other != "" {
-			return languageMatch{-20, fmt.Sprintf("language %s of another region (%q), wanted %s", primary, other, tag)}
+			return languageMatch{-20, fmt.Sprintf("language %s of another region (%q), wanted %s", primary, other, shown)}
 		}
 		return languageMatch{10, "language " + lang + " (without the region)"}
 	}
 	if alias != "" {
-		return languageMatch{20, fmt.Sprintf("language %s (%q)", tag, alias)}
+		return languageMatch{20, fmt.Sprintf("language %s (%q)", shown, alias)}
 	}
 	for _, code := range slices.Sorted(maps.Keys(languageWords)) {
 		if code == primary {
 			continue
 		}
 		if w := said(languageWords[code]); w != "" {
-			return languageMatch{-30, fmt.Sprintf("another language (%q), wanted %s", w, tag)}
+			return languageMatch{-30, fmt.Sprintf("another language (%q), wanted %s", w, shown)}
 		}
 	}
 	for _, t := range slices.Sorted(maps.Keys(aliases)) {
 		if !strings.HasPrefix(t, primary+"-") {
 			if w := said(aliases[t]); w != "" {
-				return languageMatch{-30, fmt.Sprintf("another language (%q), wanted %s", w, tag)}
+				return languageMatch{-30, fmt.Sprintf("another language (%q), wanted %s", w, shown)}
 			}
 		}
 	}

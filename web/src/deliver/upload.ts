@@ -307,7 +307,9 @@ function put(u: SignedURL, body: Blob, onSent: (bytes: number) => void, signal: 
   return new Promise((ok, fail) => {
     const x = new XMLHttpRequest()
     x.open(u.method || 'PUT', u.url)
-    for (const [k, v] of Object.entries(u.header ?? {})) x.setRequestHeader(k, v)
+    // Headers signed into the URL (S3: the part's checksum); the browser
+    // itself sends Content-Length (signed too) and may set no other forbidden header.
+    for (const [k, v] of Object.entries(u.header ?? {})) if (!/^(content-length|host)$/i.test(k)) x.setRequestHeader(k, v)
     x.upload.onprogress = (e) => onSent(e.loaded)
     x.onload = () => {
       if (x.status >= 200 && x.status < 300) return ok()
