@@ -35,7 +35,7 @@ test('firefox: drop a file on a request card and deliver it', { skip: withAS ? f
   const card = `[data-testid=deliver-card][data-request="${request.id}"]`
   await page.waitForSelector(`${card} [data-testid=card-drop]`)
   const state = () => page.$eval(`${card} [data-testid=card-state]`, (e) => e.textContent)
-  assert.equal(await state(), 'Select a source')
+  assert.equal(await state(), 'No file yet')
   await page.$eval(`${card} [data-testid=card-drop]`, (el) => {
     const dt = new DataTransfer()
     dt.items.add(new File([new Uint8Array(3 << 20).fill(7)], 'script.pdf', { type: 'application/pdf', lastModified: 1_700_000_000_000 }))

@@ -139,7 +139,7 @@ describe('delivery UI (chromium)', { skip }, () => {
     assert.equal(new URL(page.url()).searchParams.get('ids'), r.id, 'the Deliver action opens the Delivery UI for its request')
     const c = card(page, r.id)
     await c.waitFor()
-    assert.equal(await stateOf(c).innerText(), 'Select a source')
+    assert.equal(await stateOf(c).innerText(), 'No file yet')
 
     await drop(page, c.getByTestId('card-drop'), [file])
     await waitState(c, /Metadata needed/)
@@ -203,7 +203,7 @@ describe('delivery UI (chromium)', { skip }, () => {
     })
     await page.reload()
     await c.waitFor()
-    assert.equal(await stateOf(c).innerText(), 'Select a source', 'after a reload the card starts empty')
+    assert.equal(await stateOf(c).innerText(), 'No file yet', 'after a reload the card starts empty')
     await drop(page, c.getByTestId('card-drop'), [file])
     await c.getByTestId('card-resume').waitFor()
     assert.match(await c.getByTestId('card-resume').innerText(), /holds 2 of 5 parts/)

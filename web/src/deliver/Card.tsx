@@ -19,6 +19,8 @@ export interface Delivery {
 
 interface Props {
   item: Loaded
+  /** The page groups by title: the group's heading names it, the card its source type. */
+  underTitle?: boolean
   form?: FormSpec
   bin: BinFile[]
   plan?: Plan
@@ -46,13 +48,14 @@ export function Card(props: Props) {
   const ready = !refused && !busy && chosen.length > 0 && check !== 'checking' && !!check?.ok
   const files = chosen.map((k) => bin.find((b) => b.key === k)).filter((b): b is BinFile => !!b)
   const fields = form?.fields ?? []
+  const kind = [sourceTypeName(r.sourceType), languageName(r.language)].filter(Boolean).join(' · ')
 
   let state: { text: string; tone: string }
   if (delivery?.transfer && delivery.phase !== 'uploading') state = { text: transferStatusName(delivery.transfer.status), tone: transferTone(delivery.transfer.status) }
   else if (delivery?.phase === 'uploading') state = { text: delivery.progress?.resumed ? 'Resuming upload' : 'Uploading', tone: 'info' }
   else if (delivery?.phase === 'failed') state = { text: 'Upload failed', tone: 'critical' }
   else if (refused) state = { text: 'Cannot deliver', tone: 'muted' }
-  else if (chosen.length === 0) state = { text: 'Select a source', tone: 'muted' }
+  else if (chosen.length === 0) state = { text: 'No file yet', tone: 'muted' }
   else if (check === 'checking' || !check) state = { text: 'Checking…', tone: 'muted' }
   else if (check.ok) state = { text: 'Ready to Deliver', tone: 'ok' }
   else state = { text: 'Metadata needed', tone: 'risk' }
@@ -70,10 +73,9 @@ export function Card(props: Props) {
           data-testid="card-select"
         />
         <div className="dl-card-what">
-          <h3 id={titleId} className="dl-card-title">{r.title}</h3>
+          <h3 id={titleId} className="dl-card-title">{props.underTitle ? kind : r.title}</h3>
           <p className="dl-card-kind">
-            {[sourceTypeName(r.sourceType), languageName(r.language)].filter(Boolean).join(' · ')}
-            <span className="dl-sep" aria-hidden="true">·</span>
+            {!props.underTitle && <>{kind}<span className="dl-sep" aria-hidden="true">·</span></>}
             <span className={`badge badge-status-${r.status.toLowerCase().replaceAll('_', '-')}`}>{requestStatusName(r.status)}</span>
           </p>
         </div>

@@ -377,6 +377,7 @@ export function DeliverPage() {
             <Card
               key={d.request.id}
               item={d}
+              underTitle={grouping === 'title'}
               form={forRequest(d)}
               bin={bin}
               plan={plans[d.request.id]}
