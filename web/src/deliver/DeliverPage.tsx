@@ -6,7 +6,6 @@
 // follows its transfer until inspection ends, without a refresh.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useSearchParams } from 'react-router'
-import { ApiError } from '../lib/api'
 import { messageOf, useSession } from '../session'
 import { Notice, Spinner, toast } from '../ui'
 import { languageName, requestStatusName, sourceTypeName } from '../details/format'
@@ -40,6 +39,7 @@ function groupOf(d: Details, g: Grouping): string {
 }
 
 const maxIds = 100
+const pollsPerTick = 8
 
 export function DeliverPage() {
   const { api } = useSession()
@@ -61,17 +61,26 @@ export function DeliverPage() {
   const [deliveries, setDeliveries] = useState<Record<string, Delivery>>({})
   const aborts = useRef(new Map<string, AbortController>())
 
-  // The requests, and the forms of the source types.
+  // The requests (one search: their rows carry what the caller may do), and
+  // the forms of the source types.
   const loadRequests = useCallback(async () => {
-    const got = await Promise.all(ids.map(async (id) => {
-      try {
-        return await api.get<Details>(`/v1/requests/${encodeURIComponent(id)}`)
-      } catch (e) {
-        if (e instanceof ApiError && (e.status === 404 || e.status === 400)) return id
-        throw e
+    if (!ids.length) return { found: [], missing: [] }
+    const res = await api.get<{ rows: (Details['request'] & { actions?: Details['actions'] })[] | null }>('/v1/requests', {
+      requestId: ids.join(','),
+      status: 'All',
+      limit: 500,
+      columns: 'title,sourceType,language,status,materialStatus,actions',
+    })
+    const rows = new Map((res.rows ?? []).map((r) => [r.id, r]))
+    const found: Details[] = []
+    for (const id of ids) {
+      const r = rows.get(id.toLowerCase())
+      if (r) {
+        const { actions, ...request } = r
+        found.push({ request, actions: actions ?? {} })
       }
-    }))
-    return { found: got.filter((g): g is Details => typeof g !== 'string'), missing: got.filter((g): g is string => typeof g === 'string') }
+    }
+    return { found, missing: ids.filter((id) => !rows.has(id.toLowerCase())) }
   }, [api, ids])
 
   useEffect(() => {
@@ -153,11 +162,17 @@ export function DeliverPage() {
   }, [api, items, checkKey])
 
   // Following transfers until inspection ends: one poll for every card.
+  // A few transfers per tick, in turn, so that many cards stay within the API's rate limit.
   const following = Object.entries(deliveries).filter(([, d]) => d.transfer && d.phase === 'following').map(([id, d]) => `${id}:${d.transfer!.id}`).join(',')
+  const turn = useRef(0)
   useEffect(() => {
     if (!following) return
     const t = setInterval(() => {
-      for (const pair of following.split(',')) {
+      const all = following.split(',')
+      const start = turn.current % all.length
+      const now = [...all, ...all].slice(start, start + Math.min(all.length, pollsPerTick))
+      turn.current = start + now.length
+      for (const pair of now) {
         const [rid, tid] = pair.split(':') as [string, string]
         api.get<TransferCard>(`/v1/transfers/${encodeURIComponent(tid)}`).then(
           (card) => {
