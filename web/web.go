@@ -105,7 +105,8 @@ func readIndex(files fs.FS) ([]byte, error) {
 }
 
 // policy is the app's Content-Security-Policy: its own scripts and styles
-// only, never framed, and requests to its own origin, the issuer's (the
+// only (and WebAssembly they compile: the delivery page hashes files with
+// it), never framed, and requests to its own origin, the issuer's (the
 // local issuer may be named by another host name than the page) and any
 // HTTPS origin (Cognito's discovery and token endpoints are on two hosts
 // that the issuer alone does not name).
@@ -117,7 +118,7 @@ func policy(c Config) string {
 	if u, err := url.Parse(c.API); err == nil && u.Scheme != "" && u.Host != "" && !strings.ContainsAny(u.Host, " ;,'") {
 		connect += " " + u.Scheme + "://" + u.Host
 	}
-	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+	return "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
 		"connect-src " + connect + " https:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 }
 

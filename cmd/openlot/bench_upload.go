@@ -38,25 +38,33 @@ type uploadResult struct {
 	CompleteS     float64   `json:"complete_s"`
 	InspectS      float64   `json:"inspection_s"`
 	TransferState string    `json:"status"`
+	// With --browser: the same file delivered from the portal's Delivery UI
+	// in headless Chromium, and its throughput over the CLI's.
+	BrowserMBps  float64   `json:"browser_mb_s,omitempty"`
+	BrowserRuns  []float64 `json:"browser_runs_mb_s,omitempty"`
+	BrowserRatio float64   `json:"browser_ratio,omitempty"`
 }
 
 func benchUploadCmd() *cobra.Command {
 	var size, tmp string
 	var parallel int
+	var browser bool
 	cmd := &cobra.Command{
 		Use:   "upload",
 		Short: "Deliver one large file to a local server and compare with a raw loopback copy",
 		Long: "Starts `openlot serve --demo` as its own process on a temporary data folder, delivers a generated file of " +
 			"--size to an IMF request with the deliver command's code (parallel checksummed parts, then complete), " +
 			"samples the server's resident memory, copies the same bytes raw over loopback into a file, and prints one JSON " +
-			"line. ratio = deliver throughput (start to Pending Inspection) / raw copy throughput.",
+			"line. ratio = deliver throughput (start to Pending Inspection) / raw copy throughput. With --browser each round " +
+			"also delivers the file from the portal's Delivery UI in headless Chromium (web/e2e/deliver-bench.mjs) and " +
+			"browser_ratio = browser throughput / deliver throughput.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			n, err := parseSize(size)
 			if err != nil {
 				return err
 			}
-			res, err := benchUpload(cmd.Context(), n, parallel, tmp, cmd.ErrOrStderr())
+			res, err := benchUpload(cmd.Context(), n, parallel, tmp, browser, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -65,6 +73,7 @@ func benchUploadCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&size, "size", "2GiB", "file size (B, KiB, MiB, GiB)")
 	cmd.Flags().IntVar(&parallel, "parallel", 4, "parts uploaded at once")
+	cmd.Flags().BoolVar(&browser, "browser", false, "also deliver the file from the portal in headless Chromium (Debian's chromium; the browser tests' Node)")
 	cmd.Flags().StringVar(&tmp, "dir", "", "folder for the file, the server's data and the raw copy (default: the system's temp folder; /dev/shm takes the disk out)")
 	return cmd
 }
@@ -88,7 +97,7 @@ func parseSize(s string) (int64, error) {
 
 func mbps(n int64, d time.Duration) float64 { return round(float64(n) / (1 << 20) / d.Seconds()) }
 
-func benchUpload(ctx context.Context, size int64, parallel int, tmp string, progress io.Writer) (uploadResult, error) {
+func benchUpload(ctx context.Context, size int64, parallel int, tmp string, browser bool, progress io.Writer) (uploadResult, error) {
 	res := uploadResult{Bytes: size, Parallel: parallel}
 	dir, err := os.MkdirTemp(tmp, "openlot-bench-upload-")
 	if err != nil {
@@ -160,11 +169,19 @@ func benchUpload(ctx context.Context, size int64, parallel int, tmp string, prog
 		return res, err
 	}
 	var found httpapi.SearchOutputBody
-	if err := c.call(ctx, http.MethodGet, "/v1/requests?sourceType=IMF&status=Open&limit=3&columns=id", nil, &found); err != nil {
+	if err := c.call(ctx, http.MethodGet, "/v1/requests?sourceType=IMF&status=Open&limit=6&columns=id", nil, &found); err != nil {
 		return res, err
 	}
-	if len(found.Rows) < 3 {
-		return res, fmt.Errorf("the demo has fewer than 3 open IMF requests for juniper (one per round: a passed inspection processes its request)")
+	want := 3
+	var web *browserUpload
+	if browser {
+		want = 6
+		if web, err = newBrowserUpload(ctx, base, dir, progress); err != nil {
+			return res, err
+		}
+	}
+	if len(found.Rows) < want {
+		return res, fmt.Errorf("the demo has fewer than %d open IMF requests for juniper (one per delivery: a passed inspection processes its request)", want)
 	}
 	d := &deliverer{c: c, request: found.Rows[0].ID, metadata: map[string]string{}, parallel: parallel, out: io.Discard}
 
@@ -219,6 +236,25 @@ func benchUpload(ctx context.Context, size int64, parallel int, tmp string, prog
 		deliverRuns = append(deliverRuns, mbps(size, total))
 		uploadRuns = append(uploadRuns, mbps(size, total-d.completeTook))
 		completeRuns = append(completeRuns, round(d.completeTook.Seconds()))
+		if web != nil {
+			if err := settle(); err != nil {
+				return res, err
+			}
+			request := found.Rows[3+r].ID
+			fmt.Fprintf(progress, "round %d: deliver %.0f MB/s; the browser delivers to request %s\n", r+1, deliverRuns[r], request)
+			took, err := web.deliver(ctx, request, src, progress)
+			if err != nil {
+				return res, err
+			}
+			res.BrowserRuns = append(res.BrowserRuns, mbps(size, took))
+			if err := waitInspected(ctx, c, request); err != nil {
+				return res, err
+			}
+		}
+	}
+	if web != nil {
+		res.BrowserMBps = median(res.BrowserRuns)
+		res.BrowserRatio = round(res.BrowserMBps / median(deliverRuns))
 	}
 	close(stop)
 	res.DeliverRuns = deliverRuns

@@ -50,7 +50,8 @@ var keywords = map[lot.SourceType][]string{
 var stopWords = map[string]bool{"the": true, "a": true, "an": true, "of": true, "and": true, "season": true, "episode": true,
 	"part": true, "vol": true, "official": true}
 
-// words splits folded text into lower-case words of letters and digits.
+// words splits folded text into lower-case words of letters and digits; a
+// lower-case letter followed by a capital starts a new word (camel case).
 func words(s string) []string {
 	var out []string
 	var b strings.Builder
@@ -60,7 +61,15 @@ func words(s string) []string {
 			b.Reset()
 		}
 	}
-	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+	prev := rune(0)
+	for _, r := range norm.NFD.String(s) {
+		if unicode.IsUpper(r) && unicode.IsLower(prev) {
+			flush() // FrenchCanadian reads as french canadian
+		}
+		if !unicode.Is(unicode.Mn, r) {
+			prev = r
+		}
+		r = unicode.ToLower(r)
 		switch {
 		case unicode.Is(unicode.Mn, r):
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '&':
@@ -127,16 +136,9 @@ func Plan(r *lot.Request, names []string) []Candidate {
 			}
 		}
 		if r.Language != "" {
-			tag := strings.ToLower(r.Language)
-			primary, _, _ := strings.Cut(tag, "-")
-			joined := "-" + strings.Join(nameWords, "-") + "-"
-			switch {
-			case strings.Contains(joined, "-"+tag+"-"): // words split es-419 and es_419 alike
-				c.Score += 20
-				c.Reasons = append(c.Reasons, "language "+r.Language)
-			case has(primary):
-				c.Score += 10
-				c.Reasons = append(c.Reasons, "language "+primary+" (without the region)")
+			if m := matchLanguage(r.Language, nameWords); m.reason != "" {
+				c.Score += m.score
+				c.Reasons = append(c.Reasons, m.reason)
 			}
 		}
 		for _, k := range keywords[r.SourceType] {

@@ -146,7 +146,8 @@ func (a *api) transferRoutes() []route {
 		serve(huma.Operation{OperationID: "startTransfers", Method: http.MethodPost, Path: "/v1/transfers", Tags: tags, Errors: []int{400, 401, 403, 429},
 			Summary: "Start deliveries: one transfer per request, each of one or more files",
 			Description: "Every request gets its own result. Upload each part through POST /v1/transfers/{id}/parts, " +
-				"then POST /v1/transfers/{id}/complete. Starting a delivery supersedes an unfinished one to the same request."}, a.startTransfers),
+				"then POST /v1/transfers/{id}/complete. Starting a delivery supersedes an unfinished one to the same request. " +
+				"With dryRun true it only checks, per request, whether the delivery would start (files and metadata complete, the request deliverable now), and creates nothing."}, a.startTransfers),
 		serve(huma.Operation{OperationID: "getTransfer", Method: http.MethodGet, Path: "/v1/transfers/{id}", Tags: tags, Errors: []int{400, 401, 404, 409, 429},
 			Summary: "A transfer with the parts storage holds (to resume)"}, a.getTransfer),
 		serve(huma.Operation{OperationID: "partURLs", Method: http.MethodPost, Path: "/v1/transfers/{id}/parts", Tags: tags, Errors: []int{400, 401, 404, 422, 429},
@@ -180,13 +181,15 @@ type StartResultJSON struct {
 	OK        bool          `json:"ok"`
 	Code      string        `json:"code,omitempty"`
 	Message   string        `json:"message,omitempty"`
-	Transfer  *TransferJSON `json:"transfer,omitempty"`
+	Transfer  *TransferJSON `json:"transfer,omitempty" doc:"The transfer started (absent in a dry run)."`
+	Files     []FileJSON    `json:"files,omitempty" doc:"Dry run: the files as they would be delivered, metadata normalized (choices in their listed spelling, the request's language filled in)."`
 }
 
 // StartTransfersRequest starts deliveries: one transfer per request.
 type StartTransfersRequest struct {
 	Method    string            `json:"method,omitempty" enum:"API,UI,CLI" default:"API"`
 	Transfers []NewTransferJSON `json:"transfers" maxItems:"500"`
+	DryRun    bool              `json:"dryRun,omitempty" doc:"Only check: answer per request whether these files and their delivery metadata would start a delivery now (ok, or the code and message it would fail with), creating nothing. The portal's Ready to Deliver comes from this answer."`
 }
 
 type startTransfersInput struct{ Body StartTransfersRequest }
@@ -213,7 +216,11 @@ func (a *api) startTransfers(ctx context.Context, in *startTransfersInput) (*sta
 	if method == "" {
 		method = lot.MethodAPI
 	}
-	res, err := a.svc.Deliveries.StartTransfers(ctx, who(ctx), method, list)
+	start := a.svc.Deliveries.StartTransfers
+	if in.Body.DryRun {
+		start = a.svc.Deliveries.CheckTransfers
+	}
+	res, err := start(ctx, who(ctx), method, list)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -222,6 +229,8 @@ func (a *api) startTransfers(ctx context.Context, in *startTransfersInput) (*sta
 		sr := StartResultJSON{RequestID: r.RequestID, OK: r.Err == nil}
 		if r.Err != nil {
 			sr.Code, sr.Message = a.failure(ctx, r.Err)
+		} else if in.Body.DryRun {
+			sr.Files = a.transferJSON(ctx, r.Transfer, nil).Files
 		} else {
 			sr.Transfer = ptr(a.transferJSON(ctx, r.Transfer, nil))
 		}
@@ -351,6 +360,7 @@ type PlanJSON struct {
 	SourceType SourceType      `json:"sourceType,omitempty"`
 	Language   string          `json:"language,omitempty"`
 	Candidates []CandidateJSON `json:"candidates"`
+	Deliver    *ActionJSON     `json:"deliver,omitempty" doc:"Whether the caller may deliver to the request now, and if not why (the request's deliver action); no file is recommended for a request refused."`
 }
 
 // PlanFileJSON names a file in the bin.
@@ -401,6 +411,7 @@ func (a *api) planDeliveries(ctx context.Context, in *planDeliveriesInput) (*pla
 			pj.Code, pj.Message = a.failure(ctx, r.Err)
 		} else {
 			pj.Title, pj.SourceType, pj.Language = r.Request.TitleName, SourceType(r.Request.SourceType), r.Request.Language
+			pj.Deliver = ptr(a.actionJSON(ctx, portal.Allowance{Action: portal.ActDeliver, Refusal: r.Refusal}))
 			for _, c := range r.Candidates {
 				pj.Candidates = append(pj.Candidates, CandidateJSON{File: c.File, Name: c.Name, Score: c.Score, Reasons: c.Reasons, Recommended: c.Recommended})
 			}

@@ -86,22 +86,54 @@ func (s *Deliveries) StartTransfers(ctx context.Context, p lot.Principal, method
 	return out, nil
 }
 
-func (s *Deliveries) startTransfer(ctx context.Context, p lot.Principal, method lot.DeliveryMethod, n NewTransfer) (*lot.Transfer, error) {
+// CheckTransfers answers, per entry, what StartTransfers would answer now
+// (the request visible and deliverable by p, the files' names, sizes and
+// delivery metadata right), creating nothing: no transfer, no upload,
+// nothing superseded. A result without an error holds the transfer as it
+// would start (its files normalized), unsaved.
+func (s *Deliveries) CheckTransfers(ctx context.Context, p lot.Principal, method lot.DeliveryMethod, list []NewTransfer) ([]TransferResult, error) {
+	if err := s.mayDeliver(p); err != nil {
+		return nil, err
+	}
+	if len(list) == 0 || len(list) > MaxBulk {
+		return nil, lot.Errorf(lot.CodeInvalid, "name 1 to %d requests to deliver to", MaxBulk)
+	}
+	out := make([]TransferResult, len(list))
+	for i, n := range list {
+		_, t, err := s.prepareTransfer(ctx, p, method, n)
+		out[i] = TransferResult{RequestID: n.RequestID, Transfer: t, Err: err}
+	}
+	return out, nil
+}
+
+// prepareTransfer runs every check of starting transfer n and returns the
+// request and the transfer as it would start, without an ID yet; nothing
+// is saved.
+func (s *Deliveries) prepareTransfer(ctx context.Context, p lot.Principal, method lot.DeliveryMethod, n NewTransfer) (*lot.Request, *lot.Transfer, error) {
 	v, err := s.requests.Request(ctx, p, n.RequestID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	r := v.Request
 	files, err := delivery.CheckFiles(r, n.Files)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	a := lot.Act{By: p, At: s.Clock.Now().UTC()}
-	id := s.IDs.NewID()
-	t, err := lot.NewTransfer(a, id, r, method, files)
+	t, err := lot.NewTransfer(lot.Act{By: p, At: s.Clock.Now().UTC()}, "", r, method, files)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, t, nil
+}
+
+func (s *Deliveries) startTransfer(ctx context.Context, p lot.Principal, method lot.DeliveryMethod, n NewTransfer) (*lot.Transfer, error) {
+	r, t, err := s.prepareTransfer(ctx, p, method, n)
 	if err != nil {
 		return nil, err
 	}
+	id := s.IDs.NewID()
+	t.ID = id
+	a := lot.Act{By: p, At: t.CreatedAt}
 	// A newer delivery supersedes uploads to the same request that have not finished.
 	earlier, err := s.Store.ListTransfers(ctx, r.ID)
 	if err != nil {
@@ -548,10 +580,15 @@ type PlanResult struct {
 	Request    *lot.Request
 	Candidates []delivery.Candidate
 	Err        error
+	// Refusal is why p may not deliver to the request now (nil when p
+	// may): the request's own deliver action. No file is then recommended.
+	Refusal error
 }
 
 // Plan scores the named files for each request p may see (the file bin):
-// every recommendation says why, and nothing is delivered.
+// every recommendation says why, and nothing is delivered. A request p may
+// not deliver to now (its deliver action refused) gets its scores but no
+// recommendation, and the refusal says why.
 func (s *Deliveries) Plan(ctx context.Context, p lot.Principal, names []string, ids []string) ([]PlanResult, error) {
 	if len(names) == 0 || len(names) > 1000 {
 		return nil, lot.Errorf(lot.CodeInvalid, "name 1 to 1,000 files")
@@ -576,6 +613,14 @@ func (s *Deliveries) Plan(ctx context.Context, p lot.Principal, names []string, 
 		}
 		out[i].Request = v.Request
 		out[i].Candidates = delivery.Plan(v.Request, names)
+		if out[i].Refusal = s.mayDeliver(p); out[i].Refusal == nil {
+			out[i].Refusal = v.Request.Refusal(lot.OpDeliver, p, nil)
+		}
+		if out[i].Refusal != nil {
+			for j := range out[i].Candidates {
+				out[i].Candidates[j].Recommended = false
+			}
+		}
 	}
 	return out, nil
 }

@@ -42,7 +42,7 @@ export function BulkBar({ selection, onClear, onAction, exporting, values }: Pro
       {comment.show && <IconButton icon="comment" text="Comment" label="Comment" disabled={!comment.enabled} reason={comment.reason} onClick={() => run('comment')} testId="bulk-comment" />}
       <IconButton icon="sheet" text={exporting ? 'Exporting…' : 'Export to Excel'} label="Export the selected requests to Excel" disabled={exporting} onClick={() => run('export')} testId="bulk-export" />
       {download.show && <IconButton icon="download" label="Download Materials" disabled reason={download.enabled ? nextRelease : download.reason} />}
-      {deliver.show && <IconButton icon="deliver" label="Deliver" disabled reason={deliver.enabled ? nextRelease : deliver.reason} />}
+      {deliver.show && <IconButton icon="deliver" text="Deliver" label="Deliver to the selected requests" disabled={!deliver.enabled} reason={deliver.reason} onClick={() => window.open(`/deliver?ids=${ids.filter((id) => selection.get(id)?.actions?.deliver?.allowed !== false).map(encodeURIComponent).join(',')}`, '_blank', 'noopener')} testId="bulk-deliver" />}
       {(material.show || service.show) && (
         <Menu
           label="Edit requests"

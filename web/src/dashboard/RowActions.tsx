@@ -52,7 +52,7 @@ export function RowActions({ row, values, onAction }: { row: SearchRow; values?:
         <IconButton label="Download Materials" icon="download" disabled reason={download.enabled ? nextRelease : download.reason} />
       )}
       {deliver.show && (deliver.enabled
-        ? <IconLink label="Deliver" icon="deliver" href={details} newTab />
+        ? <IconLink label="Deliver" icon="deliver" href={`/deliver?ids=${encodeURIComponent(row.id)}`} newTab />
         : <IconButton label="Deliver" icon="deliver" disabled reason={deliver.reason} />)}
       <Menu label={`More actions for ${name}`} items={items} testId="row-more" />
     </div>
