@@ -32,6 +32,7 @@ type MaterialJSON struct {
 	Note          string        `json:"note,omitempty"`
 	Downloaded    *DownloadedAs `json:"downloaded,omitempty" doc:"The caller's latest download of this version, or the proxy being made."`
 	Media         *MediaJSON    `json:"media,omitempty" doc:"Technical metadata of audio and video files, read when the material was added."`
+	Watermarked   bool          `json:"watermarked,omitempty" doc:"The caller receives it (and previews it) as a proxy with their own visible watermark, made on demand when the pool is empty."`
 }
 
 // MediaJSON is a material's technical metadata.
@@ -283,6 +284,7 @@ func (a *api) listMaterials(ctx context.Context, in *listMaterialsInput) (*mater
 		for _, it := range g.Items {
 			mj := materialJSON(it.Material, it.Title, now)
 			mj.Downloaded = downloadedAs(it)
+			mj.Watermarked = it.Material.AssetType.Watermarked() && !who(ctx).Internal()
 			j.Materials = append(j.Materials, mj)
 		}
 		out.Body.Total += j.Count

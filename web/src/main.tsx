@@ -43,6 +43,7 @@ async function start() {
           children: [
             { index: true, element: <Dashboard /> },
             { path: 'requests/:id', lazy: async () => ({ Component: (await import('./pages/RequestPage')).RequestPage }) },
+            { path: 'materials', lazy: async () => ({ Component: (await import('./materials/MaterialsPage')).MaterialsPage }) },
             { path: 'help/error-codes', lazy: async () => ({ Component: (await import('./details/ErrorCodesPage')).ErrorCodesPage }) },
             { path: '*', element: <NotFound /> },
           ],

@@ -49,7 +49,9 @@ export function RowActions({ row, values, onAction }: { row: SearchRow; values?:
     <div className="row-actions">
       <IconLink label={`Details of ${name}`} icon="info" href={details} newTab />
       {download.show && (
-        <IconButton label="Download Materials" icon="download" disabled reason={download.enabled ? nextRelease : download.reason} />
+        download.enabled
+          ? <IconLink label="Download Materials" icon="download" href={`/materials?ids=${encodeURIComponent(row.id)}`} newTab />
+          : <IconButton label="Download Materials" icon="download" disabled reason={download.reason} />
       )}
       {deliver.show && (deliver.enabled
         ? <IconLink label="Deliver" icon="deliver" href={details} newTab />

@@ -11,9 +11,8 @@ import { notYet, sharedDialogs, type SharedActionKey } from './shared-actions'
 import { requestTone } from './status'
 import type { Details } from './types'
 
-// The Delivery UI and Download Materials pages come with the next step of the portal.
+// The Delivery UI page comes with the next step of the portal.
 const deliverLater = 'Delivering in the browser is coming; until then deliver with openlot deliver or the API.'
-const downloadLater = 'Downloading in the browser is coming; until then download with openlot download or the API.'
 
 type Open = SharedActionKey | 'subassign' | 'requestRedelivery' | 'upgrade'
 
@@ -77,7 +76,7 @@ export function Header({ details, onChanged }: { details: Details; onChanged: ()
       )}
       <div className="rq-actions" role="group" aria-label="Request actions" data-testid="request-actions">
         <ActionButton action={a.deliver} label="Deliver" primary unavailable={deliverLater} testId="deliver" />
-        <ActionButton action={a.downloadMaterials} label="Download materials" unavailable={downloadLater} testId="downloadMaterials" />
+        <ActionButton action={a.downloadMaterials} label="Download materials" onClick={() => navigate(`/materials?ids=${encodeURIComponent(r.id)}`)} testId="downloadMaterials" />
         {shared('setMaterialStatus', 'Edit material status')}
         {shared('setServiceType', 'Edit service type')}
         {shared('setEstimatedDeliveryDate', 'Edit dates')}
