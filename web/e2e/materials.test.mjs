@@ -294,6 +294,12 @@ describe('download materials (chromium)', { skip }, () => {
     await details.getByTestId('download-history').getByText(code).waitFor()
     await assertAccessible(page, 'download history')
     await screenshot(page, 'materials-download-history')
+    // The preview plays her own watermarked proxy (asked for only on Play preview), without a new download.
+    await details.getByRole('tab', { name: 'Detail' }).click()
+    await details.getByTestId('play-preview').click()
+    await details.getByText(`Watermark code ${code}`).waitFor()
+    await page.waitForFunction(() => document.querySelector('[data-testid=player] video')?.readyState >= 1)
+    assert.equal((await api('fp-juniper', `/v1/materials/${added.proxy.id}/downloads`)).downloads.length, 1)
     assert.deepEqual(page.errors, [])
     await page.context().close()
   })
@@ -361,8 +367,21 @@ describe('download materials (chromium)', { skip }, () => {
     await page.context().close()
   })
 
-  test('the dashboard row and the details page open Download Materials', async () => {
-    const page = await signedIn('ana', `/requests/${encodeURIComponent(request.id)}`)
+  test('the dashboard row, the bulk bar and the details page open Download Materials', async () => {
+    const page = await signedIn('ana', `/?requestId=${request.id},${other.id}&status=All`)
+    await page.locator('[data-testid=rows-grid] tbody tr[data-id]').nth(1).waitFor()
+    const row = page.locator(`[data-testid=rows-grid] tr[data-id="${request.id}"]`)
+    await row.hover()
+    assert.equal(await row.getByRole('link', { name: /^Download Materials/ }).getAttribute('href'), materialsPath(request.id))
+    // The bulk bar opens one page for both requests, in a new tab.
+    await page.getByRole('checkbox', { name: 'Select every request on this page' }).check()
+    const opening = page.context().waitForEvent('page')
+    await page.getByTestId('bulk-download').click()
+    const tab = await opening
+    await tab.waitForURL((u) => u.pathname === '/materials')
+    assert.deepEqual(new URL(tab.url()).searchParams.get('ids').split(',').sort(), [request.id, other.id].sort())
+    await tab.close()
+    await page.goto(`/requests/${encodeURIComponent(request.id)}`)
     await page.getByTestId('request-title').waitFor()
     await page.locator('[data-action=downloadMaterials]').click()
     await page.waitForURL((u) => u.pathname === '/materials' && u.searchParams.get('ids') === request.id)
