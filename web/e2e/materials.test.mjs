@@ -6,61 +6,16 @@
 // proxy made on demand (Processing, then Ready by itself, and a mail) whose
 // code reads back by OCR, and steps the player frame by frame.
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { promisify } from 'node:util'
 import { api, person, search } from './api.mjs'
 import { assertAccessible, baseURL, hasAuthorizationServer, launchChromium, screenshot, signIn, viewport } from './lib.mjs'
-
-const run = promisify(execFile)
+import { addMaterial, call, ffmpeg, run } from './materials-lib.mjs'
 const withAS = await hasAuthorizationServer()
 const tools = await Promise.all(['ffmpeg', 'tesseract'].map((t) => run('which', [t]).then(() => true, () => false)))
 const skip = !withAS ? 'the local authorization server is not on this server' : tools.includes(false) ? 'ffmpeg or tesseract is missing' : false
-
-// ------------------------------------------------------------ the API as robots
-
-const tokens = new Map()
-async function token(client) {
-  if (!tokens.has(client)) {
-    const res = await fetch(baseURL + '/oauth2/token', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client, client_secret: `${client}-secret` }),
-    })
-    assert.equal(res.status, 200, `token for ${client}`)
-    tokens.set(client, (await res.json()).access_token)
-  }
-  return tokens.get(client)
-}
-
-async function call(client, method, path, body) {
-  const res = await fetch(baseURL + path, {
-    method,
-    headers: { Authorization: `Bearer ${await token(client)}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const json = await res.json().catch(() => ({}))
-  assert.ok(res.ok, `${method} ${path} as ${client}: ${res.status} ${JSON.stringify(json)}`)
-  return json
-}
-
-/** Adds a file as the next version of an asset type of a title, as the studio robot. */
-async function addMaterial(movieId, assetType, file, fileName, contentType, variant) {
-  const up = await call('studio-ops', 'POST', '/v1/materials/uploads', { fileName, contentType })
-  const bytes = await readFile(file)
-  const put = await fetch(up.url, { method: up.method, headers: up.header ?? {}, body: bytes })
-  assert.ok(put.ok, `upload ${fileName}: ${put.status}`)
-  const sha256 = createHash('sha256').update(bytes).digest('hex')
-  return call('studio-ops', 'POST', '/v1/materials', { movieId, assetType, variant, fileName, sha256, contentType, upload: up.upload })
-}
-
-async function ffmpeg(...args) {
-  await run('ffmpeg', ['-nostdin', '-v', 'error', '-y', ...args])
-}
 
 // The OCR check of shared/ffmpeg/fftest (FrameText, HasCode): the band of
 // watermark lines at the bottom, enlarged and inverted, read by tesseract;
