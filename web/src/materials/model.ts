@@ -65,9 +65,9 @@ export function titleText(m: Material): string {
 }
 
 export const columnSpecs: ColumnSpec[] = [
-  { id: 'assetTitle', label: 'Asset Type/Title', size: 250, text: (m) => `${titleText(m)}` },
+  { id: 'assetTitle', label: 'Asset Type/Title', size: 240, text: (m) => `${titleText(m)}` },
   { id: 'fileName', label: 'File Name', size: 240, text: (m) => m.fileName },
-  { id: 'qc', label: 'QC Status', size: 124, text: (m) => m.qcName ?? '' },
+  { id: 'qc', label: 'QC Status', size: 140, text: (m) => m.qcName ?? '' },
   { id: 'newlyAdded', label: 'Newly Added', size: 132, text: (m) => (m.newlyAdded ? 'Newly Added' : '') },
   { id: 'downloaded', label: 'Downloaded', size: 132, text: downloadedLabel },
   { id: 'deliveredOn', label: 'Delivered On', size: 184, text: (m) => when(m.deliveredOn) },
