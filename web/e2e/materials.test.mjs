@@ -157,6 +157,7 @@ describe('download materials (chromium)', { skip }, () => {
     assert.equal(await rowOf(page, added.final.fileName).count(), 1)
     await page.keyboard.press('Escape')
     assert.equal(await page.getByTestId('filter-fileName').getAttribute('aria-label'), 'Filter File Name (filtered)')
+    assert.match(await page.getByTestId('filter-status').textContent(), new RegExp(`^1 of ${before} assets match the column filters`))
     await screenshot(page, 'materials-filtered')
     await page.getByTestId('reset-filters').click()
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid=asset-row]').length === n, before)

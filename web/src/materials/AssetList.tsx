@@ -152,6 +152,13 @@ export function AssetList(props: Props) {
   const colCount = headers.length
 
   return (
+    <>
+    {filtering && (
+      <p className="mat-filter-status" role="status" data-testid="filter-status">
+        {shown.length} of {data.length} {data.length === 1 ? 'asset matches' : 'assets match'} the column filters
+        <button type="button" className="btn-link" onClick={() => setFilters([])}>Clear column filters</button>
+      </p>
+    )}
     <div className="grid-scroll mat-scroll" aria-busy={loading}>
       <table className="grid mat-grid" style={{ width: table.getTotalSize() }} aria-label="Asset list" data-testid="asset-list">
         <thead>
@@ -296,6 +303,7 @@ export function AssetList(props: Props) {
         )}
       </table>
     </div>
+    </>
   )
 }
 
