@@ -306,7 +306,9 @@ describe('download materials (chromium)', { skip }, () => {
     await player.getByRole('button', { name: 'Mute' }).click()
     assert.equal(await video.evaluate((v) => v.muted), true)
     // Chromium exposes neither an MP4's audio tracks nor its in-band subtitles: nothing to choose.
-    assert.equal(await player.getByRole('button', { name: 'Language options' }).getAttribute('aria-disabled'), 'true')
+    const languages = player.getByRole('button', { name: 'Language options' })
+    assert.equal(await languages.getAttribute('aria-disabled'), 'true')
+    assert.match(await languages.getAttribute('data-tip'), /English \(eng\), French \(fra\)\) and cannot switch them/)
     await page.reload()
     await opened(page)
     await rowOf(page, added.final.fileName).locator('.mat-open').click()

@@ -193,7 +193,12 @@ function Preview({ m }: { m: Material }) {
   }
   return (
     <div className="mat-preview">
-      <Player src={answer.url} frameRate={m.media?.frameRate} title={`Preview of ${m.fileName}`} />
+      <Player
+        src={answer.url}
+        frameRate={m.media?.frameRate}
+        title={`Preview of ${m.fileName}`}
+        audioLanguages={m.media?.audio.map((a) => (a.language ? languageName(a.language) : 'untagged'))}
+      />
       {answer.proxy && <p className="muted mat-preview-note">Watermark code {answer.proxy.code}</p>}
     </div>
   )

@@ -43,6 +43,12 @@ export interface PlayerProps {
    * into an MP4 (mov_text) as text tracks, nor a file's audio tracks.
    */
   subtitles?: readonly SubtitleFile[] | undefined
+  /**
+   * The languages of the file's audio streams as probed (e.g. ["eng",
+   * "fra"]): where the browser cannot switch them, the greyed Language
+   * options button says which there are.
+   */
+  audioLanguages?: readonly string[] | undefined
   className?: string | undefined
 }
 
@@ -142,7 +148,7 @@ function PlayerButton({ label, icon, onClick, pressed, disabled, reason, expande
 }
 
 /** The preview player (see the file's comment for use and keys). */
-export function Player({ src, frameRate, start, title, onTime, ref, subtitles, className }: PlayerProps) {
+export function Player({ src, frameRate, start, title, onTime, ref, subtitles, audioLanguages, className }: PlayerProps) {
   const fps = frameRate && frameRate > 0 ? frameRate : 25
   const video = useRef<HTMLVideoElement>(null)
   const root = useRef<HTMLDivElement>(null)
@@ -354,6 +360,10 @@ export function Player({ src, frameRate, start, title, onTime, ref, subtitles, c
   const audio: AudioTrackLike[] = audioList ? Array.from({ length: audioList.length }, (_, i) => audioList[i]!) : []
   const texts: TextTrack[] = v ? Array.from(v.textTracks).filter((t) => t.kind === 'subtitles' || t.kind === 'captions') : []
   const hasLanguages = audio.length > 1 || texts.length > 0
+  const noLanguages =
+    (audioLanguages?.length ?? 0) > 1 && audio.length <= 1
+      ? `This browser plays only the first of the file's audio tracks (${audioLanguages!.join(', ')}) and cannot switch them.`
+      : 'This preview has one audio track and no subtitles.'
   const trackName = (t: { label: string; language: string }, i: number) => t.label || t.language || `Track ${i + 1}`
 
   const tc = timecode(time, fps)
@@ -422,7 +432,7 @@ export function Player({ src, frameRate, start, title, onTime, ref, subtitles, c
           label="Language options"
           icon="language"
           disabled={!hasLanguages}
-          reason="This preview has one audio track and no subtitles."
+          reason={noLanguages}
           expanded={langOpen}
           popoverTarget={`${id}-lang`}
         />
