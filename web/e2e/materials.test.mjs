@@ -303,6 +303,11 @@ describe('download materials (chromium)', { skip }, () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=player] video').currentTime > 1.3, null, { timeout: 10_000 })
     await player.getByRole('button', { name: 'Pause' }).click()
     assert.equal(await video.evaluate((v) => v.paused), true)
+    // Full screen: the whole player (controls and all), and back.
+    await player.getByRole('button', { name: 'Full screen' }).click()
+    await page.waitForFunction(() => document.fullscreenElement?.dataset.testid === 'player')
+    await player.getByRole('button', { name: 'Exit full screen' }).click()
+    await page.waitForFunction(() => !document.fullscreenElement)
     await player.getByRole('button', { name: 'Mute' }).click()
     assert.equal(await video.evaluate((v) => v.muted), true)
     // Chromium exposes neither an MP4's audio tracks nor its in-band subtitles: nothing to choose.
