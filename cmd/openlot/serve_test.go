@@ -141,15 +141,21 @@ func TestServeDemoPersistsAcrossRestartAndStopsCleanly(t *testing.T) {
 		for _, g := range m.AssetTypes {
 			out[g.AssetType] = g.Count
 			for _, v := range g.Materials {
-				if v.Version != 1 {
+				if v.Version != 1 && g.AssetType != "DELIVERY" { // a redelivery is its slot's next version
 					t.Errorf("%s version %d", g.AssetType, v.Version)
 				}
 			}
 		}
 		return out
 	}
-	if got := fmt.Sprint(materials()); got != "map[AUDIO_STEMS:1 DELIVERY:0 FINAL_PROXY:1 M_AND_E:1 PRINTMASTER:1 PROXY_VIDEO:1 SCRIPT:1 SUBTITLE:1]" {
-		t.Fatalf("the demo title's materials: %s", got)
+	// The title's processed deliveries are earlier deliveries too.
+	have := materials()
+	if have["DELIVERY"] == 0 {
+		t.Errorf("the demo title has no earlier delivery: %v", have)
+	}
+	delete(have, "DELIVERY")
+	if fmt.Sprint(have) != "map[AUDIO_STEMS:1 FINAL_PROXY:1 M_AND_E:1 PRINTMASTER:1 PROXY_VIDEO:1 SCRIPT:1 SUBTITLE:1]" {
+		t.Fatalf("the demo title's materials: %v", have)
 	}
 	// Its media materials carry their technical metadata, probed at the first start.
 	var tech struct {

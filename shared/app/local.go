@@ -14,6 +14,7 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	_ "time/tzdata" // IANA zones for estimated delivery dates, even on hosts without zoneinfo
@@ -140,7 +141,14 @@ func (l *Local) Open(ctx context.Context) (err error) {
 	if l.cfg.Rules != (search.Rules{}) {
 		l.Service.Deps.Rules = l.cfg.Rules
 	}
+	var media *materialMedia
 	if l.cfg.Demo {
+		// The titles' material files are made (with ffmpeg) while the demo
+		// is seeded, and stored once the server listens.
+		if media, err = l.makeMaterialFiles(ctx); err != nil {
+			return fmt.Errorf("demo materials: %w", err)
+		}
+		defer media.discard()
 		if err := l.seed(ctx); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
@@ -198,8 +206,13 @@ func (l *Local) Open(ctx context.Context) (err error) {
 	l.done = make(chan error, 1)
 	go func() { l.done <- l.srv.Serve(l.ln) }()
 	l.startDigests()
-	if l.cfg.Demo && l.cfg.DemoMaterials {
-		if err := l.seedMaterials(ctx); err != nil {
+	if l.cfg.Demo {
+		// The deliveries first: the titles' materials start their proxy
+		// pools, which then take the machine for a while.
+		if err := l.storeDeliveries(ctx); err != nil {
+			return fmt.Errorf("demo deliveries: %w", err)
+		}
+		if err := l.seedMaterials(ctx, media); err != nil {
 			return fmt.Errorf("demo materials: %w", err)
 		}
 	}
@@ -233,23 +246,59 @@ func (l *Local) portalConfig() web.Config {
 	return web.Config{Issuer: l.URL, ClientID: oauth.WebAppID, Scope: "openid profile email", Bearer: web.BearerAccessToken}
 }
 
-// seedMaterials gives every demo title its materials, once: the files are
-// made with ffmpeg now (never committed), stored once and shared, and each
-// title's proxy video gets its pool, made by the flow runner meanwhile.
-func (l *Local) seedMaterials(ctx context.Context) error {
-	titles := demo.Titles()
-	if have, err := l.Store.ListMaterials(ctx, titles[0].MovieID); err != nil || len(have) > 0 {
-		return err
+// materialMedia are the demo titles' material files, being made.
+type materialMedia struct {
+	dir   string
+	files []demo.MaterialFile
+	err   error
+	done  chan struct{}
+}
+
+// makeMaterialFiles starts making the demo titles' material files with
+// ffmpeg when their materials are not all there yet (nil when they are,
+// or without materials). Only the first start makes them; a start that
+// stopped before the last material makes them again.
+func (l *Local) makeMaterialFiles(ctx context.Context) (*materialMedia, error) {
+	if !l.cfg.DemoMaterials {
+		return nil, nil
+	}
+	// Earlier deliveries are materials too: the last material made tells.
+	if _, err := l.Store.GetMaterial(ctx, demo.LastMaterialID()); !lot.IsCode(err, lot.CodeNotFound) {
+		return nil, err
 	}
 	dir, err := os.MkdirTemp("", "openlot-demo-media-")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	files, err := demo.MakeMaterialFiles(ctx, dir)
-	if err != nil {
-		return err
+	m := &materialMedia{dir: dir, done: make(chan struct{})}
+	go func() {
+		defer close(m.done)
+		m.files, m.err = demo.MakeMaterialFiles(ctx, dir)
+	}()
+	return m, nil
+}
+
+// discard waits for the files and removes them.
+func (m *materialMedia) discard() {
+	if m != nil {
+		<-m.done
+		os.RemoveAll(m.dir)
 	}
+}
+
+// seedMaterials gives every demo title its materials, once: the files
+// (made with ffmpeg meanwhile, never committed) are stored once and
+// shared, and each title's proxy video gets its pool, made by the flow
+// runner meanwhile.
+func (l *Local) seedMaterials(ctx context.Context, media *materialMedia) error {
+	if media == nil {
+		return nil
+	}
+	<-media.done
+	if media.err != nil {
+		return media.err
+	}
+	files, titles := media.files, demo.Titles()
 	var stored []demo.Stored
 	for _, f := range files {
 		key := "materials/demo/" + f.Name
@@ -281,6 +330,111 @@ func (l *Local) seedMaterials(ctx context.Context) error {
 	}
 	l.cfg.Log.Info("demo materials seeded", "materials", n, "titles", len(titles))
 	return nil
+}
+
+// storeDeliveries stores the files of the demo's deliveries that the first
+// start made (demo.Pending), those not stored yet, and makes each processed
+// delivery an earlier delivery of its title, as inspection does; then the
+// files' folder goes. A start that stopped halfway is finished by the next.
+func (l *Local) storeDeliveries(ctx context.Context) error {
+	p, err := demo.LoadPending(l.deliveriesDir())
+	if err != nil || p == nil {
+		return err
+	}
+	files := make(chan demo.Blob)
+	errs := make(chan error, 4)
+	stored := 0
+	var mu sync.Mutex
+	for range cap(errs) {
+		go func() {
+			var err error
+			for f := range files {
+				if err != nil {
+					continue
+				}
+				if info, herr := l.Blobs.Head(ctx, f.Key); herr == nil && info.Size == f.Size {
+					continue
+				}
+				var size int64
+				var sum string
+				if size, sum, err = l.Service.Library.StoreFile(ctx, f.Key, p.Path(f), f.ContentType); err == nil && (size != f.Size || sum != f.SHA256) {
+					err = fmt.Errorf("%s holds %d bytes of SHA-256 %s; its deliveries declare %d bytes of %s", p.Path(f), size, sum, f.Size, f.SHA256)
+				}
+				if err == nil {
+					mu.Lock()
+					stored++
+					mu.Unlock()
+				}
+			}
+			errs <- err
+		}()
+	}
+	for _, f := range p.Files {
+		files <- f
+	}
+	close(files)
+	var all []error
+	for range cap(errs) {
+		all = append(all, <-errs)
+	}
+	if err := errors.Join(all...); err != nil {
+		return err
+	}
+	if err := l.earlierDeliveries(ctx, p.Processed); err != nil {
+		return err
+	}
+	l.cfg.Log.Info("demo deliveries stored", "files", len(p.Files), "stored now", stored, "earlier deliveries", len(p.Processed))
+	return p.Done()
+}
+
+// earlierDeliveries makes the processed deliveries (transfer IDs, in the
+// order processed) earlier deliveries of their titles, a few titles at a
+// time, each title's in order (a redelivery is its slot's next version).
+func (l *Local) earlierDeliveries(ctx context.Context, ids []string) error {
+	type delivery struct {
+		t *lot.Transfer
+		r *lot.Request
+	}
+	byTitle := map[int64][]delivery{}
+	var titles []int64
+	for _, id := range ids {
+		t, err := l.Store.GetTransfer(ctx, id)
+		if err != nil {
+			return err
+		}
+		r, err := l.Store.GetRequest(ctx, t.RequestID)
+		if err != nil {
+			return err
+		}
+		if _, ok := byTitle[r.MovieID]; !ok {
+			titles = append(titles, r.MovieID)
+		}
+		byTitle[r.MovieID] = append(byTitle[r.MovieID], delivery{t, r})
+	}
+	next := make(chan int64)
+	errs := make(chan error, 4)
+	for range cap(errs) {
+		go func() {
+			var err error
+			for movie := range next {
+				for _, d := range byTitle[movie] {
+					if err == nil {
+						err = l.Service.Library.DeliveryMaterials(ctx, d.t, d.r)
+					}
+				}
+			}
+			errs <- err
+		}()
+	}
+	for _, m := range titles {
+		next <- m
+	}
+	close(next)
+	var all []error
+	for range cap(errs) {
+		all = append(all, <-errs)
+	}
+	return errors.Join(all...)
 }
 
 // startFlows opens the durable flow runner (inspection) and runs it until
@@ -321,16 +475,28 @@ func (l *Local) startFlows(ctx context.Context) error {
 	return nil
 }
 
+// deliveriesDir holds the files of the demo's deliveries from the first
+// start until they are stored.
+func (l *Local) deliveriesDir() string { return filepath.Join(l.cfg.DataDir, "demo-deliveries") }
+
 func (l *Local) seed(ctx context.Context) error {
 	done, err := demo.Seeded(ctx, l.Store)
 	if err != nil {
 		return err
 	}
 	if !done {
-		if l.Seeded, err = demo.Seed(ctx, l.Store, l.cfg.Clock.Now()); err != nil {
+		// With materials, the deliveries hold real files too: made now,
+		// declared by the transfers, stored once the server listens.
+		o := demo.Options{}
+		if l.cfg.DemoMaterials {
+			if o.Deliveries, err = demo.NewDeliveries(l.deliveriesDir()); err != nil {
+				return err
+			}
+		}
+		if l.Seeded, err = demo.SeedWith(ctx, l.Store, l.cfg.Clock.Now(), o); err != nil {
 			return err
 		}
-		l.cfg.Log.Info("demo data seeded", "requests", l.Seeded.Requests, "titles", l.Seeded.Titles)
+		l.cfg.Log.Info("demo data seeded", "requests", l.Seeded.Requests, "titles", l.Seeded.Titles, "transfers", l.Seeded.Transfers)
 	}
 	if err := l.seedPeople(ctx); err != nil {
 		return err

@@ -79,7 +79,30 @@ type Options struct {
 	JuniperCap int
 	// Progress, when set, is called after each batch with the requests so far.
 	Progress func(requests int)
+	// Deliveries, when set, gives every delivered file real content, made
+	// before the transfers that declare it (NewDeliveries); without, the
+	// deliveries' sizes and checksums are made up.
+	Deliveries *Deliveries
 }
+
+// sink is where a telling of the demo goes: the store, or nowhere (the
+// telling that collects the media a demo's deliveries hold).
+type sink interface {
+	PutPartner(context.Context, *lot.Partner) error
+	PutTitle(context.Context, *lot.Title) error
+	PutPackage(context.Context, *lot.Package) error
+	CreateRequests(context.Context, ...*lot.Request) error
+	CreateTransfer(context.Context, *lot.Transfer) error
+}
+
+// nowhere is a sink that keeps nothing.
+type nowhere struct{}
+
+func (nowhere) PutPartner(context.Context, *lot.Partner) error        { return nil }
+func (nowhere) PutTitle(context.Context, *lot.Title) error            { return nil }
+func (nowhere) PutPackage(context.Context, *lot.Package) error        { return nil }
+func (nowhere) CreateRequests(context.Context, ...*lot.Request) error { return nil }
+func (nowhere) CreateTransfer(context.Context, *lot.Transfer) error   { return nil }
 
 // Seed writes the demo data set for the day today into s. The same day gives
 // the same data (IDs included).
@@ -88,8 +111,35 @@ func Seed(ctx context.Context, s lot.Store, today time.Time) (Stats, error) {
 }
 
 // SeedWith writes a data set shaped like the demo's, sized by o (the search
-// benchmark uses it for 100,000 requests of one partner).
+// benchmark uses it for 100,000 requests of one partner). With
+// o.Deliveries, the demo is told twice: first nowhere, to learn which
+// media its deliveries hold, which are then made (with ffmpeg), then into
+// s, each delivered file declaring its content's size and SHA-256; what
+// is left to store is saved in the Deliveries' folder (LoadPending).
 func SeedWith(ctx context.Context, s lot.Store, today time.Time, o Options) (Stats, error) {
+	d := o.Deliveries
+	if d == nil {
+		return seed(ctx, s, today, o)
+	}
+	dry := o
+	dry.Progress = nil
+	d.dry = true
+	_, err := seed(ctx, nowhere{}, today, dry)
+	d.dry = false
+	if err != nil {
+		return Stats{}, err
+	}
+	if err := d.makeMedia(ctx); err != nil {
+		return Stats{}, fmt.Errorf("demo delivery media: %w", err)
+	}
+	st, err := seed(ctx, s, today, o)
+	if err != nil {
+		return st, err
+	}
+	return st, d.save()
+}
+
+func seed(ctx context.Context, s sink, today time.Time, o Options) (Stats, error) {
 	if o.TitleSets <= 0 {
 		o.TitleSets = 1
 	}
@@ -242,7 +292,7 @@ func SeedWith(ctx context.Context, s lot.Store, today time.Time, o Options) (Sta
 				}
 				tales = append(tales, told{&story{rnd: srnd, ids: sgen, r: r, prog: programmeOf(r), look: newLook(srnd, r),
 					pol: inspect.PolicyFor(r.SourceType), at: who.At.Add(90 * time.Minute), end: today.Add(-30 * time.Minute),
-					fp: fpUser(fp.ID), studio: studio, qc: qcOps, cp: cpUser(r.ContentPartner)}, want})
+					fp: fpUser(fp.ID), studio: studio, qc: qcOps, cp: cpUser(r.ContentPartner), files: o.Deliveries}, want})
 			}
 			batch = append(batch, r)
 		}
@@ -276,6 +326,9 @@ func SeedWith(ctx context.Context, s lot.Store, today time.Time, o Options) (Sta
 			for _, t := range transfers {
 				if err := s.CreateTransfer(ctx, t); err != nil {
 					return st, err
+				}
+				if o.Deliveries != nil {
+					o.Deliveries.delivered(t)
 				}
 				st.Transfers++
 				if t.QC != nil {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/openlot/openlot/shared/lot"
@@ -40,15 +41,7 @@ func MakeMaterialFiles(ctx context.Context, dir string) ([]MaterialFile, error) 
 	tone := func(freq string, ch int) []string {
 		return []string{"-f", "lavfi", "-i", "sine=f=" + freq + ":r=48000:d=12", "-ac", fmt.Sprint(ch), "-c:a", "pcm_s16le"}
 	}
-	files := []MaterialFile{
-		{lot.AssetProxyVideo, "", "proxy_source.mp4", "video/mp4", ""},
-		{lot.AssetFinalProxy, "", "final_proxy.mp4", "video/mp4", ""},
-		{lot.AssetAudioStems, "", "stems_5.1.wav", "audio/wav", ""},
-		{lot.AssetPrintmaster, "", "printmaster_2.0.wav", "audio/wav", ""},
-		{lot.AssetME, "", "m_and_e_2.0.wav", "audio/wav", ""},
-		{lot.AssetSubtitle, "en", "subtitles_en.srt", "application/x-subrip", ""},
-		{lot.AssetScript, "en", "final_script_en.txt", "text/plain; charset=utf-8", ""},
-	}
+	files := slices.Clone(materialFiles)
 	recipes := map[string][]string{
 		"proxy_source.mp4": append(video("1280x720"), "-metadata:s:a:0", "language=eng"),
 		// The final proxy carries two audio languages, as final proxies do.
@@ -73,6 +66,25 @@ func MakeMaterialFiles(ctx context.Context, dir string) ([]MaterialFile, error) 
 		}
 	}
 	return files, nil
+}
+
+// materialFiles are the demo's material files, in the order they are made
+// and given to each title.
+var materialFiles = []MaterialFile{
+	{lot.AssetProxyVideo, "", "proxy_source.mp4", "video/mp4", ""},
+	{lot.AssetFinalProxy, "", "final_proxy.mp4", "video/mp4", ""},
+	{lot.AssetAudioStems, "", "stems_5.1.wav", "audio/wav", ""},
+	{lot.AssetPrintmaster, "", "printmaster_2.0.wav", "audio/wav", ""},
+	{lot.AssetME, "", "m_and_e_2.0.wav", "audio/wav", ""},
+	{lot.AssetSubtitle, "en", "subtitles_en.srt", "application/x-subrip", ""},
+	{lot.AssetScript, "en", "final_script_en.txt", "text/plain; charset=utf-8", ""},
+}
+
+// LastMaterialID is the ID of the last material given to the demo's
+// titles: once it exists, every title has its materials.
+func LastMaterialID() string {
+	ts, f := Titles(), materialFiles[len(materialFiles)-1]
+	return lot.MaterialID(ts[len(ts)-1].MovieID, f.AssetType, f.Variant, 1)
 }
 
 // Stored is a demo file once in blob storage.

@@ -19,9 +19,11 @@ import (
 // This file makes what a demo delivery holds: its files (names, sizes,
 // checksums and delivery metadata, as the partner's tool would declare
 // them) and what inspection would read of them (a probe, a decoding pass,
-// a subtitle file's text). The bytes themselves are never made: the
-// findings come from the product's own checks (inspect.CheckMedia,
-// inspect.CheckSubtitle) run over what the files are said to hold.
+// a subtitle file's text). The findings come from the product's own
+// checks (inspect.CheckMedia, inspect.CheckSubtitle) run over what the
+// files hold. A demo with Deliveries then gives each file real content
+// that is what inspection read (deliveries.go, files.go); without, the
+// sizes and checksums are made up (a data set for benchmarks).
 
 // programme is what every delivery of one title shares: its runtime and
 // frame rate.
@@ -121,6 +123,8 @@ type spec struct {
 	media *lot.MediaInfo // probed (av, audio)
 	det   *lot.Detection // decoded, when the policy decodes
 	text  []byte         // a subtitle file's text
+	n     int            // a dub card's number
+	key   string         // where its content is stored (Deliveries)
 }
 
 // look is how a partner delivers to one request, the same at every
@@ -150,6 +154,7 @@ func newLook(rnd *rand.Rand, r *lot.Request) look {
 type take struct {
 	fault string
 	specs []spec
+	rate  float64 // the programme's frame rate
 }
 
 // files are the transfer's files as declared.
@@ -226,7 +231,7 @@ func makeTake(rnd *rand.Rand, r *lot.Request, prog programme, lk look, fault str
 		tag = "_" + lang
 	}
 	pol := inspect.PolicyFor(r.SourceType)
-	t := take{fault: fault}
+	t := take{fault: fault, rate: prog.rate}
 	sum := func() string {
 		var b [32]byte
 		for i := range b {
@@ -316,11 +321,11 @@ func makeTake(rnd *rand.Rand, r *lot.Request, prog programme, lk look, fault str
 		add("PKL_"+id+".xml", "application/xml", 3000+rnd.Int64N(2000), nil)
 		add("CPL_"+base+"_"+id+".xml", "application/xml", 14000+rnd.Int64N(9000), nil)
 		add(base+"_VIDEO_"+id+".mxf", "application/mxf", jitter(seconds*31_000_000), nil)
-		add(base+"_AUDIO_"+streamLanguage(lang)+"_51_"+id+".mxf", "application/mxf", int64(seconds*48000*3*6), nil)
+		add(base+"_AUDIO_"+streamLanguage(lang)+"_"+id+".mxf", "application/mxf", int64(seconds*48000*3), nil)
 	default: // documents
 		if r.SourceType == lot.SourceDubCardImage {
 			for i := 1; i <= lk.cards; i++ {
-				add(fmt.Sprintf("%s%s_DubCard_%02d.png", base, tag, i), "image/png", 200_000+rnd.Int64N(1_800_000), nil)
+				add(fmt.Sprintf("%s%s_DubCard_%02d.png", base, tag, i), "image/png", 200_000+rnd.Int64N(1_800_000), nil).n = i
 			}
 			break
 		}
@@ -349,10 +354,17 @@ func avProbe(rnd *rand.Rand, r *lot.Request, prog programme, f lot.TransferFile,
 	if fault == inspect.FrameRateDeclared {
 		rate = map[float64]float64{23.976: 25, 24: 25, 25: 23.976, 29.97: 25}[prog.rate]
 	}
-	info := &lot.MediaInfo{Container: container, Duration: seconds, Timecode: prog.startTC(),
+	tc := prog.startTC()
+	if rate != 29.97 { // drop-frame counts only 29.97 frames a second
+		tc = "01:00:00:00"
+	}
+	info := &lot.MediaInfo{Container: container, Duration: seconds, Timecode: tc,
 		Video: []lot.VideoStream{{Codec: codec, Width: w, Height: h, FrameRate: rate, Duration: seconds}}}
 	if fault != inspect.MissingAudio {
 		info.Audio = []lot.AudioStream{audioStream(r, config, seconds, fault)}
+		if container == "mxf" { // MXF names no channel layout
+			info.Audio[0].Layout = ""
+		}
 		if fault == inspect.AVRuntimeMismatch {
 			info.Audio[0].Duration = ms(seconds - 2 - rnd.Float64()*6)
 		}

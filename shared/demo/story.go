@@ -31,7 +31,8 @@ type story struct {
 	end  time.Time // nothing happens after it (just before the demo's today)
 
 	fp, studio, qc, cp lot.Principal
-	primaries          primaries // of the title, for a secondary asset's inspection
+	primaries          primaries   // of the title, for a secondary asset's inspection
+	files              *Deliveries // what the deliveries hold (nil: sizes and checksums made up)
 
 	transfers []*lot.Transfer // oldest first
 }
@@ -120,7 +121,10 @@ func (s *story) comment(p lot.Principal, text string) error {
 // it, or the next delivery supersedes it. The request's history does not
 // change (as in the product).
 func (s *story) falseStart() error {
-	tk := makeTake(s.rnd, s.r, s.prog, s.look, "")
+	tk, err := s.take("")
+	if err != nil {
+		return err
+	}
 	t, err := s.start(tk)
 	if err != nil {
 		return err
@@ -135,6 +139,18 @@ func (s *story) falseStart() error {
 	}
 	s.transfers = append(s.transfers, t)
 	return nil
+}
+
+// take makes the files of a delivery with fault ("" for none), with their
+// content when the demo keeps it.
+func (s *story) take(fault string) (take, error) {
+	tk := makeTake(s.rnd, s.r, s.prog, s.look, fault)
+	if s.files != nil {
+		if err := s.files.declare(s.r, &tk, s.at); err != nil {
+			return take{}, err
+		}
+	}
+	return tk, nil
 }
 
 // start begins a transfer of tk's files (as StartTransfers does: the
@@ -155,6 +171,9 @@ func (s *story) start(tk take) (*lot.Transfer, error) {
 	}
 	for i := range t.Files {
 		t.Files[i].Key = fmt.Sprintf("deliveries/%s/%s/file-%02d", s.r.ID, id, i+1)
+		if k := tk.specs[i].key; k != "" { // files with the same content share it
+			t.Files[i].Key = k
+		}
 	}
 	return t, nil
 }
@@ -171,7 +190,10 @@ func (s *story) deliver(fault string) (*lot.Transfer, error) {
 		}
 		s.prog.seconds = ms(s.prog.seconds + d)
 	}
-	tk := makeTake(s.rnd, s.r, s.prog, s.look, fault)
+	tk, err := s.take(fault)
+	if err != nil {
+		return nil, err
+	}
 	t, err := s.start(tk)
 	if err != nil {
 		return nil, err

@@ -698,19 +698,34 @@ func (s *Library) Downloads(ctx context.Context, p lot.Principal, id string, min
 }
 
 // deliveryMaterials makes a processed delivery's files materials of its
+// title (DeliveryMaterials); failures are logged: the delivery stands
+// either way.
+func (s *Library) deliveryMaterials(ctx context.Context, t *lot.Transfer, r *lot.Request) {
+	if err := s.DeliveryMaterials(ctx, t, r); err != nil {
+		s.Log.ErrorContext(ctx, "delivery materials", "transfer", t.ID, "err", err)
+	}
+}
+
+// DeliveryMaterials makes a processed delivery's files materials of its
 // title (asset type Earlier Delivery, one slot per source type, language and
 // file), so partners working on the title may download them; a redelivery
-// is the slot's next version. Running again for the same transfer adds
-// nothing. Failures are logged: the delivery stands either way.
-func (s *Library) deliveryMaterials(ctx context.Context, t *lot.Transfer, r *lot.Request) {
+// is the slot's next version. They are delivered when the delivery was
+// processed. Running again for the same transfer adds nothing. Inspection
+// and the studio's verification of an override call it; so does the demo
+// for the deliveries it seeds.
+func (s *Library) DeliveryMaterials(ctx context.Context, t *lot.Transfer, r *lot.Request) error {
 	if t.Status != lot.TransferProcessed {
-		return
+		return nil
 	}
 	all, err := s.Store.ListMaterials(ctx, r.MovieID)
 	if err != nil {
-		s.Log.ErrorContext(ctx, "delivery materials", "transfer", t.ID, "err", err)
-		return
+		return err
 	}
+	at := t.ProcessedAt
+	if at.IsZero() {
+		at = s.Clock.Now()
+	}
+	var errs []error
 	for i, f := range t.Files {
 		variant := string(r.SourceType)
 		if r.Language != "" {
@@ -723,7 +738,7 @@ func (s *Library) deliveryMaterials(ctx context.Context, t *lot.Transfer, r *lot
 			variant = string(r.SourceType)
 		}
 		m := &lot.Material{MovieID: r.MovieID, AssetType: lot.AssetDelivery, Variant: variant, FileName: f.Name, Size: f.Size,
-			SHA256: f.SHA256, ContentType: f.ContentType, Key: f.Key, DeliveredAt: s.Clock.Now().UTC(), AddedBy: t.DeliveredBy,
+			SHA256: f.SHA256, ContentType: f.ContentType, Key: f.Key, DeliveredAt: at.UTC(), AddedBy: t.DeliveredBy,
 			Transfer: t.ID, Note: fmt.Sprintf("delivered by %s for request %s", t.FulfillmentPartner, r.ID)}
 		if t.Inspection != nil { // inspection probed the file already
 			for _, in := range t.Inspection.Files {
@@ -736,7 +751,8 @@ func (s *Library) deliveryMaterials(ctx context.Context, t *lot.Transfer, r *lot
 			continue
 		}
 		if err := s.createVersion(ctx, m); err != nil {
-			s.Log.ErrorContext(ctx, "delivery material", "transfer", t.ID, "err", err)
+			errs = append(errs, fmt.Errorf("file %d: %w", i+1, err))
 		}
 	}
+	return errors.Join(errs...)
 }
