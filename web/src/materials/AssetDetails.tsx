@@ -134,12 +134,27 @@ function Detail({ m }: { m: Material }) {
   )
 }
 
+// Codecs browsers decode in an MP4, WebM or MOV (HEVC only in some).
+const browserCodecs = ['h264', 'vp8', 'vp9', 'av1', 'hevc']
+
 /**
  * The preview: the stored video, or for a proxy video the caller's own
  * watermarked proxy — asked for only when they press Play preview, since
  * an empty pool makes one on demand (Processing, then ready by itself).
  */
 function Preview({ m }: { m: Material }) {
+  const codec = m.media?.videoCodec
+  if (codec && !browserCodecs.includes(codec)) {
+    return (
+      <div className="mat-preview mat-preview-ask" data-testid="preview-unplayable">
+        <p>Browsers cannot play {codec === 'prores' ? 'ProRes' : codec} video: download the file to watch it.</p>
+      </div>
+    )
+  }
+  return <PlayablePreview m={m} />
+}
+
+function PlayablePreview({ m }: { m: Material }) {
   const { api } = useSession()
   const [asked, setAsked] = useState(!m.watermarked)
   const [answer, setAnswer] = useState<StartAnswer>()
