@@ -91,6 +91,9 @@ func Serve(files fs.FS, c Config) http.Handler {
 	s := &server{files: files, config: cfg, cache: map[string]*file{}}
 	if b, err := readIndex(files); err == nil {
 		s.index, s.policy = newFile("index.html", b), policy(c)
+		// The preview player plays from storage: the local blob server (this
+		// origin) or S3's signed HTTPS URLs.
+		s.policy += "; media-src 'self' https:"
 	} else {
 		s.index = newFile("index.html", []byte(notBuiltPage))
 	}

@@ -228,3 +228,11 @@ func TestEmbeddedHandlerNeverAnswers404AtRoot(t *testing.T) {
 		t.Errorf("built=%v but the page saying how to build is served=%v", built, !built)
 	}
 }
+
+func TestTheAppPagePlaysVideoFromStorage(t *testing.T) {
+	// Ensures the preview player may play signed storage URLs: this origin's blob server, or S3 over HTTPS.
+	h := web.Serve(build, web.Config{Issuer: "http://127.0.0.1:8080"})
+	if csp := get(t, h, http.MethodGet, "/materials").Header().Get("Content-Security-Policy"); !strings.Contains(csp, "media-src 'self' https:") {
+		t.Errorf("Content-Security-Policy %q lacks media-src 'self' https:", csp)
+	}
+}

@@ -158,6 +158,11 @@ func TestInspectionDecidesDeliveries(t *testing.T) {
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		r := apiAs(t, cfg)(http.MethodGet, "/v1/materials?requests="+av+"&assetType=DELIVERY", "")
 		if r.status == 200 && fmt.Sprint(r.body["total"]) == "1" && strings.Contains(fmt.Sprint(r.body["assetTypes"]), "feature_good.mp4") {
+			// It carries the technical metadata inspection read.
+			m := r.body["assetTypes"].([]any)[0].(map[string]any)["materials"].([]any)[0].(map[string]any)
+			if media, _ := m["media"].(map[string]any); media == nil || media["width"] != 640.0 || media["videoCodec"] != "h264" {
+				t.Errorf("the earlier delivery's technical metadata: %v, want 640 wide h264", m["media"])
+			}
 			break
 		}
 		if time.Now().After(deadline) {

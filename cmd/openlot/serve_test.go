@@ -157,6 +157,40 @@ func TestServeDemoPersistsAcrossRestartAndStopsCleanly(t *testing.T) {
 	if fmt.Sprint(have) != "map[AUDIO_STEMS:1 FINAL_PROXY:1 M_AND_E:1 PRINTMASTER:1 PROXY_VIDEO:1 SCRIPT:1 SUBTITLE:1]" {
 		t.Fatalf("the demo title's materials: %v", have)
 	}
+	// Its media materials carry their technical metadata, probed at the first start.
+	var tech struct {
+		AssetTypes []struct {
+			AssetType string
+			Materials []struct {
+				Media *struct {
+					Width     int
+					Languages []string
+					Audio     []struct{ Channels int }
+				}
+			}
+		}
+	}
+	if code := call(t, "GET", base+"/v1/materials?requests="+id, fp, "", &tech); code != 200 {
+		t.Fatalf("materials: %d", code)
+	}
+	for _, g := range tech.AssetTypes {
+		for _, m := range g.Materials {
+			switch got := m.Media; g.AssetType {
+			case "FINAL_PROXY":
+				if got == nil || got.Width != 640 || fmt.Sprint(got.Languages) != "[eng fra]" {
+					t.Errorf("the demo final proxy's metadata: %+v, want 640 wide, eng and fra", got)
+				}
+			case "AUDIO_STEMS":
+				if got == nil || len(got.Audio) != 1 || got.Audio[0].Channels != 6 {
+					t.Errorf("the demo stems' metadata: %+v, want one 6-channel stream", got)
+				}
+			case "SCRIPT":
+				if got != nil {
+					t.Errorf("the demo script has technical metadata: %+v", got)
+				}
+			}
+		}
+	}
 	if code := call(t, "POST", base+"/v1/requests/"+id+"/material-status", fp, `{"materialStatus":"RECEIVED","reason":"proxy downloaded"}`, nil); code != 200 {
 		t.Fatalf("material status: %d", code)
 	}

@@ -306,7 +306,11 @@ func (l *Local) seedMaterials(ctx context.Context, media *materialMedia) error {
 		if err != nil {
 			return err
 		}
-		stored = append(stored, demo.Stored{MaterialFile: f, Key: key, Size: size, SHA256: sum})
+		st := demo.Stored{MaterialFile: f, Key: key, Size: size, SHA256: sum}
+		if info, err := l.Service.Deps.Media.Probe(ctx, f.Path); err == nil { // the technical metadata, as AddMaterial reads it
+			st.Media = &info
+		}
+		stored = append(stored, st)
 	}
 	n := 0
 	for _, t := range titles {

@@ -43,7 +43,12 @@ func MakeMaterialFiles(ctx context.Context, dir string) ([]MaterialFile, error) 
 	}
 	files := slices.Clone(materialFiles)
 	recipes := map[string][]string{
-		"proxy_source.mp4": video("1280x720"), "final_proxy.mp4": video("640x360"),
+		"proxy_source.mp4": append(video("1280x720"), "-metadata:s:a:0", "language=eng"),
+		// The final proxy carries two audio languages, as final proxies do.
+		"final_proxy.mp4": {"-f", "lavfi", "-i", "testsrc2=s=640x360:r=24:d=12", "-f", "lavfi", "-i", "sine=f=440:r=48000:d=12",
+			"-f", "lavfi", "-i", "sine=f=660:r=48000:d=12", "-map", "0:v", "-map", "1:a", "-map", "2:a",
+			"-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", "2",
+			"-metadata:s:a:0", "language=eng", "-metadata:s:a:1", "language=fra", "-movflags", "+faststart"},
 		"stems_5.1.wav": tone("220", 6), "printmaster_2.0.wav": tone("440", 2), "m_and_e_2.0.wav": tone("330", 2),
 	}
 	texts := map[string]string{
@@ -88,6 +93,7 @@ type Stored struct {
 	Key    string
 	Size   int64
 	SHA256 string
+	Media  *lot.MediaInfo // probed; nil for files that are not audio or video
 }
 
 // Materials returns version 1 of every demo material of a title, over the
@@ -100,6 +106,9 @@ func Materials(title *lot.Title, files []Stored, today time.Time) []*lot.Materia
 		m := &lot.Material{ID: lot.MaterialID(title.MovieID, f.AssetType, f.Variant, 1), MovieID: title.MovieID,
 			AssetType: f.AssetType, Variant: f.Variant, Version: 1, FileName: f.Name, Size: f.Size, SHA256: f.SHA256,
 			ContentType: f.ContentType, Key: f.Key, DeliveredAt: today.Add(-age).UTC(), AddedBy: "studio-ops"}
+		if f.Media != nil {
+			m.SetMedia(*f.Media)
+		}
 		if f.AssetType.Audio() {
 			m.QC, m.QCUpdatedAt = lot.MaterialQCPending, m.DeliveredAt
 			if (title.MovieID+int64(i))%3 != 0 {

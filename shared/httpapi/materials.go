@@ -31,6 +31,40 @@ type MaterialJSON struct {
 	DeliveredOn   time.Time     `json:"deliveredOn"`
 	Note          string        `json:"note,omitempty"`
 	Downloaded    *DownloadedAs `json:"downloaded,omitempty" doc:"The caller's latest download of this version, or the proxy being made."`
+	Media         *MediaJSON    `json:"media,omitempty" doc:"Technical metadata of audio and video files, read when the material was added."`
+	Watermarked   bool          `json:"watermarked,omitempty" doc:"The caller receives it (and previews it) as a proxy with their own visible watermark, made on demand when the pool is empty."`
+}
+
+// MediaJSON is a material's technical metadata.
+type MediaJSON struct {
+	Duration   float64          `json:"durationS" doc:"Seconds."`
+	VideoCodec string           `json:"videoCodec,omitempty" doc:"Of the first video stream; absent for audio alone."`
+	Width      int              `json:"width,omitempty"`
+	Height     int              `json:"height,omitempty"`
+	FrameRate  float64          `json:"frameRate,omitempty" doc:"Frames per second, e.g. 23.976."`
+	Audio      []AudioTrackJSON `json:"audio" doc:"Each audio stream, in file order."`
+	Subtitles  []string         `json:"subtitles" doc:"The language of each subtitle stream in the file (\"\" when untagged)."`
+	Languages  []string         `json:"languages" doc:"The languages tagged on the audio, then subtitle streams, each once (ISO 639-2, e.g. eng)."`
+}
+
+// AudioTrackJSON is one audio stream of a material.
+type AudioTrackJSON struct {
+	Codec    string `json:"codec"`
+	Channels int    `json:"channels"`
+	Layout   string `json:"layout,omitempty" doc:"e.g. stereo, 5.1(side)."`
+	Language string `json:"language,omitempty"`
+}
+
+func mediaJSON(m *lot.Material) *MediaJSON {
+	if !m.HasMedia() {
+		return nil
+	}
+	j := &MediaJSON{Duration: m.Duration, VideoCodec: m.VideoCodec, Width: m.Width, Height: m.Height, FrameRate: m.FrameRate,
+		Audio: []AudioTrackJSON{}, Subtitles: append([]string{}, m.Subtitles...), Languages: append([]string{}, m.Languages()...)}
+	for _, a := range m.Audio {
+		j.Audio = append(j.Audio, AudioTrackJSON(a))
+	}
+	return j
 }
 
 // DownloadedAs is the caller's "Downloaded" label: STARTED (a URL was
@@ -80,7 +114,8 @@ type ProxyJSON struct {
 func materialJSON(m *lot.Material, title string, now time.Time) MaterialJSON {
 	return MaterialJSON{ID: m.ID, MovieID: m.MovieID, Title: title, AssetType: string(m.AssetType), AssetTypeName: m.AssetType.Name(),
 		Variant: m.Variant, Version: m.Version, FileName: m.FileName, Size: m.Size, SHA256: m.SHA256, ContentType: m.ContentType,
-		QC: string(m.QC), QCName: m.QC.Name(), NewlyAdded: m.NewlyAdded(now), DeliveredOn: m.DeliveredAt.UTC(), Note: m.Note}
+		QC: string(m.QC), QCName: m.QC.Name(), NewlyAdded: m.NewlyAdded(now), DeliveredOn: m.DeliveredAt.UTC(), Note: m.Note,
+		Media: mediaJSON(m)}
 }
 
 func downloadJSON(d *lot.Download) DownloadJSON {
@@ -192,6 +227,14 @@ func (a *api) materialRoutes() []route {
 				"watermark: from the title's pool, or made on demand (202, PROCESSING; an email says when it is ready, then ask again). " +
 				"The download counts as completed when every byte was sent, or when the client reports the SHA-256 it computed " +
 				"(POST /v1/downloads/{id}/complete)."}, a.startDownload),
+		serve(huma.Operation{OperationID: "previewMaterial", Method: http.MethodPost, Path: "/v1/materials/{id}/preview",
+			Responses: map[string]*huma.Response{"202": {Description: "A watermarked proxy is being made (PROCESSING)",
+				Content: map[string]*huma.MediaType{"application/json": {Schema: schemaRef[DownloadStartJSON]()}}}},
+			Tags: tags, Errors: writes,
+			Summary: "Play the newest version of a video material in the browser: a signed URL that expires, or PROCESSING",
+			Description: "200 with a URL to play (the video element's src; it answers Range). Partners play proxy videos with their " +
+				"own visible watermark, the proxy a download hands out (made on demand when the pool is empty: 202, PROCESSING, " +
+				"then an email). A preview records no download. A material that is not video answers 400 invalid."}, a.previewMaterial),
 		serve(huma.Operation{OperationID: "emptyProxyPool", Method: http.MethodPost, Path: "/v1/materials/{id}/pool/empty", Tags: tags, Errors: writes,
 			Summary:     "Studio operators: remove the proxies of a proxy video's pool that nobody has taken",
 			Description: "Partners then get proxies made on demand (PROCESSING, then an email). Proxies already handed out stay theirs."}, a.emptyProxyPool),
@@ -241,6 +284,7 @@ func (a *api) listMaterials(ctx context.Context, in *listMaterialsInput) (*mater
 		for _, it := range g.Items {
 			mj := materialJSON(it.Material, it.Title, now)
 			mj.Downloaded = downloadedAs(it)
+			mj.Watermarked = it.Material.AssetType.Watermarked() && !who(ctx).Internal()
 			j.Materials = append(j.Materials, mj)
 		}
 		out.Body.Total += j.Count
@@ -358,6 +402,29 @@ func (a *api) startDownload(ctx context.Context, in *materialIDPath) (*downloadS
 	}
 	d := downloadJSON(st.Download)
 	out.Body.Status, out.Body.Download = "READY", &d
+	out.Body.Method, out.Body.URL, out.Body.Header, out.Body.Expires = st.URL.Method, st.URL.URL, st.URL.Header, st.URL.Expires
+	return out, nil
+}
+
+// previewMaterial answers 200 with a signed URL to play a video material,
+// or 202 while the caller's watermarked proxy is being made.
+func (a *api) previewMaterial(ctx context.Context, in *materialIDPath) (*downloadStartOutput, error) {
+	st, err := a.svc.Library.Preview(ctx, who(ctx), in.ID)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	out := &downloadStartOutput{Status: 200}
+	if st.Proxy != nil {
+		out.Body.Proxy = proxyJSON(st.Proxy)
+	}
+	if st.URL.URL == "" {
+		if st.Proxy.State == lot.ProxyFailed {
+			return nil, a.fail(ctx, &lot.Error{Code: lot.CodeUnavailable, Message: st.Proxy.Error})
+		}
+		out.Status, out.Body.Status = 202, "PROCESSING"
+		return out, nil
+	}
+	out.Body.Status = "READY"
 	out.Body.Method, out.Body.URL, out.Body.Header, out.Body.Expires = st.URL.Method, st.URL.URL, st.URL.Header, st.URL.Expires
 	return out, nil
 }

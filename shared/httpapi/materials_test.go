@@ -39,7 +39,7 @@ func (w *world) addMaterial(movie int64, assetType, variant string, body []byte)
 	}
 	res.Body.Close()
 	sum := sha256.Sum256(body)
-	name := map[string]string{"PROXY_VIDEO": "house_of_tides_proxy.mp4"}[assetType]
+	name := map[string]string{"PROXY_VIDEO": "house_of_tides_proxy.mp4", "FINAL_PROXY": "house_of_tides_final.mp4"}[assetType]
 	if name == "" {
 		name = "stems.wav"
 	}
@@ -449,5 +449,74 @@ func TestProxiesFromThePoolThenMadeOnDemand(t *testing.T) {
 	}
 	if n := r.json(t)["removed"]; n != 0.0 {
 		t.Errorf("empty an empty pool: removed %v, want 0", n)
+	}
+}
+
+func TestMaterialsCarryTheirTechnicalMetadataAndPlay(t *testing.T) {
+	// Ensures a media material added by a studio operator is listed (and in its update history) with what ffprobe read of it — duration, resolution, codec, frame rate, audio layout, language — that a video plays through a preview URL answering Range without counting as a download, and that a WAV has no picture to preview.
+	fftest.Need(t)
+	w := mustWorld(t)
+	dir := t.TempDir()
+	video, err := os.ReadFile(fftest.Make(t, dir, "final", fftest.Spec{Seconds: 3, Width: 1280, Height: 720, Rate: "24000/1001", Channels: 6, Language: "fra"}))
+	must(t, err)
+	wav, err := os.ReadFile(fftest.Make(t, dir, "pm", fftest.Spec{Seconds: 2, NoVideo: true}))
+	must(t, err)
+	final := w.addMaterial(81000001, "FINAL_PROXY", "", video)
+	pm := w.addMaterial(81000001, "PRINTMASTER", "", wav)
+	script := w.addMaterial(81000001, "SCRIPT", "", []byte("FINAL SCRIPT\n"))
+
+	list := w.do("juniper", "GET", "/v1/materials?requests="+w.ids["jSub"], nil).json(t)
+	media := assetType(t, list, "FINAL_PROXY")["materials"].([]any)[0].(map[string]any)["media"].(map[string]any)
+	wantFields(t, "final proxy media", media, map[string]any{"videoCodec": "h264", "width": 1280.0, "height": 720.0})
+	if d := media["durationS"].(float64); d < 2.9 || d > 3.1 {
+		t.Errorf("final proxy duration %v s, want about 3", d)
+	}
+	if r := media["frameRate"].(float64); r < 23.97 || r > 23.98 {
+		t.Errorf("final proxy frame rate %v, want 23.976", r)
+	}
+	audio := media["audio"].([]any)
+	if len(audio) != 1 {
+		t.Fatalf("final proxy has %d audio streams, want 1: %v", len(audio), media)
+	}
+	wantFields(t, "final proxy audio", audio[0].(map[string]any), map[string]any{"channels": 6.0, "language": "fra"})
+	if l := audio[0].(map[string]any)["layout"]; !strings.HasPrefix(l.(string), "5.1") {
+		t.Errorf("final proxy audio layout %v, want 5.1", l)
+	}
+	if langs := media["languages"].([]any); len(langs) != 1 || langs[0] != "fra" {
+		t.Errorf("final proxy languages %v, want [fra]", langs)
+	}
+	pmMedia := assetType(t, list, "PRINTMASTER")["materials"].([]any)[0].(map[string]any)["media"].(map[string]any)
+	if _, ok := pmMedia["videoCodec"]; ok {
+		t.Errorf("a WAV has a video codec: %v", pmMedia)
+	}
+	if a := pmMedia["audio"].([]any); len(a) != 1 || a[0].(map[string]any)["channels"] != 2.0 {
+		t.Errorf("the WAV's audio: %v, want one 2-channel stream", a)
+	}
+	if m := assetType(t, list, "SCRIPT")["materials"].([]any)[0].(map[string]any); m["media"] != nil {
+		t.Errorf("a script has technical metadata: %v", m["media"])
+	}
+	hist := w.do("juniper", "GET", "/v1/materials/"+final["id"].(string)+"/history", nil).json(t)["versions"].([]any)
+	if hist[0].(map[string]any)["media"] == nil {
+		t.Errorf("the update history has no technical metadata: %v", hist[0])
+	}
+
+	r := w.do("juniper", "POST", "/v1/materials/"+final["id"].(string)+"/preview", nil)
+	if r.Status != 200 {
+		t.Fatalf("preview: %d %s", r.Status, r.Body)
+	}
+	code, b := get(t, r.json(t)["url"].(string), "bytes=0-99")
+	if code != 206 || !bytes.Equal(b, video[:100]) {
+		t.Errorf("preview URL with Range: status %d, %d bytes; want 206 and the file's first 100 bytes", code, len(b))
+	}
+	if ds := w.do("juniper", "GET", "/v1/materials/"+final["id"].(string)+"/downloads", nil).json(t)["downloads"].([]any); len(ds) != 0 {
+		t.Errorf("a preview was recorded as a download: %v", ds)
+	}
+	for _, id := range []string{pm["id"].(string), script["id"].(string)} {
+		if r := w.do("juniper", "POST", "/v1/materials/"+id+"/preview", nil); r.Status != 400 || r.code() != "invalid" {
+			t.Errorf("preview of %s: %d %s, want 400 invalid", id, r.Status, r.Body)
+		}
+	}
+	if r := w.do("lumen", "POST", "/v1/materials/"+final["id"].(string)+"/preview", nil); r.Status != 404 {
+		t.Errorf("preview by a partner without a request of the title: %d, want 404", r.Status)
 	}
 }

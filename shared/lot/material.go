@@ -92,7 +92,75 @@ type Material struct {
 	AddedBy     string
 	Note        string
 	Transfer    string // for earlier deliveries: the transfer it came from
-	Rev         int64  // store version, for conditional updates
+
+	// Technical metadata of an audio or video file, read when the material
+	// was added (SetMedia); zero for other files (scripts, text subtitles).
+	Duration   float64 // seconds
+	VideoCodec string  // of the first video stream; "" for audio alone
+	Width      int
+	Height     int
+	FrameRate  float64         // frames per second, e.g. 23.976
+	Audio      []MaterialAudio // each audio stream, in file order
+	Subtitles  []string        // the language of each subtitle stream in the file ("" when untagged)
+
+	Rev int64 // store version, for conditional updates
+}
+
+// MaterialAudio is one audio stream of a material.
+type MaterialAudio struct {
+	Codec    string
+	Channels int
+	Layout   string // e.g. stereo, 5.1(side)
+	Language string // as tagged in the file (ISO 639-2, e.g. eng); "" when untagged
+}
+
+// SetMedia records what probing the material's file read: its length, its
+// first video stream, and every audio and subtitle stream.
+func (m *Material) SetMedia(info MediaInfo) {
+	m.Duration = info.Duration
+	m.VideoCodec, m.Width, m.Height, m.FrameRate = "", 0, 0, 0
+	if len(info.Video) > 0 {
+		v := info.Video[0]
+		m.VideoCodec, m.Width, m.Height, m.FrameRate = v.Codec, v.Width, v.Height, v.FrameRate
+		if m.Duration == 0 {
+			m.Duration = v.Duration
+		}
+	}
+	m.Audio = nil
+	for _, a := range info.Audio {
+		m.Audio = append(m.Audio, MaterialAudio{Codec: a.Codec, Channels: a.Channels, Layout: a.Layout, Language: a.Language})
+		if m.Duration == 0 {
+			m.Duration = a.Duration
+		}
+	}
+	m.Subtitles = nil
+	for _, t := range info.Subtitles {
+		m.Subtitles = append(m.Subtitles, t.Language)
+	}
+}
+
+// HasMedia reports whether the material's technical metadata was read.
+func (m *Material) HasMedia() bool { return m.VideoCodec != "" || len(m.Audio) > 0 }
+
+// Video reports whether the material is a video file (it can be previewed).
+func (m *Material) Video() bool { return m.VideoCodec != "" }
+
+// Languages are the languages tagged on the material's audio, then
+// subtitle streams, each once, in file order.
+func (m *Material) Languages() []string {
+	var out []string
+	add := func(l string) {
+		if l != "" && l != "und" && !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	for _, a := range m.Audio {
+		add(a.Language)
+	}
+	for _, l := range m.Subtitles {
+		add(l)
+	}
+	return out
 }
 
 var variantPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$`)

@@ -52,3 +52,28 @@ func TestDownloadCompletesWhenEveryByteWasSent(t *testing.T) {
 		t.Errorf("Sent(0) on a completed download = true, want false: %+v", s)
 	}
 }
+
+func TestSetMediaKeepsTheFirstVideoAndEveryAudioStream(t *testing.T) {
+	// Ensures a material's technical metadata reads the first video stream, every audio stream and the subtitle languages, each language once.
+	m := &Material{}
+	m.SetMedia(MediaInfo{Duration: 12.5,
+		Video:     []VideoStream{{Codec: "h264", Width: 1920, Height: 1080, FrameRate: 23.976}, {Codec: "mjpeg", Width: 10, Height: 10}},
+		Audio:     []AudioStream{{Codec: "aac", Channels: 6, Layout: "5.1(side)", Language: "eng"}, {Codec: "aac", Channels: 2, Layout: "stereo", Language: "fra"}},
+		Subtitles: []SubtitleTrack{{Codec: "mov_text", Language: "fra"}, {Codec: "mov_text", Language: "spa"}}})
+	if m.Duration != 12.5 || m.VideoCodec != "h264" || m.Width != 1920 || m.Height != 1080 || m.FrameRate != 23.976 {
+		t.Errorf("video metadata = %v %q %dx%d %v, want 12.5 h264 1920x1080 23.976", m.Duration, m.VideoCodec, m.Width, m.Height, m.FrameRate)
+	}
+	if len(m.Audio) != 2 || m.Audio[0].Layout != "5.1(side)" || m.Audio[1].Channels != 2 {
+		t.Errorf("audio = %+v, want 5.1(side) then a 2-channel stream", m.Audio)
+	}
+	if got := m.Languages(); len(got) != 3 || got[0] != "eng" || got[1] != "fra" || got[2] != "spa" {
+		t.Errorf("Languages() = %v, want [eng fra spa]", got)
+	}
+	if !m.HasMedia() || !m.Video() {
+		t.Errorf("HasMedia() = %v, Video() = %v, want true, true", m.HasMedia(), m.Video())
+	}
+	m.SetMedia(MediaInfo{Audio: []AudioStream{{Codec: "pcm_s16le", Channels: 2, Duration: 3}}})
+	if m.Video() || m.Duration != 3 || len(m.Subtitles) != 0 {
+		t.Errorf("after an audio file: Video() = %v, Duration = %v, Subtitles = %v; want false, 3, none", m.Video(), m.Duration, m.Subtitles)
+	}
+}

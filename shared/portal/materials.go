@@ -344,6 +344,7 @@ func (s *Library) AddMaterial(ctx context.Context, p lot.Principal, n NewMateria
 	if m.QC != "" {
 		m.QCUpdatedAt = m.DeliveredAt
 	}
+	s.probeMaterial(ctx, m)
 	if err := s.createVersion(ctx, m); err != nil {
 		return nil, err
 	}
@@ -353,6 +354,30 @@ func (s *Library) AddMaterial(ctx context.Context, p lot.Principal, n NewMateria
 		}
 	}
 	return m, nil
+}
+
+// probeMaterial reads the technical metadata of m's stored file into m
+// (ffprobe through a signed URL). A file that is not audio or video keeps
+// none; a probe that cannot run is logged and the material stands without
+// it (the API functions on AWS read no media: their Media says so).
+func (s *Library) probeMaterial(ctx context.Context, m *lot.Material) {
+	if s.Media == nil {
+		return
+	}
+	u, err := s.Blobs.PresignGet(ctx, m.Key, lot.GetOptions{Expires: 10 * time.Minute})
+	if err != nil {
+		s.Log.WarnContext(ctx, "material metadata", "key", m.Key, "err", err)
+		return
+	}
+	info, err := s.Media.Probe(ctx, u.URL)
+	switch {
+	case errors.Is(err, lot.ErrUnreadableMedia):
+		return // a script, a text subtitle: no media to describe
+	case err != nil:
+		s.Log.WarnContext(ctx, "material metadata", "key", m.Key, "err", err)
+		return
+	}
+	m.SetMedia(info)
 }
 
 func (s *Library) poolSize() int {
@@ -451,6 +476,47 @@ func (s *Library) StartDownload(ctx context.Context, p lot.Principal, id string)
 		return nil, err
 	}
 	return &DownloadStart{Download: d, URL: u}, nil
+}
+
+// PreviewURLTTL is how long a preview URL lives: a working day of playing.
+const PreviewURLTTL = 8 * time.Hour
+
+// Preview hands the caller a signed URL to play the newest version of a
+// video material in the browser: the stored file, or for a partner and a
+// proxy video their own watermarked proxy (the one a download hands out,
+// made on demand when the pool is empty: Processing, then an email). A
+// preview records no download. A material that is not video answers
+// invalid.
+func (s *Library) Preview(ctx context.Context, p lot.Principal, id string) (*DownloadStart, error) {
+	if err := s.mayDownload(); err != nil {
+		return nil, err
+	}
+	m, err := s.material(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if !m.Video() && !strings.HasPrefix(m.ContentType, "video/") {
+		return nil, lot.Errorf(lot.CodeInvalid, "%s is not a video; only videos can be previewed", m.FileName)
+	}
+	if err := s.checkNewest(ctx, m); err != nil {
+		return nil, err
+	}
+	key := m.Key
+	var px *lot.Proxy
+	if m.AssetType.Watermarked() && !p.Internal() {
+		if px, err = s.proxyFor(ctx, p, m); err != nil {
+			return nil, err
+		}
+		if px.State != lot.ProxyReady {
+			return &DownloadStart{Proxy: px}, nil
+		}
+		key = px.Key
+	}
+	u, err := s.Blobs.PresignGet(ctx, key, lot.GetOptions{Expires: PreviewURLTTL})
+	if err != nil {
+		return nil, err
+	}
+	return &DownloadStart{URL: u, Proxy: px}, nil
 }
 
 // mayDownload returns unavailable when there is no file storage to
@@ -674,6 +740,13 @@ func (s *Library) DeliveryMaterials(ctx context.Context, t *lot.Transfer, r *lot
 		m := &lot.Material{MovieID: r.MovieID, AssetType: lot.AssetDelivery, Variant: variant, FileName: f.Name, Size: f.Size,
 			SHA256: f.SHA256, ContentType: f.ContentType, Key: f.Key, DeliveredAt: at.UTC(), AddedBy: t.DeliveredBy,
 			Transfer: t.ID, Note: fmt.Sprintf("delivered by %s for request %s", t.FulfillmentPartner, r.ID)}
+		if t.Inspection != nil { // inspection probed the file already
+			for _, in := range t.Inspection.Files {
+				if in.Name == f.Name && in.Media != nil {
+					m.SetMedia(*in.Media)
+				}
+			}
+		}
 		if slices.ContainsFunc(all, func(o *lot.Material) bool { return o.Transfer == t.ID && o.Slot() == m.Slot() }) {
 			continue
 		}

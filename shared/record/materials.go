@@ -56,6 +56,22 @@ type Material struct {
 	AddedBy     string    `json:"addedBy"`
 	Note        string    `json:"note,omitempty"`
 	Transfer    string    `json:"transfer,omitempty"`
+	// Technical metadata (audio and video files).
+	Duration   float64         `json:"durationS,omitempty"`
+	VideoCodec string          `json:"videoCodec,omitempty"`
+	Width      int             `json:"width,omitempty"`
+	Height     int             `json:"height,omitempty"`
+	FrameRate  float64         `json:"frameRate,omitempty"`
+	Audio      []MaterialAudio `json:"audio,omitempty"`
+	Subtitles  []string        `json:"subtitles,omitempty"`
+}
+
+// MaterialAudio is one audio stream of a material.
+type MaterialAudio struct {
+	Codec    string `json:"codec"`
+	Channels int    `json:"channels"`
+	Layout   string `json:"layout,omitempty"`
+	Language string `json:"language,omitempty"`
 }
 
 // Proxy is a watermarked rendition of a proxy-video material.
@@ -103,14 +119,25 @@ type Download struct {
 }
 
 func fromMaterial(m *lot.Material) Material {
-	return Material{m.ID, m.MovieID, string(m.AssetType), m.Variant, m.Version, m.FileName, m.Size, m.SHA256, m.ContentType,
-		m.Key, string(m.QC), m.DeliveredAt, m.QCUpdatedAt, m.AddedBy, m.Note, m.Transfer}
+	r := Material{m.ID, m.MovieID, string(m.AssetType), m.Variant, m.Version, m.FileName, m.Size, m.SHA256, m.ContentType,
+		m.Key, string(m.QC), m.DeliveredAt, m.QCUpdatedAt, m.AddedBy, m.Note, m.Transfer,
+		m.Duration, m.VideoCodec, m.Width, m.Height, m.FrameRate, nil, m.Subtitles}
+	for _, a := range m.Audio {
+		r.Audio = append(r.Audio, MaterialAudio(a))
+	}
+	return r
 }
 
 func (r Material) domain(rev int64) *lot.Material {
-	return &lot.Material{ID: r.ID, MovieID: r.MovieID, AssetType: lot.AssetType(r.AssetType), Variant: r.Variant, Version: r.Version,
+	m := &lot.Material{ID: r.ID, MovieID: r.MovieID, AssetType: lot.AssetType(r.AssetType), Variant: r.Variant, Version: r.Version,
 		FileName: r.FileName, Size: r.Size, SHA256: r.SHA256, ContentType: r.ContentType, Key: r.Key, QC: lot.MaterialQC(r.QC),
-		DeliveredAt: r.DeliveredAt, QCUpdatedAt: r.QCUpdatedAt, AddedBy: r.AddedBy, Note: r.Note, Transfer: r.Transfer, Rev: rev}
+		DeliveredAt: r.DeliveredAt, QCUpdatedAt: r.QCUpdatedAt, AddedBy: r.AddedBy, Note: r.Note, Transfer: r.Transfer,
+		Duration: r.Duration, VideoCodec: r.VideoCodec, Width: r.Width, Height: r.Height, FrameRate: r.FrameRate,
+		Subtitles: r.Subtitles, Rev: rev}
+	for _, a := range r.Audio {
+		m.Audio = append(m.Audio, lot.MaterialAudio(a))
+	}
+	return m
 }
 
 func fromProxy(p *lot.Proxy) Proxy {

@@ -866,6 +866,25 @@ func testMaterials(t *testing.T, s lot.Store) {
 	must(t, s.CreateMaterial(ctx, mk(81, lot.AssetAudioStems, "", 2)))
 	must(t, s.CreateMaterial(ctx, mk(81, lot.AssetSubtitle, "es", 1)))
 	must(t, s.CreateMaterial(ctx, mk(82, lot.AssetScript, "", 1)))
+	// A media material keeps its technical metadata.
+	video := mk(82, lot.AssetProxyVideo, "", 1)
+	video.FileName, video.QC, video.QCUpdatedAt = "proxy.mp4", "", time.Time{}
+	video.SetMedia(lot.MediaInfo{Duration: 12.5, Video: []lot.VideoStream{{Codec: "h264", Width: 1280, Height: 720, FrameRate: 23.976}},
+		Audio:     []lot.AudioStream{{Codec: "aac", Channels: 6, Layout: "5.1(side)", Language: "eng"}, {Codec: "aac", Channels: 2, Layout: "stereo", Language: "fra"}},
+		Subtitles: []lot.SubtitleTrack{{Codec: "mov_text", Language: "spa"}}})
+	must(t, s.CreateMaterial(ctx, video))
+	gotVideo, err := s.GetMaterial(ctx, video.ID)
+	must(t, err)
+	if gotVideo.Duration != 12.5 || gotVideo.VideoCodec != "h264" || gotVideo.Width != 1280 || gotVideo.Height != 720 || gotVideo.FrameRate != 23.976 {
+		t.Errorf("stored video metadata = %v %q %dx%d %v, want 12.5 h264 1280x720 23.976",
+			gotVideo.Duration, gotVideo.VideoCodec, gotVideo.Width, gotVideo.Height, gotVideo.FrameRate)
+	}
+	if !slices.Equal(gotVideo.Audio, video.Audio) {
+		t.Errorf("stored audio streams = %+v, want %+v", gotVideo.Audio, video.Audio)
+	}
+	if !slices.Equal(gotVideo.Subtitles, []string{"spa"}) {
+		t.Errorf("stored subtitle languages = %v, want [spa]", gotVideo.Subtitles)
+	}
 	up, err := s.UpdateMaterial(ctx, v1.ID, func(m *lot.Material) (bool, error) {
 		m.QC, m.QCUpdatedAt = lot.MaterialReadyForMix, t0.Add(time.Hour)
 		return true, nil

@@ -44,6 +44,7 @@ async function start() {
             { index: true, element: <Dashboard /> },
             { path: 'requests/:id', lazy: async () => ({ Component: (await import('./pages/RequestPage')).RequestPage }) },
             { path: 'deliver', lazy: async () => ({ Component: (await import('./deliver/DeliverPage')).DeliverPage }) },
+            { path: 'materials', lazy: async () => ({ Component: (await import('./materials/MaterialsPage')).MaterialsPage }) },
             { path: 'help/error-codes', lazy: async () => ({ Component: (await import('./details/ErrorCodesPage')).ErrorCodesPage }) },
             { path: '*', element: <NotFound /> },
           ],

@@ -6,7 +6,7 @@
 import { type ActionName, type KnownRequest, selectionView } from '../actions'
 import type { SearchRow, SearchValues } from '../lib/search'
 import { IconButton, Menu } from '../ui'
-import { knownOf, nextRelease } from './RowActions'
+import { knownOf } from './RowActions'
 import type { RowAction } from './RowsPanel'
 
 interface Props {
@@ -41,7 +41,7 @@ export function BulkBar({ selection, onClear, onAction, exporting, values }: Pro
       <span className="bulkbar-sep" aria-hidden="true" />
       {comment.show && <IconButton icon="comment" text="Comment" label="Comment" disabled={!comment.enabled} reason={comment.reason} onClick={() => run('comment')} testId="bulk-comment" />}
       <IconButton icon="sheet" text={exporting ? 'Exporting…' : 'Export to Excel'} label="Export the selected requests to Excel" disabled={exporting} onClick={() => run('export')} testId="bulk-export" />
-      {download.show && <IconButton icon="download" label="Download Materials" disabled reason={download.enabled ? nextRelease : download.reason} />}
+      {download.show && <IconButton icon="download" text="Download Materials" label="Download Materials of the selected requests" disabled={!download.enabled} reason={download.reason} onClick={() => window.open(`/materials?ids=${ids.filter((id) => selection.get(id)?.actions?.downloadMaterials?.allowed !== false).map(encodeURIComponent).join(',')}`, '_blank', 'noopener')} testId="bulk-download" />}
       {deliver.show && <IconButton icon="deliver" text="Deliver" label="Deliver to the selected requests" disabled={!deliver.enabled} reason={deliver.reason} onClick={() => window.open(`/deliver?ids=${ids.filter((id) => selection.get(id)?.actions?.deliver?.allowed !== false).map(encodeURIComponent).join(',')}`, '_blank', 'noopener')} testId="bulk-deliver" />}
       {(material.show || service.show) && (
         <Menu

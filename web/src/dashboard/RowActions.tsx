@@ -6,8 +6,6 @@ import { type SearchRow, type SearchValues, valueName } from '../lib/search'
 import { IconButton, IconLink, Menu, type MenuItem } from '../ui'
 import type { RowAction } from './RowsPanel'
 
-export const nextRelease = 'coming in the next release'
-
 /** What the action dialogs show of a row: its title, and its source type and language. */
 export function knownOf(r: SearchRow, values?: SearchValues): KnownRequest {
   const detail = [r.sourceType && valueName(values, 'sourceType', r.sourceType), r.language && valueName(values, 'language', r.language)].filter(Boolean).join(' · ')
@@ -49,7 +47,9 @@ export function RowActions({ row, values, onAction }: { row: SearchRow; values?:
     <div className="row-actions">
       <IconLink label={`Details of ${name}`} icon="info" href={details} newTab />
       {download.show && (
-        <IconButton label="Download Materials" icon="download" disabled reason={download.enabled ? nextRelease : download.reason} />
+        download.enabled
+          ? <IconLink label="Download Materials" icon="download" href={`/materials?ids=${encodeURIComponent(row.id)}`} newTab />
+          : <IconButton label="Download Materials" icon="download" disabled reason={download.reason} />
       )}
       {deliver.show && (deliver.enabled
         ? <IconLink label="Deliver" icon="deliver" href={`/deliver?ids=${encodeURIComponent(row.id)}`} newTab />

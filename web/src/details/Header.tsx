@@ -11,9 +11,6 @@ import { notYet, sharedDialogs, type SharedActionKey } from './shared-actions'
 import { requestTone } from './status'
 import type { Details } from './types'
 
-// The Download Materials page comes with the next step of the portal.
-const downloadLater = 'Downloading in the browser is coming; until then download with openlot download or the API.'
-
 type Open = SharedActionKey | 'subassign' | 'requestRedelivery' | 'upgrade'
 
 export function Header({ details, onChanged }: { details: Details; onChanged: () => void }) {
@@ -76,7 +73,7 @@ export function Header({ details, onChanged }: { details: Details; onChanged: ()
       )}
       <div className="rq-actions" role="group" aria-label="Request actions" data-testid="request-actions">
         <ActionButton action={a.deliver} label="Deliver" primary onClick={() => window.open(`/deliver?ids=${encodeURIComponent(r.id)}`, '_blank', 'noopener')} testId="deliver" />
-        <ActionButton action={a.downloadMaterials} label="Download materials" unavailable={downloadLater} testId="downloadMaterials" />
+        <ActionButton action={a.downloadMaterials} label="Download materials" onClick={() => navigate(`/materials?ids=${encodeURIComponent(r.id)}`)} testId="downloadMaterials" />
         {shared('setMaterialStatus', 'Edit material status')}
         {shared('setServiceType', 'Edit service type')}
         {shared('setEstimatedDeliveryDate', 'Edit dates')}
