@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -228,6 +230,11 @@ func (s *Store) DeleteTemplate(ctx context.Context, owner, name string) error {
 // IndexRequest lists a request's transfers (sparse: only transfers carry rq).
 const IndexRequest = "byRequest"
 
+// IndexQC lists transfers by QC status (sparse: only transfers with QC carry qc).
+const IndexQC = "byQC"
+
+const attrQC = "qc"
+
 func transferKey(id string) item { return key("TRANSFER#"+id, "TRANSFER") }
 
 func transferItem(t *lot.Transfer, version int64) item {
@@ -236,6 +243,9 @@ func transferItem(t *lot.Transfer, version int64) item {
 	it[attrID] = str(t.ID)
 	it[attrVersion] = num(version)
 	it[attrData] = str(string(record.JSON(record.FromTransfer(t))))
+	if t.QC != nil {
+		it[attrQC] = str(string(t.QC.Status)) // byQC: the QC queue, one partition per status
+	}
 	return it
 }
 
@@ -298,4 +308,61 @@ func (s *Store) ListTransfers(ctx context.Context, requestID string) ([]*lot.Tra
 		err = bad
 	}
 	return out, err
+}
+
+// ListQC queries byQC, one partition per status asked for (every status
+// when none), newest first, and merges them by ID. Tenancy and the partner
+// filter are applied to the items read: the items read are the QC cards
+// of those statuses, older than after, until a page is full (for an
+// operator, the page itself).
+func (s *Store) ListQC(ctx context.Context, f lot.QCFilter, after string, limit int) ([]*lot.Transfer, string, error) {
+	if limit <= 0 || limit > lot.MaxPage {
+		limit = lot.MaxPage
+	}
+	statuses := f.Statuses
+	if len(statuses) == 0 {
+		statuses = lot.QCStatuses
+	}
+	var out []*lot.Transfer
+	for _, st := range statuses {
+		cond, vals := "qc = :s", item{":s": str(string(st))}
+		if after != "" {
+			cond, vals[":a"] = cond+" AND id < :a", str(after)
+		}
+		n, bad := 0, error(nil)
+		err := s.query(ctx, &dynamodb.QueryInput{
+			IndexName:                 aws.String(IndexQC),
+			KeyConditionExpression:    aws.String(cond),
+			ExpressionAttributeValues: vals,
+			ScanIndexForward:          aws.Bool(false),
+			Limit:                     aws.Int32(int32(limit + 1)),
+		}, "transfer", func(it item) bool {
+			var t *lot.Transfer
+			if t, bad = record.DecodeTransfer([]byte(getS(it, attrData)), getN(it, attrVersion)); bad != nil {
+				return true
+			}
+			// The index lags the table a little: the status read back decides.
+			if f.Matches(t) && t.QC.Status == st {
+				out = append(out, t)
+				n++
+			}
+			return n > limit
+		})
+		if err == nil {
+			err = bad
+		}
+		if err != nil {
+			return nil, "", err
+		}
+	}
+	slices.SortFunc(out, func(a, b *lot.Transfer) int { return strings.Compare(b.ID, a.ID) })
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = out[limit-1].ID
+	}
+	if out == nil {
+		out = []*lot.Transfer{}
+	}
+	return out, next, nil
 }

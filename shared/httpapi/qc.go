@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -62,6 +63,10 @@ func (a *api) qcRoutes() []route {
 	return []route{
 		serve(huma.Operation{OperationID: "requestQC", Method: http.MethodGet, Path: "/v1/requests/{id}/qc", Tags: tags, Errors: []int{400, 401, 404, 429},
 			Summary: "The QC cards of a request's deliveries, newest first"}, a.requestQC),
+		serve(huma.Operation{OperationID: "qcQueue", Method: http.MethodGet, Path: "/v1/qc", Tags: tags, Errors: []int{400, 401, 429},
+			Summary: "The QC queue: QC cards across requests, newest first",
+			Description: "QC and studio operators see every delivery's QC; partners their own facility's (a content partner: its titles'). " +
+				"Filter by QC status (codes or names, comma-separated, OR-ed) and by fulfillment partner; page with limit and cursor."}, a.qcQueue),
 		serve(huma.Operation{OperationID: "qcGlossary", Method: http.MethodGet, Path: "/v1/qc/glossary", Tags: tags, Errors: []int{401, 429},
 			Summary: "The numbered categories QC events are filed under"}, a.qcGlossary),
 		serve(act(lot.QCStart), a.qcStart),
@@ -94,6 +99,68 @@ func (a *api) requestQC(ctx context.Context, in *idPath) (*qcListOutput, error) 
 	out.Body.QC = []QCJSON{}
 	for _, t := range ts {
 		out.Body.QC = append(out.Body.QC, a.qcJSON(ctx, t))
+	}
+	return out, nil
+}
+
+// QCQueueJSON is a card of the QC queue: the QC card and its request.
+type QCQueueJSON struct {
+	QCJSON
+	Request QCRequestJSON `json:"request"`
+}
+
+// QCRequestJSON is what the QC queue shows of a card's request.
+type QCRequestJSON struct {
+	ID                 string `json:"id"`
+	Title              string `json:"title"`
+	SourceType         string `json:"sourceType"`
+	Language           string `json:"language,omitempty"`
+	Status             string `json:"status"`
+	FulfillmentPartner string `json:"fulfillmentPartner"`
+	DueDate            string `json:"dueDate"`
+}
+
+type qcQueueInput struct {
+	Status  string `query:"status" maxLength:"400" doc:"QC statuses, comma-separated (codes or names, any case), e.g. READY,In Progress; empty: every status."`
+	Partner string `query:"partner" maxLength:"64" doc:"Only the deliveries of this fulfillment partner (assigned or subassigned)."`
+	Limit   int    `query:"limit" minimum:"1" maximum:"500" default:"50"`
+	Cursor  string `query:"cursor" maxLength:"64" doc:"The next value of the previous page."`
+}
+
+type qcQueueOutput struct {
+	Body struct {
+		QC   []QCQueueJSON `json:"qc"`
+		Next string        `json:"next" doc:"Cursor of the next page, or empty at the end."`
+	}
+}
+
+// qcQueue answers the QC cards the caller may see in the statuses asked for.
+func (a *api) qcQueue(ctx context.Context, in *qcQueueInput) (*qcQueueOutput, error) {
+	var statuses []lot.QCStatus
+	for _, s := range strings.Split(in.Status, ",") {
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
+		st, err := lot.ParseQCStatus(s)
+		if err != nil {
+			return nil, a.fail(ctx, err)
+		}
+		statuses = append(statuses, st)
+	}
+	if in.Cursor != "" && !lot.ValidID(in.Cursor) {
+		return nil, a.fail(ctx, lot.Errorf(lot.CodeInvalid, "cursor %q is not one this API gave", in.Cursor))
+	}
+	items, next, err := a.svc.QC.Queue(ctx, who(ctx), statuses, strings.TrimSpace(in.Partner), in.Cursor, in.Limit)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	out := &qcQueueOutput{}
+	out.Body.QC, out.Body.Next = []QCQueueJSON{}, next
+	for _, it := range items {
+		r := it.Request
+		out.Body.QC = append(out.Body.QC, QCQueueJSON{QCJSON: a.qcJSON(ctx, it.Transfer), Request: QCRequestJSON{
+			ID: r.ID, Title: r.TitleName, SourceType: string(r.SourceType), Language: r.Language, Status: string(r.Status),
+			FulfillmentPartner: r.FulfillmentPartner, DueDate: r.DueDate.String()}})
 	}
 	return out, nil
 }

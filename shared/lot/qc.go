@@ -35,6 +35,9 @@ var qcStatusNames = map[QCStatus]string{QCNotReady: "Not Ready", QCReady: "Ready
 // Name is the status as people read it.
 func (s QCStatus) Name() string { return qcStatusNames[s] }
 
+// ParseQCStatus accepts a code or a display name, any case.
+func ParseQCStatus(s string) (QCStatus, error) { return parseEnum("QC status", s, QCStatuses) }
+
 // Finished reports whether QC ended.
 func (s QCStatus) Finished() bool {
 	return s == QCPassed || s == QCPassedWithIssues || s == QCFailed || s == QCCanceled

@@ -151,6 +151,36 @@ func (s *QC) RequestQC(ctx context.Context, p lot.Principal, requestID string) (
 	return out, nil
 }
 
+// QCQueueItem is a card of the QC queue: a delivery with QC and its request.
+type QCQueueItem struct {
+	Transfer *lot.Transfer
+	Request  *lot.Request
+}
+
+// Queue lists the QC cards p may see (QC and studio operators: all;
+// partners: their facility's) in one of statuses (none: every status),
+// of partner's deliveries when partner is set, newest first, a page of up
+// to limit after the cursor after. next is the cursor of the next page, ""
+// at the end.
+func (s *QC) Queue(ctx context.Context, p lot.Principal, statuses []lot.QCStatus, partner, after string, limit int) ([]QCQueueItem, string, error) {
+	ts, next, err := s.Store.ListQC(ctx, lot.QCFilter{Scope: lot.ScopeOf(p), Statuses: statuses, FulfillmentPartner: partner}, after, limit)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]QCQueueItem, 0, len(ts))
+	for _, t := range ts {
+		if !t.VisibleTo(p) { // a store bug must not leak another tenant's card
+			continue
+		}
+		r, err := s.Store.GetRequest(ctx, t.RequestID)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, QCQueueItem{Transfer: t, Request: r})
+	}
+	return out, next, nil
+}
+
 // QCReportOf is a QC with what its report shows besides.
 type QCReportOf struct {
 	Transfer *lot.Transfer

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/openlot/openlot/shared/lot"
@@ -93,6 +94,10 @@ var migrations = []string{
 	`CREATE TABLE docs (kind TEXT NOT NULL, id TEXT NOT NULL, parent TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL,
 	   PRIMARY KEY (kind, id)) WITHOUT ROWID;
 	 CREATE INDEX docs_parent ON docs(kind, parent, id);`,
+	// The QC queue: a transfer's QC status, read from its document, indexed
+	// (a virtual column: existing rows need no rewrite).
+	`ALTER TABLE transfers ADD COLUMN qc TEXT GENERATED ALWAYS AS (json_extract(data, '$.qc.status')) VIRTUAL;
+	 CREATE INDEX transfers_qc ON transfers(qc, id);`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -555,6 +560,73 @@ func (s *Store) ListTransfers(ctx context.Context, requestID string) ([]*lot.Tra
 		out = append(out, t)
 	}
 	return out, translate(rows.Err(), "transfer")
+}
+
+// ListQC pages through the transfers with QC that f matches, newest first,
+// over the transfers_qc index.
+func (s *Store) ListQC(ctx context.Context, f lot.QCFilter, after string, limit int) ([]*lot.Transfer, string, error) {
+	if limit <= 0 || limit > lot.MaxPage {
+		limit = lot.MaxPage
+	}
+	q := strings.Builder{}
+	q.WriteString(`SELECT version, data FROM transfers WHERE qc IS NOT NULL`)
+	var args []any
+	if len(f.Statuses) > 0 {
+		q.WriteString(` AND qc IN (?` + strings.Repeat(`, ?`, len(f.Statuses)-1) + `)`)
+		for _, st := range f.Statuses {
+			args = append(args, string(st))
+		}
+	}
+	if after != "" {
+		q.WriteString(` AND id < ?`)
+		args = append(args, after)
+	}
+	partner := func(p string) {
+		q.WriteString(` AND (json_extract(data, '$.fp') = ? OR json_extract(data, '$.sub') = ?)`)
+		args = append(args, p, p)
+	}
+	switch sc := f.Scope; {
+	case sc.All:
+	case sc.FulfillmentPartner != "":
+		partner(sc.FulfillmentPartner)
+	case sc.ContentPartner != "":
+		q.WriteString(` AND json_extract(data, '$.cp') = ?`)
+		args = append(args, sc.ContentPartner)
+	default:
+		return []*lot.Transfer{}, "", nil
+	}
+	if f.FulfillmentPartner != "" {
+		partner(f.FulfillmentPartner)
+	}
+	q.WriteString(` ORDER BY id DESC LIMIT ?`)
+	args = append(args, limit+1)
+	rows, err := s.r.QueryContext(ctx, q.String(), args...)
+	if err != nil {
+		return nil, "", translate(err, "transfer")
+	}
+	defer rows.Close()
+	out := []*lot.Transfer{}
+	for rows.Next() {
+		var data string
+		var version int64
+		if err := rows.Scan(&version, &data); err != nil {
+			return nil, "", translate(err, "transfer")
+		}
+		t, err := record.DecodeTransfer([]byte(data), version)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", translate(err, "transfer")
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = out[limit-1].ID
+	}
+	return out, next, nil
 }
 
 // CreateDoc stores a document at version 1; conflict when it exists.
