@@ -10,6 +10,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/portal"
 	"github.com/openlot/openlot/shared/qcreport"
 )
 
@@ -67,6 +68,8 @@ func (a *api) qcRoutes() []route {
 			Summary: "The QC queue: QC cards across requests, newest first",
 			Description: "QC and studio operators see every delivery's QC; partners their own facility's (a content partner: its titles'). " +
 				"Filter by QC status (codes or names, comma-separated, OR-ed) and by fulfillment partner; page with limit and cursor."}, a.qcQueue),
+		serve(huma.Operation{OperationID: "transferQC", Method: http.MethodGet, Path: "/v1/transfers/{id}/qc", Tags: tags, Errors: []int{400, 401, 404, 429},
+			Summary: "One delivery's QC card with its request (the QC page)"}, a.transferQC),
 		serve(huma.Operation{OperationID: "qcGlossary", Method: http.MethodGet, Path: "/v1/qc/glossary", Tags: tags, Errors: []int{401, 429},
 			Summary: "The numbered categories QC events are filed under"}, a.qcGlossary),
 		serve(act(lot.QCStart), a.qcStart),
@@ -157,12 +160,28 @@ func (a *api) qcQueue(ctx context.Context, in *qcQueueInput) (*qcQueueOutput, er
 	out := &qcQueueOutput{}
 	out.Body.QC, out.Body.Next = []QCQueueJSON{}, next
 	for _, it := range items {
-		r := it.Request
-		out.Body.QC = append(out.Body.QC, QCQueueJSON{QCJSON: a.qcJSON(ctx, it.Transfer), Request: QCRequestJSON{
-			ID: r.ID, Title: r.TitleName, SourceType: string(r.SourceType), Language: r.Language, Status: string(r.Status),
-			FulfillmentPartner: r.FulfillmentPartner, DueDate: r.DueDate.String()}})
+		out.Body.QC = append(out.Body.QC, a.qcQueueJSON(ctx, it))
 	}
 	return out, nil
+}
+
+type qcCardOutput struct{ Body QCQueueJSON }
+
+// transferQC answers one delivery's QC card with its request.
+func (a *api) transferQC(ctx context.Context, in *idPath) (*qcCardOutput, error) {
+	it, err := a.svc.QC.Card(ctx, who(ctx), in.ID)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return &qcCardOutput{Body: a.qcQueueJSON(ctx, it)}, nil
+}
+
+// qcQueueJSON is a QC card with its request.
+func (a *api) qcQueueJSON(ctx context.Context, it portal.QCQueueItem) QCQueueJSON {
+	r := it.Request
+	return QCQueueJSON{QCJSON: a.qcJSON(ctx, it.Transfer), Request: QCRequestJSON{
+		ID: r.ID, Title: r.TitleName, SourceType: string(r.SourceType), Language: r.Language, Status: string(r.Status),
+		FulfillmentPartner: r.FulfillmentPartner, DueDate: r.DueDate.String()}}
 }
 
 // qcGlossary answers the numbered categories QC events are filed under.

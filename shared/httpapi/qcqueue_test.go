@@ -83,6 +83,16 @@ func TestQCQueueListsTheCardsEachRoleMaySee(t *testing.T) {
 		t.Errorf("a partner may start QC from the queue: %v", start)
 	}
 
+	one := w.do("juniper", "GET", "/v1/transfers/"+ready.ID+"/qc", nil).json(t)
+	if one["transferId"] != ready.ID || one["request"].(map[string]any)["id"] != w.ids["jDone"] {
+		t.Errorf("GET /v1/transfers/{id}/qc as its partner: %v", one)
+	}
+	for who, code := range map[string]int{"lumen": 404, "qc": 200} {
+		if res := w.do(who, "GET", "/v1/transfers/"+ready.ID+"/qc", nil); res.Status != code {
+			t.Errorf("%s GET /v1/transfers/{id}/qc of juniper's delivery: %d, want %d", who, res.Status, code)
+		}
+	}
+
 	for _, q := range []string{"?status=bogus", "?cursor=nope", "?limit=0", "?limit=501"} {
 		if res := w.do("qc", "GET", "/v1/qc"+q, nil); res.Status != 400 && res.Status != 422 {
 			t.Errorf("GET /v1/qc%s: %d, want 400 or 422", q, res.Status)

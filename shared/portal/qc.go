@@ -181,6 +181,19 @@ func (s *QC) Queue(ctx context.Context, p lot.Principal, statuses []lot.QCStatus
 	return out, next, nil
 }
 
+// Card answers one delivery's QC with its request, for the QC page.
+func (s *QC) Card(ctx context.Context, p lot.Principal, id string) (QCQueueItem, error) {
+	t, err := s.qcTransfer(ctx, p, id)
+	if err != nil {
+		return QCQueueItem{}, err
+	}
+	r, err := s.Store.GetRequest(ctx, t.RequestID)
+	if err != nil {
+		return QCQueueItem{}, err
+	}
+	return QCQueueItem{Transfer: t, Request: r}, nil
+}
+
 // QCReportOf is a QC with what its report shows besides.
 type QCReportOf struct {
 	Transfer *lot.Transfer
