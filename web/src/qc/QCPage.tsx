@@ -7,7 +7,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import { Link, useParams } from 'react-router'
 import { ApiError } from '../lib/api'
-import { messageOf, useSession } from '../session'
+import { messageOf, useSession, useUser } from '../session'
 import { Notice, Spinner, toast } from '../ui'
 import { useGet } from '../details/data'
 import { ActionButton, Badge, Dialog, offer } from '../details/parts'
@@ -36,6 +36,7 @@ const moves: { key: QCActionKey; path: string; label: string; note?: 'required';
 export function QCPage() {
   const { transferId = '' } = useParams()
   const { api } = useSession()
+  const user = useUser()
   const card = useGet<QCQueueCard>(`/v1/transfers/${encodeURIComponent(transferId)}/qc`)
   const player = useRef<PlayerHandle>(null)
   const [now, setNow] = useState(0)
@@ -45,6 +46,10 @@ export function QCPage() {
   const [asking, setAsking] = useState<(typeof moves)[number]>()
   const c = card.data?.transferId === transferId ? card.data : undefined
   const requestId = c?.request.id
+  // Who is who: events and the timeline carry a person's opaque ID; the request's history names them.
+  const history = useGet<{ entries: { actor: string; actorName?: string }[] | null }>(requestId ? `/v1/requests/${encodeURIComponent(requestId)}/history` : undefined)
+  const names = new Map((history.data?.entries ?? []).filter((e) => e.actorName).map((e) => [e.actor, e.actorName!]))
+  const nameOf = (id: string) => names.get(id) ?? (id === user?.subject ? user.name : id)
 
   // The delivered file, once the card says which request it belongs to.
   useEffect(() => {
@@ -136,7 +141,7 @@ export function QCPage() {
       </header>
       {latest?.note && (
         <p className="qc-latest">
-          <strong>{qcStatusName(latest.status)}:</strong> {latest.note} <span className="muted">({latest.by}, {when(latest.at)})</span>
+          <strong>{qcStatusName(latest.status)}:</strong> {latest.note} <span className="muted">({nameOf(latest.by)}, {when(latest.at)})</span>
         </p>
       )}
       <div className="qc-work">
@@ -167,6 +172,7 @@ export function QCPage() {
         events={c.qc.events ?? []}
         signOff={c.actions.signOff}
         transferId={transferId}
+        nameOf={nameOf}
         onSeek={seek}
         onChanged={card.reload}
       />
@@ -239,14 +245,14 @@ function AddEvent({ transferId, allowed, now, fps, onAdded }: AddEventProps) {
   return (
     <form className="qc-add" onSubmit={(e) => void add(e)} noValidate aria-labelledby={`${ids.in}-title`} data-testid="qc-add-event">
       <h2 id={`${ids.in}-title`} className="section-title">Add an event</h2>
-      {greyed && allowed?.reason && <p className="muted qc-add-why">{allowed.reason}</p>}
+      {greyed && allowed?.reason && <p className="muted qc-add-why">{allowed.reason.charAt(0).toUpperCase() + allowed.reason.slice(1)}.</p>}
       <div className="qc-tc-row">
         <div className="qc-tc">
           <label htmlFor={ids.in}>In</label>
           <div className="qc-tc-input">
             <input id={ids.in} type="text" inputMode="numeric" placeholder={now} value={tcIn} onChange={(e) => setIn(e.target.value)} disabled={greyed} />
-            <button type="button" className="btn btn-sm" onClick={() => setIn(now)} disabled={greyed} aria-label="Set in to the playhead">
-              Mark
+            <button type="button" className="btn btn-sm" onClick={() => setIn(now)} disabled={greyed} aria-label="Mark in at the playhead">
+              Mark in
             </button>
           </div>
         </div>
@@ -254,8 +260,8 @@ function AddEvent({ transferId, allowed, now, fps, onAdded }: AddEventProps) {
           <label htmlFor={ids.out}>Out</label>
           <div className="qc-tc-input">
             <input id={ids.out} type="text" inputMode="numeric" placeholder={tcIn || now} value={tcOut} onChange={(e) => setOut(e.target.value)} disabled={greyed} />
-            <button type="button" className="btn btn-sm" onClick={() => setOut(now)} disabled={greyed} aria-label="Set out to the playhead">
-              Mark
+            <button type="button" className="btn btn-sm" onClick={() => setOut(now)} disabled={greyed} aria-label="Mark out at the playhead">
+              Mark out
             </button>
           </div>
         </div>
@@ -296,11 +302,12 @@ interface EventsProps {
   events: QCEvent[]
   signOff: { allowed: boolean; code?: string; reason?: string } | undefined
   transferId: string
+  nameOf: (id: string) => string
   onSeek: (tc: string) => void
   onChanged: () => void
 }
 
-function Events({ events, signOff, transferId, onSeek, onChanged }: EventsProps) {
+function Events({ events, signOff, transferId, nameOf, onSeek, onChanged }: EventsProps) {
   const { api } = useSession()
   const glossary = useGlossaryList()
   const names = new Map((glossary ?? []).map((g) => [g.code, g.name]))
@@ -359,7 +366,7 @@ function Events({ events, signOff, transferId, onSeek, onChanged }: EventsProps)
                   </td>
                   <td className="note">{e.note}</td>
                   <td className="nowrap">
-                    {e.by}
+                    {nameOf(e.by)}
                     <br />
                     <time className="muted" dateTime={e.at}>{when(e.at)}</time>
                   </td>

@@ -77,7 +77,7 @@ export function Materials() {
   const title = data?.titles?.[0]
   const rows = (data?.assetTypes ?? []).flatMap((a) => a.materials ?? [])
   return (
-    <div className="ops" data-testid="studio-materials">
+    <div className="ops-materials" data-testid="studio-materials">
       <form
         className="ops-toolbar"
         onSubmit={(e) => {
@@ -99,8 +99,9 @@ export function Materials() {
         <Spinner label="Loading the materials" />
       ) : (
         <>
-          <h2 className="section-title">
-            {title ? `${title.name} (${title.movieId})` : 'Materials'} · <Link to={`/requests/${encodeURIComponent(request)}`}>the request</Link>
+          <h2 className="ops-h2">
+            {title ? `${title.name} (${title.movieId})` : 'Materials'}
+            <Link to={`/requests/${encodeURIComponent(request)}`}>Open the request</Link>
           </h2>
           <div className="table-wrap" role="region" aria-label="Materials" tabIndex={0}>
             <table className="tbl ops-table" data-testid="materials-table">

@@ -44,16 +44,22 @@ export function VerifyQueue() {
     ;(async () => {
       const res = await api.get<{ total: number; rows: Row[] | null }>(
         '/v1/requests',
-        { status: 'DELIVERED', columns: 'title,sourceType,language,fulfillmentPartner,dueDate', sort: 'dueDate', limit: 100 },
+        { status: 'DELIVERED', columns: 'title,sourceType,language,fulfillmentPartner,dueDate', sort: 'dueDate', limit: 50 },
         c.signal,
       )
       const rows = res.rows ?? []
-      const found = await Promise.all(
-        rows.map(async (row) => {
-          const t = await api.get<{ transfers: Transfer[] | null }>(`/v1/requests/${encodeURIComponent(row.id)}/transfers`, undefined, c.signal)
-          return { row, transfer: (t.transfers ?? []).find((x) => x.status === 'OVERRIDDEN') }
-        }),
-      )
+      // Each request's deliveries, a few at a time (the API bounds each caller's rate).
+      const found: Item[] = []
+      for (let i = 0; i < rows.length; i += 6) {
+        found.push(
+          ...(await Promise.all(
+            rows.slice(i, i + 6).map(async (row) => {
+              const t = await api.get<{ transfers: Transfer[] | null }>(`/v1/requests/${encodeURIComponent(row.id)}/transfers`, undefined, c.signal)
+              return { row, transfer: (t.transfers ?? []).find((x) => x.status === 'OVERRIDDEN') }
+            }),
+          )),
+        )
+      }
       if (!c.signal.aborted) {
         setItems(found)
         setTotal(res.total)
