@@ -97,6 +97,7 @@ type QCEvent struct {
 	Category  string    `json:"category"`
 	Note      string    `json:"note"`
 	By        string    `json:"by"`
+	ByName    string    `json:"byName,omitempty"` // the person's name when the event was added
 	At        time.Time `json:"at"`
 	SignedOff bool      `json:"signedOff,omitempty"` // an Issue accepted as it is
 }
@@ -289,7 +290,7 @@ func (q *QC) AddEvent(a Act, e QCEvent) (QCEvent, error) {
 		return e, err
 	}
 	e.In, e.Out = FormatTimecode(in, q.FrameRate, q.DropFrame), FormatTimecode(out, q.FrameRate, q.DropFrame)
-	e.N, e.By, e.At, e.SignedOff = len(q.Events)+1, a.By.Subject, a.At, false
+	e.N, e.By, e.ByName, e.At, e.SignedOff = len(q.Events)+1, a.By.Subject, a.By.Name, a.At, false
 	q.Events = append(q.Events, e)
 	return e, nil
 }

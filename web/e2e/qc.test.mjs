@@ -128,8 +128,35 @@ describe('quality control (chromium)', { skip }, () => {
     await page.waitForFunction(() => (document.querySelector('[data-testid="player"] video')?.readyState ?? 0) >= 1, null, { timeout: 20_000 })
     assert.ok(Math.abs((await video.evaluate((v) => v.duration)) - 8) < 0.2, 'the player holds the 8 s clip')
 
+    const status = (s) => page.locator(`[data-testid="qc-page"][data-status="${s}"]`).waitFor()
     await page.getByRole('button', { name: 'Start QC' }).click()
-    await page.locator('[data-testid="qc-page"][data-status="IN_PROGRESS"]').waitFor()
+    await status('IN_PROGRESS')
+    // Hold and resume; fix notes take a note.
+    await page.getByRole('button', { name: 'Hold' }).click()
+    await status('ON_HOLD')
+    await page.getByRole('button', { name: 'Fix notes needed' }).click()
+    const notes = page.getByTestId('qc-note-dialog')
+    await notes.getByLabel('Note for the partner and the studio').fill('Send the textless version of the opening titles')
+    await notes.getByRole('button', { name: 'Fix notes needed' }).click()
+    await status('FIX_NOTES_NEEDED')
+    assert.match(await page.locator('.qc-latest').innerText(), /textless version/)
+    await page.getByRole('button', { name: 'Resume' }).click()
+    await status('IN_PROGRESS')
+
+    // An Issue at 1 s, marked with the I key, then signed off.
+    const player = page.getByTestId('player').locator('video')
+    await player.evaluate((v) => { v.currentTime = 1 })
+    await page.waitForFunction(() => document.querySelector('[data-testid="player-timecode"]')?.textContent?.includes('00:00:01:00'))
+    await page.locator('body').press('i')
+    assert.equal(await page.getByLabel('In', { exact: true }).inputValue(), '00:00:01:00')
+    await page.getByRole('radio', { name: 'Issue' }).check()
+    await page.getByLabel('Category').selectOption('2.4')
+    await page.getByLabel('Note', { exact: true }).fill('Tone a little hot')
+    await page.getByRole('button', { name: /Add event at 00:00:01:00/ }).click()
+    const issue = page.locator('[data-testid="qc-events"] tbody tr[data-severity="ISSUE"]')
+    await issue.waitFor()
+    await issue.getByRole('button', { name: 'Sign off' }).click()
+    await issue.getByText('signed off').waitFor()
 
     // Move the playhead to 3 s with the player's handle and mark in and out there.
     await video.evaluate((v) => { v.currentTime = 3 })
@@ -141,10 +168,10 @@ describe('quality control (chromium)', { skip }, () => {
     await page.getByLabel('Note', { exact: true }).fill('Picture drops to black for a second and a half')
     await screenshot(page, 'qc-page-adding')
     await page.getByRole('button', { name: /Add event at 00:00:03:00/ }).click()
-    const event = page.getByTestId('qc-events').locator('tbody tr')
-    await event.first().waitFor()
-    assert.equal(await event.first().getAttribute('data-severity'), 'BLOCKER')
-    assert.match(await event.first().innerText(), /00:00:03:00\s+00:00:04:12/)
+    const event = page.locator('[data-testid="qc-events"] tbody tr[data-severity="BLOCKER"]')
+    await event.waitFor()
+    assert.match(await event.innerText(), /00:00:03:00\s+00:00:04:12/)
+    assert.match(await event.innerText(), /Quinn Ito/, 'the event names who recorded it')
     await assertAccessible(page, 'the QC page')
 
     // A timecode of the list seeks the player.

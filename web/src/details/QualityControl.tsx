@@ -197,7 +197,7 @@ function Events({ card: q }: { card: QCCard }) {
               <td className="note">{e.note}</td>
               {signOffs && <td>{e.signedOff ? 'Yes' : ''}</td>}
               <td className="nowrap">
-                {name(e.by)}
+                {e.byName || name(e.by)}
                 <br />
                 <time className="muted" dateTime={e.at}>
                   {when(e.at)}

@@ -184,6 +184,8 @@ export interface QCEvent {
   category: string
   note: string
   by: string
+  /** The person's name when the event was added. */
+  byName?: string
   at: string
   signedOff?: boolean
 }

@@ -210,6 +210,20 @@ function AddEvent({ transferId, allowed, now, fps, onAdded }: AddEventProps) {
   const [error, setError] = useState<string>()
   const ids = { in: useId(), out: useId(), cat: useId(), note: useId() }
   const state = offer(allowed)
+  // I and O mark in and out at the playhead, as in an editing suite (not while typing).
+  const nowRef = useRef(now)
+  nowRef.current = now
+  useEffect(() => {
+    if (state !== 'offered') return
+    const key = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null
+      if (e.ctrlKey || e.metaKey || e.altKey || t?.closest('input, textarea, select, [contenteditable]')) return
+      if (e.key === 'i' || e.key === 'I') setIn(nowRef.current)
+      else if (e.key === 'o' || e.key === 'O') setOut(nowRef.current)
+    }
+    window.addEventListener('keydown', key)
+    return () => window.removeEventListener('keydown', key)
+  }, [state])
   if (state === 'hidden') return null
   const greyed = state === 'greyed'
 
@@ -245,6 +259,7 @@ function AddEvent({ transferId, allowed, now, fps, onAdded }: AddEventProps) {
   return (
     <form className="qc-add" onSubmit={(e) => void add(e)} noValidate aria-labelledby={`${ids.in}-title`} data-testid="qc-add-event">
       <h2 id={`${ids.in}-title`} className="section-title">Add an event</h2>
+      {!greyed && <p className="muted qc-add-why">Press I and O to mark in and out at the playhead.</p>}
       {greyed && allowed?.reason && <p className="muted qc-add-why">{allowed.reason.charAt(0).toUpperCase() + allowed.reason.slice(1)}.</p>}
       <div className="qc-tc-row">
         <div className="qc-tc">
@@ -366,7 +381,7 @@ function Events({ events, signOff, transferId, nameOf, onSeek, onChanged }: Even
                   </td>
                   <td className="note">{e.note}</td>
                   <td className="nowrap">
-                    {nameOf(e.by)}
+                    {e.byName || nameOf(e.by)}
                     <br />
                     <time className="muted" dateTime={e.at}>{when(e.at)}</time>
                   </td>

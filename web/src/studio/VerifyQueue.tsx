@@ -90,8 +90,9 @@ export function VerifyQueue() {
     <>
       <div className="ops-toolbar">
         <p className="muted" role="status">
-          {waiting.length} overridden {waiting.length === 1 ? 'delivery waits' : 'deliveries wait'} for the studio
-          {total > items.length ? ` (the first ${items.length} of ${total}, earliest due first)` : ', earliest due first'}
+          {total > items.length
+            ? `${total} delivered requests wait for the studio; the overridden deliveries of the ${items.length} due first are shown.`
+            : `${waiting.length} overridden ${waiting.length === 1 ? 'delivery waits' : 'deliveries wait'} for the studio, earliest due first.`}
         </p>
         <button type="button" className="btn btn-sm" onClick={() => setRound((n) => n + 1)}>Refresh</button>
       </div>
