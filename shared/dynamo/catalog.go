@@ -230,10 +230,11 @@ func (s *Store) DeleteTemplate(ctx context.Context, owner, name string) error {
 // IndexRequest lists a request's transfers (sparse: only transfers carry rq).
 const IndexRequest = "byRequest"
 
-// IndexQC lists transfers by QC status (sparse: only transfers with QC carry qc).
-const IndexQC = "byQC"
+// IndexQueue lists transfers by the queue they wait in (lot.Transfer.Queue;
+// sparse: only transfers in a queue carry qu).
+const IndexQueue = "byQueue"
 
-const attrQC = "qc"
+const attrQueue = "qu"
 
 func transferKey(id string) item { return key("TRANSFER#"+id, "TRANSFER") }
 
@@ -243,8 +244,8 @@ func transferItem(t *lot.Transfer, version int64) item {
 	it[attrID] = str(t.ID)
 	it[attrVersion] = num(version)
 	it[attrData] = str(string(record.JSON(record.FromTransfer(t))))
-	if t.QC != nil {
-		it[attrQC] = str(string(t.QC.Status)) // byQC: the QC queue, one partition per status
+	if q := t.Queue(); q != "" {
+		it[attrQueue] = str(string(q)) // byQueue: one partition per queue
 	}
 	return it
 }
@@ -310,28 +311,24 @@ func (s *Store) ListTransfers(ctx context.Context, requestID string) ([]*lot.Tra
 	return out, err
 }
 
-// ListQC queries byQC, one partition per status asked for (every status
-// when none), newest first, and merges them by ID. Tenancy and the partner
-// filter are applied to the items read: the items read are the QC cards
-// of those statuses, older than after, until a page is full (for an
-// operator, the page itself).
-func (s *Store) ListQC(ctx context.Context, f lot.QCFilter, after string, limit int) ([]*lot.Transfer, string, error) {
+// ListQueue queries byQueue, one partition per queue asked for, newest
+// first, and merges them by ID. Tenancy and the partner filter are applied
+// to the items read: the items read are the transfers of those queues,
+// older than after, until a page is full (for an operator, the page
+// itself).
+func (s *Store) ListQueue(ctx context.Context, f lot.QueueFilter, after string, limit int) ([]*lot.Transfer, string, error) {
 	if limit <= 0 || limit > lot.MaxPage {
 		limit = lot.MaxPage
 	}
-	statuses := f.Statuses
-	if len(statuses) == 0 {
-		statuses = lot.QCStatuses
-	}
 	var out []*lot.Transfer
-	for _, st := range statuses {
-		cond, vals := "qc = :s", item{":s": str(string(st))}
+	for _, qu := range f.Queues {
+		cond, vals := "qu = :q", item{":q": str(string(qu))}
 		if after != "" {
 			cond, vals[":a"] = cond+" AND id < :a", str(after)
 		}
 		n, bad := 0, error(nil)
 		err := s.query(ctx, &dynamodb.QueryInput{
-			IndexName:                 aws.String(IndexQC),
+			IndexName:                 aws.String(IndexQueue),
 			KeyConditionExpression:    aws.String(cond),
 			ExpressionAttributeValues: vals,
 			ScanIndexForward:          aws.Bool(false),
@@ -341,8 +338,8 @@ func (s *Store) ListQC(ctx context.Context, f lot.QCFilter, after string, limit 
 			if t, bad = record.DecodeTransfer([]byte(getS(it, attrData)), getN(it, attrVersion)); bad != nil {
 				return true
 			}
-			// The index lags the table a little: the status read back decides.
-			if f.Matches(t) && t.QC.Status == st {
+			// The index lags the table a little: the queue read back decides.
+			if f.Matches(t) && t.Queue() == qu {
 				out = append(out, t)
 				n++
 			}

@@ -68,6 +68,11 @@ func (a *api) qcRoutes() []route {
 			Summary: "The QC queue: QC cards across requests, newest first",
 			Description: "QC and studio operators see every delivery's QC; partners their own facility's (a content partner: its titles'). " +
 				"Filter by QC status (codes or names, comma-separated, OR-ed) and by fulfillment partner; page with limit and cursor."}, a.qcQueue),
+		serve(huma.Operation{OperationID: "listOverrides", Method: http.MethodGet, Path: "/v1/overrides", Tags: []string{"Inspection"}, Errors: []int{400, 401, 429},
+			Summary: "Overridden deliveries waiting for the studio to verify or reject the override, newest first",
+			Description: "The studio's verification queue: each delivery card (with its findings, the partner's reason in its timeline and " +
+				"what the caller may do: verify, reject) and its request. Studio and QC operators see all; partners their own facility's. " +
+				"Filter by fulfillment partner; page with limit and cursor."}, a.listOverrides),
 		serve(huma.Operation{OperationID: "transferQC", Method: http.MethodGet, Path: "/v1/transfers/{id}/qc", Tags: tags, Errors: []int{400, 401, 404, 429},
 			Summary: "One delivery's QC card with its request (the QC page)"}, a.transferQC),
 		serve(huma.Operation{OperationID: "qcGlossary", Method: http.MethodGet, Path: "/v1/qc/glossary", Tags: tags, Errors: []int{401, 429},
@@ -112,7 +117,7 @@ type QCQueueJSON struct {
 	Request QCRequestJSON `json:"request"`
 }
 
-// QCRequestJSON is what the QC queue shows of a card's request.
+// QCRequestJSON is what a queue (QC, overrides) shows of a card's request.
 type QCRequestJSON struct {
 	ID                 string `json:"id"`
 	Title              string `json:"title"`
@@ -178,10 +183,49 @@ func (a *api) transferQC(ctx context.Context, in *idPath) (*qcCardOutput, error)
 
 // qcQueueJSON is a QC card with its request.
 func (a *api) qcQueueJSON(ctx context.Context, it portal.QCQueueItem) QCQueueJSON {
-	r := it.Request
-	return QCQueueJSON{QCJSON: a.qcJSON(ctx, it.Transfer), Request: QCRequestJSON{
-		ID: r.ID, Title: r.TitleName, SourceType: string(r.SourceType), Language: r.Language, Status: string(r.Status),
-		FulfillmentPartner: r.FulfillmentPartner, DueDate: r.DueDate.String()}}
+	return QCQueueJSON{QCJSON: a.qcJSON(ctx, it.Transfer), Request: requestSummary(it.Request)}
+}
+
+// OverrideJSON is a delivery waiting for the studio's verification, with its request.
+type OverrideJSON struct {
+	TransferJSON
+	Request QCRequestJSON `json:"request"`
+}
+
+type overridesInput struct {
+	Partner string `query:"partner" maxLength:"64" doc:"Only the deliveries of this fulfillment partner (assigned or subassigned)."`
+	Limit   int    `query:"limit" minimum:"1" maximum:"500" default:"50"`
+	Cursor  string `query:"cursor" maxLength:"64" doc:"The next value of the previous page."`
+}
+
+type overridesOutput struct {
+	Body struct {
+		Transfers []OverrideJSON `json:"transfers"`
+		Next      string         `json:"next" doc:"Cursor of the next page, or empty at the end."`
+	}
+}
+
+// listOverrides answers the overridden deliveries waiting for the studio.
+func (a *api) listOverrides(ctx context.Context, in *overridesInput) (*overridesOutput, error) {
+	if in.Cursor != "" && !lot.ValidID(in.Cursor) {
+		return nil, a.fail(ctx, lot.Errorf(lot.CodeInvalid, "cursor %q is not one this API gave", in.Cursor))
+	}
+	items, next, err := a.svc.QC.Overrides(ctx, who(ctx), strings.TrimSpace(in.Partner), in.Cursor, in.Limit)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	out := &overridesOutput{}
+	out.Body.Transfers, out.Body.Next = []OverrideJSON{}, next
+	for _, it := range items {
+		out.Body.Transfers = append(out.Body.Transfers, OverrideJSON{TransferJSON: a.transferJSON(ctx, it.Transfer, nil), Request: requestSummary(it.Request)})
+	}
+	return out, nil
+}
+
+// requestSummary is what a queue shows of a request.
+func requestSummary(r *lot.Request) QCRequestJSON {
+	return QCRequestJSON{ID: r.ID, Title: r.TitleName, SourceType: string(r.SourceType), Language: r.Language, Status: string(r.Status),
+		FulfillmentPartner: r.FulfillmentPartner, DueDate: r.DueDate.String()}
 }
 
 // qcGlossary answers the numbered categories QC events are filed under.

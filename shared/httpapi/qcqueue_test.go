@@ -102,3 +102,61 @@ func TestQCQueueListsTheCardsEachRoleMaySee(t *testing.T) {
 		t.Errorf("GET /v1/qc without a token: %d, want 401", res.Status)
 	}
 }
+
+func TestOverridesListTheDeliveriesWaitingForTheStudio(t *testing.T) {
+	// Ensures GET /v1/overrides lists overridden deliveries until the studio
+	// verifies or rejects them, newest first, each with its request and the
+	// verify and reject actions, and to a partner only its own.
+	w := mustWorld(t, unlimited)
+	gen := ids.NewSeeded(8, today)
+	get := func(id string) *lot.Request {
+		r, err := w.srv.Store.GetRequest(t.Context(), w.ids[id])
+		must(t, err)
+		return r
+	}
+	black := []lot.Finding{{Code: "BLACK_SEGMENT", Message: "black from 0:00:03", Overridable: true}}
+	j := w.mustTransferIn(gen, get("jSub"), lot.TransferOverridden, black, nil)
+	l := w.mustTransferIn(gen, get("lSub"), lot.TransferOverridden, black, nil)
+	w.mustTransferIn(gen, get("jForced"), lot.TransferFailed, black, nil) // failed, not overridden: not waiting
+
+	list := func(who, query string) []string {
+		t.Helper()
+		res := w.do(who, "GET", "/v1/overrides"+query, nil)
+		if res.Status != 200 {
+			t.Fatalf("%s GET /v1/overrides%s: %d %s", who, query, res.Status, res.Body)
+		}
+		var out []string
+		for _, c := range res.json(t)["transfers"].([]any) {
+			out = append(out, c.(map[string]any)["id"].(string))
+		}
+		return out
+	}
+	for _, c := range []struct {
+		who, query string
+		want       []string
+	}{
+		{"studio", "", []string{l.ID, j.ID}},
+		{"studio", "?partner=juniper", []string{j.ID}},
+		{"juniper", "", []string{j.ID}},
+		{"lumen", "", []string{l.ID}},
+		{"northstar", "", []string{j.ID}},
+	} {
+		if got := list(c.who, c.query); fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("%s GET /v1/overrides%s lists %v, want %v", c.who, c.query, got, c.want)
+		}
+	}
+	card := w.do("studio", "GET", "/v1/overrides?limit=1", nil).json(t)
+	first := card["transfers"].([]any)[0].(map[string]any)
+	if first["request"].(map[string]any)["id"] != w.ids["lSub"] || card["next"] != l.ID {
+		t.Errorf("the first page of 1: %v (next %v), want lSub's delivery and a next page", first["request"], card["next"])
+	}
+	if v := first["actions"].(map[string]any)["verify"].(map[string]any); v["allowed"] != true {
+		t.Errorf("the studio may not verify from the queue: %v", v)
+	}
+	if res := w.do("studio", "POST", "/v1/transfers/"+l.ID+"/verify", map[string]any{}); res.Status != 200 {
+		t.Fatalf("verify: %d %s", res.Status, res.Body)
+	}
+	if got := list("studio", ""); fmt.Sprint(got) != fmt.Sprint([]string{j.ID}) {
+		t.Errorf("after verifying lumen's override the queue lists %v, want only juniper's", got)
+	}
+}

@@ -165,29 +165,31 @@ type Transfers interface {
 	UpdateTransfer(ctx context.Context, id string, fn func(*Transfer) (changed bool, err error)) (*Transfer, error)
 	// ListTransfers returns the transfers of a request, newest first.
 	ListTransfers(ctx context.Context, requestID string) ([]*Transfer, error)
-	// ListQC returns up to limit (≤ MaxPage) transfers with QC that f
-	// matches, newest first (by ID, descending), starting with the one
-	// older than the ID after ("" : the newest); next is the last ID
-	// returned when more may follow, and "" at the end.
-	ListQC(ctx context.Context, f QCFilter, after string, limit int) (ts []*Transfer, next string, err error)
+	// ListQueue returns up to limit (≤ MaxPage) transfers waiting in one of
+	// the queues f names (Transfer.Queue), in f's scope, newest first (by
+	// ID, descending), starting with the one older than the ID after ("":
+	// the newest); next is the last ID returned when more may follow, and
+	// "" at the end.
+	ListQueue(ctx context.Context, f QueueFilter, after string, limit int) (ts []*Transfer, next string, err error)
 }
 
-// QCFilter says which QC cards ListQC returns.
-type QCFilter struct {
-	Scope              Scope      // whose deliveries (the transfer's partners, as VisibleTo)
-	Statuses           []QCStatus // QC in one of these; none: every status
-	FulfillmentPartner string     // only this facility's deliveries (assigned or subassigned); "": any
+// QueueFilter says which transfers ListQueue returns.
+type QueueFilter struct {
+	Scope              Scope   // whose deliveries (the transfer's partners, as VisibleTo)
+	Queues             []Queue // waiting in one of these; none: nothing
+	FulfillmentPartner string  // only this facility's deliveries (assigned or subassigned); "": any
 }
 
 // Matches reports whether f lists t.
-func (f QCFilter) Matches(t *Transfer) bool {
-	if t.QC == nil || !f.Scope.Contains(&Request{FulfillmentPartner: t.FulfillmentPartner, SubAssignee: t.SubAssignee, ContentPartner: t.ContentPartner}) {
+func (f QueueFilter) Matches(t *Transfer) bool {
+	if q := t.Queue(); q == "" || !slices.Contains(f.Queues, q) {
 		return false
 	}
-	if p := f.FulfillmentPartner; p != "" && t.FulfillmentPartner != p && t.SubAssignee != p {
+	if !f.Scope.Contains(&Request{FulfillmentPartner: t.FulfillmentPartner, SubAssignee: t.SubAssignee, ContentPartner: t.ContentPartner}) {
 		return false
 	}
-	return len(f.Statuses) == 0 || slices.Contains(f.Statuses, t.QC.Status)
+	p := f.FulfillmentPartner
+	return p == "" || t.FulfillmentPartner == p || t.SubAssignee == p
 }
 
 // Store is everything openlot keeps.

@@ -35,6 +35,30 @@ var qcStatusNames = map[QCStatus]string{QCNotReady: "Not Ready", QCReady: "Ready
 // Name is the status as people read it.
 func (s QCStatus) Name() string { return qcStatusNames[s] }
 
+// Queue names a work queue a delivery waits in: the studio's verification
+// of an override, or QC in one status. Stores index transfers by it.
+type Queue string
+
+// QueueVerify holds overridden deliveries waiting for the studio to verify
+// or reject the override.
+const QueueVerify Queue = "VERIFY"
+
+// QueueQC is the queue of the deliveries whose QC is in status s.
+func QueueQC(s QCStatus) Queue { return Queue("QC#" + string(s)) }
+
+// Queue is the one queue t waits in, "" for none. An override waiting for
+// the studio comes first: a delivery processed once (with QC) and
+// overridden after a new inspection waits for the studio, its QC with it.
+func (t *Transfer) Queue() Queue {
+	switch {
+	case t.Status == TransferOverridden:
+		return QueueVerify
+	case t.QC != nil:
+		return QueueQC(t.QC.Status)
+	}
+	return ""
+}
+
 // ParseQCStatus accepts a code or a display name, any case.
 func ParseQCStatus(s string) (QCStatus, error) { return parseEnum("QC status", s, QCStatuses) }
 

@@ -151,7 +151,8 @@ func (s *QC) RequestQC(ctx context.Context, p lot.Principal, requestID string) (
 	return out, nil
 }
 
-// QCQueueItem is a card of the QC queue: a delivery with QC and its request.
+// QCQueueItem is a delivery waiting in a queue (QC, or the studio's
+// verification of an override) with its request.
 type QCQueueItem struct {
 	Transfer *lot.Transfer
 	Request  *lot.Request
@@ -163,7 +164,20 @@ type QCQueueItem struct {
 // to limit after the cursor after. next is the cursor of the next page, ""
 // at the end.
 func (s *QC) Queue(ctx context.Context, p lot.Principal, statuses []lot.QCStatus, partner, after string, limit int) ([]QCQueueItem, string, error) {
-	ts, next, err := s.Store.ListQC(ctx, lot.QCFilter{Scope: lot.ScopeOf(p), Statuses: statuses, FulfillmentPartner: partner}, after, limit)
+	if len(statuses) == 0 {
+		statuses = lot.QCStatuses
+	}
+	queues := make([]lot.Queue, len(statuses))
+	for i, st := range statuses {
+		queues[i] = lot.QueueQC(st)
+	}
+	return queued(ctx, s.Deps, p, lot.QueueFilter{Scope: lot.ScopeOf(p), Queues: queues, FulfillmentPartner: partner}, after, limit)
+}
+
+// queued lists the transfers of a queue filter p may see, each with its
+// request.
+func queued(ctx context.Context, d *Deps, p lot.Principal, f lot.QueueFilter, after string, limit int) ([]QCQueueItem, string, error) {
+	ts, next, err := d.Store.ListQueue(ctx, f, after, limit)
 	if err != nil {
 		return nil, "", err
 	}
@@ -172,13 +186,21 @@ func (s *QC) Queue(ctx context.Context, p lot.Principal, statuses []lot.QCStatus
 		if !t.VisibleTo(p) { // a store bug must not leak another tenant's card
 			continue
 		}
-		r, err := s.Store.GetRequest(ctx, t.RequestID)
+		r, err := d.Store.GetRequest(ctx, t.RequestID)
 		if err != nil {
 			return nil, "", err
 		}
 		out = append(out, QCQueueItem{Transfer: t, Request: r})
 	}
 	return out, next, nil
+}
+
+// Overrides lists the overridden deliveries p may see that wait for the
+// studio to verify or reject the override, of partner's deliveries when
+// partner is set, newest first, a page of up to limit after the cursor
+// after; next is the cursor of the next page, "" at the end.
+func (s *QC) Overrides(ctx context.Context, p lot.Principal, partner, after string, limit int) ([]QCQueueItem, string, error) {
+	return queued(ctx, s.Deps, p, lot.QueueFilter{Scope: lot.ScopeOf(p), Queues: []lot.Queue{lot.QueueVerify}, FulfillmentPartner: partner}, after, limit)
 }
 
 // Card answers one delivery's QC with its request, for the QC page.

@@ -94,10 +94,55 @@ var migrations = []string{
 	`CREATE TABLE docs (kind TEXT NOT NULL, id TEXT NOT NULL, parent TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL,
 	   PRIMARY KEY (kind, id)) WITHOUT ROWID;
 	 CREATE INDEX docs_parent ON docs(kind, parent, id);`,
-	// The QC queue: a transfer's QC status, read from its document, indexed
-	// (a virtual column: existing rows need no rewrite).
-	`ALTER TABLE transfers ADD COLUMN qc TEXT GENERATED ALWAYS AS (json_extract(data, '$.qc.status')) VIRTUAL;
-	 CREATE INDEX transfers_qc ON transfers(qc, id);`,
+	// The queue a transfer waits in (lot.Transfer.Queue), written with it;
+	// existing rows get theirs from backfills below.
+	`ALTER TABLE transfers ADD COLUMN queue TEXT;
+	 CREATE INDEX transfers_queue ON transfers(queue, id);`,
+}
+
+// backfills run in the transaction of the migration of the same index,
+// after its SQL, for what SQL alone cannot compute.
+var backfills = map[int]func(ctx context.Context, tx *sql.Tx) error{5: backfillQueues}
+
+// backfillQueues writes every transfer's queue.
+func backfillQueues(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, version, data FROM transfers`)
+	if err != nil {
+		return err
+	}
+	queues := map[string]string{}
+	for rows.Next() {
+		var id, data string
+		var version int64
+		if err := rows.Scan(&id, &version, &data); err != nil {
+			rows.Close()
+			return err
+		}
+		t, err := record.DecodeTransfer([]byte(data), version)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		queues[id] = string(t.Queue())
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for id, q := range queues {
+		if _, err := tx.ExecContext(ctx, `UPDATE transfers SET queue = ? WHERE id = ?`, nullable(q), id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nullable is NULL for "": a transfer in no queue is not in the index's way.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -116,6 +161,11 @@ func (s *Store) migrate(ctx context.Context) error {
 	for i := v; i < len(migrations); i++ {
 		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
 			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		if fill := backfills[i]; fill != nil {
+			if err := fill(ctx, tx); err != nil {
+				return fmt.Errorf("migration %d: %w", i+1, err)
+			}
 		}
 	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, len(migrations))); err != nil {
@@ -499,8 +549,8 @@ func (s *Store) DeleteTemplate(ctx context.Context, owner, name string) error {
 
 // CreateTransfer stores a new transfer at version 1.
 func (s *Store) CreateTransfer(ctx context.Context, t *lot.Transfer) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO transfers (id, request_id, version, data) VALUES (?, ?, 1, ?)`,
-		t.ID, t.RequestID, mustJSON(record.FromTransfer(t)))
+	_, err := s.w.ExecContext(ctx, `INSERT INTO transfers (id, request_id, version, data, queue) VALUES (?, ?, 1, ?, ?)`,
+		t.ID, t.RequestID, mustJSON(record.FromTransfer(t)), nullable(string(t.Queue())))
 	if err = translate(err, "transfer"); err == nil {
 		t.Version = 1
 	}
@@ -527,8 +577,8 @@ func (s *Store) UpdateTransfer(ctx context.Context, id string, fn func(*lot.Tran
 	if err != nil || !changed {
 		return t, err
 	}
-	res, err := s.w.ExecContext(ctx, `UPDATE transfers SET version = version + 1, data = ? WHERE id = ? AND version = ?`,
-		mustJSON(record.FromTransfer(t)), id, t.Version)
+	res, err := s.w.ExecContext(ctx, `UPDATE transfers SET version = version + 1, data = ?, queue = ? WHERE id = ? AND version = ?`,
+		mustJSON(record.FromTransfer(t)), nullable(string(t.Queue())), id, t.Version)
 	if err != nil {
 		return nil, translate(err, "transfer")
 	}
@@ -562,20 +612,20 @@ func (s *Store) ListTransfers(ctx context.Context, requestID string) ([]*lot.Tra
 	return out, translate(rows.Err(), "transfer")
 }
 
-// ListQC pages through the transfers with QC that f matches, newest first,
-// over the transfers_qc index.
-func (s *Store) ListQC(ctx context.Context, f lot.QCFilter, after string, limit int) ([]*lot.Transfer, string, error) {
+// ListQueue pages through the transfers waiting in f's queues, newest
+// first, over the transfers_queue index.
+func (s *Store) ListQueue(ctx context.Context, f lot.QueueFilter, after string, limit int) ([]*lot.Transfer, string, error) {
 	if limit <= 0 || limit > lot.MaxPage {
 		limit = lot.MaxPage
 	}
+	if len(f.Queues) == 0 {
+		return []*lot.Transfer{}, "", nil
+	}
 	q := strings.Builder{}
-	q.WriteString(`SELECT version, data FROM transfers WHERE qc IS NOT NULL`)
+	q.WriteString(`SELECT version, data FROM transfers WHERE queue IN (?` + strings.Repeat(`, ?`, len(f.Queues)-1) + `)`)
 	var args []any
-	if len(f.Statuses) > 0 {
-		q.WriteString(` AND qc IN (?` + strings.Repeat(`, ?`, len(f.Statuses)-1) + `)`)
-		for _, st := range f.Statuses {
-			args = append(args, string(st))
-		}
+	for _, qu := range f.Queues {
+		args = append(args, string(qu))
 	}
 	if after != "" {
 		q.WriteString(` AND id < ?`)
