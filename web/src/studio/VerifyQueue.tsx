@@ -1,9 +1,7 @@
 // The verification queue: deliveries whose inspection errors the partner
-// overrode, waiting for the studio. A request is Delivered exactly while
-// that is so, so the queue is the search for Delivered requests
-// (GET /v1/requests?status=Delivered), each with its overridden delivery
-// (GET /v1/requests/{id}/transfers): the errors, the partner's reason, and
-// Verify / Reject as the delivery's `actions` allow.
+// overrode, waiting for the studio (GET /v1/overrides, newest first, a page
+// at a time): the errors, the partner's reason, and Verify / Reject as each
+// delivery's `actions` allow.
 import { useEffect, useState } from 'react'
 import { Link } from 'react-router'
 import { messageOf, useSession } from '../session'
@@ -14,26 +12,25 @@ import { day, languageName, sourceTypeName, when } from '../details/format'
 import { ActionButton, Badge } from '../details/parts'
 import { transferName } from '../details/status'
 import type { Transfer } from '../details/types'
+import type { QCRequest } from '../qc/types'
 
-interface Row {
-  id: string
-  title: string
-  sourceType: string
-  language?: string
-  fulfillmentPartner: string
-  dueDate: string
+interface Item extends Transfer {
+  request: QCRequest
 }
 
-interface Item {
-  row: Row
-  transfer?: Transfer
+interface Overrides {
+  transfers: Item[] | null
+  next: string
 }
+
+const pageSize = 50
 
 export function VerifyQueue() {
   const { api } = useSession()
   const partners = usePartnerNames()
   const [items, setItems] = useState<Item[]>()
-  const [total, setTotal] = useState(0)
+  const [next, setNext] = useState('')
+  const [more, setMore] = useState(false)
   const [error, setError] = useState<unknown>()
   const [round, setRound] = useState(0)
   const [open, setOpen] = useState<{ kind: 'verify' | 'reject'; item: Item }>()
@@ -41,32 +38,28 @@ export function VerifyQueue() {
   useEffect(() => {
     const c = new AbortController()
     setError(undefined)
-    ;(async () => {
-      const res = await api.get<{ total: number; rows: Row[] | null }>(
-        '/v1/requests',
-        { status: 'DELIVERED', columns: 'title,sourceType,language,fulfillmentPartner,dueDate', sort: 'dueDate', limit: 50 },
-        c.signal,
-      )
-      const rows = res.rows ?? []
-      // Each request's deliveries, a few at a time (the API bounds each caller's rate).
-      const found: Item[] = []
-      for (let i = 0; i < rows.length; i += 6) {
-        found.push(
-          ...(await Promise.all(
-            rows.slice(i, i + 6).map(async (row) => {
-              const t = await api.get<{ transfers: Transfer[] | null }>(`/v1/requests/${encodeURIComponent(row.id)}/transfers`, undefined, c.signal)
-              return { row, transfer: (t.transfers ?? []).find((x) => x.status === 'OVERRIDDEN') }
-            }),
-          )),
-        )
-      }
-      if (!c.signal.aborted) {
-        setItems(found)
-        setTotal(res.total)
-      }
-    })().catch((e: unknown) => !c.signal.aborted && setError(e))
+    api.get<Overrides>('/v1/overrides', { limit: pageSize }, c.signal).then(
+      (o) => {
+        setItems(o.transfers ?? [])
+        setNext(o.next)
+      },
+      (e: unknown) => !c.signal.aborted && setError(e),
+    )
     return () => c.abort()
   }, [api, round])
+
+  async function showMore() {
+    setMore(true)
+    try {
+      const o = await api.get<Overrides>('/v1/overrides', { limit: pageSize, cursor: next })
+      setItems((i) => [...(i ?? []), ...(o.transfers ?? [])])
+      setNext(o.next)
+    } catch (e) {
+      setError(e)
+    } finally {
+      setMore(false)
+    }
+  }
 
   if (error) {
     return (
@@ -77,8 +70,7 @@ export function VerifyQueue() {
     )
   }
   if (!items) return <Spinner label="Loading the verification queue" />
-  const waiting = items.filter((i) => i.transfer)
-  if (waiting.length === 0) {
+  if (items.length === 0) {
     return (
       <div className="empty" data-testid="verify-empty">
         <h2>Nothing to verify</h2>
@@ -90,9 +82,7 @@ export function VerifyQueue() {
     <>
       <div className="ops-toolbar">
         <p className="muted" role="status">
-          {total > items.length
-            ? `${total} delivered requests wait for the studio; the overridden deliveries of the ${items.length} due first are shown.`
-            : `${waiting.length} overridden ${waiting.length === 1 ? 'delivery waits' : 'deliveries wait'} for the studio, earliest due first.`}
+          {items.length} overridden {items.length === 1 ? 'delivery waits' : 'deliveries wait'} for the studio{next ? ' (more below)' : ''}, newest delivery first.
         </p>
         <button type="button" className="btn btn-sm" onClick={() => setRound((n) => n + 1)}>Refresh</button>
       </div>
@@ -110,9 +100,9 @@ export function VerifyQueue() {
             </tr>
           </thead>
           <tbody>
-            {waiting.map((item) => {
-              const t = item.transfer!
-              const r = item.row
+            {items.map((item) => {
+              const t = item
+              const r = item.request
               const ov = [...(t.timeline ?? [])].reverse().find((x) => x.status === 'OVERRIDDEN')
               const codes = [...new Set((t.inspection?.findings ?? []).map((f) => f.code))]
               return (
@@ -152,22 +142,27 @@ export function VerifyQueue() {
           </tbody>
         </table>
       </div>
+      {next && (
+        <button type="button" className="btn" onClick={() => void showMore()} disabled={more}>
+          {more ? 'Loading…' : 'Show more'}
+        </button>
+      )}
       {open && (
         <DecisionDialog
           title={open.kind === 'verify' ? 'Verify the override' : 'Reject the override'}
-          path={`/v1/transfers/${encodeURIComponent(open.item.transfer!.id)}/${open.kind}`}
+          path={`/v1/transfers/${encodeURIComponent(open.item.id)}/${open.kind}`}
           submit={open.kind === 'verify' ? 'Verify' : 'Reject'}
           reason={open.kind === 'verify' ? 'optional' : 'required'}
           danger={open.kind === 'reject'}
           intro={
             <p className="muted">
-              {open.item.row.title}: {open.kind === 'verify'
+              {open.item.request.title}: {open.kind === 'verify'
                 ? 'the delivery and the request become Processed.'
                 : 'the delivery fails again and the request asks for a redelivery.'}
             </p>
           }
           onClose={(changed) => {
-            if (changed) toast(open.kind === 'verify' ? `Verified: ${open.item.row.title}` : `Rejected: ${open.item.row.title}`)
+            if (changed) toast(open.kind === 'verify' ? `Verified: ${open.item.request.title}` : `Rejected: ${open.item.request.title}`)
             setOpen(undefined)
             if (changed) setRound((n) => n + 1)
           }}
