@@ -114,11 +114,19 @@ describe('quality control (chromium)', { skip }, () => {
     await assertAccessible(page, 'the QC queue')
 
     // Only Ready deliveries under "Ready".
-    await page.getByRole('radio', { name: 'Ready', exact: true }).check()
+    // (The view follows the URL, which the router updates a moment after the click.)
+    await page.getByRole('radio', { name: 'Ready', exact: true }).click()
     await page.waitForURL(/view=ready/)
+    assert.equal(await page.getByRole('radio', { name: 'Ready', exact: true }).isChecked(), true)
     await page.getByTestId('qc-queue-table').waitFor()
     const statuses = await page.getByTestId('qc-queue-row').evaluateAll((rs) => rs.map((r) => r.dataset.status))
     assert.ok(statuses.length > 0 && statuses.every((s) => s === 'READY'), `Ready shows ${statuses}`)
+    // And only one facility's, by the partner filter (kept in the URL with the view).
+    await page.getByLabel('Partner').selectOption({ label: 'Juniper Post' })
+    await page.waitForURL(/partner=juniper/)
+    await page.locator(`[data-testid="qc-queue-row"][data-transfer="${transfer}"]`).waitFor()
+    const partners = await page.getByTestId('qc-queue-row').evaluateAll((rs) => rs.map((r) => r.cells[2].textContent))
+    assert.ok(partners.every((p) => p === 'Juniper Post'), `the Juniper filter shows ${[...new Set(partners)]}`)
 
     // The QC page: the delivered clip plays.
     await page.locator(`[data-testid="qc-queue-row"][data-transfer="${transfer}"]`).getByRole('link').first().click()

@@ -4,9 +4,11 @@
 // requests (one per language), and adds a material version by uploading a
 // file.
 import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { after, before, describe, test } from 'node:test'
 import { api, person } from './api.mjs'
 import { assertAccessible, baseURL, hasAuthorizationServer, launchChromium, screenshot, signIn, viewport } from './lib.mjs'
@@ -126,11 +128,23 @@ describe('studio (chromium)', { skip }, () => {
     await form.getByRole('button', { name: 'Upload and add' }).click()
     const row = page.locator('[data-testid="material-row"][data-asset="SCRIPT"]')
     await row.filter({ hasText: 'shooting-script.pdf' }).waitFor()
-    await screenshot(page, 'studio-materials')
     const m = await api('studio-ops', `/v1/materials?requests=${request}&assetType=SCRIPT`)
     const added = m.assetTypes[0].materials.find((x) => x.fileName === 'shooting-script.pdf')
     assert.ok(added, 'the version is listed by the API')
     assert.equal(added.size, bytes.length)
+
+    // A proxy video, then its pool of watermarked proxies emptied (the demo of a proxy made on demand).
+    const clip = join(dir, 'proxy.mp4')
+    await promisify(execFile)('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=24:d=4', '-f', 'lavfi', '-i', 'sine=d=4',
+      '-ac', '2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', clip])
+    await form.getByLabel('Asset type').selectOption('PROXY_VIDEO')
+    await form.getByLabel('File').setInputFiles(clip)
+    await form.getByRole('button', { name: 'Upload and add' }).click()
+    const proxy = page.locator('[data-testid="material-row"][data-asset="PROXY_VIDEO"]')
+    await proxy.filter({ hasText: 'proxy.mp4' }).waitFor()
+    await proxy.getByRole('button', { name: 'Empty proxy pool' }).click()
+    await page.getByText(/Pool emptied: \d+ unused prox/).waitFor()
+    await screenshot(page, 'studio-materials')
     assert.deepEqual(page.errors, [])
   })
 })

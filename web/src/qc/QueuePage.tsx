@@ -10,6 +10,7 @@ import { Badge } from '../details/parts'
 import { count, day, languageName, qcStatusName, sourceTypeName, when } from '../details/format'
 import { qcTone } from '../details/status'
 import { usePartnerNames } from '../details/data'
+import { useFulfillmentPartners } from './glossary'
 import { views, type QCQueue, type QCQueueCard, type ViewKey } from './types'
 import '../details/details.css'
 import './qc.css'
@@ -20,33 +21,43 @@ export function QueuePage() {
   const { api } = useSession()
   const [params, setParams] = useSearchParams()
   const view = views.find((v) => v.key === params.get('view')) ?? views[0]
+  const partner = params.get('partner') ?? ''
   const partners = usePartnerNames()
-  const [cards, setCards] = useState<QCQueueCard[]>()
-  const [next, setNext] = useState('')
+  const facilities = useFulfillmentPartners()
+  const set = (key: string, value: string) =>
+    setParams(
+      (p) => {
+        const n = new URLSearchParams(p)
+        if (value) n.set(key, value)
+        else n.delete(key)
+        return n
+      },
+      { replace: true },
+    )
+  // The cards and the query they answer: rows of another view never show under this one.
+  const [list, setList] = useState<{ key: string; cards: QCQueueCard[]; next: string }>()
   const [error, setError] = useState<unknown>()
   const [more, setMore] = useState(false)
   const [round, setRound] = useState(0)
+  const key = `${view.statuses}|${partner}|${round}`
+  const cards = list?.key === key ? list.cards : undefined
+  const next = list?.key === key ? list.next : ''
 
   useEffect(() => {
     const c = new AbortController()
-    setCards(undefined)
     setError(undefined)
-    api.get<QCQueue>('/v1/qc', { status: view.statuses, limit: pageSize }, c.signal).then(
-      (q) => {
-        setCards(q.qc ?? [])
-        setNext(q.next)
-      },
+    api.get<QCQueue>('/v1/qc', { status: view.statuses, partner, limit: pageSize }, c.signal).then(
+      (q) => setList({ key, cards: q.qc ?? [], next: q.next }),
       (e: unknown) => !c.signal.aborted && setError(e),
     )
     return () => c.abort()
-  }, [api, view.statuses, round])
+  }, [api, view.statuses, partner, round, key])
 
   async function showMore() {
     setMore(true)
     try {
-      const q = await api.get<QCQueue>('/v1/qc', { status: view.statuses, limit: pageSize, cursor: next })
-      setCards((c) => [...(c ?? []), ...(q.qc ?? [])])
-      setNext(q.next)
+      const q = await api.get<QCQueue>('/v1/qc', { status: view.statuses, partner, limit: pageSize, cursor: next })
+      setList((l) => (l && l.key === key ? { key, cards: [...l.cards, ...(q.qc ?? [])], next: q.next } : l))
     } catch (e) {
       setError(e)
     } finally {
@@ -66,6 +77,7 @@ export function QueuePage() {
           Refresh
         </button>
       </div>
+      <div className="ops-toolbar">
       <fieldset className="segmented ops-views">
         <legend className="sr-only">QC status</legend>
         {views.map((v) => (
@@ -75,12 +87,22 @@ export function QueuePage() {
               name="qc-view"
               value={v.key}
               checked={v.key === view.key}
-              onChange={() => setParams(v.key === 'todo' ? {} : { view: v.key satisfies ViewKey }, { replace: true })}
+              onChange={() => set('view', v.key === 'todo' ? '' : (v.key satisfies ViewKey))}
             />
             <span>{v.label}</span>
           </label>
         ))}
       </fieldset>
+        <label className="ops-filter">
+          <span>Partner</span>
+          <select value={partner} onChange={(e) => set('partner', e.target.value)}>
+            <option value="">All partners</option>
+            {facilities?.map((f) => (
+              <option key={f.code} value={f.code}>{f.name}</option>
+            ))}
+          </select>
+        </label>
+      </div>
       {error ? (
         <Notice tone="danger" title="The QC queue could not be loaded">
           <p>{messageOf(error)}</p>

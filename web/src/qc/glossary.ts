@@ -1,4 +1,4 @@
-// The QC glossary (GET /v1/qc/glossary) as a list, once per session.
+// The QC glossary (GET /v1/qc/glossary) as a list, and the fulfillment partners to filter by, once per session.
 import { useEffect, useState } from 'react'
 import { useSession } from '../session'
 
@@ -21,6 +21,30 @@ export function useGlossaryList(): Category[] | undefined {
       (l) => live && setList(l),
       () => {
         cached = undefined
+      },
+    )
+    return () => {
+      live = false
+    }
+  }, [api])
+  return list
+}
+
+let facilities: Promise<{ code: string; name: string }[]> | undefined
+
+/** The fulfillment partners in the caller's scope (GET /v1/search/values), by name; undefined while loading. */
+export function useFulfillmentPartners(): { code: string; name: string }[] | undefined {
+  const { api } = useSession()
+  const [list, setList] = useState<{ code: string; name: string }[]>()
+  useEffect(() => {
+    let live = true
+    facilities ??= api
+      .get<{ fulfillmentPartner: { code: string; name: string }[] | null }>('/v1/search/values')
+      .then((v) => [...(v.fulfillmentPartner ?? [])].sort((a, b) => a.name.localeCompare(b.name)))
+    facilities.then(
+      (l) => live && setList(l),
+      () => {
+        facilities = undefined
       },
     )
     return () => {
