@@ -224,3 +224,17 @@ describe('quality control (chromium)', { skip }, () => {
     assert.deepEqual(page.errors, [])
   })
 })
+
+describe('quality control of a demo delivery (chromium)', { skip }, () => {
+  test('a delivery whose file cannot be played says so, and QC still works', async () => {
+    const ready = (await api('qc-ops', '/v1/qc?status=READY&limit=50')).qc.find((c) => !(c.files ?? [])[0]?.startsWith('qc-clip'))
+    const page = await signedIn('quinn', `/qc/${ready.transferId}`)
+    await page.getByTestId('qc-page').waitFor()
+    // The demo's deliveries have no bytes: either no material to play, or the player reports the failed load.
+    await page.locator('.qc-screen [role=alert], .qc-screen-none').first().waitFor({ timeout: 20_000 })
+    await screenshot(page, 'qc-page-no-file')
+    await page.getByRole('button', { name: 'Start QC' }).click()
+    await page.locator('[data-testid="qc-page"][data-status="IN_PROGRESS"]').waitFor()
+    await assertAccessible(page, 'a QC page without a playable file')
+  })
+})

@@ -149,9 +149,13 @@ export function QCPage() {
           {video ? (
             <Player ref={player} src={video.url} frameRate={fps} title={video.fileName} onTime={setNow} />
           ) : videoError ? (
-            <Notice tone="warning" title="The delivered file cannot be played here">
-              <p>{videoError}</p>
-            </Notice>
+            <div className="qc-screen-wait qc-screen-none" role="status">
+              <p>
+                <strong>The delivered file cannot be played here.</strong>
+                <br />
+                {videoError}
+              </p>
+            </div>
           ) : (
             <div className="qc-screen-wait">
               <Spinner label="Loading the delivered file" />

@@ -24,11 +24,13 @@ export interface DeliveryVideo {
 export async function deliveryVideo(api: Api, requestId: string, transferId: string, signal?: AbortSignal): Promise<DeliveryVideo> {
   const t = await api.get<Transfer>(`/v1/transfers/${encodeURIComponent(transferId)}`, undefined, signal)
   const files = t.files ?? []
-  const video = files.find((f) => f.contentType.startsWith('video/') || /\.(mp4|mov|m4v|mxf|webm)$/i.test(f.name)) ?? files[0]
-  if (!video) throw new Error('This delivery has no file to play.')
+  const playable = (f: { name: string; contentType: string }) =>
+    /^(video|audio)\//.test(f.contentType) || /\.(mp4|mov|m4v|mxf|webm|wav|mp3|m4a|aac)$/i.test(f.name)
+  const video = files.find((f) => f.contentType.startsWith('video/')) ?? files.find(playable)
+  if (!video) throw new Error('This delivery holds no picture or sound to play (subtitles and documents are read in their files).')
   const m = await api.get<MaterialsAnswer>('/v1/materials', { requests: requestId, assetType: 'DELIVERY' }, signal)
   const material = (m.assetTypes ?? []).flatMap((a) => a.materials ?? []).find((x) => x.sha256 === video.sha256)
-  if (!material) throw new Error(`${video.name} is not among the title's materials (a newer delivery may have replaced it).`)
+  if (!material) throw new Error(`${video.name} is not among the title's materials, where processed deliveries are kept (a later delivery of the same asset replaces it there).`)
   const d = await api.post<DownloadAnswer>(`/v1/materials/${encodeURIComponent(material.id)}/downloads`, undefined, signal)
   if (!d.url) throw new Error(`${video.name} is not ready to play yet.`)
   return { url: d.url, fileName: video.name }
