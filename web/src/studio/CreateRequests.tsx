@@ -1,9 +1,10 @@
 // Create requests: one title and package, one fulfillment partner, one
 // source type, and one request per language given (POST /v1/requests for
 // each; each answers on its own). The lists come from the API: titles and
-// packages from the requests the studio sees, partners, languages and
-// statuses from /v1/search/values, source types from /v1/source-types.
-import { useEffect, useId, useMemo, useState, type FormEvent } from 'react'
+// their packages found by name among the requests the studio sees (the
+// search's fuzzy title), partners, languages and material statuses from
+// /v1/search/values, source types from /v1/source-types.
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react'
 import { Link } from 'react-router'
 import { messageOf, useSession } from '../session'
 import { Notice, Spinner } from '../ui'
@@ -14,8 +15,13 @@ interface Value {
   name: string
 }
 
+interface TitleChoice {
+  movieId: number
+  title: string
+  packages: number[]
+}
+
 interface Lists {
-  titles: { movieId: number; title: string; packages: number[] }[]
   partners: Value[]
   languages: Value[]
   materialStatuses: Value[]
@@ -46,26 +52,21 @@ export function CreateRequests() {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string>()
   const [created, setCreated] = useState<Created[]>()
+  const results = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    if (created) results.current?.scrollIntoView({ block: 'nearest' })
+  }, [created])
   const id = useId()
 
   useEffect(() => {
     const c = new AbortController()
     ;(async () => {
-      type Row = { id: string; title: string; movieId: number; packageId: number }
-      const [rows, values, types] = await Promise.all([
-        api.get<{ rows: Row[] | null }>('/v1/requests', { status: 'all', columns: 'title,movieId,packageId', sort: 'title', limit: 500 }, c.signal),
+      const [values, types] = await Promise.all([
         api.get<Record<string, Value[] | null>>('/v1/search/values', undefined, c.signal),
         api.get<{ sourceTypes: { sourceType: string }[] | null }>('/v1/source-types', undefined, c.signal),
       ])
-      const titles = new Map<number, { movieId: number; title: string; packages: number[] }>()
-      for (const r of rows.rows ?? []) {
-        const t = titles.get(r.movieId) ?? { movieId: r.movieId, title: r.title, packages: [] }
-        if (!t.packages.includes(r.packageId)) t.packages.push(r.packageId)
-        titles.set(r.movieId, t)
-      }
       if (c.signal.aborted) return
       setLists({
-        titles: [...titles.values()].sort((a, b) => a.title.localeCompare(b.title)),
         partners: values.fulfillmentPartner ?? [],
         languages: values.language ?? [],
         materialStatuses: values.materialStatus ?? [],
@@ -75,7 +76,40 @@ export function CreateRequests() {
     return () => c.abort()
   }, [api])
 
-  const title = useMemo(() => lists?.titles.find((t) => String(t.movieId) === movieId), [lists, movieId])
+  // Titles are found by name among the requests the studio sees (the search's fuzzy title), with their packages.
+  const [find, setFind] = useState('')
+  const [titles, setTitles] = useState<TitleChoice[]>()
+  useEffect(() => {
+    if (find.trim().length < 2) {
+      setTitles(undefined)
+      return
+    }
+    const c = new AbortController()
+    const timer = window.setTimeout(() => {
+      type Row = { id: string; title: string; movieId: number; packageId: number }
+      api.get<{ rows: Row[] | null }>('/v1/requests', { status: 'all', title: find.trim(), columns: 'title,movieId,packageId', sort: 'title', limit: 500 }, c.signal).then(
+        (res) => {
+          const m = new Map<number, TitleChoice>()
+          for (const r of res.rows ?? []) {
+            const t = m.get(r.movieId) ?? { movieId: r.movieId, title: r.title, packages: [] }
+            if (!t.packages.includes(r.packageId)) t.packages.push(r.packageId)
+            m.set(r.movieId, t)
+          }
+          const list = [...m.values()]
+          setTitles(list)
+          const only = list.length === 1 ? list[0] : undefined
+          setMovieId(only ? String(only.movieId) : '')
+          setPackageId(only?.packages.length === 1 ? String(only.packages[0]) : '')
+        },
+        () => undefined,
+      )
+    }, 250)
+    return () => {
+      window.clearTimeout(timer)
+      c.abort()
+    }
+  }, [api, find])
+  const title = useMemo(() => titles?.find((t) => String(t.movieId) === movieId), [titles, movieId])
 
   async function create(e: FormEvent) {
     e.preventDefault()
@@ -127,18 +161,23 @@ export function CreateRequests() {
       </p>
       <div className="studio-grid">
         <div className="qc-field">
+          <label htmlFor={`${id}-find`}>Find a title</label>
+          <input id={`${id}-find`} type="search" value={find} onChange={(e) => setFind(e.target.value)} placeholder="part of its name, e.g. tides" />
+        </div>
+        <div className="qc-field">
           <label htmlFor={`${id}-title`}>Title</label>
           <select
             id={`${id}-title`}
             value={movieId}
+            disabled={!titles?.length}
             onChange={(e) => {
               setMovieId(e.target.value)
-              const t = lists.titles.find((x) => String(x.movieId) === e.target.value)
+              const t = titles?.find((x) => String(x.movieId) === e.target.value)
               setPackageId(t?.packages.length === 1 ? String(t.packages[0]) : '')
             }}
           >
-            <option value="">Choose a title…</option>
-            {lists.titles.map((t) => (
+            <option value="">{!titles ? 'Find a title first' : titles.length ? `Choose one of ${titles.length}…` : 'No title has that name'}</option>
+            {titles?.map((t) => (
               <option key={t.movieId} value={t.movieId}>
                 {t.title} ({t.movieId})
               </option>
@@ -231,7 +270,7 @@ export function CreateRequests() {
         </button>
       </div>
       {created && (
-        <div role="status" data-testid="created">
+        <div role="status" data-testid="created" ref={results}>
           <p className="results-summary">
             {created.filter((c) => c.ok).length} of {created.length} created
           </p>
