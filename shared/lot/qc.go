@@ -131,6 +131,7 @@ type QCChange struct {
 	Status QCStatus  `json:"status"`
 	At     time.Time `json:"at"`
 	By     string    `json:"by"`
+	ByName string    `json:"byName,omitempty"` // the person's name at the time
 	Note   string    `json:"note,omitempty"`
 }
 
@@ -150,7 +151,7 @@ func (q *QC) move(a Act, to QCStatus, note string) {
 		by = "openlot"
 	}
 	q.Status = to
-	q.Timeline = append(q.Timeline, QCChange{Status: to, At: a.At, By: by, Note: note})
+	q.Timeline = append(q.Timeline, QCChange{Status: to, At: a.At, By: by, ByName: a.By.Name, Note: note})
 }
 
 // Counts is how many events of each severity QC holds.

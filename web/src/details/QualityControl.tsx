@@ -142,7 +142,7 @@ function QCCardView({ card: q, transfer, open, focused, onToggle }: CardProps) {
           />
           {latest?.note && (
             <p className="qc-latest">
-              <strong>{qcStatusName(latest.status)}:</strong> {latest.note} <span className="muted">({latest.by}, {when(latest.at)})</span>
+              <strong>{qcStatusName(latest.status)}:</strong> {latest.note} <span className="muted">({latest.byName || latest.by}, {when(latest.at)})</span>
             </p>
           )}
           <Events card={q} />
@@ -220,7 +220,7 @@ function QCHistory({ card: q }: { card: QCCard }) {
       <ol>
         {timeline.map((c, i) => (
           <li key={i}>
-            <strong>{qcStatusName(c.status)}</strong> <span className="muted">{when(c.at)} · {c.by}</span>
+            <strong>{qcStatusName(c.status)}</strong> <span className="muted">{when(c.at)} · {c.byName || c.by}</span>
             {c.note && <span className="tl-note"> {c.note}</span>}
           </li>
         ))}

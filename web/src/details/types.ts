@@ -194,6 +194,8 @@ export interface QCChange {
   status: string
   at: string
   by: string
+  /** The person's name at the time. */
+  byName?: string
   note?: string
 }
 

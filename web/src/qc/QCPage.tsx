@@ -141,7 +141,7 @@ export function QCPage() {
       </header>
       {latest?.note && (
         <p className="qc-latest">
-          <strong>{qcStatusName(latest.status)}:</strong> {latest.note} <span className="muted">({nameOf(latest.by)}, {when(latest.at)})</span>
+          <strong>{qcStatusName(latest.status)}:</strong> {latest.note} <span className="muted">({latest.byName || nameOf(latest.by)}, {when(latest.at)})</span>
         </p>
       )}
       <div className="qc-work">

@@ -161,7 +161,7 @@ export function QueuePage() {
                           <>
                             {when(last.at)}
                             <br />
-                            <span className="muted">{last.by}</span>
+                            <span className="muted">{last.byName || last.by}</span>
                           </>
                         ) : (
                           ''
