@@ -130,6 +130,7 @@ func TestTable(t *testing.T) {
 		"byCP[map[AttributeName:cp KeyType:HASH] map[AttributeName:id KeyType:RANGE]] map[NonKeyAttributes:[ver data] ProjectionType:INCLUDE]",
 		"byFP[map[AttributeName:fp KeyType:HASH] map[AttributeName:id KeyType:RANGE]] map[NonKeyAttributes:[ver data] ProjectionType:INCLUDE]",
 		"byParent[map[AttributeName:par KeyType:HASH] map[AttributeName:id KeyType:RANGE]] map[NonKeyAttributes:[ver data] ProjectionType:INCLUDE]",
+		"byQueue[map[AttributeName:qu KeyType:HASH] map[AttributeName:id KeyType:RANGE]] map[NonKeyAttributes:[ver data] ProjectionType:INCLUDE]",
 		"byRequest[map[AttributeName:rq KeyType:HASH] map[AttributeName:id KeyType:RANGE]] map[NonKeyAttributes:[ver data] ProjectionType:INCLUDE]",
 		"bySub[map[AttributeName:sub KeyType:HASH] map[AttributeName:id KeyType:RANGE]] map[NonKeyAttributes:[ver data] ProjectionType:INCLUDE]",
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -228,6 +230,12 @@ func (s *Store) DeleteTemplate(ctx context.Context, owner, name string) error {
 // IndexRequest lists a request's transfers (sparse: only transfers carry rq).
 const IndexRequest = "byRequest"
 
+// IndexQueue lists transfers by the queue they wait in (lot.Transfer.Queue;
+// sparse: only transfers in a queue carry qu).
+const IndexQueue = "byQueue"
+
+const attrQueue = "qu"
+
 func transferKey(id string) item { return key("TRANSFER#"+id, "TRANSFER") }
 
 func transferItem(t *lot.Transfer, version int64) item {
@@ -236,6 +244,9 @@ func transferItem(t *lot.Transfer, version int64) item {
 	it[attrID] = str(t.ID)
 	it[attrVersion] = num(version)
 	it[attrData] = str(string(record.JSON(record.FromTransfer(t))))
+	if q := t.Queue(); q != "" {
+		it[attrQueue] = str(string(q)) // byQueue: one partition per queue
+	}
 	return it
 }
 
@@ -298,4 +309,57 @@ func (s *Store) ListTransfers(ctx context.Context, requestID string) ([]*lot.Tra
 		err = bad
 	}
 	return out, err
+}
+
+// ListQueue queries byQueue, one partition per queue asked for, newest
+// first, and merges them by ID. Tenancy and the partner filter are applied
+// to the items read: the items read are the transfers of those queues,
+// older than after, until a page is full (for an operator, the page
+// itself).
+func (s *Store) ListQueue(ctx context.Context, f lot.QueueFilter, after string, limit int) ([]*lot.Transfer, string, error) {
+	if limit <= 0 || limit > lot.MaxPage {
+		limit = lot.MaxPage
+	}
+	var out []*lot.Transfer
+	for _, qu := range f.Queues {
+		cond, vals := "qu = :q", item{":q": str(string(qu))}
+		if after != "" {
+			cond, vals[":a"] = cond+" AND id < :a", str(after)
+		}
+		n, bad := 0, error(nil)
+		err := s.query(ctx, &dynamodb.QueryInput{
+			IndexName:                 aws.String(IndexQueue),
+			KeyConditionExpression:    aws.String(cond),
+			ExpressionAttributeValues: vals,
+			ScanIndexForward:          aws.Bool(false),
+			Limit:                     aws.Int32(int32(limit + 1)),
+		}, "transfer", func(it item) bool {
+			var t *lot.Transfer
+			if t, bad = record.DecodeTransfer([]byte(getS(it, attrData)), getN(it, attrVersion)); bad != nil {
+				return true
+			}
+			// The index lags the table a little: the queue read back decides.
+			if f.Matches(t) && t.Queue() == qu {
+				out = append(out, t)
+				n++
+			}
+			return n > limit
+		})
+		if err == nil {
+			err = bad
+		}
+		if err != nil {
+			return nil, "", err
+		}
+	}
+	slices.SortFunc(out, func(a, b *lot.Transfer) int { return strings.Compare(b.ID, a.ID) })
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = out[limit-1].ID
+	}
+	if out == nil {
+		out = []*lot.Transfer{}
+	}
+	return out, next, nil
 }

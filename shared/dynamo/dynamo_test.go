@@ -205,7 +205,7 @@ func TestSchemaFileMatchesTheAdapter(t *testing.T) {
 	// Ensures schema.json (which the CDK stack deploys) names the keys,
 	// indexes and TTL attribute this adapter reads and writes.
 	s := dynamo.TableSchema()
-	want := map[string][2]string{dynamo.IndexAll: {"t", "id"}, dynamo.IndexFP: {"fp", "id"}, dynamo.IndexSub: {"sub", "id"}, dynamo.IndexCP: {"cp", "id"}, dynamo.IndexRequest: {"rq", "id"}, dynamo.IndexParent: {"par", "id"}}
+	want := map[string][2]string{dynamo.IndexAll: {"t", "id"}, dynamo.IndexFP: {"fp", "id"}, dynamo.IndexSub: {"sub", "id"}, dynamo.IndexCP: {"cp", "id"}, dynamo.IndexRequest: {"rq", "id"}, dynamo.IndexParent: {"par", "id"}, dynamo.IndexQueue: {"qu", "id"}}
 	if s.PartitionKey != "pk" {
 		t.Errorf("schema PartitionKey = %q, want %q", s.PartitionKey, "pk")
 	}

@@ -5,10 +5,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/portal"
 	"github.com/openlot/openlot/shared/qcreport"
 )
 
@@ -62,6 +64,17 @@ func (a *api) qcRoutes() []route {
 	return []route{
 		serve(huma.Operation{OperationID: "requestQC", Method: http.MethodGet, Path: "/v1/requests/{id}/qc", Tags: tags, Errors: []int{400, 401, 404, 429},
 			Summary: "The QC cards of a request's deliveries, newest first"}, a.requestQC),
+		serve(huma.Operation{OperationID: "qcQueue", Method: http.MethodGet, Path: "/v1/qc", Tags: tags, Errors: []int{400, 401, 429},
+			Summary: "The QC queue: QC cards across requests, newest first",
+			Description: "QC and studio operators see every delivery's QC; partners their own facility's (a content partner: its titles'). " +
+				"Filter by QC status (codes or names, comma-separated, OR-ed) and by fulfillment partner; page with limit and cursor."}, a.qcQueue),
+		serve(huma.Operation{OperationID: "listOverrides", Method: http.MethodGet, Path: "/v1/overrides", Tags: []string{"Inspection"}, Errors: []int{400, 401, 429},
+			Summary: "Overridden deliveries waiting for the studio to verify or reject the override, newest first",
+			Description: "The studio's verification queue: each delivery card (with its findings, the partner's reason in its timeline and " +
+				"what the caller may do: verify, reject) and its request. Studio and QC operators see all; partners their own facility's. " +
+				"Filter by fulfillment partner; page with limit and cursor."}, a.listOverrides),
+		serve(huma.Operation{OperationID: "transferQC", Method: http.MethodGet, Path: "/v1/transfers/{id}/qc", Tags: tags, Errors: []int{400, 401, 404, 429},
+			Summary: "One delivery's QC card with its request (the QC page)"}, a.transferQC),
 		serve(huma.Operation{OperationID: "qcGlossary", Method: http.MethodGet, Path: "/v1/qc/glossary", Tags: tags, Errors: []int{401, 429},
 			Summary: "The numbered categories QC events are filed under"}, a.qcGlossary),
 		serve(act(lot.QCStart), a.qcStart),
@@ -96,6 +109,123 @@ func (a *api) requestQC(ctx context.Context, in *idPath) (*qcListOutput, error) 
 		out.Body.QC = append(out.Body.QC, a.qcJSON(ctx, t))
 	}
 	return out, nil
+}
+
+// QCQueueJSON is a card of the QC queue: the QC card and its request.
+type QCQueueJSON struct {
+	QCJSON
+	Request QCRequestJSON `json:"request"`
+}
+
+// QCRequestJSON is what a queue (QC, overrides) shows of a card's request.
+type QCRequestJSON struct {
+	ID                 string `json:"id"`
+	Title              string `json:"title"`
+	SourceType         string `json:"sourceType"`
+	Language           string `json:"language,omitempty"`
+	Status             string `json:"status"`
+	FulfillmentPartner string `json:"fulfillmentPartner"`
+	DueDate            string `json:"dueDate"`
+}
+
+type qcQueueInput struct {
+	Status  string `query:"status" maxLength:"400" doc:"QC statuses, comma-separated (codes or names, any case), e.g. READY,In Progress; empty: every status."`
+	Partner string `query:"partner" maxLength:"64" doc:"Only the deliveries of this fulfillment partner (assigned or subassigned)."`
+	Limit   int    `query:"limit" minimum:"1" maximum:"500" default:"50"`
+	Cursor  string `query:"cursor" maxLength:"64" doc:"The next value of the previous page."`
+}
+
+type qcQueueOutput struct {
+	Body struct {
+		QC   []QCQueueJSON `json:"qc"`
+		Next string        `json:"next" doc:"Cursor of the next page, or empty at the end."`
+	}
+}
+
+// qcQueue answers the QC cards the caller may see in the statuses asked for.
+func (a *api) qcQueue(ctx context.Context, in *qcQueueInput) (*qcQueueOutput, error) {
+	var statuses []lot.QCStatus
+	for _, s := range strings.Split(in.Status, ",") {
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
+		st, err := lot.ParseQCStatus(s)
+		if err != nil {
+			return nil, a.fail(ctx, err)
+		}
+		statuses = append(statuses, st)
+	}
+	if in.Cursor != "" && !lot.ValidID(in.Cursor) {
+		return nil, a.fail(ctx, lot.Errorf(lot.CodeInvalid, "cursor %q is not one this API gave", in.Cursor))
+	}
+	items, next, err := a.svc.QC.Queue(ctx, who(ctx), statuses, strings.TrimSpace(in.Partner), in.Cursor, in.Limit)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	out := &qcQueueOutput{}
+	out.Body.QC, out.Body.Next = []QCQueueJSON{}, next
+	for _, it := range items {
+		out.Body.QC = append(out.Body.QC, a.qcQueueJSON(ctx, it))
+	}
+	return out, nil
+}
+
+type qcCardOutput struct{ Body QCQueueJSON }
+
+// transferQC answers one delivery's QC card with its request.
+func (a *api) transferQC(ctx context.Context, in *idPath) (*qcCardOutput, error) {
+	it, err := a.svc.QC.Card(ctx, who(ctx), in.ID)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return &qcCardOutput{Body: a.qcQueueJSON(ctx, it)}, nil
+}
+
+// qcQueueJSON is a QC card with its request.
+func (a *api) qcQueueJSON(ctx context.Context, it portal.QCQueueItem) QCQueueJSON {
+	return QCQueueJSON{QCJSON: a.qcJSON(ctx, it.Transfer), Request: requestSummary(it.Request)}
+}
+
+// OverrideJSON is a delivery waiting for the studio's verification, with its request.
+type OverrideJSON struct {
+	TransferJSON
+	Request QCRequestJSON `json:"request"`
+}
+
+type overridesInput struct {
+	Partner string `query:"partner" maxLength:"64" doc:"Only the deliveries of this fulfillment partner (assigned or subassigned)."`
+	Limit   int    `query:"limit" minimum:"1" maximum:"500" default:"50"`
+	Cursor  string `query:"cursor" maxLength:"64" doc:"The next value of the previous page."`
+}
+
+type overridesOutput struct {
+	Body struct {
+		Transfers []OverrideJSON `json:"transfers"`
+		Next      string         `json:"next" doc:"Cursor of the next page, or empty at the end."`
+	}
+}
+
+// listOverrides answers the overridden deliveries waiting for the studio.
+func (a *api) listOverrides(ctx context.Context, in *overridesInput) (*overridesOutput, error) {
+	if in.Cursor != "" && !lot.ValidID(in.Cursor) {
+		return nil, a.fail(ctx, lot.Errorf(lot.CodeInvalid, "cursor %q is not one this API gave", in.Cursor))
+	}
+	items, next, err := a.svc.QC.Overrides(ctx, who(ctx), strings.TrimSpace(in.Partner), in.Cursor, in.Limit)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	out := &overridesOutput{}
+	out.Body.Transfers, out.Body.Next = []OverrideJSON{}, next
+	for _, it := range items {
+		out.Body.Transfers = append(out.Body.Transfers, OverrideJSON{TransferJSON: a.transferJSON(ctx, it.Transfer, nil), Request: requestSummary(it.Request)})
+	}
+	return out, nil
+}
+
+// requestSummary is what a queue shows of a request.
+func requestSummary(r *lot.Request) QCRequestJSON {
+	return QCRequestJSON{ID: r.ID, Title: r.TitleName, SourceType: string(r.SourceType), Language: r.Language, Status: string(r.Status),
+		FulfillmentPartner: r.FulfillmentPartner, DueDate: r.DueDate.String()}
 }
 
 // qcGlossary answers the numbered categories QC events are filed under.

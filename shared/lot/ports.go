@@ -2,6 +2,7 @@ package lot
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -164,6 +165,31 @@ type Transfers interface {
 	UpdateTransfer(ctx context.Context, id string, fn func(*Transfer) (changed bool, err error)) (*Transfer, error)
 	// ListTransfers returns the transfers of a request, newest first.
 	ListTransfers(ctx context.Context, requestID string) ([]*Transfer, error)
+	// ListQueue returns up to limit (≤ MaxPage) transfers waiting in one of
+	// the queues f names (Transfer.Queue), in f's scope, newest first (by
+	// ID, descending), starting with the one older than the ID after ("":
+	// the newest); next is the last ID returned when more may follow, and
+	// "" at the end.
+	ListQueue(ctx context.Context, f QueueFilter, after string, limit int) (ts []*Transfer, next string, err error)
+}
+
+// QueueFilter says which transfers ListQueue returns.
+type QueueFilter struct {
+	Scope              Scope   // whose deliveries (the transfer's partners, as VisibleTo)
+	Queues             []Queue // waiting in one of these; none: nothing
+	FulfillmentPartner string  // only this facility's deliveries (assigned or subassigned); "": any
+}
+
+// Matches reports whether f lists t.
+func (f QueueFilter) Matches(t *Transfer) bool {
+	if q := t.Queue(); q == "" || !slices.Contains(f.Queues, q) {
+		return false
+	}
+	if !f.Scope.Contains(&Request{FulfillmentPartner: t.FulfillmentPartner, SubAssignee: t.SubAssignee, ContentPartner: t.ContentPartner}) {
+		return false
+	}
+	p := f.FulfillmentPartner
+	return p == "" || t.FulfillmentPartner == p || t.SubAssignee == p
 }
 
 // Store is everything openlot keeps.

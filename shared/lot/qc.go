@@ -35,6 +35,33 @@ var qcStatusNames = map[QCStatus]string{QCNotReady: "Not Ready", QCReady: "Ready
 // Name is the status as people read it.
 func (s QCStatus) Name() string { return qcStatusNames[s] }
 
+// Queue names a work queue a delivery waits in: the studio's verification
+// of an override, or QC in one status. Stores index transfers by it.
+type Queue string
+
+// QueueVerify holds overridden deliveries waiting for the studio to verify
+// or reject the override.
+const QueueVerify Queue = "VERIFY"
+
+// QueueQC is the queue of the deliveries whose QC is in status s.
+func QueueQC(s QCStatus) Queue { return Queue("QC#" + string(s)) }
+
+// Queue is the one queue t waits in, "" for none. An override waiting for
+// the studio comes first: a delivery processed once (with QC) and
+// overridden after a new inspection waits for the studio, its QC with it.
+func (t *Transfer) Queue() Queue {
+	switch {
+	case t.Status == TransferOverridden:
+		return QueueVerify
+	case t.QC != nil:
+		return QueueQC(t.QC.Status)
+	}
+	return ""
+}
+
+// ParseQCStatus accepts a code or a display name, any case.
+func ParseQCStatus(s string) (QCStatus, error) { return parseEnum("QC status", s, QCStatuses) }
+
 // Finished reports whether QC ended.
 func (s QCStatus) Finished() bool {
 	return s == QCPassed || s == QCPassedWithIssues || s == QCFailed || s == QCCanceled
@@ -53,21 +80,36 @@ const (
 // Severities lists them.
 var Severities = []Severity{SeverityFYI, SeverityIssue, SeverityBlocker}
 
-// QCCategory is one entry of the numbered QC glossary.
+// QCCategory is one entry of the numbered QC glossary: what an event is
+// about, and help a partner reads to fix it.
 type QCCategory struct {
 	Code string `json:"code"` // e.g. "1.3"
 	Name string `json:"name"`
+	Help string `json:"help"`
 }
 
 // QCGlossary is the numbered list of what QC events are about.
 var QCGlossary = []QCCategory{
-	{"1.1", "Video: black or blank frames"}, {"1.2", "Video: dropped or repeated frames"}, {"1.3", "Video: compression artefacts"},
-	{"1.4", "Video: aspect ratio or framing"}, {"1.5", "Video: colour or levels"}, {"1.6", "Video: burnt-in text or graphics"},
-	{"2.1", "Audio: sync"}, {"2.2", "Audio: dropout or silence"}, {"2.3", "Audio: distortion, clicks or noise"},
-	{"2.4", "Audio: levels or loudness"}, {"2.5", "Audio: channel layout or phase"}, {"2.6", "Audio: wrong language or mix"},
-	{"3.1", "Subtitles: timing"}, {"3.2", "Subtitles: translation or spelling"}, {"3.3", "Subtitles: reading speed or line length"},
-	{"3.4", "Subtitles: positioning"}, {"3.5", "Subtitles: missing or extra events"},
-	{"4.1", "Content: edit differs from the reference"}, {"4.2", "Content: slate, credits or cards"}, {"4.3", "Content: compliance"},
+	{"1.1", "Video: black or blank frames", "Picture missing where the programme has picture: unintended black, blank or frozen frames. Check the edit and the render around the timecode; intended fades belong in a note with the delivery."},
+	{"1.2", "Video: dropped or repeated frames", "Frames missing or shown twice, seen as a stutter or jump. Usually a frame-rate conversion or capture fault: render again from the source at the delivery's frame rate."},
+	{"1.3", "Video: compression artefacts", "Blocking, banding, mosquito noise or smearing beyond what the reference shows. Encode again at the bit rate the source type's specification asks for."},
+	{"1.4", "Video: aspect ratio or framing", "The picture is stretched, squeezed, cropped or letterboxed differently from the reference. Check the active picture area and the display aspect ratio flag."},
+	{"1.5", "Video: colour or levels", "Colour, contrast or luma/chroma levels differ from the reference or go outside legal range. Check the colour space, range (full or limited) and the grade applied."},
+	{"1.6", "Video: burnt-in text or graphics", "Text, subtitles, logos or watermarks in the picture that the delivery must not carry, or that are missing where the reference has them. Deliver the textless or texted version asked for."},
+	{"2.1", "Audio: sync", "Sound and picture drift or are offset (lip sync). Measure the offset at the timecode and at the end; a constant offset is an edit fault, a growing one a rate mismatch."},
+	{"2.2", "Audio: dropout or silence", "Sound missing where the programme has sound: a dropout, a gap or a muted channel. Check the mix and the stems at the timecode."},
+	{"2.3", "Audio: distortion, clicks or noise", "Clipping, crackle, clicks, hum or hiss not in the reference. Check the levels of the mix and the conversion of the source."},
+	{"2.4", "Audio: levels or loudness", "The programme is too loud or too quiet for the loudness the specification asks for, or its dialogue level moves. Measure integrated loudness and true peak over the whole programme."},
+	{"2.5", "Audio: channel layout or phase", "Channels in the wrong order, missing, swapped or out of phase (e.g. dialogue not in the centre of a 5.1). Check the layout against the delivery metadata."},
+	{"2.6", "Audio: wrong language or mix", "The track carries another language or another mix (M&E, a temp mix) than the request asks for. Check the language of each track and the mix version."},
+	{"3.1", "Subtitles: timing", "Subtitles appear too early, too late or stay too long against the dialogue or shot changes. Re-time against the delivered video, at its frame rate."},
+	{"3.2", "Subtitles: translation or spelling", "A mistranslation, a spelling or grammar error, or terms that do not follow the title's glossary. Correct the text; keep names and terms consistent."},
+	{"3.3", "Subtitles: reading speed or line length", "More characters per second or per line than the style guide allows, or more than two lines. Condense the text or split the event."},
+	{"3.4", "Subtitles: positioning", "A subtitle covers burnt-in text or a speaker's face, or sits where the style guide does not allow. Move it, usually to the top, for the span of the conflict."},
+	{"3.5", "Subtitles: missing or extra events", "Dialogue, forced narrative or songs without a subtitle, or subtitles with no dialogue. Compare against the script and the reference."},
+	{"4.1", "Content: edit differs from the reference", "Shots or scenes added, missing or in another order than the reference cut. Conform the delivery to the locked picture."},
+	{"4.2", "Content: slate, credits or cards", "The slate, head or tail credits, dub cards or title cards are missing, wrong or in the wrong language. Check them against the request's specification."},
+	{"4.3", "Content: compliance", "Content that needs a change for the territories of the package (ratings, legal text, product placement). The note says what; the studio decides if it blocks."},
 }
 
 // QCEvent is one note a QC operator makes, at a timecode range.
@@ -79,6 +121,7 @@ type QCEvent struct {
 	Category  string    `json:"category"`
 	Note      string    `json:"note"`
 	By        string    `json:"by"`
+	ByName    string    `json:"byName,omitempty"` // the person's name when the event was added
 	At        time.Time `json:"at"`
 	SignedOff bool      `json:"signedOff,omitempty"` // an Issue accepted as it is
 }
@@ -88,6 +131,7 @@ type QCChange struct {
 	Status QCStatus  `json:"status"`
 	At     time.Time `json:"at"`
 	By     string    `json:"by"`
+	ByName string    `json:"byName,omitempty"` // the person's name at the time
 	Note   string    `json:"note,omitempty"`
 }
 
@@ -107,7 +151,7 @@ func (q *QC) move(a Act, to QCStatus, note string) {
 		by = "openlot"
 	}
 	q.Status = to
-	q.Timeline = append(q.Timeline, QCChange{Status: to, At: a.At, By: by, Note: note})
+	q.Timeline = append(q.Timeline, QCChange{Status: to, At: a.At, By: by, ByName: a.By.Name, Note: note})
 }
 
 // Counts is how many events of each severity QC holds.
@@ -271,7 +315,7 @@ func (q *QC) AddEvent(a Act, e QCEvent) (QCEvent, error) {
 		return e, err
 	}
 	e.In, e.Out = FormatTimecode(in, q.FrameRate, q.DropFrame), FormatTimecode(out, q.FrameRate, q.DropFrame)
-	e.N, e.By, e.At, e.SignedOff = len(q.Events)+1, a.By.Subject, a.At, false
+	e.N, e.By, e.ByName, e.At, e.SignedOff = len(q.Events)+1, a.By.Subject, a.By.Name, a.At, false
 	q.Events = append(q.Events, e)
 	return e, nil
 }

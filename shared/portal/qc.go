@@ -151,6 +151,71 @@ func (s *QC) RequestQC(ctx context.Context, p lot.Principal, requestID string) (
 	return out, nil
 }
 
+// QCQueueItem is a delivery waiting in a queue (QC, or the studio's
+// verification of an override) with its request.
+type QCQueueItem struct {
+	Transfer *lot.Transfer
+	Request  *lot.Request
+}
+
+// Queue lists the QC cards p may see (QC and studio operators: all;
+// partners: their facility's) in one of statuses (none: every status),
+// of partner's deliveries when partner is set, newest first, a page of up
+// to limit after the cursor after. next is the cursor of the next page, ""
+// at the end.
+func (s *QC) Queue(ctx context.Context, p lot.Principal, statuses []lot.QCStatus, partner, after string, limit int) ([]QCQueueItem, string, error) {
+	if len(statuses) == 0 {
+		statuses = lot.QCStatuses
+	}
+	queues := make([]lot.Queue, len(statuses))
+	for i, st := range statuses {
+		queues[i] = lot.QueueQC(st)
+	}
+	return queued(ctx, s.Deps, p, lot.QueueFilter{Scope: lot.ScopeOf(p), Queues: queues, FulfillmentPartner: partner}, after, limit)
+}
+
+// queued lists the transfers of a queue filter p may see, each with its
+// request.
+func queued(ctx context.Context, d *Deps, p lot.Principal, f lot.QueueFilter, after string, limit int) ([]QCQueueItem, string, error) {
+	ts, next, err := d.Store.ListQueue(ctx, f, after, limit)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]QCQueueItem, 0, len(ts))
+	for _, t := range ts {
+		if !t.VisibleTo(p) { // a store bug must not leak another tenant's card
+			continue
+		}
+		r, err := d.Store.GetRequest(ctx, t.RequestID)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, QCQueueItem{Transfer: t, Request: r})
+	}
+	return out, next, nil
+}
+
+// Overrides lists the overridden deliveries p may see that wait for the
+// studio to verify or reject the override, of partner's deliveries when
+// partner is set, newest first, a page of up to limit after the cursor
+// after; next is the cursor of the next page, "" at the end.
+func (s *QC) Overrides(ctx context.Context, p lot.Principal, partner, after string, limit int) ([]QCQueueItem, string, error) {
+	return queued(ctx, s.Deps, p, lot.QueueFilter{Scope: lot.ScopeOf(p), Queues: []lot.Queue{lot.QueueVerify}, FulfillmentPartner: partner}, after, limit)
+}
+
+// Card answers one delivery's QC with its request, for the QC page.
+func (s *QC) Card(ctx context.Context, p lot.Principal, id string) (QCQueueItem, error) {
+	t, err := s.qcTransfer(ctx, p, id)
+	if err != nil {
+		return QCQueueItem{}, err
+	}
+	r, err := s.Store.GetRequest(ctx, t.RequestID)
+	if err != nil {
+		return QCQueueItem{}, err
+	}
+	return QCQueueItem{Transfer: t, Request: r}, nil
+}
+
 // QCReportOf is a QC with what its report shows besides.
 type QCReportOf struct {
 	Transfer *lot.Transfer

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/openlot/openlot/shared/lot"
@@ -93,6 +94,55 @@ var migrations = []string{
 	`CREATE TABLE docs (kind TEXT NOT NULL, id TEXT NOT NULL, parent TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL,
 	   PRIMARY KEY (kind, id)) WITHOUT ROWID;
 	 CREATE INDEX docs_parent ON docs(kind, parent, id);`,
+	// The queue a transfer waits in (lot.Transfer.Queue), written with it;
+	// existing rows get theirs from backfills below.
+	`ALTER TABLE transfers ADD COLUMN queue TEXT;
+	 CREATE INDEX transfers_queue ON transfers(queue, id);`,
+}
+
+// backfills run in the transaction of the migration of the same index,
+// after its SQL, for what SQL alone cannot compute.
+var backfills = map[int]func(ctx context.Context, tx *sql.Tx) error{5: backfillQueues}
+
+// backfillQueues writes every transfer's queue.
+func backfillQueues(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, version, data FROM transfers`)
+	if err != nil {
+		return err
+	}
+	queues := map[string]string{}
+	for rows.Next() {
+		var id, data string
+		var version int64
+		if err := rows.Scan(&id, &version, &data); err != nil {
+			rows.Close()
+			return err
+		}
+		t, err := record.DecodeTransfer([]byte(data), version)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		queues[id] = string(t.Queue())
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for id, q := range queues {
+		if _, err := tx.ExecContext(ctx, `UPDATE transfers SET queue = ? WHERE id = ?`, nullable(q), id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nullable is NULL for "": a transfer in no queue is not in the index's way.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -111,6 +161,11 @@ func (s *Store) migrate(ctx context.Context) error {
 	for i := v; i < len(migrations); i++ {
 		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
 			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		if fill := backfills[i]; fill != nil {
+			if err := fill(ctx, tx); err != nil {
+				return fmt.Errorf("migration %d: %w", i+1, err)
+			}
 		}
 	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, len(migrations))); err != nil {
@@ -494,8 +549,8 @@ func (s *Store) DeleteTemplate(ctx context.Context, owner, name string) error {
 
 // CreateTransfer stores a new transfer at version 1.
 func (s *Store) CreateTransfer(ctx context.Context, t *lot.Transfer) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO transfers (id, request_id, version, data) VALUES (?, ?, 1, ?)`,
-		t.ID, t.RequestID, mustJSON(record.FromTransfer(t)))
+	_, err := s.w.ExecContext(ctx, `INSERT INTO transfers (id, request_id, version, data, queue) VALUES (?, ?, 1, ?, ?)`,
+		t.ID, t.RequestID, mustJSON(record.FromTransfer(t)), nullable(string(t.Queue())))
 	if err = translate(err, "transfer"); err == nil {
 		t.Version = 1
 	}
@@ -522,8 +577,8 @@ func (s *Store) UpdateTransfer(ctx context.Context, id string, fn func(*lot.Tran
 	if err != nil || !changed {
 		return t, err
 	}
-	res, err := s.w.ExecContext(ctx, `UPDATE transfers SET version = version + 1, data = ? WHERE id = ? AND version = ?`,
-		mustJSON(record.FromTransfer(t)), id, t.Version)
+	res, err := s.w.ExecContext(ctx, `UPDATE transfers SET version = version + 1, data = ?, queue = ? WHERE id = ? AND version = ?`,
+		mustJSON(record.FromTransfer(t)), nullable(string(t.Queue())), id, t.Version)
 	if err != nil {
 		return nil, translate(err, "transfer")
 	}
@@ -555,6 +610,73 @@ func (s *Store) ListTransfers(ctx context.Context, requestID string) ([]*lot.Tra
 		out = append(out, t)
 	}
 	return out, translate(rows.Err(), "transfer")
+}
+
+// ListQueue pages through the transfers waiting in f's queues, newest
+// first, over the transfers_queue index.
+func (s *Store) ListQueue(ctx context.Context, f lot.QueueFilter, after string, limit int) ([]*lot.Transfer, string, error) {
+	if limit <= 0 || limit > lot.MaxPage {
+		limit = lot.MaxPage
+	}
+	if len(f.Queues) == 0 {
+		return []*lot.Transfer{}, "", nil
+	}
+	q := strings.Builder{}
+	q.WriteString(`SELECT version, data FROM transfers WHERE queue IN (?` + strings.Repeat(`, ?`, len(f.Queues)-1) + `)`)
+	var args []any
+	for _, qu := range f.Queues {
+		args = append(args, string(qu))
+	}
+	if after != "" {
+		q.WriteString(` AND id < ?`)
+		args = append(args, after)
+	}
+	partner := func(p string) {
+		q.WriteString(` AND (json_extract(data, '$.fp') = ? OR json_extract(data, '$.sub') = ?)`)
+		args = append(args, p, p)
+	}
+	switch sc := f.Scope; {
+	case sc.All:
+	case sc.FulfillmentPartner != "":
+		partner(sc.FulfillmentPartner)
+	case sc.ContentPartner != "":
+		q.WriteString(` AND json_extract(data, '$.cp') = ?`)
+		args = append(args, sc.ContentPartner)
+	default:
+		return []*lot.Transfer{}, "", nil
+	}
+	if f.FulfillmentPartner != "" {
+		partner(f.FulfillmentPartner)
+	}
+	q.WriteString(` ORDER BY id DESC LIMIT ?`)
+	args = append(args, limit+1)
+	rows, err := s.r.QueryContext(ctx, q.String(), args...)
+	if err != nil {
+		return nil, "", translate(err, "transfer")
+	}
+	defer rows.Close()
+	out := []*lot.Transfer{}
+	for rows.Next() {
+		var data string
+		var version int64
+		if err := rows.Scan(&version, &data); err != nil {
+			return nil, "", translate(err, "transfer")
+		}
+		t, err := record.DecodeTransfer([]byte(data), version)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", translate(err, "transfer")
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = out[limit-1].ID
+	}
+	return out, next, nil
 }
 
 // CreateDoc stores a document at version 1; conflict when it exists.

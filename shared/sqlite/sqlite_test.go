@@ -2,7 +2,11 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/sqlite"
@@ -42,5 +46,39 @@ func TestDataSurvivesReopen(t *testing.T) {
 	}
 	if p.Name != "Juniper" {
 		t.Errorf("after reopen: partner Name = %q, want %q", p.Name, "Juniper")
+	}
+}
+
+func TestQueuesOfTransfersWrittenBeforeTheQueueColumn(t *testing.T) {
+	// Ensures a database from before the queue column lists its transfers
+	// in their queues once openlot opens it (the migration's backfill).
+	dir := t.TempDir()
+	ctx := context.Background()
+	s := mustOpen(t, dir)
+	a := lot.Act{By: lot.Principal{Subject: "ops", Role: lot.RoleStudio}, At: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
+	tr := &lot.Transfer{ID: storetest.ID(1), RequestID: storetest.ID(2), FulfillmentPartner: "juniper", Status: lot.TransferProcessed,
+		Files: []lot.TransferFile{{Name: "a.mov", Size: 1, SHA256: strings.Repeat("ab", 32), Key: "k"}}, QC: lot.NewQC(a, 24)}
+	if err := s.CreateTransfer(ctx, tr); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	// Back to the schema before the column: the column emptied, the version one down.
+	db, err := sql.Open("sqlite", filepath.Join(dir, sqlite.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`DROP INDEX transfers_queue; ALTER TABLE transfers DROP COLUMN queue; PRAGMA user_version = 5`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s = mustOpen(t, dir)
+	defer s.Close()
+	ts, _, err := s.ListQueue(ctx, lot.QueueFilter{Scope: lot.Scope{All: true}, Queues: []lot.Queue{lot.QueueQC(lot.QCReady)}}, "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ts) != 1 || ts[0].ID != tr.ID {
+		t.Errorf("the Ready QC queue after the migration lists %v, want the transfer written before it", ts)
 	}
 }

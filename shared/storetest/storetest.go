@@ -48,6 +48,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Idempotency", func(t *testing.T) { testIdempotency(t, open(t)) })
 	t.Run("Templates", func(t *testing.T) { testTemplates(t, open(t)) })
 	t.Run("Transfers", func(t *testing.T) { testTransfers(t, open(t)) })
+	t.Run("Queues", func(t *testing.T) { testQueues(t, open(t)) })
 	t.Run("Materials", func(t *testing.T) { testMaterials(t, open(t)) })
 	t.Run("Users", func(t *testing.T) { testUsers(t, open(t)) })
 	t.Run("People", func(t *testing.T) { testPeople(t, open(t)) })
@@ -847,6 +848,126 @@ func testTransfers(t *testing.T, s lot.Store) {
 	if len(none) != 0 {
 		t.Errorf("another request has %d transfers, want 0: %+v", len(none), none)
 	}
+}
+
+func testQueues(t *testing.T, s lot.Store) {
+	// Ensures the work queues (QC by status, overrides waiting for the
+	// studio) list the transfers a scope may see, newest first, page by
+	// page, and follow a transfer whose queue changed.
+	ctx := context.Background()
+	act := lot.Act{By: studio, At: t0}
+	juniper := mustRequest(t, 1, "juniper", "northstar")
+	lumen := mustRequest(t, 2, "lumen", "northstar")
+	sub := mustRequest(t, 3, "lumen", "orbit")
+	sub.SubAssignee = "juniper"
+	mk := func(n int, r *lot.Request, st lot.QCStatus) *lot.Transfer {
+		r.MaterialStatus = lot.MaterialAccepted
+		tr, err := lot.NewTransfer(act, ID(n), r, lot.MethodUI, []lot.TransferFile{{Name: "tides.ttml", Size: 1 << 20,
+			SHA256: strings.Repeat("ab", 32), Key: "deliveries/x"}})
+		must(t, err)
+		if st != "" {
+			tr.QC = lot.NewQC(act, 24)
+			tr.QC.Status = st
+		}
+		must(t, s.CreateTransfer(ctx, tr))
+		return tr
+	}
+	mk(201, juniper, lot.QCReady)
+	mk(202, lumen, lot.QCReady)
+	mk(203, juniper, lot.QCInProgress)
+	mk(204, sub, lot.QCFailed)
+	mk(205, juniper, "") // no QC: never listed
+	mk(206, lumen, lot.QCReady)
+	_, err := s.UpdateTransfer(ctx, ID(206), func(tr *lot.Transfer) (bool, error) {
+		tr.QC.Status = lot.QCInProgress
+		return true, nil
+	})
+	must(t, err)
+	// Overrides waiting for the studio: 207 made so, 208 created so, then verified.
+	for _, n := range []int{207, 208} {
+		tr := mk(n, juniper, "")
+		_, err := s.UpdateTransfer(ctx, tr.ID, func(tr *lot.Transfer) (bool, error) {
+			tr.Status = lot.TransferOverridden
+			return true, nil
+		})
+		must(t, err)
+	}
+	_, err = s.UpdateTransfer(ctx, ID(208), func(tr *lot.Transfer) (bool, error) {
+		tr.Status = lot.TransferProcessed
+		return true, nil
+	})
+	must(t, err)
+	qc := func(sts ...lot.QCStatus) []lot.Queue {
+		if len(sts) == 0 {
+			sts = lot.QCStatuses
+		}
+		var out []lot.Queue
+		for _, st := range sts {
+			out = append(out, lot.QueueQC(st))
+		}
+		return out
+	}
+
+	// list pages through f by limit; index reads may lag a write (DynamoDB),
+	// so it asks again for a while until it gets want.
+	list := func(f lot.QueueFilter, limit int, want string) string {
+		t.Helper()
+		var got string
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			var pages [][]string
+			for after := ""; ; {
+				ts, next, err := s.ListQueue(ctx, f, after, limit)
+				must(t, err)
+				var ids []string
+				for _, tr := range ts {
+					ids = append(ids, strings.TrimPrefix(tr.ID, "0190f0f0-0000-7000-8000-000000000"))
+				}
+				pages = append(pages, ids)
+				if after = next; next == "" || len(pages) > 5 {
+					break
+				}
+			}
+			if got = fmt.Sprint(pages); got == want {
+				break
+			}
+		}
+		return got
+	}
+	all := lot.Scope{All: true}
+	for _, c := range []struct {
+		name string
+		f    lot.QueueFilter
+		want string
+	}{
+		{"operators, every QC status", lot.QueueFilter{Scope: all, Queues: qc()}, "[[206 204 203 202 201]]"},
+		{"operators, Ready", lot.QueueFilter{Scope: all, Queues: qc(lot.QCReady)}, "[[202 201]]"},
+		{"operators, Ready or In Progress", lot.QueueFilter{Scope: all, Queues: qc(lot.QCReady, lot.QCInProgress)}, "[[206 203 202 201]]"},
+		{"operators, one facility", lot.QueueFilter{Scope: all, Queues: qc(), FulfillmentPartner: "lumen"}, "[[206 204 202]]"},
+		{"a partner, assigned and subassigned", lot.QueueFilter{Scope: lot.Scope{FulfillmentPartner: "juniper"}, Queues: qc()}, "[[204 203 201]]"},
+		{"a partner, Failed", lot.QueueFilter{Scope: lot.Scope{FulfillmentPartner: "juniper"}, Queues: qc(lot.QCFailed)}, "[[204]]"},
+		{"a partner asking for another facility", lot.QueueFilter{Scope: lot.Scope{FulfillmentPartner: "juniper"}, Queues: qc(), FulfillmentPartner: "lumen"}, "[[204]]"},
+		{"a content partner", lot.QueueFilter{Scope: lot.Scope{ContentPartner: "orbit"}, Queues: qc()}, "[[204]]"},
+		{"nobody", lot.QueueFilter{Queues: qc()}, "[[]]"},
+		{"no queue asked for", lot.QueueFilter{Scope: all}, "[[]]"},
+		{"overrides waiting for the studio", lot.QueueFilter{Scope: all, Queues: []lot.Queue{lot.QueueVerify}}, "[[207]]"},
+		{"another facility's overrides", lot.QueueFilter{Scope: lot.Scope{FulfillmentPartner: "lumen"}, Queues: []lot.Queue{lot.QueueVerify}}, "[[]]"},
+		{"operators, pages of 2", lot.QueueFilter{Scope: all, Queues: qc()}, "[[206 204] [203 202] [201]]"},
+	} {
+		limit := 0
+		if strings.Contains(c.name, "pages of 2") {
+			limit = 2
+		}
+		if got := list(c.f, limit, c.want); got != c.want {
+			t.Errorf("%s: pages %s, want %s", c.name, got, c.want)
+		}
+	}
+}
+
+func mustTransfer(tb testing.TB, s lot.Store, id string) *lot.Transfer {
+	tb.Helper()
+	tr, err := s.GetTransfer(context.Background(), id)
+	must(tb, err)
+	return tr
 }
 
 func testMaterials(t *testing.T, s lot.Store) {

@@ -33,6 +33,8 @@ export function Shell() {
         </a>
         <nav className="app-nav" aria-label="Main">
           <NavLink to="/" end className="app-nav-link">Source Management</NavLink>
+          {(user?.role === 'qc' || user?.role === 'studio') && <NavLink to="/qc" className="app-nav-link">Quality Control</NavLink>}
+          {user?.role === 'studio' && <NavLink to="/studio" className="app-nav-link">Studio</NavLink>}
         </nav>
         <div className="app-user">
           <span className="app-user-who" data-testid="signed-in-user">

@@ -5,10 +5,11 @@ import { useEffect, useMemo, useState } from 'react'
 import { Link } from 'react-router'
 import { downloadFile } from '../lib/download'
 import { messageOf, useSession } from '../session'
-import { useGlossary } from './data'
+import { useActorName, useGlossary } from './data'
 import { count, qcStatusName, severityName, when } from './format'
 import { Badge, CopyId, Fields, revealCard } from './parts'
 import { qcTone, transferName } from './status'
+import { CategoryHelp, PlayAt } from '../qc/EventLinks'
 import type { QCCard, Transfer } from './types'
 
 interface Props {
@@ -141,7 +142,7 @@ function QCCardView({ card: q, transfer, open, focused, onToggle }: CardProps) {
           />
           {latest?.note && (
             <p className="qc-latest">
-              <strong>{qcStatusName(latest.status)}:</strong> {latest.note} <span className="muted">({latest.by}, {when(latest.at)})</span>
+              <strong>{qcStatusName(latest.status)}:</strong> {latest.note} <span className="muted">({latest.byName || latest.by}, {when(latest.at)})</span>
             </p>
           )}
           <Events card={q} />
@@ -155,6 +156,7 @@ function QCCardView({ card: q, transfer, open, focused, onToggle }: CardProps) {
 
 function Events({ card: q }: { card: QCCard }) {
   const glossary = useGlossary()
+  const name = useActorName()
   const events = q.qc.events ?? []
   const signOffs = events.some((e) => e.signedOff)
   if (events.length === 0) {
@@ -180,19 +182,22 @@ function Events({ card: q }: { card: QCCard }) {
           {events.map((e) => (
             <tr key={e.n} className={e.severity === 'BLOCKER' ? 'row-blocker' : e.severity === 'ISSUE' ? 'row-issue' : ''} data-severity={e.severity}>
               <td className="num">{e.n}</td>
-              <td className="tc">{e.in}</td>
-              <td className="tc">{e.out}</td>
+              <td className="tc">
+                <PlayAt requestId={q.requestId} transferId={q.transferId} timecode={e.in} frameRate={q.qc.frameRate} />
+              </td>
+              <td className="tc">
+                <PlayAt requestId={q.requestId} transferId={q.transferId} timecode={e.out} frameRate={q.qc.frameRate} />
+              </td>
               <td>
                 <Badge tone={e.severity === 'BLOCKER' ? 'critical' : e.severity === 'ISSUE' ? 'risk' : 'muted'}>{severityName(e.severity)}</Badge>
               </td>
               <td className="category">
-                {e.category}
-                {glossary?.get(e.category) && <span className="muted"> {glossary.get(e.category)}</span>}
+                {glossary?.get(e.category) ? <CategoryHelp code={e.category} /> : e.category}
               </td>
               <td className="note">{e.note}</td>
               {signOffs && <td>{e.signedOff ? 'Yes' : ''}</td>}
               <td className="nowrap">
-                {e.by}
+                {e.byName || name(e.by)}
                 <br />
                 <time className="muted" dateTime={e.at}>
                   {when(e.at)}
@@ -215,7 +220,7 @@ function QCHistory({ card: q }: { card: QCCard }) {
       <ol>
         {timeline.map((c, i) => (
           <li key={i}>
-            <strong>{qcStatusName(c.status)}</strong> <span className="muted">{when(c.at)} · {c.by}</span>
+            <strong>{qcStatusName(c.status)}</strong> <span className="muted">{when(c.at)} · {c.byName || c.by}</span>
             {c.note && <span className="tl-note"> {c.note}</span>}
           </li>
         ))}

@@ -184,6 +184,8 @@ export interface QCEvent {
   category: string
   note: string
   by: string
+  /** The person's name when the event was added. */
+  byName?: string
   at: string
   signedOff?: boolean
 }
@@ -192,6 +194,8 @@ export interface QCChange {
   status: string
   at: string
   by: string
+  /** The person's name at the time. */
+  byName?: string
   note?: string
 }
 
