@@ -38,6 +38,7 @@ const (
 	SubtitleTiming        = "SUBTITLE_TIMING"
 	SubtitleOrder         = "SUBTITLE_ORDER"
 	SubtitleOutsideRuntme = "SUBTITLE_OUTSIDE_RUNTIME"
+	FormatNotAsDeclared   = "FORMAT_NOT_AS_DECLARED"
 )
 
 // Catalogue lists every code, in the order partners read them.
@@ -47,7 +48,7 @@ var Catalogue = []Code{
 	{MissingVideo, "No video stream", "This source type needs a video stream and the file has none.", false},
 	{MissingAudio, "No audio stream", "This source type needs at least one audio stream and the file has none.", false},
 	{ResolutionTooLow, "Resolution below what was requested", "The request is for UHD, which needs at least 3840×2160; the video is smaller. Deliver the UHD master.", false},
-	{LanguageMismatch, "Language not as requested", "The audio language tagged in the file differs from the request's language. Deliver the right language, or fix the stream's language tag.", false},
+	{LanguageMismatch, "Language not as requested", "The language tagged in the file (an audio stream's tag; a subtitle document's xml:lang or EBU STL language code) or given in the delivery metadata differs from the request's language. Deliver the right language, or fix the tag or the metadata.", false},
 	{FrameRateDeclared, "Frame rate not as declared", "The frame rate in the file differs from the frame rate given in the delivery metadata. Correct the metadata or the file.", false},
 	{FrameRateNotPrimary, "Frame rate differs from the title's", "Assets of a title are delivered at the frame rate of its primary video. Conform the file to the title's frame rate.", false},
 	{AudioConfigDeclared, "Audio configuration not as declared", "The channel count in the file does not fit the audio configuration given (2.0 is 2 channels, 5.1 is 6, 7.1 is 8). Correct the metadata or the file.", false},
@@ -62,6 +63,7 @@ var Catalogue = []Code{
 	{SubtitleTiming, "Subtitle cue ends before it begins", "Every cue must begin before it ends. The message lists the cues.", false},
 	{SubtitleOrder, "Subtitle cues out of order", "Cues must be in time order. The message lists the first out of place.", false},
 	{SubtitleOutsideRuntme, "Subtitle cue past the programme", "A cue lies outside the programme's runtime. Check the timecode offset (start timecode) and the cut.", false},
+	{FormatNotAsDeclared, "File format not as declared", "The file is in a format other than the one declared, and not one this source type takes (WebVTT delivered as SRT, for example). Convert it to the declared format and deliver again.", false},
 }
 
 // Lookup finds a code in the catalogue.
