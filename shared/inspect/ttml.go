@@ -154,11 +154,10 @@ func ParseTTML(text []byte) (TTMLTiming, error) {
 			if bodyDepth == 0 {
 				bodyDepth = depth
 				root = n
-			} else if len(stack) > 0 && ttmlContent[n.name] {
-				parent := stack[len(stack)-1]
+			} else if parent := stack[len(stack)-1]; parent != nil && ttmlContent[n.name] {
 				parent.children = append(parent.children, n)
 			} else {
-				n = nil // metadata and foreign elements: untimed
+				n = nil // metadata and foreign elements, and what they hold: untimed
 			}
 			stack = append(stack, n)
 		case xml.EndElement:
