@@ -58,7 +58,7 @@ var Catalogue = []Code{
 	{Silence, "Silence", "The audio is silent for longer than the policy allows at the times listed. If the silence is intended, override with the reason; the studio verifies it.", true},
 	{UndecodableFrames, "Frames that cannot be decoded", "Decoding the file end to end found errors: frames are damaged or missing. Re-export and deliver again.", false},
 	{SubtitleNotUTF8, "Subtitle text is not UTF-8", "Subtitle files are read as UTF-8; this one has bytes that are not. Save it as UTF-8.", false},
-	{SubtitleMalformed, "Subtitle file cannot be read", "The subtitle file is not well-formed for its format (TTML/DFXP: XML; SRT: numbered cues with times). The message says where.", false},
+	{SubtitleMalformed, "Subtitle file cannot be read", "The subtitle file is not well-formed for its format (TTML/DFXP: XML with TTML time expressions and parameters; SRT: numbered cues with times; EBU STL: the GSI and TTI blocks of EBU Tech 3264; SCC: the Scenarist_SCC V1.0 header, then time codes and CEA-608 words with odd parity). The message says where.", false},
 	{SubtitleFormat, "Subtitle format not as declared", "The file's format differs from the subtitle format given in the delivery metadata.", false},
 	{SubtitleTiming, "Subtitle cue ends before it begins", "Every cue must begin before it ends. The message lists the cues.", false},
 	{SubtitleOrder, "Subtitle cues out of order", "Cues must be in time order. The message lists the first out of place.", false},

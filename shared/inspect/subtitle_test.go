@@ -292,6 +292,10 @@ func TestTTMLTimes(t *testing.T) {
 		{"ticks from the frame rate", ttmlDoc(`ttp:frameRate="25" ttp:subFrameRate="4"`, `<body><div><p begin="100t" end="200t">a</p></div></body>`), 1, 2, 1},
 		{"smpte drop frame", ttmlDoc(`ttp:timeBase="smpte" ttp:frameRate="30" ttp:frameRateMultiplier="1000 1001" ttp:dropMode="dropNTSC"`,
 			`<body><div><p begin="00:01:00:02" end="00:10:00:00">a</p></div></body>`), 1800 * 1001.0 / 30000, 17982 * 1001.0 / 30000, 1},
+		{"smpte markers are labels, not offsets", ttmlDoc(`ttp:timeBase="smpte" ttp:frameRate="25"`,
+			`<body begin="00:00:10:00"><div begin="00:00:20:00"><p begin="00:00:21:00" end="00:00:22:12">a</p></div></body>`), 21, 22.48, 1},
+		{"smpte continuous: offsets", ttmlDoc(`ttp:timeBase="smpte" ttp:markerMode="continuous" ttp:frameRate="25"`,
+			`<body begin="00:00:10:00"><div><p begin="00:00:01:00" end="00:00:02:12">a</p></div></body>`), 11, 12.48, 1},
 	}
 	for _, c := range cases {
 		doc, err := inspect.ParseTTML([]byte(c.doc))

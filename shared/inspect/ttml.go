@@ -53,6 +53,10 @@ type ttmlParams struct {
 	timeBase   string  // media, smpte, clock
 	dropMode   string  // nonDrop, dropNTSC, dropPAL
 	explicitFR bool
+	// markers: smpte time base in discontinuous marker mode (its default):
+	// begin and end are time code labels of the media, not offsets from a
+	// parent or sibling.
+	markers bool
 }
 
 // ttmlNode is one element of the body, with what timing needs of it.
@@ -238,10 +242,17 @@ func (n *ttmlNode) resolve(p ttmlParams, ref, parentEnd float64, depth int) erro
 			return err
 		}
 	}
-	n.b = ref + begin
+	base := ref // begin and end count from the reference …
+	if p.markers {
+		base = 0 // … or are time code labels
+		if !n.hasBegin {
+			begin = ref
+		}
+	}
+	n.b = base + begin
 	explicit := math.Inf(1)
 	if n.hasEnd {
-		explicit = ref + end
+		explicit = base + end
 	}
 	if n.hasDur {
 		explicit = math.Min(explicit, n.b+dur)
@@ -322,6 +333,7 @@ func ttmlParamsOf(tt xml.StartElement) (ttmlParams, error) {
 	p := ttmlParams{frameRate: 30, subFrames: 1, timeBase: "media", dropMode: "nonDrop"}
 	num, den := 1, 1
 	tick := 0.0
+	marker := "discontinuous"
 	for _, a := range tt.Attr {
 		v := strings.TrimSpace(a.Value)
 		bad := func(what string) error {
@@ -365,6 +377,11 @@ func ttmlParamsOf(tt xml.StartElement) (ttmlParams, error) {
 				return p, bad("the time base is media, smpte or clock")
 			}
 			p.timeBase = v
+		case "markerMode":
+			if v != "continuous" && v != "discontinuous" {
+				return p, bad("the marker mode is continuous or discontinuous")
+			}
+			marker = v
 		case "dropMode":
 			if v != "nonDrop" && v != "dropNTSC" && v != "dropPAL" {
 				return p, bad("the drop mode is nonDrop, dropNTSC or dropPAL")
@@ -372,6 +389,7 @@ func ttmlParamsOf(tt xml.StartElement) (ttmlParams, error) {
 			p.dropMode = v
 		}
 	}
+	p.markers = p.timeBase == "smpte" && marker == "discontinuous"
 	p.effective = float64(p.frameRate) * float64(num) / float64(den)
 	switch {
 	case tick > 0:
