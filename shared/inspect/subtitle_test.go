@@ -113,6 +113,8 @@ func TestEBUSTL(t *testing.T) {
 		{"out of order", mustSTL(t, "STL25.01", "0A", "10000000",
 			cue(1, tc(10, 0, 5, 0), tc(10, 0, 6, 0), "x"), cue(2, tc(10, 0, 1, 0), tc(10, 0, 2, 0), "y")), nil, "SUBTITLE_ORDER"},
 		{"past the programme", mustSTL(t, "STL25.01", "0A", "10000000", cue(1, tc(10, 12, 0, 0), tc(10, 12, 2, 0), "x")), nil, "SUBTITLE_OUTSIDE_RUNTIME"},
+		{"counted from the start of programme (TCP), not the hour", mustSTL(t, "STL25.01", "0A", "09595000", cue(1, tc(10, 9, 55, 0), tc(10, 9, 57, 0), "x")),
+			nil, "SUBTITLE_OUTSIDE_RUNTIME"},
 		{"frame 25 at 25 fps", mustSTL(t, "STL25.01", "0A", "10000000", cue(1, tc(10, 0, 1, 25), tc(10, 0, 2, 0), "x")), nil, "SUBTITLE_MALFORMED"},
 		{"not a disk format code", mustSTL(t, "STL24.01", "0A", "10000000", good...), nil, "SUBTITLE_MALFORMED"},
 		{"bad start of programme", mustSTL(t, "STL25.01", "0A", "10006000", good...), nil, "SUBTITLE_MALFORMED"},
