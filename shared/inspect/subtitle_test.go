@@ -355,3 +355,73 @@ func TestSubtitleLanguageAndFormat(t *testing.T) {
 		}
 	}
 }
+
+func TestTTMLDocumentsAsTheSpecsWriteThem(t *testing.T) {
+	// Ensures whole documents in the shape IMSC1 and TTML1/DFXP give them
+	// (metadata, styling, layout, regions, br, spans, par and seq divs, a
+	// p showing until its parent ends, the older DFXP namespaces with
+	// SMPTE time codes) pass, and their paragraphs show when the spec says.
+	imsc := `<?xml version="1.0" encoding="UTF-8"?>
+<tt xmlns="http://www.w3.org/ns/ttml" xmlns:ttp="http://www.w3.org/ns/ttml#parameter"
+    xmlns:tts="http://www.w3.org/ns/ttml#styling" xmlns:ttm="http://www.w3.org/ns/ttml#metadata"
+    xmlns:ittp="http://www.w3.org/ns/ttml/profile/imsc1#parameter"
+    ttp:profile="http://www.w3.org/ns/ttml/profile/imsc1/text" ttp:frameRate="24" ttp:frameRateMultiplier="1000 1001"
+    ttp:timeBase="media" ttp:cellResolution="50 30" ittp:aspectRatio="16 9" xml:lang="en">
+  <head>
+    <metadata><ttm:title>Timing</ttm:title></metadata>
+    <styling><style xml:id="s1" tts:color="white" tts:fontSize="100%"/></styling>
+    <layout><region xml:id="bottom" tts:origin="10% 70%" tts:extent="80% 20%" tts:displayAlign="after"/></layout>
+  </head>
+  <body region="bottom" style="s1">
+    <div>
+      <metadata><ttm:desc>first scene</ttm:desc></metadata>
+      <p xml:id="c1" begin="00:00:01:00" end="00:00:03:12">Line one<br/>line two</p>
+      <p xml:id="c2" begin="00:00:04.000" dur="2s"><span tts:fontStyle="italic">italic</span> plain</p>
+    </div>
+    <div begin="10s" timeContainer="seq">
+      <p dur="1.5s">seq one</p>
+      <p dur="36f">seq two</p>
+    </div>
+    <div begin="20s"><p begin="0s">shown until the body ends</p></div>
+  </body>
+</tt>`
+	dfxp := `<?xml version="1.0" encoding="utf-8"?>
+<tt xmlns="http://www.w3.org/2006/10/ttaf1" xmlns:ttp="http://www.w3.org/2006/10/ttaf1#parameter"
+    xmlns:tts="http://www.w3.org/2006/10/ttaf1#style" ttp:timeBase="smpte" ttp:frameRate="25" xml:lang="en-GB">
+  <head><layout><region xml:id="r" tts:origin="0px 0px"/></layout></head>
+  <body><div>
+    <p begin="10:00:01:00" end="10:00:03:00" region="r">One</p>
+    <p begin="10:00:04:05" end="10:00:06:20" region="r">Two</p>
+  </div></body>
+</tt>`
+	p := inspect.PolicyFor(lot.SourceSubtitle)
+	for _, c := range []struct {
+		name, doc, format, start string
+	}{{"IMSC1 text", imsc, "TTML", ""}, {"DFXP, SMPTE time codes from 10:00:00:00", dfxp, "DFXP", "10:00:00:00"}} {
+		s := inspect.Subject{SourceType: lot.SourceSubtitle, Language: "en-US", Runtime: 600,
+			Declared: map[string]string{"subtitleFormat": c.format, "frameRate": "25", "language": "en-US", "startTimecode": c.start}}
+		if got := inspect.CheckSubtitle(p, s, []byte(c.doc)); len(got) != 0 {
+			t.Errorf("%s: %+v", c.name, got)
+		}
+	}
+	doc, err := inspect.ParseTTML([]byte(imsc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	frame := 1001.0 / 24000
+	want := map[int][2]float64{1: {1, 3 + 12*frame}, 2: {4, 6}, 3: {10, 11.5}, 4: {11.5, 11.5 + 36*frame}, 5: {20, math.Inf(1)}}
+	seen := 0
+	for _, c := range doc.Cues {
+		w, ok := want[c.N]
+		if !ok || !strings.HasPrefix(c.What, "paragraph") {
+			continue
+		}
+		seen++
+		if math.Abs(c.Begin-w[0]) > 1e-9 || (c.End != w[1] && math.Abs(c.End-w[1]) > 1e-9) {
+			t.Errorf("%s runs %v–%v, want %v–%v", c.What, c.Begin, c.End, w[0], w[1])
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("%d paragraphs, want %d: %+v", seen, len(want), doc.Cues)
+	}
+}
