@@ -30,10 +30,12 @@ func checkAnything(t *testing.T, format string, data []byte) {
 	}
 }
 
-func saneCues(t *testing.T, cues []inspect.Cue) {
+// saneCues checks the times read are numbers, and begin at or after zero
+// unless negative may be (TTML wallclock dates before 1970).
+func saneCues(t *testing.T, cues []inspect.Cue, negative bool) {
 	t.Helper()
 	for i, c := range cues {
-		if math.IsNaN(c.Begin) || math.IsNaN(c.End) || math.IsInf(c.Begin, 0) || c.Begin < 0 {
+		if math.IsNaN(c.Begin) || math.IsNaN(c.End) || math.IsInf(c.Begin, 0) || c.Begin < 0 && !negative {
 			t.Fatalf("cue %d has times %v–%v", i+1, c.Begin, c.End)
 		}
 	}
@@ -61,7 +63,7 @@ func FuzzSTL(f *testing.F) {
 		for _, d := range [][]byte{data, whole} {
 			stl, err := inspect.ParseSTL(d)
 			if err == nil {
-				saneCues(t, stl.Cues)
+				saneCues(t, stl.Cues, false)
 				if stl.FrameRate != 25 && stl.FrameRate != 30 {
 					t.Fatalf("read a frame rate of %v", stl.FrameRate)
 				}
@@ -82,7 +84,7 @@ func FuzzSCC(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string) {
 		cues, err := inspect.ParseSCC([]byte(text))
 		if err == nil {
-			saneCues(t, cues)
+			saneCues(t, cues, false)
 		}
 		checkAnything(t, "SCC", []byte(text))
 	})
@@ -95,6 +97,7 @@ func FuzzTTMLTiming(f *testing.F) {
 	f.Add(`ttp:timeBase="smpte" ttp:frameRate="30" ttp:dropMode="dropNTSC"`, "00:01:00:02", "00:10:00:00", "48f", "par", `<body><div end="5s"><p begin="8s" end="9s">a</p></div></body>`)
 	f.Add(`ttp:frameRate="0"`, "1.5h", "100ms", "0.1m", "excl", `<body><div><p begin="5s" end="4s">a</p></div></body>`)
 	f.Add(``, "00:60:00", ";", "-1s", "", `<body><div><div><div><p begin="00:00:01;12">a</p></div></div></div></body>`)
+	f.Add(`ttp:timeBase="clock"`, "wallclock(2026-12-05T20:00:00)", "wallclock(20:00:01.5)", "", "par", `<body><div><p begin="wallclock(0001-01-01)">a</p></div></body>`)
 	f.Fuzz(func(t *testing.T, params, begin, end, dur, container, body string) {
 		esc := func(s string) string {
 			return strings.NewReplacer(`&`, `&amp;`, `<`, `&lt;`, `"`, `&quot;`).Replace(s)
@@ -105,7 +108,7 @@ func FuzzTTMLTiming(f *testing.F) {
 		for _, d := range []string{doc, body, `<tt xmlns="http://www.w3.org/ns/ttml" xml:lang="es">` + body + `</tt>`} {
 			timing, err := inspect.ParseTTML([]byte(d))
 			if err == nil {
-				saneCues(t, timing.Cues)
+				saneCues(t, timing.Cues, true)
 			}
 			checkAnything(t, "TTML", []byte(d))
 		}
@@ -120,7 +123,7 @@ func FuzzSRT(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string) {
 		cues, err := inspect.ParseSRT([]byte(text))
 		if err == nil {
-			saneCues(t, cues)
+			saneCues(t, cues, false)
 			if len(cues) == 0 {
 				t.Fatal("read with no cues and no error")
 			}

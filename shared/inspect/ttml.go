@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // TTML timing, after the W3C TTML1 (Second Edition) and TTML2 timing model
@@ -419,6 +420,9 @@ func (p ttmlParams) time(s string) (float64, error) {
 	if s == "" {
 		return 0, errors.New("empty: a time expression is a clock time (00:00:01.000) or an offset (1s)")
 	}
+	if inner, ok := strings.CutPrefix(s, "wallclock("); ok && strings.HasSuffix(inner, ")") {
+		return p.wallclock(strings.Trim(strings.TrimSuffix(inner, ")"), " \t\r\n"))
+	}
 	if strings.Contains(s, ":") {
 		return p.clockTime(s)
 	}
@@ -532,4 +536,24 @@ func (p ttmlParams) clockTime(s string) (float64, error) {
 		return count / p.effective, nil
 	}
 	return hms + frames/p.effective, nil
+}
+
+// wallclock reads a TTML2 wallclock-time (a date-time, a date, or a time
+// of day), which only the clock time base allows, as seconds: from the
+// Unix epoch for a date, from midnight for a time of day.
+func (p ttmlParams) wallclock(v string) (float64, error) {
+	if p.timeBase != "clock" {
+		return 0, errors.New("wallclock times need ttp:timeBase=\"clock\"")
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05.999999999", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return float64(t.UnixNano()) / 1e9, nil
+		}
+	}
+	for _, layout := range []string{"15:04:05.999999999", "15:04"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return float64(t.Hour()*3600+t.Minute()*60+t.Second()) + float64(t.Nanosecond())/1e9, nil
+		}
+	}
+	return 0, fmt.Errorf("wallclock(%s) is not a date, a date and time, or a time of day", truncate(v, 30))
 }
