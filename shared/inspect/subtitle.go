@@ -124,7 +124,13 @@ func CheckSubtitle(p Policy, s Subject, data []byte) []Finding {
 		tc = func(t string) (float64, bool) { return stlTimecode(t, stl.FrameRate) }
 	case formatSCC:
 		cues, err = ParseSCC(data)
-		tc = sccTimecode
+		drop := bytes.Contains(data, []byte(";"))
+		tc = func(t string) (float64, bool) {
+			if t = strings.TrimSpace(t); drop && len(t) == 11 {
+				t = t[:8] + ";" + t[9:] // the start counted as the file counts its frames
+			}
+			return sccTimecode(t)
+		}
 	}
 	if err != nil {
 		return append(out, Found(SubtitleMalformed, "%v", err))

@@ -175,6 +175,7 @@ func TestSCC(t *testing.T) {
 	}{
 		{"pop-on, drop frame, from 01:00:00;00", popOn, nil, ""},
 		{"roll-up, non-drop, from zero", rollUp, func(s *inspect.Subject) { delete(s.Declared, "startTimecode") }, ""},
+		{"start timecode given non-drop", popOn, func(s *inspect.Subject) { s.Declared["startTimecode"] = "01:00:00:00" }, ""},
 		{"from the hour, no start timecode", popOn, func(s *inspect.Subject) { delete(s.Declared, "startTimecode") }, ""},
 		{"no header", strings.TrimPrefix(popOn, "Scenarist_SCC V1.0"), nil, "SUBTITLE_MALFORMED"},
 		{"even parity", strings.Replace(popOn, "c8e5", "48e5", 1), nil, "SUBTITLE_MALFORMED"},
