@@ -135,9 +135,12 @@ func CheckSubtitle(p Policy, s Subject, data []byte) []Finding {
 	if err != nil {
 		return append(out, Found(SubtitleMalformed, "%v", err))
 	}
-	first := math.Inf(1)
+	first, last := math.Inf(1), 0.0
 	for _, c := range cues {
 		first = math.Min(first, c.Begin)
+		if last = math.Max(last, c.Begin); !c.Open {
+			last = math.Max(last, c.End)
+		}
 	}
 	if hasOffset && first < offset {
 		hasOffset = false // cues before the start of programme: not counted from it
@@ -145,8 +148,10 @@ func CheckSubtitle(p Policy, s Subject, data []byte) []Finding {
 	if !hasOffset {
 		if t, ok := tc(s.Declared["startTimecode"]); ok && first >= t {
 			offset, hasOffset = t, true // cues are in the programme's timecode
-		} else if s.Declared["startTimecode"] == "" && s.Runtime > 0 && first >= 3600 && !math.IsInf(first, 1) {
-			// No start timecode given: programmes start on the hour of
+		} else if s.Declared["startTimecode"] == "" && s.Runtime > 0 && first >= 3600 && !math.IsInf(first, 1) &&
+			last > s.Runtime+p.RuntimeToleranceS {
+			// No start timecode given, and the cues do not fit the
+			// programme as they are: programmes start on the hour of
 			// their first cue (01:00:00:00, 10:00:00:00 …) by convention.
 			offset, hasOffset = math.Floor(first/3600)*3600, true
 		}

@@ -198,6 +198,13 @@ func TestSCC(t *testing.T) {
 			t.Errorf("%s: found %q, want %q: %+v", c.name, codes(got), c.want, got)
 		}
 	}
+	// Without a start timecode, cues that fit the programme as they are
+	// are named at the file's own times.
+	long := inspect.Subject{SourceType: lot.SourceSDHCC, Language: "en-US", Runtime: 7200, Declared: map[string]string{"subtitleFormat": "SCC"}}
+	got := inspect.CheckSubtitle(p, long, []byte(strings.Replace(popOn, "01:00:04;00", "01:00:00;10", 1)))
+	if codes(got) != "SUBTITLE_TIMING" || !strings.Contains(got[0].Message, "(1:00:01.364–1:00:00.330)") {
+		t.Errorf("a backwards caption in a 2-hour programme, no start timecode: %+v", got)
+	}
 	cues, err := inspect.ParseSCC([]byte(popOn))
 	if err != nil {
 		t.Fatal(err)
