@@ -164,14 +164,14 @@ func CheckSubtitle(p Policy, s Subject, data []byte) []Finding {
 		c.Begin -= offset
 		c.End -= offset
 		if !ordered && c.Inverted || ordered && c.Begin >= c.End {
-			bad = append(bad, fmt.Sprintf("%s (%s–%s)", c.name(), clock(c.Begin), clock(c.End)))
+			bad = append(bad, fmt.Sprintf("%s (%s)", c.name(), span(c)))
 			continue
 		}
 		if ordered && i > 0 && order == "" && c.Begin < cues[i-1].Begin-offset {
 			order = fmt.Sprintf("%s begins at %s, before %s (%s)", c.name(), clock(c.Begin), cues[i-1].name(), clock(cues[i-1].Begin-offset))
 		}
 		if s.Runtime > 0 && (c.Begin > s.Runtime+tol || !c.Open && c.End > s.Runtime+tol || c.Begin < -tol) {
-			late = append(late, fmt.Sprintf("%s (%s–%s)", c.name(), clock(c.Begin), clock(c.End)))
+			late = append(late, fmt.Sprintf("%s (%s)", c.name(), span(c)))
 		}
 	}
 	if len(bad) > 0 {
@@ -184,6 +184,15 @@ func CheckSubtitle(p Policy, s Subject, data []byte) []Finding {
 		out = append(out, Found(SubtitleOutsideRuntme, "the programme runs %s; outside it: %s", clock(s.Runtime), listAtMost(late, 5)))
 	}
 	return out
+}
+
+// span writes when a cue shows: "0:00:01.000–0:00:02.500", or "from
+// 0:00:01.000 on" when it shows until the programme ends.
+func span(c Cue) string {
+	if math.IsInf(c.End, 1) {
+		return "from " + clock(c.Begin) + " on"
+	}
+	return clock(c.Begin) + "–" + clock(c.End)
 }
 
 // undetermined says whether a language tag names no one language.

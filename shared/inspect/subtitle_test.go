@@ -286,6 +286,17 @@ func TestTTMLTimingModel(t *testing.T) {
 	}
 }
 
+func TestTTMLLateParagraphWithoutEnd(t *testing.T) {
+	// Ensures a paragraph with no end that begins past the programme is
+	// named with the time it begins, not an end it does not have.
+	s := inspect.Subject{SourceType: lot.SourceSubtitle, Language: "es", Runtime: 600, Declared: map[string]string{"subtitleFormat": "TTML"}}
+	got := inspect.CheckSubtitle(inspect.PolicyFor(lot.SourceSubtitle), s,
+		[]byte(ttmlDoc(``, `<body><div><p begin="00:10:30.000">a</p></div></body>`)))
+	if codes(got) != "SUBTITLE_OUTSIDE_RUNTIME" || !strings.Contains(got[0].Message, "paragraph 1 (line 5) (from 0:10:30.000 on)") {
+		t.Errorf("found %+v", got)
+	}
+}
+
 func TestTTMLTimes(t *testing.T) {
 	// Ensures the times TTML resolves are the ones the spec gives: what a
 	// partner reads in a message is where the cue shows.
