@@ -22,7 +22,9 @@ type STL struct {
 	Start        float64 // TCP, the time code of the start of programme, in seconds
 	Blocks       int     // TTI blocks
 	// Cues are the subtitles (comments and user data left out), in file
-	// order, their times as the TTI blocks give them (programme time code).
+	// order, their times as the TTI blocks give them (programme time code);
+	// none when the GSI's time code status (TCS 0) says the time codes
+	// are not intended for use (subtitles cued by hand).
 	Cues []Cue
 }
 
@@ -114,7 +116,8 @@ func ParseSTL(data []byte) (STL, error) {
 	if err != nil {
 		return s, fmt.Errorf("GSI total number of TTI blocks (TNB) %q: %v", printable(data[238:243]), err)
 	}
-	if tcs := data[255]; tcs != '0' && tcs != '1' && tcs != ' ' {
+	tcs := data[255]
+	if tcs != '0' && tcs != '1' && tcs != ' ' {
 		return s, fmt.Errorf("GSI time code status (TCS) %q is neither 0 nor 1", printable(data[255:256]))
 	}
 	if tcp := field(256, 8); strings.TrimSpace(tcp) != "" {
@@ -161,7 +164,7 @@ func ParseSTL(data []byte) (STL, error) {
 		if err != nil {
 			return s, fmt.Errorf("%s: time code out (TCO): %v", where, err)
 		}
-		if cf == 1 || sn == lastSN {
+		if cf == 1 || sn == lastSN || tcs == '0' {
 			continue // a comment, or an extension block of the subtitle before
 		}
 		lastSN = sn

@@ -109,6 +109,11 @@ func TestEBUSTL(t *testing.T) {
 		{"no language code", mustSTL(t, "STL25.01", "  ", "10000000", good...), nil, ""},
 		{"start timecode declared, TCP zero", mustSTL(t, "STL25.01", "0A", "00000000", good...),
 			func(s *inspect.Subject) { s.Declared["startTimecode"] = "10:00:00:00" }, ""},
+		{"time codes not for use (TCS 0): not checked", func() []byte {
+			b := mustSTL(t, "STL25.01", "0A", "00000000", cue(1, tc(0, 0, 0, 0), tc(0, 0, 0, 0), "x"), cue(2, tc(0, 0, 0, 0), tc(0, 0, 0, 0), "y"))
+			b[255] = '0'
+			return b
+		}(), nil, ""},
 		{"out before in", mustSTL(t, "STL25.01", "0A", "10000000", cue(1, tc(10, 0, 5, 0), tc(10, 0, 4, 0), "x")), nil, "SUBTITLE_TIMING"},
 		{"out of order", mustSTL(t, "STL25.01", "0A", "10000000",
 			cue(1, tc(10, 0, 5, 0), tc(10, 0, 6, 0), "x"), cue(2, tc(10, 0, 1, 0), tc(10, 0, 2, 0), "y")), nil, "SUBTITLE_ORDER"},
