@@ -222,7 +222,7 @@ func listAtMost(items []string, n int) string {
 
 // sniff names the format of a subtitle file from its first bytes.
 func sniff(data []byte) string {
-	if len(data) >= 11 && digits(string(data[0:3])) && string(data[3:6]) == "STL" {
+	if len(data) >= 11 && string(data[3:6]) == "STL" { // the GSI block's disk format code
 		return formatSTL
 	}
 	t := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")

@@ -131,6 +131,11 @@ func TestEBUSTL(t *testing.T) {
 			func(s *inspect.Subject) { s.Declared["language"] = "fr" }, "LANGUAGE_MISMATCH"},
 		{"declared SRT", mustSTL(t, "STL25.01", "0A", "10000000", good...),
 			func(s *inspect.Subject) { s.Declared["subtitleFormat"] = "SRT" }, "SUBTITLE_FORMAT_NOT_AS_DECLARED"},
+		{"code page not one of Tech 3264's", func() []byte {
+			b := mustSTL(t, "STL25.01", "0A", "10000000", good...)
+			copy(b, "\x00\x00\x00")
+			return b
+		}(), nil, "SUBTITLE_MALFORMED"},
 		{"binary, not STL", append([]byte("\x00\x01\x02garbage\xff\xfe"), make([]byte, 2000)...), nil, "SUBTITLE_MALFORMED"},
 	}
 	for _, c := range cases {
