@@ -110,7 +110,7 @@ func CheckSubtitle(p Policy, s Subject, data []byte) []Finding {
 			s.Runtime = 0 // wall-clock times: not programme times
 		}
 	case formatSRT:
-		cues, err = ParseSRT(data)
+		cues, err = ParseSRT(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
 	case formatSTL:
 		var stl STL
 		stl, err = ParseSTL(data)

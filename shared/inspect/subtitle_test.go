@@ -369,6 +369,7 @@ func TestSubtitleLanguageAndFormat(t *testing.T) {
 		{"empty xml:lang", strings.Replace(ttmlDoc(``, `<body><div><p begin="1s" end="2s">a</p></div></body>`), `xml:lang="es"`, `xml:lang=""`, 1), "TTML", "hi", "hi", ""},
 		{"srt, metadata french", srt, "SRT", "hi", "fr", "LANGUAGE_MISMATCH"},
 		{"srt, metadata as requested", srt, "SRT", "hi", "hi", ""},
+		{"srt with a byte order mark", "\xef\xbb\xbf" + srt, "SRT", "hi", "hi", ""},
 		{"webvtt declared srt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.500\nHola\n", "SRT", "es", "es", "FORMAT_NOT_AS_DECLARED"},
 		{"webvtt with a BOM and a header", "\xef\xbb\xbfWEBVTT - a title\r\n\r\n1\r\n00:00:01.000 --> 00:00:02.500\r\nHola\r\n", "SRT", "es", "es", "FORMAT_NOT_AS_DECLARED"},
 		{"srt minute 61", "1\n00:61:01,000 --> 00:61:02,500\nHola\n", "SRT", "es", "es", "SUBTITLE_MALFORMED"},
