@@ -17,8 +17,9 @@ type Policy struct {
 	Version            string   `json:"version"`
 	Media              string   `json:"media"` // av, audio, subtitle, package, document
 	Checks             []string `json:"checks"`
-	QC                 bool     `json:"qc"`        // a processed delivery gets a QC request
-	Secondary          bool     `json:"secondary"` // waits for the title's primary video
+	Formats            []string `json:"formats,omitempty"` // the file formats a document source type is delivered in (check "format")
+	QC                 bool     `json:"qc"`                // a processed delivery gets a QC request
+	Secondary          bool     `json:"secondary"`         // waits for the title's primary video
 	MaxBlackS          float64  `json:"maxBlackS"`
 	MaxSilenceS        float64  `json:"maxSilenceS"`
 	SilenceNoiseDB     float64  `json:"silenceNoiseDB"`
