@@ -181,16 +181,16 @@ func mustDOCX(tb testing.TB) []byte {
 	return mustOOXML(tb, "word/document.xml", wordMain, map[string]string{"word/document.xml": wordBody})
 }
 
-// mustDOC writes the start of a Compound File Binary (MS-CFB) holding a
-// WordDocument stream: the header, then the directory in sector 0.
-func mustDOC() []byte {
+// mustCFB writes the start of a Compound File Binary (MS-CFB) holding the
+// streams named: the header, then the directory in sector 0.
+func mustCFB(streams ...string) []byte {
 	b := make([]byte, 512*3)
 	copy(b, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 	binary.LittleEndian.PutUint16(b[0x1a:], 3)      // major version 3
 	binary.LittleEndian.PutUint16(b[0x1c:], 0xfffe) // little-endian
 	binary.LittleEndian.PutUint16(b[0x1e:], 9)      // 512-byte sectors
 	binary.LittleEndian.PutUint32(b[0x30:], 0)      // directory starts at sector 0
-	for i, name := range []string{"Root Entry", "WordDocument", "1Table"} {
+	for i, name := range append([]string{"Root Entry"}, streams...) {
 		e := b[512+128*i:]
 		u := utf16.Encode([]rune(name))
 		for j, c := range u {
@@ -267,10 +267,14 @@ func TestScriptsAndDubCardsAreCheckedByContent(t *testing.T) {
 		{"script.docx", script, "DOCX", plainZip.Bytes(), "FORMAT_NOT_AS_DECLARED", []string{"ZIP archive"}},
 		{"script.docx", script, "DOCX", noMain, "FILE_DAMAGED", []string{"/word/document.xml"}},
 		{"script.docx", script, "DOCX", docx[:len(docx)-10], "FILE_DAMAGED", []string{"ZIP"}},
-		{"script.doc", script, "DOCX", mustDOC(), "FORMAT_NOT_AS_DECLARED", []string{"legacy Word document (DOC)"}},
+		{"script.doc", script, "DOCX", mustCFB("WordDocument", "1Table"), "FORMAT_NOT_AS_DECLARED", []string{"legacy Word document (DOC)"}},
+		{"script.xlsx", script, "XLSX", mustCFB("EncryptionInfo", "EncryptedPackage"), "FORMAT_NOT_AS_DECLARED", []string{"password-protected"}},
 		{"script.rtf", script, "PDF", []byte(`{\rtf1\ansi INT. KITCHEN - DAY\par}`), "FORMAT_NOT_AS_DECLARED", []string{"RTF"}},
 		{"script.pdf", script, "PDF", []byte{0, 1, 2, 3, 0xfe, 0x80, 7, 9, 11}, "FORMAT_NOT_RECOGNIZED", []string{"begins 00 01 02 03"}},
+		{"script.pdf", script, "PDF", []byte("INT. CAF\xc9 - NIGHT\r\nMARA\r\n"), "FORMAT_NOT_AS_DECLARED", []string{"plain text (not UTF-8"}},
 		{"card.png", card, "", pngb, "", nil},
+		{"card.png", card, "", append(bytes.Clone(pngb), "trailing bytes some tools append"...), "", nil},
+		{"card.png", card, "", []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), "FORMAT_NOT_AS_DECLARED", []string{"HEIC image"}},
 		{"card.png", card, "", pngb[:len(pngb)-12], "FILE_DAMAGED", []string{"IEND"}},
 		{"card.jpg", card, "", pngb, "FORMAT_NOT_AS_DECLARED", []string{"PNG image 64×32", "its name (.jpg) says JPEG"}},
 		{"card.jpg", card, "", jpg, "", nil},
@@ -318,7 +322,7 @@ func TestScriptsAndDubCardsAreCheckedByContent(t *testing.T) {
 func TestBrokenDocumentsNeverPanic(t *testing.T) {
 	// Ensures every prefix of every known format, and bytes flipped in
 	// their headers, are identified without a panic.
-	samples := [][]byte{mustPDF(t), mustDOCX(t), mustDOC(), mustPNG(t), mustPSD(), []byte(`{\rtf1 x}`), []byte("caf\xc3\xa9")}
+	samples := [][]byte{mustPDF(t), mustDOCX(t), mustCFB("WordDocument"), mustPNG(t), mustPSD(), []byte(`{\rtf1 x}`), []byte("caf\xc3\xa9")}
 	for _, b := range samples {
 		for n := 0; n <= len(b); n += 1 + n/16 {
 			inspect.Identify(bytes.NewReader(b[:n]), int64(n))

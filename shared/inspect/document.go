@@ -213,7 +213,8 @@ func identifyZIP(r io.ReaderAt, size int64) Format {
 
 // identifyOLE names a Compound File Binary (MS-CFB) by the streams in its
 // first directory sector: WordDocument (DOC), Workbook or Book (XLS),
-// PowerPoint Document (PPT).
+// PowerPoint Document (PPT), EncryptedPackage (a password-protected DOCX
+// or XLSX).
 func identifyOLE(r io.ReaderAt, size int64, head []byte) Format {
 	f := Format{Name: "OLE2", What: "a legacy Microsoft Office file (OLE2 compound file)"}
 	if len(head) < 512 {
@@ -244,6 +245,8 @@ func identifyOLE(r io.ReaderAt, size int64, head []byte) Format {
 			return Format{Name: "XLS", What: "a legacy Excel workbook (XLS)"}
 		case "PowerPoint Document":
 			return Format{Name: "PPT", What: "a legacy PowerPoint presentation (PPT)"}
+		case "EncryptedPackage": // MS-OFFCRYPTO: an Office Open XML file under a password
+			return Format{Name: "OLE2", What: "a password-protected Office document (its content is encrypted)"}
 		}
 	}
 	return f
@@ -264,7 +267,7 @@ func identifyPNG(r io.ReaderAt, size int64, head []byte) Format {
 		return f
 	}
 	f.What = fmt.Sprintf("a PNG image %d×%d", c.Width, c.Height)
-	if !bytes.HasSuffix(readAt(r, max(0, size-int64(len(pngEnd))), min(size, int64(len(pngEnd)))), pngEnd) {
+	if !bytes.Contains(readAt(r, max(0, size-pdfTail), min(size, pdfTail)), pngEnd) { // some tools append bytes after IEND
 		f.Damaged = "the PNG does not end with its IEND chunk: it is incomplete (cut short in transfer or export)"
 	}
 	return f
@@ -325,7 +328,9 @@ func other(head []byte) (Format, bool) {
 	}{
 		{0, "GIF87a", "GIF", "a GIF image"}, {0, "GIF89a", "GIF", "a GIF image"},
 		{0, "\x1f\x8b", "GZIP", "a gzip archive"}, {0, "7z\xbc\xaf\x27\x1c", "7Z", "a 7-Zip archive"},
-		{0, "Rar!\x1a\x07", "RAR", "a RAR archive"}, {4, "ftyp", "MP4", "an MP4/QuickTime media file"},
+		{0, "Rar!\x1a\x07", "RAR", "a RAR archive"}, {0, "\x00\x00\x00\x0cjP  \r\n\x87\n", "JP2", "a JPEG 2000 image"},
+		{4, "ftypheic", "HEIC", "a HEIC image"}, {4, "ftypheix", "HEIC", "a HEIC image"}, {4, "ftypmif1", "HEIF", "a HEIF image"},
+		{4, "ftypavif", "AVIF", "an AVIF image"}, {4, "ftypcrx ", "CR3", "a Canon raw image (CR3)"}, {4, "ftyp", "MP4", "an MP4/QuickTime media file"},
 		{0, "\x1a\x45\xdf\xa3", "MKV", "a Matroska/WebM media file"}, {0, "\x06\x0e\x2b\x34", "MXF", "an MXF media file"},
 		{0, "OggS", "OGG", "an Ogg media file"}, {0, "fLaC", "FLAC", "a FLAC audio file"}, {0, "ID3", "MP3", "an MP3 audio file"},
 		{0, "BM", "BMP", "a BMP image"},
@@ -366,6 +371,11 @@ func text(head []byte, cut bool) (Format, bool) {
 		}
 	}
 	if !utf8.Valid(b) {
+		// Text in a legacy 8-bit encoding (Windows-1252, Latin-1): no
+		// control bytes but line breaks and tabs.
+		if !slices.ContainsFunc(b, func(c byte) bool { return c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' || c == 0x7f }) {
+			return Format{Name: "TXT", What: "plain text (not UTF-8: a legacy 8-bit encoding)"}, true
+		}
 		return Format{}, false
 	}
 	for _, c := range string(b) {
