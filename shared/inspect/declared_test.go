@@ -90,6 +90,18 @@ func TestDeclaredBitDepthAndSampleRateAreChecked(t *testing.T) {
 		}
 	}
 
+	// FLAC decodes 24-bit audio into 32-bit samples: its bit depth is the
+	// 24 bits it keeps (bits_per_raw_sample), not the 32 it decodes to.
+	flac := filepath.Join(dir, "printmaster.flac")
+	mustFFmpeg(t, "-f", "lavfi", "-i", "sine=f=440:r=96000:d=1", "-sample_fmt", "s32", "-c:a", "flac", flac)
+	hi := mustProbe(t, flac)
+	for declared, want := range map[string]string{"24": "", "16": "BIT_DEPTH_NOT_AS_DECLARED"} {
+		s := inspect.Subject{SourceType: lot.SourceAudioME, Declared: map[string]string{"bitDepth": declared, "sampleRate": "96000"}}
+		if got := inspect.CheckMedia(p, s, hi, nil); codes(got) != want {
+			t.Errorf("24-bit 96 kHz FLAC (probed %d-bit %d Hz) declared %s-bit 96 kHz: found %q, want %q", hi.Audio[0].BitDepth, hi.Audio[0].SampleRate, declared, codes(got), want)
+		}
+	}
+
 	// Lossy audio has no bit depth: AC-3 made by ffmpeg, and DTS as some
 	// ffprobe versions report it (bits_per_raw_sample 24), pass a 16-bit declaration.
 	ac3 := filepath.Join(dir, "dub.ac3")
