@@ -51,7 +51,7 @@ func Identify(r io.ReaderAt, size int64) Format {
 	switch {
 	case size <= 0:
 		return Format{What: "empty"}
-	case bytes.Contains(head[:min(len(head), 1024)], []byte("%PDF-")):
+	case bytes.HasPrefix(head, []byte("%PDF-")):
 		return identifyPDF(r, size, head)
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("PK\x05\x06")):
 		return identifyZIP(r, size)
@@ -73,6 +73,8 @@ func Identify(r io.ReaderAt, size int64) Format {
 		return identifyJPEG(r, size)
 	case bytes.HasPrefix(head, []byte("8BPS")):
 		return identifyPSD(head)
+	case bytes.Contains(head[:min(len(head), 1024)], []byte("%PDF-")): // PDF readers allow bytes before the header
+		return identifyPDF(r, size, head)
 	}
 	if f, ok := other(head); ok {
 		return f
@@ -207,6 +209,9 @@ func identifyZIP(r io.ReaderAt, size int64) Format {
 				return Format{Name: m[0], What: m[1]}
 			}
 		}
+	}
+	if len(z.File) == 1 {
+		return Format{Name: "ZIP", What: "a ZIP archive of 1 file"}
 	}
 	return Format{Name: "ZIP", What: fmt.Sprintf("a ZIP archive of %d files", len(z.File))}
 }
