@@ -374,3 +374,19 @@ func TestFormsDeclareOnlyFormatsThePolicyTakes(t *testing.T) {
 		}
 	}
 }
+
+func FuzzIdentify(f *testing.F) {
+	// Ensures any bytes are identified without a panic, and a format named
+	// only with a description of it.
+	for _, b := range [][]byte{mustPDF(f), mustDOCX(f), mustCFB("WordDocument"), mustPNG(f), mustPSD(), []byte(`{\rtf1 x}`),
+		mustImage(f, func(b *bytes.Buffer, m image.Image) error { return tiff.Encode(b, m, nil) }),
+		mustImage(f, func(b *bytes.Buffer, m image.Image) error { return jpeg.Encode(b, m, nil) })} {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got := inspect.Identify(bytes.NewReader(b), int64(len(b)))
+		if got.What == "" {
+			t.Errorf("%q identified as %+v, with no description", b, got)
+		}
+	})
+}
