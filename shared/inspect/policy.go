@@ -17,14 +17,16 @@ type Policy struct {
 	Version            string   `json:"version"`
 	Media              string   `json:"media"` // av, audio, subtitle, package, document
 	Checks             []string `json:"checks"`
-	Formats            []string `json:"formats,omitempty"` // the file formats a document source type is delivered in (check "format")
-	QC                 bool     `json:"qc"`                // a processed delivery gets a QC request
-	Secondary          bool     `json:"secondary"`         // waits for the title's primary video
+	QC                 bool     `json:"qc"`        // a processed delivery gets a QC request
+	Secondary          bool     `json:"secondary"` // waits for the title's primary video
 	MaxBlackS          float64  `json:"maxBlackS"`
 	MaxSilenceS        float64  `json:"maxSilenceS"`
 	SilenceNoiseDB     float64  `json:"silenceNoiseDB"`
 	RuntimeToleranceS  float64  `json:"runtimeToleranceS"`
 	DurationToleranceS float64  `json:"durationToleranceS"`
+	// Formats are the file formats a document source type is delivered in
+	// (check "format").
+	Formats []string `json:"formats,omitempty"`
 }
 
 // Runs says whether the policy includes a check.
