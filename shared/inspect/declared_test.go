@@ -258,6 +258,11 @@ func TestScriptsAndDubCardsAreCheckedByContent(t *testing.T) {
 	w, _ := z.Create("pages/page1.txt")
 	w.Write([]byte("INT. KITCHEN - DAY"))
 	z.Close()
+	var escaping bytes.Buffer // a ZIP whose entry names climb out of it
+	z = zip.NewWriter(&escaping)
+	w, _ = z.Create("../../etc/script.txt")
+	w.Write([]byte("INT. KITCHEN - DAY"))
+	z.Close()
 	var zipped bytes.Buffer // a PDF stored (not compressed) in a ZIP: its header within the first bytes
 	z = zip.NewWriter(&zipped)
 	w, _ = z.CreateHeader(&zip.FileHeader{Name: "script.pdf", Method: zip.Store})
@@ -277,6 +282,7 @@ func TestScriptsAndDubCardsAreCheckedByContent(t *testing.T) {
 		{"script.pdf", script, "PDF", []byte("this is not a pdf"), "FORMAT_NOT_AS_DECLARED", []string{"plain text", "the metadata says PDF"}},
 		{"script.pdf", script, "PDF", pdf, "", nil},
 		{"script.pdf", script, "PDF", append([]byte("\r\n"), pdf...), "", nil},
+		{"script.docx", script, "DOCX", escaping.Bytes(), "FORMAT_NOT_AS_DECLARED", []string{"ZIP archive of 1 file"}},
 		{"script.pdf", script, "PDF", zipped.Bytes(), "FORMAT_NOT_AS_DECLARED", []string{"ZIP archive of 1 file"}},
 		{"script.pdf", script, "PDF", pdf[:len(pdf)-30], "FILE_DAMAGED", []string{"%%EOF"}},
 		{"script.docx", script, "DOCX", docx, "", nil},

@@ -153,7 +153,8 @@ type contentTypes struct {
 
 func identifyZIP(r io.ReaderAt, size int64) Format {
 	z, err := zip.NewReader(r, size)
-	if err != nil {
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) { // a name like ../x is the archive's business, not a damage
+
 		return Format{Name: "ZIP", What: "a ZIP archive", Damaged: "the ZIP archive cannot be opened: " + err.Error(), Family: zipFormats}
 	}
 	entry := func(name string) *zip.File { // OPC part names compare without case
