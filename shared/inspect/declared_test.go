@@ -282,7 +282,6 @@ func TestScriptsAndDubCardsAreCheckedByContent(t *testing.T) {
 		{"script.pdf", script, "PDF", []byte("this is not a pdf"), "FORMAT_NOT_AS_DECLARED", []string{"plain text", "the metadata says PDF"}},
 		{"script.pdf", script, "PDF", pdf, "", nil},
 		{"script.pdf", script, "PDF", append([]byte("\r\n"), pdf...), "", nil},
-		{"script.docx", script, "DOCX", escaping.Bytes(), "FORMAT_NOT_AS_DECLARED", []string{"ZIP archive of 1 file"}},
 		{"script.pdf", script, "PDF", zipped.Bytes(), "FORMAT_NOT_AS_DECLARED", []string{"ZIP archive of 1 file"}},
 		{"script.pdf", script, "PDF", pdf[:len(pdf)-30], "FILE_DAMAGED", []string{"%%EOF"}},
 		{"script.docx", script, "DOCX", docx, "", nil},
@@ -334,6 +333,13 @@ func TestScriptsAndDubCardsAreCheckedByContent(t *testing.T) {
 				t.Errorf("%s: message %+v does not say %q", label, got, s)
 			}
 		}
+	}
+	// Go refuses ZIP names like ../x when GODEBUG=zipinsecurepath=0 (a
+	// reader still comes with the error): still identified, not damaged.
+	t.Setenv("GODEBUG", "zipinsecurepath=0")
+	s := inspect.Subject{SourceType: script, File: "script.docx", Declared: map[string]string{"scriptFormat": "DOCX"}}
+	if _, got := inspect.CheckDocument(inspect.PolicyFor(script), s, bytes.NewReader(escaping.Bytes()), int64(escaping.Len())); codes(got) != "FORMAT_NOT_AS_DECLARED" {
+		t.Errorf("a ZIP holding ../../etc/script.txt as a DOCX: %+v, want FORMAT_NOT_AS_DECLARED (a ZIP archive)", got)
 	}
 	if what, _ := inspect.CheckDocument(inspect.PolicyFor(card), inspect.Subject{SourceType: card, File: "card.png"}, bytes.NewReader(pngb), int64(len(pngb))); what != "a PNG image 64×32" {
 		t.Errorf("a PNG is described as %q, want its dimensions: a PNG image 64×32", what)
