@@ -296,6 +296,8 @@ func TestScriptsAndDubCardsAreCheckedByContent(t *testing.T) {
 		{"script.rtf", script, "PDF", []byte(`{\rtf1\ansi INT. KITCHEN - DAY\par}`), "FORMAT_NOT_AS_DECLARED", []string{"RTF"}},
 		{"script.pdf", script, "PDF", []byte{0, 1, 2, 3, 0xfe, 0x80, 7, 9, 11}, "FORMAT_NOT_RECOGNIZED", []string{"begins 00 01 02 03"}},
 		{"script.pdf", script, "PDF", []byte("INT. CAF\xc9 - NIGHT\r\nMARA\r\n"), "FORMAT_NOT_AS_DECLARED", []string{"plain text (not UTF-8"}},
+		{"script.pdf", script, "PDF", []byte("BMW 328 - INT. GARAGE - NIGHT\n"), "FORMAT_NOT_AS_DECLARED", []string{"plain text"}},
+		{"card.png", card, "", append([]byte("BM\x36\x00\x00\x00\x00\x00\x00\x00\x36\x00\x00\x00\x28\x00\x00\x00"), make([]byte, 40)...), "FORMAT_NOT_AS_DECLARED", []string{"BMP image"}},
 		{"card.png", card, "", pngb, "", nil},
 		{"card.png", card, "", append(bytes.Clone(pngb), "trailing bytes some tools append"...), "", nil},
 		{"card.png", card, "", []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), "FORMAT_NOT_AS_DECLARED", []string{"HEIC image"}},

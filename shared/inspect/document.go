@@ -338,12 +338,18 @@ func other(head []byte) (Format, bool) {
 		{4, "ftypheic", "HEIC", "a HEIC image"}, {4, "ftypheix", "HEIC", "a HEIC image"}, {4, "ftypmif1", "HEIF", "a HEIF image"},
 		{4, "ftypavif", "AVIF", "an AVIF image"}, {4, "ftypcrx ", "CR3", "a Canon raw image (CR3)"}, {4, "ftyp", "MP4", "an MP4/QuickTime media file"},
 		{0, "\x1a\x45\xdf\xa3", "MKV", "a Matroska/WebM media file"}, {0, "\x06\x0e\x2b\x34", "MXF", "an MXF media file"},
-		{0, "OggS", "OGG", "an Ogg media file"}, {0, "fLaC", "FLAC", "a FLAC audio file"}, {0, "ID3", "MP3", "an MP3 audio file"},
-		{0, "BM", "BMP", "a BMP image"},
+		{0, "OggS", "OGG", "an Ogg media file"}, {0, "fLaC", "FLAC", "a FLAC audio file"},
 	} {
 		if has(s.at, s.sig) {
 			return Format{Name: s.name, What: s.what}, true
 		}
+	}
+	// Short signatures text may begin with too: checked further.
+	if has(0, "ID3") && len(head) >= 10 && head[3] >= 2 && head[3] <= 4 && head[4] != 0xff {
+		return Format{Name: "MP3", What: "an MP3 audio file"}, true
+	}
+	if has(0, "BM") && len(head) >= 18 && slices.Contains([]uint32{12, 40, 52, 56, 64, 108, 124}, binary.LittleEndian.Uint32(head[14:])) {
+		return Format{Name: "BMP", What: "a BMP image"}, true // the DIB header's size follows the file header
 	}
 	if has(0, "RIFF") && len(head) >= 12 {
 		switch string(head[8:12]) {
