@@ -39,7 +39,7 @@ var zipFormats = []string{"ZIP", "DOCX", "DOCM", "DOTX", "XLSX", "XLSM", "XLTX",
 // its own budget).
 const (
 	sniffBytes  = 64 << 10
-	pdfTail     = 1024    // "%%EOF" must be within the last 1024 bytes (as PDF readers look for it)
+	endBytes    = 1024    // end markers (PDF %%EOF, PNG IEND, RTF }) are looked for in the last 1024 bytes, as PDF readers do
 	maxTypesXML = 1 << 20 // [Content_Types].xml read at most
 )
 
@@ -59,7 +59,7 @@ func Identify(r io.ReaderAt, size int64) Format {
 		return identifyOLE(r, size, head)
 	case bytes.HasPrefix(head, []byte(`{\rtf`)):
 		f := Format{Name: "RTF", What: "an RTF document"}
-		if !bytes.Contains(readAt(r, max(0, size-pdfTail), min(size, pdfTail)), []byte("}")) {
+		if !bytes.Contains(readAt(r, max(0, size-endBytes), min(size, endBytes)), []byte("}")) {
 			f.Damaged = "the RTF document is not closed (no } at its end): it is incomplete"
 		}
 		return f
@@ -115,7 +115,7 @@ func identifyPDF(r io.ReaderAt, size int64, head []byte) Format {
 		f.Damaged = fmt.Sprintf("the PDF header gives no version (%%PDF-%s)", truncate(v, 40))
 		return f
 	}
-	if !bytes.Contains(readAt(r, max(0, size-pdfTail), min(size, pdfTail)), []byte("%%EOF")) {
+	if !bytes.Contains(readAt(r, max(0, size-endBytes), min(size, endBytes)), []byte("%%EOF")) {
 		f.Damaged = "the PDF has no %%EOF marker in its last 1024 bytes: it is incomplete (cut short in transfer or export)"
 	}
 	return f
@@ -273,7 +273,7 @@ func identifyPNG(r io.ReaderAt, size int64, head []byte) Format {
 		return f
 	}
 	f.What = fmt.Sprintf("a PNG image %d×%d", c.Width, c.Height)
-	if !bytes.Contains(readAt(r, max(0, size-pdfTail), min(size, pdfTail)), pngEnd) { // some tools append bytes after IEND
+	if !bytes.Contains(readAt(r, max(0, size-endBytes), min(size, endBytes)), pngEnd) { // some tools append bytes after IEND
 		f.Damaged = "the PNG does not end with its IEND chunk: it is incomplete (cut short in transfer or export)"
 	}
 	return f

@@ -171,16 +171,16 @@ func TestDeliveriesAreInspectedAgainstWhatWasDeclared(t *testing.T) {
 	}
 }
 
-// failingReads is a blob store whose ranged reads of fewer than below
-// bytes fail, as storage does when it is unreachable; whole reads (the
-// integrity step's) work.
+// failingReads is a blob store whose ranged reads fail where fails says,
+// as storage does when it is unreachable; whole reads (the integrity
+// step's) work.
 type failingReads struct {
 	*diskblob.Store
-	below int64
+	fails func(offset, length int64) bool
 }
 
 func (f failingReads) Read(ctx context.Context, key string, offset, length int64) (io.ReadCloser, error) {
-	if length >= 0 && length < f.below {
+	if length >= 0 && f.fails(offset, length) {
 		return nil, errors.New("storage unreachable")
 	}
 	return f.Store.Read(ctx, key, offset, length)
@@ -212,11 +212,15 @@ func TestAStorageFaultReadingADocumentIsNoFinding(t *testing.T) {
 	if got := w.inspect(lot.SourceFinalScript, "en", "script.docx", big.Bytes(), meta); got.Status != lot.TransferProcessed {
 		t.Fatalf("a 1.2 MB DOCX, storage working: %s %s (%q), want Processed", got.Status, got.ErrorCode, got.ErrorMessage)
 	}
+	size := int64(big.Len())
 	for _, c := range []struct {
 		what  string
-		below int64
-	}{{"every ranged read fails", 1 << 40}, {"reads beyond the first and last 256 KiB fail", 200 << 10}} {
-		w.svc.Deps.Blobs = failingReads{Store: w.blobs, below: c.below}
+		fails func(offset, length int64) bool
+	}{
+		{"every ranged read fails", func(int64, int64) bool { return true }},
+		{"reads between the first and the last 256 KiB fail", func(offset, _ int64) bool { return offset > 0 && offset < size-256<<10 }},
+	} {
+		w.svc.Deps.Blobs = failingReads{Store: w.blobs, fails: c.fails}
 		got := w.inspect(lot.SourceFinalScript, "en", "script.docx", big.Bytes(), meta)
 		if got.Status != lot.TransferInternalError {
 			t.Errorf("%s: %s %s (%q), want Internal Error", c.what, got.Status, got.ErrorCode, got.ErrorMessage)

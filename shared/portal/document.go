@@ -26,7 +26,9 @@ var errDocumentBudget = fmt.Errorf("its structure asks for more than %d MiB to b
 
 // blobSample is an io.ReaderAt over a stored file, for inspect.Identify:
 // the two windows are read once, other ranges through Blobs.Read within
-// the budget. A storage failure is kept in err: a platform fault, which
+// the budget, a window at a time (decoders read a few KiB at once: a JPEG
+// skipping a large metadata segment costs one read per window, not one
+// per 4 KiB). A storage failure is kept in err: a platform fault, which
 // must not be mistaken for a damaged file.
 type blobSample struct {
 	ctx    context.Context
@@ -36,6 +38,8 @@ type blobSample struct {
 	head   []byte
 	tail   []byte
 	tailAt int64
+	mid    []byte // the last window read elsewhere
+	midAt  int64
 	left   int64
 	err    error
 }
@@ -87,23 +91,28 @@ func (b *blobSample) ReadAt(p []byte, off int64) (int, error) {
 	if n < int64(len(p)) {
 		eof = io.EOF
 	}
+	within := func(w []byte, at int64) bool { return off >= at && off+n <= at+int64(len(w)) }
 	switch {
-	case off+n <= int64(len(b.head)):
+	case within(b.head, 0):
 		return copy(p, b.head[off:off+n]), eof
-	case off >= b.tailAt && off+n <= b.tailAt+int64(len(b.tail)):
+	case within(b.tail, b.tailAt):
 		return copy(p, b.tail[off-b.tailAt:off-b.tailAt+n]), eof
+	case within(b.mid, b.midAt):
+		return copy(p, b.mid[off-b.midAt:off-b.midAt+n]), eof
 	case n > b.left:
 		return 0, errDocumentBudget
 	}
-	b.left -= n
-	got, err := b.read(off, n)
+	want := min(max(n, documentWindow), b.size-off, b.left)
+	b.left -= want
+	got, err := b.read(off, want)
 	if err != nil {
 		if b.err == nil {
 			b.err = err
 		}
 		return 0, err
 	}
-	return copy(p, got), eof
+	b.mid, b.midAt = got, off
+	return copy(p, got[:n]), eof
 }
 
 // examineDocument checks a script or dub card image by its content; it
