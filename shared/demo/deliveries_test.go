@@ -142,7 +142,8 @@ func fileSum(t *testing.T, path string) (string, int64) {
 
 // sameAsInspected checks that file j of tr, stored at path, is what its
 // inspection recorded: the product's probe (once per distinct file, in
-// probed) reads the same streams; a subtitle's checks find the same codes.
+// probed) reads the same streams; a subtitle's, script's or dub card's
+// checks find the same codes.
 func sameAsInspected(t *testing.T, ctx context.Context, r *lot.Request, tr *lot.Transfer, j int, path string, probed map[string]lot.MediaInfo) {
 	t.Helper()
 	rec := tr.Inspection.Files[j]
@@ -159,6 +160,32 @@ func sameAsInspected(t *testing.T, ctx context.Context, r *lot.Request, tr *lot.
 		sub := inspect.Subject{SourceType: r.SourceType, Language: r.Language, Declared: tr.Files[j].Metadata}
 		var again, then []string
 		for _, f := range inspect.CheckSubtitle(pol, sub, text) {
+			again = append(again, f.Code)
+		}
+		for _, f := range tr.Inspection.Findings {
+			if f.File == name {
+				then = append(then, f.Code)
+			}
+		}
+		if !slices.Equal(sorted(again), sorted(then)) {
+			t.Errorf("%s: the checks find %v in %s; inspection recorded %v", tr.ID, again, name, then)
+		}
+		return
+	}
+	if pol.Media == "document" {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		fi, err := f.Stat()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub := inspect.Subject{SourceType: r.SourceType, Language: r.Language, Declared: tr.Files[j].Metadata, File: name}
+		_, found := inspect.CheckDocument(pol, sub, f, fi.Size())
+		var again, then []string
+		for _, f := range found {
 			again = append(again, f.Code)
 		}
 		for _, f := range tr.Inspection.Findings {

@@ -27,6 +27,7 @@ type Subject struct {
 	Runtime          float64           // the programme's, seconds; 0 when unknown
 	Declared         map[string]string // delivery metadata
 	PreviousDuration float64           // of the previous inspected delivery to the request; 0: none
+	File             string            // the file's name
 }
 
 // CheckMedia turns a probe and (when the policy decodes) a detection into
@@ -70,6 +71,21 @@ func CheckMedia(p Policy, s Subject, info lot.MediaInfo, det *lot.Detection) []F
 			}
 			if got != want {
 				add(Found(AudioConfigDeclared, "the widest audio stream has %d channels; %s has %d", got, s.Declared["audioConfiguration"], want))
+			}
+		}
+		if want, err := strconv.Atoi(s.Declared["bitDepth"]); err == nil {
+			if got := otherThan(info.Audio, want, "-bit", func(a lot.AudioStream) int {
+				if lossy(a.Codec) {
+					return 0 // no bit depth to compare
+				}
+				return a.BitDepth
+			}); got != "" {
+				add(Found(BitDepthDeclared, "%s; the metadata says %d-bit", got, want))
+			}
+		}
+		if want, err := strconv.Atoi(s.Declared["sampleRate"]); err == nil {
+			if got := otherThan(info.Audio, want, " Hz", func(a lot.AudioStream) int { return a.SampleRate }); got != "" {
+				add(Found(SampleRateDeclared, "%s; the metadata says %d Hz", got, want))
 			}
 		}
 	}
@@ -132,6 +148,44 @@ func DeclaredRate(m map[string]string) (float64, bool) {
 	s := strings.TrimSuffix(strings.TrimSuffix(m["frameRate"], "DF"), "NDF")
 	r, err := strconv.ParseFloat(s, 64)
 	return r, err == nil && r > 0
+}
+
+// otherThan describes the audio streams whose value (0: unknown, not
+// compared) differs from want, e.g. "audio streams 1, 2 are 24-bit"; ""
+// when none does.
+func otherThan(audio []lot.AudioStream, want int, unit string, value func(lot.AudioStream) int) string {
+	byValue := map[int][]string{}
+	var order []int
+	for i, a := range audio {
+		v := value(a)
+		if v == 0 || v == want {
+			continue
+		}
+		if _, ok := byValue[v]; !ok {
+			order = append(order, v)
+		}
+		byValue[v] = append(byValue[v], strconv.Itoa(i+1))
+	}
+	var parts []string
+	for _, v := range order {
+		n := byValue[v]
+		if len(n) == 1 {
+			parts = append(parts, fmt.Sprintf("audio stream %s is %d%s", n[0], v, unit))
+		} else {
+			parts = append(parts, fmt.Sprintf("audio streams %s are %d%s", strings.Join(n, ", "), v, unit))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// lossy says whether a codec is perceptual: it keeps no samples of a fixed
+// width, so it has no bit depth to declare or check.
+func lossy(codec string) bool {
+	switch codec {
+	case "aac", "aac_latm", "ac3", "eac3", "ac4", "mp1", "mp2", "mp3", "opus", "vorbis", "wmav1", "wmav2", "wmapro", "dts", "atrac3", "atrac9", "amr_nb", "amr_wb":
+		return true
+	}
+	return false
 }
 
 func channelsOf(config string) (int, bool) {

@@ -38,7 +38,12 @@ const (
 	SubtitleTiming        = "SUBTITLE_TIMING"
 	SubtitleOrder         = "SUBTITLE_ORDER"
 	SubtitleOutsideRuntme = "SUBTITLE_OUTSIDE_RUNTIME"
-	FormatNotAsDeclared   = "FORMAT_NOT_AS_DECLARED"
+	BitDepthDeclared      = "BIT_DEPTH_NOT_AS_DECLARED"
+	SampleRateDeclared    = "SAMPLE_RATE_NOT_AS_DECLARED"
+	FormatDeclared        = "FORMAT_NOT_AS_DECLARED"
+	FormatNotAccepted     = "FORMAT_NOT_ACCEPTED"
+	FormatUnknown         = "FORMAT_NOT_RECOGNIZED"
+	FileDamaged           = "FILE_DAMAGED"
 )
 
 // Catalogue lists every code, in the order partners read them.
@@ -63,7 +68,12 @@ var Catalogue = []Code{
 	{SubtitleTiming, "Subtitle cue ends before it begins", "Every cue must begin before it ends. The message lists the cues.", false},
 	{SubtitleOrder, "Subtitle cues out of order", "Cues must be in time order. The message lists the first out of place.", false},
 	{SubtitleOutsideRuntme, "Subtitle cue past the programme", "A cue lies outside the programme's runtime. Check the timecode offset (start timecode) and the cut.", false},
-	{FormatNotAsDeclared, "File format not as declared", "The file is in a format other than the one declared, and not one this source type takes (WebVTT delivered as SRT, for example). Convert it to the declared format and deliver again.", false},
+	{BitDepthDeclared, "Bit depth not as declared", "An audio stream's bit depth (bits per sample) differs from the bit depth given in the delivery metadata. Lossy codecs (AAC, AC-3, …) have no bit depth and are not checked. It cannot be overridden: the studio's systems take the stream as declared, so a wrong bit depth is corrected, in the metadata or the file, and delivered again.", false},
+	{SampleRateDeclared, "Sample rate not as declared", "An audio stream's sample rate differs from the sample rate given in the delivery metadata (48000 or 96000 Hz). It cannot be overridden: audio at another rate than declared plays at the wrong speed or is resampled downstream; correct the metadata or the file and deliver again.", false},
+	{FormatDeclared, "File format not as declared", "The file's content (read by its signature and structure, not its name) is not the format declared for it: in the delivery metadata, or, where the metadata names none, by its file name's extension. It cannot be overridden: the studio's systems open the file as the format declared and cannot read another; deliver the file in the declared format, or declare the format it is in.", false},
+	{FormatNotAccepted, "File format not accepted", "The file is of a format this source type is not delivered in (Final Script: PDF, DOCX or XLSX; Dub Card Image: PNG, TIFF, JPEG or PSD). It cannot be overridden: the studio's systems take only these formats; convert the file and deliver again.", false},
+	{FormatUnknown, "File format not recognized", "The file's bytes match no document or image format openlot knows (the message shows how it begins): it may be the wrong file, encrypted, or empty. It cannot be overridden: a file no tool can identify cannot be used; deliver the intended file.", false},
+	{FileDamaged, "File damaged or incomplete", "The file starts as its format should, but its structure is broken: a PDF without its %%EOF end marker, a PNG without its IEND end chunk, an Office document whose main part is missing, a header that cannot be read. Usually the file was cut short in export or transfer. It cannot be overridden: a damaged file may not open at all; export it again and deliver again.", false},
 }
 
 // Lookup finds a code in the catalogue.

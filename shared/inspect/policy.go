@@ -24,6 +24,9 @@ type Policy struct {
 	SilenceNoiseDB     float64  `json:"silenceNoiseDB"`
 	RuntimeToleranceS  float64  `json:"runtimeToleranceS"`
 	DurationToleranceS float64  `json:"durationToleranceS"`
+	// Formats are the file formats a document source type is delivered in
+	// (check "format").
+	Formats []string `json:"formats,omitempty"`
 }
 
 // Runs says whether the policy includes a check.

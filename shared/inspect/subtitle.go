@@ -83,7 +83,7 @@ func CheckSubtitle(p Policy, s Subject, data []byte) []Finding {
 		if said == "" {
 			said = "no format"
 		}
-		return append(out, Found(FormatNotAsDeclared, "the file is WebVTT (it begins with WEBVTT); the metadata says %s", said))
+		return append(out, Found(FormatDeclared, "the file is WebVTT (it begins with WEBVTT); the metadata says %s", said))
 	}
 	if format == "" {
 		if want == "" {

@@ -21,6 +21,7 @@ type InspectedFile struct {
 	SHA256    string     `json:"sha256"` // as hashed from storage
 	Media     *MediaInfo `json:"media,omitempty"`
 	Detection *Detection `json:"detection,omitempty"`
+	Format    string     `json:"format,omitempty"` // a document's or image's format, read by its content (e.g. "a PNG image 1920×1080")
 }
 
 // Inspection is the result of inspecting a transfer.

@@ -231,11 +231,14 @@ type examined struct {
 	Detection  *lot.Detection `json:"detection,omitempty"`
 	Unreadable string         `json:"unreadable,omitempty"`
 	Subtitle   []lot.Finding  `json:"subtitle,omitempty"` // subtitle findings, read here (the text stays out of the flow)
+	Format     string         `json:"format,omitempty"`   // what a script or dub card image is, in words
+	Document   []lot.Finding  `json:"document,omitempty"` // script and dub card image findings, read here
 }
 
 // inspectExamine reads each file as its source type's policy says: ffprobe
 // and, when the policy decodes, one decoding pass; subtitle files are read
-// and checked as text.
+// and checked as text; scripts and dub card images are identified by
+// their content (a few ranged reads).
 func (s *Deliveries) inspectExamine(ctx context.Context, in InspectionInput) (examineOut, error) {
 	t, r, err := s.transferAndRequest(ctx, in)
 	if err != nil {
@@ -264,6 +267,11 @@ func (s *Deliveries) inspectExamine(ctx context.Context, in InspectionInput) (ex
 			sub := subject(r, f, nil, 0)
 			sub.Runtime = runtime
 			e.Subtitle = inspect.CheckSubtitle(p, sub, text)
+		case p.Media == "document":
+			e.Format, e.Document, err = s.examineDocument(ctx, p, subject(r, f, nil, 0), f.Key)
+			if err != nil {
+				return examineOut{}, internal(ctx, s.Log, steps.InspectExamine, in, err)
+			}
 		case p.Probes():
 			if s.Media == nil {
 				return examineOut{}, internal(ctx, s.Log, steps.InspectExamine, in, errors.New("no media reader (ffprobe) configured"))
@@ -334,7 +342,7 @@ func (s *Deliveries) previousInspected(ctx context.Context, t *lot.Transfer) *lo
 // to the request (prev) and the title's primary video tell.
 func subject(r *lot.Request, f lot.TransferFile, prev *lot.Transfer, primaryRate float64) inspect.Subject {
 	sub := inspect.Subject{SourceType: r.SourceType, Language: r.Language, Declared: f.Metadata,
-		UHD: f.Metadata["videoResolution"] == "UHD", PrimaryFrameRate: primaryRate}
+		UHD: f.Metadata["videoResolution"] == "UHD", PrimaryFrameRate: primaryRate, File: f.Name}
 	if prev != nil && prev.Inspection != nil {
 		for _, pf := range prev.Inspection.Files {
 			if pf.Name == f.Name && pf.Media != nil {
@@ -383,7 +391,7 @@ func (s *Deliveries) inspectDecide(ctx context.Context, in decideIn) (decideOut,
 	for i, f := range t.Files {
 		file := integrity.Files[i]
 		e := examine.Files[i]
-		file.Media, file.Detection = e.Media, e.Detection
+		file.Media, file.Detection, file.Format = e.Media, e.Detection, e.Format
 		insp.Files = append(insp.Files, file)
 		var found []lot.Finding
 		switch {
@@ -394,7 +402,7 @@ func (s *Deliveries) inspectDecide(ctx context.Context, in decideIn) (decideOut,
 		case e.Media != nil:
 			found = inspect.CheckMedia(p, subject(r, f, prev, primaryRate), *e.Media, e.Detection)
 		default:
-			found = e.Subtitle
+			found = append(e.Subtitle, e.Document...)
 		}
 		for _, fd := range found {
 			fd.File = f.Name

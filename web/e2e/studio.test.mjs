@@ -2,7 +2,8 @@
 // `serve --demo`: the studio operator verifies one overridden delivery and
 // rejects another with a reason from the verification queue, creates
 // requests (one per language), and adds a material version by uploading a
-// file.
+// file; and, from a request's details page, ignores a delivery, requests a
+// redelivery and upgrades a request.
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -149,6 +150,68 @@ describe('studio (chromium)', { skip }, () => {
     await proxy.getByRole('button', { name: 'Empty proxy pool' }).click()
     await page.getByText(/Pool emptied: \d+ unused prox/).waitFor()
     await screenshot(page, 'studio-materials')
+    assert.deepEqual(page.errors, [])
+  })
+
+  test('from the details page: ignore a delivery, request a redelivery, upgrade a request', async () => {
+    // Processed requests with a processed delivery, from the end of the list (other tests take the first rows).
+    const rows = (await api('studio-ops', '/v1/requests?status=Processed&limit=200')).rows.reverse()
+    const picked = []
+    for (const row of rows) {
+      const latest = ((await api('studio-ops', `/v1/requests/${row.id}/transfers`)).transfers ?? [])[0]
+      if (latest?.status === 'PROCESSED') picked.push({ id: row.id, transfer: latest.id })
+      if (picked.length === 3) break
+    }
+    assert.equal(picked.length, 3, 'the demo has three processed requests')
+    const [ignored, redelivered, upgraded] = picked
+
+    // Ignore: the delivery is set aside with a reason.
+    const page = await signedIn('sam', `/requests/${ignored.id}?tab=deliveries&transfer=${ignored.transfer}`)
+    await page.getByTestId('request-title').waitFor()
+    const card = page.locator(`[data-testid="transfer-card"][data-transfer="${ignored.transfer}"]`)
+    await card.locator('[data-action=ignore]:not([data-greyed])').click()
+    const ignore = page.getByTestId('ignore-dialog')
+    await ignore.getByRole('button', { name: 'Ignore', exact: true }).click()
+    await ignore.getByText('Please give a reason.').waitFor()
+    await ignore.getByRole('textbox').first().fill('Delivered to the wrong request; the partner confirmed')
+    await ignore.getByRole('button', { name: 'Ignore', exact: true }).click()
+    await ignore.waitFor({ state: 'detached' })
+    await card.locator('[data-action=ignore][data-greyed]').waitFor() // an ignored delivery cannot be ignored again
+    assert.equal((await api('studio-ops', `/v1/transfers/${ignored.transfer}`)).status, 'IGNORED')
+
+    // Request a redelivery: the request asks the partner again, and says so in its history.
+    await page.goto(`/requests/${redelivered.id}`)
+    await page.getByTestId('request-title').waitFor()
+    await page.locator('[data-action=requestRedelivery]:not([data-greyed])').click()
+    const redelivery = page.getByTestId('redelivery-dialog')
+    await redelivery.getByLabel('Reason').fill('The studio changed the cut; deliver the new version')
+    await screenshot(page, 'studio-request-redelivery')
+    await assertAccessible(page, 'request a redelivery')
+    await redelivery.getByRole('button', { name: 'Request redelivery', exact: true }).click()
+    await redelivery.waitFor({ state: 'detached' })
+    await page.locator('[data-action=requestRedelivery][data-greyed]').waitFor()
+    assert.equal((await api('studio-ops', `/v1/requests/${redelivered.id}`)).request.status, 'REDELIVERY_REQUESTED')
+
+    // Upgrade: the page moves to the new request; the old one links to it.
+    await page.goto(`/requests/${upgraded.id}`)
+    await page.getByTestId('request-title').waitFor()
+    await page.locator('[data-action=upgrade]:not([data-greyed])').click()
+    const upgrade = page.getByTestId('upgrade-dialog')
+    await upgrade.getByLabel('Due date of the new request').fill('2027-04-30')
+    await upgrade.getByLabel('Reason').fill('The studio now needs the UHD version')
+    await upgrade.getByRole('button', { name: 'Upgrade', exact: true }).click()
+    await page.waitForURL((u) => u.pathname.startsWith('/requests/') && !u.pathname.endsWith(upgraded.id))
+    const created = decodeURIComponent(new URL(page.url()).pathname.split('/').pop())
+    await page.getByTestId('request-title').waitFor()
+    const old = (await api('studio-ops', `/v1/requests/${upgraded.id}`)).request
+    assert.equal(old.status, 'UPGRADED')
+    assert.equal(old.upgradedTo, created)
+    const fresh = (await api('studio-ops', `/v1/requests/${created}`)).request
+    assert.equal(fresh.status, 'OPEN')
+    assert.equal(fresh.dueDate, '2027-04-30')
+    await page.goto(`/requests/${upgraded.id}`)
+    await page.getByText('This request was upgraded').waitFor()
+    await screenshot(page, 'studio-upgraded')
     assert.deepEqual(page.errors, [])
   })
 })

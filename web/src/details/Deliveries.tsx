@@ -374,6 +374,7 @@ function spans(list?: { startS: number; endS: number }[] | null): string {
 function probeRows(f: InspectedFile): [string, string][] {
   const m = f.media
   const rows: [string, string][] = []
+  if (f.format) rows.push(['Format', f.format])
   if (m) {
     rows.push(['Container', containerName(m.container, f.name)], ['Duration', duration(m.durationS)])
     if (m.timecode) rows.push(['Start timecode', m.timecode])

@@ -137,6 +137,8 @@ export interface InspectedFile {
   sha256: string
   media?: MediaInfo
   detection?: { black?: Span[] | null; silence?: Span[] | null; undecodable: number }
+  /** What a script or dub card image is, read by its content (e.g. "a PNG image 1920×1080"). */
+  format?: string
 }
 
 export interface Finding {
