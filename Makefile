@@ -5,7 +5,7 @@ ADDR ?= 127.0.0.1:8080
 FUNCTIONS := $(notdir $(wildcard functions/*))
 CDK_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
-.PHONY: run test standins web e2e build vet fmt lambdas synth deploy
+.PHONY: run test standins web e2e build vet fmt lambdas synth deploy fuzz
 
 run:
 	./scripts/run.sh --addr $(ADDR) --data $(DATA)
@@ -31,6 +31,13 @@ e2e: build
 
 vet:
 	go vet ./...
+
+# The subtitle readers' fuzz targets (EBU STL, SCC, TTML timing, SRT), each for FUZZTIME: make fuzz FUZZTIME=10m.
+FUZZTIME ?= 1m
+fuzz:
+	@for t in FuzzSTL FuzzSCC FuzzTTMLTiming FuzzSRT; do \
+	  go test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) ./shared/inspect || exit 1; \
+	done
 
 fmt:
 	gofmt -w cmd shared functions infra web/*.go

@@ -211,6 +211,8 @@ func faultsFor(r *lot.Request, lk look, overridable bool, prev *lot.Transfer) []
 			ok = p.Runs("decode")
 		case inspect.MissingAudio:
 			ok = p.Media == "av" && p.Runs("streams")
+		case inspect.SubtitleOrder: // TTML orders cues by its timing model, not by document order
+			ok = p.Runs("subtitle") && lk.subFormat == "SRT"
 		default: // the subtitle faults
 			ok = p.Runs("subtitle")
 		}

@@ -152,11 +152,12 @@ func (s *Deliveries) inspectBegin(ctx context.Context, in InspectionInput) (begi
 type primary struct {
 	exists, processed bool
 	frameRate         float64 // of its processed delivery, 0 when unknown
+	runtime           float64 // of its processed delivery's video, seconds; 0 when unknown
 }
 
 // primaryOf finds the title's primary video requests (AV, IMF or non-IMF
 // video) and whether one of them is processed, and, when withRate, the
-// frame rate of its processed delivery.
+// frame rate and runtime of its processed delivery.
 func (s *Deliveries) primaryOf(ctx context.Context, r *lot.Request, withRate bool) (primary, error) {
 	var p primary
 	all, err := s.Store.ScopeRequests(ctx, lot.Scope{ContentPartner: r.ContentPartner})
@@ -174,7 +175,7 @@ func (s *Deliveries) primaryOf(ctx context.Context, r *lot.Request, withRate boo
 			continue
 		}
 		p.processed = true
-		if !withRate || p.frameRate > 0 {
+		if !withRate || p.frameRate > 0 && p.runtime > 0 {
 			continue
 		}
 		ts, err := s.Store.ListTransfers(ctx, o.ID)
@@ -186,6 +187,12 @@ func (s *Deliveries) primaryOf(ctx context.Context, r *lot.Request, withRate boo
 				for _, f := range t.Inspection.Files {
 					if f.Media != nil && len(f.Media.Video) > 0 && p.frameRate == 0 {
 						p.frameRate = f.Media.Video[0].FrameRate
+					}
+					if f.Media != nil && len(f.Media.Video) > 0 && p.runtime == 0 {
+						p.runtime = f.Media.Video[0].Duration
+						if p.runtime <= 0 {
+							p.runtime = f.Media.Duration
+						}
 					}
 				}
 			}
@@ -238,6 +245,16 @@ func (s *Deliveries) inspectExamine(ctx context.Context, in InspectionInput) (ex
 		return examineOut{}, internal(ctx, s.Log, steps.InspectExamine, in, err)
 	}
 	p := inspect.PolicyFor(r.SourceType)
+	runtime := 0.0
+	if p.Media == "subtitle" {
+		// The programme runs as long as the title's processed primary
+		// video: cues past it are SUBTITLE_OUTSIDE_RUNTIME.
+		pr, err := s.primaryOf(ctx, r, true)
+		if err != nil {
+			return examineOut{}, internal(ctx, s.Log, steps.InspectExamine, in, err)
+		}
+		runtime = pr.runtime
+	}
 	var out examineOut
 	for _, f := range t.Files {
 		var e examined
@@ -247,7 +264,9 @@ func (s *Deliveries) inspectExamine(ctx context.Context, in InspectionInput) (ex
 			if err != nil {
 				return examineOut{}, internal(ctx, s.Log, steps.InspectExamine, in, err)
 			}
-			e.Subtitle = inspect.CheckSubtitle(p, subject(r, f, nil, 0), text)
+			sub := subject(r, f, nil, 0)
+			sub.Runtime = runtime
+			e.Subtitle = inspect.CheckSubtitle(p, sub, text)
 		case p.Media == "document":
 			e.Format, e.Document, err = s.examineDocument(ctx, p, subject(r, f, nil, 0), f.Key)
 			if err != nil {
