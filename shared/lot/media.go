@@ -75,6 +75,14 @@ type Media interface {
 	Detect(ctx context.Context, url string, o DetectOptions) (Detection, error)
 }
 
+// CompositionMedia plays an IMF composition end to end (ffmpeg's IMF
+// reader) for the same detection as Media.Detect: cpl is the CPL's text,
+// assets the URL of each track file by its asset ID (urn:uuid). A
+// composition that cannot be played answers ErrUnreadableMedia (errors.Is).
+type CompositionMedia interface {
+	DetectComposition(ctx context.Context, cpl []byte, assets map[string]string, o DetectOptions) (Detection, error)
+}
+
 // ProxySpec describes a watermarked proxy, or one segment of it: the
 // source read through its URL from From for Seconds (0: to the end),
 // scaled to fit Width×Height, H.264 and AAC, with the watermark's lines
