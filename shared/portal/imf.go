@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/openlot/openlot/shared/imf"
@@ -19,7 +21,8 @@ import (
 
 // BlobHashes reads a stored blob once and returns its SHA-256 (hex) and,
 // when withSHA1, its SHA-1 (base64, as IMF packing lists write it) from
-// the same read.
+// the same read: each chunk read goes to both hashes, which run side by
+// side, so the second hash costs no second read and little time.
 func BlobHashes(ctx context.Context, blobs lot.Blobs, key string, withSHA1 bool) (sha256Hex, sha1B64 string, err error) {
 	rc, err := blobs.Read(ctx, key, 0, -1)
 	if err != nil {
@@ -27,21 +30,73 @@ func BlobHashes(ctx context.Context, blobs lot.Blobs, key string, withSHA1 bool)
 	}
 	defer rc.Close()
 	h256 := sha256.New()
-	var w io.Writer = h256
-	var h1 hash.Hash
-	if withSHA1 {
-		h1 = sha1.New()
-		w = io.MultiWriter(h256, h1)
+	if !withSHA1 {
+		buf := make([]byte, 1<<20)
+		if _, err := io.CopyBuffer(h256, struct{ io.Reader }{rc}, buf); err != nil {
+			return "", "", fmt.Errorf("read %s: %w", key, err)
+		}
+		return hex.EncodeToString(h256.Sum(nil)), "", nil
 	}
-	buf := make([]byte, 1<<20)
-	if _, err := io.CopyBuffer(w, struct{ io.Reader }{rc}, buf); err != nil {
+	h1 := sha1.New()
+	if err := hashSideBySide(rc, h256, h1); err != nil {
 		return "", "", fmt.Errorf("read %s: %w", key, err)
 	}
-	sha256Hex = hex.EncodeToString(h256.Sum(nil))
-	if h1 != nil {
-		sha1B64 = base64.StdEncoding.EncodeToString(h1.Sum(nil))
+	return hex.EncodeToString(h256.Sum(nil)), base64.StdEncoding.EncodeToString(h1.Sum(nil)), nil
+}
+
+// hashSideBySide reads r to its end once, writing every chunk to each of
+// hs, each hash in its own goroutine (the read goes on meanwhile, into the
+// next free buffer).
+func hashSideBySide(r io.Reader, hs ...hash.Hash) error {
+	const size, buffers = 1 << 20, 4
+	type chunk struct {
+		b    []byte
+		left atomic.Int32 // hashes still to write it
 	}
-	return sha256Hex, sha1B64, nil
+	free := make(chan *chunk, buffers)
+	for range buffers {
+		free <- &chunk{b: make([]byte, size)}
+	}
+	feeds := make([]chan *chunk, len(hs))
+	var wg sync.WaitGroup
+	for i, h := range hs {
+		feeds[i] = make(chan *chunk, buffers)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range feeds[i] {
+				h.Write(c.b)
+				if c.left.Add(-1) == 0 {
+					c.b = c.b[:cap(c.b)]
+					free <- c
+				}
+			}
+		}()
+	}
+	var rerr error
+	for {
+		c := <-free
+		n, err := io.ReadFull(r, c.b)
+		if n > 0 {
+			c.b = c.b[:n]
+			c.left.Store(int32(len(hs)))
+			for _, f := range feeds {
+				f <- c
+			}
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			rerr = err
+			break
+		}
+	}
+	for _, f := range feeds {
+		close(f)
+	}
+	wg.Wait()
+	return rerr
 }
 
 // packageRead is what examine read of an IMF package as a whole; per-file

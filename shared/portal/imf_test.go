@@ -28,14 +28,15 @@ import (
 // imfWorld is a portal over SQLite and disk blobs served over HTTP, reading
 // media with ffprobe and ffmpeg, as `openlot serve` runs it.
 type imfWorld struct {
-	t     *testing.T
+	t     testing.TB
 	svc   *portal.Service
 	store lot.Store
 	blobs lot.Blobs
+	disk  *diskblob.Store
 	n     int
 }
 
-func newIMFWorld(t *testing.T) *imfWorld {
+func newIMFWorld(t testing.TB) *imfWorld {
 	t.Helper()
 	fftest.Need(t)
 	dir := t.TempDir()
@@ -54,12 +55,11 @@ func newIMFWorld(t *testing.T) *imfWorld {
 	mux.Handle(diskblob.Prefix, blobs.Handler(nil))
 	svc := portal.New(db, lot.SystemClock, ids.V7{}, slog.New(slog.DiscardHandler))
 	svc.Deps.Blobs, svc.Deps.Media = blobs, ffmpeg.Media{}
-	return &imfWorld{t: t, svc: svc, store: db, blobs: blobs}
+	return &imfWorld{t: t, svc: svc, store: db, blobs: blobs, disk: blobs}
 }
 
-// deliver makes an IMF request for title movie, delivers files to it, runs
-// the inspection flow to its end and returns the transfer.
-func (w *imfWorld) deliver(movie int64, lang string, files map[string][]byte, order []string) *lot.Transfer {
+// request makes an IMF request for title movie (in language lang, "" none).
+func (w *imfWorld) request(movie int64, lang string) *lot.Request {
 	t := w.t
 	t.Helper()
 	w.n++
@@ -76,6 +76,15 @@ func (w *imfWorld) deliver(movie int64, lang string, files map[string][]byte, or
 	if err := w.store.CreateRequests(context.Background(), r); err != nil {
 		t.Fatal(err)
 	}
+	return r
+}
+
+// deliver makes an IMF request for title movie, delivers files to it, runs
+// the inspection flow to its end and returns the transfer.
+func (w *imfWorld) deliver(movie int64, lang string, files map[string][]byte, order []string) *lot.Transfer {
+	t := w.t
+	t.Helper()
+	r := w.request(movie, lang)
 	var fs []apptest.File
 	for _, n := range order {
 		fs = append(fs, apptest.File{Name: n, Data: files[n]})
