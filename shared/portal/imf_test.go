@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -215,6 +216,14 @@ func TestIMFPackageInspected(t *testing.T) {
 			p := imp("Orbital unknown", video, audio)
 			return p.Edit("CPL.xml", "<TrackFileId>"+p.IDs["audio_en.mxf"], "<TrackFileId>"+imftest.ID("nowhere")).Seal()
 		}, "IMF_RESOURCE_UNKNOWN", "video=FAILED audio=WAITING_FOR_PRIMARY"},
+		{"PKL size not the file's", func() *imftest.Package {
+			p := imp("Orbital size", video, audio)
+			n := strconv.Itoa(len(audio))
+			return p.Edit("PKL.xml", "<Size>"+n+"</Size>", "<Size>"+n+"0</Size>")
+		}, "IMF_PKL_SIZE_MISMATCH", "video=PROCESSED audio=FAILED"},
+		{"a file the ASSETMAP does not list", func() *imftest.Package {
+			return imp("Orbital extra", video, audio).Add("checksums.md5", []byte("d41d8cd98f00b204e9800998ecf8427e  video.mxf\n"))
+		}, "IMF_FILE_NOT_IN_ASSETMAP", "video=FAILED audio=WAITING_FOR_PRIMARY"},
 		{"three seconds of black", func() *imftest.Package {
 			return imftest.New(imftest.Spec{Title: "Orbital black", EditRate: "24 1", Tracks: []imftest.Track{
 				{Name: "video.mxf", Sequence: "MainImageSequence", Data: black, EditRate: "24 1", Duration: 96},
@@ -229,6 +238,12 @@ func TestIMFPackageInspected(t *testing.T) {
 		if got := trackStatuses(tr); c.tracks != "" && got != c.tracks {
 			t.Errorf("%s: track statuses %q, want %q", c.name, got, c.tracks)
 		}
+	}
+
+	// A stray file may be overridden (the partner says why); a damaged track file may not.
+	stray := w.deliverPackage(81000199, "en", imp("Orbital stray", video, audio).Add("notes.txt", []byte("hello\n")))
+	if stray.Inspection == nil || !stray.Inspection.Overridable() {
+		t.Errorf("a stray file: findings %+v, want all overridable", stray.Inspection)
 	}
 
 	// A one-line text file delivered as IMF is no package.
