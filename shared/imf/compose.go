@@ -158,5 +158,12 @@ func (p *Package) Uses(name string) []Use {
 	return out
 }
 
+// Probed says whether the compositions play the delivered file name as
+// picture or sound, which ffprobe reads; timed text (IMSC1 in MXF) and
+// markers it does not.
+func (p *Package) Probed(name string) bool {
+	return slices.ContainsFunc(p.Uses(name), func(u Use) bool { return u.Kind == Video || u.Kind == Audio })
+}
+
 // TrackFileName is the delivered file holding asset id ("" when none).
 func (p *Package) TrackFileName(id string) string { return p.byID[strings.ToLower(id)] }

@@ -66,8 +66,8 @@ func CheckPackage(p Policy, s Subject, pkg *imf.Package, tracks []TrackFile) []F
 	}
 	for _, t := range tracks {
 		uses := pkg.Uses(t.Name)
-		if len(uses) == 0 {
-			continue
+		if !pkg.Probed(t.Name) {
+			continue // timed text and markers: not read as media
 		}
 		if t.Unreadable != "" || t.Media == nil {
 			add(t.Name, Found(IMFTrackUnreadable, "the %s track file cannot be read: %s", uses[0].Kind, t.Unreadable))

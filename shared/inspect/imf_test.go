@@ -78,6 +78,16 @@ func TestTrackFilesAgainstTheCPLAndTheRequest(t *testing.T) {
 		{"HD for a UHD request", inspect.Subject{SourceType: lot.SourceIMF, UHD: true},
 			inspect.TrackFile{Name: "video.mxf", Media: video}, inspect.TrackFile{Name: "audio.mxf", Media: audio}, inspect.ResolutionTooLow, "video.mxf"},
 	}
+	// Timed text (IMSC1 in MXF) is no picture or sound for ffprobe: not
+	// reading it as media is no finding.
+	withSubs := imftest.New(imftest.Spec{Title: "Orbital", EditRate: "24 1", Tracks: []imftest.Track{
+		{Name: "video.mxf", Sequence: "MainImageSequence", Data: []byte{0x06, 0x0e, 0x2b, 0x34}, EditRate: "24 1", Duration: 48},
+		{Name: "subs.mxf", Sequence: "SubtitlesSequence", Data: []byte{0x06, 0x0e, 0x2b, 0x34, 1}, EditRate: "24 1", Duration: 48},
+	}})
+	if got := inspect.CheckPackage(pol, en, openPackage(withSubs), []inspect.TrackFile{{Name: "video.mxf", Media: video},
+		{Name: "subs.mxf", Unreadable: "no audio or video stream"}}); len(got) > 0 {
+		t.Errorf("a timed-text track file: %+v, want none", got)
+	}
 	for _, c := range cases {
 		got := inspect.CheckPackage(pol, c.s, pkg, []inspect.TrackFile{c.video, c.audio})
 		if c.want == "" {

@@ -155,7 +155,7 @@ func (s *Deliveries) examinePackage(ctx context.Context, t *lot.Transfer, r *lot
 			return examineOut{}, err
 		}
 		urls[role.AssetID] = u.URL
-		if len(pkg.Uses(f.Name)) == 0 {
+		if !pkg.Probed(f.Name) {
 			continue
 		}
 		tf := inspect.TrackFile{Name: f.Name}
