@@ -165,5 +165,18 @@ func (p *Package) Probed(name string) bool {
 	return slices.ContainsFunc(p.Uses(name), func(u Use) bool { return u.Kind == Video || u.Kind == Audio })
 }
 
+// Encrypted says whether the CPL plays an encrypted track file (a
+// resource with a KeyId), which cannot be played without its key.
+func (c *CPL) Encrypted() bool {
+	for _, s := range c.Segments {
+		for _, q := range s.Sequences {
+			if slices.ContainsFunc(q.Resources, func(r Resource) bool { return r.Encrypted }) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // TrackFileName is the delivered file holding asset id ("" when none).
 func (p *Package) TrackFileName(id string) string { return p.byID[strings.ToLower(id)] }

@@ -106,8 +106,11 @@ func ParseAssetMap(file string, b []byte) (*AssetMap, error) {
 		}
 		for _, c := range a.Chunks.Chunk {
 			p := strings.TrimSpace(c.Path)
-			if p == "" || strings.HasPrefix(p, "/") || strings.Contains(p, `\`) || strings.Contains(p, "://") ||
-				path.Clean(p) != p || strings.HasPrefix(p, "../") || p == ".." {
+			if p != "" {
+				p = path.Clean(p)
+			}
+			if p == "" || p == "." || strings.HasPrefix(p, "/") || strings.Contains(p, `\`) || strings.Contains(p, "://") ||
+				strings.HasPrefix(p, "../") || p == ".." {
 				return nil, bad("asset %s: Path %q is not a relative path within the volume", m.ID, clip(c.Path))
 			}
 			vi, pr := count(file, "VolumeIndex", c.VolumeIndex)
@@ -278,6 +281,7 @@ type Resource struct {
 	RepeatCount       int64 // 1 when not given
 	SourceEncoding    string
 	TrackFileID       string // "" for a resource without a track file (markers)
+	Encrypted         bool   // it names a KeyId: the track file is encrypted (ST 429-6)
 }
 
 // Rate is the resource's edit rate, the CPL's when it gives none.
@@ -297,6 +301,7 @@ type xmlResource struct {
 	RepeatCount       string
 	SourceEncoding    string
 	TrackFileID       *string `xml:"TrackFileId"`
+	KeyID             string  `xml:"KeyId"`
 }
 
 type xmlSequence struct {
@@ -500,6 +505,7 @@ func resource(file, at string, x xmlResource, cplRate Rational) (Resource, error
 		return r, timing("RepeatCount %d; it is at least 1", r.RepeatCount)
 	}
 	r.SourceEncoding, _ = ID(x.SourceEncoding)
+	r.Encrypted = strings.TrimSpace(x.KeyID) != ""
 	if x.TrackFileID != nil {
 		if r.TrackFileID, ok = ID(*x.TrackFileID); !ok {
 			return r, bad("TrackFileId %q is not a urn:uuid", clip(*x.TrackFileID))

@@ -183,3 +183,23 @@ func TestATextFileIsNoPackage(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestOlderNamespacesAndLooseWritingPass(t *testing.T) {
+	// Ensures packages as other tools write them pass: a CPL of ST 2067-3:2013
+	// with 2013 core constraints, a PKL of ST 429-8 (no HashAlgorithm),
+	// upper-case UUIDs, "./" before an ASSETMAP path, and TotalRunningTime
+	// rounded to the nearest second.
+	p := imftest.New(imftest.Spec{Title: "Orbital", EditRate: "24 1", Tracks: []imftest.Track{
+		{Name: "video.mxf", Sequence: "MainImageSequence", Data: []byte{0x06, 0x0e, 0x2b, 0x34}, EditRate: "24 1", Duration: 60},
+	}})
+	video := p.IDs["video.mxf"]
+	p.Edit("CPL.xml", "schemas/2067-3/2016", "schemas/2067-3/2013").Edit("CPL.xml", "schemas/2067-2/2016", "schemas/2067-2/2013").
+		Edit("CPL.xml", "<TotalRunningTime>00:00:02</TotalRunningTime>", "<TotalRunningTime>00:00:03</TotalRunningTime>").
+		Edit("CPL.xml", video, strings.ToUpper(video)).Seal()
+	p.Edit("PKL.xml", "schemas/2067-2/2016/PKL", "schemas/429-8/2007/PKL").
+		Edit("PKL.xml", `<HashAlgorithm Algorithm="http://www.w3.org/2000/09/xmldsig#sha1"/>`, "").
+		Edit("ASSETMAP.xml", "<Path>video.mxf</Path>", "<Path>./video.mxf</Path>")
+	if pkg := imf.Open(delivered(p), nil); len(pkg.Problems) > 0 {
+		t.Errorf("%q", classes(pkg))
+	}
+}

@@ -3,6 +3,7 @@ package imf
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"math/big"
 	"path"
 	"slices"
@@ -338,7 +339,7 @@ func timing(c *CPL) []Problem {
 		switch {
 		case !ok:
 			add("TotalRunningTime %q is not HH:MM:SS", clip(c.TotalRunningTime))
-		case f < float64(secs) || f >= float64(secs)+1.001:
+		case math.Abs(f-float64(secs)) >= 1: // written rounded down or to the nearest second
 			add("TotalRunningTime is %s but the segments last %.3f s", c.TotalRunningTime, f)
 		}
 	}

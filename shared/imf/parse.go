@@ -171,7 +171,7 @@ func parse(file string, b []byte, local string, spaces []string, v any) error {
 	return nil
 }
 
-var uuidURN = regexp.MustCompile(`^urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+var uuidURN = regexp.MustCompile(`(?i)^urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // ID normalises an identifier (urn:uuid, RFC 4122) for comparison: trimmed
 // and in lower case; ok is false when it is not a urn:uuid.

@@ -97,7 +97,7 @@ var Catalogue = []Code{
 	{IMFTrackEssence, "IMF track file of the wrong kind", "A track file played as the main image has no video, or one played as main audio has no audio. The CPL plays the wrong file in that sequence.", false},
 	{IMFTrackEditRate, "IMF track frame rate differs from the CPL", "The image track file's frame rate differs from the edit rate the CPL plays it at. Export the CPL and the track file at the same rate.", false},
 	{IMFTrackDuration, "IMF track file length differs from the CPL", "A track file is shorter or longer than the IntrinsicDuration its CPL resource gives. Export the CPL again from the delivered track files.", false},
-	{IMFCompositionDecode, "IMF composition cannot be played", "Playing the composition with ffmpeg's IMF reader failed before its end: a track file, the CPL or the ASSETMAP cannot be followed. The message gives ffmpeg's reason.", false},
+	{IMFCompositionDecode, "IMF composition cannot be played", "Playing the composition with ffmpeg's IMF reader failed before its end: a track file or the CPL cannot be followed. The message gives ffmpeg's reason. If the package plays in your IMF tools (ffmpeg's reader lacks some features), override with the reason; the studio verifies it.", true},
 }
 
 // Lookup finds a code in the catalogue.

@@ -174,7 +174,9 @@ func (s *Deliveries) examinePackage(ctx context.Context, t *lot.Transfer, r *lot
 	}
 	sub := subject(r, lot.TransferFile{Metadata: firstMetadata(t)}, nil, 0)
 	found := inspect.CheckPackage(p, sub, pkg, tracks)
-	if len(pkg.Problems) == 0 && len(found) == 0 && len(pkg.CPLs) > 0 && p.Decodes() {
+	// The composition is played when the package is sound (a broken one
+	// would only fail again, less clearly) and not encrypted.
+	if len(pkg.Problems) == 0 && len(found) == 0 && len(pkg.CPLs) > 0 && !pkg.CPLs[0].Encrypted() && p.Decodes() {
 		cm, ok := s.Media.(lot.CompositionMedia)
 		if !ok {
 			return examineOut{}, errors.New("the media reader cannot play IMF compositions")
