@@ -59,7 +59,7 @@ func BenchmarkIMFPackageRead(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	frames := max(24, int(int64(mib)<<20/st.Size()))
+	frames := max(2, int(int64(mib)<<20/st.Size()))
 	run("-loop", "1", "-framerate", "24", "-i", frame, "-c:v", "copy", "-frames:v", strconv.Itoa(frames), "-f", "mxf", filepath.Join(dir, "video.mxf"))
 	seconds := float64(frames) / 24
 	audio := fftest.MakeIMFTrack(b, dir, "audio", fftest.IMFTrack{Seconds: seconds, Audio: true})
