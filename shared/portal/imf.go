@@ -123,7 +123,10 @@ func (s *Deliveries) examinePackage(ctx context.Context, t *lot.Transfer, r *lot
 	files := make([]imf.File, len(t.Files))
 	for i, f := range t.Files {
 		files[i] = imf.File{Name: f.Name, Size: f.Size}
-		head, err := s.readRange(ctx, f.Key, headBytes)
+		if f.Size == 0 {
+			continue // an empty file is no document (the ASSETMAP check names it)
+		}
+		head, err := s.readHead(ctx, f.Key, min(f.Size, headBytes))
 		if err != nil {
 			return examineOut{}, err
 		}
@@ -231,8 +234,9 @@ func firstMetadata(t *lot.Transfer) map[string]string {
 	return nil
 }
 
-func (s *Deliveries) readRange(ctx context.Context, key string, n int64) ([]byte, error) {
-	rc, err := s.Blobs.Read(ctx, key, 0, -1)
+// readHead reads the first n bytes of a stored file (a ranged read).
+func (s *Deliveries) readHead(ctx context.Context, key string, n int64) ([]byte, error) {
+	rc, err := s.Blobs.Read(ctx, key, 0, n)
 	if err != nil {
 		return nil, err
 	}
