@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"html"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/openlot/openlot/shared/lot"
 )
@@ -43,8 +45,36 @@ func (m Media) DetectComposition(ctx context.Context, cpl []byte, assets map[str
 	unplayable := func(tail string) error {
 		return fmt.Errorf("%w: %s", lot.ErrUnreadableMedia, strings.TrimSpace(logPrefix.ReplaceAllString(tail, "")))
 	}
-	return m.detect(ctx, o, threads, unplayable, "-protocol_whitelist", "file,http,https,tcp,tls,crypto",
-		"-f", "imf", "-assetmaps", amPath, "-i", cplPath)
+	input := []string{"-protocol_whitelist", "file,http,https,tcp,tls,crypto", "-f", "imf", "-assetmaps", amPath}
+	if o.VideoCodec == "jpeg2000" && m.decodes(ctx, "libopenjpeg") {
+		// OpenJPEG (2.5 and later) also decodes High-Throughput JPEG 2000
+		// (HTJ2K, ST 2067-21), which ffmpeg's own decoder reads only from
+		// ffmpeg 7 on; here it is also the faster of the two.
+		input = append(input, "-c:v", "libopenjpeg")
+	}
+	return m.detect(ctx, o, threads, unplayable, append(input, "-i", cplPath)...)
+}
+
+var decoders sync.Map // ffmpeg path → its decoders' names (map[string]bool)
+
+// decodes says whether this ffmpeg has the named decoder (asked once per program).
+func (m Media) decodes(ctx context.Context, name string) bool {
+	bin := m.bin("ffmpeg", m.FFmpeg)
+	if known, ok := decoders.Load(bin); ok {
+		return known.(map[string]bool)[name]
+	}
+	out, err := exec.CommandContext(ctx, bin, "-hide_banner", "-decoders").Output()
+	if err != nil {
+		return false
+	}
+	known := map[string]bool{}
+	for _, line := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && len(f[0]) == 6 {
+			known[f[1]] = true
+		}
+	}
+	decoders.Store(bin, known)
+	return known[name]
 }
 
 var logPrefix = regexp.MustCompile(`^(\[[^\]]*\]\s*)+`)

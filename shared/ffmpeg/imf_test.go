@@ -34,18 +34,23 @@ func TestCompositionPlayedOverHTTP(t *testing.T) {
 	}})
 	base := served(t, dir)
 	assets := map[string]string{p.IDs["video.mxf"]: base + "video.mxf?sig=a&x=1", p.IDs["audio.mxf"]: base + "audio.mxf?sig=b&x=2"}
-	det, err := ffmpeg.Media{}.DetectComposition(context.Background(), p.Files["CPL.xml"], assets, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(det.Black) != 1 || !near(det.Black[0].Start, 1, 0.2) || !near(det.Black[0].End, 3, 0.2) {
-		t.Errorf("black %+v, want one span 1–3 s", det.Black)
-	}
-	if len(det.Silence) != 0 || det.Undecodable != 0 {
-		t.Errorf("silence %+v, %d undecodable; want none", det.Silence, det.Undecodable)
+	// Told the picture is JPEG 2000 (OpenJPEG decodes it) or not told.
+	j2k := opts
+	j2k.VideoCodec = "jpeg2000"
+	for _, o := range []lot.DetectOptions{j2k, opts} {
+		det, err := ffmpeg.Media{}.DetectComposition(context.Background(), p.Files["CPL.xml"], assets, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(det.Black) != 1 || !near(det.Black[0].Start, 1, 0.2) || !near(det.Black[0].End, 3, 0.2) {
+			t.Errorf("codec %q: black %+v, want one span 1–3 s", o.VideoCodec, det.Black)
+		}
+		if len(det.Silence) != 0 || det.Undecodable != 0 {
+			t.Errorf("codec %q: silence %+v, %d undecodable; want none", o.VideoCodec, det.Silence, det.Undecodable)
+		}
 	}
 	delete(assets, p.IDs["audio.mxf"])
-	_, err = ffmpeg.Media{}.DetectComposition(context.Background(), p.Files["CPL.xml"], assets, opts)
+	_, err := ffmpeg.Media{}.DetectComposition(context.Background(), p.Files["CPL.xml"], assets, opts)
 	if !errors.Is(err, lot.ErrUnreadableMedia) {
 		t.Errorf("a track file that is not there: %v, want unreadable media", err)
 	}

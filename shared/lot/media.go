@@ -66,6 +66,9 @@ type DetectOptions struct {
 	MinBlack   float64 // shortest black segment reported, seconds
 	MinSilence float64 // shortest silence reported, seconds
 	NoiseDB    float64 // silence is below this level (dBFS), e.g. -60
+	// VideoCodec is the video's codec as probed ("jpeg2000"), when known:
+	// the reader may pick its decoder by it.
+	VideoCodec string
 }
 
 // Media reads delivered files where they are stored, through a signed URL:

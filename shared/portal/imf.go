@@ -194,8 +194,13 @@ func (s *Deliveries) examinePackage(ctx context.Context, t *lot.Transfer, r *lot
 			}
 		}
 		cpl := pkg.CPLs[0]
-		det, err := cm.DetectComposition(ctx, files[fileIndex(t, cpl.File)].XML, urls,
-			lot.DetectOptions{MinBlack: p.MaxBlackS / 2, MinSilence: p.MaxSilenceS / 2, NoiseDB: p.SilenceNoiseDB})
+		o := lot.DetectOptions{MinBlack: p.MaxBlackS / 2, MinSilence: p.MaxSilenceS / 2, NoiseDB: p.SilenceNoiseDB}
+		for _, tf := range tracks {
+			if tf.Media != nil && len(tf.Media.Video) > 0 && o.VideoCodec == "" {
+				o.VideoCodec = tf.Media.Video[0].Codec
+			}
+		}
+		det, err := cm.DetectComposition(ctx, files[fileIndex(t, cpl.File)].XML, urls, o)
 		switch {
 		case errors.Is(err, lot.ErrUnreadableMedia):
 			found = append(found, inspect.CheckComposition(p, cpl.File, nil, err.Error())...)
