@@ -203,3 +203,25 @@ func TestOlderNamespacesAndLooseWritingPass(t *testing.T) {
 		t.Errorf("%q", classes(pkg))
 	}
 }
+
+func TestAnXMLDocumentTooLargeIsNotRead(t *testing.T) {
+	// Ensures a document larger than openlot reads (handed over as its first
+	// bytes only) is found too large, not malformed for being cut short.
+	files := delivered(mustPackage(t))
+	for i := range files {
+		if files[i].Name == "CPL.xml" {
+			files[i].Size, files[i].XML = imf.MaxXML+1, files[i].XML[:64]
+		}
+	}
+	pkg := imf.Open(files, nil)
+	found := false
+	for _, pr := range pkg.Problems {
+		found = found || (pr.Class == imf.Invalid && pr.File == "CPL.xml" && strings.Contains(pr.Message, "at most"))
+		if pr.Class == imf.Malformed {
+			t.Errorf("found malformed: %v", pr)
+		}
+	}
+	if !found {
+		t.Errorf("%q, want CPL.xml too large", classes(pkg))
+	}
+}

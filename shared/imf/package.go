@@ -82,6 +82,10 @@ func Open(files []File, earlier func(id string) bool) *Package {
 		if f.XML == nil {
 			continue
 		}
+		if f.Size > maxXML {
+			addErr(Problem{Invalid, f.Name, fmt.Sprintf("an XML document of %d bytes; openlot reads IMF documents of at most %d", f.Size, maxXML)})
+			continue
+		}
 		kind, ok := Identify(f.XML)
 		if !ok {
 			if err := wellFormed(f.XML); err != nil {

@@ -22,12 +22,13 @@ const (
 	NSCPL2016  = "http://www.smpte-ra.org/schemas/2067-3/2016"     // ST 2067-3:2016 CPL
 	NSOPL2014  = "http://www.smpte-ra.org/schemas/2067-100/2014"   // ST 2067-100 OPL
 	sha1URI    = "http://www.w3.org/2000/09/xmldsig#sha1"          // the PKL's hash algorithm (the only one)
-	maxXML     = 32 << 20                                          // larger "documents" are not read
+	maxXML     = 16 << 20                                          // larger "documents" are not read
 	maxDepth   = 64                                                // nesting beyond this is refused
 )
 
-// MaxXML is the largest XML document of a package openlot reads (32 MiB;
-// real CPLs are a few hundred KiB).
+// MaxXML is the largest XML document of a package openlot reads (16 MiB;
+// real CPLs are a few hundred KiB). Of a larger one, the caller hands Open
+// the first bytes only.
 const MaxXML = maxXML
 
 // Kind is what an XML document of a package is, by its root element.

@@ -133,6 +133,10 @@ func (s *Deliveries) examinePackage(ctx context.Context, t *lot.Transfer, r *lot
 		if !imf.LooksLikeXML(f.Name, head) {
 			continue
 		}
+		if f.Size > imf.MaxXML {
+			files[i].XML = head // too large to be read: Open says so
+			continue
+		}
 		text, err := s.readSmall(ctx, f.Key, imf.MaxXML+1)
 		if err != nil {
 			return examineOut{}, err
