@@ -129,18 +129,26 @@ func CheckPackage(p Policy, s Subject, pkg *imf.Package, tracks []TrackFile) []F
 	return out
 }
 
+// CompositionFiles name the files a composition's findings are about:
+// the CPL, its picture's and its sound's first track files ("" when
+// unknown: the CPL stands for them).
+type CompositionFiles struct{ CPL, Video, Audio string }
+
 // CheckComposition turns the decoding of a whole composition (ffmpeg's
-// IMF reader) into findings: black, silence, frames that do not decode.
-// unplayable is why the composition could not be played at all ("" when
-// it could).
-func CheckComposition(p Policy, cpl string, det *lot.Detection, unplayable string) []Finding {
+// IMF reader) into findings: black (about the picture's track file),
+// silence (the sound's), frames that do not decode (the CPL's). unplayable
+// is why the composition could not be played at all ("" when it could).
+func CheckComposition(p Policy, files CompositionFiles, det *lot.Detection, unplayable string) []Finding {
 	var out []Finding
-	add := func(f Finding) {
-		f.File = cpl
+	add := func(f Finding, file string) {
+		f.File = file
+		if f.File == "" {
+			f.File = files.CPL
+		}
 		out = append(out, f)
 	}
 	if unplayable != "" {
-		add(Found(IMFCompositionDecode, "%s", unplayable))
+		add(Found(IMFCompositionDecode, "%s", unplayable), files.CPL)
 		return out
 	}
 	if det == nil {
@@ -148,16 +156,16 @@ func CheckComposition(p Policy, cpl string, det *lot.Detection, unplayable strin
 	}
 	if p.Runs("black") {
 		if f, ok := spans(BlackSegment, "the composition is black", det.Black, p.MaxBlackS); ok {
-			add(f)
+			add(f, files.Video)
 		}
 	}
 	if p.Runs("silence") {
 		if f, ok := spans(Silence, "the composition is silent", det.Silence, p.MaxSilenceS); ok {
-			add(f)
+			add(f, files.Audio)
 		}
 	}
 	if p.Runs("decode") && det.Undecodable > 0 {
-		add(Found(UndecodableFrames, "playing the composition reported %d decoding errors", det.Undecodable))
+		add(Found(UndecodableFrames, "playing the composition reported %d decoding errors", det.Undecodable), files.CPL)
 	}
 	return out
 }

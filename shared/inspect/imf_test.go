@@ -103,17 +103,25 @@ func TestTrackFilesAgainstTheCPLAndTheRequest(t *testing.T) {
 }
 
 func TestCompositionDecodeFindings(t *testing.T) {
-	// Ensures decoding the composition reports black and damaged frames by
-	// the policy's limits, and a composition that cannot be played at all.
+	// Ensures decoding the composition reports black (about the picture's
+	// track file), silence (the sound's) and damaged frames by the policy's
+	// limits, and a composition that cannot be played at all.
 	pol := inspect.PolicyFor(lot.SourceIMF)
-	got := inspect.CheckComposition(pol, "CPL.xml", &lot.Detection{Black: []lot.Span{{Start: 1, End: 4}}, Undecodable: 2}, "")
-	if len(got) != 2 || got[0].Code != inspect.BlackSegment || got[1].Code != inspect.UndecodableFrames || got[0].File != "CPL.xml" {
-		t.Errorf("black and damaged: %+v", got)
+	files := inspect.CompositionFiles{CPL: "CPL.xml", Video: "video.mxf", Audio: "audio.mxf"}
+	got := inspect.CheckComposition(pol, files, &lot.Detection{Black: []lot.Span{{Start: 1, End: 4}}, Silence: []lot.Span{{Start: 0, End: 11}}, Undecodable: 2}, "")
+	want := []string{"BLACK_SEGMENT video.mxf", "SILENCE audio.mxf", "UNDECODABLE_FRAMES CPL.xml"}
+	if len(got) != len(want) {
+		t.Fatalf("black, silence and damage: %+v", got)
 	}
-	if got := inspect.CheckComposition(pol, "CPL.xml", &lot.Detection{Black: []lot.Span{{Start: 1, End: 2}}}, ""); len(got) != 0 {
+	for i, f := range got {
+		if f.Code+" "+f.File != want[i] {
+			t.Errorf("finding %d: %s %s, want %s", i, f.Code, f.File, want[i])
+		}
+	}
+	if got := inspect.CheckComposition(pol, files, &lot.Detection{Black: []lot.Span{{Start: 1, End: 2}}}, ""); len(got) != 0 {
 		t.Errorf("1 s of black (within 2 s): %+v", got)
 	}
-	if got := inspect.CheckComposition(pol, "CPL.xml", nil, "Could not open track file"); len(got) != 1 || got[0].Code != inspect.IMFCompositionDecode {
-		t.Errorf("unplayable: %+v", got)
+	if got := inspect.CheckComposition(pol, files, nil, "Could not open track file"); len(got) != 1 || got[0].Code != inspect.IMFCompositionDecode || !got[0].Overridable {
+		t.Errorf("unplayable: %+v, want one overridable %s", got, inspect.IMFCompositionDecode)
 	}
 }

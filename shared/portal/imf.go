@@ -199,19 +199,23 @@ func (s *Deliveries) examinePackage(ctx context.Context, t *lot.Transfer, r *lot
 		}
 		cpl := pkg.CPLs[0]
 		o := lot.DetectOptions{MinBlack: p.MaxBlackS / 2, MinSilence: p.MaxSilenceS / 2, NoiseDB: p.SilenceNoiseDB}
+		about := inspect.CompositionFiles{CPL: cpl.File}
 		for _, tf := range tracks {
-			if tf.Media != nil && len(tf.Media.Video) > 0 && o.VideoCodec == "" {
-				o.VideoCodec = tf.Media.Video[0].Codec
+			switch {
+			case tf.Media != nil && len(tf.Media.Video) > 0 && about.Video == "":
+				o.VideoCodec, about.Video = tf.Media.Video[0].Codec, tf.Name
+			case tf.Media != nil && len(tf.Media.Audio) > 0 && about.Audio == "":
+				about.Audio = tf.Name
 			}
 		}
 		det, err := cm.DetectComposition(ctx, files[fileIndex(t, cpl.File)].XML, urls, o)
 		switch {
 		case errors.Is(err, lot.ErrUnreadableMedia):
-			found = append(found, inspect.CheckComposition(p, cpl.File, nil, err.Error())...)
+			found = append(found, inspect.CheckComposition(p, about, nil, err.Error())...)
 		case err != nil:
 			return examineOut{}, err
 		default:
-			found = append(found, inspect.CheckComposition(p, cpl.File, &det, "")...)
+			found = append(found, inspect.CheckComposition(p, about, &det, "")...)
 		}
 	}
 	if len(found) > maxPackageFindings {

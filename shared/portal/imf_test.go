@@ -107,6 +107,15 @@ func (w *imfWorld) deliverPackage(movie int64, lang string, p *imftest.Package) 
 	return w.deliver(movie, lang, p.Files, p.Names)
 }
 
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // mustTracks makes IMF track files with ffmpeg: 2 s of JPEG 2000 video at
 // 24 fps, 2 s of PCM audio, and 4 s of video black from 0.5 to 3.5 s.
 func mustTracks(t *testing.T) (video, audio, black []byte) {
@@ -230,6 +239,21 @@ func TestIMFPackageInspected(t *testing.T) {
 			}})
 		}, "BLACK_SEGMENT", "video=FAILED"},
 	}
+	// Twelve seconds of silence (the policy allows ten) fail the sound, not the picture.
+	dir := t.TempDir()
+	long := mustRead(t, fftest.MakeIMFTrack(t, dir, "long", fftest.IMFTrack{Seconds: 12}))
+	silent := mustRead(t, fftest.MakeIMFTrack(t, dir, "silent", fftest.IMFTrack{Seconds: 12, Audio: true, Silent: true}))
+	cases = append(cases, struct {
+		name   string
+		pkg    func() *imftest.Package
+		want   string
+		tracks string
+	}{"twelve seconds of silence", func() *imftest.Package {
+		return imftest.New(imftest.Spec{Title: "Orbital silent", EditRate: "24 1", Tracks: []imftest.Track{
+			{Name: "video.mxf", Sequence: "MainImageSequence", Data: long, EditRate: "24 1", Duration: 288},
+			{Name: "audio_en.mxf", Sequence: "MainAudioSequence", Data: silent, EditRate: "48000 1", Duration: 576000, Language: "en"},
+		}})
+	}, "SILENCE", "video=PROCESSED audio=FAILED"})
 	for i, c := range cases {
 		tr := w.deliverPackage(int64(81000100+i), "en", c.pkg())
 		if tr.Status != lot.TransferFailed || tr.ErrorCode != c.want {

@@ -16,6 +16,7 @@ type IMFTrack struct {
 	Width, Height int        // video; 0: 320×180
 	Rate          string     // video frame rate; "" is 24
 	Black         [2]float64 // from, to (seconds); zero: none
+	Silent        bool       // audio: silence throughout
 }
 
 // MakeIMFTrack writes the track file into dir as name.mxf and returns its path.
@@ -26,7 +27,11 @@ func MakeIMFTrack(t testing.TB, dir, name string, s IMFTrack) string {
 	args := []string{"-hide_banner", "-loglevel", "error", "-y"}
 	if s.Audio {
 		// The audio edit units run at 24 per second (ffmpeg refuses 48000).
-		args = append(args, "-f", "lavfi", "-i", fmt.Sprintf("sine=f=440:r=48000:d=%g", s.Seconds),
+		src := fmt.Sprintf("sine=f=440:r=48000:d=%g", s.Seconds)
+		if s.Silent {
+			src = fmt.Sprintf("anullsrc=r=48000:cl=mono:d=%g", s.Seconds)
+		}
+		args = append(args, "-f", "lavfi", "-i", src,
 			"-ac", "1", "-c:a", "pcm_s24le", "-f", "mxf_opatom", "-mxf_audio_edit_rate", "24", out)
 	} else {
 		if s.Width == 0 {
