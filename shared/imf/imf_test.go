@@ -120,6 +120,8 @@ func TestBrokenPackagesFailWithTheirClass(t *testing.T) {
 			p.Edit("PKL.xml", base64.StdEncoding.EncodeToString(sum[:]), "not-a-hash")
 		}, imf.Invalid},
 		{"no CPL", func(p *imftest.Package) { p.Drop(cpl).Seal() }, imf.Incomplete},
+		{"ASSETMAP not well-formed", func(p *imftest.Package) { p.Edit("ASSETMAP.xml", "</AssetList>", "</AssetLst>") }, imf.Malformed},
+		{"ASSETMAP broken before its root", func(p *imftest.Package) { p.Edit("ASSETMAP.xml", "<AssetMap ", "<<AssetMap ") }, imf.Malformed},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -115,7 +115,9 @@ func Open(files []File, earlier func(id string) bool) *Package {
 	}
 	switch {
 	case len(maps) == 0:
-		add(NoAssetMap, "", "the delivery has no ASSETMAP (an AssetMap of ST 429-9): it is not an IMF package")
+		if len(unreadable) == 0 { // else the ASSETMAP may be the document that cannot be read
+			add(NoAssetMap, "", "the delivery has no ASSETMAP (an AssetMap of ST 429-9): it is not an IMF package")
+		}
 		return p
 	case len(maps) > 1:
 		names := []string{}
