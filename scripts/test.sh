@@ -99,6 +99,12 @@ for k in ("p50_ms", "changed_p50_ms", "cold_p50_ms", "api_counts_p50_ms", "initi
     assert r[k] > 0, (k, r)
 PY
 
+log "IMF: the package parsers fuzzed a little each (longer on demand: -fuzztime 5m), and the package-read bench small"
+for fz in FuzzParseCPL FuzzParsePKL FuzzParseAssetMap FuzzParseVolumeIndex FuzzOpen; do
+  go test -run '^$' -fuzz "^$fz\$" -fuzztime 5s ./shared/imf >/dev/null
+done
+OPENLOT_BENCH_IMF_MIB=16 go test -run '^$' -bench IMFPackageRead -benchtime 1x ./shared/portal >/dev/null
+
 log "infra: CDK assertions (own module)"
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 (cd infra && go vet ./... && go test -count=1 ./...)

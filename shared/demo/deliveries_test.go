@@ -2,7 +2,9 @@ package demo_test
 
 import (
 	"context"
+	"crypto/sha1"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"io"
 	"math"
@@ -15,6 +17,7 @@ import (
 	"github.com/openlot/openlot/shared/demo"
 	"github.com/openlot/openlot/shared/ffmpeg"
 	"github.com/openlot/openlot/shared/ffmpeg/fftest"
+	"github.com/openlot/openlot/shared/imf"
 	"github.com/openlot/openlot/shared/inspect"
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/sqlite"
@@ -89,6 +92,9 @@ func TestEveryDemoDeliveryHoldsTheFileItDeclares(t *testing.T) {
 				continue
 			}
 			delivered++
+			if r.SourceType == lot.SourceIMF && tr.Status == lot.TransferProcessed {
+				samePackage(t, tr, files, p)
+			}
 			for j, f := range tr.Files {
 				b, ok := files[f.Key]
 				if !ok {
@@ -121,6 +127,37 @@ func TestEveryDemoDeliveryHoldsTheFileItDeclares(t *testing.T) {
 		bytes += f.Size
 	}
 	t.Logf("%d deliveries uploaded %d distinct files, %.1f MB; %d media files probed", delivered, len(p.Files), float64(bytes)/1e6, len(probed))
+}
+
+// samePackage checks that a processed IMF delivery of the demo is a
+// package inspection passes: its documents agree with each other and with
+// the files, and every file's SHA-1 is its packing list's.
+func samePackage(t *testing.T, tr *lot.Transfer, stored map[string]demo.Blob, p *demo.Pending) {
+	t.Helper()
+	var files []imf.File
+	sums := map[string]string{}
+	for _, f := range tr.Files {
+		b, err := os.ReadFile(p.Path(stored[f.Key]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := imf.File{Name: f.Name, Size: int64(len(b))}
+		if imf.LooksLikeXML(f.Name, b[:min(len(b), 512)]) {
+			file.XML = b
+		}
+		files = append(files, file)
+		sum := sha1.Sum(b)
+		sums[f.Name] = base64.StdEncoding.EncodeToString(sum[:])
+	}
+	pkg := imf.Open(files, nil)
+	for name, sum := range sums {
+		if pr, bad := pkg.VerifyHash(name, sum); bad {
+			pkg.Problems = append(pkg.Problems, pr)
+		}
+	}
+	for _, pr := range pkg.Problems {
+		t.Errorf("%s: IMF package: %s %v", tr.ID, pr.Class, pr)
+	}
 }
 
 func sorted(s []string) []string { return slices.Sorted(slices.Values(s)) }

@@ -296,13 +296,15 @@ func (d *Deliveries) declarePackage(r *lot.Request, tk *take, at time.Time) erro
 	w(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<CompositionPlaylist xmlns="http://www.smpte-ra.org/schemas/2067-3/2016">` + "\n")
 	w("  <Id>%s</Id>\n  <IssueDate>%s</IssueDate>\n  <Creator>openlot demo</Creator>\n  <ContentTitle>%s</ContentTitle>\n", id("cpl"), issued, esc(r.TitleName))
 	w("  <EditRate>%d %d</EditRate>\n  <SegmentList><Segment><Id>%s</Id><SequenceList>\n", num, den, id("segment"))
+	// The sound lasts as long as the picture (ST 2067-3: the sequences of a
+	// segment last equally long): 24 frames at 24000/1001 are 48048 samples.
 	for _, t := range []struct{ kind, track, file, rate string }{
 		{"MainImageSequence", id("video"), video.file.Name, fmt.Sprintf("%d %d", num, den)},
 		{"MainAudioSequence", id("audio"), audio.file.Name, "48000 1"},
 	} {
 		w("    <%s><Id>%s</Id><TrackId>%s</TrackId><ResourceList><Resource><Id>%s</Id><EditRate>%s</EditRate>"+
 			"<IntrinsicDuration>%d</IntrinsicDuration><TrackFileId>%s</TrackFileId></Resource></ResourceList></%s>\n",
-			t.kind, id(t.kind), id(t.kind+"-track"), id(t.kind+"-resource"), t.rate, map[bool]int{true: frames, false: 48000 * clipSeconds}[t.kind == "MainImageSequence"], t.track, t.kind)
+			t.kind, id(t.kind), id(t.kind+"-track"), id(t.kind+"-resource"), t.rate, map[bool]int{true: frames, false: frames * 48000 * den / num}[t.kind == "MainImageSequence"], t.track, t.kind)
 	}
 	w("  </SequenceList></Segment></SegmentList>\n  <Language>%s</Language>\n</CompositionPlaylist>\n", esc(lang))
 	cplBody := []byte(b.String())

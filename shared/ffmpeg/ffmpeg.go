@@ -158,8 +158,15 @@ func (m Media) Detect(ctx context.Context, url string, o lot.DetectOptions) (lot
 	// is measured on every third frame, to within an eighth of a second at
 	// 24 fps, far finer than any policy's limit. Together these make one
 	// pass over 1080p H.264 run above 10× realtime on two cores.
-	args := []string{"-hide_banner", "-nostats", "-loglevel", "repeat+level+info",
-		"-threads", strconv.Itoa(threads), "-flags2", "fast", "-skip_loop_filter", "all", "-i", url}
+	return m.detect(ctx, o, threads, nil, "-i", url)
+}
+
+// detect decodes an input (its arguments from -i on) once for black,
+// silence and decoding errors; unplayable is called with ffmpeg's last
+// error line when it stops for a reason in the input, not the network.
+func (m Media) detect(ctx context.Context, o lot.DetectOptions, threads int, unplayable func(string) error, input ...string) (lot.Detection, error) {
+	args := append([]string{"-hide_banner", "-nostats", "-loglevel", "repeat+level+info",
+		"-threads", strconv.Itoa(threads), "-flags2", "fast", "-skip_loop_filter", "all"}, input...)
 	// The maps are optional (?): a file without video has no black, one
 	// without audio no silence, and no probe is needed first.
 	args = append(args, "-map", "0:v:0?", "-vf", fmt.Sprintf("framestep=3,blackdetect=d=%g:pix_th=0.10", o.MinBlack),
@@ -179,6 +186,9 @@ func (m Media) Detect(ctx context.Context, url string, o lot.DetectOptions) (lot
 		}
 		if httpFailure(tail) {
 			return lot.Detection{}, fmt.Errorf("ffmpeg: %v: %s", err, tail)
+		}
+		if unplayable != nil {
+			return det, unplayable(tail)
 		}
 		det.Undecodable++ // it stopped before the end
 	}

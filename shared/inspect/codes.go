@@ -44,6 +44,25 @@ const (
 	FormatNotAccepted     = "FORMAT_NOT_ACCEPTED"
 	FormatUnknown         = "FORMAT_NOT_RECOGNIZED"
 	FileDamaged           = "FILE_DAMAGED"
+
+	// IMF packages (shared/imf; imf.go maps each problem class to its code).
+	IMFNotAPackage       = "IMF_NOT_A_PACKAGE"
+	IMFXMLMalformed      = "IMF_XML_MALFORMED"
+	IMFWrongDocument     = "IMF_WRONG_DOCUMENT"
+	IMFInvalidDocument   = "IMF_INVALID_DOCUMENT"
+	IMFIncomplete        = "IMF_INCOMPLETE_PACKAGE"
+	IMFAssetMissing      = "IMF_ASSET_MISSING"
+	IMFFileNotInMap      = "IMF_FILE_NOT_IN_ASSETMAP"
+	IMFSizeMismatch      = "IMF_PKL_SIZE_MISMATCH"
+	IMFHashMismatch      = "IMF_PKL_HASH_MISMATCH"
+	IMFUnknownResource   = "IMF_RESOURCE_UNKNOWN"
+	IMFTiming            = "IMF_TIMING"
+	IMFIDMismatch        = "IMF_ID_MISMATCH"
+	IMFTrackUnreadable   = "IMF_TRACK_UNREADABLE"
+	IMFTrackEssence      = "IMF_TRACK_ESSENCE"
+	IMFTrackEditRate     = "IMF_TRACK_EDIT_RATE"
+	IMFTrackDuration     = "IMF_TRACK_DURATION"
+	IMFCompositionDecode = "IMF_COMPOSITION_UNDECODABLE"
 )
 
 // Catalogue lists every code, in the order partners read them.
@@ -74,6 +93,23 @@ var Catalogue = []Code{
 	{FormatNotAccepted, "File format not accepted", "The file is of a format this source type is not delivered in (Final Script: PDF, DOCX or XLSX; Dub Card Image: PNG, TIFF, JPEG or PSD). It cannot be overridden: the studio's systems take only these formats; convert the file and deliver again.", false},
 	{FormatUnknown, "File format not recognized", "The file's bytes match no document or image format openlot knows (the message shows how it begins): it may be the wrong file, encrypted, or empty. It cannot be overridden: a file no tool can identify cannot be used; deliver the intended file.", false},
 	{FileDamaged, "File damaged or incomplete", "The file starts as its format should, but its structure is broken: a PDF without its %%EOF end marker, a PNG without its IEND end chunk, an Office document whose main part is missing, a header that cannot be read. Usually the file was cut short in export or transfer. It cannot be overridden: a damaged file may not open at all; export it again and deliver again.", false},
+	{IMFNotAPackage, "Not an IMF package", "An IMF delivery is a package: an ASSETMAP (SMPTE ST 429-9), packing lists (PKL), composition playlists (CPL) and MXF track files, all delivered in one transfer. No ASSETMAP was found. Deliver every file of the IMP.", false},
+	{IMFXMLMalformed, "IMF document is not well-formed XML", "An XML document of the package (ASSETMAP, VOLINDEX, PKL, CPL, OPL) cannot be read as XML. The message names the file and where reading stopped. Export the package again from your IMF tool.", false},
+	{IMFWrongDocument, "IMF document of the wrong kind", "An XML file of the package does not have the root element and namespace the SMPTE documents give (AssetMap and VolumeIndex of ST 429-9, PackingList of ST 2067-2 or ST 429-8, CompositionPlaylist of ST 2067-3, OutputProfileList of ST 2067-100). Deliver the documents your IMF tool wrote, unedited.", false},
+	{IMFInvalidDocument, "IMF document incomplete or of the wrong form", "A document lacks an element its SMPTE document requires, or a value has the wrong form (IDs are urn:uuid, hashes the base64 of a SHA-1, sizes and durations whole numbers). The message names the file and the element.", false},
+	{IMFIncomplete, "IMF package without a PKL or CPL", "Every IMF package has at least one packing list (PKL) and one composition playlist (CPL). Deliver them with the track files.", false},
+	{IMFAssetMissing, "IMF asset not delivered", "The ASSETMAP or a packing list names an asset whose file is not in this delivery. Deliver every file of the package in one transfer, at the paths the ASSETMAP gives.", false},
+	{IMFFileNotInMap, "File not in the ASSETMAP", "A delivered file is not listed in the ASSETMAP, so no IMF tool will find it. If it was added by mistake (notes, a checksum file), override with the reason; otherwise export the package again.", true},
+	{IMFSizeMismatch, "IMF asset size differs from the PKL", "A delivered file's size differs from the size its packing list gives: the file is truncated or is not the one packed. Deliver the file again, or repack.", false},
+	{IMFHashMismatch, "IMF asset hash differs from the PKL", "A delivered file's SHA-1 differs from the hash its packing list gives: the bytes are not those packed. Deliver the file again, or repack.", false},
+	{IMFUnknownResource, "CPL plays a track file that is not delivered", "A composition playlist plays a track file that is in no packing list or ASSETMAP of this delivery and was not delivered before for this title. Deliver the track file, or the complete package.", false},
+	{IMFTiming, "IMF timeline inconsistent", "Edit rates, entry points or durations in a CPL do not agree (SMPTE ST 2067-3): a resource plays past its track file's end, the sequences of a segment differ in length, the main image is not at the composition's edit rate, or TotalRunningTime differs from the segments. The message says where.", false},
+	{IMFIDMismatch, "IMF IDs do not agree", "An ID differs between documents that must agree: a CPL or PKL whose own Id is not the one the ASSETMAP lists it under, an asset in no packing list, an ID used twice. The message names both.", false},
+	{IMFTrackUnreadable, "IMF track file cannot be read", "A track file of the package could not be opened as MXF audio or video. Check that it is complete and is the file the CPL names.", false},
+	{IMFTrackEssence, "IMF track file of the wrong kind", "A track file played as the main image has no video, or one played as main audio has no audio. The CPL plays the wrong file in that sequence.", false},
+	{IMFTrackEditRate, "IMF track frame rate differs from the CPL", "The image track file's frame rate differs from the edit rate the CPL plays it at. Export the CPL and the track file at the same rate.", false},
+	{IMFTrackDuration, "IMF track file length differs from the CPL", "A track file is shorter or longer than the IntrinsicDuration its CPL resource gives. Export the CPL again from the delivered track files.", false},
+	{IMFCompositionDecode, "IMF composition cannot be played", "Playing the composition with ffmpeg's IMF reader failed before its end: a track file or the CPL cannot be followed. The message gives ffmpeg's reason. If the package plays in your IMF tools (ffmpeg's reader lacks some features), override with the reason; the studio verifies it.", true},
 }
 
 // Lookup finds a code in the catalogue.

@@ -128,7 +128,7 @@ func TestEveryPolicyAndCode(t *testing.T) {
 	// Ensures every source type has a versioned policy whose checks exist,
 	// and every code has help text.
 	known := map[string]bool{"streams": true, "resolution": true, "language": true, "frameRate": true, "declared": true,
-		"avRuntime": true, "duration": true, "black": true, "silence": true, "decode": true, "subtitle": true, "format": true}
+		"avRuntime": true, "duration": true, "black": true, "silence": true, "decode": true, "subtitle": true, "format": true, "package": true}
 	for _, st := range lot.SourceTypes {
 		p := inspect.PolicyFor(st)
 		if p.Version == "" {

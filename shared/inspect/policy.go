@@ -36,6 +36,10 @@ func (p Policy) Runs(check string) bool { return slices.Contains(p.Checks, check
 // silence, undecodable frames).
 func (p Policy) Decodes() bool { return p.Runs("black") || p.Runs("silence") || p.Runs("decode") }
 
+// Package says whether inspection reads the delivery as an IMF package
+// (shared/imf): its documents, its track files, its composition.
+func (p Policy) Package() bool { return p.Media == "package" && p.Runs("package") }
+
 // Probes says whether inspection reads the file's technical metadata.
 func (p Policy) Probes() bool { return p.Media == "av" || p.Media == "audio" }
 

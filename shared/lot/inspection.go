@@ -22,6 +22,10 @@ type InspectedFile struct {
 	Media     *MediaInfo `json:"media,omitempty"`
 	Detection *Detection `json:"detection,omitempty"`
 	Format    string     `json:"format,omitempty"` // a document's or image's format, read by its content (e.g. "a PNG image 1920×1080")
+	// An IMF package's files: the SHA-1 (base64) read in the same pass as
+	// the SHA-256, for the packing list; the asset ID the ASSETMAP gives.
+	SHA1    string `json:"sha1,omitempty"`
+	AssetID string `json:"assetId,omitempty"`
 }
 
 // Inspection is the result of inspecting a transfer.
@@ -36,6 +40,73 @@ type Inspection struct {
 	New      []string  `json:"new,omitempty"`
 	Resolved []string  `json:"resolved,omitempty"`
 	At       time.Time `json:"at"`
+	// Composition is an IMF package's technical metadata, from its CPL.
+	Composition *Composition `json:"composition,omitempty"`
+}
+
+// Composition is what an IMF package's composition playlist (CPL) says of
+// the title, with the inspection status of each of its tracks.
+type Composition struct {
+	CPLID     string             `json:"cplId"`
+	Title     string             `json:"title"`
+	EditRate  string             `json:"editRate"` // as the CPL writes it: "24000 1001"
+	FrameRate float64            `json:"frameRate"`
+	Runtime   float64            `json:"runtimeS"`
+	Tracks    []CompositionTrack `json:"tracks"` // the video track first
+	Languages []string           `json:"languages,omitempty"`
+}
+
+// CompositionTrack is one virtual track of an IMF composition.
+type CompositionTrack struct {
+	Kind      string   `json:"kind"` // video, audio, timedText, marker, other
+	Sequence  string   `json:"sequence"`
+	TrackID   string   `json:"trackId"`
+	EditRate  string   `json:"editRate"`
+	Duration  float64  `json:"durationS"`
+	Languages []string `json:"languages,omitempty"`
+	// Files are the delivered track files it plays (none: all delivered earlier).
+	Files  []string       `json:"files,omitempty"`
+	Status TransferStatus `json:"status"` // Processed, Failed or Waiting for Primary
+}
+
+// TrackVideo is the kind of an IMF composition's image track.
+const TrackVideo = "video"
+
+// SetTrackStatuses gives each track its status from the findings (each
+// naming its file): the video track first, Failed by a finding about one
+// of its files or about the package itself (a document, not a track
+// file), else Processed; every other track waits for it (Waiting for
+// Primary) until it is Processed, then is Failed by a finding about one
+// of its own files, else Processed.
+func (c *Composition) SetTrackStatuses(findings []Finding) {
+	owner := map[string]int{} // track file → track
+	for i, t := range c.Tracks {
+		for _, f := range t.Files {
+			owner[f] = i
+		}
+	}
+	failed := map[int]bool{}
+	videoFailed := false
+	for _, f := range findings {
+		i, ok := owner[f.File]
+		if !ok || c.Tracks[i].Kind == TrackVideo {
+			videoFailed = true
+		}
+		if ok {
+			failed[i] = true
+		}
+	}
+	for i := range c.Tracks {
+		t := &c.Tracks[i]
+		switch {
+		case t.Kind == TrackVideo && videoFailed, t.Kind != TrackVideo && failed[i] && !videoFailed:
+			t.Status = TransferFailed
+		case t.Kind != TrackVideo && videoFailed:
+			t.Status = TransferWaitingForPrimary
+		default:
+			t.Status = TransferProcessed
+		}
+	}
 }
 
 // Overridable says whether every finding may be overridden.

@@ -66,6 +66,9 @@ type DetectOptions struct {
 	MinBlack   float64 // shortest black segment reported, seconds
 	MinSilence float64 // shortest silence reported, seconds
 	NoiseDB    float64 // silence is below this level (dBFS), e.g. -60
+	// VideoCodec is the video's codec as probed ("jpeg2000"), when known:
+	// the reader may pick its decoder by it.
+	VideoCodec string
 }
 
 // Media reads delivered files where they are stored, through a signed URL:
@@ -73,6 +76,14 @@ type DetectOptions struct {
 type Media interface {
 	Probe(ctx context.Context, url string) (MediaInfo, error)
 	Detect(ctx context.Context, url string, o DetectOptions) (Detection, error)
+}
+
+// CompositionMedia plays an IMF composition end to end (ffmpeg's IMF
+// reader) for the same detection as Media.Detect: cpl is the CPL's text,
+// assets the URL of each track file by its asset ID (urn:uuid). A
+// composition that cannot be played answers ErrUnreadableMedia (errors.Is).
+type CompositionMedia interface {
+	DetectComposition(ctx context.Context, cpl []byte, assets map[string]string, o DetectOptions) (Detection, error)
 }
 
 // ProxySpec describes a watermarked proxy, or one segment of it: the

@@ -205,25 +205,28 @@ type integrityOut struct {
 	Files []lot.InspectedFile `json:"files"`
 }
 
-// inspectIntegrity streams every stored file once and hashes it.
+// inspectIntegrity streams every stored file once and hashes it: SHA-256,
+// and for an IMF package SHA-1 too (its packing list's hash), in the same read.
 func (s *Deliveries) inspectIntegrity(ctx context.Context, in InspectionInput) (integrityOut, error) {
-	t, err := s.Store.GetTransfer(ctx, in.TransferID)
+	t, r, err := s.transferAndRequest(ctx, in)
 	if err != nil {
 		return integrityOut{}, internal(ctx, s.Log, steps.InspectIntegrity, in, err)
 	}
+	withSHA1 := inspect.PolicyFor(r.SourceType).Package()
 	var out integrityOut
 	for _, f := range t.Files {
-		sum, err := BlobSHA256(ctx, s.Blobs, f.Key)
+		sum, sum1, err := BlobHashes(ctx, s.Blobs, f.Key, withSHA1)
 		if err != nil {
 			return integrityOut{}, internal(ctx, s.Log, steps.InspectIntegrity, in, err)
 		}
-		out.Files = append(out.Files, lot.InspectedFile{Name: f.Name, SHA256: sum})
+		out.Files = append(out.Files, lot.InspectedFile{Name: f.Name, SHA256: sum, SHA1: sum1})
 	}
 	return out, nil
 }
 
 type examineOut struct {
-	Files []examined `json:"files"`
+	Files   []examined   `json:"files"`
+	Package *packageRead `json:"package,omitempty"` // an IMF package as a whole
 }
 
 type examined struct {
@@ -233,6 +236,9 @@ type examined struct {
 	Subtitle   []lot.Finding  `json:"subtitle,omitempty"` // subtitle findings, read here (the text stays out of the flow)
 	Format     string         `json:"format,omitempty"`   // what a script or dub card image is, in words
 	Document   []lot.Finding  `json:"document,omitempty"` // script and dub card image findings, read here
+	// A file of an IMF package: its asset ID and its packing list's SHA-1.
+	AssetID string `json:"assetId,omitempty"`
+	PKLHash string `json:"pklHash,omitempty"`
 }
 
 // inspectExamine reads each file as its source type's policy says: ffprobe
@@ -245,6 +251,16 @@ func (s *Deliveries) inspectExamine(ctx context.Context, in InspectionInput) (ex
 		return examineOut{}, internal(ctx, s.Log, steps.InspectExamine, in, err)
 	}
 	p := inspect.PolicyFor(r.SourceType)
+	if p.Package() {
+		if s.Media == nil {
+			return examineOut{}, internal(ctx, s.Log, steps.InspectExamine, in, errors.New("no media reader (ffprobe) configured"))
+		}
+		out, err := s.examinePackage(ctx, t, r, p)
+		if err != nil {
+			return examineOut{}, internal(ctx, s.Log, steps.InspectExamine, in, err)
+		}
+		return out, nil
+	}
 	runtime := 0.0
 	if p.Media == "subtitle" {
 		// The programme runs as long as the title's processed primary
@@ -397,6 +413,7 @@ func (s *Deliveries) inspectDecide(ctx context.Context, in decideIn) (decideOut,
 		switch {
 		case file.SHA256 != f.SHA256:
 			found = append(found, inspect.Found(inspect.ChecksumMismatch, "storage holds SHA-256 %s; %s was declared", file.SHA256, f.SHA256))
+		case p.Package(): // the package's findings come whole, below
 		case e.Unreadable != "":
 			found = append(found, inspect.Found(inspect.UnreadableMedia, "%s", e.Unreadable))
 		case e.Media != nil:
@@ -408,6 +425,9 @@ func (s *Deliveries) inspectDecide(ctx context.Context, in decideIn) (decideOut,
 			fd.File = f.Name
 			insp.Findings = append(insp.Findings, fd)
 		}
+	}
+	if p.Package() {
+		decidePackage(&insp, t, integrity, examine)
 	}
 	if prev != nil {
 		insp.Previous = prev.ID

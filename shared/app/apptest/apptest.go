@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -32,6 +33,48 @@ func Delivered(t testing.TB, blobs lot.Blobs, store lot.Store, r *lot.Request, t
 	}
 	fp := lot.Act{By: lot.Principal{Subject: "ana", Role: lot.RoleFP, Partner: "juniper"}, At: r.CreatedAt}
 	tr, err := lot.NewTransfer(fp, transferID, r, lot.MethodAPI, []lot.TransferFile{f})
+	if err == nil {
+		tr.Started(fp)
+		err = tr.Delivered(fp)
+	}
+	if err == nil {
+		err = store.CreateTransfer(ctx, tr)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+// File is one file of a delivery DeliveredFiles stores.
+type File struct {
+	Name string
+	Data []byte
+	Meta map[string]string
+}
+
+// DeliveredFiles stores files as one new transfer to r by juniper's Ana
+// (an IMF package, audio stems), uploaded and completed (Pending
+// Inspection), and returns it.
+func DeliveredFiles(t testing.TB, blobs lot.Blobs, store lot.Store, r *lot.Request, transferID string, files []File) *lot.Transfer {
+	t.Helper()
+	ctx := context.Background()
+	var tf []lot.TransferFile
+	for i, file := range files {
+		sum := sha256.Sum256(file.Data)
+		f := lot.TransferFile{Name: file.Name, Size: int64(len(file.Data)), SHA256: hex.EncodeToString(sum[:]), Metadata: file.Meta,
+			Key: fmt.Sprintf("deliveries/%s/%s/file-%02d", r.ID, transferID, i+1), PartSize: lot.MinTransferPart}
+		u, err := blobs.PresignPut(ctx, f.Key, lot.PutOptions{Expires: time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code, body, _ := blobtest.Do(t, u, file.Data); code != http.StatusOK {
+			t.Fatalf("storing %s: %d %s", file.Name, code, body)
+		}
+		tf = append(tf, f)
+	}
+	fp := lot.Act{By: lot.Principal{Subject: "ana", Role: lot.RoleFP, Partner: "juniper"}, At: r.CreatedAt}
+	tr, err := lot.NewTransfer(fp, transferID, r, lot.MethodAPI, tf)
 	if err == nil {
 		tr.Started(fp)
 		err = tr.Delivered(fp)

@@ -9,7 +9,7 @@ import { useActorName, useErrorCodes, useFieldLabels } from './data'
 import { containerName, count, duration, languageName, qcStatusName, size, transferStatusName, when, words } from './format'
 import { ActionButton, Badge, CopyId, Dialog, Fields, revealCard } from './parts'
 import { qcTone, transferName, transferTone } from './status'
-import type { ErrorCode, Finding, InspectedFile, QCCard, Transfer, TransferActionKey, TransferEvent } from './types'
+import type { Composition, ErrorCode, Finding, InspectedFile, QCCard, Transfer, TransferActionKey, TransferEvent } from './types'
 
 const errorStatuses = new Set(['FAILED', 'ERROR', 'INTERNAL_ERROR'])
 const timelineShown = 4
@@ -350,12 +350,46 @@ function DeliveryMetadata({ transfer: t }: { transfer: Transfer }) {
   )
 }
 
+const trackKinds: Record<string, string> = { video: 'Video', audio: 'Audio', timedText: 'Timed text', marker: 'Markers' }
+
+/** An IMF package's composition: what its CPL says, and each track's status (the video track first). */
+function CompositionSummary({ composition: c }: { composition: Composition }) {
+  const tracks = c.tracks ?? []
+  return (
+    <div data-testid="composition">
+      <Fields
+        rows={[
+          ['Title', c.title],
+          ['Edit rate', `${+c.frameRate.toFixed(3)} fps (${c.editRate})`],
+          ['Runtime', duration(c.runtimeS)],
+          ['Languages', (c.languages ?? []).map(languageName).join(', ')],
+        ]}
+      />
+      <ul className="files" aria-label="Tracks">
+        {tracks.map((tr) => (
+          <li key={tr.trackId} data-testid="track">
+            <span className="file-name">{trackKinds[tr.kind] ?? words(tr.kind)}</span>
+            <span className="muted">
+              {[duration(tr.durationS), (tr.languages ?? []).map(languageName).join(', '), (tr.files ?? []).join(', ') || 'delivered earlier']
+                .filter(Boolean)
+                .join(' · ')}
+            </span>
+            <Badge tone={transferTone(tr.status)}>{transferStatusName(tr.status)}</Badge>
+          </li>
+        ))}
+      </ul>
+    </div>
+  )
+}
+
 function TechnicalMetadata({ transfer: t }: { transfer: Transfer }) {
   const files = t.inspection?.files ?? []
+  const composition = t.inspection?.composition
   return (
     <section className="card-x-section" aria-label="Technical metadata">
       <h3 className="sub-title">Technical metadata</h3>
       {files.length === 0 && <p className="muted">Not inspected yet.</p>}
+      {composition && <CompositionSummary composition={composition} />}
       {files.map((f) => (
         <div key={f.name}>
           {files.length > 1 && <p className="file-name">{f.name}</p>}

@@ -135,6 +135,8 @@ export interface MediaInfo {
 export interface InspectedFile {
   name: string
   sha256: string
+  sha1?: string // base64, for an IMF package's packing list
+  assetId?: string
   media?: MediaInfo
   detection?: { black?: Span[] | null; silence?: Span[] | null; undecodable: number }
   /** What a script or dub card image is, read by its content (e.g. "a PNG image 1920×1080"). */
@@ -149,7 +151,30 @@ export interface Finding {
   spans?: Span[] | null
 }
 
+/** An IMF package's technical metadata, from its CPL, with each track's status. */
+export interface Composition {
+  cplId: string
+  title: string
+  editRate: string
+  frameRate: number
+  runtimeS: number
+  tracks: CompositionTrack[] | null
+  languages?: string[] | null
+}
+
+export interface CompositionTrack {
+  kind: string // video, audio, timedText, marker, other
+  sequence: string
+  trackId: string
+  editRate: string
+  durationS: number
+  languages?: string[] | null
+  files?: string[] | null
+  status: string // PROCESSED, FAILED, WAITING_FOR_PRIMARY
+}
+
 export interface Inspection {
+  composition?: Composition
   attempt: number
   policyVersion: string
   files: InspectedFile[] | null
