@@ -94,6 +94,17 @@ func TestEveryDemoDeliveryHoldsTheFileItDeclares(t *testing.T) {
 			delivered++
 			if r.SourceType == lot.SourceIMF && tr.Status == lot.TransferProcessed {
 				samePackage(t, tr, files, p)
+				// The composition its CPL describes, as inspection records it: the picture first, every track Processed.
+				c := tr.Inspection.Composition
+				if c == nil || len(c.Tracks) != 2 || c.Tracks[0].Kind != lot.TrackVideo || c.Title != r.TitleName || c.Runtime <= 0 {
+					t.Errorf("%s: an IMF delivery's composition is %+v; want the CPL's title, runtime and two tracks, the video first", tr.ID, c)
+				} else {
+					for _, k := range c.Tracks {
+						if k.Status != lot.TransferProcessed || len(k.Files) != 1 {
+							t.Errorf("%s: track %s is %s playing %v; want Processed, playing its one track file", tr.ID, k.Kind, k.Status, k.Files)
+						}
+					}
+				}
 			}
 			for j, f := range tr.Files {
 				b, ok := files[f.Key]

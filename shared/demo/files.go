@@ -283,6 +283,7 @@ func (d *Deliveries) declarePackage(r *lot.Request, tk *take, at time.Time) erro
 		lang = "en"
 	}
 	set := func(s *spec, f Blob) { s.file.Size, s.file.SHA256, s.key = f.Size, f.SHA256, f.Key }
+	doc := func(s *spec, body []byte) { set(s, d.body(body, ".xml", s.file.ContentType)); s.xml = body }
 	set(video, v)
 	set(audio, a)
 
@@ -308,7 +309,7 @@ func (d *Deliveries) declarePackage(r *lot.Request, tk *take, at time.Time) erro
 	}
 	w("  </SequenceList></Segment></SegmentList>\n  <Language>%s</Language>\n</CompositionPlaylist>\n", esc(lang))
 	cplBody := []byte(b.String())
-	set(cpl, d.body(cplBody, ".xml", cpl.file.ContentType))
+	doc(cpl, cplBody)
 
 	type asset struct {
 		id, name, typ string
@@ -328,7 +329,7 @@ func (d *Deliveries) declarePackage(r *lot.Request, tk *take, at time.Time) erro
 	}
 	w("  </AssetList>\n</PackingList>\n")
 	pklBody := []byte(b.String())
-	set(pkl, d.body(pklBody, ".xml", pkl.file.ContentType))
+	doc(pkl, pklBody)
 
 	b.Reset()
 	w(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<AssetMap xmlns="http://www.smpte-ra.org/schemas/429-9/2007/AM">` + "\n")
@@ -340,8 +341,8 @@ func (d *Deliveries) declarePackage(r *lot.Request, tk *take, at time.Time) erro
 			x.id, map[bool]string{true: "<PackingList>true</PackingList>"}[i == 0], esc(x.name), x.size)
 	}
 	w("  </AssetList>\n</AssetMap>\n")
-	set(amap, d.body([]byte(b.String()), ".xml", amap.file.ContentType))
-	set(vol, d.body([]byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+
-		`<VolumeIndex xmlns="http://www.smpte-ra.org/schemas/429-9/2007/AM"><Index>1</Index></VolumeIndex>`+"\n"), ".xml", vol.file.ContentType))
+	doc(amap, []byte(b.String()))
+	doc(vol, []byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+
+		`<VolumeIndex xmlns="http://www.smpte-ra.org/schemas/429-9/2007/AM"><Index>1</Index></VolumeIndex>`+"\n"))
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/openlot/openlot/shared/delivery"
+	"github.com/openlot/openlot/shared/imf"
 	"github.com/openlot/openlot/shared/inspect"
 	"github.com/openlot/openlot/shared/lot"
 )
@@ -123,6 +124,7 @@ type spec struct {
 	media *lot.MediaInfo // probed (av, audio)
 	det   *lot.Detection // decoded, when the policy decodes
 	text  []byte         // a subtitle file's text
+	xml   []byte         // an IMF package's document (ASSETMAP, VOLINDEX, PKL, CPL)
 	n     int            // a dub card's number
 	key   string         // where its content is stored (Deliveries)
 }
@@ -500,6 +502,18 @@ func inspection(r *lot.Request, tk take, t *lot.Transfer, prev *lot.Transfer, at
 		for _, fd := range found {
 			fd.File = f.Name
 			in.Findings = append(in.Findings, fd)
+		}
+	}
+	if p.Package() {
+		// The composition its CPL describes, each track with its status,
+		// as the inspection's decision step records it.
+		files := make([]imf.File, len(tk.specs))
+		for i, s := range tk.specs {
+			files[i] = imf.File{Name: s.file.Name, Size: s.file.Size, XML: s.xml}
+		}
+		if c := inspect.CompositionOf(imf.Open(files, nil)); c != nil {
+			c.SetTrackStatuses(in.Findings)
+			in.Composition = c
 		}
 	}
 	if prev != nil && prev.Inspection != nil {
