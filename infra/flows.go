@@ -97,6 +97,7 @@ func newFlows(stack awscdk.Stack, o Options, env map[string]*string, st storage)
 			TracingEnabled:          jsii.Bool(true),
 		})
 		alarmFlow(stack, o, name, m)
+		suppressFlowFindings(m)
 		for _, fn := range fns {
 			fn.GrantInvoke(m)
 		}

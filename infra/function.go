@@ -71,6 +71,7 @@ func newFunction(stack awscdk.Stack, o Options, st storage, f function) awslambd
 		grantMail(fn, o)
 	}
 	newAlarms(stack, o, fn, f)
+	suppressFunctionFindings(role)
 	*st.functions = append(*st.functions, fn)
 	return fn
 }

@@ -44,10 +44,11 @@ func NewStack(scope constructs.Construct, id string, props *awscdk.StackProps, o
 	export := newExportFunction(stack, o, with(env, portal), st)
 	newAccessLogReader(stack, o, env, st)
 	newDailyDigest(stack, o, env, st)
-	addRoutes(http, users, api, export)
+	public := addRoutes(http, users, api, export)
 	logHTTPAPI(stack, o, http)
 	newDashboard(stack, http, st.table, machines, *st.functions)
 	newOutputs(stack, st, users, http)
+	suppressStackFindings(stack, users, public)
 	return stack
 }
 
@@ -148,7 +149,8 @@ func newSignIn(stack awscdk.Stack, o Options, apiURL string) users {
 		SignInAliases:     &awscognito.SignInAliases{Email: jsii.Bool(true)},
 		AutoVerify:        &awscognito.AutoVerifiedAttrs{Email: jsii.Bool(true)},
 		AccountRecovery:   awscognito.AccountRecovery_EMAIL_ONLY,
-		PasswordPolicy:    &awscognito.PasswordPolicy{MinLength: jsii.Number(12)},
+		PasswordPolicy: &awscognito.PasswordPolicy{MinLength: jsii.Number(12), RequireLowercase: jsii.Bool(true),
+			RequireUppercase: jsii.Bool(true), RequireDigits: jsii.Bool(true), RequireSymbols: jsii.Bool(true)},
 		CustomAttributes: &map[string]awscognito.ICustomAttribute{
 			"partner":     awscognito.NewStringAttribute(&awscognito.StringAttributeProps{Mutable: jsii.Bool(true), MaxLen: jsii.Number(64)}),
 			"permissions": awscognito.NewStringAttribute(&awscognito.StringAttributeProps{Mutable: jsii.Bool(true), MaxLen: jsii.Number(256)}),
@@ -381,7 +383,9 @@ func newHTTPAPI(stack awscdk.Stack, o Options) apigw.HttpApi {
 // specific route, so GET /v1/… still goes through /v1/{proxy+} and its
 // authorizer; only GET /v1 itself falls to /{proxy+}, where the handler
 // answers not_found.
-func addRoutes(api apigw.HttpApi, u users, fn, export awslambda.Function) {
+//
+// It returns the public routes.
+func addRoutes(api apigw.HttpApi, u users, fn, export awslambda.Function) []apigw.HttpRoute {
 	authorizer := awsapigatewayv2authorizers.NewHttpUserPoolAuthorizer(jsii.String("Cognito"), u.pool,
 		&awsapigatewayv2authorizers.HttpUserPoolAuthorizerProps{
 			UserPoolClients: &u.clients,
@@ -401,12 +405,14 @@ func addRoutes(api apigw.HttpApi, u users, fn, export awslambda.Function) {
 		Authorizer: authorizer,
 	})
 	public := apigw.NewHttpNoneAuthorizer()
+	var routes []apigw.HttpRoute
 	for _, path := range []string{"/openapi.json", "/", "/{proxy+}"} {
-		api.AddRoutes(&apigw.AddRoutesOptions{
+		routes = append(routes, *api.AddRoutes(&apigw.AddRoutesOptions{
 			Path: jsii.String(path), Methods: &[]apigw.HttpMethod{apigw.HttpMethod_GET},
 			Integration: integration, Authorizer: public,
-		})
+		})...)
 	}
+	return routes
 }
 
 // newOutputs declares what the stack prints: where the API, sign-in and

@@ -31,6 +31,20 @@ func TestMain(m *testing.M) {
 // template, not the binary (`make synth` packages the real one).
 func synth(t *testing.T, context map[string]any) (assertions.Template, map[string]any) {
 	t.Helper()
+	_, stack := testStack(t, context)
+	tpl := assertions.Template_FromStack(stack, nil)
+	raw := map[string]any{}
+	b, _ := json.Marshal(tpl.ToJSON())
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	return tpl, raw
+}
+
+// testStack declares the app and the stack with the given context, not yet
+// synthesized.
+func testStack(t *testing.T, context map[string]any) (awscdk.App, awscdk.Stack) {
+	t.Helper()
 	assets := t.TempDir()
 	for _, fn := range []string{"api", "export", "s3events", "steps", "accesslog", "digest"} {
 		if err := os.MkdirAll(filepath.Join(assets, fn), 0o755); err != nil {
@@ -49,14 +63,7 @@ func synth(t *testing.T, context map[string]any) (assertions.Template, map[strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	stack := NewStack(app, "Openlot", nil, opts)
-	tpl := assertions.Template_FromStack(stack, nil)
-	raw := map[string]any{}
-	b, _ := json.Marshal(tpl.ToJSON())
-	if err := json.Unmarshal(b, &raw); err != nil {
-		t.Fatal(err)
-	}
-	return tpl, raw
+	return app, NewStack(app, "Openlot", nil, opts)
 }
 
 // holds runs a CDK assertion, which panics when it fails.
