@@ -189,7 +189,7 @@ func TestContextOptions(t *testing.T) {
 	}
 	for _, bad := range []map[string]any{
 		{"removalPolicy": "maybe"}, {"logRetentionDays": "31"}, {"deletionProtection": "sometimes"}, {"machineClients": "x=fp"}, {"machineClients": "x=studio/juniper"},
-		{"machineClients": "x=fp/juniper+delete"}, {"machineClients": "Bad Name=qc"}, {"machineClients": "a=qc,a=qc"}, {"mailFrom": "not an address"}, {"proxyPool": "-1"}, {"proxyPool": "many"},
+		{"machineClients": "x=fp/juniper+delete"}, {"machineClients": "Bad Name=qc"}, {"machineClients": "a=qc,a=qc"}, {"mailFrom": "not an address"}, {"alarmEmail": "ops"}, {"alarmEmail": "Ops <ops@example.com>"}, {"proxyPool": "-1"}, {"proxyPool": "many"},
 	} {
 		ctx := map[string]any{}
 		for k, v := range bad {
