@@ -33,8 +33,9 @@ const (
 // Partition-key prefixes of the table (shared/dynamo/DESIGN.md) that some
 // functions may write or delete without the right to write anything else.
 const (
-	keyIdempotency = "IDEM#" // idempotency keys and send-once marks (Deps.Once: claim, finish, release)
-	keyTemplate    = "TPL#"  // saved templates (DELETE /v1/templates/{name})
+	keyIdempotency = "IDEM#"     // idempotency keys and send-once marks (Deps.Once: claim, finish, release)
+	keyTemplate    = "TPL#"      // saved templates (DELETE /v1/templates/{name})
+	keyUser        = "DOC#user#" // who signed in, noted on every API request (Requests.Authorize → noteUser) so mail can reach them
 )
 
 // access is what one function may do.
@@ -43,8 +44,11 @@ type access struct {
 	// collections); write is PutItem of any item (every change is one
 	// conditional PutItem, shared/dynamo); once is PutItem, UpdateItem and
 	// DeleteItem on idempotency keys only (Deps.Once, the API's
-	// Idempotency-Key); deleteTemplates is DeleteItem on saved templates.
+	// Idempotency-Key); deleteTemplates is DeleteItem on saved templates;
+	// writeKeys, for a function without write, are the partition-key
+	// prefixes it may PutItem.
 	read, write, once, deleteTemplates bool
+	writeKeys                          []string
 	indexes                            []string // GSIs it queries (shared/dynamo/schema.json)
 
 	// Files bucket: key prefixes per S3 action. Presigned URLs act with
@@ -88,9 +92,11 @@ var accessOf = map[string]access{
 			"s3:ListMultipartUploadParts": {prefixDeliveries},
 		},
 		flows: []string{"inspection", "notify", "qc-outcome", "watermark"}},
-	// POST /v1/requests/export: the caller's requests in its scope, and
-	// the Idempotency-Key of the POST. It writes nothing else.
-	"Export": {read: true, once: true, indexes: slices.Clone(scopeIndexes)},
+	// POST /v1/requests/export: the caller's requests in its scope, the
+	// Idempotency-Key of the POST, and the caller noted as a user (the
+	// API's authentication does it on every request). It writes nothing
+	// else.
+	"Export": {read: true, once: true, writeKeys: []string{keyUser}, indexes: slices.Clone(scopeIndexes)},
 	// Storage events: completes a delivery assembled in storage
 	// (Deliveries.CompleteFromStorage: HEAD and ListParts of its files,
 	// CompleteMultipartUpload, the transfer and its request) and starts its

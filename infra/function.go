@@ -102,6 +102,14 @@ func grantAccess(fn awslambda.Function, st storage, a access) {
 	leading := func(prefix string) map[string]any {
 		return map[string]any{"ForAllValues:StringLike": map[string]any{"dynamodb:LeadingKeys": []string{prefix + "*"}}}
 	}
+	if len(a.writeKeys) > 0 && !a.write {
+		var keys []string
+		for _, k := range a.writeKeys {
+			keys = append(keys, k+"*")
+		}
+		allow("TableWriteKeys", []string{"dynamodb:PutItem"}, []string{table},
+			map[string]any{"ForAllValues:StringLike": map[string]any{"dynamodb:LeadingKeys": keys}})
+	}
 	if a.once {
 		allow("TableIdempotencyKeys", []string{"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}, []string{table}, leading(keyIdempotency))
 	}
