@@ -91,10 +91,14 @@ func logHTTPAPI(stack awscdk.Stack, o Options, api apigw.HttpApi) {
 }
 
 // flowLogs returns the logging of a state machine: errors only, without
-// the execution's data (it names partners' files), kept logRetentionDays.
+// the execution's data (it names partners' files), kept logRetentionDays,
+// in a log group under /aws/vendedlogs/states/, where Step Functions'
+// log delivery needs no CloudWatch Logs resource policy entry per group
+// (that policy is capped in size per account and region).
 func flowLogs(stack awscdk.Stack, o Options, name string) *awsstepfunctions.LogOptions {
 	logs := awslogs.NewLogGroup(stack, jsii.String("Flow-"+name+"-Logs"), &awslogs.LogGroupProps{
-		Retention: retention[o.LogRetentionDays], RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+		LogGroupName: awscdk.Fn_Join(jsii.String(""), jsii.Strings("/aws/vendedlogs/states/", *stack.StackName(), "-", name)),
+		Retention:    retention[o.LogRetentionDays], RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
 	return &awsstepfunctions.LogOptions{Destination: logs, Level: awsstepfunctions.LogLevel_ERROR, IncludeExecutionData: jsii.Bool(false)}
 }

@@ -86,6 +86,17 @@ func TestOperations(t *testing.T) {
 		if !strings.Contains(string(dests), "Flow") || !strings.Contains(string(dests), "Logs") {
 			t.Errorf("state machine logs go to %s, want its own log group", dests)
 		}
+		// {"CloudWatchLogsLogGroup":{"LogGroupArn":{"Fn::GetAtt":["<log group>","Arn"]}}}
+		var d []struct {
+			CloudWatchLogsLogGroup struct{ LogGroupArn map[string][]string }
+		}
+		if err := json.Unmarshal(dests, &d); err != nil || len(d) != 1 || len(d[0].CloudWatchLogsLogGroup.LogGroupArn["Fn::GetAtt"]) != 2 {
+			t.Fatalf("state machine log destinations %s", dests)
+		}
+		group, _ := res[d[0].CloudWatchLogsLogGroup.LogGroupArn["Fn::GetAtt"][0]].(map[string]any)
+		if name := render(props(group)["LogGroupName"]); !strings.HasPrefix(name, "/aws/vendedlogs/states/") {
+			t.Errorf("a state machine's log group %q is not under /aws/vendedlogs/states/", name)
+		}
 		if tc := fmt.Sprint(p["TracingConfiguration"]); tc != "map[Enabled:true]" {
 			t.Errorf("state machine tracing %s, want enabled", tc)
 		}
