@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/openlot/openlot/shared/awsenv"
 	"github.com/openlot/openlot/shared/portal/steps"
 )
 
@@ -236,6 +237,21 @@ func TestRolesGrantOnlyWhatAccessDeclares(t *testing.T) {
 	}
 	if len(roles) == 0 {
 		t.Fatal("no function roles")
+	}
+	// shared/awsapp gives a function a flow runner only when the stack
+	// names the state machines in its environment: exactly those may start
+	// executions, and each of those may.
+	for id, r := range raw["Resources"].(map[string]any) {
+		r := r.(map[string]any)
+		if r["Type"] != "AWS::Lambda::Function" || !strings.HasPrefix(fmt.Sprint(props(r)["Description"]), "openlot") {
+			continue
+		}
+		vars, _ := props(r)["Environment"].(map[string]any)["Variables"].(map[string]any)
+		_, knows := vars[awsenv.StateMachines]
+		fn := constructName(id)
+		if starts := strings.Contains(strings.Join(roles[fn], "\n"), "states:StartExecution"); starts != knows {
+			t.Errorf("%s: knows the state machines (%s) %v, may start executions %v", fn, awsenv.StateMachines, knows, starts)
+		}
 	}
 }
 
