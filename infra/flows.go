@@ -93,7 +93,11 @@ func newFlows(stack awscdk.Stack, o Options, env map[string]*string, st storage)
 			DefinitionBody:          awsstepfunctions.DefinitionBody_FromString(jsii.String(asl[name])),
 			DefinitionSubstitutions: &subs,
 			Timeout:                 awscdk.Duration_Days(jsii.Number(30)), // a secondary asset may wait days for its primary
+			Logs:                    flowLogs(stack, o, name),
+			TracingEnabled:          jsii.Bool(true),
 		})
+		alarmFlow(stack, o, name, m)
+		suppressFlowFindings(m)
 		for _, fn := range fns {
 			fn.GrantInvoke(m)
 		}

@@ -32,6 +32,7 @@ type Options struct {
 	SESConfigurationSet string          // optional SES configuration set for sending events
 	PublicURL           string          // the API's public base URL, for links in mail (e.g. a custom domain)
 	ProxyPool           string          // watermarked proxies made in advance per proxy video (default 2)
+	AlarmEmail          string          // an address subscribed to the alarm topic; empty: none
 	Schema              TableSchema
 }
 
@@ -82,15 +83,18 @@ const SchemaFile = "../shared/dynamo/schema.json"
 
 // TableSchema is the content of SchemaFile.
 type TableSchema struct {
+	PartitionKey string       `json:"partitionKey"`
+	SortKey      string       `json:"sortKey"`
+	TTLAttribute string       `json:"ttlAttribute"`
+	Indexes      []TableIndex `json:"indexes"`
+	Projected    []string     `json:"projected"`
+}
+
+// TableIndex is one global secondary index of the table.
+type TableIndex struct {
+	Name         string `json:"name"`
 	PartitionKey string `json:"partitionKey"`
 	SortKey      string `json:"sortKey"`
-	TTLAttribute string `json:"ttlAttribute"`
-	Indexes      []struct {
-		Name         string `json:"name"`
-		PartitionKey string `json:"partitionKey"`
-		SortKey      string `json:"sortKey"`
-	} `json:"indexes"`
-	Projected []string `json:"projected"`
 }
 
 // ReadSchema reads SchemaFile.
@@ -150,6 +154,12 @@ func OptionsFrom(node constructs.Node) (Options, error) {
 		ProxyPool:        str("proxyPool", "2"),
 	}
 	o.SESConfigurationSet = str("sesConfigurationSet", "")
+	o.AlarmEmail = str("alarmEmail", "")
+	if o.AlarmEmail != "" {
+		if a, err := mail.ParseAddress(o.AlarmEmail); err != nil || a.Name != "" {
+			return o, fmt.Errorf("context alarmEmail %q is not a bare address", o.AlarmEmail)
+		}
+	}
 	if o.MailFrom != "" {
 		if _, err := mail.ParseAddress(o.MailFrom); err != nil {
 			return o, fmt.Errorf("context mailFrom %q is not an address: %w", o.MailFrom, err)
@@ -162,7 +172,11 @@ func OptionsFrom(node constructs.Node) (Options, error) {
 	if o.Schema, err = ReadSchema(); err != nil {
 		return o, err
 	}
-	if _, _, err = ReadFlows(); err != nil {
+	flows, _, err := ReadFlows()
+	if err != nil {
+		return o, err
+	}
+	if err := checkAccess(o.Schema, flows); err != nil {
 		return o, err
 	}
 	if o.DeletionProtection, err = strconv.ParseBool(str("deletionProtection", "true")); err != nil {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -38,6 +36,7 @@ func NewStack(scope constructs.Construct, id string, props *awscdk.StackProps, o
 	if err != nil {
 		panic(err) // OptionsFrom read the files already; this is a broken checkout
 	}
+	st.machines = machines
 	// The functions that answer HTTP also serve the portal, whose
 	// /config.json names the user pool and the web client.
 	portal := portalEnv(users)
@@ -45,8 +44,11 @@ func NewStack(scope constructs.Construct, id string, props *awscdk.StackProps, o
 	export := newExportFunction(stack, o, with(env, portal), st)
 	newAccessLogReader(stack, o, env, st)
 	newDailyDigest(stack, o, env, st)
-	addRoutes(http, users, api, export)
+	public := addRoutes(http, users, api, export)
+	logHTTPAPI(stack, o, http)
+	newDashboard(stack, http, st.table, machines, *st.functions)
 	newOutputs(stack, st, users, http)
+	suppressStackFindings(stack, users, public)
 	return stack
 }
 
@@ -55,6 +57,11 @@ type storage struct {
 	table awsdynamodb.Table
 	files awss3.Bucket // materials and deliveries
 	logs  awss3.Bucket // the files bucket's server access logs
+	// machines are the flows' state machines by name (set once declared;
+	// the step functions, declared with them, start none).
+	machines map[string]awsstepfunctions.StateMachine
+	// functions collects every function newFunction declares (the dashboard's lines).
+	functions *[]awslambda.Function
 }
 
 // removal is what deleting the stack does to the state.
@@ -118,7 +125,7 @@ func newStorage(stack awscdk.Stack, o Options) storage {
 			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(7)),
 		}},
 	})
-	return storage{table: table, files: files, logs: logs}
+	return storage{table: table, files: files, logs: logs, functions: &[]awslambda.Function{}}
 }
 
 // users is who may sign in and how.
@@ -142,7 +149,8 @@ func newSignIn(stack awscdk.Stack, o Options, apiURL string) users {
 		SignInAliases:     &awscognito.SignInAliases{Email: jsii.Bool(true)},
 		AutoVerify:        &awscognito.AutoVerifiedAttrs{Email: jsii.Bool(true)},
 		AccountRecovery:   awscognito.AccountRecovery_EMAIL_ONLY,
-		PasswordPolicy:    &awscognito.PasswordPolicy{MinLength: jsii.Number(12)},
+		PasswordPolicy: &awscognito.PasswordPolicy{MinLength: jsii.Number(12), RequireLowercase: jsii.Bool(true),
+			RequireUppercase: jsii.Bool(true), RequireDigits: jsii.Bool(true), RequireSymbols: jsii.Bool(true)},
 		CustomAttributes: &map[string]awscognito.ICustomAttribute{
 			"partner":     awscognito.NewStringAttribute(&awscognito.StringAttributeProps{Mutable: jsii.Bool(true), MaxLen: jsii.Number(64)}),
 			"permissions": awscognito.NewStringAttribute(&awscognito.StringAttributeProps{Mutable: jsii.Bool(true), MaxLen: jsii.Number(256)}),
@@ -309,10 +317,6 @@ func newAPIFunctions(stack awscdk.Stack, o Options, env, portal map[string]*stri
 		memoryMB: 512, timeoutSeconds: 29}) // API Gateway waits 30 s at most
 	events := newFunction(stack, o, st, function{name: "S3Events", asset: "s3events", description: "openlot: completes deliveries assembled in storage",
 		env: flowEnv, memoryMB: 1024, timeoutSeconds: 900}) // hashes whole files
-	for _, name := range slices.Sorted(maps.Keys(machines)) {
-		machines[name].GrantStartExecution(api)
-		machines[name].GrantStartExecution(events)
-	}
 	st.files.AddEventNotification(awss3.EventType_OBJECT_CREATED_COMPLETE_MULTIPART_UPLOAD, awss3notifications.NewLambdaDestination(events),
 		&awss3.NotificationKeyFilter{Prefix: jsii.String("deliveries/")})
 	return api
@@ -338,7 +342,6 @@ func newExportFunction(stack awscdk.Stack, o Options, env map[string]*string, st
 func newAccessLogReader(stack awscdk.Stack, o Options, env map[string]*string, st storage) {
 	fn := newFunction(stack, o, st, function{name: "AccessLog", asset: "accesslog", description: "openlot: download bytes from S3 server access logs",
 		env: env, memoryMB: 512, timeoutSeconds: 300})
-	st.logs.GrantRead(fn, jsii.String("access/*"))
 	st.logs.AddEventNotification(awss3.EventType_OBJECT_CREATED, awss3notifications.NewLambdaDestination(fn),
 		&awss3.NotificationKeyFilter{Prefix: jsii.String("access/")})
 }
@@ -380,7 +383,9 @@ func newHTTPAPI(stack awscdk.Stack, o Options) apigw.HttpApi {
 // specific route, so GET /v1/… still goes through /v1/{proxy+} and its
 // authorizer; only GET /v1 itself falls to /{proxy+}, where the handler
 // answers not_found.
-func addRoutes(api apigw.HttpApi, u users, fn, export awslambda.Function) {
+//
+// It returns the public routes.
+func addRoutes(api apigw.HttpApi, u users, fn, export awslambda.Function) []apigw.HttpRoute {
 	authorizer := awsapigatewayv2authorizers.NewHttpUserPoolAuthorizer(jsii.String("Cognito"), u.pool,
 		&awsapigatewayv2authorizers.HttpUserPoolAuthorizerProps{
 			UserPoolClients: &u.clients,
@@ -400,12 +405,14 @@ func addRoutes(api apigw.HttpApi, u users, fn, export awslambda.Function) {
 		Authorizer: authorizer,
 	})
 	public := apigw.NewHttpNoneAuthorizer()
+	var routes []apigw.HttpRoute
 	for _, path := range []string{"/openapi.json", "/", "/{proxy+}"} {
-		api.AddRoutes(&apigw.AddRoutesOptions{
+		routes = append(routes, *api.AddRoutes(&apigw.AddRoutesOptions{
 			Path: jsii.String(path), Methods: &[]apigw.HttpMethod{apigw.HttpMethod_GET},
 			Integration: integration, Authorizer: public,
-		})
+		})...)
 	}
+	return routes
 }
 
 // newOutputs declares what the stack prints: where the API, sign-in and
