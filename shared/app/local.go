@@ -134,8 +134,14 @@ func (l *Local) Open(ctx context.Context) (err error) {
 	}
 	if l.cfg.Store != nil {
 		l.Store = l.cfg.Store
-	} else if l.Store, err = sqlite.Open(ctx, l.cfg.DataDir); err != nil {
-		return err
+	} else {
+		// Assigned only once open: a nil *sqlite.Store in the interface
+		// would make Close (on this failure) call through a nil pointer.
+		db, err := sqlite.Open(ctx, l.cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		l.Store = db
 	}
 	l.Service = portal.New(l.Store, l.cfg.Clock, l.cfg.IDs, l.cfg.Log)
 	if l.cfg.Rules != (search.Rules{}) {

@@ -57,9 +57,26 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	s.Materials = record.Materials{Docs: s}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
-		return nil, err
+		return nil, openError(path, err)
 	}
 	return s, nil
+}
+
+// openError says why the database at path cannot be used, in words the
+// person starting the server can act on, keeping the driver's error.
+func openError(path string, err error) error {
+	var se *sqlitedrv.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH:
+			return fmt.Errorf("database %s cannot be opened for writing: check that its folder exists and that this user may write to it (%w)", path, err)
+		case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
+			return fmt.Errorf("database %s is not an openlot database or is damaged: restore it from a backup or move it away to start afresh (%w)", path, err)
+		case sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR:
+			return fmt.Errorf("database %s cannot be written: is the disk full? (%w)", path, err)
+		}
+	}
+	return fmt.Errorf("database %s: %w", path, err)
 }
 
 // Close closes the database.
@@ -156,7 +173,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	if v > len(migrations) {
-		return fmt.Errorf("database schema version %d is newer than this openlot (%d)", v, len(migrations))
+		return fmt.Errorf("its schema version %d is newer than this openlot knows (%d): run the openlot that wrote it, or a newer one", v, len(migrations))
 	}
 	for i := v; i < len(migrations); i++ {
 		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
