@@ -40,6 +40,7 @@ type (
 	MovieType      string
 	EDDReason      string
 	Role           string
+	ActorRole      string
 	Action         string
 )
 
@@ -59,7 +60,10 @@ func (MovieType) Schema(huma.Registry) *huma.Schema { return enumSchema(lot.Movi
 func (EDDReason) Schema(huma.Registry) *huma.Schema {
 	return enumSchema(lot.EDDReasons, "Reason for an estimated delivery date change")
 }
-func (Role) Schema(huma.Registry) *huma.Schema   { return enumSchema(lot.Roles, "Role") }
+func (Role) Schema(huma.Registry) *huma.Schema { return enumSchema(lot.Roles, "Role") }
+func (ActorRole) Schema(huma.Registry) *huma.Schema {
+	return enumSchema(lot.ActorRoles, "Role of who made the change")
+}
 func (Action) Schema(huma.Registry) *huma.Schema { return enumSchema(lot.Actions, "History action") }
 
 // RequestJSON is a source request on the wire.
@@ -135,7 +139,7 @@ type HistoryJSON struct {
 	At        time.Time `json:"at"`
 	Actor     string    `json:"actor"`
 	ActorName string    `json:"actorName,omitempty"`
-	Role      Role      `json:"role"`
+	Role      ActorRole `json:"role"`
 	Partner   string    `json:"partner,omitempty"`
 	Action    Action    `json:"action"`
 	Field     string    `json:"field,omitempty"`
@@ -147,7 +151,7 @@ type HistoryJSON struct {
 }
 
 func historyJSON(e lot.HistoryEntry) HistoryJSON {
-	return HistoryJSON{At: e.At.UTC(), Actor: e.Actor, ActorName: e.ActorName, Role: Role(e.Role), Partner: e.Partner,
+	return HistoryJSON{At: e.At.UTC(), Actor: e.Actor, ActorName: e.ActorName, Role: ActorRole(e.Role), Partner: e.Partner,
 		Action: Action(e.Action), Field: e.Field, Before: e.Before, After: e.After, Reason: e.Reason, Comment: e.Comment, Version: e.Version}
 }
 
