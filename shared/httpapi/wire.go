@@ -44,6 +44,63 @@ type (
 	Action         string
 )
 
+// MaterialStatusIn, ServiceTypeIn, SourceTypeIn and EDDReasonIn are enums a
+// client sends: a code or its display name, as search takes them (README).
+type (
+	MaterialStatusIn string
+	ServiceTypeIn    string
+	SourceTypeIn     string
+	EDDReasonIn      string
+)
+
+func (MaterialStatusIn) Schema(huma.Registry) *huma.Schema {
+	return inputEnumSchema(lot.MaterialStatuses, "Material status")
+}
+func (ServiceTypeIn) Schema(huma.Registry) *huma.Schema {
+	return inputEnumSchema(lot.ServiceTypes, "Service type")
+}
+func (SourceTypeIn) Schema(huma.Registry) *huma.Schema {
+	return inputEnumSchema(lot.SourceTypes, "Source type")
+}
+func (EDDReasonIn) Schema(huma.Registry) *huma.Schema {
+	return inputEnumSchema(lot.EDDReasons, "Reason for an estimated delivery date change")
+}
+
+func (v MaterialStatusIn) code() lot.MaterialStatus { return codeOf(string(v), lot.MaterialStatuses) }
+func (v ServiceTypeIn) code() lot.ServiceType       { return codeOf(string(v), lot.ServiceTypes) }
+func (v SourceTypeIn) code() lot.SourceType         { return codeOf(string(v), lot.SourceTypes) }
+func (v EDDReasonIn) code() lot.EDDReason           { return codeOf(string(v), lot.EDDReasons) }
+
+// inputEnumSchema is enumSchema for a value a client sends: every code,
+// then every display name that differs from its code.
+func inputEnumSchema[T interface {
+	~string
+	Name() string
+}](all []T, what string) *huma.Schema {
+	s := enumSchema(all, what+" (a code, or its display name)")
+	for _, v := range all {
+		if v.Name() != string(v) {
+			s.Enum = append(s.Enum, v.Name())
+		}
+	}
+	return s
+}
+
+// codeOf is the code s names (a code or a display name, any case); s
+// itself when it names none, for the domain to refuse.
+func codeOf[T interface {
+	~string
+	Name() string
+}](s string, all []T) T {
+	t := strings.TrimSpace(s)
+	for _, v := range all {
+		if strings.EqualFold(t, string(v)) || strings.EqualFold(t, v.Name()) {
+			return v
+		}
+	}
+	return T(s)
+}
+
 func (RequestStatus) Schema(huma.Registry) *huma.Schema {
 	return enumSchema(lot.RequestStatuses, "Request status")
 }
