@@ -107,6 +107,12 @@ func CheckComment(s string, required bool) (string, error) {
 	return checkText("comment", s, required, MaxCommentLen)
 }
 
+// CheckNote is CheckComment for a QC note (the field a QC action or event
+// calls note): its errors say "note".
+func CheckNote(s string, required bool) (string, error) {
+	return checkText("note", s, required, MaxCommentLen)
+}
+
 func checkText(what, s string, required bool, max int) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", Errorf(CodeInvalid, "%s is not valid UTF-8 text", what)
