@@ -75,9 +75,9 @@ func (a *api) bulkComment(ctx context.Context, in *bulkCommentInput) (*bulkOutpu
 }
 
 type bulkServiceTypeRequest struct {
-	IDs         []string      `json:"ids" doc:"Up to 500 request IDs."`
-	ServiceType ServiceTypeIn `json:"serviceType"`
-	Comment     string        `json:"comment,omitempty" maxLength:"4000"`
+	IDs         []string            `json:"ids" doc:"Up to 500 request IDs."`
+	ServiceType ServiceTypeChangeIn `json:"serviceType"`
+	Comment     string              `json:"comment,omitempty" maxLength:"4000"`
 }
 
 type bulkServiceTypeInput struct{ Body bulkServiceTypeRequest }

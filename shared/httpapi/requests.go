@@ -93,8 +93,8 @@ type eddInput struct {
 type serviceTypeInput struct {
 	ID   string `path:"id" doc:"Request ID (a lower-case UUID)." maxLength:"64"`
 	Body struct {
-		ServiceType ServiceTypeIn `json:"serviceType"`
-		Comment     string        `json:"comment,omitempty" maxLength:"4000"`
+		ServiceType ServiceTypeChangeIn `json:"serviceType"`
+		Comment     string              `json:"comment,omitempty" maxLength:"4000"`
 	}
 }
 

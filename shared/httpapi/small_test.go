@@ -25,3 +25,23 @@ func TestQCNoteIsCalledANote(t *testing.T) {
 		}
 	}
 }
+
+func TestServiceTypeCannotBeSetToUnknown(t *testing.T) {
+	// Ensures a partner cannot set a request's service type back to Unknown (one by one or in bulk), by code or name.
+	w := mustWorld(t)
+	id := w.ids["jSub"]
+	if r := w.do("juniper", "POST", "/v1/requests/"+id+"/service-type", map[string]any{"serviceType": "CONFORM"}); r.Status != 200 {
+		t.Fatalf("set CONFORM: %d %s", r.Status, r.Body)
+	}
+	for _, v := range []string{"UNKNOWN", "Unknown"} {
+		if r := w.do("juniper", "POST", "/v1/requests/"+id+"/service-type", map[string]any{"serviceType": v}); r.Status != 400 || r.code() != "invalid" {
+			t.Errorf("set %s: %d %s, want 400 invalid", v, r.Status, r.Body)
+		}
+		if r := w.do("juniper", "POST", "/v1/requests/service-type", map[string]any{"ids": []string{id}, "serviceType": v}); r.Status != 400 || r.code() != "invalid" {
+			t.Errorf("bulk set %s: %d %s, want 400 invalid", v, r.Status, r.Body)
+		}
+	}
+	if got := w.do("juniper", "GET", "/v1/requests/"+id, nil).json(t)["request"].(map[string]any)["serviceType"]; got != "CONFORM" {
+		t.Errorf("the service type became %v, want CONFORM kept", got)
+	}
+}

@@ -51,7 +51,14 @@ type (
 	ServiceTypeIn    string
 	SourceTypeIn     string
 	EDDReasonIn      string
+	// ServiceTypeChangeIn is a service type a request is set to (not Unknown).
+	ServiceTypeChangeIn string
 )
+
+func (ServiceTypeChangeIn) Schema(huma.Registry) *huma.Schema {
+	return inputEnumSchema(lot.SettableServiceTypes, "Service type")
+}
+func (v ServiceTypeChangeIn) code() lot.ServiceType { return codeOf(string(v), lot.ServiceTypes) }
 
 func (MaterialStatusIn) Schema(huma.Registry) *huma.Schema {
 	return inputEnumSchema(lot.MaterialStatuses, "Material status")

@@ -175,7 +175,7 @@ func (s *Requests) BulkComment(ctx context.Context, p lot.Principal, ids []strin
 
 // BulkServiceType sets the service type of up to MaxBulk requests.
 func (s *Requests) BulkServiceType(ctx context.Context, p lot.Principal, ids []string, to lot.ServiceType, comment string) ([]Result, error) {
-	if _, err := lot.ParseServiceType(string(to)); err != nil {
+	if _, err := lot.ParseServiceTypeChange(string(to)); err != nil {
 		return nil, err
 	}
 	return s.bulk(ctx, ids, "service type", func(id string) (*lot.Request, error) {
