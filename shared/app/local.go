@@ -197,7 +197,11 @@ func (l *Local) Open(ctx context.Context) (err error) {
 	l.Mailbox = &mailbox.Box{Dir: filepath.Join(l.cfg.DataDir, "mail"), From: mail.Address{Name: "openlot", Address: "no-reply@openlot.local"},
 		Clock: l.cfg.Clock}
 	l.Service.Deps.Mailer = l.Mailbox
-	mounts["/mail"], mounts["/mail/"] = l.Mailbox.Handler(), l.Mailbox.Handler() // local mode only: the developer's own mail
+	// Local mode only: studio operators read every mail, anyone else their own (a bearer token, as /v1).
+	mailPage := l.Mailbox.Handler(func(r *http.Request) (lot.Principal, error) {
+		return oauth.Authenticator{Issuer: l.Issuer}.Authenticate(r.Context(), r)
+	})
+	mounts["/mail"], mounts["/mail/"] = mailPage, mailPage
 	if err := l.startFlows(ctx); err != nil {
 		return err
 	}
