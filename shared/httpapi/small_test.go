@@ -45,3 +45,30 @@ func TestServiceTypeCannotBeSetToUnknown(t *testing.T) {
 		t.Errorf("the service type became %v, want CONFORM kept", got)
 	}
 }
+
+func TestTextRefusesControlCharactersButKeepsNewlinesAndTabs(t *testing.T) {
+	// Ensures comments, reasons and notes with NUL or another control character answer 400 invalid and
+	// change nothing, while newlines and tabs are kept.
+	w := mustWorld(t)
+	id := w.ids["jSub"]
+	for _, bad := range []string{"a\x00b", "red \x1b[31malert", "bell\a", "del\x7f", "c1\u0085", "lone\rcarriage"} {
+		r := w.do("juniper", "POST", "/v1/requests/"+id+"/comments", map[string]any{"text": bad})
+		if r.Status != 400 || r.code() != "invalid" {
+			t.Errorf("comment %q: %d %s, want 400 invalid", bad, r.Status, r.Body)
+		}
+	}
+	if r := w.do("juniper", "POST", "/v1/requests/"+id+"/material-status", map[string]any{"materialStatus": "RECEIVED", "reason": "ok\x00"}); r.Status != 400 {
+		t.Errorf("reason with NUL: %d %s, want 400", r.Status, r.Body)
+	}
+	if n := len(w.do("juniper", "GET", "/v1/requests/"+id+"/comments", nil).json(t)["comments"].([]any)); n != 0 {
+		t.Errorf("%d comments stored, want none", n)
+	}
+	good := "line one\nline two\r\n\tindented"
+	if r := w.do("juniper", "POST", "/v1/requests/"+id+"/comments", map[string]any{"text": good}); r.Status != 201 {
+		t.Fatalf("comment with newlines and a tab: %d %s", r.Status, r.Body)
+	}
+	got := w.do("juniper", "GET", "/v1/requests/"+id+"/comments", nil).json(t)["comments"].([]any)[0].(map[string]any)["text"]
+	if got != "line one\nline two\n\tindented" {
+		t.Errorf("stored %q, want the newlines (CRLF as LF) and the tab kept", got)
+	}
+}
