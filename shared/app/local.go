@@ -126,6 +126,7 @@ func (l *Local) Open(ctx context.Context) (err error) {
 			l.Close()
 		}
 	}()
+	started := l.cfg.Clock.Now() // Idempotency-Keys claimed before were in flight in a process that ended
 	if l.cfg.DataDir == "" {
 		return errors.New("a data folder is required")
 	}
@@ -208,7 +209,7 @@ func (l *Local) Open(ctx context.Context) (err error) {
 	l.Handler = httpapi.New(httpapi.Config{
 		Service: l.Service, Auth: oauth.Authenticator{Issuer: l.Issuer}, Keys: l.Store, Clock: l.cfg.Clock,
 		Log: l.cfg.Log, Token: l.Issuer.Token(), JWKS: l.Issuer.JWKS(), TokenURL: l.URL + "/oauth2/token",
-		RatePerSecond: l.cfg.RatePerSecond, Burst: l.cfg.Burst,
+		RatePerSecond: l.cfg.RatePerSecond, Burst: l.cfg.Burst, Started: started,
 		Mounts: mounts, Workbook: xlsx.Write, Web: web.Handler(l.portalConfig()),
 	})
 	l.srv = &http.Server{Handler: l.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,

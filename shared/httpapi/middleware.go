@@ -204,6 +204,20 @@ func (l *limiter) allow(subject string) bool {
 // MaxBody is the largest request body the API reads.
 const MaxBody = 1 << 20
 
+// MaxRequestTime is longer than any request runs: an Idempotency-Key
+// claimed longer ago and never answered belongs to a request that died.
+const MaxRequestTime = 15 * time.Minute
+
+// abandoned reports whether saved is a claim without an answer whose
+// request cannot be running: claimed before this process started, or longer
+// ago than MaxRequestTime.
+func (a *api) abandoned(saved *lot.Saved) bool {
+	if saved.Done {
+		return false
+	}
+	return saved.CreatedAt.Before(a.started) || a.clock.Now().Sub(saved.CreatedAt) > MaxRequestTime
+}
+
 // idempotent makes POSTs with an Idempotency-Key safe to retry: the same key
 // and body get the first answer again, without a second change.
 func (a *api) idempotent(next http.Handler) http.Handler {
@@ -232,6 +246,13 @@ func (a *api) idempotent(next http.Handler) http.Handler {
 		hash := hex.EncodeToString(sum[:])
 		scoped := p.Subject + "\x00" + key
 		saved, err := a.keys.ClaimKey(r.Context(), scoped, hash, a.clock.Now(), 24*time.Hour)
+		if err == nil && saved != nil && saved.RequestHash == hash && a.abandoned(saved) {
+			// Its request died with its process: forget the claim and run
+			// this retry, which gets the true answer.
+			if err = a.keys.ReleaseKey(r.Context(), scoped); err == nil {
+				saved, err = a.keys.ClaimKey(r.Context(), scoped, hash, a.clock.Now(), 24*time.Hour)
+			}
+		}
 		if err != nil {
 			writeProblem(w, problemOf(r.Context(), a.log, err))
 			return
