@@ -115,6 +115,14 @@ var migrations = []string{
 	// existing rows get theirs from backfills below.
 	`ALTER TABLE transfers ADD COLUMN queue TEXT;
 	 CREATE INDEX transfers_queue ON transfers(queue, id);`,
+	// Idempotency keys: whose (lot.KeyOwner; HeldKeys counts them) and when
+	// each expires (claims have their own TTLs), so expired ones are purged.
+	// Keys stored before get the longest TTL any claim uses (30 days).
+	`ALTER TABLE idempotency ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+	 ALTER TABLE idempotency ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;
+	 UPDATE idempotency SET expires_at = created_at + 2592000000;
+	 CREATE INDEX idempotency_owner ON idempotency(owner, created_at);
+	 CREATE INDEX idempotency_expires ON idempotency(expires_at);`,
 }
 
 // backfills run in the transaction of the migration of the same index,
@@ -209,6 +217,8 @@ func translate(err error, what string) error {
 			return lot.Errorf(lot.CodeConflict, "that %s already exists", what)
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 			return &lot.Error{Code: lot.CodeUnavailable, Message: "the database is busy; try again"}
+		case sqlite3.SQLITE_FULL:
+			return &lot.Error{Code: lot.CodeInsufficientStorage, Message: "the server's disk is full: nothing was changed; try again once space is freed"}
 		}
 	}
 	return fmt.Errorf("sqlite %s: %w", what, err)
@@ -509,11 +519,23 @@ func (s *Store) ClaimKey(ctx context.Context, key, hash string, now time.Time, t
 		case err != nil && !errors.Is(err, sql.ErrNoRows):
 			return translate(err, "idempotency key")
 		}
-		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO idempotency (key, hash, done, status, content_type, body, created_at) VALUES (?, ?, 0, 0, '', NULL, ?)`,
-			key, hash, now.UnixMilli())
+		// Purge a batch of expired keys with each claim: the table holds
+		// what is live, whatever the traffic.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency WHERE key IN (SELECT key FROM idempotency WHERE expires_at < ? LIMIT 100)`, now.UnixMilli()); err != nil {
+			return translate(err, "idempotency key")
+		}
+		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO idempotency (key, hash, done, status, content_type, body, created_at, owner, expires_at) VALUES (?, ?, 0, 0, '', NULL, ?, ?, ?)`,
+			key, hash, now.UnixMilli(), lot.KeyOwner(key), now.Add(ttl).UnixMilli())
 		return translate(err, "idempotency key")
 	})
 	return saved, err
+}
+
+// HeldKeys counts owner's keys claimed at or after since.
+func (s *Store) HeldKeys(ctx context.Context, owner string, since time.Time) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM idempotency WHERE owner = ? AND created_at >= ?`, owner, since.UnixMilli()).Scan(&n)
+	return n, translate(err, "idempotency key")
 }
 
 // FinishKey stores the answer for a claimed key.
