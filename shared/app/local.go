@@ -50,6 +50,9 @@ type LocalConfig struct {
 	// Store replaces the embedded SQLite store (the benchmark runs the same
 	// server over DynamoDB); Local closes it.
 	Store lot.Store
+	// MaxIdempotencyKeys caps the Idempotency-Keys one caller holds (zero:
+	// the API's default, httpapi.DefaultMaxKeys).
+	MaxIdempotencyKeys int
 	// RatePerSecond and Burst bound each API caller (zero: the API's default).
 	RatePerSecond float64
 	Burst         int
@@ -209,7 +212,7 @@ func (l *Local) Open(ctx context.Context) (err error) {
 	l.Handler = httpapi.New(httpapi.Config{
 		Service: l.Service, Auth: oauth.Authenticator{Issuer: l.Issuer}, Keys: l.Store, Clock: l.cfg.Clock,
 		Log: l.cfg.Log, Token: l.Issuer.Token(), JWKS: l.Issuer.JWKS(), TokenURL: l.URL + "/oauth2/token",
-		RatePerSecond: l.cfg.RatePerSecond, Burst: l.cfg.Burst, Started: started,
+		RatePerSecond: l.cfg.RatePerSecond, Burst: l.cfg.Burst, Started: started, MaxKeys: l.cfg.MaxIdempotencyKeys,
 		Mounts: mounts, Workbook: xlsx.Write, Web: web.Handler(l.portalConfig()),
 	})
 	l.srv = &http.Server{Handler: l.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
