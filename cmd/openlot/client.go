@@ -100,11 +100,34 @@ func (c *client) login(ctx context.Context) error {
 	}
 	c.creds.Token = tok.AccessToken
 	c.creds.ExpiresAt = time.Now().Add(time.Duration(tok.ExpiresIn) * time.Second)
-	if err := os.MkdirAll(filepath.Dir(c.path), 0o700); err != nil {
+	b, _ := json.MarshalIndent(c.creds, "", "  ")
+	return writePrivate(c.path, b)
+}
+
+// writePrivate replaces the file at path with b, readable by its owner
+// only (0600) whatever mode an earlier file had: it writes a new file
+// (os.CreateTemp makes it 0600) and renames it over the old one.
+func writePrivate(path string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	b, _ := json.MarshalIndent(c.creds, "", "  ")
-	return os.WriteFile(c.path, b, 0o600)
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name()) // gone once renamed
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }
 
 // apiError is the API's {code, message} (httpapi.Problem) with the HTTP status it came with.

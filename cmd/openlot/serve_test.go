@@ -221,7 +221,9 @@ func TestServeDemoPersistsAcrossRestartAndStopsCleanly(t *testing.T) {
 	if got := fmt.Sprint(materials()); !strings.Contains(got, "PROXY_VIDEO:1") {
 		t.Fatalf("materials after restart: %s", got)
 	}
-	if res, err := http.Get(base + "/mail"); err != nil {
+	mailReq, _ := http.NewRequest("GET", base+"/mail", nil)
+	mailReq.Header.Set("Authorization", "Bearer "+token(t, base, "studio-ops"))
+	if res, err := http.DefaultClient.Do(mailReq); err != nil {
 		t.Fatalf("the local mailbox page: %v", err)
 	} else if res.StatusCode != 200 {
 		t.Errorf("the local mailbox page: status %d, want 200", res.StatusCode)

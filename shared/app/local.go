@@ -50,6 +50,9 @@ type LocalConfig struct {
 	// Store replaces the embedded SQLite store (the benchmark runs the same
 	// server over DynamoDB); Local closes it.
 	Store lot.Store
+	// MaxIdempotencyKeys caps the Idempotency-Keys one caller holds (zero:
+	// the API's default, httpapi.DefaultMaxKeys).
+	MaxIdempotencyKeys int
 	// RatePerSecond and Burst bound each API caller (zero: the API's default).
 	RatePerSecond float64
 	Burst         int
@@ -126,6 +129,7 @@ func (l *Local) Open(ctx context.Context) (err error) {
 			l.Close()
 		}
 	}()
+	started := l.cfg.Clock.Now() // Idempotency-Keys claimed before were in flight in a process that ended
 	if l.cfg.DataDir == "" {
 		return errors.New("a data folder is required")
 	}
@@ -134,8 +138,14 @@ func (l *Local) Open(ctx context.Context) (err error) {
 	}
 	if l.cfg.Store != nil {
 		l.Store = l.cfg.Store
-	} else if l.Store, err = sqlite.Open(ctx, l.cfg.DataDir); err != nil {
-		return err
+	} else {
+		// Assigned only once open: a nil *sqlite.Store in the interface
+		// would make Close (on this failure) call through a nil pointer.
+		db, err := sqlite.Open(ctx, l.cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		l.Store = db
 	}
 	l.Service = portal.New(l.Store, l.cfg.Clock, l.cfg.IDs, l.cfg.Log)
 	if l.cfg.Rules != (search.Rules{}) {
@@ -191,14 +201,18 @@ func (l *Local) Open(ctx context.Context) (err error) {
 	l.Mailbox = &mailbox.Box{Dir: filepath.Join(l.cfg.DataDir, "mail"), From: mail.Address{Name: "openlot", Address: "no-reply@openlot.local"},
 		Clock: l.cfg.Clock}
 	l.Service.Deps.Mailer = l.Mailbox
-	mounts["/mail"], mounts["/mail/"] = l.Mailbox.Handler(), l.Mailbox.Handler() // local mode only: the developer's own mail
+	// Local mode only: studio operators read every mail, anyone else their own (a bearer token, as /v1).
+	mailPage := l.Mailbox.Handler(func(r *http.Request) (lot.Principal, error) {
+		return oauth.Authenticator{Issuer: l.Issuer}.Authenticate(r.Context(), r)
+	})
+	mounts["/mail"], mounts["/mail/"] = mailPage, mailPage
 	if err := l.startFlows(ctx); err != nil {
 		return err
 	}
 	l.Handler = httpapi.New(httpapi.Config{
 		Service: l.Service, Auth: oauth.Authenticator{Issuer: l.Issuer}, Keys: l.Store, Clock: l.cfg.Clock,
 		Log: l.cfg.Log, Token: l.Issuer.Token(), JWKS: l.Issuer.JWKS(), TokenURL: l.URL + "/oauth2/token",
-		RatePerSecond: l.cfg.RatePerSecond, Burst: l.cfg.Burst,
+		RatePerSecond: l.cfg.RatePerSecond, Burst: l.cfg.Burst, Started: started, MaxKeys: l.cfg.MaxIdempotencyKeys,
 		Mounts: mounts, Workbook: xlsx.Write, Web: web.Handler(l.portalConfig()),
 	})
 	l.srv = &http.Server{Handler: l.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
@@ -502,15 +516,20 @@ func (l *Local) seed(ctx context.Context) error {
 		return err
 	}
 	for _, c := range demo.Clients {
-		if existing, err := l.Store.GetClient(ctx, c.ID); err == nil && existing.Name == c.Name && existing.Email == c.Email {
-			continue
+		client, err := l.Store.GetClient(ctx, c.ID)
+		if err != nil || client.Name != c.Name || client.Email != c.Email {
+			hash, err := oauth.HashSecret(c.Secret())
+			if err != nil {
+				return err
+			}
+			client = &lot.Client{ID: c.ID, SecretHash: hash, Name: c.Name, Role: c.Role,
+				Partner: c.Partner, Permissions: c.Permissions, Email: c.Email, CreatedAt: l.cfg.Clock.Now().UTC()}
+			if err := l.Store.PutClient(ctx, client); err != nil {
+				return err
+			}
 		}
-		hash, err := oauth.HashSecret(c.Secret())
-		if err != nil {
-			return err
-		}
-		if err := l.Store.PutClient(ctx, &lot.Client{ID: c.ID, SecretHash: hash, Name: c.Name, Role: c.Role,
-			Partner: c.Partner, Permissions: c.Permissions, Email: c.Email, CreatedAt: l.cfg.Clock.Now().UTC()}); err != nil {
+		// Mail (the daily digest) reaches a client before its first token.
+		if err := l.Service.Notifications.NoteClient(ctx, client); err != nil {
 			return err
 		}
 	}

@@ -31,6 +31,7 @@ func Run(t *testing.T, newBlobs NewBlobs) {
 	t.Run("RefusesTamperedForeignAndWrongMethodURLs", func(t *testing.T) { testTamper(t, newBlobs(t)) })
 	t.Run("RefusesExpiredURLs", func(t *testing.T) { t.Parallel(); testExpired(t, newBlobs(t)) })
 	t.Run("RefusesChecksumMismatch", func(t *testing.T) { testChecksum(t, newBlobs(t)) })
+	t.Run("CreateOnlyURLsWriteOnceAndTheirLength", func(t *testing.T) { testCreateOnly(t, newBlobs(t)) })
 	t.Run("Multipart", func(t *testing.T) { testMultipart(t, newBlobs(t)) })
 	t.Run("MultipartAbortAndSmallParts", func(t *testing.T) { testAbort(t, newBlobs(t)) })
 	t.Run("DeleteAndMissing", func(t *testing.T) { testDelete(t, newBlobs(t)) })
@@ -341,6 +342,40 @@ func testChecksum(t *testing.T, bs lot.Blobs) {
 	}
 	if code, b, _ := Do(t, u, want); code != http.StatusOK {
 		t.Fatalf("good upload after a bad one: %d %s", code, b)
+	}
+}
+
+// testCreateOnly: a URL signed with Size and CreateOnly takes a body of that
+// length only, and only while the key holds nothing: once written, the same
+// URL (replayed) and a new one are refused, and the stored bytes stay.
+func testCreateOnly(t *testing.T, bs lot.Blobs) {
+	ctx := context.Background()
+	key := Key("material.wav")
+	want := content(4_000, 7)
+	u, err := bs.PresignPut(ctx, key, lot.PutOptions{ContentType: "audio/wav", SHA256: SHA256(want), Size: int64(len(want)), CreateOnly: true})
+	must(t, err)
+	if code, _, _ := Do(t, u, want[:3_999]); code < 400 || code >= 500 {
+		t.Fatalf("a shorter body: %d, want a 4xx", code)
+	}
+	if code, b, _ := Do(t, u, want); code != http.StatusOK {
+		t.Fatalf("first upload: %d %s", code, b)
+	}
+	if code, _, _ := Do(t, u, want); code < 400 || code >= 500 {
+		t.Fatalf("the URL replayed over the stored blob: %d, want a 4xx", code)
+	}
+	other := content(4_000, 8)
+	u2, err := bs.PresignPut(ctx, key, lot.PutOptions{ContentType: "audio/wav", SHA256: SHA256(other), Size: int64(len(other)), CreateOnly: true})
+	must(t, err)
+	if code, _, _ := Do(t, u2, other); code < 400 || code >= 500 {
+		t.Fatalf("a new create-only URL over the stored blob: %d, want a 4xx", code)
+	}
+	rc, err := bs.Read(ctx, key, 0, -1)
+	must(t, err)
+	got, err := io.ReadAll(rc)
+	rc.Close()
+	must(t, err)
+	if !bytes.Equal(got, want) {
+		t.Fatalf("the stored blob changed")
 	}
 }
 

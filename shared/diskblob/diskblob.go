@@ -136,6 +136,7 @@ type grant struct {
 	Filename    string
 	Size        int64 // > 0: the body must be exactly this long
 	Tag         string
+	CreateOnly  bool // the key must hold no blob yet
 }
 
 func (g grant) mac(secret []byte) string {
@@ -143,6 +144,9 @@ func (g grant) mac(secret []byte) string {
 	fmt.Fprintf(m, "openlot-blob-v1\n%s\n%s\n%d\n%s\n%d\n%s\n%s\n%s\n%d", g.Method, g.Key, g.Expires, g.Upload, g.Part, g.ContentType, g.SHA256, g.Filename, g.Size)
 	if g.Tag != "" { // appended only when present, so URLs signed before tags stay valid
 		fmt.Fprintf(m, "\ntag\n%s", g.Tag)
+	}
+	if g.CreateOnly { // likewise
+		fmt.Fprint(m, "\ncreate-only")
 	}
 	return hex.EncodeToString(m.Sum(nil))
 }
@@ -168,6 +172,9 @@ func (s *Store) sign(g grant) lot.SignedURL {
 	}
 	if g.Tag != "" {
 		q.Set("tag", g.Tag)
+	}
+	if g.CreateOnly {
+		q.Set("new", "1")
 	}
 	q.Set("sig", g.mac(s.secret))
 	u := lot.SignedURL{Method: g.Method, URL: s.base + "/" + escapeKey(g.Key) + "?" + q.Encode(), Expires: time.Unix(g.Expires, 0).UTC()}
@@ -202,7 +209,7 @@ func (s *Store) PresignPut(_ context.Context, key string, o lot.PutOptions) (lot
 	if err != nil {
 		return lot.SignedURL{}, err
 	}
-	return s.sign(grant{Method: "PUT", Key: key, Expires: exp, ContentType: o.ContentType, SHA256: o.SHA256}), nil
+	return s.sign(grant{Method: "PUT", Key: key, Expires: exp, ContentType: o.ContentType, SHA256: o.SHA256, Size: o.Size, CreateOnly: o.CreateOnly}), nil
 }
 
 // PresignGet signs a download of key.

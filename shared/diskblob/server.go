@@ -65,7 +65,10 @@ func (v *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // told are the codes whose message a blob client gets; any other error is a
 // fault of the store, answered internal.
-var told = map[string]bool{lot.CodeInvalid: true, lot.CodeForbidden: true, lot.CodeNotFound: true, lot.CodeTooLarge: true}
+var told = map[string]bool{lot.CodeInvalid: true, lot.CodeForbidden: true, lot.CodeNotFound: true, lot.CodeTooLarge: true, lot.CodeConflict: true}
+
+// errExists refuses a create-only write over a stored blob.
+var errExists = &lot.Error{Code: lot.CodeConflict, Message: "this link writes a new file only, and the file is stored already; ask for a new link to add another"}
 
 func writeError(w http.ResponseWriter, err error) {
 	var le *lot.Error
@@ -98,7 +101,7 @@ func (s *Store) verify(r *http.Request) (grant, error) {
 		return grant{}, errDenied
 	}
 	g := grant{Method: method, Key: key, Expires: exp, Upload: q.Get("upload"), ContentType: q.Get("ct"), SHA256: q.Get("sha256"),
-		Filename: q.Get("name"), Tag: q.Get("tag")}
+		Filename: q.Get("name"), Tag: q.Get("tag"), CreateOnly: q.Get("new") == "1"}
 	if sz := q.Get("size"); sz != "" {
 		if g.Size, err = strconv.ParseInt(sz, 10, 64); err != nil || g.Size <= 0 {
 			return grant{}, errDenied
@@ -236,6 +239,9 @@ func (s *Store) receive(r *http.Request, g grant) (received, error) {
 }
 
 func (s *Store) putObject(w http.ResponseWriter, r *http.Request, g grant) error {
+	if _, err := os.Stat(s.metaPath(g.Key)); g.CreateOnly && err == nil {
+		return errExists // before the body: checked again before storing it
+	}
 	got, err := s.receive(r, g)
 	if err != nil {
 		return err
@@ -247,6 +253,12 @@ func (s *Store) putObject(w http.ResponseWriter, r *http.Request, g grant) error
 		ct = r.Header.Get("Content-Type")
 	}
 	m := meta{ContentType: ct, Size: n, ETag: etagOf(sum), Modified: s.clock.Now().UTC()}
+	if g.CreateOnly {
+		defer s.lock("object:" + g.Key)()
+		if _, err := os.Stat(s.metaPath(g.Key)); err == nil {
+			return errExists
+		}
+	}
 	if err := s.commit(tmp, g.Key, m); err != nil {
 		return err
 	}

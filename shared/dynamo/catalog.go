@@ -132,6 +132,10 @@ func (s *Store) ClaimKey(ctx context.Context, k, hash string, now time.Time, ttl
 		it["done"] = &types.AttributeValueMemberBOOL{Value: false}
 		it["created"] = num(now.UnixMilli())
 		it[attrExpires] = num(now.Add(ttl).Unix())
+		if owner := lot.KeyOwner(k); owner != "" { // HeldKeys counts it through byParent
+			it["par"] = str(idemParent(owner))
+			it[attrID] = str(fmt.Sprintf("%013d#%s", now.UnixMilli(), k))
+		}
 		err := s.put(ctx, it, "attribute_not_exists(pk) OR created < :cutoff",
 			item{":cutoff": num(now.Add(-ttl).UnixMilli())}, "idempotency key")
 		if err == nil {
@@ -171,6 +175,32 @@ func (s *Store) FinishKey(ctx context.Context, k string, status int, contentType
 		ExpressionAttributeNames: map[string]string{"#st": "status"}, ExpressionAttributeValues: values,
 	})
 	return translate(err, "idempotency key")
+}
+
+// idemParent is the byParent partition of owner's idempotency keys.
+func idemParent(owner string) string { return "IDEMPOTENCY#" + owner }
+
+// HeldKeys counts owner's keys claimed at or after since: one Query (COUNT)
+// of byParent, whose sort key starts with the claim's time; eventually
+// consistent, as every index read.
+func (s *Store) HeldKeys(ctx context.Context, owner string, since time.Time) (int, error) {
+	in := &dynamodb.QueryInput{
+		TableName: &s.table, IndexName: aws.String(IndexParent), Select: types.SelectCount,
+		KeyConditionExpression:    aws.String("par = :p AND id >= :s"),
+		ExpressionAttributeValues: item{":p": str(idemParent(owner)), ":s": str(fmt.Sprintf("%013d", max(since.UnixMilli(), 0)))},
+	}
+	n := 0
+	for {
+		out, err := s.db.Query(ctx, in)
+		if err != nil {
+			return 0, translate(err, "idempotency key")
+		}
+		n += int(out.Count)
+		if len(out.LastEvaluatedKey) == 0 {
+			return n, nil
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
 }
 
 // ReleaseKey forgets a key.

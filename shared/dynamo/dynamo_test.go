@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,7 +19,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/openlot/openlot/shared/dynamo"
+	"github.com/openlot/openlot/shared/ids"
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/portal"
 	"github.com/openlot/openlot/shared/standin"
 	"github.com/openlot/openlot/shared/storetest"
 )
@@ -225,5 +229,54 @@ func TestSchemaFileMatchesTheAdapter(t *testing.T) {
 	}
 	if !slices.Equal(s.Projected, []string{"ver", "data"}) {
 		t.Errorf("projected %v", s.Projected)
+	}
+}
+
+func TestConcurrentCommentsAllLand(t *testing.T) {
+	// Ensures 100 comments added at once to one request all land on DynamoDB (comments commute), none with conflict.
+	s := fresh(t, config(t), dynamo.Options{})
+	ctx := context.Background()
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	studio := lot.Principal{Subject: "studio-ops", Name: "Studio Ops", Role: lot.RoleStudio}
+	title := &lot.Title{MovieID: 81000001, Name: "House of Tides", ReleaseYear: 2026, MovieType: lot.MovieStandalone, ContentPartner: "northstar"}
+	r, err := lot.Create(lot.Act{By: studio, At: now}, "0193a1b2-0000-7000-8000-000000000001", lot.NewRequest{
+		Title: title, Package: &lot.Package{ID: 700001, MovieID: title.MovieID, Countries: []string{"US"}},
+		FulfillmentPartner: &lot.Partner{ID: "juniper", Kind: lot.PartnerFulfillment},
+		SourceType:         lot.SourceSubtitle, Language: "es", DueDate: lot.DateOf(now).AddDays(5),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateRequests(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	svc := portal.New(s, lot.ClockFunc(func() time.Time { return now }), ids.NewSeeded(1, now), slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	const n = 100
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = svc.Requests.Comment(ctx, studio, r.ID, fmt.Sprintf("comment %d", i))
+		}()
+	}
+	wg.Wait()
+	failed := 0
+	for i, err := range errs {
+		if err != nil {
+			failed++
+			t.Logf("comment %d: %v", i, err)
+		}
+	}
+	if failed > 0 {
+		t.Fatalf("%d of %d comments failed", failed, n)
+	}
+	got, err := svc.Requests.Comments(ctx, studio, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != n {
+		t.Fatalf("%d comments stored, want %d", len(got), n)
 	}
 }

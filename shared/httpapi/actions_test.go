@@ -202,7 +202,7 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 		{"not an object", "POST", path, `[1,2]`, 400, "invalid"},
 		{"unknown field", "POST", path, map[string]any{"materialStatus": "RECEIVED", "reason": "x", "sneaky": true}, 400, "invalid"},
 		{"wrong enum", "POST", path, map[string]any{"materialStatus": "DONE", "reason": "x"}, 400, "invalid"},
-		{"display name in body", "POST", path, map[string]any{"materialStatus": "Received", "reason": "x"}, 400, "invalid"},
+		{"unknown status in body", "POST", path, map[string]any{"materialStatus": "Recieved", "reason": "x"}, 400, "invalid"},
 		{"wrong type", "POST", path, map[string]any{"materialStatus": 3, "reason": "x"}, 400, "invalid"},
 		{"missing reason", "POST", path, map[string]any{"materialStatus": "RECEIVED"}, 400, "invalid"},
 		{"empty reason", "POST", path, map[string]any{"materialStatus": "RECEIVED", "reason": ""}, 400, "invalid"},

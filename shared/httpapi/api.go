@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -42,6 +43,14 @@ type Config struct {
 	// /, /requests/…, /assets/…, /config.json); nil answers them not_found.
 	// /v1 paths keep the API's not_found and method_not_allowed answers.
 	Web http.Handler
+	// Started is when this process began serving. An Idempotency-Key
+	// claimed before it and never answered was in flight in a process that
+	// ended (the local server is one process): a retry runs again. Zero
+	// (AWS, many processes): only MaxRequestTime frees such a key.
+	Started time.Time
+	// MaxKeys caps the Idempotency-Keys one caller holds (claimed in the
+	// last 24 h); zero means DefaultMaxKeys.
+	MaxKeys int
 	// RatePerSecond and Burst bound each caller; zero means 50/s with bursts of 100.
 	RatePerSecond float64
 	Burst         int
@@ -62,6 +71,8 @@ type api struct {
 	limiter  *limiter
 	workbook func(rows []export.Row, columns []string) ([]byte, error)
 	mux      *http.ServeMux // for noRoute to ask which methods a path has
+	started  time.Time
+	maxKeys  int
 	web      http.Handler
 }
 
@@ -81,7 +92,10 @@ func build(c Config) (http.Handler, *huma.OpenAPI) {
 	if c.RatePerSecond == 0 {
 		c.RatePerSecond, c.Burst = 50, 100
 	}
-	a := &api{svc: c.Service, auth: c.Auth, keys: c.Keys, clock: c.Clock, log: c.Log, workbook: c.Workbook, web: c.Web,
+	if c.MaxKeys == 0 {
+		c.MaxKeys = DefaultMaxKeys
+	}
+	a := &api{svc: c.Service, auth: c.Auth, keys: c.Keys, clock: c.Clock, log: c.Log, workbook: c.Workbook, web: c.Web, started: c.Started, maxKeys: c.MaxKeys,
 		limiter: &limiter{rps: rate.Limit(c.RatePerSecond), burst: c.Burst, per: map[string]*rate.Limiter{}}}
 	mux := http.NewServeMux()
 	a.mux = mux

@@ -75,26 +75,26 @@ func (a *api) bulkComment(ctx context.Context, in *bulkCommentInput) (*bulkOutpu
 }
 
 type bulkServiceTypeRequest struct {
-	IDs         []string    `json:"ids" doc:"Up to 500 request IDs."`
-	ServiceType ServiceType `json:"serviceType"`
-	Comment     string      `json:"comment,omitempty" maxLength:"4000"`
+	IDs         []string            `json:"ids" doc:"Up to 500 request IDs."`
+	ServiceType ServiceTypeChangeIn `json:"serviceType"`
+	Comment     string              `json:"comment,omitempty" maxLength:"4000"`
 }
 
 type bulkServiceTypeInput struct{ Body bulkServiceTypeRequest }
 
 // bulkServiceType sets the service type of up to 500 requests, each with its own result.
 func (a *api) bulkServiceType(ctx context.Context, in *bulkServiceTypeInput) (*bulkOutput, error) {
-	res, err := a.svc.Requests.BulkServiceType(ctx, who(ctx), in.Body.IDs, lot.ServiceType(in.Body.ServiceType), in.Body.Comment)
+	res, err := a.svc.Requests.BulkServiceType(ctx, who(ctx), in.Body.IDs, in.Body.ServiceType.code(), in.Body.Comment)
 	return a.bulkAnswer(ctx, res, err)
 }
 
 type bulkEstimatedDeliveryDateRequest struct {
-	IDs      []string  `json:"ids" doc:"Up to 500 request IDs."`
-	Date     string    `json:"date" format:"date" doc:"Day, YYYY-MM-DD."`
-	Time     string    `json:"time" pattern:"^[0-9]{2}:[0-9]{2}$" doc:"Time of day, HH:MM (24 h)."`
-	TimeZone string    `json:"timeZone" maxLength:"64" doc:"IANA time zone, e.g. America/Los_Angeles."`
-	Reason   EDDReason `json:"reason"`
-	Comment  string    `json:"comment,omitempty" maxLength:"4000" doc:"Required with reason OTHER."`
+	IDs      []string    `json:"ids" doc:"Up to 500 request IDs."`
+	Date     string      `json:"date" format:"date" doc:"Day, YYYY-MM-DD."`
+	Time     string      `json:"time" pattern:"^[0-9]{2}:[0-9]{2}$" doc:"Time of day, HH:MM (24 h)."`
+	TimeZone string      `json:"timeZone" maxLength:"64" doc:"IANA time zone, e.g. America/Los_Angeles."`
+	Reason   EDDReasonIn `json:"reason"`
+	Comment  string      `json:"comment,omitempty" maxLength:"4000" doc:"Required with reason OTHER."`
 }
 
 type bulkEstimatedDeliveryDateInput struct {
@@ -108,7 +108,7 @@ func (a *api) bulkEstimatedDeliveryDate(ctx context.Context, in *bulkEstimatedDe
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
-	res, err := a.svc.Requests.BulkEstimatedDelivery(ctx, who(ctx), in.Body.IDs, day, in.Body.Time, in.Body.TimeZone, lot.EDDReason(in.Body.Reason), in.Body.Comment)
+	res, err := a.svc.Requests.BulkEstimatedDelivery(ctx, who(ctx), in.Body.IDs, day, in.Body.Time, in.Body.TimeZone, in.Body.Reason.code(), in.Body.Comment)
 	return a.bulkAnswer(ctx, res, err)
 }
 

@@ -17,7 +17,7 @@ import (
 // and a message for the caller. Internal details never go here; they go to the log.
 // Its status is the code's, from the one table in package problem.
 type Problem struct {
-	Code    string   `json:"code" doc:"Machine-readable error code: invalid, unauthorized, forbidden, not_found, method_not_allowed, not_acceptable, request_timeout, conflict, too_large, unsupported_media_type, rate_limited, unavailable, internal, or a rule code (HTTP 422) such as not_allowed, not_deliverable, not_subassignable, idempotency_key_reused."`
+	Code    string   `json:"code" doc:"Machine-readable error code: invalid, unauthorized, forbidden, not_found, method_not_allowed, not_acceptable, request_timeout, conflict, too_large, unsupported_media_type, rate_limited, unavailable, insufficient_storage (507: the server's storage is full), internal, or a rule code (HTTP 422) such as not_allowed, not_deliverable, not_subassignable, idempotency_key_reused."`
 	Message string   `json:"message" doc:"What went wrong, written for the person who made the call."`
 	Details []string `json:"details,omitempty" doc:"Per-field problems, for invalid input."`
 }

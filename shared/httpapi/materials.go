@@ -310,6 +310,8 @@ func (a *api) materialHistory(ctx context.Context, in *materialIDPath) (*version
 type materialUploadRequest struct {
 	FileName    string `json:"fileName" minLength:"1" maxLength:"255"`
 	ContentType string `json:"contentType,omitempty" maxLength:"200"`
+	Size        int64  `json:"size" minimum:"1" maximum:"5368709120" doc:"The file's length in bytes: the URL takes a body of this length only."`
+	SHA256      string `json:"sha256" minLength:"64" maxLength:"64" doc:"The file's SHA-256 (hex): the URL takes this file only, once, and for an hour."`
 }
 
 type materialUploadInput struct{ Body materialUploadRequest }
@@ -317,7 +319,7 @@ type materialUploadInput struct{ Body materialUploadRequest }
 // materialUpload hands a studio operator a signed URL to upload a material
 // file in one PUT.
 func (a *api) materialUpload(ctx context.Context, in *materialUploadInput) (*uploadOutput, error) {
-	key, u, err := a.svc.Library.MaterialUploadURL(ctx, who(ctx), in.Body.FileName, in.Body.ContentType)
+	key, u, err := a.svc.Library.MaterialUploadURL(ctx, who(ctx), in.Body.FileName, in.Body.ContentType, in.Body.Size, in.Body.SHA256)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}

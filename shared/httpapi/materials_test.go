@@ -21,7 +21,9 @@ import (
 // addMaterial uploads body as studio-ops and adds it as the next version.
 func (w *world) addMaterial(movie int64, assetType, variant string, body []byte) map[string]any {
 	w.t.Helper()
-	up := w.do("studio", "POST", "/v1/materials/uploads", map[string]any{"fileName": "stems_v.wav", "contentType": "audio/wav"})
+	sum := sha256.Sum256(body)
+	up := w.do("studio", "POST", "/v1/materials/uploads", map[string]any{"fileName": "stems_v.wav", "contentType": "audio/wav",
+		"size": len(body), "sha256": hex.EncodeToString(sum[:])})
 	if up.Status != 200 {
 		w.t.Fatalf("upload URL: %d %s", up.Status, up.Body)
 	}
@@ -38,7 +40,6 @@ func (w *world) addMaterial(movie int64, assetType, variant string, body []byte)
 		w.t.Fatalf("upload: status %d, want 200", res.StatusCode)
 	}
 	res.Body.Close()
-	sum := sha256.Sum256(body)
 	name := map[string]string{"PROXY_VIDEO": "house_of_tides_proxy.mp4", "FINAL_PROXY": "house_of_tides_final.mp4"}[assetType]
 	if name == "" {
 		name = "stems.wav"
@@ -212,8 +213,8 @@ func TestMaterialsRefuseBadInput(t *testing.T) {
 		{"juniper", "GET", "/v1/materials?requests=nope", nil, 400, "invalid"},
 		{"juniper", "POST", "/v1/materials/81000001.AUDIO_STEMS/downloads", nil, 400, "invalid"},
 		{"juniper", "POST", "/v1/materials/81000001.AUDIO_STEMS.v9/downloads", nil, 404, "not_found"},
-		{"juniper", "POST", "/v1/materials/uploads", map[string]any{"fileName": "a.wav"}, 403, "forbidden"},
-		{"studio", "POST", "/v1/materials/uploads", map[string]any{"fileName": "../a.wav"}, 400, "invalid"},
+		{"juniper", "POST", "/v1/materials/uploads", map[string]any{"fileName": "a.wav", "size": 1, "sha256": strings.Repeat("a", 64)}, 403, "forbidden"},
+		{"studio", "POST", "/v1/materials/uploads", map[string]any{"fileName": "../a.wav", "size": 1, "sha256": strings.Repeat("a", 64)}, 400, "invalid"},
 		{"studio", "POST", "/v1/materials", map[string]any{"movieId": 81000001, "assetType": "SCRIPT", "fileName": "s.pdf",
 			"sha256": strings.Repeat("a", 64), "upload": "materials/uploads/x/file"}, 400, "invalid"},
 		{"studio", "POST", "/v1/materials", map[string]any{"movieId": 81000001, "assetType": "DELIVERY", "fileName": "s.pdf",
@@ -231,7 +232,8 @@ func TestMaterialsRefuseBadInput(t *testing.T) {
 		}
 	}
 	// A file whose SHA-256 is not the one given is not added.
-	up := w.do("studio", "POST", "/v1/materials/uploads", map[string]any{"fileName": "s.pdf"}).json(t)
+	script := sha256.Sum256([]byte("script"))
+	up := w.do("studio", "POST", "/v1/materials/uploads", map[string]any{"fileName": "s.pdf", "size": 6, "sha256": hex.EncodeToString(script[:])}).json(t)
 	req, _ := http.NewRequest("PUT", up["url"].(string), strings.NewReader("script"))
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -204,6 +204,27 @@ func (l *limiter) allow(subject string) bool {
 // MaxBody is the largest request body the API reads.
 const MaxBody = 1 << 20
 
+// keyTTL is how long an Idempotency-Key's answer is kept.
+const keyTTL = 24 * time.Hour
+
+// DefaultMaxKeys is how many Idempotency-Keys one caller may hold (claimed
+// in the last keyTTL): the idempotency table stays bounded per caller.
+const DefaultMaxKeys = 10000
+
+// MaxRequestTime is longer than any request runs: an Idempotency-Key
+// claimed longer ago and never answered belongs to a request that died.
+const MaxRequestTime = 15 * time.Minute
+
+// abandoned reports whether saved is a claim without an answer whose
+// request cannot be running: claimed before this process started, or longer
+// ago than MaxRequestTime.
+func (a *api) abandoned(saved *lot.Saved) bool {
+	if saved.Done {
+		return false
+	}
+	return saved.CreatedAt.Before(a.started) || a.clock.Now().Sub(saved.CreatedAt) > MaxRequestTime
+}
+
 // idempotent makes POSTs with an Idempotency-Key safe to retry: the same key
 // and body get the first answer again, without a second change.
 func (a *api) idempotent(next http.Handler) http.Handler {
@@ -230,8 +251,26 @@ func (a *api) idempotent(next http.Handler) http.Handler {
 		p, _ := PrincipalOf(r.Context())
 		sum := sha256.Sum256([]byte(r.Method + " " + r.URL.RequestURI() + "\n" + string(body)))
 		hash := hex.EncodeToString(sum[:])
-		scoped := p.Subject + "\x00" + key
-		saved, err := a.keys.ClaimKey(r.Context(), scoped, hash, a.clock.Now(), 24*time.Hour)
+		scoped := lot.KeyOf(p.Subject, key)
+		saved, err := a.keys.ClaimKey(r.Context(), scoped, hash, a.clock.Now(), keyTTL)
+		if err == nil && saved != nil && saved.RequestHash == hash && a.abandoned(saved) {
+			// Its request died with its process: forget the claim and run
+			// this retry, which gets the true answer.
+			if err = a.keys.ReleaseKey(r.Context(), scoped); err == nil {
+				saved, err = a.keys.ClaimKey(r.Context(), scoped, hash, a.clock.Now(), keyTTL)
+			}
+		}
+		if err == nil && saved == nil { // a new key: within the caller's cap?
+			var held int
+			if held, err = a.keys.HeldKeys(r.Context(), p.Subject, a.clock.Now().Add(-keyTTL)); err == nil && held > a.maxKeys {
+				err = a.keys.ReleaseKey(r.Context(), scoped)
+				if err == nil {
+					problem.Write(w, lot.CodeRateLimited, fmt.Sprintf("you hold %d Idempotency-Keys from the last 24 h, the most one caller may: "+
+						"retry with the key you sent first, send requests without a key, or wait for old keys to expire", a.maxKeys))
+					return
+				}
+			}
+		}
 		if err != nil {
 			writeProblem(w, problemOf(r.Context(), a.log, err))
 			return

@@ -33,18 +33,18 @@ type detailsOutput struct {
 type materialStatusInput struct {
 	ID   string `path:"id" doc:"Request ID (a lower-case UUID)." maxLength:"64"`
 	Body struct {
-		MaterialStatus MaterialStatus `json:"materialStatus"`
-		Reason         string         `json:"reason" maxLength:"500" doc:"Why the status changes (required)."`
-		Comment        string         `json:"comment,omitempty" maxLength:"4000"`
+		MaterialStatus MaterialStatusIn `json:"materialStatus"`
+		Reason         string           `json:"reason" maxLength:"500" doc:"Why the status changes (required)."`
+		Comment        string           `json:"comment,omitempty" maxLength:"4000"`
 	}
 }
 
 type bulkMaterialStatusInput struct {
 	Body struct {
-		IDs            []string       `json:"ids" doc:"Up to 500 request IDs."`
-		MaterialStatus MaterialStatus `json:"materialStatus"`
-		Reason         string         `json:"reason" maxLength:"500"`
-		Comment        string         `json:"comment,omitempty" maxLength:"4000"`
+		IDs            []string         `json:"ids" doc:"Up to 500 request IDs."`
+		MaterialStatus MaterialStatusIn `json:"materialStatus"`
+		Reason         string           `json:"reason" maxLength:"500"`
+		Comment        string           `json:"comment,omitempty" maxLength:"4000"`
 	}
 }
 
@@ -82,19 +82,19 @@ type subassignInput struct {
 type eddInput struct {
 	ID   string `path:"id" doc:"Request ID (a lower-case UUID)." maxLength:"64"`
 	Body struct {
-		Date     string    `json:"date" format:"date" doc:"Day, YYYY-MM-DD."`
-		Time     string    `json:"time" pattern:"^[0-9]{2}:[0-9]{2}$" doc:"Time of day, HH:MM (24 h)."`
-		TimeZone string    `json:"timeZone" maxLength:"64" doc:"IANA time zone, e.g. America/Los_Angeles."`
-		Reason   EDDReason `json:"reason"`
-		Comment  string    `json:"comment,omitempty" maxLength:"4000" doc:"Required with reason OTHER."`
+		Date     string      `json:"date" format:"date" doc:"Day, YYYY-MM-DD."`
+		Time     string      `json:"time" pattern:"^[0-9]{2}:[0-9]{2}$" doc:"Time of day, HH:MM (24 h)."`
+		TimeZone string      `json:"timeZone" maxLength:"64" doc:"IANA time zone, e.g. America/Los_Angeles."`
+		Reason   EDDReasonIn `json:"reason"`
+		Comment  string      `json:"comment,omitempty" maxLength:"4000" doc:"Required with reason OTHER."`
 	}
 }
 
 type serviceTypeInput struct {
 	ID   string `path:"id" doc:"Request ID (a lower-case UUID)." maxLength:"64"`
 	Body struct {
-		ServiceType ServiceType `json:"serviceType"`
-		Comment     string      `json:"comment,omitempty" maxLength:"4000"`
+		ServiceType ServiceTypeChangeIn `json:"serviceType"`
+		Comment     string              `json:"comment,omitempty" maxLength:"4000"`
 	}
 }
 
@@ -123,16 +123,16 @@ type historyOutput struct {
 
 type createInput struct {
 	Body struct {
-		MovieID            int64          `json:"movieId"`
-		PackageID          int64          `json:"packageId"`
-		FulfillmentPartner string         `json:"fulfillmentPartner" maxLength:"40"`
-		SourceType         SourceType     `json:"sourceType"`
-		Language           string         `json:"language,omitempty" maxLength:"35"`
-		ServiceType        ServiceType    `json:"serviceType,omitempty"`
-		DueDate            string         `json:"dueDate" format:"date"`
-		MaterialStatus     MaterialStatus `json:"materialStatus,omitempty"`
-		Issues             []string       `json:"issues,omitempty" maxItems:"20"`
-		Comment            string         `json:"comment,omitempty" maxLength:"4000"`
+		MovieID            int64            `json:"movieId"`
+		PackageID          int64            `json:"packageId"`
+		FulfillmentPartner string           `json:"fulfillmentPartner" maxLength:"40"`
+		SourceType         SourceTypeIn     `json:"sourceType"`
+		Language           string           `json:"language,omitempty" maxLength:"35"`
+		ServiceType        ServiceTypeIn    `json:"serviceType,omitempty"`
+		DueDate            string           `json:"dueDate" format:"date"`
+		MaterialStatus     MaterialStatusIn `json:"materialStatus,omitempty"`
+		Issues             []string         `json:"issues,omitempty" maxItems:"20"`
+		Comment            string           `json:"comment,omitempty" maxLength:"4000"`
 	}
 }
 
@@ -144,9 +144,9 @@ type createOutput struct {
 type upgradeInput struct {
 	ID   string `path:"id" doc:"Request ID (a lower-case UUID)." maxLength:"64"`
 	Body struct {
-		Reason     string     `json:"reason" maxLength:"500"`
-		SourceType SourceType `json:"sourceType,omitempty" doc:"Source type of the new request; the old one's by default."`
-		DueDate    string     `json:"dueDate,omitempty" format:"date" doc:"Due date of the new request; the old one's by default."`
+		Reason     string       `json:"reason" maxLength:"500"`
+		SourceType SourceTypeIn `json:"sourceType,omitempty" doc:"Source type of the new request; the old one's by default."`
+		DueDate    string       `json:"dueDate,omitempty" format:"date" doc:"Due date of the new request; the old one's by default."`
 	}
 }
 
@@ -225,7 +225,7 @@ func (a *api) getRequest(ctx context.Context, in *idPath) (*detailsOutput, error
 
 // setMaterialStatus sets the material status of a request, with a reason.
 func (a *api) setMaterialStatus(ctx context.Context, in *materialStatusInput) (*requestBody, error) {
-	r, err := a.svc.Requests.SetMaterialStatus(ctx, who(ctx), in.ID, lot.MaterialStatus(in.Body.MaterialStatus), in.Body.Reason, in.Body.Comment)
+	r, err := a.svc.Requests.SetMaterialStatus(ctx, who(ctx), in.ID, in.Body.MaterialStatus.code(), in.Body.Reason, in.Body.Comment)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -235,7 +235,7 @@ func (a *api) setMaterialStatus(ctx context.Context, in *materialStatusInput) (*
 // bulkSetMaterialStatus sets the material status of up to 500 requests, each
 // with its own result.
 func (a *api) bulkSetMaterialStatus(ctx context.Context, in *bulkMaterialStatusInput) (*bulkOutput, error) {
-	res, err := a.svc.Requests.BulkMaterialStatus(ctx, who(ctx), in.Body.IDs, lot.MaterialStatus(in.Body.MaterialStatus), in.Body.Reason, in.Body.Comment)
+	res, err := a.svc.Requests.BulkMaterialStatus(ctx, who(ctx), in.Body.IDs, in.Body.MaterialStatus.code(), in.Body.Reason, in.Body.Comment)
 	return a.bulkAnswer(ctx, res, err)
 }
 
@@ -273,7 +273,7 @@ func (a *api) setEstimatedDeliveryDate(ctx context.Context, in *eddInput) (*requ
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
-	r, err := a.svc.Requests.SetEstimatedDelivery(ctx, who(ctx), in.ID, day, in.Body.Time, in.Body.TimeZone, lot.EDDReason(in.Body.Reason), in.Body.Comment)
+	r, err := a.svc.Requests.SetEstimatedDelivery(ctx, who(ctx), in.ID, day, in.Body.Time, in.Body.TimeZone, in.Body.Reason.code(), in.Body.Comment)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -282,7 +282,7 @@ func (a *api) setEstimatedDeliveryDate(ctx context.Context, in *eddInput) (*requ
 
 // setServiceType sets a request's service type.
 func (a *api) setServiceType(ctx context.Context, in *serviceTypeInput) (*requestBody, error) {
-	r, err := a.svc.Requests.SetServiceType(ctx, who(ctx), in.ID, lot.ServiceType(in.Body.ServiceType), in.Body.Comment)
+	r, err := a.svc.Requests.SetServiceType(ctx, who(ctx), in.ID, in.Body.ServiceType.code(), in.Body.Comment)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
@@ -335,8 +335,8 @@ func (a *api) createRequest(ctx context.Context, in *createInput) (*createOutput
 		return nil, a.fail(ctx, err)
 	}
 	r, err := a.svc.Requests.Create(ctx, who(ctx), portal.CreateSpec{MovieID: b.MovieID, PackageID: b.PackageID,
-		FulfillmentPartner: b.FulfillmentPartner, SourceType: lot.SourceType(b.SourceType), Language: b.Language,
-		ServiceType: lot.ServiceType(b.ServiceType), DueDate: due, MaterialStatus: lot.MaterialStatus(b.MaterialStatus),
+		FulfillmentPartner: b.FulfillmentPartner, SourceType: b.SourceType.code(), Language: b.Language,
+		ServiceType: b.ServiceType.code(), DueDate: due, MaterialStatus: b.MaterialStatus.code(),
 		Issues: b.Issues, Comment: b.Comment})
 	if err != nil {
 		return nil, a.fail(ctx, err)
@@ -363,7 +363,7 @@ func (a *api) upgradeRequest(ctx context.Context, in *upgradeInput) (*upgradeOut
 			return nil, a.fail(ctx, err)
 		}
 	}
-	old, n, err := a.svc.Requests.Upgrade(ctx, who(ctx), in.ID, lot.SourceType(in.Body.SourceType), due, in.Body.Reason)
+	old, n, err := a.svc.Requests.Upgrade(ctx, who(ctx), in.ID, in.Body.SourceType.code(), due, in.Body.Reason)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}

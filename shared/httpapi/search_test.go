@@ -6,6 +6,7 @@ import (
 	"github.com/openlot/openlot/shared/search"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 )
@@ -182,4 +183,28 @@ func TestBucketThresholdsAreConfigurable(t *testing.T) {
 	w := mustWorld(t, func(c *app.LocalConfig) { c.Rules = search.Rules{CriticalDays: 6, AtRiskDays: 10, MaterialsDays: 12} })
 	b := w.do("juniper", "GET", "/v1/requests", nil).json(t)["buckets"].(map[string]any)
 	wantFields(t, "bucket", b, map[string]any{"critical": 3.0, "atRisk": 0.0})
+}
+
+func TestSearchRefusesUnknownLanguagesWithTheValidOnes(t *testing.T) {
+	// Ensures a language that is neither a BCP 47 tag nor a known name answers 400 naming what is valid,
+	// as unknown countries and statuses do, instead of an empty result.
+	w := mustWorld(t)
+	for _, bad := range []string{"Klingon", "Elvish", "spanish-ish"} {
+		r := w.do("studio", "GET", "/v1/requests?language="+bad, nil)
+		if r.Status != 400 || r.code() != "invalid" {
+			t.Errorf("language=%s: %d %s, want 400 invalid", bad, r.Status, r.Body)
+			continue
+		}
+		if msg := r.json(t)["message"].(string); !strings.Contains(msg, "Spanish") || !strings.Contains(msg, "pt-BR") {
+			t.Errorf("language=%s: the message does not name the valid values: %s", bad, msg)
+		}
+	}
+	for _, good := range []string{"es", "Spanish", "latin%20american%20spanish", "es-419", "tlh", "zh-Hant"} {
+		if r := w.do("studio", "GET", "/v1/requests?language="+good, nil); r.Status != 200 {
+			t.Errorf("language=%s: %d %s, want 200", good, r.Status, r.Body)
+		}
+	}
+	if n := w.do("studio", "GET", "/v1/requests?language=Spanish", nil).json(t)["total"]; n == float64(0) {
+		t.Errorf("language=Spanish found nothing")
+	}
 }

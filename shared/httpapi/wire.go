@@ -40,8 +40,73 @@ type (
 	MovieType      string
 	EDDReason      string
 	Role           string
+	ActorRole      string
 	Action         string
 )
+
+// MaterialStatusIn, ServiceTypeIn, SourceTypeIn and EDDReasonIn are enums a
+// client sends: a code or its display name, as search takes them (README).
+type (
+	MaterialStatusIn string
+	ServiceTypeIn    string
+	SourceTypeIn     string
+	EDDReasonIn      string
+	// ServiceTypeChangeIn is a service type a request is set to (not Unknown).
+	ServiceTypeChangeIn string
+)
+
+func (ServiceTypeChangeIn) Schema(huma.Registry) *huma.Schema {
+	return inputEnumSchema(lot.SettableServiceTypes, "Service type")
+}
+func (v ServiceTypeChangeIn) code() lot.ServiceType { return codeOf(string(v), lot.ServiceTypes) }
+
+func (MaterialStatusIn) Schema(huma.Registry) *huma.Schema {
+	return inputEnumSchema(lot.MaterialStatuses, "Material status")
+}
+func (ServiceTypeIn) Schema(huma.Registry) *huma.Schema {
+	return inputEnumSchema(lot.ServiceTypes, "Service type")
+}
+func (SourceTypeIn) Schema(huma.Registry) *huma.Schema {
+	return inputEnumSchema(lot.SourceTypes, "Source type")
+}
+func (EDDReasonIn) Schema(huma.Registry) *huma.Schema {
+	return inputEnumSchema(lot.EDDReasons, "Reason for an estimated delivery date change")
+}
+
+func (v MaterialStatusIn) code() lot.MaterialStatus { return codeOf(string(v), lot.MaterialStatuses) }
+func (v ServiceTypeIn) code() lot.ServiceType       { return codeOf(string(v), lot.ServiceTypes) }
+func (v SourceTypeIn) code() lot.SourceType         { return codeOf(string(v), lot.SourceTypes) }
+func (v EDDReasonIn) code() lot.EDDReason           { return codeOf(string(v), lot.EDDReasons) }
+
+// inputEnumSchema is enumSchema for a value a client sends: every code,
+// then every display name that differs from its code.
+func inputEnumSchema[T interface {
+	~string
+	Name() string
+}](all []T, what string) *huma.Schema {
+	s := enumSchema(all, what+" (a code, or its display name)")
+	for _, v := range all {
+		if v.Name() != string(v) {
+			s.Enum = append(s.Enum, v.Name())
+		}
+	}
+	return s
+}
+
+// codeOf is the code s names (a code or a display name, any case); s
+// itself when it names none, for the domain to refuse.
+func codeOf[T interface {
+	~string
+	Name() string
+}](s string, all []T) T {
+	t := strings.TrimSpace(s)
+	for _, v := range all {
+		if strings.EqualFold(t, string(v)) || strings.EqualFold(t, v.Name()) {
+			return v
+		}
+	}
+	return T(s)
+}
 
 func (RequestStatus) Schema(huma.Registry) *huma.Schema {
 	return enumSchema(lot.RequestStatuses, "Request status")
@@ -59,7 +124,10 @@ func (MovieType) Schema(huma.Registry) *huma.Schema { return enumSchema(lot.Movi
 func (EDDReason) Schema(huma.Registry) *huma.Schema {
 	return enumSchema(lot.EDDReasons, "Reason for an estimated delivery date change")
 }
-func (Role) Schema(huma.Registry) *huma.Schema   { return enumSchema(lot.Roles, "Role") }
+func (Role) Schema(huma.Registry) *huma.Schema { return enumSchema(lot.Roles, "Role") }
+func (ActorRole) Schema(huma.Registry) *huma.Schema {
+	return enumSchema(lot.ActorRoles, "Role of who made the change")
+}
 func (Action) Schema(huma.Registry) *huma.Schema { return enumSchema(lot.Actions, "History action") }
 
 // RequestJSON is a source request on the wire.
@@ -135,7 +203,7 @@ type HistoryJSON struct {
 	At        time.Time `json:"at"`
 	Actor     string    `json:"actor"`
 	ActorName string    `json:"actorName,omitempty"`
-	Role      Role      `json:"role"`
+	Role      ActorRole `json:"role"`
 	Partner   string    `json:"partner,omitempty"`
 	Action    Action    `json:"action"`
 	Field     string    `json:"field,omitempty"`
@@ -147,7 +215,7 @@ type HistoryJSON struct {
 }
 
 func historyJSON(e lot.HistoryEntry) HistoryJSON {
-	return HistoryJSON{At: e.At.UTC(), Actor: e.Actor, ActorName: e.ActorName, Role: Role(e.Role), Partner: e.Partner,
+	return HistoryJSON{At: e.At.UTC(), Actor: e.Actor, ActorName: e.ActorName, Role: ActorRole(e.Role), Partner: e.Partner,
 		Action: Action(e.Action), Field: e.Field, Before: e.Before, After: e.After, Reason: e.Reason, Comment: e.Comment, Version: e.Version}
 }
 

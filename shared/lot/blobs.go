@@ -61,6 +61,10 @@ type PutOptions struct {
 	ContentType string
 	SHA256      string // base64; when set, a body with another digest is refused
 	Expires     time.Duration
+	Size        int64 // when > 0, a body of another length is refused
+	// CreateOnly refuses the write when key holds a blob already (S3:
+	// If-None-Match: *): the URL cannot overwrite what it, or another, wrote.
+	CreateOnly bool
 }
 
 // PartOptions shape a part upload URL.

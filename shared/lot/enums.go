@@ -236,12 +236,19 @@ const (
 	RoleCP     Role = "CP"
 	RoleStudio Role = "STUDIO"
 	RoleQC     Role = "QC"
+	// RoleSystem is openlot itself (inspection, QC outcomes): it appears on
+	// history entries, never as a user's or client's role.
+	RoleSystem Role = "SYSTEM"
 )
 
-// Roles lists every role.
+// Roles lists every role a user or machine client may have.
 var Roles = []Role{RoleFP, RoleCP, RoleStudio, RoleQC}
 
-var roleNames = map[Role]string{RoleFP: "Fulfillment Partner", RoleCP: "Content Partner", RoleStudio: "Studio operator", RoleQC: "QC operator"}
+// ActorRoles lists every role a history entry may name: Roles and RoleSystem.
+var ActorRoles = []Role{RoleFP, RoleCP, RoleStudio, RoleQC, RoleSystem}
+
+var roleNames = map[Role]string{RoleFP: "Fulfillment Partner", RoleCP: "Content Partner", RoleStudio: "Studio operator", RoleQC: "QC operator",
+	RoleSystem: "openlot (automatic)"}
 
 func (r Role) Name() string { return roleNames[r] }
 

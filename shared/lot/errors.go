@@ -31,6 +31,10 @@ const (
 	CodeChecksumMismatch = "checksum_mismatch" // a file's SHA-256 is not the one expected
 )
 
+// CodeInsufficientStorage (in the closed group, HTTP 507): the server's
+// storage is full; nothing was changed; retry once space is freed.
+const CodeInsufficientStorage = "insufficient_storage"
+
 // Error is the one error type of the domain. Message is written for the person
 // who made the call and must never carry internal details.
 type Error struct {

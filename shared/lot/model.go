@@ -53,6 +53,19 @@ type Principal struct {
 // Has reports whether p holds permission perm.
 func (p Principal) Has(perm Permission) bool { return slices.Contains(p.Permissions, perm) }
 
+// System is openlot acting by itself (inspection, flows): what history
+// names for a change no person made.
+var System = Principal{Subject: "openlot", Name: "openlot (automatic)", Role: RoleSystem}
+
+// Actor is who history names for a change made as p: p, or System when p
+// is nobody (no subject and no role).
+func (p Principal) Actor() Principal {
+	if p.Subject == "" && p.Role == "" {
+		return System
+	}
+	return p
+}
+
 // Internal reports whether p is platform staff (studio or QC operator), who see everything.
 func (p Principal) Internal() bool { return p.Role == RoleStudio || p.Role == RoleQC }
 
@@ -190,9 +203,10 @@ type Act struct {
 }
 
 func (r *Request) record(a Act, action Action, field, before, after, reason, comment string) {
+	by := a.By.Actor()
 	r.pending = append(r.pending, HistoryEntry{
-		RequestID: r.ID, At: a.At, Actor: a.By.Subject, ActorName: a.By.Name, Role: a.By.Role,
-		Partner: a.By.Partner, Action: action, Field: field, Before: before, After: after,
+		RequestID: r.ID, At: a.At, Actor: by.Subject, ActorName: by.Name, Role: by.Role,
+		Partner: by.Partner, Action: action, Field: field, Before: before, After: after,
 		Reason: reason, Comment: comment,
 	})
 	r.UpdatedAt = a.At

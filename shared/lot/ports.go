@@ -3,6 +3,7 @@ package lot
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -130,6 +131,22 @@ type Idempotency interface {
 	FinishKey(ctx context.Context, key string, status int, contentType string, body []byte) error
 	// ReleaseKey forgets a claimed key, so that a retry runs again.
 	ReleaseKey(ctx context.Context, key string) error
+	// HeldKeys counts the keys of owner (keys named KeyOf(owner, …))
+	// claimed at or after since and not released. Index reads may lag a
+	// moment behind claims (DynamoDB).
+	HeldKeys(ctx context.Context, owner string, since time.Time) (int, error)
+}
+
+// KeyOf is the idempotency key k of caller owner, as HeldKeys counts it.
+func KeyOf(owner, k string) string { return owner + "\x00" + k }
+
+// KeyOwner is the owner KeyOf put in key; "" for a key of no caller.
+func KeyOwner(key string) string {
+	owner, _, ok := strings.Cut(key, "\x00")
+	if !ok {
+		return ""
+	}
+	return owner
 }
 
 // Template is a saved search of one user: its modifiers and groupings as a

@@ -248,7 +248,7 @@ func (q *QC) Act(a Act, action QCAction, note string) error {
 	if !ok {
 		return Errorf(CodeInvalid, "no QC action %q (start, hold, fix-notes, resume, finish, cancel)", truncate(string(action), 20))
 	}
-	note, err := CheckComment(note, action == QCFixNotes || action == QCCancel)
+	note, err := CheckNote(note, action == QCFixNotes || action == QCCancel)
 	if err != nil {
 		return err
 	}
@@ -266,7 +266,7 @@ func (q *QC) Finish(a Act, note string) (QCStatus, error) {
 	if err := qcOnly(a.By); err != nil {
 		return "", err
 	}
-	note, err := CheckComment(note, false)
+	note, err := CheckNote(note, false)
 	if err != nil {
 		return "", err
 	}
@@ -311,7 +311,7 @@ func (q *QC) AddEvent(a Act, e QCEvent) (QCEvent, error) {
 	if !slices.ContainsFunc(QCGlossary, func(c QCCategory) bool { return c.Code == e.Category }) {
 		return e, Errorf(CodeInvalid, "category %q is not in the QC glossary (GET /v1/qc/glossary)", truncate(e.Category, 20))
 	}
-	if e.Note, err = CheckComment(e.Note, true); err != nil {
+	if e.Note, err = CheckNote(e.Note, true); err != nil {
 		return e, err
 	}
 	e.In, e.Out = FormatTimecode(in, q.FrameRate, q.DropFrame), FormatTimecode(out, q.FrameRate, q.DropFrame)

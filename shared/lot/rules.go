@@ -228,14 +228,25 @@ func (r *Request) serviceTypeEditable() error {
 	return nil
 }
 
-// SetServiceType changes the service type (Create, Conform, Unknown). It
+// SettableServiceTypes are the service types a request may be set to:
+// Unknown is only where a request starts, never a decision.
+var SettableServiceTypes = []ServiceType{ServiceCreate, ServiceConform}
+
+// ParseServiceTypeChange accepts a code or display name of a settable
+// service type; it fails with CodeInvalid, also for Unknown.
+func ParseServiceTypeChange(s string) (ServiceType, error) {
+	return parseEnum("service type", s, SettableServiceTypes)
+}
+
+// SetServiceType changes the service type to Create or Conform (Unknown
+// fails with invalid). It
 // applies only to Subtitle, SDH/CC, Forced Sub, Secondary Audio and Audio
 // Description requests that are open.
 func (r *Request) SetServiceType(a Act, to ServiceType, comment string) error {
 	if err := r.may(OpSetServiceType, a.By); err != nil {
 		return err
 	}
-	if _, err := ParseServiceType(string(to)); err != nil {
+	if _, err := ParseServiceTypeChange(string(to)); err != nil {
 		return err
 	}
 	comment, err := CheckComment(comment, false)

@@ -3,6 +3,7 @@ package lot
 import (
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -96,20 +97,36 @@ const (
 )
 
 // CheckReason trims a reason and fails with CodeInvalid when it is empty (and
-// required), longer than MaxReasonLen characters, or not valid UTF-8.
+// required), longer than MaxReasonLen characters, not valid UTF-8, or holds a
+// control character other than newline and tab (CRLF becomes LF).
 func CheckReason(s string, required bool) (string, error) {
 	return checkText("reason", s, required, MaxReasonLen)
 }
 
 // CheckComment trims a comment and fails with CodeInvalid when it is empty
-// (and required), longer than MaxCommentLen characters, or not valid UTF-8.
+// (and required), longer than MaxCommentLen characters, not valid UTF-8, or
+// holds a control character other than newline and tab (CRLF becomes LF).
 func CheckComment(s string, required bool) (string, error) {
 	return checkText("comment", s, required, MaxCommentLen)
+}
+
+// CheckNote is CheckComment for a QC note (the field a QC action or event
+// calls note): its errors say "note".
+func CheckNote(s string, required bool) (string, error) {
+	return checkText("note", s, required, MaxCommentLen)
 }
 
 func checkText(what, s string, required bool, max int) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", Errorf(CodeInvalid, "%s is not valid UTF-8 text", what)
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	n := 0
+	for _, r := range s {
+		n++
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			return "", Errorf(CodeInvalid, "%s holds a control character (U+%04X) at character %d; only newlines and tabs are allowed", what, r, n)
+		}
 	}
 	t := strings.TrimSpace(s)
 	if required && t == "" {

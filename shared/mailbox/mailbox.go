@@ -158,13 +158,39 @@ var listPage = template.Must(template.New("mail").Parse(`<!doctype html>
 {{end}}</table></body></html>`))
 
 // Handler serves the list at /mail and each message at /mail/<file> (as
-// message/rfc822). Local mode only: the folder is the developer's own.
-func (b *Box) Handler() http.Handler { return http.HandlerFunc(b.serve) }
+// message/rfc822), local mode only, to the caller who names: studio
+// operators see every message, anyone else only the mail addressed to
+// their own email (another's message is not_found). A request who refuses
+// (no or a bad token) answers its error, unauthorized.
+func (b *Box) Handler(who func(*http.Request) (lot.Principal, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := who(r)
+		if err != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="openlot"`)
+			msg := "send an access token: Authorization: Bearer <token> (get one at /oauth2/token)"
+			if le := (*lot.Error)(nil); errors.As(err, &le) && le.Code == lot.CodeUnauthorized {
+				msg = le.Message
+			}
+			problem.Write(w, lot.CodeUnauthorized, msg)
+			return
+		}
+		b.serve(w, r, p)
+	})
+}
 
-// serve answers the list of mail as a page, or one message. A folder it
-// cannot read answers internal; a name that is not a message in the folder,
-// not_found.
-func (b *Box) serve(w http.ResponseWriter, r *http.Request) {
+// mayRead reports whether p may read mail addressed to to (a To header).
+func mayRead(p lot.Principal, to string) bool {
+	if p.Role == lot.RoleStudio {
+		return true
+	}
+	a, err := mail.ParseAddress(to)
+	return err == nil && p.Email != "" && strings.EqualFold(a.Address, strings.TrimSpace(p.Email))
+}
+
+// serve answers the list of mail p may read as a page, or one message. A
+// folder it cannot read answers internal; a name that is not a message in
+// the folder p may read, not_found.
+func (b *Box) serve(w http.ResponseWriter, r *http.Request, p lot.Principal) {
 	name := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/mail"), "/")
 	if name == "" {
 		list, err := b.List()
@@ -172,6 +198,7 @@ func (b *Box) serve(w http.ResponseWriter, r *http.Request) {
 			problem.Write(w, lot.CodeInternal, "the mailbox cannot be read")
 			return
 		}
+		list = slices.DeleteFunc(list, func(m Message) bool { return !mayRead(p, m.To) })
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		listPage.Execute(w, list)
 		return
@@ -182,6 +209,10 @@ func (b *Box) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := os.ReadFile(filepath.Join(b.Dir, name))
 	if err != nil {
+		problem.Write(w, lot.CodeNotFound, "no such message")
+		return
+	}
+	if msg, err := mail.ReadMessage(bytes.NewReader(body)); err != nil || !mayRead(p, msg.Header.Get("To")) {
 		problem.Write(w, lot.CodeNotFound, "no such message")
 		return
 	}

@@ -3,6 +3,7 @@ package portal
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -269,9 +270,19 @@ type NewMaterial struct {
 	Upload      string // the key MaterialUploadURL handed out
 }
 
+// MaterialUploadURLTTL is how long a material-upload URL may start an upload.
+const MaterialUploadURLTTL = time.Hour
+
+// MaxMaterialSize is the largest material file one PUT uploads (S3's limit).
+const MaxMaterialSize = 5 << 30
+
 // MaterialUploadURL hands a studio operator a URL to upload a material file
-// in one PUT; AddMaterial then makes it a version.
-func (s *Library) MaterialUploadURL(ctx context.Context, p lot.Principal, fileName, contentType string) (string, lot.SignedURL, error) {
+// in one PUT; AddMaterial then makes it a version. The URL takes only that
+// file (size bytes, SHA-256 sha256Hex), for MaterialUploadURLTTL, and
+// only once: it cannot overwrite what is stored under its key, so a
+// registered version's bytes never change. It fails with invalid for a bad
+// name, size or checksum, and forbidden for anyone but studio operators.
+func (s *Library) MaterialUploadURL(ctx context.Context, p lot.Principal, fileName, contentType string, size int64, sha256Hex string) (string, lot.SignedURL, error) {
 	if p.Role != lot.RoleStudio {
 		return "", lot.SignedURL{}, lot.Errorf(lot.CodeForbidden, "only studio operators add materials")
 	}
@@ -281,8 +292,17 @@ func (s *Library) MaterialUploadURL(ctx context.Context, p lot.Principal, fileNa
 	if _, err := delivery.CheckName(fileName); err != nil {
 		return "", lot.SignedURL{}, err
 	}
+	if size <= 0 || size > MaxMaterialSize {
+		return "", lot.SignedURL{}, lot.Errorf(lot.CodeInvalid, "size must be the file's length in bytes, from 1 to %d", int64(MaxMaterialSize))
+	}
+	sum, err := delivery.CheckSum(sha256Hex)
+	if err != nil || sum == "" {
+		return "", lot.SignedURL{}, lot.Errorf(lot.CodeInvalid, "sha256 must be the 64 hex digits of the file's SHA-256")
+	}
+	raw, _ := hex.DecodeString(sum)
 	key := "materials/uploads/" + s.IDs.NewID() + "/file"
-	u, err := s.Blobs.PresignPut(ctx, key, lot.PutOptions{ContentType: contentType, Expires: DownloadURLTTL})
+	u, err := s.Blobs.PresignPut(ctx, key, lot.PutOptions{ContentType: contentType, Expires: MaterialUploadURLTTL,
+		SHA256: base64.StdEncoding.EncodeToString(raw), Size: size, CreateOnly: true})
 	return key, u, err
 }
 

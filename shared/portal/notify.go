@@ -219,9 +219,27 @@ func (s *Notifications) proxyReadyNotice(px *lot.Proxy, m *lot.Material, title s
 // rolls it back, and their password, rights, disabled flag, lockout and
 // sessions are never touched.
 func (s *Notifications) noteUser(ctx context.Context, p lot.Principal) {
+	if err := s.note(ctx, p); err != nil {
+		s.Log.WarnContext(ctx, "user not recorded", "user", p.Subject, "err", err)
+	}
+}
+
+// NoteClient records machine client c (its name, email, role, partner) as
+// a user mail reaches, as its first call would: a partner's client
+// registered with an email gets the daily digest before it ever fetches a
+// token. A client without an email is left out.
+func (s *Notifications) NoteClient(ctx context.Context, c *lot.Client) error {
+	if c.Email == "" {
+		return nil
+	}
+	return s.note(ctx, lot.Principal{Subject: c.ID, Name: c.Name, Role: c.Role, Partner: c.Partner, Email: c.Email})
+}
+
+// note is noteUser, failing with the store's error.
+func (s *Notifications) note(ctx context.Context, p lot.Principal) error {
 	sig := strings.Join([]string{p.Name, p.Email, string(p.Role), p.Partner}, "\x00")
 	if v, ok := s.seen.Load(p.Subject); ok && v == sig {
-		return
+		return nil
 	}
 	now := s.Clock.Now().UTC()
 	_, err := s.Store.UpdateUser(ctx, p.Subject, func(u *lot.User) (bool, error) {
@@ -235,10 +253,10 @@ func (s *Notifications) noteUser(ctx context.Context, p lot.Principal) {
 		err = s.Store.PutUser(ctx, &lot.User{Subject: p.Subject, Name: p.Name, Email: p.Email, Role: p.Role, Partner: p.Partner, SeenAt: now})
 	}
 	if err != nil {
-		s.Log.WarnContext(ctx, "user not recorded", "user", p.Subject, "err", err)
-		return
+		return err
 	}
 	s.seen.Store(p.Subject, sig)
+	return nil
 }
 
 // user returns the user with an email to mail, or nil.

@@ -257,7 +257,11 @@ func (s *QC) qcApplyOutcome(ctx context.Context, in QCOutcomeInput) (struct{}, e
 		return struct{}{}, nil // nothing to apply, or applied by an earlier run
 	}
 	last := t.QC.Timeline[len(t.QC.Timeline)-1]
-	a := lot.Act{By: lot.Principal{Subject: last.By}, At: last.At}
+	// Only QC operators finish QC (lot.QC.Finish); "openlot" is openlot itself.
+	a := lot.Act{By: lot.Principal{Subject: last.By, Name: last.ByName, Role: lot.RoleQC}, At: last.At}
+	if last.By == lot.System.Subject {
+		a.By = lot.System
+	}
 	marker := fmt.Sprintf("QC of transfer %s: %s", t.ID, t.QC.Status.Name())
 	r, err := s.Store.UpdateRequest(ctx, t.RequestID, func(r *lot.Request) error {
 		r.RecordQC(a, t, marker)

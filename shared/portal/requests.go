@@ -3,9 +3,11 @@ package portal
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/search"
@@ -173,7 +175,7 @@ func (s *Requests) BulkComment(ctx context.Context, p lot.Principal, ids []strin
 
 // BulkServiceType sets the service type of up to MaxBulk requests.
 func (s *Requests) BulkServiceType(ctx context.Context, p lot.Principal, ids []string, to lot.ServiceType, comment string) ([]Result, error) {
-	if _, err := lot.ParseServiceType(string(to)); err != nil {
+	if _, err := lot.ParseServiceTypeChange(string(to)); err != nil {
 		return nil, err
 	}
 	return s.bulk(ctx, ids, "service type", func(id string) (*lot.Request, error) {
@@ -259,12 +261,15 @@ func (s *Requests) SetServiceType(ctx context.Context, p lot.Principal, id strin
 }
 
 // Comment adds a comment. Comments commute, so a conflict with another change
-// is retried (a few times) instead of reported.
+// is retried (after a short, random pause that grows) until the comment lands
+// or commentRetry has passed: a hundred people commenting at once all land.
+// It fails with conflict only when the request kept changing for that long.
 func (s *Requests) Comment(ctx context.Context, p lot.Principal, id, text string) (lot.HistoryEntry, error) {
 	var entry lot.HistoryEntry
 	var r *lot.Request
 	var err error
-	for range 5 {
+	give := time.Now().Add(commentRetry)
+	for pause := time.Millisecond; ; pause = min(2*pause, 50*time.Millisecond) {
 		r, err = s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error {
 			if err := r.AddComment(a, text); err != nil {
 				return err
@@ -273,8 +278,13 @@ func (s *Requests) Comment(ctx context.Context, p lot.Principal, id, text string
 			entry = pending[len(pending)-1]
 			return nil
 		})
-		if !lot.IsCode(err, lot.CodeConflict) {
+		if !lot.IsCode(err, lot.CodeConflict) || time.Now().After(give) {
 			break
+		}
+		select {
+		case <-ctx.Done():
+			return lot.HistoryEntry{}, err
+		case <-time.After(rand.N(pause) + time.Millisecond):
 		}
 	}
 	if err != nil {
@@ -283,6 +293,9 @@ func (s *Requests) Comment(ctx context.Context, p lot.Principal, id, text string
 	entry.RequestID, entry.Version = id, r.Version
 	return entry, nil
 }
+
+// commentRetry bounds how long a comment retries conflicting writes.
+const commentRetry = 10 * time.Second
 
 // History returns every entry of a visible request, oldest first.
 func (s *Requests) History(ctx context.Context, p lot.Principal, id string) ([]lot.HistoryEntry, error) {

@@ -51,6 +51,7 @@ var table = []struct {
 	{lot.CodeRateLimited, http.StatusTooManyRequests},
 	{lot.CodeInternal, http.StatusInternalServerError},
 	{lot.CodeUnavailable, http.StatusServiceUnavailable},
+	{lot.CodeInsufficientStorage, http.StatusInsufficientStorage},
 
 	{CodeInvalidRequest, http.StatusBadRequest},
 	{CodeInvalidClient, http.StatusUnauthorized},

@@ -144,9 +144,19 @@ func FromHistory(e lot.HistoryEntry) History {
 }
 
 func (h History) Domain() lot.HistoryEntry {
-	return lot.HistoryEntry{RequestID: h.RequestID, Version: h.Version, Seq: h.Seq, At: h.At, Actor: h.Actor,
+	e := lot.HistoryEntry{RequestID: h.RequestID, Version: h.Version, Seq: h.Seq, At: h.At, Actor: h.Actor,
 		ActorName: h.ActorName, Role: lot.Role(h.Role), Partner: h.Partner, Action: lot.Action(h.Action),
 		Field: h.Field, Before: h.Before, After: h.After, Reason: h.Reason, Comment: h.Comment}
+	// Entries stored before openlot named itself: no actor was openlot
+	// (inspection); an actor without a role was the QC operator who
+	// finished QC (the QC outcome).
+	switch {
+	case e.Actor == "" && e.Role == "":
+		e.Actor, e.ActorName, e.Role = lot.System.Subject, lot.System.Name, lot.System.Role
+	case e.Role == "":
+		e.Role = lot.RoleQC
+	}
+	return e
 }
 
 type Client struct {

@@ -122,7 +122,8 @@ func check(key string, expires time.Duration) (time.Duration, error) {
 	return lot.CheckExpiry(expires)
 }
 
-// PresignPut presigns a PutObject; the content type and checksum are signed.
+// PresignPut presigns a PutObject; the content type, checksum, length and
+// create-only condition are signed.
 func (s *Store) PresignPut(ctx context.Context, key string, o lot.PutOptions) (lot.SignedURL, error) {
 	exp, err := check(key, o.Expires)
 	if err != nil {
@@ -134,6 +135,12 @@ func (s *Store) PresignPut(ctx context.Context, key string, o lot.PutOptions) (l
 	}
 	if o.SHA256 != "" {
 		in.ChecksumSHA256 = &o.SHA256
+	}
+	if o.Size > 0 {
+		in.ContentLength = &o.Size // signed: S3 refuses a body of another length
+	}
+	if o.CreateOnly {
+		in.IfNoneMatch = aws.String("*") // signed: S3 answers 412 when the key holds an object
 	}
 	req, err := s.presign.PresignPutObject(ctx, in, s3.WithPresignExpires(exp))
 	return s.signed(req, err, exp)

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -97,17 +98,32 @@ func LanguageName(tag string) string {
 	return ""
 }
 
-// parseLanguage accepts a BCP 47 tag (es, es-419) or an English name (Spanish).
+// parseLanguage accepts a BCP 47 tag (es, es-419) or an English name
+// (Spanish). A tag's language must be an ISO 639 code (2 or 3 letters): a
+// longer first subtag is a name openlot does not know (Klingon), which fails
+// with invalid naming the tags and names it takes.
 func parseLanguage(s string) (string, error) {
 	if code, ok := languageNames[fold(s)]; ok {
 		return code, nil
 	}
 	tag, err := lot.CheckLanguage(s)
-	if err != nil {
-		return "", err
+	primary, _, _ := strings.Cut(strings.ReplaceAll(tag, "_", "-"), "-")
+	if err != nil || len(primary) < 2 || len(primary) > 3 {
+		return "", invalid("language %q: use a BCP 47 tag such as es, es-419, pt-BR or zh-Hant, or one of these names: %s",
+			truncate(s), strings.Join(languageList, ", "))
 	}
 	return strings.ToLower(tag), nil
 }
+
+// languageList is every language name parseLanguage takes, as shown.
+var languageList = func() []string {
+	out := make([]string, len(languages))
+	for i, l := range languages {
+		out[i] = l.names[0]
+	}
+	slices.Sort(out)
+	return out
+}()
 
 // languageMatches reports whether a request language matches a wanted tag:
 // the same tag, or any tag with that primary language when no region is given.

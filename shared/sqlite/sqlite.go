@@ -57,9 +57,26 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	s.Materials = record.Materials{Docs: s}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
-		return nil, err
+		return nil, openError(path, err)
 	}
 	return s, nil
+}
+
+// openError says why the database at path cannot be used, in words the
+// person starting the server can act on, keeping the driver's error.
+func openError(path string, err error) error {
+	var se *sqlitedrv.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH:
+			return fmt.Errorf("database %s cannot be opened for writing: check that its folder exists and that this user may write to it (%w)", path, err)
+		case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
+			return fmt.Errorf("database %s is not an openlot database or is damaged: restore it from a backup or move it away to start afresh (%w)", path, err)
+		case sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR:
+			return fmt.Errorf("database %s cannot be written: is the disk full? (%w)", path, err)
+		}
+	}
+	return fmt.Errorf("database %s: %w", path, err)
 }
 
 // Close closes the database.
@@ -98,6 +115,14 @@ var migrations = []string{
 	// existing rows get theirs from backfills below.
 	`ALTER TABLE transfers ADD COLUMN queue TEXT;
 	 CREATE INDEX transfers_queue ON transfers(queue, id);`,
+	// Idempotency keys: whose (lot.KeyOwner; HeldKeys counts them) and when
+	// each expires (claims have their own TTLs), so expired ones are purged.
+	// Keys stored before get the longest TTL any claim uses (30 days).
+	`ALTER TABLE idempotency ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+	 ALTER TABLE idempotency ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;
+	 UPDATE idempotency SET expires_at = created_at + 2592000000;
+	 CREATE INDEX idempotency_owner ON idempotency(owner, created_at);
+	 CREATE INDEX idempotency_expires ON idempotency(expires_at);`,
 }
 
 // backfills run in the transaction of the migration of the same index,
@@ -156,7 +181,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	if v > len(migrations) {
-		return fmt.Errorf("database schema version %d is newer than this openlot (%d)", v, len(migrations))
+		return fmt.Errorf("its schema version %d is newer than this openlot knows (%d): run the openlot that wrote it, or a newer one", v, len(migrations))
 	}
 	for i := v; i < len(migrations); i++ {
 		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
@@ -192,6 +217,8 @@ func translate(err error, what string) error {
 			return lot.Errorf(lot.CodeConflict, "that %s already exists", what)
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 			return &lot.Error{Code: lot.CodeUnavailable, Message: "the database is busy; try again"}
+		case sqlite3.SQLITE_FULL:
+			return &lot.Error{Code: lot.CodeInsufficientStorage, Message: "the server's disk is full: nothing was changed; try again once space is freed"}
 		}
 	}
 	return fmt.Errorf("sqlite %s: %w", what, err)
@@ -492,11 +519,23 @@ func (s *Store) ClaimKey(ctx context.Context, key, hash string, now time.Time, t
 		case err != nil && !errors.Is(err, sql.ErrNoRows):
 			return translate(err, "idempotency key")
 		}
-		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO idempotency (key, hash, done, status, content_type, body, created_at) VALUES (?, ?, 0, 0, '', NULL, ?)`,
-			key, hash, now.UnixMilli())
+		// Purge a batch of expired keys with each claim: the table holds
+		// what is live, whatever the traffic.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency WHERE key IN (SELECT key FROM idempotency WHERE expires_at < ? LIMIT 100)`, now.UnixMilli()); err != nil {
+			return translate(err, "idempotency key")
+		}
+		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO idempotency (key, hash, done, status, content_type, body, created_at, owner, expires_at) VALUES (?, ?, 0, 0, '', NULL, ?, ?, ?)`,
+			key, hash, now.UnixMilli(), lot.KeyOwner(key), now.Add(ttl).UnixMilli())
 		return translate(err, "idempotency key")
 	})
 	return saved, err
+}
+
+// HeldKeys counts owner's keys claimed at or after since.
+func (s *Store) HeldKeys(ctx context.Context, owner string, since time.Time) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM idempotency WHERE owner = ? AND created_at >= ?`, owner, since.UnixMilli()).Scan(&n)
+	return n, translate(err, "idempotency key")
 }
 
 // FinishKey stores the answer for a claimed key.

@@ -67,7 +67,9 @@ func TestQueuesOfTransfersWrittenBeforeTheQueueColumn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec(`DROP INDEX transfers_queue; ALTER TABLE transfers DROP COLUMN queue; PRAGMA user_version = 5`); err != nil {
+	if _, err := db.Exec(`DROP INDEX idempotency_owner; DROP INDEX idempotency_expires;
+		ALTER TABLE idempotency DROP COLUMN owner; ALTER TABLE idempotency DROP COLUMN expires_at;
+		DROP INDEX transfers_queue; ALTER TABLE transfers DROP COLUMN queue; PRAGMA user_version = 5`); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -46,6 +46,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Race100", func(t *testing.T) { testRace(t, open(t)) })
 	t.Run("Clients", func(t *testing.T) { testClients(t, open(t)) })
 	t.Run("Idempotency", func(t *testing.T) { testIdempotency(t, open(t)) })
+	t.Run("IdempotencyKeysHeldPerOwner", func(t *testing.T) { testHeldKeys(t, open(t)) })
 	t.Run("Templates", func(t *testing.T) { testTemplates(t, open(t)) })
 	t.Run("Transfers", func(t *testing.T) { testTransfers(t, open(t)) })
 	t.Run("Queues", func(t *testing.T) { testQueues(t, open(t)) })
@@ -714,6 +715,35 @@ func testIdempotency(t *testing.T, s lot.Store) {
 	if n := len(slices.DeleteFunc(fresh, func(b bool) bool { return !b })); n != 1 {
 		t.Fatalf("%d concurrent claims won, want 1", n)
 	}
+}
+
+// testHeldKeys: keys scoped to a caller (owner + "\x00" + key) are counted
+// per owner, those claimed since a time only; a released key no longer counts.
+func testHeldKeys(t *testing.T, s lot.Store) {
+	ctx := context.Background()
+	ttl := 24 * time.Hour
+	for i, k := range []string{"ana\x00k1", "ana\x00k2", "ana\x00k3", "bob\x00k1", "once/mail/x"} {
+		_, err := s.ClaimKey(ctx, k, "h", t0.Add(time.Duration(i)*time.Minute), ttl)
+		must(t, err)
+	}
+	must(t, s.ReleaseKey(ctx, "ana\x00k3"))
+	count := func(owner string, since time.Time, want int) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) { // index reads may lag
+			n, err := s.HeldKeys(ctx, owner, since)
+			must(t, err)
+			if n == want {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("HeldKeys(%q, %s) = %d, want %d", owner, since, n, want)
+			}
+		}
+	}
+	count("ana", t0.Add(-time.Hour), 2)
+	count("ana", t0.Add(30*time.Second), 1) // k1 was claimed before
+	count("bob", t0.Add(-time.Hour), 1)
+	count("carol", t0.Add(-time.Hour), 0)
 }
 
 func testTemplates(t *testing.T, s lot.Store) {

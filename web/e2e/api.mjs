@@ -18,6 +18,11 @@ async function token(client) {
   return tokens.get(client)
 }
 
+/** The Authorization header of client (for pages beside the API, such as /mail). */
+export async function bearer(client) {
+  return { Authorization: `Bearer ${await token(client)}` }
+}
+
 /** GET path as client; null on 404; retries while rate-limited. */
 export async function api(client, path) {
   for (let i = 0; ; i++) {

@@ -36,11 +36,11 @@ export async function call(client, method, path, body) {
 
 /** Adds a file as the next version of an asset type of a title, as the studio robot. */
 export async function addMaterial(movieId, assetType, file, fileName, contentType, variant) {
-  const up = await call('studio-ops', 'POST', '/v1/materials/uploads', { fileName, contentType })
   const bytes = await readFile(file)
+  const sha256 = createHash('sha256').update(bytes).digest('hex')
+  const up = await call('studio-ops', 'POST', '/v1/materials/uploads', { fileName, contentType, size: bytes.length, sha256 })
   const put = await fetch(up.url, { method: up.method, headers: up.header ?? {}, body: bytes })
   assert.ok(put.ok, `upload ${fileName}: ${put.status}`)
-  const sha256 = createHash('sha256').update(bytes).digest('hex')
   return call('studio-ops', 'POST', '/v1/materials', { movieId, assetType, variant, fileName, sha256, contentType, upload: up.upload })
 }
 

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { api, person, search } from './api.mjs'
+import { api, bearer, person, search } from './api.mjs'
 import { assertAccessible, baseURL, hasAuthorizationServer, launchChromium, screenshot, signIn, viewport } from './lib.mjs'
 import { addMaterial, call, ffmpeg, run } from './materials-lib.mjs'
 const withAS = await hasAuthorizationServer()
@@ -215,10 +215,12 @@ describe('download materials (chromium)', { skip }, () => {
     assert.ok(list.total > 0)
     // The mail: in the local mailbox (/mail), to ana, naming her code.
     const ana = person('ana').email
-    const mailPage = await (await fetch(baseURL + '/mail')).text()
+    // /mail shows studio operators every mail (a partner, only its own).
+    const studio = { headers: await bearer('studio-ops') }
+    const mailPage = await (await fetch(baseURL + '/mail', studio)).text()
     const links = [...mailPage.matchAll(/<tr>.*?<\/tr>/gs)].map((m) => m[0]).filter((r) => r.includes(ana)).map((r) => /href="(\/mail\/[^"]+)"/.exec(r)?.[1]).filter(Boolean)
     assert.ok(links.length > 0, `no mail to ${ana} in /mail`)
-    const mails = await Promise.all(links.slice(0, 5).map(async (l) => (await fetch(baseURL + l)).text()))
+    const mails = await Promise.all(links.slice(0, 5).map(async (l) => (await fetch(baseURL + l, studio)).text()))
     // Download it: the browser's own download, straight from storage.
     const saving = page.waitForEvent('download')
     await page.getByTestId('download-selected').click()

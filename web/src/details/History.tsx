@@ -34,7 +34,7 @@ export function History({ entries }: { entries: HistoryEntry[] }) {
                 <time dateTime={e.at}>{when(e.at)}</time>
               </td>
               <td>
-                {e.actor || e.role ? (
+                {e.role !== 'SYSTEM' && (e.actor || e.role) ? (
                   <>
                     <span className="who">{e.actorName || e.actor}</span>
                     {e.role && <span className="role-tag">{roleName(e.role)}</span>}

@@ -94,6 +94,7 @@ const roles: Record<string, string> = {
   CP: 'Content Partner',
   STUDIO: 'Studio',
   QC: 'QC operator',
+  SYSTEM: 'openlot (automatic)',
 }
 
 const severities: Record<string, string> = { FYI: 'FYI', ISSUE: 'Issue', BLOCKER: 'Blocker' }

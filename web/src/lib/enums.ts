@@ -39,5 +39,7 @@ export async function enumOf(api: Api, schema: string, property: string): Promis
   const codes = prop?.enum ?? []
   if (!codes.length) throw new Error(`The API document names no values for ${schema}.${property}.`)
   const names = prop?.['x-enum-names'] ?? {}
-  return codes.map((code) => ({ code, name: names[code] ?? code }))
+  // An input enum lists the display names after the codes (both are taken): offer the codes, named.
+  const named = Object.keys(names).length ? codes.filter((code) => code in names) : codes
+  return named.map((code) => ({ code, name: names[code] ?? code }))
 }

@@ -58,7 +58,7 @@ export function RequestPage() {
   // Who is who: the history and comments name the IDs that timelines carry.
   const actorNames = useMemo(() => {
     const m = new Map<string, string>([['openlot', 'openlot']])
-    for (const e of history.data?.entries ?? []) if (e.actor && e.actorName) m.set(e.actor, e.actorName)
+    for (const e of history.data?.entries ?? []) if (e.actor && e.actorName && e.role !== 'SYSTEM') m.set(e.actor, e.actorName)
     for (const c of comments.data?.comments ?? []) if (c.author && c.authorName) m.set(c.author, c.authorName)
     return m
   }, [history.data, comments.data])

@@ -198,7 +198,7 @@ function AddVersion({ movieId, assetTypes, onAdded }: { movieId: number; assetTy
       const sum = await sha256(file)
       setStep('Uploading…')
       const contentType = file.type || 'application/octet-stream'
-      const u = await api.post<UploadURL>('/v1/materials/uploads', { fileName: file.name, contentType })
+      const u = await api.post<UploadURL>('/v1/materials/uploads', { fileName: file.name, contentType, size: file.size, sha256: sum })
       await put(u, file, setProgress)
       setStep('Adding the version…')
       const m = await api.post<Material>('/v1/materials', {
