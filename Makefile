@@ -32,11 +32,15 @@ e2e: build
 vet:
 	go vet ./...
 
-# The subtitle readers' fuzz targets (EBU STL, SCC, TTML timing, SRT), each for FUZZTIME: make fuzz FUZZTIME=10m.
+# The fuzz targets of the parsers of outside input (subtitle readers: EBU STL, SCC, TTML timing,
+# SRT; search queries; QC timecodes; signed blob URLs; API request bodies), each for FUZZTIME:
+# make fuzz FUZZTIME=10m.
 FUZZTIME ?= 1m
+FUZZ_TARGETS = inspect:FuzzSTL inspect:FuzzSCC inspect:FuzzTTMLTiming inspect:FuzzSRT search:FuzzParse \
+	lot:FuzzTimecode diskblob:FuzzSignedURL httpapi:FuzzJSONBodies
 fuzz:
-	@for t in FuzzSTL FuzzSCC FuzzTTMLTiming FuzzSRT; do \
-	  go test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) ./shared/inspect || exit 1; \
+	@for p in $(FUZZ_TARGETS); do \
+	  go test -run '^$$' -fuzz "^$${p#*:}\$$" -fuzztime $(FUZZTIME) "./shared/$${p%%:*}" || exit 1; \
 	done
 
 fmt:

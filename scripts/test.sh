@@ -66,9 +66,10 @@ export OPENLOT_FLOWTEST_TOOLS="$flowtools"
 log "go test (race detector on)"
 go test -race -count=1 ./...
 
-log "fuzz: the subtitle readers, 10 s each (make fuzz FUZZTIME=10m for a longer run)"
-for target in FuzzSTL FuzzSCC FuzzTTMLTiming FuzzSRT; do
-  go test -run '^$' -fuzz "^$target\$" -fuzztime 10s -fuzzminimizetime 5s ./shared/inspect >/dev/null
+log "fuzz: the parsers of outside input, 10 s each (make fuzz FUZZTIME=10m for a longer run)"
+for pair in inspect:FuzzSTL inspect:FuzzSCC inspect:FuzzTTMLTiming inspect:FuzzSRT search:FuzzParse lot:FuzzTimecode \
+  diskblob:FuzzSignedURL httpapi:FuzzJSONBodies; do
+  go test -run '^$' -fuzz "^${pair#*:}\$" -fuzztime 10s -fuzzminimizetime 5s "./shared/${pair%%:*}" >/dev/null
 done
 
 log "browser tests: the portal in chromium (playwright-core, axe-core) and firefox-esr (puppeteer-core, WebDriver BiDi) against openlot serve --demo"
