@@ -207,13 +207,15 @@ func readOnly(api huma.API) func(huma.Context, func(huma.Context)) {
 	return func(ctx huma.Context, next func(huma.Context)) {
 		if p, ok := PrincipalOf(ctx.Context()); ok && p.ReadOnly && !accepts(ctx.Operation().Security, auth.ScopeRead) {
 			ctx.SetHeader("WWW-Authenticate", insufficientScope(auth.ScopeWrite))
-			_ = huma.WriteErr(api, ctx, http.StatusForbidden,
-				"this token was granted reading only ("+auth.ScopeRead+"); ask the token endpoint for "+auth.ScopeWrite+" to change things")
+			_ = huma.WriteErr(api, ctx, http.StatusForbidden, msgReadOnly)
 			return
 		}
 		next(ctx)
 	}
 }
+
+// msgReadOnly is the refusal of a change to a token granted reading only.
+var msgReadOnly = "this token was granted reading only (" + auth.ScopeRead + "); ask the token endpoint for " + auth.ScopeWrite + " to change things"
 
 // accepts reports whether a token with scope alone meets one of the
 // alternatives of security.

@@ -53,6 +53,10 @@ func TestClientCredentialsScope(t *testing.T) {
 	if r := w.do("reader", "GET", "/v1/requests/"+w.ids["jSub"], nil); r.Status != 200 {
 		t.Errorf("read token reading: %d %s", r.Status, r.Body)
 	}
+	actions := w.do("reader", "GET", "/v1/requests/"+w.ids["jSub"], nil).json(t)["actions"].(map[string]any)
+	if c := actions["comment"].(map[string]any); c["allowed"] != false || c["code"] != "forbidden" {
+		t.Errorf("read token: the request's comment action %v, want refused as forbidden", c)
+	}
 	r := w.do("reader", "POST", "/v1/requests/"+w.ids["jSub"]+"/comments", map[string]any{"text": "hello"})
 	if r.Status != 403 {
 		t.Errorf("read token writing: %d, want 403: %s", r.Status, r.Body)
