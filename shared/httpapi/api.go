@@ -111,7 +111,7 @@ func build(c Config) (http.Handler, *huma.OpenAPI) {
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		oauth2Scheme: {Type: "oauth2", Description: "OAuth2 client credentials; send the access token as a Bearer token. " +
 			"A token carries the scope it was granted: ask for fewer scopes to get a narrower token. " +
-			"Besides the scopes listed, an FP or CP client's token names its partner, openlot/partner.<partner ID>, and must name it and its role when it asks for a scope. " +
+			"An FP or CP client's token names its partner (openlot/partner.<partner ID>, listed for every partner there is); a client that asks for a scope must name its role and partner in it. " +
 			"Operations that change things need openlot/write; a token granted openlot/read without it may only read.",
 			Flows: &huma.OAuthFlows{ClientCredentials: &huma.OAuthFlow{TokenURL: tokenURL, Scopes: auth.Scopes()}}},
 	}
@@ -127,7 +127,11 @@ func build(c Config) (http.Handler, *huma.OpenAPI) {
 		mux.Handle(prefix, h)
 	}
 	mux.HandleFunc("/", a.noRoute)
-	var h http.Handler = mux
+	doc := &document{api: hapi}
+	if c.Service != nil && c.Service.Deps != nil {
+		doc.store = c.Service.Deps.Store
+	}
+	var h http.Handler = doc.handler(a, mux) // huma's document, with the partners' scopes
 	h = a.idempotent(h)
 	h = a.authenticate(h)
 	h = a.observe(h)

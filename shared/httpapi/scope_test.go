@@ -118,7 +118,7 @@ func TestBearerChallenge(t *testing.T) {
 }
 
 func TestOpenAPISecurity(t *testing.T) {
-	// Ensures the document names its server, declares every fixed scope tokens carry, and says which operations need openlot/write.
+	// Ensures the document names its server, declares every scope tokens carry (a partner's too, as soon as it exists), and says which operations need openlot/write.
 	w := mustWorld(t)
 	d := w.spec.doc
 	servers, _ := d["servers"].([]any)
@@ -127,10 +127,17 @@ func TestOpenAPISecurity(t *testing.T) {
 	}
 	flows := d["components"].(map[string]any)["securitySchemes"].(map[string]any)["oauth2"].(map[string]any)["flows"].(map[string]any)
 	scopes := flows["clientCredentials"].(map[string]any)["scopes"].(map[string]any)
-	for _, s := range []string{"openlot/read", "openlot/write", "openlot/cancel", "openlot/subassign", "openlot/role.fp", "openlot/role.cp", "openlot/role.studio", "openlot/role.qc"} {
+	for _, s := range []string{"openlot/read", "openlot/write", "openlot/cancel", "openlot/subassign", "openlot/role.fp", "openlot/role.cp",
+		"openlot/role.studio", "openlot/role.qc", "openlot/partner.juniper", "openlot/partner.northstar"} {
 		if _, ok := scopes[s]; !ok {
 			t.Errorf("scope %s is not declared: %v", s, scopes)
 		}
+	}
+	must(t, w.srv.Store.PutPartner(context.Background(), &lot.Partner{ID: "zephyr", Name: "Zephyr Dubbing", Kind: lot.PartnerFulfillment}))
+	again := mustSpec(t, w).doc
+	flows = again["components"].(map[string]any)["securitySchemes"].(map[string]any)["oauth2"].(map[string]any)["flows"].(map[string]any)
+	if _, ok := flows["clientCredentials"].(map[string]any)["scopes"].(map[string]any)["openlot/partner.zephyr"]; !ok {
+		t.Errorf("a partner added later is not declared: %v", flows)
 	}
 	needs := func(path, method string) string {
 		op := d["paths"].(map[string]any)[path].(map[string]any)[method].(map[string]any)
