@@ -5,7 +5,7 @@ ADDR ?= 127.0.0.1:8080
 FUNCTIONS := $(notdir $(wildcard functions/*))
 CDK_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
-.PHONY: run test standins web e2e build vet fmt lambdas synth deploy fuzz
+.PHONY: run test standins web e2e build vet fmt lambdas synth deploy fuzz fuzz-targets
 
 run:
 	./scripts/run.sh --addr $(ADDR) --data $(DATA)
@@ -32,11 +32,20 @@ e2e: build
 vet:
 	go vet ./...
 
-# The subtitle readers' fuzz targets (EBU STL, SCC, TTML timing, SRT), each for FUZZTIME: make fuzz FUZZTIME=10m.
+# The fuzz targets of the parsers of outside input (subtitle readers: EBU STL, SCC, TTML timing,
+# SRT; search queries; QC timecodes; signed blob URLs; API request bodies), each for FUZZTIME:
+# make fuzz FUZZTIME=10m.
 FUZZTIME ?= 1m
+FUZZ_TARGETS = inspect:FuzzSTL inspect:FuzzSCC inspect:FuzzTTMLTiming inspect:FuzzSRT search:FuzzParse \
+	lot:FuzzTimecode diskblob:FuzzSignedURL httpapi:FuzzJSONBodies inspect:FuzzIdentify \
+	imf:FuzzParseCPL imf:FuzzParsePKL imf:FuzzParseAssetMap imf:FuzzParseVolumeIndex imf:FuzzOpen
+# The list, for scripts/test.sh's short pass.
+fuzz-targets:
+	@echo $(FUZZ_TARGETS)
+
 fuzz:
-	@for t in FuzzSTL FuzzSCC FuzzTTMLTiming FuzzSRT; do \
-	  go test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) ./shared/inspect || exit 1; \
+	@for p in $(FUZZ_TARGETS); do \
+	  go test -run '^$$' -fuzz "^$${p#*:}\$$" -fuzztime $(FUZZTIME) "./shared/$${p%%:*}" || exit 1; \
 	done
 
 fmt:

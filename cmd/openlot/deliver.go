@@ -33,14 +33,15 @@ func deliverCmd(cfg *string) *cobra.Command {
 	var request, planDir, requests string
 	var meta []string
 	var parallel, stopAfter int
-	var quiet, yes bool
+	var quiet, yes, again bool
 	cmd := &cobra.Command{
 		Use:   "deliver --request ID [--meta key=value ...] FILE...",
 		Short: "Deliver files to a request: parallel, checksummed parts; run it again to resume",
 		Long: "Uploads the files in parts straight to storage, reading every byte once and hashing it into the whole " +
 			"file's SHA-256, which the server checks on completion. Where storage asks for it (S3), each part also goes " +
 			"bound to its own SHA-256, so a damaged part is refused on arrival. If the command stops (killed, network gone), run the same command again: it finds the " +
-			"unfinished transfer and sends only the missing parts. The transfer ends in Pending Inspection.",
+			"unfinished transfer and sends only the missing parts. The transfer ends in Pending Inspection. Run again after the " +
+			"upload finished, it says the files are delivered and sends nothing: --again delivers the same files once more.",
 		Example: "  openlot deliver --request 01a0… --meta subtitleFormat=TTML --meta frameRate=23.976 tides_es.ttml\n" +
 			"  openlot deliver --plan ./outbox --requests 01a0…,01a1… --meta frameRate=24",
 		Args: cobra.ArbitraryArgs,
@@ -53,7 +54,7 @@ func deliverCmd(cfg *string) *cobra.Command {
 				if len(paths) > 0 || request != "" {
 					return errors.New("--plan takes a folder and --requests; name no files and no --request")
 				}
-				return deliverPlan(cmd, c, planDir, requests, meta, parallel, quiet, yes)
+				return deliverPlan(cmd, c, planDir, requests, meta, parallel, quiet, yes, again)
 			}
 			if request == "" || len(paths) == 0 {
 				return errors.New("name the request (--request ID) and the files to deliver, or use --plan DIR --requests IDS")
@@ -66,12 +67,12 @@ func deliverCmd(cfg *string) *cobra.Command {
 			if quiet {
 				progress = io.Discard
 			}
-			d := &deliverer{c: c, request: request, metadata: metadata, parallel: max(1, parallel), stopAfter: stopAfter, out: progress}
+			d := &deliverer{c: c, request: request, metadata: metadata, parallel: max(1, parallel), stopAfter: stopAfter, again: again, out: progress}
 			card, err := d.run(cmd.Context(), paths)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "transfer %s: %s\n", card.ID, card.Status)
+			d.report(cmd.OutOrStdout(), card)
 			return nil
 		},
 	}
@@ -82,6 +83,7 @@ func deliverCmd(cfg *string) *cobra.Command {
 	cmd.Flags().StringVar(&planDir, "plan", "", "a folder of files: show which file fits which of --requests, and why, then deliver the recommended ones")
 	cmd.Flags().StringVar(&requests, "requests", "", "with --plan: request IDs, comma-separated")
 	cmd.Flags().BoolVar(&yes, "yes", false, "with --plan: deliver the recommended files without asking")
+	cmd.Flags().BoolVar(&again, "again", false, "deliver the files even though the request's latest delivery holds the very same files")
 	cmd.Flags().IntVar(&stopAfter, "stop-after-parts", 0, "stop (as if killed) after uploading this many parts; for testing resume")
 	_ = cmd.Flags().MarkHidden("stop-after-parts")
 	return cmd
@@ -93,9 +95,12 @@ type deliverer struct {
 	metadata  map[string]string
 	parallel  int
 	stopAfter int
+	again     bool // deliver even when the latest delivery holds the same files
 	out       io.Writer
-	sent      int
-	mu        sync.Mutex
+	// already is set when run found the files delivered and sent nothing.
+	already bool
+	sent    int
+	mu      sync.Mutex
 	// completeTook is how long the server took to complete (join and verify).
 	completeTook time.Duration
 }
@@ -138,6 +143,16 @@ func (d *deliverer) run(ctx context.Context, paths []string) (*transferCard, err
 			card = &cards.Transfers[i]
 			fmt.Fprintf(d.out, "resuming transfer %s\n", card.ID)
 			break
+		}
+	}
+	if card == nil && !d.again {
+		var err error
+		if card, err = d.delivered(cards.Transfers, paths); err != nil {
+			return nil, err
+		}
+		if card != nil {
+			d.already = true
+			return card, nil
 		}
 	}
 	if card == nil {
@@ -199,6 +214,67 @@ func (d *deliverer) run(ctx context.Context, paths []string) (*transferCard, err
 	}
 	d.completeTook = time.Since(began)
 	return card, nil
+}
+
+// delivered returns the request's latest delivery (cards, newest first) when
+// it holds the very files at paths, in order (the same names, sizes and
+// SHA-256), and nil otherwise. Uploads that never finished (superseded,
+// aborted) are no delivery.
+func (d *deliverer) delivered(cards []transferCard, paths []string) (*transferCard, error) {
+	for i, t := range cards {
+		switch t.Status {
+		case "WAITING_FOR_UPLOAD", "UPLOADING", "SUPERSEDED", "ABORTED":
+			continue
+		}
+		if len(t.Files) != len(paths) {
+			return nil, nil
+		}
+		for j, f := range t.Files {
+			fi, err := os.Stat(paths[j])
+			if err != nil {
+				return nil, err
+			}
+			if f.Name != filepath.Base(paths[j]) || f.Size != fi.Size() || f.SHA256 == "" {
+				return nil, nil
+			}
+		}
+		// The same names and sizes: only the bytes tell a corrected file.
+		for j, f := range t.Files {
+			sum, err := fileSHA256(paths[j])
+			if err != nil {
+				return nil, err
+			}
+			if !strings.EqualFold(sum, f.SHA256) {
+				return nil, nil
+			}
+		}
+		return &cards[i], nil
+	}
+	return nil, nil
+}
+
+// fileSHA256 returns the hex SHA-256 of the file at path.
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// report prints what run did: the transfer and its status, or that the
+// files were delivered already and nothing was sent.
+func (d *deliverer) report(w io.Writer, card *transferCard) {
+	if d.already {
+		fmt.Fprintf(w, "transfer %s: %s; already delivered these files (sent nothing; --again delivers them once more)\n", card.ID, card.Status)
+		return
+	}
+	fmt.Fprintf(w, "transfer %s: %s\n", card.ID, card.Status)
 }
 
 // file reads one file once. Each part read goes two ways at once: to one
@@ -486,7 +562,7 @@ func parseMeta(meta []string) (map[string]string, error) {
 
 // deliverPlan shows the file bin's advice for a folder and the requests,
 // and, once confirmed, delivers the recommended files request by request.
-func deliverPlan(cmd *cobra.Command, c *client, dir, requests string, meta []string, parallel int, quiet, yes bool) error {
+func deliverPlan(cmd *cobra.Command, c *client, dir, requests string, meta []string, parallel int, quiet, yes, again bool) error {
 	metadata, err := parseMeta(meta)
 	if err != nil {
 		return err
@@ -554,12 +630,12 @@ func deliverPlan(cmd *cobra.Command, c *client, dir, requests string, meta []str
 		progress = io.Discard
 	}
 	for _, id := range order {
-		d := &deliverer{c: c, request: id, metadata: metadata, parallel: max(1, parallel), out: progress}
+		d := &deliverer{c: c, request: id, metadata: metadata, parallel: max(1, parallel), again: again, out: progress}
 		card, err := d.run(cmd.Context(), chosen[id])
 		if err != nil {
 			return fmt.Errorf("request %s: %w", id, err)
 		}
-		fmt.Fprintf(out, "transfer %s: %s\n", card.ID, card.Status)
+		d.report(out, card)
 	}
 	return nil
 }

@@ -211,3 +211,67 @@ func TestDeliverFromAFileBin(t *testing.T) {
 		t.Fatalf("%d transfers delivered, want 2:\n%s", n, out)
 	}
 }
+
+func TestDeliverAgainAfterItFinished(t *testing.T) {
+	// Ensures running `openlot deliver` again after the upload finished says
+	// the files are delivered and delivers nothing, that --again delivers
+	// them once more, and that a changed file of the same name and size is
+	// delivered without it.
+	l, cfg, id := deliverWorld(t, nil)
+	data := make([]byte, 5000)
+	rand.Read(data)
+	file := filepath.Join(t.TempDir(), "House of Tides_es-419.ttml")
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"deliver", cfg, "--request", id, "--meta", "subtitleFormat=TTML", "--meta", "frameRate=23.976", "--quiet", file}
+	transfers := func() []lot.Transfer {
+		t.Helper()
+		list, err := l.Store.ListTransfers(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := make([]lot.Transfer, len(list))
+		for i, tr := range list {
+			out[i] = *tr
+		}
+		return out
+	}
+	out, err := run(t, "", args...)
+	if err != nil {
+		t.Fatalf("first run: %v", err)
+	}
+	if n := len(transfers()); n != 1 {
+		t.Fatalf("first run: %d transfers, want 1", n)
+	}
+	first := transfers()[0].ID
+
+	out, err = run(t, "", args...)
+	if err != nil {
+		t.Fatalf("run again: %v", err)
+	}
+	if n := len(transfers()); n != 1 {
+		t.Errorf("run again after the upload finished: %d transfers, want still 1", n)
+	}
+	if !strings.Contains(out, first) || !strings.Contains(out, "already delivered") || !strings.Contains(out, "--again") {
+		t.Errorf("run again printed %q, want it to say transfer %s already delivered the file and how to deliver it again", out, first)
+	}
+
+	if _, err = run(t, "", append(args, "--again")...); err != nil {
+		t.Fatalf("run with --again: %v", err)
+	}
+	if n := len(transfers()); n != 2 {
+		t.Errorf("run with --again: %d transfers, want 2", n)
+	}
+
+	data[0] ^= 0xff // the same name and size, other bytes
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = run(t, "", args...); err != nil {
+		t.Fatalf("run with a changed file: %v", err)
+	}
+	if n := len(transfers()); n != 3 {
+		t.Errorf("run with a changed file of the same name and size: %d transfers, want 3", n)
+	}
+}

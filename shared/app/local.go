@@ -211,7 +211,7 @@ func (l *Local) Open(ctx context.Context) (err error) {
 	}
 	l.Handler = httpapi.New(httpapi.Config{
 		Service: l.Service, Auth: oauth.Authenticator{Issuer: l.Issuer}, Keys: l.Store, Clock: l.cfg.Clock,
-		Log: l.cfg.Log, Token: l.Issuer.Token(), JWKS: l.Issuer.JWKS(), TokenURL: l.URL + "/oauth2/token",
+		Log: l.cfg.Log, Token: l.Issuer.Token(), JWKS: l.Issuer.JWKS(), TokenURL: l.URL + "/oauth2/token", PublicURL: l.URL,
 		RatePerSecond: l.cfg.RatePerSecond, Burst: l.cfg.Burst, Started: started, MaxKeys: l.cfg.MaxIdempotencyKeys,
 		Mounts: mounts, Workbook: xlsx.Write, Web: web.Handler(l.portalConfig()),
 	})

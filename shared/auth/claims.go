@@ -6,6 +6,12 @@
 // facility in custom:partner and extra rights in custom:permissions. Machine
 // clients (client credentials) carry all three as scopes of the openlot
 // resource server: openlot/role.fp, openlot/partner.juniper, openlot/cancel.
+//
+// Two scopes limit what a token may do: openlot/read (find, read, download,
+// export) and openlot/write (change things). A token that names openlot/read
+// without openlot/write is read-only. A token that names neither keeps the
+// full reach of its role: people's tokens, and machine clients of a Cognito
+// resource server that does not offer them.
 package auth
 
 import (
@@ -24,7 +30,45 @@ const (
 	ClaimPermissions = "custom:permissions"
 	ClaimScope       = "scope"
 	ScopePrefix      = "openlot/"
+
+	ScopeRead  = ScopePrefix + "read"  // find, read, download and export
+	ScopeWrite = ScopePrefix + "write" // change things
 )
+
+// Scopes describes the scopes of the openlot resource server, name → what it
+// grants, but for the one scope per partner (openlot/partner.<partner ID>),
+// which FP and CP clients carry to name the facility they act for.
+func Scopes() map[string]string {
+	m := map[string]string{
+		ScopeRead:                 "find and read requests, download materials, export, plan deliveries",
+		ScopeWrite:                "change things: everything that is not reading (needs the role's right too)",
+		ScopePrefix + "cancel":    "fulfillment partners: cancel and uncancel Forced Sub and Dub Card Image requests",
+		ScopePrefix + "subassign": "fulfillment partners: subassign requests to approved partners",
+	}
+	for _, r := range lot.Roles {
+		m[RoleScope(r)] = "acts as a " + r.Name() + " (one role per token)"
+	}
+	return m
+}
+
+// RoleScope is the scope that names role r.
+func RoleScope(r lot.Role) string { return ScopePrefix + "role." + strings.ToLower(string(r)) }
+
+// PartnerScope is the scope that names the partner an FP or CP client acts for.
+func PartnerScope(partner string) string { return ScopePrefix + "partner." + partner }
+
+// ScopesOf returns every scope a machine client acting as p may be granted:
+// its role, its partner, its permissions, reading and writing.
+func ScopesOf(p lot.Principal) []string {
+	out := []string{RoleScope(p.Role)}
+	if p.Partner != "" {
+		out = append(out, PartnerScope(p.Partner))
+	}
+	for _, perm := range p.Permissions {
+		out = append(out, ScopePrefix+string(perm))
+	}
+	return append(out, ScopeRead, ScopeWrite)
+}
 
 // FromClaims returns the principal the claims describe. It fails with
 // unauthorized when the subject is missing, no single role is named, or an FP
@@ -67,12 +111,17 @@ func FromClaims(c map[string]any) (lot.Principal, error) {
 	for _, s := range list(c[ClaimPermissions]) {
 		addPerm(s)
 	}
+	var read, write bool
 	for _, sc := range strings.Fields(str(c[ClaimScope])) {
 		rest, ok := strings.CutPrefix(sc, ScopePrefix)
 		if !ok {
 			continue
 		}
 		switch {
+		case sc == ScopeRead:
+			read = true
+		case sc == ScopeWrite:
+			write = true
 		case strings.HasPrefix(rest, "role."):
 			addRole(strings.TrimPrefix(rest, "role."))
 		case strings.HasPrefix(rest, "partner."):
@@ -98,6 +147,7 @@ func FromClaims(c map[string]any) (lot.Principal, error) {
 		p.Partner = partner
 	}
 	p.Permissions = perms
+	p.ReadOnly = read && !write
 	return p, nil
 }
 
@@ -119,6 +169,9 @@ func Claims(p lot.Principal) map[string]any {
 	scopes := make([]string, 0, len(p.Permissions))
 	for _, perm := range p.Permissions {
 		scopes = append(scopes, ScopePrefix+string(perm))
+	}
+	if p.ReadOnly {
+		scopes = append(scopes, ScopeRead)
 	}
 	if len(scopes) > 0 {
 		c[ClaimScope] = strings.Join(scopes, " ")

@@ -22,6 +22,12 @@ func TestFromClaims(t *testing.T) {
 			lot.Principal{Subject: "u2", Name: "u2", Role: lot.RoleStudio}, false},
 		{"machine client scopes", map[string]any{"sub": "abc", "client_id": "abc", "scope": "openlot/role.fp openlot/partner.lumen openlot/cancel other/x"},
 			lot.Principal{Subject: "abc", Name: "abc", Role: lot.RoleFP, Partner: "lumen", Permissions: []lot.Permission{lot.PermCancel}}, false},
+		{"cognito machine client granted reading only", map[string]any{"sub": "abc", "client_id": "abc", "scope": "openlot/role.fp openlot/partner.lumen openlot/read"},
+			lot.Principal{Subject: "abc", Name: "abc", Role: lot.RoleFP, Partner: "lumen", ReadOnly: true}, false},
+		{"cognito machine client granted reading and writing", map[string]any{"sub": "abc", "client_id": "abc", "scope": "openlot/role.fp openlot/partner.lumen openlot/read openlot/write"},
+			lot.Principal{Subject: "abc", Name: "abc", Role: lot.RoleFP, Partner: "lumen"}, false},
+		{"round trip read-only", auth.Claims(lot.Principal{Subject: "qc-1", Name: "QC", Role: lot.RoleQC, ReadOnly: true}),
+			lot.Principal{Subject: "qc-1", Name: "QC", Role: lot.RoleQC, ReadOnly: true}, false},
 		{"round trip", auth.Claims(lot.Principal{Subject: "cp-northstar", Name: "Northstar", Role: lot.RoleCP, Partner: "northstar", Email: "ops@northstar.example"}),
 			lot.Principal{Subject: "cp-northstar", Name: "Northstar", Role: lot.RoleCP, Partner: "northstar", Email: "ops@northstar.example"}, false},
 		{"an email that is not one is left out", map[string]any{"sub": "u3", "email": "not an address", "cognito:groups": []any{"qc"}},
@@ -58,6 +64,9 @@ func TestFromClaims(t *testing.T) {
 		}
 		if got.Email != c.want.Email {
 			t.Errorf("%s: Email %q, want %q", c.name, got.Email, c.want.Email)
+		}
+		if got.ReadOnly != c.want.ReadOnly {
+			t.Errorf("%s: ReadOnly %v, want %v", c.name, got.ReadOnly, c.want.ReadOnly)
 		}
 		if !slices.Equal(got.Permissions, c.want.Permissions) {
 			t.Errorf("%s: Permissions %v, want %v", c.name, got.Permissions, c.want.Permissions)

@@ -32,7 +32,7 @@ import (
 func Handler(c *awsapp.Cloud, workbook func(rows []export.Row, columns []string) ([]byte, error)) func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 	h := httpapi.New(httpapi.Config{
 		Service: c.Service, Auth: claims{}, Keys: c.Store, Clock: lot.SystemClock, Log: c.Log,
-		TokenURL: c.Env(awsenv.TokenURL), Workbook: workbook, Web: web.Handler(PortalConfig(c.Env)),
+		TokenURL: c.Env(awsenv.TokenURL), PublicURL: c.Env(awsenv.PublicURL), Workbook: workbook, Web: web.Handler(PortalConfig(c.Env)),
 	})
 	return httpadapter.NewV2(h).ProxyWithContext
 }

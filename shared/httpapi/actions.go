@@ -60,9 +60,16 @@ func (QCActionsJSON) Schema(r huma.Registry) *huma.Schema {
 		"resume, finish, cancel, addEvent (POST …/qc/events) and signOff (POST …/qc/events/{n}/sign-off, on an Issue).", portal.QCActions)
 }
 
+// readingAction is the one action of the actions lists that a token granted
+// reading only may take (its operation is among readingPosts).
+const readingAction = portal.ActDownloadMaterials
+
 // actionJSON is one allowance on the wire; an unexpected error reads as
 // internal, its detail logged.
 func (a *api) actionJSON(ctx context.Context, al portal.Allowance) ActionJSON {
+	if who(ctx).ReadOnly && al.Action != readingAction {
+		return ActionJSON{Code: lot.CodeForbidden, Reason: msgReadOnly} // as readOnly refuses the call
+	}
 	if al.Refusal == nil {
 		return ActionJSON{Allowed: true}
 	}

@@ -14,11 +14,15 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"golang.org/x/time/rate"
 
+	"github.com/openlot/openlot/shared/auth"
 	"github.com/openlot/openlot/shared/export"
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/portal"
 	"github.com/openlot/openlot/shared/problem"
 )
+
+// oauth2Scheme is the name of the API's one security scheme.
+const oauth2Scheme = "oauth2"
 
 // Version is the API version in the OpenAPI document.
 const Version = "1.0.0"
@@ -35,6 +39,9 @@ type Config struct {
 	Token, JWKS http.Handler
 	// TokenURL is documented as the OAuth2 token endpoint.
 	TokenURL string
+	// PublicURL is the API's base URL, the document's server ("/", the
+	// document's own host, when empty).
+	PublicURL string
 	// Mounts are handlers served beside the API under their own path
 	// prefixes (e.g. the local blob store's signed URLs): they get request
 	// IDs, access logs and panic recovery, but no bearer-token check.
@@ -110,13 +117,21 @@ func build(c Config) (http.Handler, *huma.OpenAPI) {
 	if tokenURL == "" {
 		tokenURL = "/oauth2/token"
 	}
-	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
-		"oauth2": {Type: "oauth2", Description: "OAuth2 client credentials; send the access token as a Bearer token.",
-			Flows: &huma.OAuthFlows{ClientCredentials: &huma.OAuthFlow{TokenURL: tokenURL, Scopes: map[string]string{
-				"openlot/cancel": "cancel and uncancel Forced Sub and Dub Card Image requests", "openlot/subassign": "subassign requests"}}}},
+	server := c.PublicURL
+	if server == "" {
+		server = "/" // the document's own host
 	}
-	cfg.Security = []map[string][]string{{"oauth2": {}}}
+	cfg.Servers = []*huma.Server{{URL: server}}
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		oauth2Scheme: {Type: "oauth2", Description: "OAuth2 client credentials; send the access token as a Bearer token. " +
+			"A token carries the scope it was granted: ask for fewer scopes to get a narrower token. " +
+			"An FP or CP client's token names its partner (openlot/partner.<partner ID>, listed for every partner there is); a client that asks for a scope must name its role and partner in it. " +
+			"Operations that change things need openlot/write; a token granted openlot/read without it may only read.",
+			Flows: &huma.OAuthFlows{ClientCredentials: &huma.OAuthFlow{TokenURL: tokenURL, Scopes: auth.Scopes()}}},
+	}
+	cfg.Security = []map[string][]string{{oauth2Scheme: {}}}
 	hapi := humago.New(mux, cfg)
+	hapi.UseMiddleware(readOnly(hapi))
 	a.routes(hapi)
 	if c.Token != nil {
 		mux.Handle("POST /oauth2/token", c.Token)
@@ -126,7 +141,11 @@ func build(c Config) (http.Handler, *huma.OpenAPI) {
 		mux.Handle(prefix, h)
 	}
 	mux.HandleFunc("/", a.noRoute)
-	var h http.Handler = mux
+	doc := &document{api: hapi}
+	if c.Service != nil && c.Service.Deps != nil {
+		doc.store = c.Service.Deps.Store
+	}
+	var h http.Handler = doc.handler(a, mux) // huma's document, with the partners' scopes
 	h = a.idempotent(h)
 	h = a.authenticate(h)
 	h = a.observe(h)

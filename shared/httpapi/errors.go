@@ -9,6 +9,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/openlot/openlot/shared/auth"
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/problem"
 )
@@ -20,7 +21,13 @@ type Problem struct {
 	Code    string   `json:"code" doc:"Machine-readable error code: invalid, unauthorized, forbidden, not_found, method_not_allowed, not_acceptable, request_timeout, conflict, too_large, unsupported_media_type, rate_limited, unavailable, insufficient_storage (507: the server's storage is full), internal, or a rule code (HTTP 422) such as not_allowed, not_deliverable, not_subassignable, idempotency_key_reused."`
 	Message string   `json:"message" doc:"What went wrong, written for the person who made the call."`
 	Details []string `json:"details,omitempty" doc:"Per-field problems, for invalid input."`
+
+	headers http.Header // sent with the answer (huma.HeadersError)
 }
+
+// GetHeaders returns the headers sent with p: a 403 carries the Bearer
+// challenge insufficient_scope (RFC 6750 §3.1).
+func (p *Problem) GetHeaders() http.Header { return p.headers }
 
 func (p *Problem) Error() string { return p.Code + ": " + p.Message }
 
@@ -38,7 +45,15 @@ func problemOf(ctx context.Context, log *slog.Logger, err error) *Problem {
 	}
 	var le *lot.Error
 	if errors.As(err, &le) && le.Code != lot.CodeInternal {
-		return &Problem{Code: le.Code, Message: le.Message}
+		p := &Problem{Code: le.Code, Message: le.Message}
+		if le.Code == lot.CodeForbidden {
+			scope := ""
+			if perm, ok := lot.NeededPermission(err); ok {
+				scope = auth.ScopePrefix + string(perm)
+			}
+			p.headers = http.Header{"Www-Authenticate": {insufficientScope(scope)}}
+		}
+		return p
 	}
 	log.ErrorContext(ctx, "internal error", "err", err.Error(), "request_id", RequestID(ctx))
 	ip := internalProblem
@@ -47,6 +62,9 @@ func problemOf(ctx context.Context, log *slog.Logger, err error) *Problem {
 
 // writeProblem writes p as JSON with its code's status.
 func writeProblem(w http.ResponseWriter, p *Problem) {
+	for k, v := range p.headers {
+		w.Header()[k] = v
+	}
 	problem.WriteBody(w, p.Code, p)
 }
 

@@ -16,8 +16,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/danielgtaylor/huma/v2"
 	"golang.org/x/time/rate"
 
+	"github.com/openlot/openlot/shared/auth"
 	"github.com/openlot/openlot/shared/lot"
 	"github.com/openlot/openlot/shared/problem"
 )
@@ -159,7 +161,13 @@ func (a *api) authenticate(next http.Handler) http.Handler {
 		}
 		if err != nil {
 			if lot.IsCode(err, lot.CodeUnauthorized) {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="openlot", error="invalid_token"`)
+				// RFC 6750 §3.1: no error code when the request carries
+				// no bearer token at all.
+				challenge := `Bearer realm="openlot"`
+				if hasBearer(r) {
+					challenge += `, error="invalid_token"`
+				}
+				w.Header().Set("WWW-Authenticate", challenge)
 			}
 			writeProblem(w, problemOf(r.Context(), a.log, err))
 			return
@@ -174,6 +182,50 @@ func (a *api) authenticate(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
 	})
+}
+
+// hasBearer reports whether r offers a bearer token (RFC 6750 §2.1).
+func hasBearer(r *http.Request) bool {
+	scheme, token, _ := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	return strings.EqualFold(scheme, "Bearer") && strings.TrimSpace(token) != ""
+}
+
+// insufficientScope is the challenge of a 403 (RFC 6750 §3.1), naming the
+// scope that would grant the request when one would.
+func insufficientScope(scope string) string {
+	c := `Bearer realm="openlot", error="insufficient_scope"`
+	if scope != "" {
+		c += `, scope="` + scope + `"`
+	}
+	return c
+}
+
+// readOnly refuses, with 403 insufficient_scope, an operation that needs
+// openlot/write (its security requirement does not accept openlot/read)
+// called with a token granted reading only.
+func readOnly(api huma.API) func(huma.Context, func(huma.Context)) {
+	return func(ctx huma.Context, next func(huma.Context)) {
+		if p, ok := PrincipalOf(ctx.Context()); ok && p.ReadOnly && !accepts(ctx.Operation().Security, auth.ScopeRead) {
+			ctx.SetHeader("WWW-Authenticate", insufficientScope(auth.ScopeWrite))
+			_ = huma.WriteErr(api, ctx, http.StatusForbidden, msgReadOnly)
+			return
+		}
+		next(ctx)
+	}
+}
+
+// msgReadOnly is the refusal of a change to a token granted reading only.
+var msgReadOnly = "this token was granted reading only (" + auth.ScopeRead + "); ask the token endpoint for " + auth.ScopeWrite + " to change things"
+
+// accepts reports whether a token with scope alone meets one of the
+// alternatives of security.
+func accepts(security []map[string][]string, scope string) bool {
+	for _, alt := range security {
+		if need := alt[oauth2Scheme]; len(need) == 1 && need[0] == scope {
+			return true
+		}
+	}
+	return false
 }
 
 // limiter is a token bucket per subject.

@@ -2,9 +2,13 @@ package httpapi
 
 import (
 	"context"
+	"net/http"
 	"reflect"
+	"slices"
 
 	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/openlot/openlot/shared/auth"
 )
 
 // route is one row of a resource's route table: an OpenAPI operation and
@@ -21,7 +25,28 @@ type operation[I, O any] struct {
 	handle func(context.Context, *I) (*O, error)
 }
 
-func (o operation[I, O]) register(api huma.API) { huma.Register(api, o.op, o.handle) }
+func (o operation[I, O]) register(api huma.API) {
+	if o.op.Security == nil {
+		o.op.Security = securityOf(o.op)
+	}
+	if !accepts(o.op.Security, auth.ScopeRead) && !slices.Contains(o.op.Errors, http.StatusForbidden) {
+		o.op.Errors = append(slices.Clone(o.op.Errors), http.StatusForbidden) // a read-only token's answer
+	}
+	huma.Register(api, o.op, o.handle)
+}
+
+// readingPosts are the POST operations a token granted reading only may
+// call: they plan, export or download, and change no request.
+var readingPosts = []string{"planDeliveries", "exportRequests", "startDownload", "completeDownload", "previewMaterial"}
+
+// securityOf is what op needs of a token: GETs and readingPosts accept
+// openlot/read or openlot/write, the rest openlot/write (readOnly enforces it).
+func securityOf(op huma.Operation) []map[string][]string {
+	if op.Method == http.MethodGet || slices.Contains(readingPosts, op.OperationID) {
+		return []map[string][]string{{oauth2Scheme: {auth.ScopeRead}}, {oauth2Scheme: {auth.ScopeWrite}}}
+	}
+	return []map[string][]string{{oauth2Scheme: {auth.ScopeWrite}}}
+}
 
 // serve makes the route table row of op, served by h.
 func serve[I, O any](op huma.Operation, h func(context.Context, *I) (*O, error)) route {

@@ -39,7 +39,7 @@ type searchInput struct {
 	Sort                  string `query:"sort" doc:"Sort fields, comma-separated; prefix - for descending. Default dueDate."`
 	Cursor                string `query:"cursor" doc:"The next value of the previous page." maxLength:"2048"`
 	Limit                 int    `query:"limit" minimum:"1" maximum:"500" default:"50"`
-	Template              string `query:"template" doc:"Apply a saved template; explicit parameters add to it."`
+	Template              string `query:"template" doc:"Apply a saved template; explicit parameters add to it: a modifier's values join the saved ones, groupings nest under the saved ones, and columns, sort or bucket replace the saved one."`
 }
 
 // BucketsJSON counts the Insights and Asset States buckets.

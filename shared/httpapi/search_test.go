@@ -131,20 +131,20 @@ func TestTemplatesAreSavedPerUserAndApplied(t *testing.T) {
 	if r.Status != 200 {
 		t.Fatalf("save: %d %s", r.Status, r.Body)
 	}
-	if q := r.json(t)["query"]; q != "group=language&sourceType=FORCED_SUB" {
-		t.Errorf("saved query %v (paging and bucket must not be kept)", q)
+	if q := r.json(t)["query"]; q != "bucket=critical&group=language&sourceType=FORCED_SUB" {
+		t.Errorf("saved query %v (paging must not be kept, the bucket must)", q)
 	}
 	applied := w.do("juniper", "GET", "/v1/requests?template=Forced%20subs", nil).json(t)
-	direct := w.do("juniper", "GET", "/v1/requests?sourceType=FORCED_SUB&group=language", nil).json(t)
+	direct := w.do("juniper", "GET", "/v1/requests?sourceType=FORCED_SUB&group=language&bucket=critical", nil).json(t)
 	if fmt.Sprint(applied) != fmt.Sprint(direct) {
 		t.Errorf("applied %v, want the direct search's %v", applied, direct)
 	}
 	if n := applied["total"].(float64); n != 1 {
 		t.Errorf("applied total %v, want 1", n)
 	}
-	// An explicit modifier replaces the saved one.
-	if n := w.do("juniper", "GET", "/v1/requests?template=Forced%20subs&sourceType=SUBTITLE", nil).json(t)["total"].(float64); n != 2 {
-		t.Errorf("override total %v, want 2", n)
+	// An explicit modifier's values join the saved ones.
+	if n := w.do("juniper", "GET", "/v1/requests?template=Forced%20subs&sourceType=SUBTITLE", nil).json(t)["total"].(float64); n != 3 {
+		t.Errorf("added total %v, want 3", n)
 	}
 	list := w.do("juniper", "GET", "/v1/templates", nil).json(t)["templates"].([]any)
 	if len(list) != 1 {

@@ -71,7 +71,7 @@ func (a *api) getTemplate(ctx context.Context, in *templateName) (*templateOutpu
 }
 
 type putTemplateRequest struct {
-	Query string `json:"query" maxLength:"4000" doc:"Search query string, e.g. status=Open&sourceType=SUBTITLE&group=language. Paging, bucket and columns are not kept."`
+	Query string `json:"query" maxLength:"4000" doc:"Search query string, e.g. status=Open&sourceType=SUBTITLE&group=language&columns=title,status&sort=-dueDate&bucket=atRisk. Modifiers, groupings, columns, sort and bucket are kept; paging (limit, cursor) is not; groupKey is refused."`
 }
 
 type putTemplateInput struct {

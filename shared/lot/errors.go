@@ -70,3 +70,29 @@ func Passes(err error) bool {
 	var le *Error
 	return errors.As(err, &le) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
+
+// MissingPermission returns the forbidden error of a principal that lacks
+// perm, which NeededPermission recognises (the HTTP layer names the scope that
+// would grant it).
+func MissingPermission(perm Permission) error {
+	return &permissionError{err: Errorf(CodeForbidden, "your account lacks the %s permission", perm), perm: perm}
+}
+
+// NeededPermission returns the permission whose lack err reports, if err is
+// (or wraps) an error of MissingPermission.
+func NeededPermission(err error) (Permission, bool) {
+	var pe *permissionError
+	if errors.As(err, &pe) {
+		return pe.perm, true
+	}
+	return "", false
+}
+
+// permissionError is a forbidden *Error that knows the permission it lacks.
+type permissionError struct {
+	err  *Error
+	perm Permission
+}
+
+func (e *permissionError) Error() string { return e.err.Error() }
+func (e *permissionError) Unwrap() error { return e.err }

@@ -48,6 +48,9 @@ type Principal struct {
 	Partner     string // partner ID for FP and CP; empty for studio and QC
 	Permissions []Permission
 	Email       string // where notifications go; empty: none
+	// ReadOnly is set when the caller's token was granted reading only (the
+	// openlot/read scope without openlot/write): it may change nothing.
+	ReadOnly bool
 }
 
 // Has reports whether p holds permission perm.

@@ -294,11 +294,12 @@ func (q *QC) AddEvent(a Act, e QCEvent) (QCEvent, error) {
 	if err := q.ready(QCAddEvent); err != nil {
 		return e, err
 	}
-	in, err := ParseTimecode(e.In, q.FrameRate)
+	// The timecodes are labels of the delivered video, of its kind.
+	in, err := ReadTimecode(e.In, q.FrameRate, q.DropFrame)
 	if err != nil {
 		return e, Errorf(CodeInvalid, "in: %v", err)
 	}
-	out, err := ParseTimecode(e.Out, q.FrameRate)
+	out, err := ReadTimecode(e.Out, q.FrameRate, q.DropFrame)
 	if err != nil {
 		return e, Errorf(CodeInvalid, "out: %v", err)
 	}
@@ -368,6 +369,22 @@ func ParseTimecode(tc string, rate float64) (int64, error) {
 		frames -= drop * (minutes - minutes/10)
 	}
 	return frames, nil
+}
+
+// ReadTimecode reads tc as a label of a video whose timecode is drop-frame
+// (dropFrame, at 29.97 or 59.94 fps) or not, whatever separator it was
+// typed with, and returns its frame count from 00:00:00:00; it fails as
+// ParseTimecode does. FormatTimecode with the same kind writes it back.
+func ReadTimecode(tc string, rate float64, dropFrame bool) (int64, error) {
+	t := strings.TrimSpace(tc)
+	if smpte.MatchString(t) {
+		sep := ":"
+		if n := math.Round(rate); dropFrame && (n == 30 || n == 60) {
+			sep = ";"
+		}
+		t = t[:8] + sep + t[9:]
+	}
+	return ParseTimecode(t, rate)
 }
 
 // FormatTimecode writes a frame count as SMPTE timecode.

@@ -71,7 +71,7 @@ func (r *Request) mayCancel(p Principal, op Op) error {
 		return Errorf(CodeForbidden, "fulfillment partners can %s only Forced Sub and Dub Card Image requests; this is %s", what, r.SourceType.Name())
 	}
 	if !p.Has(PermCancel) {
-		return Errorf(CodeForbidden, "your account lacks the cancel permission")
+		return MissingPermission(PermCancel)
 	}
 	return nil
 }
@@ -122,7 +122,7 @@ func (r *Request) maySubassign(p Principal, facility *Partner) error {
 		return Errorf(CodeForbidden, "your facility is not allowed to subassign requests")
 	}
 	if !p.Has(PermSubassign) {
-		return Errorf(CodeForbidden, "your account lacks the subassign permission")
+		return MissingPermission(PermSubassign)
 	}
 	return nil
 }

@@ -156,23 +156,55 @@ func (i *Issuer) clientCredentials(w http.ResponseWriter, r *http.Request) {
 	}
 	i.guards.succeeded(clientKey(id))
 	p := lot.Principal{Subject: c.ID, Name: c.Name, Role: c.Role, Partner: c.Partner, Permissions: c.Permissions, Email: c.Email}
-	granted := grantedScopes(p)
-	if want := strings.Fields(form.Get("scope")); len(want) > 0 {
-		for _, s := range want {
-			if !slices.Contains(granted, s) {
-				tokenFail(w, problem.CodeInvalidScope, fmt.Sprintf("scope %q is not granted to this client", s))
-				return
-			}
-		}
+	granted, msg := grantScope(p, strings.Fields(form.Get("scope")))
+	if msg != "" {
+		tokenFail(w, problem.CodeInvalidScope, msg)
+		return
 	}
-	tok, exp, err := i.Issue(p)
+	// The token carries exactly the scope granted: FromClaims takes the
+	// permissions and the read-only limit from it, as it does for Cognito's.
+	claims := auth.Claims(p)
+	claims[auth.ClaimScope] = strings.Join(granted, " ")
+	tok, exp, err := i.sign(claims, []string{Audience}, TokenTTL)
 	if err != nil {
 		i.log.ErrorContext(r.Context(), "token: sign", "err", err)
 		tokenFail(w, problem.CodeServerError, "Internal error.")
 		return
 	}
-	i.log.InfoContext(r.Context(), "token issued", "client", c.ID, "role", c.Role, "partner", c.Partner)
+	i.log.InfoContext(r.Context(), "token issued", "client", c.ID, "role", c.Role, "partner", c.Partner, "scope", claims[auth.ClaimScope])
 	i.writeTokens(w, TokenResponse{AccessToken: tok, Scope: strings.Join(granted, " ")}, exp)
+}
+
+// grantScope returns the scope a client acting as p is granted when it asks
+// for want (RFC 6749 §3.3): everything it may have when it asks for nothing,
+// else exactly what it asked for, never more. It refuses (a message for
+// invalid_scope) a scope the client may not have, and a scope that does not
+// name the role and, for FP and CP clients, the partner the token acts for:
+// a Cognito token without them would name no one.
+func grantScope(p lot.Principal, want []string) ([]string, string) {
+	may := auth.ScopesOf(p)
+	if len(want) == 0 {
+		return may, ""
+	}
+	var granted []string
+	for _, s := range want {
+		if !slices.Contains(may, s) {
+			return nil, fmt.Sprintf("scope %q is not granted to this client; it may ask for %s", s, strings.Join(may, " "))
+		}
+		if !slices.Contains(granted, s) {
+			granted = append(granted, s)
+		}
+	}
+	need := []string{auth.RoleScope(p.Role)}
+	if p.Partner != "" {
+		need = append(need, auth.PartnerScope(p.Partner))
+	}
+	for _, s := range need {
+		if !slices.Contains(granted, s) {
+			return nil, fmt.Sprintf("the scope must name whom the token acts for: add %s", s)
+		}
+	}
+	return granted, ""
 }
 
 // writeTokens answers a successful grant.
@@ -181,15 +213,4 @@ func (i *Issuer) writeTokens(w http.ResponseWriter, t TokenResponse, exp time.Ti
 	t.ExpiresIn = int(math.Ceil(exp.Sub(i.clock.Now()).Seconds()))
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(t)
-}
-
-func grantedScopes(p lot.Principal) []string {
-	out := []string{auth.ScopePrefix + "role." + strings.ToLower(string(p.Role))}
-	if p.Partner != "" {
-		out = append(out, auth.ScopePrefix+"partner."+p.Partner)
-	}
-	for _, perm := range p.Permissions {
-		out = append(out, auth.ScopePrefix+string(perm))
-	}
-	return out
 }

@@ -283,13 +283,69 @@ type findingMail struct {
 	Overridable               bool
 }
 
-// notifyTransferFailed tells the person who delivered why inspection failed.
+// notifyTransferFailed tells the person who delivered why inspection failed
+// and, for a sub-assignee's delivery, the partner of record's users.
 func (s *Notifications) notifyTransferFailed(ctx context.Context, t *lot.Transfer, r *lot.Request) {
-	u := s.user(ctx, t.DeliveredBy)
-	if u == nil || t.Inspection == nil {
+	if t.Inspection == nil {
 		return
 	}
-	s.send(ctx, s.transferFailedNotice(u, t, r, s.titleName(ctx, r)))
+	title := s.titleName(ctx, r)
+	for _, to := range s.deliveryAudience(ctx, t, r) {
+		n := s.transferFailedNotice(to.user, t, r, title)
+		s.send(ctx, to.adapt(n))
+	}
+}
+
+// recipient is one user told about a delivery; by names the sub-assignee
+// that delivered when the user is the partner of record's, not its deliverer.
+type recipient struct {
+	user *lot.User
+	by   string
+}
+
+// adapt makes n, written to a delivery's deliverer, the copy for the
+// partner of record: its own key (a key is sent once) and the sub-assignee
+// named as who delivered.
+func (to recipient) adapt(n Notice) Notice {
+	if to.by == "" {
+		return n
+	}
+	n.Key += "/" + to.user.Subject
+	n.Data["Subassignee"] = to.by
+	return n
+}
+
+// deliveryAudience returns who hears of t, a delivery to r: the user who
+// delivered it (with an email) and, when the delivery was the
+// sub-assignee's, every FP user of the fulfillment partner of record with
+// an email, so the partner of record hears of all its request's deliveries.
+func (s *Notifications) deliveryAudience(ctx context.Context, t *lot.Transfer, r *lot.Request) []recipient {
+	var out []recipient
+	deliverer, err := s.Store.GetUser(ctx, t.DeliveredBy)
+	if err != nil {
+		deliverer = nil
+	}
+	if deliverer != nil && deliverer.Email != "" {
+		out = append(out, recipient{user: deliverer})
+	}
+	if deliverer == nil || r.SubAssignee == "" || deliverer.Partner != r.SubAssignee || r.SubAssignee == r.FulfillmentPartner {
+		return out
+	}
+	users, err := s.Store.ListUsers(ctx, r.FulfillmentPartner)
+	if err != nil {
+		s.Log.ErrorContext(ctx, "delivery mail to the partner of record", "request", r.ID, "transfer", t.ID, "err", err)
+		return out
+	}
+	by := r.SubAssignee
+	if p, err := s.Store.GetPartner(ctx, r.SubAssignee); err == nil && p.Name != "" {
+		by = p.Name
+	}
+	for _, u := range users {
+		if u.Email != "" && u.Role == lot.RoleFP && u.Subject != deliverer.Subject {
+			out = append(out, recipient{user: u, by: by})
+		}
+	}
+	return out
 }
 
 // transferFailedNotice tells u why inspection failed t, a delivery to r
@@ -314,13 +370,16 @@ func (s *Notifications) transferFailedNotice(u *lot.User, t *lot.Transfer, r *lo
 			"RequestURL": s.link(RequestPath(r.ID)), "DeliveryURL": s.link(RequestTabPath(r.ID, TabDeliveries, t.ID))}}
 }
 
-// notifyQC tells the person who delivered how QC ended.
+// notifyQC tells the person who delivered how QC ended and, for a
+// sub-assignee's delivery, the partner of record's users.
 func (s *Notifications) notifyQC(ctx context.Context, t *lot.Transfer, r *lot.Request) {
-	u := s.user(ctx, t.DeliveredBy)
-	if u == nil || t.QC == nil {
+	if t.QC == nil {
 		return
 	}
-	s.send(ctx, s.qcNotice(u, t, r, s.titleName(ctx, r)))
+	title := s.titleName(ctx, r)
+	for _, to := range s.deliveryAudience(ctx, t, r) {
+		s.send(ctx, to.adapt(s.qcNotice(to.user, t, r, title)))
+	}
 }
 
 // qcNotice tells u how QC of t, a delivery to r (of title), ended,

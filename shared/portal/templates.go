@@ -3,6 +3,7 @@ package portal
 import (
 	"context"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -36,8 +37,9 @@ func (s *Requests) Template(ctx context.Context, p lot.Principal, name string) (
 	return s.Store.GetTemplate(ctx, p.Subject, name)
 }
 
-// SaveTemplate keeps the modifiers and groupings of query (a search query
-// string; paging, bucket and columns are not kept) under name for p.
+// SaveTemplate keeps the modifiers, groupings, columns, sort and bucket of
+// query (a search query string; paging is not kept) under name for p. It
+// refuses groupKey, which names one group of the rows at hand, with invalid.
 func (s *Requests) SaveTemplate(ctx context.Context, p lot.Principal, name, query string) (*lot.Template, error) {
 	name, err := checkTemplateName(name)
 	if err != nil {
@@ -49,6 +51,9 @@ func (s *Requests) SaveTemplate(ctx context.Context, p lot.Principal, name, quer
 	}
 	if v.Has("template") {
 		return nil, lot.Errorf(lot.CodeInvalid, "a template cannot name another template")
+	}
+	if v.Has("groupKey") {
+		return nil, lot.Errorf(lot.CodeInvalid, "a template keeps a bucket but not groupKey (one group's rows); save it without groupKey")
 	}
 	q, err := search.Parse(v)
 	if err != nil {
@@ -82,7 +87,10 @@ func (s *Requests) DeleteTemplate(ctx context.Context, p lot.Principal, name str
 }
 
 // withTemplate applies the template= parameter: the template's parameters,
-// then the explicit ones on top (an explicit modifier replaces the saved one).
+// and the explicit ones added to them. An explicit modifier's values join
+// the saved ones (values of one modifier are OR-ed), explicit groupings nest
+// under the saved ones, and an explicit columns, sort or bucket (one
+// choice each) replaces the saved one.
 func (s *Requests) withTemplate(ctx context.Context, p lot.Principal, v url.Values) (url.Values, error) {
 	name := v.Get("template")
 	if name == "" {
@@ -104,9 +112,29 @@ func (s *Requests) withTemplate(ctx context.Context, p lot.Principal, v url.Valu
 		out[k] = vs
 	}
 	for k, vs := range v {
-		if k != "template" {
+		switch {
+		case k == "template":
+		case k == "group":
+			out[k] = []string{joinGroups(out[k], vs)}
+		case slices.Contains(search.Modifiers, k):
+			out[k] = append(slices.Clone(out[k]), vs...)
+		default:
 			out[k] = vs
 		}
 	}
 	return out, nil
+}
+
+// joinGroups nests the groupings of more under those of saved, each field
+// once.
+func joinGroups(saved, more []string) string {
+	var fields []string
+	for _, raw := range append(slices.Clone(saved), more...) {
+		for _, f := range strings.Split(raw, ",") {
+			if f = strings.TrimSpace(f); f != "" && !slices.ContainsFunc(fields, func(g string) bool { return strings.EqualFold(g, f) }) {
+				fields = append(fields, f)
+			}
+		}
+	}
+	return strings.Join(fields, ",")
 }

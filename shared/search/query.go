@@ -98,7 +98,7 @@ type Query struct {
 	Cursor   string
 	Limit    int
 
-	params url.Values // the modifiers and groupings as given, for Encode
+	params url.Values // the modifiers, groupings, columns, sort and bucket as given, for Encode
 }
 
 // MaxLimit is the largest page of rows.
@@ -264,9 +264,11 @@ func Parse(v url.Values) (Query, error) {
 	q.Columns = DefaultColumns
 	if cs := values(v, "columns"); len(cs) > 0 {
 		q.Columns = []string{"id"}
+		var named []string // as asked, for Encode
 		for _, c := range cs {
 			if strings.EqualFold(c, ActionsColumn) {
 				q.Actions = true
+				named = append(named, ActionsColumn)
 				continue
 			}
 			i := slices.IndexFunc(Columns, func(x string) bool { return strings.EqualFold(x, c) })
@@ -276,8 +278,11 @@ func Parse(v url.Values) (Query, error) {
 			if !slices.Contains(q.Columns, Columns[i]) {
 				q.Columns = append(q.Columns, Columns[i])
 			}
+			named = append(named, Columns[i])
 		}
+		q.params.Set("columns", strings.Join(named, ","))
 	}
+	var sorts []string
 	for _, s := range values(v, "sort") {
 		k := SortKey{Field: Field(strings.TrimPrefix(s, "-")), Desc: strings.HasPrefix(s, "-")}
 		i := slices.IndexFunc(SortFields, func(f Field) bool { return strings.EqualFold(string(f), string(k.Field)) })
@@ -286,6 +291,17 @@ func Parse(v url.Values) (Query, error) {
 		}
 		k.Field = SortFields[i]
 		q.Sort = append(q.Sort, k)
+		if k.Desc {
+			sorts = append(sorts, "-"+string(k.Field))
+		} else {
+			sorts = append(sorts, string(k.Field))
+		}
+	}
+	if len(sorts) > 0 {
+		q.params.Set("sort", strings.Join(sorts, ","))
+	}
+	if q.Bucket != "" {
+		q.params.Set("bucket", string(q.Bucket))
 	}
 	if len(q.Sort) == 0 {
 		q.Sort = []SortKey{{Field: "dueDate"}}
@@ -301,8 +317,9 @@ func Parse(v url.Values) (Query, error) {
 	return q, nil
 }
 
-// Encode returns the modifiers and groupings of q as query parameters (what
-// a saved template keeps; paging and expansion are left out).
+// Encode returns the modifiers, groupings, columns, sort and bucket of q as
+// query parameters (what a saved template keeps; paging and groupKey are
+// left out).
 func (q Query) Encode() url.Values {
 	out := url.Values{}
 	for k, v := range q.params {
