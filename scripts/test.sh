@@ -85,7 +85,9 @@ go run ./cmd/openlot bench search --requests 3000 --rounds 3 2>/dev/null | grep 
 go run ./cmd/openlot bench search --store dynamo --endpoint "$OPENLOT_TEST_DYNAMODB" --requests 400 --rounds 2 2>/dev/null |
   python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["scans"]==0 and r["items_read_per_item_in_scope"]<=1.2 and r["peer_agrees"], r'
 
-go run ./cmd/openlot bench upload --size 48MiB 2>/dev/null | grep -q '"status":"PROCESSED"'
+# Random bytes to an IMF request: they arrive whole (completion checks the SHA-256), then fail as no package.
+go run ./cmd/openlot bench upload --size 48MiB 2>/dev/null |
+  python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["status"]=="FAILED" and r["error_code"]=="IMF_NOT_A_PACKAGE" and r["deliver_mb_s"]>0, r'
 go run ./cmd/openlot bench inspect --size 64MiB --seconds 5 2>/dev/null | grep -q '"black_segments":1,"silences":1'
 bench_dir=$(mktemp -d "${TMPDIR:-/tmp}/openlot-bench.XXXXXX")
 cleanup_dirs+=("$bench_dir")

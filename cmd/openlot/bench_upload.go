@@ -38,6 +38,12 @@ type uploadResult struct {
 	CompleteS     float64   `json:"complete_s"`
 	InspectS      float64   `json:"inspection_s"`
 	TransferState string    `json:"status"`
+	// The last delivery's inspection finding, if it failed: the bench
+	// delivers random bytes, which arrive intact (the server checked the
+	// whole file's SHA-256 on completion) and are then judged as what the
+	// request asked for. An IMF request wants a package, so they fail as
+	// one (IMF_...), never as damaged bytes (CHECKSUM_MISMATCH).
+	ErrorCode string `json:"error_code,omitempty"`
 	// With --browser: the same file delivered from the portal's Delivery UI
 	// in headless Chromium, and its throughput over the CLI's.
 	BrowserMBps  float64   `json:"browser_mb_s,omitempty"`
@@ -223,7 +229,7 @@ func benchUpload(ctx context.Context, size int64, parallel int, tmp string, brow
 			return res, err
 		}
 		total := time.Since(start)
-		// Inspection (integrity: the file read and hashed once) runs now;
+		// Inspection (for an IMF request: the package check, which a single file of random bytes fails at once) runs now;
 		// the next measurement waits for it, and its time is reported.
 		inspected := time.Now()
 		for card.Status == "PENDING_INSPECTION" {
@@ -266,6 +272,7 @@ func benchUpload(ctx context.Context, size int64, parallel int, tmp string, brow
 	res.Ratio = round(res.DeliverMBps / res.RawMBps)
 	res.ServerMaxRSS = round(float64(maxRSS.Load()) / 1024)
 	res.TransferState = string(card.Status)
+	res.ErrorCode = card.ErrorCode
 	return res, nil
 }
 
