@@ -229,7 +229,7 @@ func (s *story) deliver(fault string) (*lot.Transfer, error) {
 	if err := t.Inspected(a, in); err != nil {
 		return nil, err
 	}
-	s.openQC(a, t)
+	s.openQC(a, t, lot.QCReadyInspected)
 	s.r.RecordInspection(a, t)
 	s.transfers = append(s.transfers, t)
 	return t, nil
@@ -276,7 +276,7 @@ func expect(fault string, found []lot.Finding) error {
 // openQC opens QC on a delivery now Processed when its source type's
 // policy asks for QC, as the product does (portal's openQC): timecodes
 // count the delivered video's frames, or the declared frame rate's.
-func (s *story) openQC(a lot.Act, t *lot.Transfer) {
+func (s *story) openQC(a lot.Act, t *lot.Transfer, why string) {
 	if t.Status != lot.TransferProcessed || t.QC != nil || !s.pol.QC {
 		return
 	}
@@ -293,7 +293,7 @@ func (s *story) openQC(a lot.Act, t *lot.Transfer) {
 		rate, _ = inspect.DeclaredRate(t.Files[0].Metadata)
 		drop = strings.Contains(t.Files[0].Metadata["startTimecode"], ";")
 	}
-	t.QC = lot.NewQC(a, rate)
+	t.QC = lot.NewQC(a, rate, why)
 	t.QC.DropFrame = drop
 }
 
@@ -364,7 +364,7 @@ func (s *story) verify() error {
 	if err := t.VerifyOverride(a); err != nil {
 		return err
 	}
-	s.openQC(a, t)
+	s.openQC(a, t, lot.QCReadyVerified)
 	s.r.RecordTransferDecision(a, t, note)
 	return nil
 }

@@ -159,4 +159,19 @@ func TestOverridesListTheDeliveriesWaitingForTheStudio(t *testing.T) {
 	if got := list("studio", ""); fmt.Sprint(got) != fmt.Sprint([]string{j.ID}) {
 		t.Errorf("after verifying lumen's override the queue lists %v, want only juniper's", got)
 	}
+	// QC opened on the verified delivery, and its timeline says why it is
+	// Ready: the studio's verification, not a passed inspection (it failed).
+	res := w.do("qc", "GET", "/v1/transfers/"+l.ID+"/qc", nil)
+	if res.Status != 200 {
+		t.Fatalf("the verified delivery's QC: %d %s", res.Status, res.Body)
+	}
+	var ready string
+	for _, c := range res.json(t)["qc"].(map[string]any)["timeline"].([]any) {
+		if c := c.(map[string]any); c["status"] == "READY" {
+			ready, _ = c["note"].(string)
+		}
+	}
+	if ready != lot.QCReadyVerified {
+		t.Errorf("the verified delivery's QC turned Ready because %q, want %q", ready, lot.QCReadyVerified)
+	}
 }

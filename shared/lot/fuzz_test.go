@@ -39,7 +39,7 @@ func FuzzTimecode(f *testing.F) {
 				t.Fatalf("%q at %g is frame %d, written back as %q", tc, rate, frames, back)
 			}
 		}
-		q := lot.NewQC(qcer, rate)
+		q := lot.NewQC(qcer, rate, lot.QCReadyInspected)
 		q.DropFrame = drop
 		if err := q.Act(qcer, lot.QCStart, ""); err != nil {
 			t.Fatal(err)

@@ -163,15 +163,23 @@ func (q *QC) Counts() map[Severity]int {
 	return out
 }
 
+// Why a delivery's QC turns Ready: the two ways a delivery becomes
+// Processed.
+const (
+	QCReadyInspected = "the delivery passed inspection"
+	QCReadyVerified  = "the studio verified the override of its failed inspection"
+)
+
 // NewQC opens QC on a processed delivery: Not Ready, then Ready at once
-// (the delivery is processed, so there is something to check).
-func NewQC(a Act, frameRate float64) *QC {
+// (the delivery is processed, so there is something to check), the
+// timeline saying why (QCReadyInspected or QCReadyVerified).
+func NewQC(a Act, frameRate float64, why string) *QC {
 	if frameRate <= 0 {
 		frameRate = 24
 	}
 	q := &QC{FrameRate: frameRate, Events: []QCEvent{}}
 	q.move(a, QCNotReady, "")
-	q.move(a, QCReady, "the delivery passed inspection")
+	q.move(a, QCReady, why)
 	return q
 }
 

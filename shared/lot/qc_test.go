@@ -49,7 +49,7 @@ func TestQCOutcomeFollowsItsEvents(t *testing.T) {
 	qcer := lot.Act{By: lot.Principal{Subject: "qc-1", Role: lot.RoleQC}, At: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)}
 	partner := lot.Act{By: lot.Principal{Subject: "fp", Role: lot.RoleFP}, At: qcer.At}
 	run := func(events ...lot.QCEvent) (lot.QCStatus, *lot.QC) {
-		q := lot.NewQC(qcer, 24)
+		q := lot.NewQC(qcer, 24, lot.QCReadyInspected)
 		if err := q.Act(partner, lot.QCStart, ""); !lot.IsCode(err, lot.CodeForbidden) {
 			t.Fatalf("a partner started QC: %v", err)
 		}
@@ -85,7 +85,7 @@ func TestQCOutcomeFollowsItsEvents(t *testing.T) {
 	if out, _ := run(blocker); out != lot.QCFailed {
 		t.Errorf("a blocker: %s", out)
 	}
-	q := lot.NewQC(qcer, 24)
+	q := lot.NewQC(qcer, 24, lot.QCReadyInspected)
 	q.Act(qcer, lot.QCStart, "")
 	q.AddEvent(qcer, issue)
 	if err := q.SignOff(qcer, 1); err != nil {
@@ -101,7 +101,7 @@ func TestQCOutcomeFollowsItsEvents(t *testing.T) {
 		{In: "00:00:01:00", Out: "00:00:02:00", Severity: lot.SeverityFYI, Category: "9.9", Note: "x"},
 		{In: "00:00:01:00", Out: "00:00:02:00", Severity: lot.SeverityFYI, Category: "1.1"},
 	}
-	q = lot.NewQC(qcer, 24)
+	q = lot.NewQC(qcer, 24, lot.QCReadyInspected)
 	q.Act(qcer, lot.QCStart, "")
 	for i, e := range bad {
 		if _, err := q.AddEvent(qcer, e); !lot.IsCode(err, lot.CodeInvalid) {

@@ -60,7 +60,7 @@ func matrixTransfer(r *lot.Request, st lot.TransferStatus) *lot.Transfer {
 // qcInProgress opens QC on t and starts it (as a QC operator), with events.
 func qcInProgress(tb testing.TB, t *lot.Transfer, events ...lot.QCEvent) {
 	tb.Helper()
-	t.QC = lot.NewQC(act(qc), 24)
+	t.QC = lot.NewQC(act(qc), 24, lot.QCReadyInspected)
 	if err := t.QC.Act(act(qc), lot.QCStart, ""); err != nil {
 		tb.Fatal(err)
 	}

@@ -443,7 +443,7 @@ func (s *Deliveries) inspectDecide(ctx context.Context, in decideIn) (decideOut,
 		if err := x.Inspected(a, insp); err != nil {
 			return false, err
 		}
-		openQC(a, x, r.SourceType)
+		openQC(a, x, r.SourceType, lot.QCReadyInspected)
 		return true, nil
 	})
 	if err != nil {
@@ -559,7 +559,7 @@ func (s *Deliveries) DecideTransfer(ctx context.Context, p lot.Principal, id str
 				return false, err
 			}
 			if r, err := s.Store.GetRequest(ctx, x.RequestID); err == nil {
-				openQC(a, x, r.SourceType)
+				openQC(a, x, r.SourceType, lot.QCReadyVerified)
 			}
 			return true, nil
 		case DecideReject:

@@ -49,8 +49,10 @@ func (s *QC) QCSteps() flow.Steps {
 }
 
 // openQC starts QC on a delivery that is now Processed, when its source
-// type's policy asks for QC. Timecodes count the delivered video's frames.
-func openQC(a lot.Act, t *lot.Transfer, st lot.SourceType) {
+// type's policy asks for QC, why saying how it became Processed
+// (lot.QCReadyInspected or lot.QCReadyVerified). Timecodes count the
+// delivered video's frames.
+func openQC(a lot.Act, t *lot.Transfer, st lot.SourceType, why string) {
 	if t.Status != lot.TransferProcessed || t.QC != nil || !inspect.PolicyFor(st).QC {
 		return
 	}
@@ -68,7 +70,7 @@ func openQC(a lot.Act, t *lot.Transfer, st lot.SourceType) {
 		rate, _ = inspect.DeclaredRate(t.Files[0].Metadata)
 		drop = strings.Contains(t.Files[0].Metadata["startTimecode"], ";")
 	}
-	t.QC = lot.NewQC(a, rate)
+	t.QC = lot.NewQC(a, rate, why)
 	t.QC.DropFrame = drop
 }
 

@@ -19,7 +19,7 @@ import (
 func report(t *testing.T) qcreport.Report {
 	at := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 	qcer := lot.Act{By: lot.Principal{Subject: "qc-ops", Role: lot.RoleQC}, At: at}
-	q := lot.NewQC(qcer, 23.976)
+	q := lot.NewQC(qcer, 23.976, lot.QCReadyInspected)
 	q.Act(qcer, lot.QCStart, "")
 	events := []lot.QCEvent{
 		{In: "00:00:10:00", Out: "00:00:12:12", Severity: lot.SeverityFYI, Category: "2.4", Note: "Dialogue a little hot in the café scene — within spec"},

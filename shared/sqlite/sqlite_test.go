@@ -57,7 +57,7 @@ func TestQueuesOfTransfersWrittenBeforeTheQueueColumn(t *testing.T) {
 	s := mustOpen(t, dir)
 	a := lot.Act{By: lot.Principal{Subject: "ops", Role: lot.RoleStudio}, At: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
 	tr := &lot.Transfer{ID: storetest.ID(1), RequestID: storetest.ID(2), FulfillmentPartner: "juniper", Status: lot.TransferProcessed,
-		Files: []lot.TransferFile{{Name: "a.mov", Size: 1, SHA256: strings.Repeat("ab", 32), Key: "k"}}, QC: lot.NewQC(a, 24)}
+		Files: []lot.TransferFile{{Name: "a.mov", Size: 1, SHA256: strings.Repeat("ab", 32), Key: "k"}}, QC: lot.NewQC(a, 24, lot.QCReadyInspected)}
 	if err := s.CreateTransfer(ctx, tr); err != nil {
 		t.Fatal(err)
 	}

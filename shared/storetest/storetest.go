@@ -896,7 +896,7 @@ func testQueues(t *testing.T, s lot.Store) {
 			SHA256: strings.Repeat("ab", 32), Key: "deliveries/x"}})
 		must(t, err)
 		if st != "" {
-			tr.QC = lot.NewQC(act, 24)
+			tr.QC = lot.NewQC(act, 24, lot.QCReadyInspected)
 			tr.QC.Status = st
 		}
 		must(t, s.CreateTransfer(ctx, tr))
