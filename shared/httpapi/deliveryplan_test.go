@@ -102,6 +102,7 @@ func TestDryRunSaysWhetherADeliveryWouldStartAndCreatesNothing(t *testing.T) {
 		{"requestId": sub, "files": file(map[string]string{"subtitleFormat": "ttml", "frameRate": "24"})},
 		{"requestId": done, "files": file(map[string]string{"subtitleFormat": "TTML", "frameRate": "24"})},
 		{"requestId": sub, "files": append(file(map[string]string{"subtitleFormat": "TTML", "frameRate": "24"}), file(nil)[0])},
+		{"requestId": done, "files": file(nil)},
 	}})
 	if res[0]["ok"] != false || res[0]["code"] != "invalid_metadata" || res[0]["message"] != "metadata subtitleFormat: required for Subtitle deliveries" {
 		t.Errorf("metadata missing: %v", res[0])
@@ -116,6 +117,10 @@ func TestDryRunSaysWhetherADeliveryWouldStartAndCreatesNothing(t *testing.T) {
 	}
 	if res[3]["ok"] != false || res[3]["code"] != "invalid" {
 		t.Errorf("two files named alike: %v", res[3])
+	}
+	// A request that takes no delivery says so first, not what the metadata lacks.
+	if res[4]["ok"] != false || res[4]["code"] != "not_deliverable" {
+		t.Errorf("processed request, no metadata: %v, want not_deliverable", res[4])
 	}
 	if l := w.do("juniper", "GET", "/v1/requests/"+sub+"/transfers", nil).json(t)["transfers"].([]any); len(l) != 0 {
 		t.Errorf("a dry run created %d transfers", len(l))

@@ -163,10 +163,7 @@ func (t *Transfer) Clone() *Transfer {
 // partner of record, its subassignee and studio operators may deliver
 // (others get forbidden), while r is Deliverable (not_deliverable).
 func NewTransfer(a Act, id string, r *Request, method DeliveryMethod, files []TransferFile) (*Transfer, error) {
-	if err := r.may(OpDeliver, a.By); err != nil {
-		return nil, err
-	}
-	if err := r.Deliverable(); err != nil {
+	if err := r.MayDeliver(a.By); err != nil {
 		return nil, err
 	}
 	if !slices.Contains(DeliveryMethods, method) {
@@ -185,6 +182,17 @@ func NewTransfer(a Act, id string, r *Request, method DeliveryMethod, files []Tr
 		ContentPartner: r.ContentPartner, Method: method, DeliveredBy: a.By.Subject, Files: files, CreatedAt: a.At}
 	t.move(a, TransferWaitingForUpload, "")
 	return t, nil
+}
+
+// MayDeliver answers whether p may deliver to r now, before any file is
+// looked at: forbidden for whoever does not deliver to r, not_deliverable
+// while r cannot take a delivery. A request that takes no delivery says
+// so, not what its files' metadata lack.
+func (r *Request) MayDeliver(p Principal) error {
+	if err := r.may(OpDeliver, p); err != nil {
+		return err
+	}
+	return r.Deliverable()
 }
 
 // TakesSeveralFiles reports whether a delivery of this source type may hold

@@ -115,6 +115,9 @@ func (s *Deliveries) prepareTransfer(ctx context.Context, p lot.Principal, metho
 		return nil, nil, err
 	}
 	r := v.Request
+	if err := r.MayDeliver(p); err != nil {
+		return nil, nil, err
+	}
 	files, err := delivery.CheckFiles(r, n.Files)
 	if err != nil {
 		return nil, nil, err
