@@ -158,7 +158,7 @@ func (d *deliverer) run(ctx context.Context, paths []string) (*transferCard, err
 	if card == nil {
 		var newFiles []httpapi.NewFileJSON
 		for _, f := range files {
-			newFiles = append(newFiles, httpapi.NewFileJSON{Name: f.name, Size: f.size, ContentType: contentType(f.name), Metadata: d.metadata})
+			newFiles = append(newFiles, httpapi.NewFileJSON{Name: f.name, Size: f.size, ContentType: contentType(f.path), Metadata: d.metadata})
 		}
 		var res httpapi.StartTransfersResponse
 		body := httpapi.StartTransfersRequest{Method: "CLI", Transfers: []httpapi.NewTransferJSON{{RequestID: d.request, Files: newFiles}}}
@@ -521,12 +521,22 @@ func (d *deliverer) sendPart(ctx context.Context, transfer string, file, n int, 
 	return last
 }
 
-func contentType(name string) string {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".ttml", ".dfxp", ".xml":
+// contentType names a file's media type by its extension; an .xml file
+// is TTML only when it says so (the TTML namespace near its start), as an
+// IMF package's ASSETMAP, PKL and CPL are .xml too.
+func contentType(path string) string {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".ttml", ".dfxp":
 		return "application/ttml+xml"
+	case ".xml":
+		if xmlIsTTML(path) {
+			return "application/ttml+xml"
+		}
+		return "application/xml"
 	case ".srt":
 		return "application/x-subrip"
+	case ".vtt":
+		return "text/vtt"
 	case ".wav":
 		return "audio/wav"
 	case ".mov":
@@ -537,8 +547,27 @@ func contentType(name string) string {
 		return "application/mxf"
 	case ".pdf":
 		return "application/pdf"
+	case ".png":
+		return "image/png"
+	case ".tif", ".tiff":
+		return "image/tiff"
+	case ".jpg", ".jpeg":
+		return "image/jpeg"
 	}
 	return "application/octet-stream"
+}
+
+// xmlIsTTML reports whether the file's first 4 KiB name the TTML
+// namespace (its root element, tt, carries it).
+func xmlIsTTML(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(f, head)
+	return bytes.Contains(head[:n], []byte("http://www.w3.org/ns/ttml"))
 }
 
 func truncateName(s string, n int) string {
