@@ -25,7 +25,7 @@ func TestDemoClientsGetDigestsBeforeTheirFirstToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range all {
-		if strings.Contains(m.To, "ops@juniper.example") && strings.Contains(m.Subject, "turned critical") {
+		if strings.Contains(m.To, "ops@juniper.example") && strings.Contains(m.Subject, " critical, ") {
 			return
 		}
 	}

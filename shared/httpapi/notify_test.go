@@ -85,8 +85,9 @@ func TestDailyDigestIsOneMailPerUserPerDay(t *testing.T) {
 	if len(mails) != 1 {
 		t.Fatalf("the first digests: juniper got %d mails, want 1: %+v", len(mails), mails)
 	}
-	if !strings.Contains(mails[0].Subject, "0 requests turned critical, 3 at risk") {
-		t.Errorf("the first digest's subject %q, want it to say 0 requests turned critical, 3 at risk", mails[0].Subject)
+	// The first digest has nothing to compare with: it says what is, not what turned.
+	if !strings.Contains(mails[0].Subject, "0 requests critical, 3 at risk") || !strings.Contains(bodies[0], "first digest") {
+		t.Errorf("the first digest's subject %q, want it to say 0 requests critical, 3 at risk, and its text to say it is the first", mails[0].Subject)
 	}
 	for _, name := range []string{"jSub", "jForced", "lToJ"} { // due in 5 days: at risk; jDone is processed
 		if !strings.Contains(bodies[0], w.ids[name]) {
@@ -109,12 +110,15 @@ func TestDailyDigestIsOneMailPerUserPerDay(t *testing.T) {
 	if n, _ := w.srv.Service.Notifications.SendDigests(ctx); n != 2 {
 		t.Fatalf("digests when requests turned critical: %d", n)
 	}
-	mails, _ = w.inbox("ops@juniper.example")
+	mails, bodies = w.inbox("ops@juniper.example")
 	if len(mails) != 2 {
 		t.Fatalf("juniper has %d digests after the critical day, want 2: %+v", len(mails), mails)
 	}
 	if !strings.Contains(mails[0].Subject, "3 requests turned critical, 0 at risk") {
 		t.Errorf("the digest of the critical day: subject %q, want it to say 3 requests turned critical, 0 at risk", mails[0].Subject)
+	}
+	if !strings.Contains(bodies[0], "since your last digest") {
+		t.Errorf("a later digest's text does not say it compares with the last one:\n%s", bodies[0])
 	}
 }
 

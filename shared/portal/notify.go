@@ -501,7 +501,9 @@ func (s *Notifications) digestData(u *lot.User, part *lot.Partner, day string, c
 	bucket := func(b string) string {
 		return s.link(DashboardPath(url.Values{"bucket": {b}})) // buckets hold open requests only
 	}
-	return map[string]any{"Name": u.Name, "Partner": part.Name, "Day": day, "Critical": critical, "AtRisk": atRisk,
+	// A user's first digest has no last one to compare with: it says what
+	// is Critical and At Risk now, not what "turned" so.
+	return map[string]any{"Name": u.Name, "Partner": part.Name, "Day": day, "First": u.DigestDay == "", "Critical": critical, "AtRisk": atRisk,
 		"CriticalURL": bucket("critical"), "AtRiskURL": bucket("atRisk")}
 }
 
