@@ -1,6 +1,7 @@
 package diskblob
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -326,9 +327,9 @@ func (s *Store) get(w http.ResponseWriter, r *http.Request, g grant) error {
 	}
 	defer f.Close()
 	h := w.Header()
-	if info.ContentType != "" {
-		h.Set("Content-Type", info.ContentType)
-	}
+	// A type always, so ServeContent never reads the file to sniff one
+	// (those reads would count as bytes served).
+	h.Set("Content-Type", cmp.Or(info.ContentType, "application/octet-stream"))
 	h.Set("ETag", info.ETag)
 	h.Set("Cache-Control", "private, max-age="+strconv.FormatInt(max(0, g.Expires-time.Now().Unix()), 10))
 	if g.Filename != "" {
@@ -341,32 +342,64 @@ func (s *Store) get(w http.ResponseWriter, r *http.Request, g grant) error {
 	rs := &seekRecorder{ReadSeeker: f}
 	cw := &countingWriter{ResponseWriter: w}
 	http.ServeContent(cw, r, "", info.Modified, rs)
-	single := !strings.HasPrefix(w.Header().Get("Content-Type"), "multipart/byteranges")
-	if (cw.status == http.StatusOK || cw.status == http.StatusPartialContent) && single && cw.n > 0 {
-		s.Served(context.WithoutCancel(r.Context()), g.Tag, rs.start, rs.start+cw.n)
+	if cw.status != http.StatusOK && cw.status != http.StatusPartialContent || cw.n == 0 {
+		return nil
+	}
+	ctx := context.WithoutCancel(r.Context())
+	if !strings.HasPrefix(w.Header().Get("Content-Type"), "multipart/byteranges") {
+		// One range: the bytes the connection took, from where reading began.
+		from := rs.spans[len(rs.spans)-1][0]
+		s.Served(ctx, g.Tag, from, from+cw.n)
+		return nil
+	}
+	// Several ranges in one multipart response: each range read went out
+	// once the whole response was written without an error.
+	if !cw.failed {
+		for _, sp := range rs.spans {
+			if sp[1] > sp[0] {
+				s.Served(ctx, g.Tag, sp[0], sp[1])
+			}
+		}
 	}
 	return nil
 }
 
-// seekRecorder remembers where ServeContent started reading (a range's start).
+// seekRecorder remembers the spans of the file ServeContent read: one per
+// seek to a range's start, growing as it reads on.
 type seekRecorder struct {
 	io.ReadSeeker
-	start int64
+	pos   int64
+	spans [][2]int64
 }
 
 func (r *seekRecorder) Seek(off int64, whence int) (int64, error) {
 	n, err := r.ReadSeeker.Seek(off, whence)
-	if whence == io.SeekStart {
-		r.start = n
+	if err == nil {
+		r.pos = n
 	}
 	return n, err
 }
 
-// countingWriter counts the body bytes the connection took.
+func (r *seekRecorder) Read(b []byte) (int, error) {
+	n, err := r.ReadSeeker.Read(b)
+	if n > 0 {
+		if k := len(r.spans); k > 0 && r.spans[k-1][1] == r.pos {
+			r.spans[k-1][1] += int64(n)
+		} else {
+			r.spans = append(r.spans, [2]int64{r.pos, r.pos + int64(n)})
+		}
+		r.pos += int64(n)
+	}
+	return n, err
+}
+
+// countingWriter counts the body bytes the connection took, and whether
+// a write failed.
 type countingWriter struct {
 	http.ResponseWriter
 	status int
 	n      int64
+	failed bool
 }
 
 func (w *countingWriter) WriteHeader(code int) {
@@ -380,5 +413,6 @@ func (w *countingWriter) Write(b []byte) (int, error) {
 	}
 	n, err := w.ResponseWriter.Write(b)
 	w.n += int64(n)
+	w.failed = w.failed || err != nil
 	return n, err
 }

@@ -142,6 +142,22 @@ func TestMaterialsVersionsAndTruthfulDownloads(t *testing.T) {
 	}
 	hist = w.do("juniper", "GET", "/v1/materials/"+v1["id"].(string)+"/downloads", nil).json(t)["downloads"].([]any)
 	wantFields(t, "after every byte: download", hist[0].(map[string]any), map[string]any{"state": "COMPLETED", "completedBy": "blob-server", "user": "fp-juniper", "version": 1.0})
+	// A client that asks for several ranges in one request (a multipart
+	// response) downloads them too: the ranges together make the file.
+	again := w.do("juniper", "POST", "/v1/materials/"+v1["id"].(string)+"/downloads", nil).json(t)
+	code, b = get(t, again["url"].(string), "bytes=0-4999,5000-11999,12000-")
+	if code != 206 || !bytes.Contains(b, stems[5000:12000]) {
+		t.Errorf("multi-range: status %d, %d bytes, want 206 with the middle range", code, len(b))
+	}
+	hist = w.do("juniper", "GET", "/v1/materials/"+v1["id"].(string)+"/downloads", nil).json(t)["downloads"].([]any)
+	if len(hist) != 2 {
+		t.Fatalf("after the multi-range download: %d downloads, want 2: %v", len(hist), hist)
+	}
+	for _, h := range hist {
+		if h := h.(map[string]any); h["state"] != "COMPLETED" {
+			t.Errorf("a download whose every byte went out in one multi-range response: %v, want COMPLETED", h)
+		}
+	}
 	// Another partner's history does not show juniper's download.
 	if other := w.do("lumen", "GET", "/v1/materials/"+v1["id"].(string)+"/downloads", nil); other.Status != 404 {
 		t.Fatalf("lumen has no request of this title: %d %s", other.Status, other.Body)
