@@ -49,6 +49,10 @@ var _ lot.Blobs = (*Store)(nil)
 // Prefix is the path the local server serves blobs under.
 const Prefix = "/blobs/"
 
+// lockFiles holds, per blob folder, the open file whose lock says this
+// process is the folder's one user.
+var lockFiles sync.Map
+
 // Open opens (creating) the blob folder dir, with its signing key in keyFile,
 // for URLs under baseURL (the server's URL; Prefix is appended).
 func Open(dir, keyFile, baseURL string, clock lot.Clock) (*Store, error) {
@@ -59,6 +63,9 @@ func Open(dir, keyFile, baseURL string, clock lot.Clock) (*Store, error) {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o750); err != nil {
 			return nil, fmt.Errorf("blob folder: %w", err)
 		}
+	}
+	if _, err := removeLeftovers(dir); err != nil {
+		return nil, fmt.Errorf("blob folder: %w", err)
 	}
 	secret, err := loadOrCreateSecret(keyFile)
 	if err != nil {
