@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -26,6 +27,8 @@ func mustServe(t *testing.T, bin, data string) (base string, stop func() error) 
 func mustServeCmd(t *testing.T, bin, data string) (base string, stop func() error, cmd *exec.Cmd) {
 	t.Helper()
 	cmd = exec.Command(bin, "serve", "--demo", "--addr", "127.0.0.1:0", "--data", data)
+	var stderr bytes.Buffer // what it said, for a failure
+	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +38,9 @@ func mustServeCmd(t *testing.T, bin, data string) (base string, stop func() erro
 	}
 	sc := bufio.NewScanner(out)
 	re := regexp.MustCompile(`serving (http://\S+)`)
-	deadline := time.AfterFunc(60*time.Second, func() { cmd.Process.Kill() })
+	// Seeding the demo (its media made by ffmpeg) takes seconds alone and
+	// minutes on a machine busy with the race detector's other packages.
+	deadline := time.AfterFunc(3*time.Minute, func() { cmd.Process.Kill() })
 	for sc.Scan() {
 		if m := re.FindStringSubmatch(sc.Text()); m != nil {
 			base = m[1]
@@ -45,7 +50,8 @@ func mustServeCmd(t *testing.T, bin, data string) (base string, stop func() erro
 	deadline.Stop()
 	if base == "" {
 		cmd.Process.Kill()
-		t.Fatal("serve printed no URL")
+		cmd.Wait()
+		t.Fatalf("serve printed no URL; it said:\n%s", tail(stderr.String(), 2000))
 	}
 	go func() {
 		for sc.Scan() {
@@ -251,4 +257,12 @@ func countAll(t *testing.T, base string) int {
 		}
 		cursor = "&cursor=" + page.Next
 	}
+}
+
+// tail is the last n bytes of s.
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "…" + s[len(s)-n:]
+	}
+	return s
 }
