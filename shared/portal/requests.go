@@ -3,10 +3,12 @@ package portal
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/openlot/openlot/shared/lot"
@@ -20,6 +22,11 @@ type Requests struct {
 	*Deps
 	tenancy *Tenancy
 	notes   *Notifications // redelivery notices; who signed in
+	// commenting queues this instance's comments on one request (striped
+	// by request ID): they commute, so waiting beats losing a conditional
+	// write and retrying — 100 at once would otherwise spend most of their
+	// writes on conflicts. Other instances still meet as conflicts, retried.
+	commenting [64]sync.Mutex
 }
 
 // NewRequests returns the request use cases over d, seeing what tenancy
@@ -268,6 +275,11 @@ func (s *Requests) Comment(ctx context.Context, p lot.Principal, id, text string
 	var entry lot.HistoryEntry
 	var r *lot.Request
 	var err error
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	mu := &s.commenting[h.Sum32()%uint32(len(s.commenting))]
+	mu.Lock()
+	defer mu.Unlock()
 	give := time.Now().Add(commentRetry)
 	for pause := time.Millisecond; ; pause = min(2*pause, 50*time.Millisecond) {
 		r, err = s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error {
