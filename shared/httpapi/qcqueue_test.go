@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/openlot/openlot/shared/ids"
@@ -153,8 +154,22 @@ func TestOverridesListTheDeliveriesWaitingForTheStudio(t *testing.T) {
 	if v := first["actions"].(map[string]any)["verify"].(map[string]any); v["allowed"] != true {
 		t.Errorf("the studio may not verify from the queue: %v", v)
 	}
+	if c := w.do("lumen", "GET", "/v1/transfers/"+l.ID, nil).json(t); c["status"] != "OVERRIDDEN" || c["overrideVerified"] != false {
+		t.Errorf("an override before the studio verified it: status %v, overrideVerified %v; want OVERRIDDEN (Override Pending), false", c["status"], c["overrideVerified"])
+	}
 	if res := w.do("studio", "POST", "/v1/transfers/"+l.ID+"/verify", map[string]any{}); res.Status != 200 {
 		t.Fatalf("verify: %d %s", res.Status, res.Body)
+	}
+	// Verified, the delivery is Processed and says it is an override (Overridden), as the history does.
+	if c := w.do("lumen", "GET", "/v1/transfers/"+l.ID, nil).json(t); c["status"] != "PROCESSED" || c["overrideVerified"] != true {
+		t.Errorf("a verified override: status %v, overrideVerified %v; want PROCESSED, true", c["status"], c["overrideVerified"])
+	}
+	var actions []any
+	for _, e := range w.do("lumen", "GET", "/v1/requests/"+w.ids["lSub"]+"/history", nil).json(t)["entries"].([]any) {
+		actions = append(actions, e.(map[string]any)["action"])
+	}
+	if !slices.Contains(actions, any("OVERRIDE_VERIFIED")) || slices.Contains(actions, any("PROCESSED")) {
+		t.Errorf("the request's history after the verification: %v, want OVERRIDE_VERIFIED and no PROCESSED (inspection never passed)", actions)
 	}
 	if got := list("studio", ""); fmt.Sprint(got) != fmt.Sprint([]string{j.ID}) {
 		t.Errorf("after verifying lumen's override the queue lists %v, want only juniper's", got)

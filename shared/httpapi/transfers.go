@@ -44,29 +44,30 @@ type EventJSON struct {
 
 // TransferJSON is a delivery card.
 type TransferJSON struct {
-	ID            string              `json:"id"`
-	RequestID     string              `json:"requestId"`
-	Method        string              `json:"method" enum:"API,UI,CLI"`
-	DeliveredBy   string              `json:"deliveredBy"`
-	Status        TransferStatus      `json:"status"`
-	ErrorCode     string              `json:"errorCode,omitempty"`
-	ErrorMessage  string              `json:"errorMessage,omitempty"`
-	Files         []FileJSON          `json:"files"`
-	PartChecksums string              `json:"partChecksums" enum:"recommended,optional" doc:"Whether to send each part's SHA-256 when asking for its URL: recommended where storage proves parts only by their own hashes; optional where it hashes every file whole as parts arrive and checks that hash on completion (a part is then best sent unhashed: each byte is hashed once on each side)."`
-	Timeline      []EventJSON         `json:"timeline"`
-	CreatedAt     time.Time           `json:"createdAt"`
-	DeliveredAt   *time.Time          `json:"deliveredAt,omitempty"`
-	ProcessedAt   *time.Time          `json:"processedAt,omitempty"`
-	Inspection    *lot.Inspection     `json:"inspection,omitempty" doc:"The latest inspection: policy version, what was read of each file (hash, probe, black and silence found) and the findings, each with its code, message, whether it may be overridden, and times."`
-	Version       int64               `json:"version"`
-	Actions       TransferActionsJSON `json:"actions"`
+	ID               string              `json:"id"`
+	RequestID        string              `json:"requestId"`
+	Method           string              `json:"method" enum:"API,UI,CLI"`
+	DeliveredBy      string              `json:"deliveredBy"`
+	Status           TransferStatus      `json:"status"`
+	OverrideVerified bool                `json:"overrideVerified" doc:"Processed because the studio verified the partner's override of a failed inspection (shown as Overridden), not because inspection passed. Before the studio decides, the status is OVERRIDDEN, shown as Override Pending."`
+	ErrorCode        string              `json:"errorCode,omitempty"`
+	ErrorMessage     string              `json:"errorMessage,omitempty"`
+	Files            []FileJSON          `json:"files"`
+	PartChecksums    string              `json:"partChecksums" enum:"recommended,optional" doc:"Whether to send each part's SHA-256 when asking for its URL: recommended where storage proves parts only by their own hashes; optional where it hashes every file whole as parts arrive and checks that hash on completion (a part is then best sent unhashed: each byte is hashed once on each side)."`
+	Timeline         []EventJSON         `json:"timeline"`
+	CreatedAt        time.Time           `json:"createdAt"`
+	DeliveredAt      *time.Time          `json:"deliveredAt,omitempty"`
+	ProcessedAt      *time.Time          `json:"processedAt,omitempty"`
+	Inspection       *lot.Inspection     `json:"inspection,omitempty" doc:"The latest inspection: policy version, what was read of each file (hash, probe, black and silence found) and the findings, each with its code, message, whether it may be overridden, and times."`
+	Version          int64               `json:"version"`
+	Actions          TransferActionsJSON `json:"actions"`
 }
 
 // transferJSON is a delivery card with what storage holds of each file
 // (prog, when read) and what the caller may do to it.
 func (a *api) transferJSON(ctx context.Context, t *lot.Transfer, prog []portal.FileProgress) TransferJSON {
 	out := TransferJSON{Actions: a.actionsJSON(ctx, a.svc.Deliveries.Actions(who(ctx), t)), ID: t.ID, PartChecksums: a.svc.Deliveries.PartChecksums(), RequestID: t.RequestID, Method: string(t.Method), DeliveredBy: t.DeliveredBy,
-		Status: TransferStatus(t.Status), ErrorCode: t.ErrorCode, ErrorMessage: t.ErrorMessage,
+		Status: TransferStatus(t.Status), OverrideVerified: t.OverrideVerified(), ErrorCode: t.ErrorCode, ErrorMessage: t.ErrorMessage,
 		CreatedAt: t.CreatedAt.UTC(), Version: t.Version, Files: []FileJSON{}, Timeline: []EventJSON{}}
 	if !t.DeliveredAt.IsZero() {
 		out.DeliveredAt = ptr(t.DeliveredAt.UTC())

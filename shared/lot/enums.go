@@ -274,6 +274,7 @@ const (
 	ActionProcessed           Action = "PROCESSED"
 	ActionInspectionFailed    Action = "INSPECTION_FAILED"
 	ActionOverridden          Action = "INSPECTION_OVERRIDDEN"
+	ActionOverrideVerified    Action = "OVERRIDE_VERIFIED"
 	ActionTransferIgnored     Action = "DELIVERY_IGNORED"
 	ActionQCPassed            Action = "QC_PASSED"
 	ActionQCFailed            Action = "QC_FAILED"
@@ -284,7 +285,7 @@ var Actions = []Action{
 	ActionCreated, ActionMaterialStatus, ActionCancelled, ActionUncancelled, ActionSubassigned,
 	ActionEDDChanged, ActionServiceType, ActionCommented, ActionRedeliveryRequested, ActionUpgraded,
 	ActionCreatedByUpgrade, ActionDelivered, ActionProcessed, ActionInspectionFailed,
-	ActionOverridden, ActionTransferIgnored, ActionQCPassed, ActionQCFailed,
+	ActionOverridden, ActionOverrideVerified, ActionTransferIgnored, ActionQCPassed, ActionQCFailed,
 }
 
 var actionNames = map[Action]string{
@@ -295,8 +296,9 @@ var actionNames = map[Action]string{
 	ActionRedeliveryRequested: "Redelivery requested", ActionUpgraded: "Request upgraded",
 	ActionCreatedByUpgrade: "Request created by upgrade", ActionDelivered: "Files delivered",
 	ActionProcessed: "Delivery passed inspection", ActionInspectionFailed: "Delivery failed inspection",
-	ActionOverridden: "Inspection overridden", ActionTransferIgnored: "Delivery ignored",
-	ActionQCPassed: "QC passed", ActionQCFailed: "QC failed",
+	ActionOverridden: "Override submitted, pending verification", ActionOverrideVerified: "Override verified: Overridden",
+	ActionTransferIgnored: "Delivery ignored",
+	ActionQCPassed:        "QC passed", ActionQCFailed: "QC failed",
 }
 
 func (a Action) Name() string { return actionNames[a] }

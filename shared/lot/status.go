@@ -186,7 +186,7 @@ var statusRules = []StatusRule{
 	{Op: OpOverride, From: OpenStatuses, To: StatusDelivered, By: PartyFP | PartySubFP | PartyOtherFP, Follows: true,
 		Action: ActionOverridden, denied: "only the delivering partner overrides an inspection"},
 	{Op: OpVerifyOverride, From: []RequestStatus{StatusOpen, StatusRedeliveryRequested, StatusDelivered, StatusProcessed},
-		To: StatusProcessed, By: PartyStudio, Follows: true, Action: ActionProcessed, doing: "verify an override"},
+		To: StatusProcessed, By: PartyStudio, Follows: true, Action: ActionOverrideVerified, doing: "verify an override"},
 	{Op: OpRejectOverride, From: []RequestStatus{StatusDelivered, StatusProcessed}, To: StatusRedeliveryRequested, By: PartyStudio,
 		Follows: true, Action: ActionRedeliveryRequested, doing: "reject an override"},
 	{Op: OpIgnoreDelivery, From: RequestStatuses, By: PartyStudio, Follows: true, Action: ActionTransferIgnored, doing: "ignore a delivery"},

@@ -34,11 +34,13 @@ var TransferStatuses = []TransferStatus{TransferWaitingForUpload, TransferUpload
 var transferStatusNames = map[TransferStatus]string{
 	TransferWaitingForUpload: "Waiting for Upload", TransferUploading: "Uploading", TransferSuperseded: "Superseded",
 	TransferAborted: "Aborted", TransferPendingInspection: "Pending Inspection", TransferWaitingForPrimary: "Waiting for Primary",
-	TransferFailed: "Failed", TransferOverridden: "Overridden", TransferIgnored: "Ignored",
+	TransferFailed: "Failed", TransferOverridden: "Override Pending", TransferIgnored: "Ignored",
 	TransferInternalError: "Internal Error", TransferError: "Error", TransferProcessed: "Processed",
 }
 
-// Name is the display name.
+// Name is the display name. OVERRIDDEN shows as Override Pending: the
+// partner has overridden the findings and the studio has not verified it
+// yet; "Overridden" is said only of a verified override (OverrideVerified).
 func (s TransferStatus) Name() string { return transferStatusNames[s] }
 
 // Uploading reports whether files may still arrive (the upload is not finished).
@@ -137,6 +139,21 @@ type Transfer struct {
 // VisibleTo reports whether p may see the transfer (the same rule as its request).
 func (t *Transfer) VisibleTo(p Principal) bool {
 	return ScopeOf(p).Contains(&Request{FulfillmentPartner: t.FulfillmentPartner, SubAssignee: t.SubAssignee, ContentPartner: t.ContentPartner})
+}
+
+// OverrideVerified reports whether t is Processed because the studio
+// verified the partner's override of its failed inspection (not because
+// inspection passed): the step to Processed came from Override Pending.
+func (t *Transfer) OverrideVerified() bool {
+	if t.Status != TransferProcessed {
+		return false
+	}
+	for i := len(t.Timeline) - 1; i > 0; i-- {
+		if t.Timeline[i].Status == TransferProcessed {
+			return t.Timeline[i-1].Status == TransferOverridden
+		}
+	}
+	return false
 }
 
 // Clone returns a deep copy.

@@ -265,7 +265,9 @@ describe('source request details (chromium)', { skip }, () => {
     await dialog.getByRole('button', { name: 'Override', exact: true }).click()
     await dialog.waitFor({ state: 'detached' })
     await page.getByTestId('request-status').filter({ hasText: 'Delivered' }).waitFor()
-    await card.locator('.badge', { hasText: 'Overridden' }).first().waitFor()
+    // Submitted, not yet verified: Override Pending, never "Overridden".
+    await card.locator('.badge', { hasText: 'Override Pending' }).first().waitFor()
+    assert.equal(await card.locator('.badge', { hasText: /^Overridden$/ }).count(), 0, 'Overridden before the studio verified')
     assert.equal(await card.locator('[data-action=override]').getAttribute('aria-disabled'), 'true', 'no second override: the API no longer allows it')
     const overridden = await api('fp-juniper', `/v1/transfers/${pick.transfer.id}`)
     assert.equal(overridden.status, 'OVERRIDDEN')
@@ -300,7 +302,10 @@ describe('source request details (chromium)', { skip }, () => {
     await verify.getByRole('button', { name: 'Verify', exact: true }).click()
     await verify.waitFor({ state: 'detached' })
     await studio.getByTestId('request-status').filter({ hasText: 'Processed' }).waitFor()
-    assert.equal((await api('fp-juniper', `/v1/transfers/${pick.transfer.id}`)).status, 'PROCESSED')
+    const verified = await api('fp-juniper', `/v1/transfers/${pick.transfer.id}`)
+    assert.equal(verified.status, 'PROCESSED')
+    assert.equal(verified.overrideVerified, true)
+    await scard.locator('.badge', { hasText: /^Overridden$/ }).waitFor() // verified: now it is Overridden
     assert.deepEqual(studio.errors, [])
     await studio.context().close()
   })

@@ -137,6 +137,7 @@ function TransferCard({ transfer: t, newest, qc, open, focused, onToggle, onDeci
         </span>
         <span className="card-x-badges">
           <Badge tone={transferTone(t.status)}>{transferStatusName(t.status)}</Badge>
+          {t.overrideVerified && <Badge tone="risk">Overridden</Badge>}
           {qc && <Badge tone={qcTone(qc.qc.status)}>QC: {qcStatusName(qc.qc.status)}</Badge>}
         </span>
       </summary>
@@ -228,7 +229,7 @@ function StatusSection({ transfer: t, onTimeline }: { transfer: Transfer; onTime
           <h4 className="sub-title">
             {t.status === 'OVERRIDDEN'
               ? 'Overridden errors, waiting for the studio to verify'
-              : t.status === 'PROCESSED'
+              : t.overrideVerified
                 ? 'Overridden errors, verified by the studio'
                 : 'Errors found by the inspection'}
           </h4>

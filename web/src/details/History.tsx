@@ -94,6 +94,7 @@ function toneOf(action: string) {
       return 'critical' as const
     case 'REDELIVERY_REQUESTED':
     case 'INSPECTION_OVERRIDDEN':
+    case 'OVERRIDE_VERIFIED':
       return 'risk' as const
     case 'PROCESSED':
     case 'QC_PASSED':

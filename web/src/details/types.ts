@@ -191,6 +191,8 @@ export interface Transfer {
   method: string
   deliveredBy: string
   status: string
+  /** Processed by the studio's verification of an override: shown as Overridden. */
+  overrideVerified?: boolean
   errorCode?: string
   errorMessage?: string
   files: TransferFile[] | null
