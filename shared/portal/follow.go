@@ -1,0 +1,297 @@
+package portal
+
+import (
+	"bytes"
+	"context"
+	"encoding/gob"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/search"
+)
+
+// Following is a store whose request changes can be followed (shared/dynamo:
+// the byChange index). Searches over it keep their index per scope and
+// bring it up to date by reading only what changed, instead of every
+// request in scope.
+type Following interface {
+	// RequestChanges returns the requests written after since that the
+	// holder of scope's index lacks (have tells the version it has), the IDs
+	// of requests it has that left scope, and the newest change stamp seen.
+	RequestChanges(ctx context.Context, scope lot.Scope, since time.Time, have func(id string) (int64, bool)) (changed []*lot.Request, gone []string, latest time.Time, err error)
+	// OnRequestChange calls fn with every request this store writes, once
+	// written.
+	OnRequestChange(fn func(*lot.Request))
+}
+
+// How a followed index keeps up (DESIGN.md in shared/dynamo explains the
+// costs): it asks for changes at most every FollowPoll, reading back
+// FollowOverlap before the newest stamp it saw (stamps come from the
+// writers' clocks, and the change index is eventually consistent), and
+// writes a snapshot when the one it started from is older than
+// SnapshotEvery and changes were applied since.
+var (
+	FollowPoll    = 250 * time.Millisecond
+	FollowOverlap = 2 * time.Second
+	SnapshotEvery = 10 * time.Minute
+)
+
+// followedIndex is one scope's index over a Following store.
+type followedIndex struct {
+	scope lot.Scope
+	mu    sync.Mutex   // one load or catch-up at a time
+	rw    sync.RWMutex // searches share x; Update holds it alone
+	x     *search.Index
+
+	// Under mu:
+	vers        map[string]int64 // version of each indexed request
+	seen        time.Time        // newest change stamp read
+	polled      time.Time        // when changes were last read (this instance's clock)
+	snapAt      time.Time        // when the snapshot it started from or wrote was made
+	snapChanges int              // changes applied since
+	snapping    atomic.Bool
+
+	pendMu  sync.Mutex
+	pending []*lot.Request // this instance's own writes, not yet applied
+}
+
+// followedIndex returns scope's index brought up to date: this instance's
+// own changes at once, everyone's within FollowPoll plus the change index's
+// lag. A cold index starts from the scope's snapshot when there is one.
+func (s *Tenancy) followedIndex(ctx context.Context, scope lot.Scope, f Following) (*followedIndex, error) {
+	s.listen.Do(func() { f.OnRequestChange(s.noteChange) })
+	s.indexMu.Lock()
+	if s.followed == nil || len(s.followed) >= 64 && s.followed[scope] == nil {
+		s.followed = map[lot.Scope]*followedIndex{} // an instance serves a few scopes; one that served many starts over
+	}
+	c := s.followed[scope]
+	if c == nil {
+		c = &followedIndex{scope: scope}
+		s.followed[scope] = c
+	}
+	s.indexMu.Unlock()
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.x == nil {
+		if err := s.load(ctx, c, f); err != nil {
+			return nil, err
+		}
+	}
+	var changed []*lot.Request
+	var gone []string
+	if now := time.Now(); now.Sub(c.polled) >= FollowPoll {
+		var latest time.Time
+		var err error
+		changed, gone, latest, err = f.RequestChanges(ctx, scope, c.seen.Add(-FollowOverlap), c.have)
+		if err != nil {
+			return nil, err
+		}
+		c.polled, c.seen = now, maxTime(c.seen, latest)
+	}
+	c.pendMu.Lock()
+	changed, c.pending = append(changed, c.pending...), nil
+	c.pendMu.Unlock()
+	c.apply(changed, gone)
+	if c.snapChanges > 0 && time.Since(c.snapAt) > SnapshotEvery && c.snapping.CompareAndSwap(false, true) {
+		reqs, stamp := c.requests(), c.seen
+		c.snapAt, c.snapChanges = time.Now(), 0
+		go func() { // from a copy: searches go on meanwhile
+			defer c.snapping.Store(false)
+			s.writeSnapshot(context.WithoutCancel(ctx), scope, stamp, reqs)
+		}()
+	}
+	return c, nil
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// have is the version of request id in the index.
+func (c *followedIndex) have(id string) (int64, bool) {
+	v, ok := c.vers[id]
+	return v, ok
+}
+
+// apply puts the changed requests that are newer than the index's and in
+// scope into it, and drops those that left the scope.
+func (c *followedIndex) apply(changed []*lot.Request, gone []string) {
+	var put []*lot.Request
+	drop := gone
+	for _, r := range changed {
+		v, ok := c.vers[r.ID]
+		switch {
+		case ok && v >= r.Version:
+		case !c.scope.Contains(r): // checked here too: a store bug must not leak another tenant's request
+			if ok {
+				drop = append(drop, r.ID)
+			}
+		default:
+			put = append(put, r)
+		}
+	}
+	if len(put) == 0 && len(drop) == 0 {
+		return
+	}
+	c.rw.Lock()
+	c.x.Update(put, drop)
+	c.rw.Unlock()
+	for _, id := range drop {
+		delete(c.vers, id)
+	}
+	for _, r := range put {
+		c.vers[r.ID] = max(c.vers[r.ID], r.Version)
+	}
+	c.snapChanges += len(put) + len(drop)
+}
+
+// requests copies the indexed requests.
+func (c *followedIndex) requests() []*lot.Request {
+	c.rw.RLock()
+	defer c.rw.RUnlock()
+	return append([]*lot.Request(nil), c.x.Requests()...)
+}
+
+const maxPending = 10000
+
+// noteChange hears a request this instance wrote and queues it for every
+// index it belongs in, or left.
+func (s *Tenancy) noteChange(r *lot.Request) {
+	s.indexMu.Lock()
+	cs := make([]*followedIndex, 0, len(s.followed))
+	for _, c := range s.followed {
+		cs = append(cs, c)
+	}
+	s.indexMu.Unlock()
+	for _, c := range cs {
+		// A request that left c's scope is queued too: apply drops it if held.
+		c.pendMu.Lock()
+		if len(c.pending) < maxPending { // past it (an index no one searches) the change index has them
+			c.pending = append(c.pending, r)
+		}
+		c.pendMu.Unlock()
+	}
+}
+
+// load fills a cold index: from the scope's snapshot when there is one (the
+// catch-up that follows reads what changed since it was made), else from
+// every request in scope, and then writes the snapshot.
+func (s *Tenancy) load(ctx context.Context, c *followedIndex, f Following) error {
+	if snap, ok := s.readSnapshot(ctx, c.scope); ok {
+		c.x, c.seen, c.snapAt = search.Build(snap.Requests), snap.Stamp, snap.Made
+	} else {
+		start := time.Now()
+		reqs, err := s.Store.ScopeRequests(ctx, c.scope)
+		if err != nil {
+			return err
+		}
+		visible := make([]*lot.Request, 0, len(reqs))
+		for _, r := range reqs {
+			if c.scope.Contains(r) {
+				visible = append(visible, r)
+			}
+		}
+		c.x, c.seen, c.snapAt = search.Build(visible), start, start
+		s.writeSnapshot(ctx, c.scope, start, visible)
+	}
+	c.vers = make(map[string]int64, c.x.Len())
+	for _, r := range c.x.Requests() {
+		c.vers[r.ID] = r.Version
+	}
+	c.polled = time.Time{} // catch up at once
+	return nil
+}
+
+// snapshot is what a scope's search snapshot holds: the requests in scope
+// as of Stamp (every change stamped before it is in), gob-encoded.
+type snapshot struct {
+	Scope    lot.Scope
+	Stamp    time.Time
+	Made     time.Time
+	Requests []*lot.Request
+}
+
+// SnapshotKey is the blob key of scope's search snapshot.
+func SnapshotKey(scope lot.Scope) string {
+	switch {
+	case scope.All:
+		return "search/all.gob"
+	case scope.FulfillmentPartner != "":
+		return "search/fp/" + keySegment(scope.FulfillmentPartner) + ".gob"
+	case scope.ContentPartner != "":
+		return "search/cp/" + keySegment(scope.ContentPartner) + ".gob"
+	}
+	return "search/none.gob"
+}
+
+// keySegment is id when it is safe in a blob key, else its hex.
+func keySegment(id string) string {
+	if lot.CheckBlobKey(id) == nil && id != "" && !bytes.ContainsAny([]byte(id), "/.") {
+		return id
+	}
+	return fmt.Sprintf("x%x", id)
+}
+
+// encodeSnapshot is the bytes of a snapshot of scope's requests as of stamp.
+func encodeSnapshot(scope lot.Scope, stamp time.Time, reqs []*lot.Request) ([]byte, error) {
+	var b bytes.Buffer
+	err := gob.NewEncoder(&b).Encode(snapshot{Scope: scope, Stamp: stamp, Made: time.Now(), Requests: reqs})
+	return b.Bytes(), err
+}
+
+// writeSnapshot stores scope's snapshot when the blob store can write; a
+// failure is logged, not returned: the next cold start reads the scope.
+func (s *Tenancy) writeSnapshot(ctx context.Context, scope lot.Scope, stamp time.Time, reqs []*lot.Request) {
+	w, ok := s.Blobs.(lot.BlobWriter)
+	if !ok {
+		return
+	}
+	b, err := encodeSnapshot(scope, stamp, reqs)
+	if err == nil {
+		err = w.WriteBlob(ctx, SnapshotKey(scope), "application/x-gob", b)
+	}
+	if err != nil {
+		s.Log.WarnContext(ctx, "search snapshot not written", "key", SnapshotKey(scope), "err", err)
+	}
+}
+
+// readSnapshot reads scope's snapshot; false when there is none or it
+// cannot be read (logged).
+func (s *Tenancy) readSnapshot(ctx context.Context, scope lot.Scope) (snapshot, bool) {
+	var snap snapshot
+	if s.Blobs == nil {
+		return snap, false
+	}
+	key := SnapshotKey(scope)
+	rc, err := s.Blobs.Read(ctx, key, 0, -1)
+	if lot.IsCode(err, lot.CodeNotFound) {
+		return snap, false
+	}
+	if err == nil {
+		defer rc.Close()
+		err = gob.NewDecoder(io.Reader(rc)).Decode(&snap)
+	}
+	if err == nil && snap.Scope != scope {
+		err = fmt.Errorf("snapshot of scope %+v under the key of %+v", snap.Scope, scope)
+	}
+	if err != nil {
+		s.Log.WarnContext(ctx, "search snapshot not read", "key", key, "err", err)
+		return snapshot{}, false
+	}
+	kept := snap.Requests[:0] // checked again: a misplaced snapshot must not leak another tenant's request
+	for _, r := range snap.Requests {
+		if scope.Contains(r) {
+			kept = append(kept, r)
+		}
+	}
+	snap.Requests = kept
+	return snap, true
+}
