@@ -93,13 +93,13 @@ func TestSearchFollowsChanges(t *testing.T) {
 		r.Status = lot.StatusCancelled
 		return r.AddComment(lot.Act{By: studio, At: now}, "cancelled in a test")
 	}
-	poll := portal.FollowPoll
-	portal.FollowPoll = time.Hour // the author's instance must not need the change index
+	poll, wait := portal.FollowPoll, portal.FollowWait
+	portal.FollowPoll, portal.FollowWait = time.Hour, time.Hour // the author's instance must not need the change index
 	if _, err := storeA.UpdateRequest(ctx, reqs[0].ID, cancel); err != nil {
 		t.Fatal(err)
 	}
 	got := total(t, a, juniper)
-	portal.FollowPoll = poll
+	portal.FollowPoll, portal.FollowWait = poll, wait
 	if got != 4 {
 		t.Fatalf("the author's next search finds %d, want 4 at once", got)
 	}

@@ -29,28 +29,33 @@ type Following interface {
 }
 
 // How a followed index keeps up (DESIGN.md in shared/dynamo explains the
-// costs): it asks for changes at most every FollowPoll, reading back
+// costs): it reads changes at most every FollowPoll, back from
 // FollowOverlap before the newest stamp it saw (stamps come from the
-// writers' clocks, and the change index is eventually consistent), and
-// writes a snapshot when the one it started from is older than
-// SnapshotEvery and changes were applied since.
+// writers' clocks, and the change index is eventually consistent). A search
+// waits for that read only when the last one started more than FollowWait
+// ago (a quiet instance); otherwise the read runs beside it and the next
+// search sees its result. The index is written as a snapshot when the one
+// it started from is older than SnapshotEvery and changes were applied
+// since.
 var (
 	FollowPoll    = 250 * time.Millisecond
+	FollowWait    = time.Second
 	FollowOverlap = 2 * time.Second
 	SnapshotEvery = 10 * time.Minute
 )
 
 // followedIndex is one scope's index over a Following store.
 type followedIndex struct {
-	scope lot.Scope
-	mu    sync.Mutex   // one load or catch-up at a time
-	rw    sync.RWMutex // searches share x; Update holds it alone
-	x     *search.Index
+	scope  lot.Scope
+	loadMu sync.Mutex   // one load at a time; searches of a cold scope wait for it
+	pollMu sync.Mutex   // one read of the change index at a time
+	rw     sync.RWMutex // searches share x; Update holds it alone
+	x      *search.Index
 
-	// Under mu:
+	mu          sync.Mutex       // guards what follows, and changes to x
 	vers        map[string]int64 // version of each indexed request
 	seen        time.Time        // newest change stamp read
-	polled      time.Time        // when changes were last read (this instance's clock)
+	polled      time.Time        // when the last completed read of changes started (this instance's clock)
 	snapAt      time.Time        // when the snapshot it started from or wrote was made
 	snapChanges int              // changes applied since
 	snapping    atomic.Bool
@@ -60,7 +65,7 @@ type followedIndex struct {
 }
 
 // followedIndex returns scope's index brought up to date: this instance's
-// own changes at once, everyone's within FollowPoll plus the change index's
+// own changes at once, everyone's within FollowWait plus the change index's
 // lag. A cold index starts from the scope's snapshot when there is one.
 func (s *Tenancy) followedIndex(ctx context.Context, scope lot.Scope, f Following) (*followedIndex, error) {
 	s.listen.Do(func() { f.OnRequestChange(s.noteChange) })
@@ -75,28 +80,40 @@ func (s *Tenancy) followedIndex(ctx context.Context, scope lot.Scope, f Followin
 	}
 	s.indexMu.Unlock()
 
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.loadMu.Lock()
 	if c.x == nil {
-		if err := s.load(ctx, c, f); err != nil {
+		if err := s.load(ctx, c); err != nil {
+			c.loadMu.Unlock()
 			return nil, err
 		}
 	}
-	var changed []*lot.Request
-	var gone []string
-	if now := time.Now(); now.Sub(c.polled) >= FollowPoll {
-		var latest time.Time
-		var err error
-		changed, gone, latest, err = f.RequestChanges(ctx, scope, c.seen.Add(-FollowOverlap), c.have)
+	c.loadMu.Unlock()
+	c.pendMu.Lock()
+	mine := c.pending
+	c.pending = nil
+	c.pendMu.Unlock()
+	c.mu.Lock()
+	c.apply(mine, nil)
+	age := time.Since(c.polled)
+	c.mu.Unlock()
+	switch {
+	case age > FollowWait: // quiet for a while: this search waits for the changes
+		c.pollMu.Lock()
+		err := s.poll(ctx, c, f, FollowWait)
+		c.pollMu.Unlock()
 		if err != nil {
 			return nil, err
 		}
-		c.polled, c.seen = now, maxTime(c.seen, latest)
+	case age >= FollowPoll && c.pollMu.TryLock():
+		go func() {
+			defer c.pollMu.Unlock()
+			if err := s.poll(context.WithoutCancel(ctx), c, f, FollowPoll); err != nil {
+				s.Log.WarnContext(ctx, "search changes not read", "err", err)
+			}
+		}()
 	}
-	c.pendMu.Lock()
-	changed, c.pending = append(changed, c.pending...), nil
-	c.pendMu.Unlock()
-	c.apply(changed, gone)
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.snapChanges > 0 && time.Since(c.snapAt) > SnapshotEvery && c.snapping.CompareAndSwap(false, true) {
 		reqs, stamp := c.requests(), c.seen
 		c.snapAt, c.snapChanges = time.Now(), 0
@@ -108,6 +125,28 @@ func (s *Tenancy) followedIndex(ctx context.Context, scope lot.Scope, f Followin
 	return c, nil
 }
 
+// poll reads the changes since the newest stamp seen (less the overlap)
+// and applies them, unless another read that started less than fresh ago
+// completed meanwhile. The caller holds c.pollMu.
+func (s *Tenancy) poll(ctx context.Context, c *followedIndex, f Following, fresh time.Duration) error {
+	start := time.Now()
+	c.mu.Lock()
+	since, done := c.seen.Add(-FollowOverlap), start.Sub(c.polled) < fresh
+	c.mu.Unlock()
+	if done {
+		return nil
+	}
+	changed, gone, latest, err := f.RequestChanges(ctx, c.scope, since, c.have)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.polled, c.seen = start, maxTime(c.seen, latest)
+	c.apply(changed, gone)
+	return nil
+}
+
 func maxTime(a, b time.Time) time.Time {
 	if b.After(a) {
 		return b
@@ -117,12 +156,14 @@ func maxTime(a, b time.Time) time.Time {
 
 // have is the version of request id in the index.
 func (c *followedIndex) have(id string) (int64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	v, ok := c.vers[id]
 	return v, ok
 }
 
 // apply puts the changed requests that are newer than the index's and in
-// scope into it, and drops those that left the scope.
+// scope into it, and drops those that left the scope. The caller holds c.mu.
 func (c *followedIndex) apply(changed []*lot.Request, gone []string) {
 	var put []*lot.Request
 	drop := gone
@@ -184,7 +225,7 @@ func (s *Tenancy) noteChange(r *lot.Request) {
 // load fills a cold index: from the scope's snapshot when there is one (the
 // catch-up that follows reads what changed since it was made), else from
 // every request in scope, and then writes the snapshot.
-func (s *Tenancy) load(ctx context.Context, c *followedIndex, f Following) error {
+func (s *Tenancy) load(ctx context.Context, c *followedIndex) error {
 	if snap, ok := s.readSnapshot(ctx, c.scope); ok {
 		c.x, c.seen, c.snapAt = search.Build(snap.Requests), snap.Stamp, snap.Made
 	} else {
@@ -202,6 +243,8 @@ func (s *Tenancy) load(ctx context.Context, c *followedIndex, f Following) error
 		c.x, c.seen, c.snapAt = search.Build(visible), start, start
 		s.writeSnapshot(ctx, c.scope, start, visible)
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.vers = make(map[string]int64, c.x.Len())
 	for _, r := range c.x.Requests() {
 		c.vers[r.ID] = r.Version
