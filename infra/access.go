@@ -23,7 +23,7 @@ import (
 // by hand (materials.go: materials/uploads/<id>/file; a processed delivery
 // becomes a material under its deliveries/ key), watermarked proxies and
 // their segments (proxy.go: proxies/<proxy>/<attempt>/…), search snapshots
-// (follow.go: search/<scope>.gob, read by a cold instance, written after a
+// (follow.go: search/<scope>.gob.gz, read by a cold instance, written after a
 // full read of a scope and when stale).
 const (
 	prefixDeliveries = "deliveries/"
