@@ -22,12 +22,15 @@ import (
 // (transfers.go: deliveries/<request>/<transfer>/file-NN), materials added
 // by hand (materials.go: materials/uploads/<id>/file; a processed delivery
 // becomes a material under its deliveries/ key), watermarked proxies and
-// their segments (proxy.go: proxies/<proxy>/<attempt>/…).
+// their segments (proxy.go: proxies/<proxy>/<attempt>/…), search snapshots
+// (follow.go: search/<scope>.gob.gz, read by a cold instance, written after a
+// full read of a scope and when stale).
 const (
 	prefixDeliveries = "deliveries/"
 	prefixMaterials  = "materials/"
 	prefixUploads    = "materials/uploads/"
 	prefixProxies    = "proxies/"
+	prefixSearch     = "search/"
 )
 
 // Partition-key prefixes of the table (shared/dynamo/DESIGN.md) that some
@@ -68,6 +71,7 @@ type access struct {
 // of a parent (materials, proxies, downloads, users).
 var (
 	scopeIndexes = []string{"byAll", "byFP", "bySub", "byCP"}
+	ixChange     = "byChange" // what changed since a search index was built (portal/follow.go)
 	ixRequest    = "byRequest"
 	ixQueue      = "byQueue"
 	ixParent     = "byParent"
@@ -84,10 +88,10 @@ var accessOf = map[string]access{
 	// QC outcome, watermarked proxies, notify for mail raised by a request)
 	// and sends no mail itself.
 	"Api": {read: true, write: true, once: true, deleteTemplates: true,
-		indexes: append(slices.Clone(scopeIndexes), ixRequest, ixQueue, ixParent),
+		indexes: append(slices.Clone(scopeIndexes), ixChange, ixRequest, ixQueue, ixParent),
 		files: map[string][]string{
-			"s3:GetObject":                {prefixDeliveries, prefixMaterials, prefixProxies},
-			"s3:PutObject":                {prefixDeliveries, prefixUploads},
+			"s3:GetObject":                {prefixDeliveries, prefixMaterials, prefixProxies, prefixSearch},
+			"s3:PutObject":                {prefixDeliveries, prefixUploads, prefixSearch},
 			"s3:AbortMultipartUpload":     {prefixDeliveries},
 			"s3:ListMultipartUploadParts": {prefixDeliveries},
 		},
@@ -96,7 +100,8 @@ var accessOf = map[string]access{
 	// Idempotency-Key of the POST, and the caller noted as a user (the
 	// API's authentication does it on every request). It writes nothing
 	// else.
-	"Export": {read: true, once: true, writeKeys: []string{keyUser}, indexes: slices.Clone(scopeIndexes)},
+	"Export": {read: true, once: true, writeKeys: []string{keyUser}, indexes: append(slices.Clone(scopeIndexes), ixChange),
+		files: map[string][]string{"s3:GetObject": {prefixSearch}, "s3:PutObject": {prefixSearch}}},
 	// Storage events: completes a delivery assembled in storage
 	// (Deliveries.CompleteFromStorage: HEAD and ListParts of its files,
 	// CompleteMultipartUpload, the transfer and its request) and starts its
@@ -114,7 +119,8 @@ var accessOf = map[string]access{
 	// The daily digest: partners (pk PARTNER), their users (byParent), each
 	// user's requests in scope (partners only: byFP, bySub, byCP), a
 	// send-once mark per user and day, the user's last digest; mail.
-	"Digest": {read: true, write: true, once: true, indexes: []string{"byFP", "bySub", "byCP", ixParent}, mail: true},
+	"Digest": {read: true, write: true, once: true, indexes: []string{"byFP", "bySub", "byCP", ixChange, ixParent}, mail: true,
+		files: map[string][]string{"s3:GetObject": {prefixSearch}, "s3:PutObject": {prefixSearch}}},
 
 	// The inspection flow (shared/portal/inspection.go).
 	"Step" + steps.InspectBegin: {read: true, write: true, indexes: []string{"byCP"}}, // waits for the title's primary delivery (primaryOf: the content partner's requests)

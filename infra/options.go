@@ -95,6 +95,8 @@ type TableIndex struct {
 	Name         string `json:"name"`
 	PartitionKey string `json:"partitionKey"`
 	SortKey      string `json:"sortKey"`
+	// Projected, when set, replaces TableSchema.Projected for this index.
+	Projected []string `json:"projected,omitempty"`
 }
 
 // ReadSchema reads SchemaFile.

@@ -85,12 +85,16 @@ func newStorage(stack awscdk.Stack, o Options) storage {
 		RemovalPolicy:                    removal(o),
 	})
 	for _, ix := range o.Schema.Indexes {
+		projected := o.Schema.Projected
+		if ix.Projected != nil {
+			projected = ix.Projected
+		}
 		table.AddGlobalSecondaryIndex(&awsdynamodb.GlobalSecondaryIndexProps{
 			IndexName:        jsii.String(ix.Name),
 			PartitionKey:     &awsdynamodb.Attribute{Name: jsii.String(ix.PartitionKey), Type: awsdynamodb.AttributeType_STRING},
 			SortKey:          &awsdynamodb.Attribute{Name: jsii.String(ix.SortKey), Type: awsdynamodb.AttributeType_STRING},
 			ProjectionType:   awsdynamodb.ProjectionType_INCLUDE,
-			NonKeyAttributes: jsii.Strings(o.Schema.Projected...),
+			NonKeyAttributes: jsii.Strings(projected...),
 		})
 	}
 

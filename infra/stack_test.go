@@ -136,6 +136,7 @@ func TestTable(t *testing.T) {
 	want := []string{
 		"byAll[map[AttributeName:t KeyType:HASH] map[AttributeName:id KeyType:RANGE]] map[NonKeyAttributes:[ver data] ProjectionType:INCLUDE]",
 		"byCP[map[AttributeName:cp KeyType:HASH] map[AttributeName:id KeyType:RANGE]] map[NonKeyAttributes:[ver data] ProjectionType:INCLUDE]",
+		"byChange[map[AttributeName:t KeyType:HASH] map[AttributeName:chg KeyType:RANGE]] map[NonKeyAttributes:[ver fp sub cp] ProjectionType:INCLUDE]",
 		"byFP[map[AttributeName:fp KeyType:HASH] map[AttributeName:id KeyType:RANGE]] map[NonKeyAttributes:[ver data] ProjectionType:INCLUDE]",
 		"byParent[map[AttributeName:par KeyType:HASH] map[AttributeName:id KeyType:RANGE]] map[NonKeyAttributes:[ver data] ProjectionType:INCLUDE]",
 		"byQueue[map[AttributeName:qu KeyType:HASH] map[AttributeName:id KeyType:RANGE]] map[NonKeyAttributes:[ver data] ProjectionType:INCLUDE]",

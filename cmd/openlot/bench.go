@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -24,6 +25,7 @@ import (
 	"github.com/openlot/openlot/shared/dynamo"
 	"github.com/openlot/openlot/shared/httpapi"
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/portal"
 	"github.com/openlot/openlot/shared/search"
 )
 
@@ -55,17 +57,45 @@ type benchResult struct {
 	Ratio      float64 `json:"ratio"`
 	PeerAgrees bool    `json:"peer_agrees"`
 	SeedS      float64 `json:"seed_s"`
-	// DynamoDB only: items read per search over items in the caller's scope,
-	// and how many Scan calls the searches made (must be 0).
-	ItemsRead     int64   `json:"items_read,omitempty"`
-	ItemsPerScope float64 `json:"items_read_per_item_in_scope,omitempty"`
-	Scans         int64   `json:"scans"`
-	DynamoQueries int64   `json:"dynamodb_queries,omitempty"`
+	// DynamoDB only: request items read by the warm searches (whole
+	// requests: the change index's small entries are counted apart), per
+	// search and per item in the caller's scope, and how many Scan calls
+	// the searches made (must be 0).
+	ItemsRead      int64   `json:"items_read"`
+	ItemsPerSearch float64 `json:"items_read_per_search"`
+	ItemsPerScope  float64 `json:"items_read_per_item_in_scope"`
+	ChangeKeysRead int64   `json:"change_keys_read,omitempty"`
+	Scans          int64   `json:"scans"`
+	DynamoQueries  int64   `json:"dynamodb_queries,omitempty"`
+	// DynamoDB only: the first search of a cold instance without a
+	// snapshot (it reads the whole scope, then writes the snapshot), and of
+	// another cold instance that starts from that snapshot; the snapshot's
+	// size and the request items that second cold start read.
+	ColdFullMS         float64 `json:"cold_without_snapshot_ms,omitempty"`
+	ColdSnapshotMS     float64 `json:"cold_from_snapshot_ms,omitempty"`
+	ColdSnapshotItems  int64   `json:"cold_from_snapshot_items_read"`
+	SnapshotBytes      int64   `json:"snapshot_bytes,omitempty"`
+	ChangesPerSearch   int     `json:"changes_per_search,omitempty"`
+	Changes            int64   `json:"changes,omitempty"`
+	ChangedP50         float64 `json:"changed_p50_ms,omitempty"`
+	ChangedP99         float64 `json:"changed_p99_ms,omitempty"`
+	ChangedItemsRead   int64   `json:"changed_items_read,omitempty"`
+	ChangedItemsSearch float64 `json:"changed_items_read_per_search,omitempty"`
+	// MaxOverChanged is the largest excess, after any search, of request
+	// items read so far over requests changed so far: the goal is ≤ 2.
+	MaxOverChanged  int64 `json:"changed_max_items_over_changed"`
+	ChangedKeysRead int64 `json:"changed_change_keys_read,omitempty"`
+	// Embedded: the same searches over the embedded SQLite store at the
+	// same scale, in the same run (--store dynamo with --compare).
+	Embedded *benchResult `json:"embedded,omitempty"`
 }
 
 func benchSearchCmd() *cobra.Command {
-	var requests, rounds int
+	var requests, rounds, changes int
 	var store, endpoint string
+	var compare bool
+	var table string
+	var poll time.Duration
 	cmd := &cobra.Command{
 		Use:   "search",
 		Short: "Seed a partner with many requests and time searches through the HTTP API",
@@ -84,9 +114,21 @@ func benchSearchCmd() *cobra.Command {
 			if store == "dynamo" && !cmd.Flags().Changed("requests") {
 				requests = 5000
 			}
-			res, err := benchSearch(cmd.Context(), requests, rounds, store, endpoint, cmd.ErrOrStderr())
+			if cmd.Flags().Changed("poll") {
+				portal.FollowPoll = poll
+			}
+			res, err := benchSearch(cmd.Context(), requests, rounds, store, endpoint, table, changes, cmd.ErrOrStderr())
 			if err != nil {
 				return err
+			}
+			if store == "dynamo" && compare {
+				b, _ := json.Marshal(res) // the DynamoDB figures, while the embedded store's are measured
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s\n", b)
+				emb, err := benchSearch(cmd.Context(), requests, rounds, "sqlite", "", "", 0, cmd.ErrOrStderr())
+				if err != nil {
+					return err
+				}
+				res.Embedded = &emb
 			}
 			return json.NewEncoder(cmd.OutOrStdout()).Encode(res)
 		},
@@ -95,30 +137,44 @@ func benchSearchCmd() *cobra.Command {
 	cmd.Flags().IntVar(&rounds, "rounds", 60, "times each search of the mix runs")
 	cmd.Flags().StringVar(&store, "store", "sqlite", "sqlite (embedded) or dynamo (a DynamoDB stand-in at --endpoint; default 5,000 requests)")
 	cmd.Flags().StringVar(&endpoint, "endpoint", "", "DynamoDB endpoint for --store dynamo, e.g. http://127.0.0.1:8000 (dynalite)")
+	cmd.Flags().IntVar(&changes, "changes-per-search", 0, "--store dynamo: after the warm searches, time searches again with this many requests changed by another instance before each")
+	cmd.Flags().StringVar(&table, "table", "", "--store dynamo: the table to seed (default: a new one); a table a previous run seeded with the same --requests is used as it is, unseeded")
+	cmd.Flags().BoolVar(&compare, "compare", true, "--store dynamo: run the embedded store's searches at the same scale too")
+	cmd.Flags().DurationVar(&poll, "poll", portal.FollowPoll, "--store dynamo: how often an instance reads the change index at most")
 	return cmd
 }
 
 var benchToday = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
 
-func benchSearch(ctx context.Context, requests, rounds int, store, endpoint string, progress io.Writer) (benchResult, error) {
+func benchSearch(ctx context.Context, requests, rounds int, store, endpoint, table string, changes int, progress io.Writer) (benchResult, error) {
 	res := benchResult{Store: store}
 	dir, err := os.MkdirTemp("", "openlot-bench-")
 	if err != nil {
 		return res, err
 	}
 	defer os.RemoveAll(dir)
-	cfg := app.LocalConfig{Addr: "127.0.0.1:0", DataDir: dir, Clock: lot.ClockFunc(func() time.Time { return benchToday }),
-		Log: slog.New(slog.DiscardHandler), RatePerSecond: 1e6, Burst: 1e6}
+	local := func(dir string, s lot.Store, blobs lot.Blobs) (*app.Local, error) {
+		cfg := app.LocalConfig{Addr: "127.0.0.1:0", DataDir: dir, Clock: lot.ClockFunc(func() time.Time { return benchToday }),
+			Log: slog.New(slog.DiscardHandler), RatePerSecond: 1e6, Burst: 1e6, Store: s, Blobs: blobs, DigestEvery: -1}
+		l := app.NewLocal(cfg)
+		return l, l.Open(ctx)
+	}
 	var calls sync.Map
 	var dyn *dynamo.Store
+	if table == "" {
+		table = fmt.Sprintf("openlot-bench-%d", time.Now().UnixNano())
+	}
 	if store == "dynamo" {
-		if dyn, err = awsapp.StandInDynamo(ctx, endpoint, fmt.Sprintf("openlot-bench-%d", time.Now().UnixNano()), &calls); err != nil {
+		if dyn, err = awsapp.StandInDynamo(ctx, endpoint, table, &calls); err != nil {
 			return res, err
 		}
-		cfg.Store = dyn
 	}
-	l := app.NewLocal(cfg)
-	if err := l.Open(ctx); err != nil {
+	var ls lot.Store
+	if dyn != nil {
+		ls = dyn
+	}
+	l, err := local(dir, ls, nil)
+	if err != nil {
 		return res, err
 	}
 	defer l.Close()
@@ -127,41 +183,78 @@ func benchSearch(ctx context.Context, requests, rounds int, store, endpoint stri
 	// juniper gets 80% of the requests, capped at exactly requests; a title
 	// set yields about 2,130, so a few percent more sets make sure of the count.
 	sets := max(1, (requests*10/8*105/100+2129)/2130)
-	st, err := demo.SeedWith(ctx, l.Store, benchToday, demo.Options{TitleSets: sets, FPWeights: [3]int{80, 10, 10}, JuniperCap: requests,
-		Progress: func(n int) { fmt.Fprintf(progress, "\rseeding: %d requests", n) }})
-	fmt.Fprintln(progress)
+	var seedInto lot.Store = l.Store
+	var par *parallelSeed
+	if dyn != nil { // dynalite takes one write at a time per connection: write on several
+		par = &parallelSeed{Store: l.Store, sem: make(chan struct{}, 8)}
+		seedInto = par
+	}
+	var st demo.Stats
+	seeded := false
+	if dyn != nil { // a table seeded before (--table) is used as it is
+		some, _, err := dyn.ListRequests(ctx, lot.Scope{All: true}, "", 1)
+		if err != nil {
+			return res, err
+		}
+		seeded = len(some) > 0
+	}
+	if !seeded {
+		st, err = demo.SeedWith(ctx, seedInto, benchToday, demo.Options{TitleSets: sets, FPWeights: [3]int{80, 10, 10}, JuniperCap: requests,
+			Progress: func(n int) { fmt.Fprintf(progress, "\rseeding %s: %d requests", store, n) }})
+		fmt.Fprintln(progress)
+	}
+	if par != nil && err == nil {
+		err = par.wait()
+	}
 	if err != nil {
 		return res, err
 	}
-	res.SeedS = time.Since(start).Seconds()
+	res.SeedS = round(time.Since(start).Seconds())
 	res.Stored = st.Requests
+	if seeded {
+		all, err := l.Store.ScopeRequests(ctx, lot.Scope{All: true})
+		if err != nil {
+			return res, err
+		}
+		res.Stored = len(all)
+	}
 	juniper := lot.Principal{Subject: "bench", Name: "Bench", Role: lot.RoleFP, Partner: "juniper"}
 	scope, err := l.Store.ScopeRequests(ctx, lot.ScopeOf(juniper))
 	if err != nil {
 		return res, err
 	}
 	res.Requests = len(scope)
-	token, _, err := l.Issuer.Issue(juniper)
-	if err != nil {
-		return res, err
-	}
-	get := func(query string) ([]byte, error) {
-		req, _ := http.NewRequestWithContext(ctx, "GET", l.URL+"/v1/requests?"+query, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
+	getter := func(l *app.Local) (func(string) ([]byte, error), error) {
+		token, _, err := l.Issuer.Issue(juniper)
 		if err != nil {
 			return nil, err
 		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err == nil && resp.StatusCode != 200 {
-			err = fmt.Errorf("%s: %d %s", query, resp.StatusCode, b)
-		}
-		return b, err
+		return func(query string) ([]byte, error) {
+			req, _ := http.NewRequestWithContext(ctx, "GET", l.URL+"/v1/requests?"+query, nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return nil, err
+			}
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			if err == nil && resp.StatusCode != 200 {
+				err = fmt.Errorf("%s: %d %s", query, resp.StatusCode, b)
+			}
+			return b, err
+		}, nil
 	}
-	for _, q := range benchQueries { // warm up: the snapshot loads on the first search
+	get, err := getter(l)
+	if err != nil {
+		return res, err
+	}
+	for i, q := range benchQueries { // warm up: over DynamoDB the first search reads the scope and writes the snapshot
+		t := time.Now()
 		if _, err := get(q.query); err != nil {
 			return res, err
+		}
+		if i == 0 && dyn != nil {
+			res.ColdFullMS = ms(time.Since(t))
 		}
 	}
 	count := func(op string) int64 {
@@ -170,9 +263,9 @@ func benchSearch(ctx context.Context, requests, rounds int, store, endpoint stri
 		}
 		return 0
 	}
-	var readBefore, queriesBefore int64
+	var readBefore, keysBefore, queriesBefore int64
 	if dyn != nil {
-		readBefore, queriesBefore = dyn.ItemsRead(), count("Query")
+		readBefore, keysBefore, queriesBefore = dyn.ItemsRead(), dyn.ChangesRead(), count("Query")
 	}
 	scansBefore := count("Scan")
 	var all, group2 []time.Duration
@@ -194,8 +287,18 @@ func benchSearch(ctx context.Context, requests, rounds int, store, endpoint stri
 	res.Scans = count("Scan") - scansBefore
 	if dyn != nil {
 		res.ItemsRead = dyn.ItemsRead() - readBefore
+		res.ChangeKeysRead = dyn.ChangesRead() - keysBefore
 		res.DynamoQueries = count("Query") - queriesBefore
+		res.ItemsPerSearch = round(float64(res.ItemsRead) / float64(res.Queries))
 		res.ItemsPerScope = round(float64(res.ItemsRead) / float64(res.Queries) / float64(res.Requests))
+		if err := benchCold(ctx, &res, l, table, endpoint, dir, local, getter); err != nil {
+			return res, err
+		}
+		if changes > 0 {
+			if err := benchChanges(ctx, &res, dyn, table, endpoint, scope, changes, rounds, get); err != nil {
+				return res, err
+			}
+		}
 	}
 
 	ours, err := get("group=sourceType,language")
@@ -209,6 +312,126 @@ func benchSearch(ctx context.Context, requests, rounds int, store, endpoint stri
 	res.PeerP50, res.PeerP99, res.PeerAgrees = pct(peer, 50), pct(peer, 99), agrees
 	res.Ratio = round(res.Group2P99 / res.PeerP99)
 	return res, nil
+}
+
+// parallelSeed seeds a store on several connections at once: requests in
+// chunks, transfers as they come (waited for at the end). Only the bench
+// uses it: the order of writes within a batch does not matter to it.
+type parallelSeed struct {
+	lot.Store
+	sem  chan struct{}
+	wg   sync.WaitGroup
+	mu   sync.Mutex
+	fail error
+}
+
+func (p *parallelSeed) do(fn func() error) {
+	p.sem <- struct{}{}
+	p.wg.Add(1)
+	go func() {
+		defer func() { <-p.sem; p.wg.Done() }()
+		if err := fn(); err != nil {
+			p.mu.Lock()
+			p.fail = errors.Join(p.fail, err)
+			p.mu.Unlock()
+		}
+	}()
+}
+
+func (p *parallelSeed) wait() error {
+	p.wg.Wait()
+	return p.fail
+}
+
+func (p *parallelSeed) CreateRequests(ctx context.Context, rs ...*lot.Request) error {
+	for chunk := range slices.Chunk(rs, 50) {
+		p.do(func() error { return p.Store.CreateRequests(ctx, chunk...) })
+	}
+	return p.wait() // transfers of this batch may wait on their requests
+}
+
+func (p *parallelSeed) CreateTransfer(ctx context.Context, t *lot.Transfer) error {
+	p.do(func() error { return p.Store.CreateTransfer(ctx, t) })
+	return nil
+}
+
+func ms(d time.Duration) float64 { return round(float64(d.Microseconds()) / 1000) }
+
+// benchCold starts another instance (its own client, portal and server)
+// on the same table and blob store, and times its first search: it starts
+// from the snapshot the first instance wrote.
+func benchCold(ctx context.Context, res *benchResult, l *app.Local, table, endpoint, dir string,
+	local func(string, lot.Store, lot.Blobs) (*app.Local, error), getter func(*app.Local) (func(string) ([]byte, error), error)) error {
+	info, err := l.Blobs.Head(ctx, portal.SnapshotKey(lot.Scope{FulfillmentPartner: "juniper"}))
+	if err != nil {
+		return fmt.Errorf("the first instance wrote no snapshot: %w", err)
+	}
+	res.SnapshotBytes = info.Size
+	var calls sync.Map
+	dyn2, err := awsapp.StandInDynamo(ctx, endpoint, table, &calls)
+	if err != nil {
+		return err
+	}
+	l2, err := local(filepath.Join(dir, "second"), dyn2, l.Blobs)
+	if err != nil {
+		return err
+	}
+	defer l2.Close()
+	get2, err := getter(l2)
+	if err != nil {
+		return err
+	}
+	t := time.Now()
+	if _, err := get2(benchQueries[0].query); err != nil {
+		return err
+	}
+	res.ColdSnapshotMS, res.ColdSnapshotItems = ms(time.Since(t)), dyn2.ItemsRead()
+	return nil
+}
+
+// benchChanges times searches again, with n of the partner's requests
+// changed before each by another instance (its own client on the table),
+// so the searching instance learns them from the change index.
+func benchChanges(ctx context.Context, res *benchResult, dyn *dynamo.Store, table, endpoint string, scope []*lot.Request, n, rounds int, get func(string) ([]byte, error)) error {
+	var calls sync.Map
+	writer, err := awsapp.StandInDynamo(ctx, endpoint, table, &calls)
+	if err != nil {
+		return err
+	}
+	res.ChangesPerSearch = n
+	by := lot.Principal{Subject: "bench-writer", Name: "Bench Writer", Role: lot.RoleStudio}
+	readBefore, keysBefore := dyn.ItemsRead(), dyn.ChangesRead()
+	var times []time.Duration
+	next := 0
+	for range rounds {
+		for _, q := range benchQueries {
+			for range n {
+				r := scope[next%len(scope)]
+				next++
+				if _, err := writer.UpdateRequest(ctx, r.ID, func(r *lot.Request) error {
+					r.MaterialsAvailable = !r.MaterialsAvailable
+					return r.AddComment(lot.Act{By: by, At: benchToday}, "bench change")
+				}); err != nil {
+					return err
+				}
+				res.Changes++
+			}
+			t := time.Now()
+			if _, err := get(q.query); err != nil {
+				return err
+			}
+			times = append(times, time.Since(t))
+			res.MaxOverChanged = max(res.MaxOverChanged, dyn.ItemsRead()-readBefore-res.Changes)
+		}
+	}
+	// A search waits for the change index when it was last read over FollowWait
+	// ago: then the instance has every change (the peer baseline compares).
+	time.Sleep(portal.FollowWait + 100*time.Millisecond)
+	res.ChangedP50, res.ChangedP99 = pct(times, 50), pct(times, 99)
+	res.ChangedItemsRead = dyn.ItemsRead() - readBefore
+	res.ChangedKeysRead = dyn.ChangesRead() - keysBefore
+	res.ChangedItemsSearch = round(float64(res.ChangedItemsRead) / float64(len(times)))
+	return nil
 }
 
 func pct(ds []time.Duration, p int) float64 {

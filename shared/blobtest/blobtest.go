@@ -35,6 +35,7 @@ func Run(t *testing.T, newBlobs NewBlobs) {
 	t.Run("Multipart", func(t *testing.T) { testMultipart(t, newBlobs(t)) })
 	t.Run("MultipartAbortAndSmallParts", func(t *testing.T) { testAbort(t, newBlobs(t)) })
 	t.Run("DeleteAndMissing", func(t *testing.T) { testDelete(t, newBlobs(t)) })
+	t.Run("WriteBlob", func(t *testing.T) { testWriteBlob(t, newBlobs(t)) })
 }
 
 // Key returns a key no other test uses.
@@ -538,4 +539,33 @@ func testDelete(t *testing.T, bs lot.Blobs) {
 	if code, _, _ := Do(t, g, nil); code != http.StatusNotFound {
 		t.Fatalf("download of a deleted blob: %d, want 404", code)
 	}
+}
+
+// testWriteBlob checks a store that writes blobs itself (lot.BlobWriter):
+// what it writes reads back whole, with its type and size, and a second
+// write replaces the first.
+func testWriteBlob(t *testing.T, bs lot.Blobs) {
+	w, ok := bs.(lot.BlobWriter)
+	if !ok {
+		t.Skip("the store writes only through URLs")
+	}
+	ctx := context.Background()
+	key := "search/fp/" + Key("snap") + ".gob"
+	for i, body := range [][]byte{content(70_000, 3), content(1_000, 9)} {
+		must(t, w.WriteBlob(ctx, key, "application/x-gob", body))
+		info, err := bs.Head(ctx, key)
+		must(t, err)
+		if info.Size != int64(len(body)) || info.ContentType != "application/x-gob" {
+			t.Fatalf("write %d: head %+v, want %d bytes of application/x-gob", i, info, len(body))
+		}
+		rc, err := bs.Read(ctx, key, 0, -1)
+		must(t, err)
+		got, err := io.ReadAll(rc)
+		rc.Close()
+		must(t, err)
+		if !bytes.Equal(got, body) {
+			t.Fatalf("write %d: read back %d bytes that differ from the %d written", i, len(got), len(body))
+		}
+	}
+	wantCode(t, w.WriteBlob(ctx, "search/../x", "text/plain", nil), lot.CodeInvalid)
 }

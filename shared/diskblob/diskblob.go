@@ -44,7 +44,10 @@ type Store struct {
 	Served func(ctx context.Context, tag string, from, to int64)
 }
 
-var _ lot.Blobs = (*Store)(nil)
+var (
+	_ lot.Blobs      = (*Store)(nil)
+	_ lot.BlobWriter = (*Store)(nil)
+)
 
 // Prefix is the path the local server serves blobs under.
 const Prefix = "/blobs/"
@@ -324,6 +327,28 @@ func (s *Store) Delete(_ context.Context, key string) error {
 		return fmt.Errorf("delete blob: %w", err)
 	}
 	return nil
+}
+
+// WriteBlob stores body as key, whole or not at all.
+func (s *Store) WriteBlob(_ context.Context, key, contentType string, body []byte) error {
+	if err := lot.CheckBlobKey(key); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Join(s.dir, "tmp"), "write-*")
+	if err != nil {
+		return fmt.Errorf("write blob: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(body)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write blob: %w", err)
+	}
+	sum := sha256.Sum256(body)
+	m := meta{ContentType: contentType, Size: int64(len(body)), ETag: etagOf(sum[:]), Modified: s.clock.Now().UTC(), SHA256: hex.EncodeToString(sum[:])}
+	return s.commit(tmp.Name(), key, m)
 }
 
 // commit moves a finished temp file into place as key, then writes its sidecar.

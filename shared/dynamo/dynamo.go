@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -29,6 +30,11 @@ type Store struct {
 	table            string
 	log              *slog.Logger
 	itemsRead        atomic.Int64
+	changesRead      atomic.Int64
+	now              func() time.Time // change stamps (chg)
+
+	listenMu  sync.Mutex
+	listeners []func(*lot.Request)
 }
 
 var _ lot.Store = (*Store)(nil)
@@ -60,10 +66,13 @@ func New(cfg aws.Config, table string, opt Options) *Store {
 			so.MaxBackoff = opt.MaxBackoff
 		})
 	})
-	s := &Store{db: db, table: table, log: opt.Log}
+	s := &Store{db: db, table: table, log: opt.Log, now: time.Now}
 	s.Materials = record.Materials{Docs: s}
 	return s
 }
+
+// Table is the name of the store's table.
+func (s *Store) Table() string { return s.table }
 
 // Close releases nothing: the client holds only idle HTTP connections.
 func (s *Store) Close() error { return nil }
@@ -81,11 +90,14 @@ const (
 	attrData    = "data"
 	attrLatest  = "latest"
 	attrExpires = "expiresAt" // the table's TTL attribute
+	attrChange  = "chg"       // when a request item was written (changes.go)
 
 	IndexAll = "byAll"
 	IndexFP  = "byFP"
 	IndexSub = "bySub"
 	IndexCP  = "byCP"
+	// IndexChange lists request items by when they were written (changes.go).
+	IndexChange = "byChange"
 )
 
 // translate turns SDK errors into domain errors. what names the record.

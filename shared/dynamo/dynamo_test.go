@@ -209,7 +209,7 @@ func TestSchemaFileMatchesTheAdapter(t *testing.T) {
 	// Ensures schema.json (which the CDK stack deploys) names the keys,
 	// indexes and TTL attribute this adapter reads and writes.
 	s := dynamo.TableSchema()
-	want := map[string][2]string{dynamo.IndexAll: {"t", "id"}, dynamo.IndexFP: {"fp", "id"}, dynamo.IndexSub: {"sub", "id"}, dynamo.IndexCP: {"cp", "id"}, dynamo.IndexRequest: {"rq", "id"}, dynamo.IndexParent: {"par", "id"}, dynamo.IndexQueue: {"qu", "id"}}
+	want := map[string][2]string{dynamo.IndexAll: {"t", "id"}, dynamo.IndexFP: {"fp", "id"}, dynamo.IndexSub: {"sub", "id"}, dynamo.IndexCP: {"cp", "id"}, dynamo.IndexRequest: {"rq", "id"}, dynamo.IndexParent: {"par", "id"}, dynamo.IndexQueue: {"qu", "id"}, dynamo.IndexChange: {"t", "chg"}}
 	if s.PartitionKey != "pk" {
 		t.Errorf("schema PartitionKey = %q, want %q", s.PartitionKey, "pk")
 	}
@@ -229,6 +229,11 @@ func TestSchemaFileMatchesTheAdapter(t *testing.T) {
 	}
 	if !slices.Equal(s.Projected, []string{"ver", "data"}) {
 		t.Errorf("projected %v", s.Projected)
+	}
+	for _, ix := range s.Indexes { // the change index carries what RequestChanges decides by, not the request
+		if ix.Name == dynamo.IndexChange && !slices.Equal(ix.Projected, []string{"ver", "fp", "sub", "cp"}) {
+			t.Errorf("%s projects %v", ix.Name, ix.Projected)
+		}
 	}
 }
 

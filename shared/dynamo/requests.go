@@ -99,7 +99,7 @@ func (s *Store) CreateRequests(ctx context.Context, rs ...*lot.Request) error {
 		c := r.Clone()
 		c.Version = 1
 		entries := r.Committed(1)
-		err := s.put(ctx, requestItem(c, entries), "attribute_not_exists(pk)", nil, "request")
+		err := s.put(ctx, s.stamped(requestItem(c, entries)), "attribute_not_exists(pk)", nil, "request")
 		if lot.IsCode(err, lot.CodeConflict) {
 			return lot.Errorf(lot.CodeConflict, "request %s already exists", r.ID)
 		}
@@ -107,6 +107,7 @@ func (s *Store) CreateRequests(ctx context.Context, rs ...*lot.Request) error {
 			return err
 		}
 		r.Version = 1
+		s.changed(c)
 		if len(entries) > 0 {
 			s.afterCommit(ctx, entries)
 		}
@@ -179,13 +180,14 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, fn func(*lot.Reque
 	if len(entries) == 0 {
 		return r, nil
 	}
-	err = s.put(ctx, requestItem(r, entries), "ver = :v", item{":v": num(old)}, "request")
+	err = s.put(ctx, s.stamped(requestItem(r, entries)), "ver = :v", item{":v": num(old)}, "request")
 	if lot.IsCode(err, lot.CodeConflict) {
 		return nil, lot.Errorf(lot.CodeConflict, "the request changed while you were editing it; reload and try again")
 	}
 	if err != nil {
 		return nil, err
 	}
+	s.changed(r.Clone())
 	s.afterCommit(ctx, entries)
 	return r, nil
 }

@@ -22,6 +22,8 @@ type Schema struct {
 		Name         string `json:"name"`
 		PartitionKey string `json:"partitionKey"`
 		SortKey      string `json:"sortKey"`
+		// Projected, when set, replaces the default Projected for this index.
+		Projected []string `json:"projected,omitempty"`
 	} `json:"indexes"`
 	// Projected are the non-key attributes the indexes carry: enough to
 	// answer a list without reading the table again.
@@ -59,13 +61,17 @@ func (s *Store) CreateTable(ctx context.Context) error {
 				attrs = append(attrs, types.AttributeDefinition{AttributeName: aws.String(a), AttributeType: types.ScalarAttributeTypeS})
 			}
 		}
+		projected := schema.Projected
+		if ix.Projected != nil {
+			projected = ix.Projected
+		}
 		gsis = append(gsis, types.GlobalSecondaryIndex{
 			IndexName: aws.String(ix.Name),
 			KeySchema: []types.KeySchemaElement{
 				{AttributeName: aws.String(ix.PartitionKey), KeyType: types.KeyTypeHash},
 				{AttributeName: aws.String(ix.SortKey), KeyType: types.KeyTypeRange},
 			},
-			Projection: &types.Projection{ProjectionType: types.ProjectionTypeInclude, NonKeyAttributes: schema.Projected},
+			Projection: &types.Projection{ProjectionType: types.ProjectionTypeInclude, NonKeyAttributes: projected},
 		})
 	}
 	_, err := s.db.CreateTable(ctx, &dynamodb.CreateTableInput{

@@ -39,6 +39,14 @@ type Blobs interface {
 	Delete(ctx context.Context, key string) error
 }
 
+// BlobWriter is a blob store that also writes a small blob itself, from
+// memory, rather than through a signed URL: openlot's own files, such as
+// the search snapshots under search/.
+type BlobWriter interface {
+	// WriteBlob stores body as key, replacing any blob there.
+	WriteBlob(ctx context.Context, key, contentType string, body []byte) error
+}
+
 // Multipart limits, the same as Amazon S3's so both stores behave alike.
 const (
 	MinPartSize  = 5 << 20

@@ -14,6 +14,7 @@ import (
 
 	"github.com/openlot/openlot/shared/delivery"
 	"github.com/openlot/openlot/shared/lot"
+	"github.com/openlot/openlot/shared/search"
 )
 
 // Material groups of the Download Materials page.
@@ -223,11 +224,14 @@ func (s *Library) material(ctx context.Context, p lot.Principal, id string) (*lo
 		return nil, err
 	}
 	if !p.Internal() {
-		x, err := s.tenancy.index(ctx, p)
-		if err != nil {
+		var has bool
+		if err := s.tenancy.withIndex(ctx, p, func(x *search.Index) error {
+			has = x.HasMovie(m.MovieID)
+			return nil
+		}); err != nil {
 			return nil, err
 		}
-		if !x.HasMovie(m.MovieID) {
+		if !has {
 			return nil, errNoMaterial
 		}
 	}

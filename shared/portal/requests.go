@@ -435,11 +435,13 @@ func (s *Requests) Selected(ctx context.Context, p lot.Principal, ids []string) 
 // see have (search.Values), with partners' display names: only partners
 // of those requests are named, so another tenant's partner never shows.
 func (s *Requests) SearchValues(ctx context.Context, p lot.Principal) (search.Values, error) {
-	x, err := s.tenancy.index(ctx, p)
-	if err != nil {
+	var vals search.Values
+	if err := s.tenancy.withIndex(ctx, p, func(x *search.Index) error {
+		vals = x.Values()
+		return nil
+	}); err != nil {
 		return nil, err
 	}
-	vals := x.Values()
 	partners, err := s.Store.ListPartners(ctx)
 	if err != nil {
 		return nil, err

@@ -14,8 +14,10 @@ import (
 // still. Every aggregate that shows requests or their titles asks it.
 type Tenancy struct {
 	*Deps
-	indexMu sync.Mutex
-	indexes map[lot.Scope]*cachedIndex
+	indexMu  sync.Mutex
+	indexes  map[lot.Scope]*cachedIndex
+	followed map[lot.Scope]*followedIndex // over a Following store (follow.go)
+	listen   sync.Once
 }
 
 // NewTenancy returns the tenancy checks over d's store.
@@ -62,12 +64,31 @@ func (s *Tenancy) search(ctx context.Context, p lot.Principal, v url.Values) (se
 	if err != nil {
 		return search.Result{}, q, err
 	}
+	var res search.Result
+	err = s.withIndex(ctx, p, func(x *search.Index) (err error) {
+		res, err = x.Run(q, s.Clock.Now(), s.Rules)
+		return err
+	})
+	return res, q, err
+}
+
+// withIndex calls fn with the search index of p's scope, which stays as it
+// is until fn returns. It fails with the store's error.
+func (s *Tenancy) withIndex(ctx context.Context, p lot.Principal, fn func(*search.Index) error) error {
+	if f, ok := s.Store.(Following); ok {
+		c, err := s.followedIndex(ctx, lot.ScopeOf(p), f)
+		if err != nil {
+			return err
+		}
+		c.rw.RLock()
+		defer c.rw.RUnlock()
+		return fn(c.x)
+	}
 	x, err := s.index(ctx, p)
 	if err != nil {
-		return search.Result{}, q, err
+		return err
 	}
-	res, err := x.Run(q, s.Clock.Now(), s.Rules)
-	return res, q, err
+	return fn(x)
 }
 
 // index returns the search index of p's scope, reused while the store's

@@ -4,6 +4,7 @@
 package s3blob
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -31,7 +32,10 @@ type Store struct {
 	clock   lot.Clock
 }
 
-var _ lot.Blobs = (*Store)(nil)
+var (
+	_ lot.Blobs      = (*Store)(nil)
+	_ lot.BlobWriter = (*Store)(nil)
+)
 
 // Options tune a Store.
 type Options struct {
@@ -307,6 +311,16 @@ func (s *Store) Read(ctx context.Context, key string, offset, length int64) (io.
 		return nil, translate(err, "blob")
 	}
 	return out.Body, nil
+}
+
+// WriteBlob stores body as key with one PutObject.
+func (s *Store) WriteBlob(ctx context.Context, key, contentType string, body []byte) error {
+	if err := lot.CheckBlobKey(key); err != nil {
+		return err
+	}
+	_, err := s.s3.PutObject(ctx, &s3.PutObjectInput{Bucket: &s.bucket, Key: &key, ContentType: &contentType,
+		Body: bytes.NewReader(body), ContentLength: aws.Int64(int64(len(body)))})
+	return translate(err, "blob")
 }
 
 // Delete removes key; a missing key is not an error.

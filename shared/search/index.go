@@ -20,6 +20,10 @@ type Index struct {
 
 	valuesOnce sync.Once
 	values     Values // by Values, once
+
+	posOnce sync.Once
+	pos     map[string]int32 // by positions, once; kept by Update
+	owned   bool             // reqs is x's own copy (Update)
 }
 
 // doc is one request as the engine sees it.
@@ -109,33 +113,132 @@ func Build(reqs []*lot.Request) *Index {
 	d := &x.dict
 	d.partners, d.languages, d.titles, d.countries, d.issues = newDict(), newDict(), newDict(), newDict(), newDict()
 	for i, r := range reqs {
-		o := &x.docs[i]
-		o.setBucketFields(r)
-		o.created, o.updated = nanos(r.CreatedAt), nanos(r.UpdatedAt)
-		o.pkg, o.movie = r.PackageID, r.MovieID
-		o.fp, o.sub, o.cp = d.partners.id(r.FulfillmentPartner), d.partners.id(r.SubAssignee), d.partners.id(r.ContentPartner)
-		o.lang, o.title = d.languages.id(r.Language), d.titles.id(r.TitleName)
-		if len(r.Countries) > 0 {
-			o.countries = make([]uint32, len(r.Countries))
-			for j, c := range r.Countries {
-				o.countries[j] = d.countries.id(c)
-			}
-		}
-		if len(r.Issues) > 0 {
-			o.issues = make([]uint32, len(r.Issues))
-			for j, s := range r.Issues {
-				o.issues[j] = d.issues.id(s)
-			}
-		}
-		o.source = enumIndex(lot.SourceTypes, r.SourceType)
-		o.service = enumIndex(lot.ServiceTypes, r.ServiceType)
-		o.movieType = enumIndex(lot.MovieTypes, r.MovieType)
-		o.original = r.IsOriginal
+		d.set(&x.docs[i], r)
 	}
-	d.titleRank = newRanking(d.titles.vals, foldedTitle)
-	d.languageRank = newRanking(d.languages.vals, identity)
+	d.rank()
 	return x
 }
+
+// set fills o from r, interning its strings.
+func (d *dicts) set(o *doc, r *lot.Request) {
+	*o = doc{}
+	o.setBucketFields(r)
+	o.created, o.updated = nanos(r.CreatedAt), nanos(r.UpdatedAt)
+	o.pkg, o.movie = r.PackageID, r.MovieID
+	o.fp, o.sub, o.cp = d.partners.id(r.FulfillmentPartner), d.partners.id(r.SubAssignee), d.partners.id(r.ContentPartner)
+	o.lang, o.title = d.languages.id(r.Language), d.titles.id(r.TitleName)
+	if len(r.Countries) > 0 {
+		o.countries = make([]uint32, len(r.Countries))
+		for j, c := range r.Countries {
+			o.countries[j] = d.countries.id(c)
+		}
+	}
+	if len(r.Issues) > 0 {
+		o.issues = make([]uint32, len(r.Issues))
+		for j, s := range r.Issues {
+			o.issues[j] = d.issues.id(s)
+		}
+	}
+	o.source = enumIndex(lot.SourceTypes, r.SourceType)
+	o.service = enumIndex(lot.ServiceTypes, r.ServiceType)
+	o.movieType = enumIndex(lot.MovieTypes, r.MovieType)
+	o.original = r.IsOriginal
+}
+
+// rank orders the titles and languages for sorting.
+func (d *dicts) rank() {
+	d.titleRank = newRanking(d.titles.vals, foldedTitle)
+	d.languageRank = newRanking(d.languages.vals, identity)
+}
+
+// knows reports whether every string of r is interned already.
+func (d *dicts) knows(r *lot.Request) bool {
+	has := func(dd *dict, s string) bool { _, ok := dd.ids[s]; return ok }
+	if !has(&d.partners, r.FulfillmentPartner) || !has(&d.partners, r.SubAssignee) || !has(&d.partners, r.ContentPartner) ||
+		!has(&d.languages, r.Language) || !has(&d.titles, r.TitleName) {
+		return false
+	}
+	for _, c := range r.Countries {
+		if !has(&d.countries, c) {
+			return false
+		}
+	}
+	for _, s := range r.Issues {
+		if !has(&d.issues, s) {
+			return false
+		}
+	}
+	return true
+}
+
+// Update brings x up to date in place: the requests in put replace those
+// of the same ID (or are added, when x has none of that ID; of two with one
+// ID the later version wins) and the requests named in drop (unless also
+// put) leave it. It costs about what indexing put alone does, however large
+// x is. Update must not run while a search or another call runs on x: the
+// caller locks (searches share a lock, Update holds it alone).
+func (x *Index) Update(put []*lot.Request, drop []string) {
+	if len(put) == 0 && len(drop) == 0 {
+		return
+	}
+	if !x.owned { // Build kept the caller's slice: change a copy
+		x.reqs, x.owned = slices.Clone(x.reqs), true
+	}
+	latest := make(map[string]*lot.Request, len(put))
+	for _, r := range put {
+		if o, ok := latest[r.ID]; !ok || r.Version >= o.Version {
+			latest[r.ID] = r
+		}
+	}
+	pos := x.positions()
+	for _, id := range drop {
+		i, ok := pos[id]
+		if _, put := latest[id]; put || !ok {
+			continue
+		}
+		last := int32(len(x.reqs) - 1) // the last request takes the dropped one's place
+		x.reqs[i], x.docs[i] = x.reqs[last], x.docs[last]
+		pos[x.reqs[i].ID] = i
+		delete(pos, id)
+		x.reqs[last], x.docs[last] = nil, doc{}
+		x.reqs, x.docs = x.reqs[:last], x.docs[:last]
+	}
+	grow := false
+	for _, r := range put {
+		if latest[r.ID] != r {
+			continue // an older copy, or put twice
+		}
+		delete(latest, r.ID)
+		grow = grow || !x.dict.knows(r)
+		i, ok := pos[r.ID]
+		if !ok {
+			i = int32(len(x.reqs))
+			pos[r.ID] = i
+			x.reqs, x.docs = append(x.reqs, r), append(x.docs, doc{})
+		}
+		x.reqs[i] = r
+		x.dict.set(&x.docs[i], r)
+	}
+	if grow {
+		x.dict.rank()
+	}
+	x.valuesOnce, x.values = sync.Once{}, nil
+}
+
+// positions maps request IDs to their place in x, made on first use.
+func (x *Index) positions() map[string]int32 {
+	x.posOnce.Do(func() {
+		x.pos = make(map[string]int32, len(x.reqs))
+		for i, r := range x.reqs {
+			x.pos[r.ID] = int32(i)
+		}
+	})
+	return x.pos
+}
+
+// Requests returns the indexed requests, in index order; callers must not
+// change the slice or the requests.
+func (x *Index) Requests() []*lot.Request { return x.reqs }
 
 // setBucketFields sets what the bucket rules read: dates, statuses, materials.
 func (o *doc) setBucketFields(r *lot.Request) {

@@ -41,6 +41,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("CreateConflict", func(t *testing.T) { testCreateConflict(t, open(t)) })
 	t.Run("ListPagingAndTenancy", func(t *testing.T) { testList(t, open(t)) })
 	t.Run("ScopeRequests", func(t *testing.T) { testScope(t, open(t)) })
+	t.Run("FollowedSearch", func(t *testing.T) { testFollow(t, open(t)) })
 	t.Run("Update", func(t *testing.T) { testUpdate(t, open(t)) })
 	t.Run("UpdateStaleLoses", func(t *testing.T) { testStale(t, open(t)) })
 	t.Run("Race100", func(t *testing.T) { testRace(t, open(t)) })
