@@ -49,6 +49,10 @@ func (a *api) bulkRoutes() []route {
 			Summary: "Comment on up to 500 requests", Description: bulkDoc}, a.bulkComment),
 		serve(huma.Operation{OperationID: "bulkServiceType", Method: http.MethodPost, Path: "/v1/requests/service-type", Tags: tags, Errors: errs,
 			Summary: "Set the service type of up to 500 requests", Description: bulkDoc}, a.bulkServiceType),
+		serve(huma.Operation{OperationID: "bulkCancel", Method: http.MethodPost, Path: "/v1/requests/cancel", Tags: tags, Errors: errs,
+			Summary: "Cancel up to 500 Open requests", Description: bulkDoc + " " + cancelWho + " A reason is required."}, a.bulkCancel),
+		serve(huma.Operation{OperationID: "bulkUncancel", Method: http.MethodPost, Path: "/v1/requests/uncancel", Tags: tags, Errors: errs,
+			Summary: "Reopen up to 500 Cancelled requests", Description: bulkDoc + " " + cancelWho + " A reason is required."}, a.bulkUncancel),
 		serve(huma.Operation{OperationID: "bulkEstimatedDeliveryDate", Method: http.MethodPost, Path: "/v1/requests/estimated-delivery-date", Tags: tags, Errors: errs,
 			Summary: "Set the estimated delivery date of up to 500 requests", Description: bulkDoc}, a.bulkEstimatedDeliveryDate),
 		serve(huma.Operation{OperationID: "exportRequests", Method: http.MethodPost, Path: "/v1/requests/export", Tags: tags, Errors: errs,
@@ -71,6 +75,26 @@ type bulkCommentInput struct{ Body bulkCommentRequest }
 // bulkComment comments on up to 500 requests, each with its own result.
 func (a *api) bulkComment(ctx context.Context, in *bulkCommentInput) (*bulkOutput, error) {
 	res, err := a.svc.Requests.BulkComment(ctx, who(ctx), in.Body.IDs, in.Body.Text)
+	return a.bulkAnswer(ctx, res, err)
+}
+
+type bulkReasonRequest struct {
+	IDs     []string `json:"ids" doc:"Up to 500 request IDs."`
+	Reason  string   `json:"reason" maxLength:"500"`
+	Comment string   `json:"comment,omitempty" maxLength:"4000"`
+}
+
+type bulkReasonInput struct{ Body bulkReasonRequest }
+
+// bulkCancel cancels up to 500 requests, each with its own result.
+func (a *api) bulkCancel(ctx context.Context, in *bulkReasonInput) (*bulkOutput, error) {
+	res, err := a.svc.Requests.BulkCancel(ctx, who(ctx), in.Body.IDs, in.Body.Reason, in.Body.Comment)
+	return a.bulkAnswer(ctx, res, err)
+}
+
+// bulkUncancel reopens up to 500 requests, each with its own result.
+func (a *api) bulkUncancel(ctx context.Context, in *bulkReasonInput) (*bulkOutput, error) {
+	res, err := a.svc.Requests.BulkUncancel(ctx, who(ctx), in.Body.IDs, in.Body.Reason, in.Body.Comment)
 	return a.bulkAnswer(ctx, res, err)
 }
 

@@ -72,6 +72,40 @@ func TestBulkActionsAnswerPerID(t *testing.T) {
 	}
 }
 
+func TestBulkCancelAndUncancel(t *testing.T) {
+	// Ensures up to 500 requests are cancelled and reopened in one call,
+	// each ID answered by the cancel rule (a partner only its Forced Sub
+	// and Dub Card Image requests), and a missing reason refuses the call.
+	w := mustWorld(t)
+	ids := []string{w.ids["jForced"], w.ids["jSub"], w.ids["hAV"]}
+	if r := w.do("juniper", "POST", "/v1/requests/cancel", map[string]any{"ids": ids}); r.Status != 400 {
+		t.Errorf("bulk cancel without a reason: %d %s, want 400", r.Status, r.Body)
+	}
+	want := map[string]string{w.ids["jForced"]: "ok", w.ids["jSub"]: "forbidden", w.ids["hAV"]: "not_found"}
+	got := results(t, w.do("juniper", "POST", "/v1/requests/cancel", map[string]any{"ids": ids, "reason": "no forced narrative"}))
+	for id, code := range want {
+		if got[id] != code {
+			t.Errorf("cancel %s: %s, want %s", id, got[id], code)
+		}
+	}
+	status := func(name string) any {
+		return w.do("studio", "GET", "/v1/requests/"+w.ids[name], nil).json(t)["request"].(map[string]any)["status"]
+	}
+	if s := status("jForced"); s != "CANCELLED" {
+		t.Errorf("jForced after bulk cancel: %v", s)
+	}
+	if s := status("jSub"); s == "CANCELLED" {
+		t.Error("a request the partner may not cancel was cancelled")
+	}
+	got = results(t, w.do("studio", "POST", "/v1/requests/uncancel", map[string]any{"ids": ids[:2], "reason": "forced narrative found"}))
+	if got[w.ids["jForced"]] != "ok" || got[w.ids["jSub"]] != "not_allowed" {
+		t.Errorf("bulk uncancel: %v, want jForced ok and jSub not_allowed (it is not cancelled)", got)
+	}
+	if s := status("jForced"); s == "CANCELLED" {
+		t.Errorf("jForced after bulk uncancel: %v", s)
+	}
+}
+
 func TestExportXLSXAndCSV(t *testing.T) {
 	// Ensures the selected requests export with the chosen columns, opened
 	// with the spreadsheet library itself, and foreign IDs are skipped.

@@ -26,7 +26,7 @@ var fuzzRoutes = []struct{ method, path string }{
 	{"POST", "/v1/requests/{r}/cancel"}, {"POST", "/v1/requests/{r}/subassign"}, {"POST", "/v1/requests/{r}/redelivery"},
 	{"POST", "/v1/requests/{r}/upgrade"}, {"POST", "/v1/requests"}, {"POST", "/v1/requests/comments"},
 	{"POST", "/v1/requests/material-status"}, {"POST", "/v1/requests/estimated-delivery-date"},
-	{"POST", "/v1/requests/service-type"}, {"POST", "/v1/requests/export"}, {"POST", "/v1/transfers"},
+	{"POST", "/v1/requests/service-type"}, {"POST", "/v1/requests/cancel"}, {"POST", "/v1/requests/uncancel"}, {"POST", "/v1/requests/export"}, {"POST", "/v1/transfers"},
 	{"POST", "/v1/deliveries/plan"}, {"PUT", "/v1/templates/fuzz"}, {"POST", "/v1/transfers/{t}/parts"},
 	{"POST", "/v1/transfers/{t}/complete"}, {"POST", "/v1/transfers/{t}/override"}, {"POST", "/v1/transfers/{t}/qc/events"},
 	{"POST", "/v1/transfers/{t}/reject"}, {"POST", "/v1/materials"}, {"POST", "/v1/materials/uploads"},

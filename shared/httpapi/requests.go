@@ -157,6 +157,9 @@ type upgradeOutput struct {
 	}
 }
 
+// cancelWho says who may cancel and uncancel requests.
+const cancelWho = "Studio operators on any request; fulfillment partners with the cancel permission on their Forced Sub and Dub Card Image requests."
+
 func out(r *lot.Request) *requestBody { return &requestBody{Body: requestJSON(r)} }
 
 func (a *api) requestRoutes() []route {
@@ -165,7 +168,6 @@ func (a *api) requestRoutes() []route {
 	studio := []string{"Studio"}
 	reads := []int{400, 401, 404, 429}
 	acts := []int{400, 401, 403, 404, 409, 413, 422, 429}
-	const cancelWho = "Studio operators on any request; fulfillment partners with the cancel permission on their Forced Sub and Dub Card Image requests."
 	return []route{
 		serve(huma.Operation{OperationID: "getRequest", Method: http.MethodGet, Path: "/v1/requests/{id}", Tags: tags, Errors: reads,
 			Summary: "Get a source request with its title and package, and what the caller may do to it"}, a.getRequest),

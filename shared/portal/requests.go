@@ -204,6 +204,23 @@ func (s *Requests) BulkEstimatedDelivery(ctx context.Context, p lot.Principal, i
 	})
 }
 
+// BulkCancel cancels up to MaxBulk requests with one reason, each with its
+// own result; a missing reason fails the whole call (invalid).
+func (s *Requests) BulkCancel(ctx context.Context, p lot.Principal, ids []string, reason, comment string) ([]Result, error) {
+	if _, err := lot.CheckReason(reason, true); err != nil {
+		return nil, err
+	}
+	return s.bulk(ctx, ids, "cancel", func(id string) (*lot.Request, error) { return s.Cancel(ctx, p, id, reason, comment) })
+}
+
+// BulkUncancel reopens up to MaxBulk Cancelled requests, as BulkCancel.
+func (s *Requests) BulkUncancel(ctx context.Context, p lot.Principal, ids []string, reason, comment string) ([]Result, error) {
+	if _, err := lot.CheckReason(reason, true); err != nil {
+		return nil, err
+	}
+	return s.bulk(ctx, ids, "uncancel", func(id string) (*lot.Request, error) { return s.Uncancel(ctx, p, id, reason, comment) })
+}
+
 // Cancel cancels an Open request.
 func (s *Requests) Cancel(ctx context.Context, p lot.Principal, id, reason, comment string) (*lot.Request, error) {
 	return s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error { return r.Cancel(a, reason, comment) })
