@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,6 +98,8 @@ func (w *world) takeRequestAction(who, action string, r *lot.Request, k kind) ou
 			to = list[0].(map[string]any)["id"].(string)
 		}
 		return post("/subassign", map[string]any{"partner": to})
+	case portal.ActTakeBack:
+		return post("/take-back", map[string]any{})
 	case portal.ActSetEstimatedDelivery:
 		return post("/estimated-delivery-date", map[string]any{"date": lot.DateOf(today).AddDays(10).String(), "time": "17:00", "timeZone": "UTC", "reason": "CAPACITY"})
 	case portal.ActSetServiceType:
@@ -380,5 +383,48 @@ func TestSubassigneesAreTheTargetsSubassignTakes(t *testing.T) {
 	}
 	if _, current, _ := list("studio", "lToJ"); fmt.Sprint(current) != "[juniper]" {
 		t.Errorf("studio on lToJ: current %v, want [juniper]", current)
+	}
+}
+
+func TestTakeBackEndsASubassignment(t *testing.T) {
+	// Ensures the fulfillment partner of record takes a subassigned request
+	// back (the subassignee then no longer sees it), the subassignee may
+	// not, a request that is not subassigned answers not_allowed, and the
+	// request's actions say so beforehand.
+	w := mustWorld(t)
+	id := w.ids["jSub"]
+	if r := w.do("juniper", "POST", "/v1/requests/"+id+"/subassign", map[string]any{"partner": "lumen"}); r.Status != 200 {
+		t.Fatalf("subassign to lumen: %d %s", r.Status, r.Body)
+	}
+	takeBack := func(who string) map[string]any {
+		return w.do(who, "GET", "/v1/requests/"+id, nil).json(t)["actions"].(map[string]any)["takeBack"].(map[string]any)
+	}
+	if a := takeBack("juniper"); a["allowed"] != true {
+		t.Errorf("juniper's takeBack before: %v, want allowed", a)
+	}
+	if a := takeBack("lumen"); a["allowed"] != false || a["code"] != "forbidden" {
+		t.Errorf("lumen's takeBack: %v, want forbidden", a)
+	}
+	if r := w.do("lumen", "POST", "/v1/requests/"+id+"/take-back", map[string]any{}); r.Status != 403 {
+		t.Errorf("the subassignee takes it back: %d %s, want 403", r.Status, r.Body)
+	}
+	r := w.do("juniper", "POST", "/v1/requests/"+id+"/take-back", map[string]any{"comment": "we have capacity again"})
+	if r.Status != 200 {
+		t.Fatalf("take back: %d %s", r.Status, r.Body)
+	}
+	if sub := r.json(t)["subAssignee"]; sub != nil && sub != "" {
+		t.Errorf("after taking it back the subassignee is %v", sub)
+	}
+	if r := w.do("lumen", "GET", "/v1/requests/"+id, nil); r.Status != 404 {
+		t.Errorf("lumen still sees the request taken back: %d", r.Status)
+	}
+	if a := takeBack("juniper"); a["allowed"] != false || a["code"] != "not_allowed" {
+		t.Errorf("juniper's takeBack after: %v, want not_allowed", a)
+	}
+	if r := w.do("juniper", "POST", "/v1/requests/"+id+"/take-back", map[string]any{}); r.Status != 422 || !strings.Contains(string(r.Body), "not_allowed") {
+		t.Errorf("taking back a request not subassigned: %d %s, want 422 not_allowed", r.Status, r.Body)
+	}
+	if r := w.do("studio", "POST", "/v1/requests/"+w.ids["lToJ"]+"/take-back", map[string]any{}); r.Status != 200 {
+		t.Errorf("the studio takes lToJ back: %d %s", r.Status, r.Body)
 	}
 }

@@ -23,7 +23,7 @@ import (
 var fuzzRoutes = []struct{ method, path string }{
 	{"POST", "/v1/requests/{r}/comments"}, {"POST", "/v1/requests/{r}/material-status"},
 	{"POST", "/v1/requests/{r}/estimated-delivery-date"}, {"POST", "/v1/requests/{r}/service-type"},
-	{"POST", "/v1/requests/{r}/cancel"}, {"POST", "/v1/requests/{r}/subassign"}, {"POST", "/v1/requests/{r}/redelivery"},
+	{"POST", "/v1/requests/{r}/cancel"}, {"POST", "/v1/requests/{r}/subassign"}, {"POST", "/v1/requests/{r}/take-back"}, {"POST", "/v1/requests/{r}/redelivery"},
 	{"POST", "/v1/requests/{r}/upgrade"}, {"POST", "/v1/requests"}, {"POST", "/v1/requests/comments"},
 	{"POST", "/v1/requests/material-status"}, {"POST", "/v1/requests/estimated-delivery-date"},
 	{"POST", "/v1/requests/service-type"}, {"POST", "/v1/requests/cancel"}, {"POST", "/v1/requests/uncancel"}, {"POST", "/v1/requests/export"}, {"POST", "/v1/transfers"},

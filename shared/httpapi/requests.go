@@ -181,6 +181,9 @@ func (a *api) requestRoutes() []route {
 			Summary: "Reopen a Cancelled request", Description: cancelWho}, a.uncancelRequest),
 		serve(huma.Operation{OperationID: "subassignRequest", Method: http.MethodPost, Path: "/v1/requests/{id}/subassign", Tags: actions, Errors: acts,
 			Summary: "Subassign a request to an approved partner"}, a.subassignRequest),
+		serve(huma.Operation{OperationID: "takeBackRequest", Method: http.MethodPost, Path: "/v1/requests/{id}/take-back", Tags: actions, Errors: acts,
+			Summary:     "Take a subassigned request back from the subassignee",
+			Description: "The fulfillment partner of record (with the subassign permission) or a studio operator; the request must be open and subassigned (else 422 not_allowed)."}, a.takeBackRequest),
 		serve(huma.Operation{OperationID: "setEstimatedDeliveryDate", Method: http.MethodPost, Path: "/v1/requests/{id}/estimated-delivery-date", Tags: actions, Errors: acts,
 			Summary: "Edit the estimated delivery date"}, a.setEstimatedDeliveryDate),
 		serve(huma.Operation{OperationID: "setServiceType", Method: http.MethodPost, Path: "/v1/requests/{id}/service-type", Tags: actions, Errors: acts,
@@ -244,6 +247,22 @@ func (a *api) bulkSetMaterialStatus(ctx context.Context, in *bulkMaterialStatusI
 // cancelRequest cancels an Open request.
 func (a *api) cancelRequest(ctx context.Context, in *reasonInput) (*requestBody, error) {
 	r, err := a.svc.Requests.Cancel(ctx, who(ctx), in.ID, in.Body.Reason, in.Body.Comment)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return out(r), nil
+}
+
+type commentOnlyInput struct {
+	ID   string `path:"id" doc:"Request ID (a lower-case UUID)." maxLength:"64"`
+	Body struct {
+		Comment string `json:"comment,omitempty" maxLength:"4000"`
+	}
+}
+
+// takeBackRequest ends a request's subassignment.
+func (a *api) takeBackRequest(ctx context.Context, in *commentOnlyInput) (*requestBody, error) {
+	r, err := a.svc.Requests.TakeBack(ctx, who(ctx), in.ID, in.Body.Comment)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}

@@ -10,7 +10,8 @@ package lot
 
 // Refusal returns the error p would get doing op on r now with valid
 // input, or nil when p may. facility is p's own partner; it matters only
-// to OpSubassign by the fulfillment partner of record (nil otherwise).
+// to OpSubassign and OpTakeBack by the fulfillment partner of record (nil
+// otherwise).
 // op must be an operation a person does to an existing request (not
 // OpCreate, and none that follows a delivery): others answer invalid.
 func (r *Request) Refusal(op Op, p Principal, facility *Partner) error {
@@ -30,6 +31,11 @@ func (r *Request) Refusal(op Op, p Principal, facility *Partner) error {
 		if err := r.maySubassign(p, facility); err != nil {
 			return err
 		}
+	case OpTakeBack:
+		if err := r.maySubassign(p, facility); err != nil {
+			return err
+		}
+		return first(r.mayFrom(op), r.subassigned)
 	case OpSetServiceType:
 		if err := r.serviceTypeEditable(); err != nil {
 			return err

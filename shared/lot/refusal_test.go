@@ -67,10 +67,13 @@ func TestRefusalIsWhatTheRequestMethodAnswers(t *testing.T) {
 }
 
 // takeRequestAction runs op through its method on r as p, with valid
-// input: matrixOps, with the facility given for subassign.
+// input: matrixOps, with the facility given for subassign and take-back.
 func takeRequestAction(tb testing.TB, op lot.Op, r *lot.Request, p lot.Principal, fac *lot.Partner) (*lot.Request, error) {
-	if op == lot.OpSubassign {
+	switch op {
+	case lot.OpSubassign:
 		return r, r.Subassign(act(p), fac, harbor, "")
+	case lot.OpTakeBack:
+		return r, r.TakeBack(act(p), fac, "")
 	}
 	return matrixOps[op](tb, r, p)
 }

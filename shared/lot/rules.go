@@ -163,6 +163,41 @@ func (r *Request) Subassign(a Act, facility *Partner, to *Partner, comment strin
 	return nil
 }
 
+// TakeBack ends r's subassignment: the fulfillment partner of record (with
+// the subassign permission, as for Subassign) or a studio operator takes
+// the work back from the subassignee, while the request is open. A request
+// that is not subassigned answers not_allowed.
+func (r *Request) TakeBack(a Act, facility *Partner, comment string) error {
+	if err := r.may(OpTakeBack, a.By); err != nil {
+		return err
+	}
+	comment, err := CheckComment(comment, false)
+	if err != nil {
+		return err
+	}
+	if err := r.maySubassign(a.By, facility); err != nil {
+		return err
+	}
+	if err := r.mayFrom(OpTakeBack); err != nil {
+		return err
+	}
+	if err := r.subassigned(); err != nil {
+		return err
+	}
+	from := r.SubAssignee
+	r.SubAssignee = ""
+	r.record(a, ruleOf[OpTakeBack].Action, "subAssignee", from, "", "", comment)
+	return nil
+}
+
+// subassigned returns not_allowed unless r is subassigned.
+func (r *Request) subassigned() error {
+	if r.SubAssignee == "" {
+		return Errorf(CodeNotAllowed, "this request is not subassigned; there is nothing to take back")
+	}
+	return nil
+}
+
 // SetEstimatedDelivery sets the estimated delivery date from a day, a time of
 // day (HH:MM), an IANA time zone and a reason from EDDReasons (Other needs a
 // comment). The fulfillment partner of record and studio operators may, while

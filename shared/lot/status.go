@@ -33,6 +33,7 @@ const (
 	OpCancel               Op = "cancel"
 	OpUncancel             Op = "uncancel"
 	OpSubassign            Op = "subassign"
+	OpTakeBack             Op = "take-back" // the subassignment ends: the partner of record has the work again
 	OpSetEstimatedDelivery Op = "set-estimated-delivery"
 	OpSetServiceType       Op = "set-service-type"
 	OpComment              Op = "comment"
@@ -162,6 +163,8 @@ var statusRules = []StatusRule{
 	// Fulfillment partners also need the subassign permission and an approved target.
 	{Op: OpSubassign, From: OpenStatuses, By: PartyFP | PartyStudio, Code: CodeNotAllowed, Action: ActionSubassigned,
 		doing: "subassign", refusal: "subassigning needs the request to be %[1]s; it is %[2]s"},
+	{Op: OpTakeBack, From: OpenStatuses, By: PartyFP | PartyStudio, Code: CodeNotAllowed, Action: ActionSubassigned,
+		doing: "take a subassignment back", refusal: "taking a subassignment back needs the request to be %[1]s; it is %[2]s"},
 	{Op: OpSetEstimatedDelivery, From: OpenStatuses, By: PartyFP | PartyStudio, Code: CodeNotAllowed, Action: ActionEDDChanged,
 		doing: "edit the estimated delivery date", refusal: "editing the estimated delivery date needs the request to be %[1]s; it is %[2]s"},
 	{Op: OpSetServiceType, From: OpenStatuses, By: PartyFP | PartyStudio, Code: CodeNotAllowed, Action: ActionServiceType,

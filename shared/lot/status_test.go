@@ -107,6 +107,13 @@ var matrixOps = map[lot.Op]run{
 		}
 		return r, r.Subassign(act(p), fac, harbor, "")
 	},
+	lot.OpTakeBack: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
+		var fac *lot.Partner
+		if p.Role == lot.RoleFP {
+			fac = facility
+		}
+		return r, r.TakeBack(act(p), fac, "")
+	},
 	lot.OpSetEstimatedDelivery: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
 		return r, r.SetEstimatedDelivery(act(p), lot.DateOf(now).AddDays(5), "17:00", "UTC", lot.EDDCapacity, "")
 	},

@@ -22,6 +22,7 @@ const (
 	ActCancel               = "cancel"
 	ActUncancel             = "uncancel"
 	ActSubassign            = "subassign"
+	ActTakeBack             = "takeBack"
 	ActSetEstimatedDelivery = "setEstimatedDeliveryDate"
 	ActSetServiceType       = "setServiceType"
 	ActComment              = "comment"
@@ -39,7 +40,7 @@ var requestActions = []struct {
 	op   lot.Op
 }{
 	{ActSetMaterialStatus, lot.OpSetMaterialStatus}, {ActCancel, lot.OpCancel}, {ActUncancel, lot.OpUncancel},
-	{ActSubassign, lot.OpSubassign}, {ActSetEstimatedDelivery, lot.OpSetEstimatedDelivery},
+	{ActSubassign, lot.OpSubassign}, {ActTakeBack, lot.OpTakeBack}, {ActSetEstimatedDelivery, lot.OpSetEstimatedDelivery},
 	{ActSetServiceType, lot.OpSetServiceType}, {ActComment, lot.OpComment}, {ActDeliver, lot.OpDeliver},
 	{ActRequestRedelivery, lot.OpRequestRedelivery}, {ActUpgrade, lot.OpUpgrade}, {ActDownloadMaterials, ""},
 }

@@ -252,6 +252,16 @@ func (s *Requests) Subassign(ctx context.Context, p lot.Principal, id, to, comme
 	})
 }
 
+// TakeBack ends request id's subassignment: the partner of record has the
+// work again.
+func (s *Requests) TakeBack(ctx context.Context, p lot.Principal, id, comment string) (*lot.Request, error) {
+	facility, err := s.facilityOf(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error { return r.TakeBack(a, facility, comment) })
+}
+
 // facilityOf returns the partner of a fulfillment partner's user, nil for
 // other roles or a partner openlot does not know. An FP may subassign only
 // as the facility of record (the rule checks), so its facility is its own

@@ -402,6 +402,15 @@ describe('source request details (chromium)', { skip }, () => {
     await dialog.waitFor({ state: 'detached' })
     await page.getByTestId('overview-request').getByText(target.name).waitFor()
     assert.equal((await api('fp-juniper', `/v1/requests/${pick.id}`)).request.subAssignee, target.id)
+    // And back: the partner of record takes the work back from the subassignee.
+    await page.locator('[data-action=takeBack]').click()
+    const back = page.getByTestId('take-back-dialog')
+    await back.getByText(`The subassignment to ${target.id} ends`).waitFor()
+    await assertAccessible(page, 'details: the take-back dialog')
+    await back.getByRole('button', { name: 'Take back', exact: true }).click()
+    await back.waitFor({ state: 'detached' })
+    await page.locator('[data-action=takeBack]').waitFor({ state: 'detached' }) // no longer subassigned: not offered
+    assert.equal((await api('fp-juniper', `/v1/requests/${pick.id}`)).request.subAssignee ?? '', '')
     assert.deepEqual(page.errors, [])
     await page.context().close()
   })

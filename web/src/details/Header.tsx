@@ -11,7 +11,7 @@ import { notYet, sharedDialogs, type SharedActionKey } from './shared-actions'
 import { requestTone } from './status'
 import type { Details } from './types'
 
-type Open = SharedActionKey | 'subassign' | 'requestRedelivery' | 'upgrade'
+type Open = SharedActionKey | 'subassign' | 'takeBack' | 'requestRedelivery' | 'upgrade'
 
 export function Header({ details, onChanged }: { details: Details; onChanged: () => void }) {
   const r = details.request
@@ -78,6 +78,8 @@ export function Header({ details, onChanged }: { details: Details; onChanged: ()
         {shared('setServiceType', 'Edit service type')}
         {shared('setEstimatedDeliveryDate', 'Edit dates')}
         <ActionButton action={a.subassign} label="Subassign" onClick={() => setOpen('subassign')} testId="subassign" />
+        {/* Offered only while the API allows it: most requests are not subassigned. */}
+        {a.takeBack?.allowed && <ActionButton action={a.takeBack} label="Take back" onClick={() => setOpen('takeBack')} testId="takeBack" />}
         {/* One place for the pair: whichever the API allows, else the greyed one that applies. */}
         {cancelSlot === 'uncancel' ? shared('uncancel', 'Uncancel request') : shared('cancel', 'Cancel request')}
         <ActionButton action={a.requestRedelivery} label="Request redelivery" onClick={() => setOpen('requestRedelivery')} testId="requestRedelivery" />
@@ -85,6 +87,18 @@ export function Header({ details, onChanged }: { details: Details; onChanged: ()
       </div>
       {Shared && <Shared ids={[r.id]} onClose={close} />}
       {open === 'subassign' && <SubassignDialog requestId={r.id} onClose={close} />}
+      {open === 'takeBack' && (
+        <DecisionDialog
+          title="Take the request back"
+          path={`/v1/requests/${encodeURIComponent(r.id)}/take-back`}
+          submit="Take back"
+          reason="none"
+          withComment
+          intro={<p className="muted">The subassignment to {r.subAssignee} ends: your facility has the work again and {r.subAssignee} no longer sees the request.</p>}
+          onClose={close}
+          testId="take-back-dialog"
+        />
+      )}
       {open === 'requestRedelivery' && (
         <DecisionDialog
           title="Request redelivery"

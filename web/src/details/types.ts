@@ -16,6 +16,7 @@ export type RequestActionKey =
   | 'cancel'
   | 'uncancel'
   | 'subassign'
+  | 'takeBack'
   | 'setEstimatedDeliveryDate'
   | 'setServiceType'
   | 'comment'

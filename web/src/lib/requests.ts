@@ -9,6 +9,7 @@ export type ActionName =
   | 'cancel'
   | 'uncancel'
   | 'subassign'
+  | 'takeBack'
   | 'setEstimatedDeliveryDate'
   | 'setServiceType'
   | 'comment'
