@@ -52,8 +52,9 @@ func TestScheduleSendsTheDigestOnce(t *testing.T) {
 	if !strings.Contains(list[0].To, "ana@juniper.example") {
 		t.Errorf("the mail went to %q, want ana@juniper.example", list[0].To)
 	}
-	if !strings.Contains(list[0].Subject, "1 request turned critical") {
-		t.Errorf("the mail's subject %q does not say 1 request turned critical", list[0].Subject)
+	// Ana's first digest: it says what is critical now (nothing "turned" before a first one).
+	if !strings.Contains(list[0].Subject, "1 request critical, 0 at risk") {
+		t.Errorf("the mail's subject %q does not say 1 request critical", list[0].Subject)
 	}
 }
 

@@ -14,25 +14,37 @@ import (
 
 // MaterialJSON is one version of one asset type of a title.
 type MaterialJSON struct {
-	ID            string        `json:"id"`
-	MovieID       int64         `json:"movieId"`
-	Title         string        `json:"title,omitempty"`
-	AssetType     string        `json:"assetType"`
-	AssetTypeName string        `json:"assetTypeName"`
-	Variant       string        `json:"variant,omitempty" doc:"A language, or for earlier deliveries the source type and language."`
-	Version       int           `json:"version"`
-	FileName      string        `json:"fileName"`
-	Size          int64         `json:"size"`
-	SHA256        string        `json:"sha256"`
-	ContentType   string        `json:"contentType"`
-	QC            string        `json:"qc,omitempty" doc:"Audio materials: QC_PENDING or READY_FOR_MIX."`
-	QCName        string        `json:"qcName,omitempty"`
-	NewlyAdded    bool          `json:"newlyAdded" doc:"Delivered or QC-updated in the last 7 days."`
-	DeliveredOn   time.Time     `json:"deliveredOn"`
-	Note          string        `json:"note,omitempty"`
-	Downloaded    *DownloadedAs `json:"downloaded,omitempty" doc:"The caller's latest download of this version, or the proxy being made."`
-	Media         *MediaJSON    `json:"media,omitempty" doc:"Technical metadata of audio and video files, read when the material was added."`
-	Watermarked   bool          `json:"watermarked,omitempty" doc:"The caller receives it (and previews it) as a proxy with their own visible watermark, made on demand when the pool is empty."`
+	ID            string              `json:"id"`
+	MovieID       int64               `json:"movieId"`
+	Title         string              `json:"title,omitempty"`
+	AssetType     string              `json:"assetType"`
+	AssetTypeName string              `json:"assetTypeName"`
+	Variant       string              `json:"variant,omitempty" doc:"A language, or for earlier deliveries the source type and language."`
+	Version       int                 `json:"version"`
+	FileName      string              `json:"fileName"`
+	Size          int64               `json:"size"`
+	SHA256        string              `json:"sha256"`
+	ContentType   string              `json:"contentType"`
+	QC            string              `json:"qc,omitempty" doc:"Audio materials: QC_PENDING or READY_FOR_MIX."`
+	QCName        string              `json:"qcName,omitempty"`
+	NewlyAdded    bool                `json:"newlyAdded" doc:"Delivered or QC-updated in the last 7 days."`
+	DeliveredOn   time.Time           `json:"deliveredOn"`
+	Note          string              `json:"note,omitempty"`
+	Downloaded    *DownloadedAs       `json:"downloaded,omitempty" doc:"The caller's latest download of this version, or the proxy being made."`
+	Media         *MediaJSON          `json:"media,omitempty" doc:"Technical metadata of audio and video files, read when the material was added."`
+	QCChanges     []QCLabelChangeJSON `json:"qcChanges,omitempty" doc:"Audio materials: every change of the QC label, oldest first (the update history)."`
+	Watermarked   bool                `json:"watermarked,omitempty" doc:"The caller receives it (and previews it) as a proxy with their own visible watermark, made on demand when the pool is empty."`
+}
+
+// QCLabelChangeJSON is one change of a material's QC label.
+type QCLabelChangeJSON struct {
+	At       time.Time `json:"at"`
+	By       string    `json:"by" doc:"Who changed it (subject)."`
+	ByName   string    `json:"byName"`
+	From     string    `json:"from,omitempty" doc:"The label before; absent when it had none."`
+	FromName string    `json:"fromName,omitempty"`
+	To       string    `json:"to"`
+	ToName   string    `json:"toName"`
 }
 
 // MediaJSON is a material's technical metadata.
@@ -115,7 +127,16 @@ func materialJSON(m *lot.Material, title string, now time.Time) MaterialJSON {
 	return MaterialJSON{ID: m.ID, MovieID: m.MovieID, Title: title, AssetType: string(m.AssetType), AssetTypeName: m.AssetType.Name(),
 		Variant: m.Variant, Version: m.Version, FileName: m.FileName, Size: m.Size, SHA256: m.SHA256, ContentType: m.ContentType,
 		QC: string(m.QC), QCName: m.QC.Name(), NewlyAdded: m.NewlyAdded(now), DeliveredOn: m.DeliveredAt.UTC(), Note: m.Note,
-		Media: mediaJSON(m)}
+		Media: mediaJSON(m), QCChanges: qcChangesJSON(m.QCChanges)}
+}
+
+func qcChangesJSON(cs []lot.MaterialQCChange) []QCLabelChangeJSON {
+	var out []QCLabelChangeJSON
+	for _, c := range cs {
+		out = append(out, QCLabelChangeJSON{At: c.At.UTC(), By: c.By, ByName: c.ByName, From: string(c.From), FromName: c.From.Name(),
+			To: string(c.To), ToName: c.To.Name()})
+	}
+	return out
 }
 
 func downloadJSON(d *lot.Download) DownloadJSON {

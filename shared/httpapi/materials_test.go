@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -536,5 +537,32 @@ func TestMaterialsCarryTheirTechnicalMetadataAndPlay(t *testing.T) {
 	}
 	if r := w.do("lumen", "POST", "/v1/materials/"+final["id"].(string)+"/preview", nil); r.Status != 404 {
 		t.Errorf("preview by a partner without a request of the title: %d, want 404", r.Status)
+	}
+}
+
+func TestQCLabelChangesAreInTheUpdateHistory(t *testing.T) {
+	// Ensures each change of an audio material's QC label is in its update
+	// history with who made it, when, and from what to what; setting the
+	// label it already has records nothing.
+	w := mustWorld(t)
+	id := w.addMaterial(81000001, "AUDIO_STEMS", "", []byte("stems for the mix"))["id"].(string)
+	for _, qc := range []string{"READY_FOR_MIX", "READY_FOR_MIX", "QC_PENDING"} {
+		if r := w.do("qc", "POST", "/v1/materials/"+id+"/qc", map[string]any{"qc": qc}); r.Status != 200 {
+			t.Fatalf("set QC %s: %d %s", qc, r.Status, r.Body)
+		}
+	}
+	versions := w.do("juniper", "GET", "/v1/materials/"+id+"/history", nil).json(t)["versions"].([]any)
+	changes, _ := versions[0].(map[string]any)["qcChanges"].([]any)
+	var got []string
+	for _, c := range changes {
+		c := c.(map[string]any)
+		got = append(got, fmt.Sprintf("%v→%v by %v", c["fromName"], c["toName"], c["by"]))
+		if c["at"] == nil || c["at"] == "" {
+			t.Errorf("a change without a time: %v", c)
+		}
+	}
+	want := []string{"QC Pending→Ready for Mix by qc-ops", "Ready for Mix→QC Pending by qc-ops"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("the update history's QC label changes: %q, want %q", got, want)
 	}
 }

@@ -57,6 +57,27 @@ const (
 	MaterialReadyForMix MaterialQC = "READY_FOR_MIX" // passed QC
 )
 
+// MaterialQCChange is one change of a material's QC label: who, when,
+// from what to what.
+type MaterialQCChange struct {
+	At     time.Time
+	By     string // subject
+	ByName string
+	From   MaterialQC
+	To     MaterialQC
+}
+
+// SetQC changes m's QC label to qc, recording who changed it and when in
+// its update history; it reports false when the label already is qc.
+func (m *Material) SetQC(a Act, qc MaterialQC) bool {
+	if m.QC == qc {
+		return false
+	}
+	m.QCChanges = append(m.QCChanges, MaterialQCChange{At: a.At, By: a.By.Subject, ByName: a.By.Name, From: m.QC, To: qc})
+	m.QC, m.QCUpdatedAt = qc, a.At
+	return true
+}
+
 // MaterialQCs lists the QC labels.
 var MaterialQCs = []MaterialQC{MaterialQCPending, MaterialReadyForMix}
 
@@ -87,8 +108,9 @@ type Material struct {
 	ContentType string
 	Key         string // blob key
 	QC          MaterialQC
-	DeliveredAt time.Time // when it was delivered and processed into openlot
-	QCUpdatedAt time.Time // when its QC label last changed
+	DeliveredAt time.Time          // when it was delivered and processed into openlot
+	QCUpdatedAt time.Time          // when its QC label last changed
+	QCChanges   []MaterialQCChange // every change of its QC label, oldest first
 	AddedBy     string
 	Note        string
 	Transfer    string // for earlier deliveries: the transfer it came from

@@ -445,13 +445,8 @@ func (s *Library) SetMaterialQC(ctx context.Context, p lot.Principal, id string,
 	if !m.AssetType.Audio() {
 		return nil, lot.Errorf(lot.CodeInvalid, "only audio materials carry a QC label")
 	}
-	return s.Store.UpdateMaterial(ctx, id, func(m *lot.Material) (bool, error) {
-		if m.QC == qc {
-			return false, nil
-		}
-		m.QC, m.QCUpdatedAt = qc, s.Clock.Now().UTC()
-		return true, nil
-	})
+	a := lot.Act{By: p, At: s.Clock.Now().UTC()}
+	return s.Store.UpdateMaterial(ctx, id, func(m *lot.Material) (bool, error) { return m.SetQC(a, qc), nil })
 }
 
 // DownloadStart is the answer to a download request: a URL to fetch, or a

@@ -40,22 +40,23 @@ const (
 
 // Material is one version of an asset type of a title.
 type Material struct {
-	ID          string    `json:"id"`
-	MovieID     int64     `json:"movieId"`
-	AssetType   string    `json:"assetType"`
-	Variant     string    `json:"variant,omitempty"`
-	Version     int       `json:"version"`
-	FileName    string    `json:"fileName"`
-	Size        int64     `json:"size"`
-	SHA256      string    `json:"sha256"`
-	ContentType string    `json:"contentType"`
-	Key         string    `json:"key"`
-	QC          string    `json:"qc,omitempty"`
-	DeliveredAt time.Time `json:"deliveredAt"`
-	QCUpdatedAt time.Time `json:"qcUpdatedAt,omitzero"`
-	AddedBy     string    `json:"addedBy"`
-	Note        string    `json:"note,omitempty"`
-	Transfer    string    `json:"transfer,omitempty"`
+	ID          string             `json:"id"`
+	MovieID     int64              `json:"movieId"`
+	AssetType   string             `json:"assetType"`
+	Variant     string             `json:"variant,omitempty"`
+	Version     int                `json:"version"`
+	FileName    string             `json:"fileName"`
+	Size        int64              `json:"size"`
+	SHA256      string             `json:"sha256"`
+	ContentType string             `json:"contentType"`
+	Key         string             `json:"key"`
+	QC          string             `json:"qc,omitempty"`
+	DeliveredAt time.Time          `json:"deliveredAt"`
+	QCUpdatedAt time.Time          `json:"qcUpdatedAt,omitzero"`
+	QCChanges   []MaterialQCChange `json:"qcChanges,omitempty"`
+	AddedBy     string             `json:"addedBy"`
+	Note        string             `json:"note,omitempty"`
+	Transfer    string             `json:"transfer,omitempty"`
 	// Technical metadata (audio and video files).
 	Duration   float64         `json:"durationS,omitempty"`
 	VideoCodec string          `json:"videoCodec,omitempty"`
@@ -120,12 +121,24 @@ type Download struct {
 
 func fromMaterial(m *lot.Material) Material {
 	r := Material{m.ID, m.MovieID, string(m.AssetType), m.Variant, m.Version, m.FileName, m.Size, m.SHA256, m.ContentType,
-		m.Key, string(m.QC), m.DeliveredAt, m.QCUpdatedAt, m.AddedBy, m.Note, m.Transfer,
+		m.Key, string(m.QC), m.DeliveredAt, m.QCUpdatedAt, nil, m.AddedBy, m.Note, m.Transfer,
 		m.Duration, m.VideoCodec, m.Width, m.Height, m.FrameRate, nil, m.Subtitles}
 	for _, a := range m.Audio {
 		r.Audio = append(r.Audio, MaterialAudio(a))
 	}
+	for _, c := range m.QCChanges {
+		r.QCChanges = append(r.QCChanges, MaterialQCChange{c.At, c.By, c.ByName, string(c.From), string(c.To)})
+	}
 	return r
+}
+
+// MaterialQCChange is one change of a material's QC label.
+type MaterialQCChange struct {
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	ByName string    `json:"byName,omitempty"`
+	From   string    `json:"from,omitempty"`
+	To     string    `json:"to"`
 }
 
 func (r Material) domain(rev int64) *lot.Material {
@@ -136,6 +149,9 @@ func (r Material) domain(rev int64) *lot.Material {
 		Subtitles: r.Subtitles, Rev: rev}
 	for _, a := range r.Audio {
 		m.Audio = append(m.Audio, lot.MaterialAudio(a))
+	}
+	for _, c := range r.QCChanges {
+		m.QCChanges = append(m.QCChanges, lot.MaterialQCChange{At: c.At, By: c.By, ByName: c.ByName, From: lot.MaterialQC(c.From), To: lot.MaterialQC(c.To)})
 	}
 	return m
 }

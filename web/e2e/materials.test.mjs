@@ -325,9 +325,17 @@ describe('download materials (chromium)', { skip }, () => {
     // The update history lists the versions; a WAV has no picture to preview.
     await details.getByRole('tab', { name: 'Update History' }).click()
     await details.getByTestId('update-history').getByText('v1').waitFor()
+    // A QC operator marks the print master Ready for Mix: its update history says who and when.
+    await call('qc-ops', 'POST', `/v1/materials/${added.pm.id}/qc`, { qc: 'READY_FOR_MIX' })
     await rowOf(page, added.pm.fileName).locator('.mat-open').click()
     await details.getByTestId('asset-metadata').getByText(/6 channels/).waitFor()
     assert.equal(await details.getByTestId('player').count(), 0)
+    await details.getByRole('tab', { name: 'Update History' }).click()
+    const labels = details.getByTestId('qc-label-history')
+    await labels.getByText('Ready for Mix').waitFor()
+    await labels.getByText('QC Pending').waitFor()
+    await assertAccessible(page, 'asset details: the update history with QC label changes')
+    await screenshot(page, 'materials-update-history')
     assert.deepEqual(page.errors, [])
     await page.context().close()
   })

@@ -225,7 +225,12 @@ function Updates({ m }: { m: Material }) {
   if (!h.data) return <Spinner label="Loading the update history" />
   const versions = h.data.versions ?? []
   const qc = versions.some((v) => v.qc)
+  // QC label changes of every version, newest first.
+  const changes = versions
+    .flatMap((v) => (v.qcChanges ?? []).map((c) => ({ ...c, version: v.version })))
+    .sort((a, b) => b.at.localeCompare(a.at))
   return (
+    <>
     <table className="mat-mini" data-testid="update-history">
       <caption className="sr-only">Versions of {m.assetTypeName}, newest first</caption>
       <thead>
@@ -247,6 +252,32 @@ function Updates({ m }: { m: Material }) {
         ))}
       </tbody>
     </table>
+    {changes.length > 0 && (
+      <table className="mat-mini" data-testid="qc-label-history">
+        <caption>QC label changes, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Version</th>
+            <th scope="col">Changed</th>
+            <th scope="col">From</th>
+            <th scope="col">To</th>
+            <th scope="col">By</th>
+          </tr>
+        </thead>
+        <tbody>
+          {changes.map((c, i) => (
+            <tr key={i}>
+              <td>v{c.version}</td>
+              <td>{when(c.at)}</td>
+              <td>{c.fromName ?? '—'}</td>
+              <td>{c.toName}</td>
+              <td>{c.byName || c.by}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    )}
+    </>
   )
 }
 

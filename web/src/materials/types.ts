@@ -46,6 +46,18 @@ export interface Material {
   downloaded?: DownloadedAs
   media?: Media
   watermarked?: boolean
+  /** Audio materials: every change of the QC label, oldest first. */
+  qcChanges?: QCLabelChange[]
+}
+
+export interface QCLabelChange {
+  at: string
+  by: string
+  byName: string
+  from?: string
+  fromName?: string
+  to: string
+  toName: string
 }
 
 export interface AssetTypeGroup {
