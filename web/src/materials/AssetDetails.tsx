@@ -231,52 +231,52 @@ function Updates({ m }: { m: Material }) {
     .sort((a, b) => b.at.localeCompare(a.at))
   return (
     <>
-    <table className="mat-mini" data-testid="update-history">
-      <caption className="sr-only">Versions of {m.assetTypeName}, newest first</caption>
-      <thead>
-        <tr>
-          <th scope="col">Version</th>
-          <th scope="col">File name</th>
-          <th scope="col">Delivered on</th>
-          {qc && <th scope="col">QC status</th>}
-        </tr>
-      </thead>
-      <tbody>
-        {versions.map((v) => (
-          <tr key={v.id} className={v.id === m.id ? 'is-current' : undefined}>
-            <td>v{v.version}{v.id === m.id && <span className="muted"> (current)</span>}</td>
-            <td className="mono">{v.fileName}</td>
-            <td>{when(v.deliveredOn)}</td>
-            {qc && <td>{v.qcName ?? ''}</td>}
-          </tr>
-        ))}
-      </tbody>
-    </table>
-    {changes.length > 0 && (
-      <table className="mat-mini" data-testid="qc-label-history">
-        <caption>QC label changes, newest first</caption>
+      <table className="mat-mini" data-testid="update-history">
+        <caption className="sr-only">Versions of {m.assetTypeName}, newest first</caption>
         <thead>
           <tr>
             <th scope="col">Version</th>
-            <th scope="col">Changed</th>
-            <th scope="col">From</th>
-            <th scope="col">To</th>
-            <th scope="col">By</th>
+            <th scope="col">File name</th>
+            <th scope="col">Delivered on</th>
+            {qc && <th scope="col">QC status</th>}
           </tr>
         </thead>
         <tbody>
-          {changes.map((c, i) => (
-            <tr key={i}>
-              <td>v{c.version}</td>
-              <td>{when(c.at)}</td>
-              <td>{c.fromName ?? '—'}</td>
-              <td>{c.toName}</td>
-              <td>{c.byName || c.by}</td>
+          {versions.map((v) => (
+            <tr key={v.id} className={v.id === m.id ? 'is-current' : undefined}>
+              <td>v{v.version}{v.id === m.id && <span className="muted"> (current)</span>}</td>
+              <td className="mono">{v.fileName}</td>
+              <td>{when(v.deliveredOn)}</td>
+              {qc && <td>{v.qcName ?? ''}</td>}
             </tr>
           ))}
         </tbody>
       </table>
-    )}
+      {changes.length > 0 && (
+        <table className="mat-mini" data-testid="qc-label-history">
+          <caption>QC label changes, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Version</th>
+              <th scope="col">Changed</th>
+              <th scope="col">From</th>
+              <th scope="col">To</th>
+              <th scope="col">By</th>
+            </tr>
+          </thead>
+          <tbody>
+            {changes.map((c, i) => (
+              <tr key={i}>
+                <td>v{c.version}</td>
+                <td>{when(c.at)}</td>
+                <td>{c.fromName ?? '—'}</td>
+                <td>{c.toName}</td>
+                <td>{c.byName || c.by}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </>
   )
 }
