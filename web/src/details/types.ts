@@ -2,6 +2,8 @@
 // /openapi.json: DetailsOutputBody, TransferJSON, QCJSON, CommentJSON,
 // HistoryJSON, ErrorCodeJSON, SubassigneesJSON).
 
+import type { ActionName } from '../lib/requests'
+
 /** What the caller may do: code "forbidden" means never (hide it); any other code: not now (grey it, say why). */
 export interface Action {
   allowed: boolean
@@ -11,19 +13,8 @@ export interface Action {
 
 export type Actions<K extends string> = Partial<Record<K, Action>>
 
-export type RequestActionKey =
-  | 'setMaterialStatus'
-  | 'cancel'
-  | 'uncancel'
-  | 'subassign'
-  | 'takeBack'
-  | 'setEstimatedDeliveryDate'
-  | 'setServiceType'
-  | 'comment'
-  | 'deliver'
-  | 'requestRedelivery'
-  | 'upgrade'
-  | 'downloadMaterials'
+/** The actions a request carries: one list, lib/requests' ActionName. */
+export type RequestActionKey = ActionName
 
 export type TransferActionKey = 'override' | 'verify' | 'reject' | 'ignore' | 'reinspect' | 'abort'
 
