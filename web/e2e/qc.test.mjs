@@ -106,7 +106,8 @@ describe('quality control (chromium)', { skip }, () => {
     // The QC screens are in the navigation of QC operators.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Quality Control' }).click()
     await page.getByTestId('qc-queue-table').waitFor()
-    assert.equal(await page.getByRole('radio', { name: 'To do' }).isChecked(), true)
+    // (The view is checked once the queue has read the URL; wait for it rather than read it once.)
+    await page.getByRole('radio', { name: 'To do', checked: true }).waitFor({ timeout: 10_000 })
     const row = page.locator(`[data-testid="qc-queue-row"][data-transfer="${transfer}"]`)
     await row.waitFor()
     assert.equal(await row.getAttribute('data-status'), 'READY')
@@ -117,7 +118,7 @@ describe('quality control (chromium)', { skip }, () => {
     // (The view follows the URL, which the router updates a moment after the click.)
     await page.getByRole('radio', { name: 'Ready', exact: true }).click()
     await page.waitForURL(/view=ready/)
-    assert.equal(await page.getByRole('radio', { name: 'Ready', exact: true }).isChecked(), true)
+    await page.getByRole('radio', { name: 'Ready', exact: true, checked: true }).waitFor({ timeout: 10_000 })
     await page.getByTestId('qc-queue-table').waitFor()
     const statuses = await page.getByTestId('qc-queue-row').evaluateAll((rs) => rs.map((r) => r.dataset.status))
     assert.ok(statuses.length > 0 && statuses.every((s) => s === 'READY'), `Ready shows ${statuses}`)
