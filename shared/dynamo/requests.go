@@ -177,7 +177,7 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, fn func(*lot.Reque
 	if err != nil {
 		return nil, err
 	}
-	if len(entries) == 0 {
+	if old == r.Version {
 		return r, nil
 	}
 	err = s.put(ctx, s.stamped(requestItem(r, entries)), "ver = :v", item{":v": num(old)}, "request")
@@ -188,7 +188,9 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, fn func(*lot.Reque
 		return nil, err
 	}
 	s.changed(r.Clone())
-	s.afterCommit(ctx, entries)
+	if len(entries) > 0 {
+		s.afterCommit(ctx, entries)
+	}
 	return r, nil
 }
 

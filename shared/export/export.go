@@ -86,6 +86,10 @@ func (row Row) Value(col string) any {
 		return r.ContentPartner
 	case "issues":
 		return strings.Join(r.Issues, "; ")
+	case "deliveryStatus":
+		return r.DeliveryStatus.Name()
+	case "qcStatus":
+		return r.QCStatus.Name()
 	case "insight":
 		return string(row.Insight.Bucket)
 	case "why":

@@ -39,7 +39,7 @@ type RequestActionsJSON map[string]ActionJSON
 func (RequestActionsJSON) Schema(r huma.Registry) *huma.Schema {
 	return actionSchema(r, "RequestActions", "What the caller may do to the request now, by action: "+
 		"setMaterialStatus, cancel, uncancel, subassign (targets: GET /v1/requests/{id}/subassignees), takeBack (POST /v1/requests/{id}/take-back), setEstimatedDeliveryDate, "+
-		"setServiceType, comment, deliver, requestRedelivery, upgrade, downloadMaterials. "+
+		"setServiceType, setMaterialsAvailable (studio operators), comment, deliver, requestRedelivery, upgrade, downloadMaterials. "+
 		"Computed by the rules the actions themselves apply: one allowed succeeds with valid input; one refused answers its code and reason.",
 		portal.RequestActions)
 }

@@ -104,6 +104,8 @@ func (w *world) takeRequestAction(who, action string, r *lot.Request, k kind) ou
 		return post("/estimated-delivery-date", map[string]any{"date": lot.DateOf(today).AddDays(10).String(), "time": "17:00", "timeZone": "UTC", "reason": "CAPACITY"})
 	case portal.ActSetServiceType:
 		return post("/service-type", map[string]any{"serviceType": "CONFORM"})
+	case portal.ActMarkMaterials:
+		return post("/materials-available", map[string]any{"available": !r.MaterialsAvailable})
 	case portal.ActComment:
 		return post("/comments", map[string]any{"text": "the walk comments"})
 	case portal.ActRequestRedelivery:

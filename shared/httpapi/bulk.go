@@ -49,6 +49,8 @@ func (a *api) bulkRoutes() []route {
 			Summary: "Comment on up to 500 requests", Description: bulkDoc}, a.bulkComment),
 		serve(huma.Operation{OperationID: "bulkServiceType", Method: http.MethodPost, Path: "/v1/requests/service-type", Tags: tags, Errors: errs,
 			Summary: "Set the service type of up to 500 requests", Description: bulkDoc}, a.bulkServiceType),
+		serve(huma.Operation{OperationID: "bulkMaterialsAvailable", Method: http.MethodPost, Path: "/v1/requests/materials-available", Tags: tags, Errors: errs,
+			Summary: "Mark the materials of up to 500 requests available, or take the mark back (studio operators)", Description: bulkDoc}, a.bulkMaterialsAvailable),
 		serve(huma.Operation{OperationID: "bulkCancel", Method: http.MethodPost, Path: "/v1/requests/cancel", Tags: tags, Errors: errs,
 			Summary: "Cancel up to 500 Open requests", Description: bulkDoc + " " + cancelWho + " A reason is required."}, a.bulkCancel),
 		serve(huma.Operation{OperationID: "bulkUncancel", Method: http.MethodPost, Path: "/v1/requests/uncancel", Tags: tags, Errors: errs,
@@ -109,6 +111,20 @@ type bulkServiceTypeInput struct{ Body bulkServiceTypeRequest }
 // bulkServiceType sets the service type of up to 500 requests, each with its own result.
 func (a *api) bulkServiceType(ctx context.Context, in *bulkServiceTypeInput) (*bulkOutput, error) {
 	res, err := a.svc.Requests.BulkServiceType(ctx, who(ctx), in.Body.IDs, in.Body.ServiceType.code(), in.Body.Comment)
+	return a.bulkAnswer(ctx, res, err)
+}
+
+type bulkMaterialsAvailableRequest struct {
+	IDs       []string `json:"ids" doc:"Up to 500 request IDs."`
+	Available bool     `json:"available" doc:"true: the materials the requests need are there to download; false: take the mark back."`
+	Comment   string   `json:"comment,omitempty" maxLength:"4000"`
+}
+
+type bulkMaterialsAvailableInput struct{ Body bulkMaterialsAvailableRequest }
+
+// bulkMaterialsAvailable marks the materials of up to 500 requests, each with its own result.
+func (a *api) bulkMaterialsAvailable(ctx context.Context, in *bulkMaterialsAvailableInput) (*bulkOutput, error) {
+	res, err := a.svc.Requests.BulkMaterialsAvailable(ctx, who(ctx), in.Body.IDs, in.Body.Available, in.Body.Comment)
 	return a.bulkAnswer(ctx, res, err)
 }
 

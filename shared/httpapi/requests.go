@@ -98,6 +98,14 @@ type serviceTypeInput struct {
 	}
 }
 
+type materialsAvailableInput struct {
+	ID   string `path:"id" doc:"Request ID (a lower-case UUID)." maxLength:"64"`
+	Body struct {
+		Available bool   `json:"available" doc:"true: the materials the request needs are there to download; false: take the mark back."`
+		Comment   string `json:"comment,omitempty" maxLength:"4000"`
+	}
+}
+
 type commentInput struct {
 	ID   string `path:"id" doc:"Request ID (a lower-case UUID)." maxLength:"64"`
 	Body struct {
@@ -188,6 +196,11 @@ func (a *api) requestRoutes() []route {
 			Summary: "Edit the estimated delivery date"}, a.setEstimatedDeliveryDate),
 		serve(huma.Operation{OperationID: "setServiceType", Method: http.MethodPost, Path: "/v1/requests/{id}/service-type", Tags: actions, Errors: acts,
 			Summary: "Edit the service type (Subtitle, SDH/CC, Forced Sub, Secondary Audio, Audio Description)"}, a.setServiceType),
+		serve(huma.Operation{OperationID: "setMaterialsAvailable", Method: http.MethodPost, Path: "/v1/requests/{id}/materials-available", Tags: studio, Errors: acts,
+			Summary: "Mark the materials of a request available, or take the mark back (studio operators)",
+			Description: "Puts an open request in the Materials Available asset state whatever the partner's material status, as Backlot does when " +
+				"the studio has determined the materials are there to download. openlot also sets it by itself when the title gets every material " +
+				"the request's source type needs (e.g. a dub: Proxy Video and M&E). The change is in the request's history."}, a.setMaterialsAvailable),
 		serve(huma.Operation{OperationID: "listComments", Method: http.MethodGet, Path: "/v1/requests/{id}/comments", Tags: tags, Errors: reads,
 			Summary: "List the comments on a request"}, a.listComments),
 		serve(huma.Operation{OperationID: "addComment", Method: http.MethodPost, Path: "/v1/requests/{id}/comments", DefaultStatus: 201, Tags: tags, Errors: acts,
@@ -304,6 +317,15 @@ func (a *api) setEstimatedDeliveryDate(ctx context.Context, in *eddInput) (*requ
 // setServiceType sets a request's service type.
 func (a *api) setServiceType(ctx context.Context, in *serviceTypeInput) (*requestBody, error) {
 	r, err := a.svc.Requests.SetServiceType(ctx, who(ctx), in.ID, in.Body.ServiceType.code(), in.Body.Comment)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return out(r), nil
+}
+
+// setMaterialsAvailable marks a request's materials available or not.
+func (a *api) setMaterialsAvailable(ctx context.Context, in *materialsAvailableInput) (*requestBody, error) {
+	r, err := a.svc.Requests.SetMaterialsAvailable(ctx, who(ctx), in.ID, in.Body.Available, in.Body.Comment)
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}

@@ -32,6 +32,8 @@ type searchInput struct {
 	RequestID             string `query:"requestId" doc:"Request IDs."`
 	PackageID             string `query:"packageId" doc:"Package IDs."`
 	MovieID               string `query:"movieId" doc:"Movie IDs."`
+	DeliveryStatus        string `query:"deliveryStatus" doc:"Status of the request's delivery (its newest transfer whose upload finished), codes or names, e.g. PENDING_INSPECTION, Waiting for Primary; none: requests without one."`
+	QCStatus              string `query:"qcStatus" doc:"QC status of the request's delivery, codes or names, e.g. PASSED,Passed With Issues; none: no QC."`
 	Group                 string `query:"group" doc:"Nested groupings in order: sourceType, language, status, materialStatus, serviceType, contentPartner, fulfillmentPartner, movieType, title, packageId, country, dueMonth."`
 	Bucket                string `query:"bucket" enum:"requests,critical,atRisk,onTrack,awaitingMaterials,materialsAvailable,overdueUndelivered" doc:"Expand this bucket into rows."`
 	GroupKey              string `query:"groupKey" doc:"With group: the group to expand, its values in group order separated by |."`
@@ -47,10 +49,10 @@ type BucketsJSON struct {
 	Requests           int `json:"requests" doc:"Open requests (Open or Redelivery Requested)."`
 	Critical           int `json:"critical" doc:"Open, and due within 2 days or past its estimated delivery date."`
 	AtRisk             int `json:"atRisk" doc:"Open, not critical, and due within 7 days, estimated after the due date, or without materials and due within 10 days."`
-	OnTrack            int `json:"onTrack"`
+	OnTrack            int `json:"onTrack" doc:"Open and neither critical nor at risk, or delivered and in inspection (Pending Inspection, Waiting for Primary, Internal Error) whatever its dates."`
 	AwaitingMaterials  int `json:"awaitingMaterials"`
 	MaterialsAvailable int `json:"materialsAvailable" doc:"Open, and materials Received or Accepted, or marked available by the studio."`
-	OverdueUndelivered int `json:"overdueUndelivered" doc:"Open and past the due date."`
+	OverdueUndelivered int `json:"overdueUndelivered" doc:"Open, past the due date, and no delivery in inspection."`
 }
 
 func bucketsJSON(c search.Counts) BucketsJSON {
@@ -85,8 +87,10 @@ type RowJSON struct {
 	SubAssignee           *string            `json:"subAssignee,omitempty"`
 	ContentPartner        *string            `json:"contentPartner,omitempty"`
 	Issues                *[]string          `json:"issues,omitempty"`
+	DeliveryStatus        *TransferStatus    `json:"deliveryStatus,omitempty" doc:"Status of the request's delivery; absent when it has none."`
+	QCStatus              *QCStatus          `json:"qcStatus,omitempty" doc:"QC status of the request's delivery; absent when it has none."`
 	Insight               *string            `json:"insight,omitempty" doc:"The Insights bucket; empty for requests that are not open."`
-	Why                   *string            `json:"why,omitempty" doc:"Why the request is in its Insights bucket."`
+	Why                   *string            `json:"why,omitempty" doc:"Why the request is where it is: in its Insights bucket, or, when an Asset States bucket is expanded, in that one (its materials, or why it is overdue)."`
 	CreatedAt             *time.Time         `json:"createdAt,omitempty"`
 	UpdatedAt             *time.Time         `json:"updatedAt,omitempty"`
 	Actions               RequestActionsJSON `json:"actions,omitempty" doc:"What the caller may do to the request now (columns=...,actions), as on its details."`
@@ -138,6 +142,14 @@ func rowJSON(row search.Row, columns []string) RowJSON {
 			out.ContentPartner = ptr(r.ContentPartner)
 		case "issues":
 			out.Issues = ptr(append([]string{}, r.Issues...))
+		case "deliveryStatus":
+			if r.DeliveryStatus != "" {
+				out.DeliveryStatus = ptr(TransferStatus(r.DeliveryStatus))
+			}
+		case "qcStatus":
+			if r.QCStatus != "" {
+				out.QCStatus = ptr(QCStatus(r.QCStatus))
+			}
 		case "insight":
 			out.Insight = ptr(string(row.Insight.Bucket))
 		case "why":

@@ -20,6 +20,11 @@ func (TransferStatus) Schema(huma.Registry) *huma.Schema {
 	return enumSchema(lot.TransferStatuses, "Transfer status")
 }
 
+// QCStatus travels as its code.
+type QCStatus string
+
+func (QCStatus) Schema(huma.Registry) *huma.Schema { return enumSchema(lot.QCStatuses, "QC status") }
+
 // FileJSON is one file of a transfer, with what storage holds of it.
 type FileJSON struct {
 	Name        string            `json:"name"`

@@ -144,13 +144,16 @@ type RequestJSON struct {
 	EstimatedDeliveryTimeZone string         `json:"estimatedDeliveryTimeZone,omitempty" doc:"IANA time zone the estimated delivery date was given in."`
 	Status                    RequestStatus  `json:"status"`
 	MaterialStatus            MaterialStatus `json:"materialStatus"`
-	MaterialsAvailable        bool           `json:"materialsAvailable" doc:"The studio marked the materials available."`
+	MaterialsAvailable        bool           `json:"materialsAvailable" doc:"The materials the request needs are there: marked by a studio operator, or by openlot when the title got them."`
 	Issues                    []string       `json:"issues" doc:"Named issues flagged on the request."`
 	FulfillmentPartner        string         `json:"fulfillmentPartner"`
 	SubAssignee               string         `json:"subAssignee,omitempty"`
 	ContentPartner            string         `json:"contentPartner"`
 	UpgradedFrom              string         `json:"upgradedFrom,omitempty"`
 	UpgradedTo                string         `json:"upgradedTo,omitempty"`
+	DeliveryID                string         `json:"deliveryId,omitempty" doc:"The request's delivery: its newest transfer whose upload finished."`
+	DeliveryStatus            TransferStatus `json:"deliveryStatus,omitempty" doc:"That delivery's status."`
+	QCStatus                  QCStatus       `json:"qcStatus,omitempty" doc:"That delivery's QC status, once it has QC."`
 	CreatedAt                 time.Time      `json:"createdAt"`
 	UpdatedAt                 *time.Time     `json:"updatedAt,omitempty"`
 	Version                   int64          `json:"version" doc:"Counts committed changes."`
@@ -164,6 +167,7 @@ func requestJSON(r *lot.Request) RequestJSON {
 		MaterialsAvailable: r.MaterialsAvailable, Issues: r.Issues, FulfillmentPartner: r.FulfillmentPartner,
 		SubAssignee: r.SubAssignee, ContentPartner: r.ContentPartner, UpgradedFrom: r.UpgradedFrom,
 		UpgradedTo: r.UpgradedTo, CreatedAt: r.CreatedAt.UTC(), Version: r.Version,
+		DeliveryID: r.DeliveryID, DeliveryStatus: TransferStatus(r.DeliveryStatus), QCStatus: QCStatus(r.QCStatus),
 	}
 	if out.Issues == nil {
 		out.Issues = []string{}

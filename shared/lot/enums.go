@@ -278,6 +278,7 @@ const (
 	ActionTransferIgnored     Action = "DELIVERY_IGNORED"
 	ActionQCPassed            Action = "QC_PASSED"
 	ActionQCFailed            Action = "QC_FAILED"
+	ActionMaterialsAvailable  Action = "MATERIALS_AVAILABILITY_CHANGED"
 )
 
 // Actions lists every history action.
@@ -286,6 +287,7 @@ var Actions = []Action{
 	ActionEDDChanged, ActionServiceType, ActionCommented, ActionRedeliveryRequested, ActionUpgraded,
 	ActionCreatedByUpgrade, ActionDelivered, ActionProcessed, ActionInspectionFailed,
 	ActionOverridden, ActionOverrideVerified, ActionTransferIgnored, ActionQCPassed, ActionQCFailed,
+	ActionMaterialsAvailable,
 }
 
 var actionNames = map[Action]string{
@@ -299,6 +301,7 @@ var actionNames = map[Action]string{
 	ActionOverridden: "Override submitted, pending verification", ActionOverrideVerified: "Override verified: Overridden",
 	ActionTransferIgnored: "Delivery ignored",
 	ActionQCPassed:        "QC passed", ActionQCFailed: "QC failed",
+	ActionMaterialsAvailable: "Materials availability changed",
 }
 
 func (a Action) Name() string { return actionNames[a] }

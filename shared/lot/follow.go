@@ -28,6 +28,7 @@ func (r *Request) Follow(a Act, t *Transfer, op Op, note string) error {
 }
 
 func (r *Request) follow(a Act, t *Transfer, rule *StatusRule, note string) {
+	r.TrackDelivery(t)
 	before := r.Status
 	r.Status = rule.Next(before)
 	switch rule.Op {
@@ -85,4 +86,32 @@ func (r *Request) RecordQC(a Act, t *Transfer, comment string) {
 		op = OpQCFailed
 	}
 	r.follow(a, t, ruleOf[op], comment)
+}
+
+// TrackDelivery keeps the request's delivery fields (DeliveryID,
+// DeliveryStatus, QCStatus) in step with t. A transfer becomes the
+// request's delivery when its upload finishes (RecordDelivery: it reaches
+// Pending Inspection, also again when reinspected); after that, changes of
+// the delivery's status or of its QC's are copied, and changes of older
+// transfers are not (a request stored before openlot kept these fields
+// takes the first transfer that changes). It records no history (the
+// delivery's own timeline has it) but makes the request a change to
+// store (Apply). It reports whether anything changed.
+func (r *Request) TrackDelivery(t *Transfer) bool {
+	if t.RequestID != r.ID || t.Status.Uploading() {
+		return false
+	}
+	if t.ID != r.DeliveryID && t.Status != TransferPendingInspection && r.DeliveryID != "" {
+		return false
+	}
+	qc := QCStatus("")
+	if t.QC != nil {
+		qc = t.QC.Status
+	}
+	if r.DeliveryID == t.ID && r.DeliveryStatus == t.Status && r.QCStatus == qc {
+		return false
+	}
+	r.DeliveryID, r.DeliveryStatus, r.QCStatus = t.ID, t.Status, qc
+	r.tracked = true
+	return true
 }

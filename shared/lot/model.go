@@ -130,12 +130,19 @@ type Request struct {
 	ContentPartner     string
 	UpgradedFrom       string
 	UpgradedTo         string
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// The request's delivery: the newest transfer whose upload finished
+	// (TrackDelivery), its status and the status of its QC ("" for none),
+	// kept with the request so searches and insights can read them.
+	DeliveryID     string
+	DeliveryStatus TransferStatus
+	QCStatus       QCStatus
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 	// Version counts committed changes; stores use it for the version check.
 	Version int64
 
 	pending []HistoryEntry
+	tracked bool // TrackDelivery changed the delivery fields
 }
 
 // HistoryEntry records one action on a request: who, when, what changed from
@@ -161,17 +168,20 @@ type HistoryEntry struct {
 // a store commits them with the change.
 func (r *Request) Pending() []HistoryEntry { return r.pending }
 
-// Apply runs fn on r. When fn succeeds and recorded history, r moves to the
-// next version and Apply returns the version it was loaded at and the
-// entries to store with the change; entries is empty when there is nothing
-// to write. Stores call it inside UpdateRequest.
+// Apply runs fn on r. When fn succeeds and recorded history or followed
+// its delivery (TrackDelivery), r moves to the next version and Apply
+// returns the version it was loaded at and the entries to store with the
+// change (none for a delivery followed without history). When there is
+// nothing to write, loaded is r.Version. Stores call it inside
+// UpdateRequest.
 func (r *Request) Apply(fn func(*Request) error) (loaded int64, entries []HistoryEntry, err error) {
 	if err := fn(r); err != nil {
 		return 0, nil, err
 	}
-	if len(r.pending) == 0 {
+	if len(r.pending) == 0 && !r.tracked {
 		return r.Version, nil, nil
 	}
+	r.tracked = false
 	loaded = r.Version
 	r.Version++
 	return loaded, r.Committed(r.Version), nil
@@ -196,6 +206,7 @@ func (r *Request) Clone() *Request {
 	c.Issues = slices.Clone(r.Issues)
 	c.Countries = slices.Clone(r.Countries)
 	c.pending = nil
+	c.tracked = false
 	return &c
 }
 

@@ -484,3 +484,54 @@ func CheckIssues(in []string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// SetMaterialsAvailable records whether the materials the request needs are
+// there to download ("Materials Available" beside the partner's own
+// material status): studio operators say so by hand, openlot when the
+// title gets them (MaterialsNeeded). Only open requests take it; setting
+// what is already set changes nothing and records nothing.
+func (r *Request) SetMaterialsAvailable(a Act, available bool, comment string) error {
+	if err := r.may(OpMarkMaterials, a.By); err != nil {
+		return err
+	}
+	comment, err := CheckComment(comment, false)
+	if err != nil {
+		return err
+	}
+	if err := r.mayFrom(OpMarkMaterials); err != nil {
+		return err
+	}
+	if r.MaterialsAvailable == available {
+		return nil
+	}
+	r.MaterialsAvailable = available
+	r.record(a, ruleOf[OpMarkMaterials].Action, "materialsAvailable", yesNo(!available), yesNo(available), "", comment)
+	return nil
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+// MaterialsNeeded lists the asset types a partner needs to work on a
+// request of this source type: a dub needs the picture and the M&E, audio
+// description the picture and the printmaster, subtitles, scripts and dub
+// cards the picture. Sources the studio's content partner delivers from
+// its own masters (AV, IMF, printmaster, M&E, proxies) need none: openlot
+// never marks their materials available by itself.
+func (s SourceType) MaterialsNeeded() []AssetType {
+	switch s {
+	case SourceSecondaryAudio:
+		return []AssetType{AssetProxyVideo, AssetME}
+	case SourceAudioDescription:
+		return []AssetType{AssetProxyVideo, AssetPrintmaster}
+	case SourceSubtitle, SourceSDHCC, SourceForcedSub, SourceFinalScript, SourceDubCardImage:
+		return []AssetType{AssetProxyVideo}
+	case SourceSecondaryAVMuxed:
+		return []AssetType{AssetFinalProxy}
+	}
+	return nil
+}

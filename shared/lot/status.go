@@ -36,6 +36,7 @@ const (
 	OpTakeBack             Op = "take-back" // the subassignment ends: the partner of record has the work again
 	OpSetEstimatedDelivery Op = "set-estimated-delivery"
 	OpSetServiceType       Op = "set-service-type"
+	OpMarkMaterials        Op = "mark-materials-available" // the studio (or openlot, when the title has them) says the materials are there
 	OpComment              Op = "comment"
 	OpRequestRedelivery    Op = "request-redelivery"
 	OpUpgrade              Op = "upgrade"
@@ -169,6 +170,9 @@ var statusRules = []StatusRule{
 		doing: "edit the estimated delivery date", refusal: "editing the estimated delivery date needs the request to be %[1]s; it is %[2]s"},
 	{Op: OpSetServiceType, From: OpenStatuses, By: PartyFP | PartyStudio, Code: CodeNotAllowed, Action: ActionServiceType,
 		doing: "edit the service type", refusal: "editing the service type needs the request to be %[1]s; it is %[2]s"},
+	{Op: OpMarkMaterials, From: OpenStatuses, By: PartyStudio | PartyPlatform, Code: CodeNotAllowed, Action: ActionMaterialsAvailable,
+		doing:   "mark the materials available",
+		refusal: "marking the materials available needs the request to be %[1]s; it is %[2]s"},
 	// Everyone who sees a request may comment on it (who sees it is the caller's check).
 	{Op: OpComment, From: RequestStatuses, By: Anyone, Action: ActionCommented, doing: "comment"},
 	{Op: OpRequestRedelivery, From: []RequestStatus{StatusDelivered, StatusProcessed}, To: StatusRedeliveryRequested, By: PartyStudio,

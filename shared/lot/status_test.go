@@ -94,6 +94,9 @@ var matrixOps = map[lot.Op]run{
 	lot.OpSetMaterialStatus: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
 		return r, r.SetMaterialStatus(act(p), lot.MaterialReceived, "proxy checked", "")
 	},
+	lot.OpMarkMaterials: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
+		return r, r.SetMaterialsAvailable(act(p), !r.MaterialsAvailable, "")
+	},
 	lot.OpCancel: func(tb testing.TB, r *lot.Request, p lot.Principal) (*lot.Request, error) {
 		return r, r.Cancel(act(p), "not needed", "")
 	},

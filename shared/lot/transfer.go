@@ -48,6 +48,11 @@ func (s TransferStatus) Uploading() bool {
 	return s == TransferWaitingForUpload || s == TransferUploading
 }
 
+// ParseTransferStatus accepts a code or display name; it fails with CodeInvalid.
+func ParseTransferStatus(s string) (TransferStatus, error) {
+	return parseEnum("delivery status", s, TransferStatuses)
+}
+
 // DeliveryMethod says how a transfer was made.
 type DeliveryMethod string
 
@@ -300,5 +305,6 @@ func (r *Request) RecordDelivery(a Act, t *Transfer) {
 	for i, f := range t.Files {
 		names[i] = f.Name
 	}
+	r.TrackDelivery(t)
 	r.record(a, ruleOf[OpDeliver].Action, "transfer", "", t.ID, "", "files: "+strings.Join(names, ", "))
 }

@@ -25,6 +25,7 @@ const (
 	ActTakeBack             = "takeBack"
 	ActSetEstimatedDelivery = "setEstimatedDeliveryDate"
 	ActSetServiceType       = "setServiceType"
+	ActMarkMaterials        = "setMaterialsAvailable"
 	ActComment              = "comment"
 	ActDeliver              = "deliver"
 	ActRequestRedelivery    = "requestRedelivery"
@@ -41,7 +42,7 @@ var requestActions = []struct {
 }{
 	{ActSetMaterialStatus, lot.OpSetMaterialStatus}, {ActCancel, lot.OpCancel}, {ActUncancel, lot.OpUncancel},
 	{ActSubassign, lot.OpSubassign}, {ActTakeBack, lot.OpTakeBack}, {ActSetEstimatedDelivery, lot.OpSetEstimatedDelivery},
-	{ActSetServiceType, lot.OpSetServiceType}, {ActComment, lot.OpComment}, {ActDeliver, lot.OpDeliver},
+	{ActSetServiceType, lot.OpSetServiceType}, {ActMarkMaterials, lot.OpMarkMaterials}, {ActComment, lot.OpComment}, {ActDeliver, lot.OpDeliver},
 	{ActRequestRedelivery, lot.OpRequestRedelivery}, {ActUpgrade, lot.OpUpgrade}, {ActDownloadMaterials, ""},
 }
 

@@ -145,6 +145,9 @@ func (s *Deliveries) inspectBegin(ctx context.Context, in InspectionInput) (begi
 	if err != nil {
 		return beginOut{}, internal(ctx, s.Log, steps.InspectBegin, in, err)
 	}
+	if wait {
+		s.trackDelivery(ctx, t)
+	}
 	return beginOut{WaitForPrimary: wait, Status: string(t.Status)}, nil
 }
 
@@ -497,38 +500,50 @@ type faultIn struct {
 func (s *Deliveries) inspectFault(ctx context.Context, in faultIn) (struct{}, error) {
 	s.Log.ErrorContext(ctx, "inspection failed", "transfer", in.TransferID, "error", in.Fault.Name, "cause", in.Fault.Cause)
 	a := lot.Act{At: s.Clock.Now().UTC()}
-	_, err := s.Store.UpdateTransfer(ctx, in.TransferID, func(x *lot.Transfer) (bool, error) {
+	faulted := false
+	t, err := s.Store.UpdateTransfer(ctx, in.TransferID, func(x *lot.Transfer) (bool, error) {
 		if !x.Status.Inspecting() || x.Status == lot.TransferInternalError {
 			return false, nil
 		}
+		faulted = true
 		return true, x.InspectionFault(a, "inspection could not finish; openlot will look into it")
 	})
 	if err != nil && !lot.IsCode(err, lot.CodeNotFound) {
 		return struct{}{}, internal(ctx, s.Log, steps.InspectFault, in.InspectionInput, err)
+	}
+	if err == nil && faulted {
+		s.trackDelivery(ctx, t)
 	}
 	return struct{}{}, nil
 }
 
 // followTransfer is how a request follows its transfer: fn, one of the
 // request's Record* rules (RecordDelivery, RecordInspection,
-// RecordTransferDecision), writes what happened to the transfer into the
-// request's history and moves the request's status accordingly. The write
-// is tried a few times against concurrent changes to the request; a
-// failure is logged, not returned, since the transfer's own change stands
-// either way.
-func (s *Deliveries) followTransfer(ctx context.Context, requestID string, fn func(*lot.Request)) {
+// RecordTransferDecision, RecordQC) or TrackDelivery, writes what happened
+// to the transfer into the request (its history, its status, its delivery
+// fields). The write is tried a few times against concurrent changes to
+// the request; a failure is logged, not returned, since the transfer's own
+// change stands either way.
+func (d *Deps) followTransfer(ctx context.Context, requestID string, fn func(*lot.Request)) {
 	for range 3 {
-		_, err := s.Store.UpdateRequest(ctx, requestID, func(r *lot.Request) error {
+		_, err := d.Store.UpdateRequest(ctx, requestID, func(r *lot.Request) error {
 			fn(r)
 			return nil
 		})
 		if !lot.IsCode(err, lot.CodeConflict) {
 			if err != nil {
-				s.Log.WarnContext(ctx, "request history not written", "request", requestID, "err", err)
+				d.Log.WarnContext(ctx, "request not updated after its delivery changed", "request", requestID, "err", err)
 			}
 			return
 		}
 	}
+}
+
+// trackDelivery copies a change of t's status (or its QC's) that no
+// Record* rule notes into its request: waiting for primary, an inspection
+// fault, a reinspection, QC started or held.
+func (d *Deps) trackDelivery(ctx context.Context, t *lot.Transfer) {
+	d.followTransfer(ctx, t.RequestID, func(r *lot.Request) { r.TrackDelivery(t) })
 }
 
 // Decision is what a person decides about an inspected delivery.
@@ -600,6 +615,7 @@ func (s *Deliveries) Reinspect(ctx context.Context, p lot.Principal, id string) 
 	if err != nil {
 		return nil, err
 	}
+	s.trackDelivery(ctx, t)
 	s.StartInspection(ctx, t, attempt)
 	return t, nil
 }

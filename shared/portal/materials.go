@@ -377,7 +377,59 @@ func (s *Library) AddMaterial(ctx context.Context, p lot.Principal, n NewMateria
 			s.Log.ErrorContext(ctx, "fill proxy pool", "material", m.ID, "err", err)
 		}
 	}
+	s.markAvailable(ctx, m.MovieID)
 	return m, nil
+}
+
+// markAvailable marks the materials available on every open request of
+// title movie that the title now has every material for (by its source
+// type, lot.SourceType.MaterialsNeeded), as openlot, with the types named
+// in the request's history. It is best effort: the material stands, and a
+// request it could not mark is logged (a studio operator can mark it).
+func (s *Library) markAvailable(ctx context.Context, movie int64) {
+	ms, err := s.Store.ListMaterials(ctx, movie)
+	if err != nil {
+		s.Log.WarnContext(ctx, "materials available: list materials", "movie", movie, "err", err)
+		return
+	}
+	have := map[lot.AssetType]bool{}
+	for _, m := range ms {
+		have[m.AssetType] = true
+	}
+	var due []*lot.Request
+	studio := lot.Principal{Subject: lot.System.Subject, Role: lot.RoleStudio} // openlot sees every request
+	if err := s.tenancy.withIndex(ctx, studio, func(x *search.Index) error {
+		for _, r := range x.Requests() {
+			if r.MovieID == movie && r.Status.IsOpen() && !r.MaterialsAvailable && len(r.SourceType.MaterialsNeeded()) > 0 {
+				due = append(due, r)
+			}
+		}
+		return nil
+	}); err != nil {
+		s.Log.WarnContext(ctx, "materials available: requests of the title", "movie", movie, "err", err)
+		return
+	}
+	a := lot.Act{By: lot.System, At: s.Clock.Now().UTC()}
+	for _, r := range due {
+		needs := r.SourceType.MaterialsNeeded()
+		names := make([]string, len(needs))
+		complete := true
+		for i, t := range needs {
+			names[i], complete = t.Name(), complete && have[t]
+		}
+		if !complete {
+			continue
+		}
+		why := "the title has the materials a " + r.SourceType.Name() + " request needs: " + strings.Join(names, ", ")
+		if _, err := s.Store.UpdateRequest(ctx, r.ID, func(x *lot.Request) error {
+			if !x.Status.IsOpen() {
+				return nil // closed meanwhile
+			}
+			return x.SetMaterialsAvailable(a, true, why)
+		}); err != nil {
+			s.Log.WarnContext(ctx, "materials available: mark", "request", r.ID, "err", err)
+		}
+	}
 }
 
 // probeMaterial reads the technical metadata of m's stored file into m

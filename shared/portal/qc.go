@@ -92,9 +92,15 @@ func (s *QC) updateQC(ctx context.Context, p lot.Principal, id string, fn func(q
 		return nil, err
 	}
 	a := lot.Act{By: p, At: s.Clock.Now().UTC()}
-	return s.Store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
+	var before lot.QCStatus
+	t, err := s.Store.UpdateTransfer(ctx, id, func(x *lot.Transfer) (bool, error) {
+		before = x.QC.Status
 		return true, fn(x.QC, a)
 	})
+	if err == nil && t.QC.Status != before {
+		s.trackDelivery(ctx, t)
+	}
+	return t, err
 }
 
 // QCAct changes a QC's status: start, hold, fix-notes, resume, cancel, or

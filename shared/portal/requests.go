@@ -190,6 +190,16 @@ func (s *Requests) BulkServiceType(ctx context.Context, p lot.Principal, ids []s
 	})
 }
 
+// BulkMaterialsAvailable marks (or unmarks) the materials of up to MaxBulk requests available.
+func (s *Requests) BulkMaterialsAvailable(ctx context.Context, p lot.Principal, ids []string, available bool, comment string) ([]Result, error) {
+	if _, err := lot.CheckComment(comment, false); err != nil {
+		return nil, err
+	}
+	return s.bulk(ctx, ids, "materials available", func(id string) (*lot.Request, error) {
+		return s.SetMaterialsAvailable(ctx, p, id, available, comment)
+	})
+}
+
 // BulkEstimatedDelivery sets the same estimated delivery date on up to MaxBulk requests.
 func (s *Requests) BulkEstimatedDelivery(ctx context.Context, p lot.Principal, ids []string, day lot.Date, clock, zone string, reason lot.EDDReason, comment string) ([]Result, error) {
 	if err := checkBulk(ids); err != nil {
@@ -292,6 +302,13 @@ func (s *Requests) SetEstimatedDelivery(ctx context.Context, p lot.Principal, id
 // SetServiceType edits the service type.
 func (s *Requests) SetServiceType(ctx context.Context, p lot.Principal, id string, to lot.ServiceType, comment string) (*lot.Request, error) {
 	return s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error { return r.SetServiceType(a, to, comment) })
+}
+
+// SetMaterialsAvailable marks (or unmarks) the materials of a request as
+// available, which puts it in the Materials Available asset state whatever
+// its material status (studio operators).
+func (s *Requests) SetMaterialsAvailable(ctx context.Context, p lot.Principal, id string, available bool, comment string) (*lot.Request, error) {
+	return s.update(ctx, p, id, func(r *lot.Request, a lot.Act) error { return r.SetMaterialsAvailable(a, available, comment) })
 }
 
 // Comment adds a comment. Comments commute, so a conflict with another change

@@ -85,6 +85,9 @@ type Request struct {
 	CP                 string    `json:"cp"`
 	UpgradedFrom       string    `json:"upgradedFrom,omitempty"`
 	UpgradedTo         string    `json:"upgradedTo,omitempty"`
+	Delivery           string    `json:"delivery,omitempty"`
+	DeliveryStatus     string    `json:"deliveryStatus,omitempty"`
+	QCStatus           string    `json:"qcStatus,omitempty"`
 	CreatedAt          time.Time `json:"createdAt"`
 	UpdatedAt          time.Time `json:"updatedAt,omitzero"`
 }
@@ -98,6 +101,7 @@ func FromRequest(r *lot.Request) Request {
 		Status: string(r.Status), MaterialStatus: string(r.MaterialStatus), MaterialsAvailable: r.MaterialsAvailable,
 		Issues: r.Issues, FP: r.FulfillmentPartner, Sub: r.SubAssignee, CP: r.ContentPartner,
 		UpgradedFrom: r.UpgradedFrom, UpgradedTo: r.UpgradedTo, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Delivery: r.DeliveryID, DeliveryStatus: string(r.DeliveryStatus), QCStatus: string(r.QCStatus),
 	}
 }
 
@@ -117,6 +121,7 @@ func (w Request) Domain() (*lot.Request, error) {
 		Status: lot.RequestStatus(w.Status), MaterialStatus: lot.MaterialStatus(w.MaterialStatus),
 		MaterialsAvailable: w.MaterialsAvailable, Issues: w.Issues, FulfillmentPartner: w.FP,
 		SubAssignee: w.Sub, ContentPartner: w.CP, UpgradedFrom: w.UpgradedFrom, UpgradedTo: w.UpgradedTo,
+		DeliveryID: w.Delivery, DeliveryStatus: lot.TransferStatus(w.DeliveryStatus), QCStatus: lot.QCStatus(w.QCStatus),
 		CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt,
 	}, nil
 }

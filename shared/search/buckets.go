@@ -69,6 +69,7 @@ type Insight struct {
 	Bucket    Bucket // critical, atRisk, onTrack, or "" when not open
 	Materials bool   // materials available (open requests only)
 	Overdue   bool
+	Delivered bool // its delivery is in inspection: on track, not overdue undelivered
 	Why       string
 }
 
@@ -101,15 +102,33 @@ func eddLate(r *lot.Request) bool {
 	return !r.EstimatedDelivery.IsZero() && r.DueDate.Before(lot.DateOf(r.EstimatedDelivery.Local()))
 }
 
-// Explain returns the insight of r with the reason for its bucket, e.g.
-// "due 2026-11-23, in 1 day".
-func (c *clock) explain(r *lot.Request) Insight {
+// explain returns the insight of r with the reason for it, as seen from
+// the bucket asked for: in Insights (and with no bucket) why the request is
+// critical, at risk or on track, e.g. "due 2026-11-23, in 1 day"; in the
+// Asset States why its materials are (not) available, or why it is
+// overdue and undelivered.
+func (c *clock) explain(r *lot.Request, asked Bucket) Insight {
 	in := c.place(r)
 	if !in.Open {
 		in.Why = "not open: " + r.Status.Name()
 		return in
 	}
 	due := "due " + r.DueDate.String() + ", " + relDays(c.today, r.DueDate)
+	switch asked {
+	case BucketMaterialsAvailable, BucketAwaitingMaterials:
+		in.Why = materialsWhy(r, due)
+		return in
+	case BucketOverdueUndelivered:
+		in.Why = due + ", not delivered"
+		if r.DeliveryStatus != "" {
+			in.Why += "; its last delivery is " + r.DeliveryStatus.Name()
+		}
+		return in
+	}
+	if in.Delivered {
+		in.Why = deliveredWhy(r.DeliveryStatus) + "; " + due
+		return in
+	}
 	eddPassed := !r.EstimatedDelivery.IsZero() && r.EstimatedDelivery.At.Before(c.now)
 	switch in.Bucket {
 	case BucketCritical:
@@ -131,6 +150,33 @@ func (c *clock) explain(r *lot.Request) Insight {
 		in.Why = due
 	}
 	return in
+}
+
+// deliveredWhy says where a delivery in inspection stands.
+func deliveredWhy(s lot.TransferStatus) string {
+	switch s {
+	case lot.TransferWaitingForPrimary:
+		return "delivered, waiting for the title's primary video to be processed"
+	case lot.TransferInternalError:
+		return "delivered; inspection hit a fault on openlot's side and will be run again"
+	}
+	return "delivered, pending inspection"
+}
+
+// materialsWhy says why the materials of an open request are, or are not,
+// available: the partner's material status, or the mark that the
+// materials are there (by the studio, or by openlot when the title got
+// them).
+func materialsWhy(r *lot.Request, due string) string {
+	switch {
+	case r.MaterialStatus.Usable() && r.MaterialsAvailable:
+		return "material status " + r.MaterialStatus.Name() + "; materials marked available"
+	case r.MaterialStatus.Usable():
+		return "material status " + r.MaterialStatus.Name()
+	case r.MaterialsAvailable:
+		return "materials marked available; material status still " + r.MaterialStatus.Name()
+	}
+	return "material status " + r.MaterialStatus.Name() + ", materials not marked available; " + due
 }
 
 // relDays says how far day is from today: "in 3 days", "today", "2 days ago".
@@ -216,6 +262,7 @@ func (c *clock) forDocs() docClock {
 var (
 	openStatuses    = enumSet(lot.RequestStatuses, lot.RequestStatus.IsOpen)
 	usableMaterials = enumSet(lot.MaterialStatuses, lot.MaterialStatus.Usable)
+	inspecting      = enumSet(lot.TransferStatuses, lot.TransferStatus.Inspecting)
 )
 
 // place decides the buckets of an indexed request: the bucket rules of
@@ -224,7 +271,15 @@ func (c *docClock) place(o *doc) Insight {
 	if !openStatuses.has(o.status) {
 		return Insight{}
 	}
-	in := Insight{Open: true, Materials: o.studioMaterials || usableMaterials.has(o.material), Overdue: o.due < c.today}
+	in := Insight{Open: true, Materials: o.studioMaterials || usableMaterials.has(o.material)}
+	if inspecting.has(o.delivery) {
+		// The partner has delivered; what is left is inspection's (and, for
+		// waiting for primary, another delivery's). The request goes back
+		// to where its dates put it if its delivery fails.
+		in.Delivered, in.Bucket = true, BucketOnTrack
+		return in
+	}
+	in.Overdue = o.due < c.today
 	switch {
 	case o.due <= c.critical || o.eddAt != 0 && o.eddAt < c.now:
 		in.Bucket = BucketCritical
@@ -239,5 +294,5 @@ func (c *docClock) place(o *doc) Insight {
 // Explain says where one request stands at instant now, and why.
 func Explain(r *lot.Request, now time.Time, rules Rules) Insight {
 	c := newClock(now, rules)
-	return c.explain(r)
+	return c.explain(r, "")
 }

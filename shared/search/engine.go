@@ -122,7 +122,7 @@ func (x *Index) Run(q Query, now time.Time, rules Rules) (Result, error) {
 	res.Rows = make([]Row, len(page))
 	for i, di := range page {
 		r := x.reqs[di]
-		res.Rows[i] = Row{Request: r, Insight: c.explain(r)}
+		res.Rows[i] = Row{Request: r, Insight: c.explain(r, q.Bucket)}
 	}
 	return res, nil
 }

@@ -36,6 +36,7 @@ type doc struct {
 	countries, issues            []uint32
 	status, material, source     uint8 // index in the lot enum lists
 	service, movieType           uint8
+	delivery, qc                 uint8 // index in lot.TransferStatuses / lot.QCStatuses; 0 none
 	original, studioMaterials, _ bool
 }
 
@@ -250,6 +251,8 @@ func (o *doc) setBucketFields(r *lot.Request) {
 	o.status = enumIndex(lot.RequestStatuses, r.Status)
 	o.material = enumIndex(lot.MaterialStatuses, r.MaterialStatus)
 	o.studioMaterials = r.MaterialsAvailable
+	o.delivery = enumIndex(lot.TransferStatuses, r.DeliveryStatus)
+	o.qc = enumIndex(lot.QCStatuses, r.QCStatus)
 }
 
 // Len is the number of requests indexed.
@@ -264,6 +267,8 @@ type plan struct {
 	materials, sources       [32]bool
 	services, movieTypes     [8]bool
 	haveMaterials            bool
+	deliveries, qcs          [32]bool // index 0: none
+	haveDelivery, haveQC     bool
 	haveSources, haveService bool
 	haveMovieTypes           bool
 	original                 [2]bool
@@ -302,6 +307,16 @@ func (x *Index) compile(q *Query) *plan {
 	for _, m := range q.MaterialStatuses {
 		p.materials[enumIndex(lot.MaterialStatuses, m)], p.haveMaterials = true, true
 	}
+	for _, s := range q.DeliveryStatuses {
+		p.deliveries[enumIndex(lot.TransferStatuses, s)] = true
+	}
+	p.deliveries[0] = q.DeliveryNone
+	p.haveDelivery = q.DeliveryNone || len(q.DeliveryStatuses) > 0
+	for _, s := range q.QCStatuses {
+		p.qcs[enumIndex(lot.QCStatuses, s)] = true
+	}
+	p.qcs[0] = q.QCNone
+	p.haveQC = q.QCNone || len(q.QCStatuses) > 0
 	for _, s := range q.SourceTypes {
 		p.sources[enumIndex(lot.SourceTypes, s)], p.haveSources = true, true
 	}
@@ -399,6 +414,8 @@ func (p *plan) match(x *Index, i int) bool {
 	case !p.anyStatus && !p.statuses[o.status],
 		p.haveSources && !p.sources[o.source],
 		p.haveMaterials && !p.materials[o.material],
+		p.haveDelivery && !p.deliveries[o.delivery],
+		p.haveQC && !p.qcs[o.qc],
 		p.haveService && !p.services[o.service],
 		p.haveMovieTypes && !p.movieTypes[o.movieType],
 		p.haveOriginal && !p.original[b2i(o.original)],

@@ -44,7 +44,8 @@ var SortFields = []Field{"dueDate", "estimatedDeliveryDate", FieldTitle, FieldSt
 // Columns are the row fields columns= accepts; id is always included.
 var Columns = []string{"id", "title", "movieId", "movieType", "isOriginal", "packageId", "countries", "sourceType",
 	"language", "serviceType", "status", "materialStatus", "materialsAvailable", "dueDate", "estimatedDeliveryDate",
-	"fulfillmentPartner", "subAssignee", "contentPartner", "issues", "insight", "why", "createdAt", "updatedAt"}
+	"fulfillmentPartner", "subAssignee", "contentPartner", "issues", "deliveryStatus", "qcStatus", "insight", "why",
+	"createdAt", "updatedAt"}
 
 // ActionsColumn, named among the columns, has each row say what the caller
 // may do to its request (the API computes it; it is no request field, so
@@ -58,7 +59,7 @@ var DefaultColumns = []string{"id", "title", "sourceType", "language", "status",
 // Modifiers are the query parameters that filter.
 var Modifiers = []string{"contentPartner", "fulfillmentPartner", "estimatedDeliveryDate", "dueDate", "status",
 	"materialStatus", "language", "isOriginal", "movieType", "issues", "sourceType", "serviceType", "country",
-	"title", "requestId", "packageId", "movieId"}
+	"title", "requestId", "packageId", "movieId", "deliveryStatus", "qcStatus"}
 
 // SortKey is one sort field and its direction.
 type SortKey struct {
@@ -88,6 +89,12 @@ type Query struct {
 	RequestIDs          []string
 	PackageIDs          []int64
 	MovieIDs            []int64
+	// The status of the request's delivery (its newest transfer whose
+	// upload finished) and of that delivery's QC; None: no such thing.
+	DeliveryStatuses []lot.TransferStatus
+	DeliveryNone     bool
+	QCStatuses       []lot.QCStatus
+	QCNone           bool
 
 	Group    []Field
 	Bucket   Bucket   // "" : no expansion
@@ -230,6 +237,28 @@ func Parse(v url.Values) (Query, error) {
 	if q.MovieIDs, err = parseInts(values(v, "movieId"), "movieId"); err != nil {
 		return q, err
 	}
+	for _, s := range values(v, "deliveryStatus") {
+		if isNone(s) {
+			q.DeliveryNone = true
+			continue
+		}
+		st, err := lot.ParseTransferStatus(s)
+		if err != nil {
+			return q, lot.Errorf(lot.CodeInvalid, "%s, or none for requests without a delivery", err.(*lot.Error).Message)
+		}
+		q.DeliveryStatuses = append(q.DeliveryStatuses, st)
+	}
+	for _, s := range values(v, "qcStatus") {
+		if isNone(s) {
+			q.QCNone = true
+			continue
+		}
+		st, err := lot.ParseQCStatus(s)
+		if err != nil {
+			return q, lot.Errorf(lot.CodeInvalid, "%s, or none for requests whose delivery has no QC", err.(*lot.Error).Message)
+		}
+		q.QCStatuses = append(q.QCStatuses, st)
+	}
 	for _, s := range values(v, "group") {
 		f := Field(s)
 		if i := slices.IndexFunc(GroupFields, func(g Field) bool { return strings.EqualFold(string(g), s) }); i >= 0 {
@@ -316,6 +345,9 @@ func Parse(v url.Values) (Query, error) {
 	}
 	return q, nil
 }
+
+// isNone reads the value that asks for requests without the thing.
+func isNone(s string) bool { f := fold(s); return f == "none" || f == "no delivery" || f == "no qc" }
 
 // Encode returns the modifiers, groupings, columns, sort and bucket of q as
 // query parameters (what a saved template keeps; paging and groupKey are

@@ -64,6 +64,13 @@ func randomRequests(rng *rand.Rand, n int) []*lot.Request {
 				r.Countries = append(r.Countries, c)
 			}
 		}
+		if rng.IntN(2) == 0 { // a delivery, and sometimes its QC
+			r.DeliveryID = fmt.Sprintf("0190f0f0-0000-7000-9000-%012d", i)
+			r.DeliveryStatus = pick(rng, lot.TransferStatuses)
+			if rng.IntN(2) == 0 {
+				r.QCStatus = pick(rng, lot.QCStatuses)
+			}
+		}
 		if rng.IntN(3) == 0 {
 			zone := pick(rng, []string{"UTC", "America/Los_Angeles", "Asia/Seoul"})
 			r.EstimatedDelivery = lot.EDD{At: now.Add(time.Duration(rng.IntN(60*24)-10*24) * time.Hour), Zone: zone}
@@ -96,6 +103,18 @@ func randomParams(rng *rand.Rand) url.Values {
 			return pick(rng, []string{"2026-11", "2026-11-25..2026-12-31", "..2026-11-30"})
 		},
 		"packageId": func() string { return fmt.Sprint(1000 + rng.IntN(8)) },
+		"deliveryStatus": func() string {
+			if rng.IntN(4) == 0 {
+				return "none"
+			}
+			return pick(rng, lot.TransferStatuses).Name()
+		},
+		"qcStatus": func() string {
+			if rng.IntN(4) == 0 {
+				return "None"
+			}
+			return string(pick(rng, lot.QCStatuses))
+		},
 	}
 	names := make([]string, 0, len(gens))
 	for k := range gens {
@@ -196,7 +215,11 @@ func refMatch(r *lot.Request, v url.Values) bool {
 		has("estimatedDeliveryDate", func(s string) bool {
 			return !r.EstimatedDelivery.IsZero() && inPeriod(lot.DateOf(r.EstimatedDelivery.Local()), s)
 		}) &&
-		has("packageId", func(s string) bool { return s == fmt.Sprint(r.PackageID) })
+		has("packageId", func(s string) bool { return s == fmt.Sprint(r.PackageID) }) &&
+		has("deliveryStatus", func(s string) bool {
+			return s == "none" && r.DeliveryStatus == "" || r.DeliveryStatus != "" && s == r.DeliveryStatus.Name()
+		}) &&
+		has("qcStatus", func(s string) bool { return s == "None" && r.QCStatus == "" || s == string(r.QCStatus) && s != "" })
 }
 
 // refBuckets names every bucket r is in, straight from the issue's rules
@@ -210,6 +233,15 @@ func refBuckets(r *lot.Request) []search.Bucket {
 	edd := r.EstimatedDelivery
 	materials := r.MaterialStatus.Usable() || r.MaterialsAvailable
 	out := []search.Bucket{search.BucketRequests}
+	if materials {
+		out = append(out, search.BucketMaterialsAvailable)
+	} else {
+		out = append(out, search.BucketAwaitingMaterials)
+	}
+	switch r.DeliveryStatus { // delivered and in inspection: on track, not overdue undelivered
+	case lot.TransferPendingInspection, lot.TransferWaitingForPrimary, lot.TransferInternalError:
+		return append(out, search.BucketOnTrack)
+	}
 	critical := due <= 2 || !edd.IsZero() && edd.At.Before(now)
 	atRisk := !critical && (due <= 7 || !edd.IsZero() && lot.DateOf(edd.Local()).String() > r.DueDate.String() || !materials && due <= 10)
 	switch {
@@ -219,11 +251,6 @@ func refBuckets(r *lot.Request) []search.Bucket {
 		out = append(out, search.BucketAtRisk)
 	default:
 		out = append(out, search.BucketOnTrack)
-	}
-	if materials {
-		out = append(out, search.BucketMaterialsAvailable)
-	} else {
-		out = append(out, search.BucketAwaitingMaterials)
 	}
 	if due < 0 {
 		out = append(out, search.BucketOverdueUndelivered)
@@ -461,6 +488,17 @@ func TestModifierParsing(t *testing.T) {
 	if len(q.Group) != 2 {
 		t.Errorf("group %v, want 2 keys", q.Group)
 	}
+	// Deliveries and QC by code or display name, or none.
+	dq := mustParse(t, url.Values{"deliveryStatus": {"Pending Inspection,WAITING_FOR_PRIMARY,none"}, "qcStatus": {"passed with issues,Passed"}})
+	if want := []lot.TransferStatus{lot.TransferPendingInspection, lot.TransferWaitingForPrimary}; !slices.Equal(dq.DeliveryStatuses, want) || !dq.DeliveryNone {
+		t.Errorf("deliveryStatus read as %v (none %v)", dq.DeliveryStatuses, dq.DeliveryNone)
+	}
+	if want := []lot.QCStatus{lot.QCPassedWithIssues, lot.QCPassed}; !slices.Equal(dq.QCStatuses, want) || dq.QCNone {
+		t.Errorf("qcStatus read as %v (none %v)", dq.QCStatuses, dq.QCNone)
+	}
+	if _, err := search.Parse(url.Values{"qcStatus": {"Done"}}); err == nil || !strings.Contains(err.Error(), "PASSED_WITH_ISSUES") {
+		t.Errorf("a bad QC status should list the valid ones: %v", err)
+	}
 	enc := q.Encode()
 	if got := enc.Get("group"); got != "sourceType,language" {
 		t.Errorf("encoded group %q, want %q", got, "sourceType,language")
@@ -474,6 +512,7 @@ func TestModifierParsing(t *testing.T) {
 		{"limit": {"0"}}, {"sort": {"size"}}, {"columns": {"secret"}}, {"country": {"Atlantis"}},
 		{"requestId": {"42"}}, {"packageId": {"-1"}}, {"isOriginal": {"maybe"}}, {"colour": {"red"}},
 		{"groupKey": {"X"}}, {"group": {"status"}, "groupKey": {"OPEN|X"}}, {"cursor": {"bm90LWEtY3Vyc29y"}},
+		{"deliveryStatus": {"Delivered"}}, {"qcStatus": {"Done"}},
 	} {
 		q, err := search.Parse(bad)
 		if err == nil {
@@ -567,7 +606,10 @@ func TestValuesAreWhatTheirModifiersFind(t *testing.T) {
 }
 
 func TestWhySaysWhy(t *testing.T) {
-	// Ensures each row explains its Insights bucket in words.
+	// Ensures each row explains its bucket in words: in Insights why it is
+	// critical, at risk or on track (a delivery in inspection says so); in
+	// the Asset States why its materials are or are not available, or why
+	// it is overdue undelivered.
 	base := lot.Request{ID: "0190f0f0-0000-7000-8000-000000000001", Status: lot.StatusOpen, MaterialStatus: lot.MaterialAccepted}
 	cases := []struct {
 		mod    func(*lot.Request)
@@ -590,6 +632,35 @@ func TestWhySaysWhy(t *testing.T) {
 			r.EstimatedDelivery = lot.EDD{At: now.Add(25 * 24 * time.Hour), Zone: "Asia/Seoul"}
 		}, search.BucketAtRisk, "estimated delivery 2026-12-18 is after the due date 2026-12-12"},
 		{func(r *lot.Request) { r.DueDate = today.AddDays(30) }, search.BucketOnTrack, "due 2026-12-22, in 30 days"},
+		// Delivered and in inspection: on track whatever the dates say.
+		{func(r *lot.Request) {
+			r.DueDate = today.AddDays(-3)
+			r.DeliveryStatus = lot.TransferPendingInspection
+		}, search.BucketOnTrack, "delivered, pending inspection; due 2026-11-19, 3 days ago"},
+		{func(r *lot.Request) {
+			r.DueDate = today.AddDays(1)
+			r.DeliveryStatus = lot.TransferWaitingForPrimary
+		}, search.BucketOnTrack, "delivered, waiting for the title's primary video to be processed; due 2026-11-23, in 1 day"},
+		// A failed delivery does not help.
+		{func(r *lot.Request) {
+			r.DueDate = today.AddDays(1)
+			r.DeliveryStatus = lot.TransferFailed
+		}, search.BucketCritical, "due 2026-11-23, in 1 day"},
+		// The Asset States explain the materials, or the lateness.
+		{func(r *lot.Request) { r.DueDate = today.AddDays(1) }, search.BucketMaterialsAvailable, "material status Accepted"},
+		{func(r *lot.Request) {
+			r.DueDate = today.AddDays(1)
+			r.MaterialStatus = lot.MaterialNotReceived
+			r.MaterialsAvailable = true
+		}, search.BucketMaterialsAvailable, "materials marked available; material status still Not Received"},
+		{func(r *lot.Request) {
+			r.DueDate = today.AddDays(5)
+			r.MaterialStatus = lot.MaterialRejected
+		}, search.BucketAwaitingMaterials, "material status Rejected, materials not marked available; due 2026-11-27, in 5 days"},
+		{func(r *lot.Request) {
+			r.DueDate = today.AddDays(-2)
+			r.DeliveryStatus = lot.TransferFailed
+		}, search.BucketOverdueUndelivered, "due 2026-11-20, 2 days ago, not delivered; its last delivery is Failed"},
 	}
 	for _, c := range cases {
 		r := base
@@ -602,7 +673,7 @@ func TestWhySaysWhy(t *testing.T) {
 			t.Fatalf("%s: %d rows, want 1: %+v", c.why, len(res.Rows), res)
 		}
 		got := res.Rows[0].Insight
-		if got.Bucket != c.bucket {
+		if insights := []search.Bucket{search.BucketCritical, search.BucketAtRisk, search.BucketOnTrack}; slices.Contains(insights, c.bucket) && got.Bucket != c.bucket {
 			t.Errorf("%s: bucket %s, want %s", c.why, got.Bucket, c.bucket)
 		}
 		if got.Why != c.why {

@@ -451,7 +451,7 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, fn func(*lot.Reque
 	if err != nil {
 		return nil, err
 	}
-	if len(entries) == 0 {
+	if old == r.Version {
 		return r, nil
 	}
 	next := r.Version

@@ -107,6 +107,36 @@ export function MaterialStatusDialog(props: ActionDialogProps) {
   )
 }
 
+/** Marks the materials of the requests available, or takes the mark back (studio operators). */
+export function MaterialsAvailableDialog(props: ActionDialogProps) {
+  const { api } = useSession()
+  const name = useId()
+  const [available, setAvailable] = useState(true)
+  const [comment, setComment] = useState('')
+  return (
+    <ActionDialog
+      {...props}
+      title="Materials available"
+      action="setMaterialsAvailable"
+      verb={available ? 'Mark available' : 'Take the mark back'}
+      done={available ? 'Marked available' : 'Mark taken back'}
+      testId="dialog-materials-available"
+      canSubmit
+      run={async () => (await api.post<BulkAnswer>('/v1/requests/materials-available', {
+        ids: props.ids, available, ...(comment.trim() ? { comment: comment.trim() } : {}),
+      })).results}
+    >
+      <fieldset className="field">
+        <legend>The materials these requests need</legend>
+        <label><input type="radio" name={name} checked={available} onChange={() => setAvailable(true)} /> are there to download</label>
+        <label><input type="radio" name={name} checked={!available} onChange={() => setAvailable(false)} /> are not there yet (take the mark back)</label>
+        <p className="field-hint">Puts open requests in Materials Available whatever the partner&apos;s material status.</p>
+      </fieldset>
+      <TextField label="Comment" value={comment} onChange={setComment} multiline maxLength={4000} />
+    </ActionDialog>
+  )
+}
+
 /** Sets the service type of the requests. */
 export function ServiceTypeDialog(props: ActionDialogProps) {
   const { api } = useSession()

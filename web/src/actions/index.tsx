@@ -4,17 +4,18 @@
 // `actions` (hide what is forbidden, grey what is refused, with its reason).
 import type { ActionName } from '../lib/requests'
 import type { ActionDialogProps } from './ActionDialog'
-import { CancelDialog, CommentDialog, EstimatedDeliveryDialog, MaterialStatusDialog, ServiceTypeDialog } from './dialogs'
+import { CancelDialog, CommentDialog, EstimatedDeliveryDialog, MaterialsAvailableDialog, MaterialStatusDialog, ServiceTypeDialog } from './dialogs'
 
 export { ActionDialog, eachRequest, requestLabel, type ActionDialogProps, type KnownRequest } from './ActionDialog'
-export { CancelDialog, CommentDialog, EstimatedDeliveryDialog, MaterialStatusDialog, ServiceTypeDialog } from './dialogs'
+export { CancelDialog, CommentDialog, EstimatedDeliveryDialog, MaterialsAvailableDialog, MaterialStatusDialog, ServiceTypeDialog } from './dialogs'
 export { actionView, selectionView, type ActionName, type ActionState, type ActionView, type Actions, type BulkResult } from '../lib/requests'
 
 /** The actions that have a dialog here, by the API's action name. */
-export type DialogAction = Extract<ActionName, 'setMaterialStatus' | 'setServiceType' | 'setEstimatedDeliveryDate' | 'comment' | 'cancel' | 'uncancel'>
+export type DialogAction = Extract<ActionName, 'setMaterialStatus' | 'setMaterialsAvailable' | 'setServiceType' | 'setEstimatedDeliveryDate' | 'comment' | 'cancel' | 'uncancel'>
 
 export const dialogActions: { action: DialogAction; label: string }[] = [
   { action: 'setMaterialStatus', label: 'Edit material status' },
+  { action: 'setMaterialsAvailable', label: 'Materials available' },
   { action: 'setServiceType', label: 'Edit service type' },
   { action: 'setEstimatedDeliveryDate', label: 'Edit estimated delivery date' },
   { action: 'comment', label: 'Comment' },
@@ -27,6 +28,8 @@ export function RequestActionDialog({ action, ...props }: ActionDialogProps & { 
   switch (action) {
     case 'setMaterialStatus':
       return <MaterialStatusDialog {...props} />
+    case 'setMaterialsAvailable':
+      return <MaterialsAvailableDialog {...props} />
     case 'setServiceType':
       return <ServiceTypeDialog {...props} />
     case 'setEstimatedDeliveryDate':

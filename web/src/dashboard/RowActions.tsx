@@ -14,6 +14,7 @@ export function knownOf(r: SearchRow, values?: SearchValues): KnownRequest {
 
 const icons: Record<DialogAction, MenuItem['icon']> = {
   setMaterialStatus: 'status',
+  setMaterialsAvailable: 'check',
   setServiceType: 'edit',
   setEstimatedDeliveryDate: 'calendar',
   comment: 'comment',

@@ -3,6 +3,7 @@
 // the people's choice of columns, their order and widths, kept per browser.
 import { useCallback, useState, type ReactNode } from 'react'
 import { readPref, writePref } from '../lib/storage'
+import { qcStatusName, transferStatusName } from '../details/format'
 import { type SearchRow, type SearchValues, valueName } from '../lib/search'
 
 export interface ColumnSpec {
@@ -70,6 +71,8 @@ export const columnSpecs: ColumnSpec[] = [
   { id: 'subAssignee', label: 'Subassignee', size: 130, text: (r, v) => (r.subAssignee ? valueName(v, 'fulfillmentPartner', r.subAssignee) : '') },
   { id: 'contentPartner', label: 'Content Partner', size: 150, text: (r, v) => (r.contentPartner ? valueName(v, 'contentPartner', r.contentPartner) : '') },
   { id: 'issues', label: 'Issues', size: 150, text: (r) => (r.issues ?? []).join(', ') },
+  { id: 'deliveryStatus', label: 'Delivery', size: 150, text: (r) => (r.deliveryStatus ? transferStatusName(r.deliveryStatus) : '') },
+  { id: 'qcStatus', label: 'QC', size: 130, text: (r) => (r.qcStatus ? qcStatusName(r.qcStatus) : '') },
   {
     id: 'insight', label: 'Insight', size: 84,
     text: (r) => (r.insight ? insightNames[r.insight] ?? r.insight : ''),

@@ -5,7 +5,7 @@ import { useState } from 'react'
 import { Link, useNavigate } from 'react-router'
 import { Notice } from '../ui'
 import { DecisionDialog, SubassignDialog, UpgradeDialog } from './dialogs'
-import { day, languageName, materialStatusName, requestStatusName, sourceTypeName } from './format'
+import { day, languageName, materialStatusName, qcStatusName, requestStatusName, sourceTypeName, transferStatusName } from './format'
 import { ActionButton, Badge, offer } from './parts'
 import { notYet, sharedDialogs, type SharedActionKey } from './shared-actions'
 import { requestTone } from './status'
@@ -62,6 +62,19 @@ export function Header({ details, onChanged }: { details: Details; onChanged: ()
             <dt>Material status</dt>
             <dd>{materialStatusName(r.materialStatus)}</dd>
           </div>
+          <div>
+            <dt>Materials</dt>
+            <dd data-testid="materials-available">{r.materialsAvailable ? 'Marked available' : 'Not marked available'}</dd>
+          </div>
+          {r.deliveryStatus && (
+            <div>
+              <dt>Delivery</dt>
+              <dd data-testid="delivery-status">
+                {transferStatusName(r.deliveryStatus)}
+                {r.qcStatus ? ` · QC ${qcStatusName(r.qcStatus)}` : ''}
+              </dd>
+            </div>
+          )}
         </dl>
       </div>
       {r.upgradedTo && (
@@ -75,6 +88,7 @@ export function Header({ details, onChanged }: { details: Details; onChanged: ()
         <ActionButton action={a.deliver} label="Deliver" primary onClick={() => window.open(`/deliver?ids=${encodeURIComponent(r.id)}`, '_blank', 'noopener')} testId="deliver" />
         <ActionButton action={a.downloadMaterials} label="Download materials" onClick={() => navigate(`/materials?ids=${encodeURIComponent(r.id)}`)} testId="downloadMaterials" />
         {shared('setMaterialStatus', 'Edit material status')}
+        {shared('setMaterialsAvailable', r.materialsAvailable ? 'Materials available: change' : 'Mark materials available')}
         {shared('setServiceType', 'Edit service type')}
         {shared('setEstimatedDeliveryDate', 'Edit dates')}
         <ActionButton action={a.subassign} label="Subassign" onClick={() => setOpen('subassign')} testId="subassign" />

@@ -88,6 +88,7 @@ const historyActions: Record<string, string> = {
   DELIVERY_IGNORED: 'Delivery ignored',
   QC_PASSED: 'QC passed',
   QC_FAILED: 'QC failed',
+  MATERIALS_AVAILABILITY_CHANGED: 'Materials availability changed',
 }
 
 const roles: Record<string, string> = {
@@ -134,6 +135,8 @@ export function fieldValue(field: string | undefined, value: string | undefined)
       return serviceTypeName(value)
     case 'sourceType':
       return sourceTypeName(value)
+    case 'materialsAvailable':
+      return value === 'true' ? 'Available' : 'Not available'
     default:
       return value
   }

@@ -9,7 +9,7 @@ import type { RequestActionKey } from './types'
 /** The actions the dashboard's dialogs take, keyed as the API's `actions` name them. */
 export type SharedActionKey = Extract<
   RequestActionKey,
-  'setMaterialStatus' | 'setServiceType' | 'setEstimatedDeliveryDate' | 'cancel' | 'uncancel'
+  'setMaterialStatus' | 'setMaterialsAvailable' | 'setServiceType' | 'setEstimatedDeliveryDate' | 'cancel' | 'uncancel'
 >
 
 /** What the details page gives a shared dialog. */
@@ -42,6 +42,7 @@ function sharedDialog(action: DialogAction & SharedActionKey): ComponentType<Sha
 
 export const sharedDialogs: SharedDialogs = {
   setMaterialStatus: sharedDialog('setMaterialStatus'),
+  setMaterialsAvailable: sharedDialog('setMaterialsAvailable'),
   setServiceType: sharedDialog('setServiceType'),
   setEstimatedDeliveryDate: sharedDialog('setEstimatedDeliveryDate'),
   cancel: sharedDialog('cancel'),

@@ -34,6 +34,9 @@ export interface SourceRequest {
   status: string
   materialStatus: string
   materialsAvailable: boolean
+  deliveryId?: string
+  deliveryStatus?: string
+  qcStatus?: string
   issues: string[] | null
   fulfillmentPartner: string
   subAssignee?: string

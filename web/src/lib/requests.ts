@@ -12,6 +12,7 @@ export type ActionName =
   | 'takeBack'
   | 'setEstimatedDeliveryDate'
   | 'setServiceType'
+  | 'setMaterialsAvailable'
   | 'comment'
   | 'deliver'
   | 'requestRedelivery'

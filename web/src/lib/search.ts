@@ -35,6 +35,8 @@ export interface SearchRow {
   subAssignee?: string
   contentPartner?: string
   issues?: string[]
+  deliveryStatus?: string
+  qcStatus?: string
   insight?: string
   why?: string
   createdAt?: string
