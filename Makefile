@@ -5,7 +5,7 @@ ADDR ?= 127.0.0.1:8080
 FUNCTIONS := $(notdir $(wildcard functions/*))
 CDK_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
-.PHONY: run test standins web e2e build vet fmt lambdas synth deploy fuzz fuzz-targets
+.PHONY: run test standins web e2e build vet fmt lambdas synth deploy fuzz fuzz-targets faults
 
 run:
 	./scripts/run.sh --addr $(ADDR) --data $(DATA)
@@ -31,6 +31,12 @@ e2e: build
 
 vet:
 	go vet ./...
+
+# The fault-injection suite alone, with its counts per port method and adapter set (the AWS set
+# runs when `make standins`' exports are set): make faults OPS=5000.
+OPS ?= 500
+faults:
+	go test ./shared/faulttest -run TestFaultsLeaveNothingHalfWritten -count=1 -v -args -faults.ops=$(OPS)
 
 # The fuzz targets of the parsers of outside input (subtitle readers: EBU STL, SCC, TTML timing,
 # SRT; search queries; QC timecodes; signed blob URLs; API request bodies), each for FUZZTIME:

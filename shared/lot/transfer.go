@@ -308,3 +308,14 @@ func (r *Request) RecordDelivery(a Act, t *Transfer) {
 	r.TrackDelivery(t)
 	r.record(a, ruleOf[OpDeliver].Action, "transfer", "", t.ID, "", "files: "+strings.Join(names, ", "))
 }
+
+// DeliveryRecorded reports whether h, a request's history, holds the entry
+// RecordDelivery writes for transfer t.
+func DeliveryRecorded(h []HistoryEntry, t *Transfer) bool {
+	for _, e := range h {
+		if e.Action == ruleOf[OpDeliver].Action && e.Field == "transfer" && e.After == t.ID {
+			return true
+		}
+	}
+	return false
+}

@@ -337,7 +337,9 @@ func (s *Deliveries) CompleteTransfer(ctx context.Context, p lot.Principal, id s
 	}
 	switch {
 	case t.Status == lot.TransferPendingInspection:
-		return t, nil // completing again answers the same transfer
+		// Completing again answers the same transfer, and finishes what
+		// an earlier complete could not (its delivery recorded, inspection).
+		return s.delivered(ctx, lot.Act{By: p, At: t.DeliveredAt}, t)
 	case !t.Status.Uploading():
 		return nil, lot.Errorf(lot.CodeNotAllowed, "this transfer is %s; it cannot be completed", t.Status.Name())
 	}
@@ -355,17 +357,24 @@ func (s *Deliveries) CompleteTransfer(ctx context.Context, p lot.Principal, id s
 	if err := s.joinFiles(ctx, a, t, progress); err != nil {
 		return nil, err
 	}
-	done, delivered, err := s.markDelivered(ctx, a, t)
+	done, err := s.markDelivered(ctx, a, t)
 	if err != nil {
 		return done, err
 	}
-	if delivered {
-		s.recordDelivery(ctx, a, done)
+	return s.delivered(ctx, a, done)
+}
+
+// delivered finishes the complete of t, now Pending Inspection: the
+// request's history records the delivery (once, whichever complete gets
+// there) and inspection starts (a started name is not started twice). It
+// fails with the store's error when the delivery could not be recorded;
+// completing again records it.
+func (s *Deliveries) delivered(ctx context.Context, a lot.Act, t *lot.Transfer) (*lot.Transfer, error) {
+	if err := s.recordDelivery(ctx, a, t); err != nil {
+		return nil, err
 	}
-	if done.Status == lot.TransferPendingInspection {
-		s.StartInspection(ctx, done, 1) // again on a repeated complete: a started name is not started twice
-	}
-	return done, nil
+	s.StartInspection(ctx, t, 1)
+	return t, nil
 }
 
 // declareSums settles the whole SHA-256 of each file of t: the one in sums
@@ -483,14 +492,12 @@ func (s *Deliveries) failChecksum(ctx context.Context, a lot.Act, id string, i i
 }
 
 // markDelivered moves the transfer to Pending Inspection (as a) with the
-// settled sums of t's files, in one conditional write, and reports whether
-// this call moved it (false when a concurrent complete did first). It
-// fails with the store's error (conflict when the transfer changed
-// meanwhile) or with the transfer's rule refusing the move, returning the
-// transfer as the store left it.
-func (s *Deliveries) markDelivered(ctx context.Context, a lot.Act, t *lot.Transfer) (*lot.Transfer, bool, error) {
-	delivered := false
-	done, err := s.Store.UpdateTransfer(ctx, t.ID, func(x *lot.Transfer) (bool, error) {
+// settled sums of t's files, in one conditional write (none when a
+// concurrent complete moved it first). It fails with the store's error
+// (conflict when the transfer changed meanwhile) or with the transfer's
+// rule refusing the move, returning the transfer as the store left it.
+func (s *Deliveries) markDelivered(ctx context.Context, a lot.Act, t *lot.Transfer) (*lot.Transfer, error) {
+	return s.Store.UpdateTransfer(ctx, t.ID, func(x *lot.Transfer) (bool, error) {
 		if x.Status == lot.TransferPendingInspection {
 			return false, nil
 		}
@@ -498,17 +505,45 @@ func (s *Deliveries) markDelivered(ctx context.Context, a lot.Act, t *lot.Transf
 			x.Files[i].SHA256 = t.Files[i].SHA256
 		}
 		x.Started(a)
-		delivered = true
 		return true, x.Delivered(a)
 	})
-	return done, delivered && err == nil, err
 }
 
+// errRequestMoved: the request changed between reading its history and
+// writing to it.
+var errRequestMoved = &lot.Error{Code: lot.CodeConflict, Message: "the request changed meanwhile; complete the transfer again"}
+
 // recordDelivery has the request follow its transfer t, now delivered
-// (Pending Inspection): the delivery goes into the request's history. The
-// transfer is delivered either way; a failure here is logged, not returned.
-func (s *Deliveries) recordDelivery(ctx context.Context, a lot.Act, t *lot.Transfer) {
-	s.followTransfer(ctx, t.RequestID, func(r *lot.Request) { r.RecordDelivery(a, t) })
+// (Pending Inspection): the delivery goes into the request's history
+// unless it is there already. The write is made only at the version whose
+// history was read, so two completes at once record it once. It fails with
+// the store's error, or conflict when the request kept changing.
+func (s *Deliveries) recordDelivery(ctx context.Context, a lot.Act, t *lot.Transfer) error {
+	var err error
+	for range 3 {
+		var h []lot.HistoryEntry
+		if h, err = s.Store.History(ctx, t.RequestID); err != nil {
+			return err
+		}
+		if lot.DeliveryRecorded(h, t) {
+			return nil
+		}
+		var read int64
+		for _, e := range h {
+			read = max(read, e.Version)
+		}
+		_, err = s.Store.UpdateRequest(ctx, t.RequestID, func(r *lot.Request) error {
+			if r.Version != read {
+				return errRequestMoved
+			}
+			r.RecordDelivery(a, t)
+			return nil
+		})
+		if !lot.IsCode(err, lot.CodeConflict) {
+			return err
+		}
+	}
+	return err
 }
 
 // BlobSHA256 is the hex SHA-256 of a stored blob, read once from storage
