@@ -746,19 +746,9 @@ func (s *Library) DeliveryMaterials(ctx context.Context, t *lot.Transfer, r *lot
 	}
 	var errs []error
 	for i, f := range t.Files {
-		variant := string(r.SourceType)
-		if r.Language != "" {
-			variant += "-" + r.Language
-		}
-		if i > 0 {
-			variant += fmt.Sprintf("-f%d", i+1)
-		}
-		if len(variant) > 40 || lot.CheckVariant(variant) != nil {
-			variant = string(r.SourceType)
-		}
-		m := &lot.Material{MovieID: r.MovieID, AssetType: lot.AssetDelivery, Variant: variant, FileName: f.Name, Size: f.Size,
-			SHA256: f.SHA256, ContentType: f.ContentType, Key: f.Key, DeliveredAt: at.UTC(), AddedBy: t.DeliveredBy,
-			Transfer: t.ID, Note: fmt.Sprintf("delivered by %s for request %s", t.FulfillmentPartner, r.ID)}
+		m := &lot.Material{MovieID: r.MovieID, AssetType: lot.AssetDelivery, Variant: lot.DeliveryVariant(r.SourceType, r.Language, i+1),
+			FileName: f.Name, Size: f.Size, SHA256: f.SHA256, ContentType: f.ContentType, Key: f.Key, DeliveredAt: at.UTC(),
+			AddedBy: t.DeliveredBy, Transfer: t.ID, Note: fmt.Sprintf("delivered by %s for request %s", t.FulfillmentPartner, r.ID)}
 		if t.Inspection != nil { // inspection probed the file already
 			for _, in := range t.Inspection.Files {
 				if in.Name == f.Name && in.Media != nil {
