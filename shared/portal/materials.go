@@ -452,8 +452,10 @@ func (s *Library) SetMaterialQC(ctx context.Context, p lot.Principal, id string,
 // DownloadStart is the answer to a download request: a URL to fetch, or a
 // proxy being made (Processing) whose URL comes when it is ready.
 type DownloadStart struct {
+	Material *lot.Material // the version asked for
 	Download *lot.Download // nil while Processing
 	URL      lot.SignedURL
+	FileName string // what the URL names the file: the material's, or for a proxy with its code
 	Proxy    *lot.Proxy
 }
 
@@ -482,7 +484,7 @@ func (s *Library) StartDownload(ctx context.Context, p lot.Principal, id string)
 			return nil, err
 		}
 		if px.State != lot.ProxyReady {
-			return &DownloadStart{Proxy: px}, nil
+			return &DownloadStart{Material: m, Proxy: px}, nil
 		}
 		d.Key, d.Size, d.SHA256, d.Proxy, d.Code = px.Key, px.Size, px.SHA256, px.ID, px.Code
 		fileName = strings.TrimSuffix(m.FileName, path.Ext(m.FileName)) + "_" + px.Code + path.Ext(px.Key)
@@ -494,7 +496,7 @@ func (s *Library) StartDownload(ctx context.Context, p lot.Principal, id string)
 	if err != nil {
 		return nil, err
 	}
-	return &DownloadStart{Download: d, URL: u}, nil
+	return &DownloadStart{Material: m, Download: d, URL: u, FileName: fileName}, nil
 }
 
 // PreviewURLTTL is how long a preview URL lives: a working day of playing.
