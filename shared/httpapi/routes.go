@@ -37,7 +37,7 @@ func (o operation[I, O]) register(api huma.API) {
 
 // readingPosts are the POST operations a token granted reading only may
 // call: they plan, export or download, and change no request.
-var readingPosts = []string{"planDeliveries", "exportRequests", "startDownload", "completeDownload", "previewMaterial"}
+var readingPosts = []string{"planDeliveries", "exportRequests", "startDownload", "completeDownload", "previewMaterial", "materialManifest"}
 
 // securityOf is what op needs of a token: GETs and readingPosts accept
 // openlot/read or openlot/write, the rest openlot/write (readOnly enforces it).
@@ -57,7 +57,7 @@ func serve[I, O any](op huma.Operation, h func(context.Context, *I) (*O, error))
 func (a *api) routes(api huma.API) {
 	tables := [][]route{
 		a.searchRoutes(), a.templateRoutes(), a.bulkRoutes(), a.transferRoutes(), a.inspectionRoutes(),
-		a.qcRoutes(), a.materialRoutes(), a.planRoutes(), a.requestRoutes(), a.subassigneeRoutes(),
+		a.qcRoutes(), a.materialRoutes(), a.materialSearchRoutes(), a.planRoutes(), a.requestRoutes(), a.subassigneeRoutes(),
 	}
 	for _, table := range tables {
 		for _, r := range table {

@@ -242,14 +242,51 @@ func (m *Material) Slot() string {
 	return string(m.AssetType) + "." + m.Variant
 }
 
+// UpdatedAt is when m last changed for a partner: when it was delivered,
+// or when its QC label last changed, whichever is later.
+func (m *Material) UpdatedAt() time.Time {
+	if m.QCUpdatedAt.After(m.DeliveredAt) {
+		return m.QCUpdatedAt
+	}
+	return m.DeliveredAt
+}
+
 // NewlyAdded reports whether m was delivered, or its QC label changed,
 // within NewlyAddedFor of now.
 func (m *Material) NewlyAdded(now time.Time) bool {
-	last := m.DeliveredAt
-	if m.QCUpdatedAt.After(last) {
-		last = m.QCUpdatedAt
-	}
+	last := m.UpdatedAt()
 	return !last.IsZero() && now.Sub(last) < NewlyAddedFor
+}
+
+// DeliveryVariant names the slot of file number file (from 1) of a
+// processed delivery for a request of source type st and language: the
+// source type, the language, and for the second file on its number
+// (SUBTITLE-es, SUBTITLE-es-f2). A name that would not be a variant falls
+// back to the source type alone. Material.Language reads it back.
+func DeliveryVariant(st SourceType, language string, file int) string {
+	v := string(st)
+	if language != "" {
+		v += "-" + language
+	}
+	if file > 1 {
+		v += fmt.Sprintf("-f%d", file)
+	}
+	if len(v) > 40 || CheckVariant(v) != nil {
+		return string(st)
+	}
+	return v
+}
+
+var fileSuffix = regexp.MustCompile(`-f[0-9]+$`)
+
+// Language is the language of m's slot: its variant, or for an earlier
+// delivery the language DeliveryVariant put in it; "" when it has none.
+func (m *Material) Language() string {
+	if m.AssetType != AssetDelivery {
+		return m.Variant
+	}
+	_, lang, _ := strings.Cut(fileSuffix.ReplaceAllString(m.Variant, ""), "-") // source type codes hold no "-"
+	return lang
 }
 
 // Newest keeps, of each slot of each title, the newest version; the result
@@ -274,17 +311,23 @@ func Newest(ms []*Material) []*Material {
 // newest version first.
 func SortMaterials(ms []*Material) {
 	slices.SortFunc(ms, func(a, b *Material) int {
-		if a.MovieID != b.MovieID {
-			return cmpInt(a.MovieID, b.MovieID)
-		}
-		if a.AssetType != b.AssetType {
-			return slices.Index(AssetTypes, a.AssetType) - slices.Index(AssetTypes, b.AssetType)
-		}
-		if a.Variant != b.Variant {
-			return strings.Compare(a.Variant, b.Variant)
+		if c := CompareSlots(a, b); c != 0 {
+			return c
 		}
 		return b.Version - a.Version
 	})
+}
+
+// CompareSlots orders the slots of a and b by title, asset type (display
+// order) and variant, whatever their versions: <0 when a's slot comes first.
+func CompareSlots(a, b *Material) int {
+	if a.MovieID != b.MovieID {
+		return cmpInt(a.MovieID, b.MovieID)
+	}
+	if a.AssetType != b.AssetType {
+		return slices.Index(AssetTypes, a.AssetType) - slices.Index(AssetTypes, b.AssetType)
+	}
+	return strings.Compare(a.Variant, b.Variant)
 }
 
 func cmpInt(a, b int64) int {

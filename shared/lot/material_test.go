@@ -77,3 +77,29 @@ func TestSetMediaKeepsTheFirstVideoAndEveryAudioStream(t *testing.T) {
 		t.Errorf("after an audio file: Video() = %v, Duration = %v, Subtitles = %v; want false, 3, none", m.Video(), m.Duration, m.Subtitles)
 	}
 }
+
+func TestMaterialLanguageReadsTheVariant(t *testing.T) {
+	// Ensures the language of a material's slot is its variant, and for an earlier delivery the language DeliveryVariant put in it, whatever the file number.
+	for _, c := range []struct {
+		at      AssetType
+		variant string
+		want    string
+	}{
+		{AssetSubtitle, "pt-BR", "pt-BR"},
+		{AssetProxyVideo, "", ""},
+		{AssetDelivery, DeliveryVariant(SourceSubtitle, "es", 1), "es"},
+		{AssetDelivery, DeliveryVariant(SourceSecondaryAudio, "es-419", 2), "es-419"},
+		{AssetDelivery, DeliveryVariant(SourceSDHCC, "zh-Hant-TW", 12), "zh-Hant-TW"},
+		{AssetDelivery, DeliveryVariant(SourceAVMuxed, "", 1), ""},
+		{AssetDelivery, DeliveryVariant(SourceAVMuxed, "", 3), ""},
+		{AssetDelivery, DeliveryVariant(SourceSubtitle, "x-this-tag-is-far-too-long-for-a-variant", 1), ""},
+	} {
+		m := &Material{AssetType: c.at, Variant: c.variant}
+		if got := m.Language(); got != c.want {
+			t.Errorf("%s %q: Language() = %q, want %q", c.at, c.variant, got, c.want)
+		}
+	}
+	if v := DeliveryVariant(SourceSubtitle, "es", 2); v != "SUBTITLE-es-f2" {
+		t.Errorf("DeliveryVariant(SUBTITLE, es, 2) = %q, want SUBTITLE-es-f2", v)
+	}
+}

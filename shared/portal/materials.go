@@ -504,8 +504,10 @@ func (s *Library) SetMaterialQC(ctx context.Context, p lot.Principal, id string,
 // DownloadStart is the answer to a download request: a URL to fetch, or a
 // proxy being made (Processing) whose URL comes when it is ready.
 type DownloadStart struct {
+	Material *lot.Material // the version asked for
 	Download *lot.Download // nil while Processing
 	URL      lot.SignedURL
+	FileName string // what the URL names the file: the material's, or for a proxy with its code
 	Proxy    *lot.Proxy
 }
 
@@ -534,7 +536,7 @@ func (s *Library) StartDownload(ctx context.Context, p lot.Principal, id string)
 			return nil, err
 		}
 		if px.State != lot.ProxyReady {
-			return &DownloadStart{Proxy: px}, nil
+			return &DownloadStart{Material: m, Proxy: px}, nil
 		}
 		d.Key, d.Size, d.SHA256, d.Proxy, d.Code = px.Key, px.Size, px.SHA256, px.ID, px.Code
 		fileName = strings.TrimSuffix(m.FileName, path.Ext(m.FileName)) + "_" + px.Code + path.Ext(px.Key)
@@ -546,7 +548,7 @@ func (s *Library) StartDownload(ctx context.Context, p lot.Principal, id string)
 	if err != nil {
 		return nil, err
 	}
-	return &DownloadStart{Download: d, URL: u}, nil
+	return &DownloadStart{Material: m, Download: d, URL: u, FileName: fileName}, nil
 }
 
 // PreviewURLTTL is how long a preview URL lives: a working day of playing.
@@ -798,19 +800,9 @@ func (s *Library) DeliveryMaterials(ctx context.Context, t *lot.Transfer, r *lot
 	}
 	var errs []error
 	for i, f := range t.Files {
-		variant := string(r.SourceType)
-		if r.Language != "" {
-			variant += "-" + r.Language
-		}
-		if i > 0 {
-			variant += fmt.Sprintf("-f%d", i+1)
-		}
-		if len(variant) > 40 || lot.CheckVariant(variant) != nil {
-			variant = string(r.SourceType)
-		}
-		m := &lot.Material{MovieID: r.MovieID, AssetType: lot.AssetDelivery, Variant: variant, FileName: f.Name, Size: f.Size,
-			SHA256: f.SHA256, ContentType: f.ContentType, Key: f.Key, DeliveredAt: at.UTC(), AddedBy: t.DeliveredBy,
-			Transfer: t.ID, Note: fmt.Sprintf("delivered by %s for request %s", t.FulfillmentPartner, r.ID)}
+		m := &lot.Material{MovieID: r.MovieID, AssetType: lot.AssetDelivery, Variant: lot.DeliveryVariant(r.SourceType, r.Language, i+1),
+			FileName: f.Name, Size: f.Size, SHA256: f.SHA256, ContentType: f.ContentType, Key: f.Key, DeliveredAt: at.UTC(),
+			AddedBy: t.DeliveredBy, Transfer: t.ID, Note: fmt.Sprintf("delivered by %s for request %s", t.FulfillmentPartner, r.ID)}
 		if t.Inspection != nil { // inspection probed the file already
 			for _, in := range t.Inspection.Files {
 				if in.Name == f.Name && in.Media != nil {

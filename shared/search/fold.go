@@ -98,11 +98,11 @@ func LanguageName(tag string) string {
 	return ""
 }
 
-// parseLanguage accepts a BCP 47 tag (es, es-419) or an English name
+// ParseLanguage accepts a BCP 47 tag (es, es-419) or an English name
 // (Spanish). A tag's language must be an ISO 639 code (2 or 3 letters): a
 // longer first subtag is a name openlot does not know (Klingon), which fails
 // with invalid naming the tags and names it takes.
-func parseLanguage(s string) (string, error) {
+func ParseLanguage(s string) (string, error) {
 	if code, ok := languageNames[fold(s)]; ok {
 		return code, nil
 	}
@@ -115,7 +115,7 @@ func parseLanguage(s string) (string, error) {
 	return strings.ToLower(tag), nil
 }
 
-// languageList is every language name parseLanguage takes, as shown.
+// languageList is every language name ParseLanguage takes, as shown.
 var languageList = func() []string {
 	out := make([]string, len(languages))
 	for i, l := range languages {
@@ -125,9 +125,10 @@ var languageList = func() []string {
 	return out
 }()
 
-// languageMatches reports whether a request language matches a wanted tag:
-// the same tag, or any tag with that primary language when no region is given.
-func languageMatches(have, want string) bool {
+// LanguageMatches reports whether a language (a request's, a material's)
+// matches a wanted tag: the same tag, or any tag with that primary
+// language when no region is given.
+func LanguageMatches(have, want string) bool {
 	if len(have) < len(want) {
 		return false
 	}

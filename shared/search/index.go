@@ -337,7 +337,7 @@ func (x *Index) compile(q *Query) *plan {
 	}
 	if len(q.Languages) > 0 {
 		p.langs = table(len(d.languages.vals), func(i int) bool {
-			return slices.ContainsFunc(q.Languages, func(l string) bool { return languageMatches(d.languages.vals[i], l) })
+			return slices.ContainsFunc(q.Languages, func(l string) bool { return LanguageMatches(d.languages.vals[i], l) })
 		})
 	}
 	if len(q.Titles) > 0 {

@@ -178,7 +178,7 @@ func Parse(v url.Values) (Query, error) {
 		return q, err
 	}
 	for _, s := range values(v, "language") {
-		tag, err := parseLanguage(s)
+		tag, err := ParseLanguage(s)
 		if err != nil {
 			return q, err
 		}

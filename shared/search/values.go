@@ -98,7 +98,7 @@ func (x *Index) countValues() Values {
 	matched := make([]int, len(langs))
 	for want := range langs {
 		for have, n := range langs {
-			if want > 0 && languageMatches(d.languages.vals[have], d.languages.vals[want]) {
+			if want > 0 && LanguageMatches(d.languages.vals[have], d.languages.vals[want]) {
 				matched[want] += n
 			}
 		}
