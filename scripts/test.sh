@@ -69,8 +69,17 @@ log "go test (race detector on)"
 go test -race -count=1 -timeout 25m ./...
 
 log "fuzz: the parsers of outside input, 5 s each (make fuzz FUZZTIME=10m for a longer run)"
+# A failing input fails the run at once, with what go test printed. A failure without one (the fuzz
+# engine's own trouble, e.g. a worker that stopped answering on a loaded machine) is printed and
+# tried once more on one worker; failing again, it fails the run.
+fuzz_one() { go test -run '^$' -fuzz "^${1#*:}\$" -fuzztime 5s -fuzzminimizetime 5s "$2" "./shared/${1%%:*}" 2>&1; }
 for pair in $(make -s --no-print-directory fuzz-targets); do
-  go test -run '^$' -fuzz "^${pair#*:}\$" -fuzztime 5s -fuzzminimizetime 5s "./shared/${pair%%:*}" >/dev/null
+  if ! out=$(fuzz_one "$pair" -parallel=2); then
+    echo "$out" | tail -40
+    if grep -q 'Failing input written' <<<"$out"; then exit 1; fi
+    echo "fuzz $pair failed without a failing input; once more on one worker"
+    if ! out=$(fuzz_one "$pair" -parallel=1); then echo "$out" | tail -40; exit 1; fi
+  fi
 done
 
 log "browser tests: the portal in chromium (playwright-core, axe-core) and firefox-esr (puppeteer-core, WebDriver BiDi) against openlot serve --demo"
