@@ -2,6 +2,7 @@ package lot
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -505,15 +506,8 @@ func (r *Request) SetMaterialsAvailable(a Act, available bool, comment string) e
 		return nil
 	}
 	r.MaterialsAvailable = available
-	r.record(a, ruleOf[OpMarkMaterials].Action, "materialsAvailable", yesNo(!available), yesNo(available), "", comment)
+	r.record(a, ruleOf[OpMarkMaterials].Action, "materialsAvailable", strconv.FormatBool(!available), strconv.FormatBool(available), "", comment)
 	return nil
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
 }
 
 // MaterialsNeeded lists the asset types a partner needs to work on a

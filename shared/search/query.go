@@ -5,6 +5,7 @@
 package search
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -237,27 +238,11 @@ func Parse(v url.Values) (Query, error) {
 	if q.MovieIDs, err = parseInts(values(v, "movieId"), "movieId"); err != nil {
 		return q, err
 	}
-	for _, s := range values(v, "deliveryStatus") {
-		if isNone(s) {
-			q.DeliveryNone = true
-			continue
-		}
-		st, err := lot.ParseTransferStatus(s)
-		if err != nil {
-			return q, lot.Errorf(lot.CodeInvalid, "%s, or none for requests without a delivery", err.(*lot.Error).Message)
-		}
-		q.DeliveryStatuses = append(q.DeliveryStatuses, st)
+	if q.DeliveryStatuses, q.DeliveryNone, err = parseOrNone(values(v, "deliveryStatus"), lot.ParseTransferStatus, "requests without a delivery"); err != nil {
+		return q, err
 	}
-	for _, s := range values(v, "qcStatus") {
-		if isNone(s) {
-			q.QCNone = true
-			continue
-		}
-		st, err := lot.ParseQCStatus(s)
-		if err != nil {
-			return q, lot.Errorf(lot.CodeInvalid, "%s, or none for requests whose delivery has no QC", err.(*lot.Error).Message)
-		}
-		q.QCStatuses = append(q.QCStatuses, st)
+	if q.QCStatuses, q.QCNone, err = parseOrNone(values(v, "qcStatus"), lot.ParseQCStatus, "requests whose delivery has no QC"); err != nil {
+		return q, err
 	}
 	for _, s := range values(v, "group") {
 		f := Field(s)
@@ -346,8 +331,27 @@ func Parse(v url.Values) (Query, error) {
 	return q, nil
 }
 
-// isNone reads the value that asks for requests without the thing.
-func isNone(s string) bool { f := fold(s); return f == "none" || f == "no delivery" || f == "no qc" }
+// parseOrNone reads the values of a modifier that also takes none (the
+// requests without the thing, named by without); a bad value's error lists
+// the valid ones and none.
+func parseOrNone[T any](vals []string, parse func(string) (T, error), without string) (out []T, none bool, err error) {
+	for _, s := range vals {
+		if f := fold(s); f == "none" || f == "no delivery" || f == "no qc" {
+			none = true
+			continue
+		}
+		x, err := parse(s)
+		if err != nil {
+			var le *lot.Error
+			if errors.As(err, &le) {
+				return nil, false, lot.Errorf(le.Code, "%s, or none for %s", le.Message, without)
+			}
+			return nil, false, err
+		}
+		out = append(out, x)
+	}
+	return out, none, nil
+}
 
 // Encode returns the modifiers, groupings, columns, sort and bucket of q as
 // query parameters (what a saved template keeps; paging and groupKey are
